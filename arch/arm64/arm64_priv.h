@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Interfaces private to arch/arm64. */
+#pragma once
+
+#include <stdint.h>
+#include <vireo/arch.h>
+#include <vireo/compiler.h>
+
+struct trap_frame;
+struct fdt;
+
+/* exception.c / fault.c */
+__noreturn void arm64_fatal_exception(struct trap_frame *f, const char *what);
+
+/* fpu.c */
+void arm64_fpu_trap(void);
+void arm64_fpu_exception_exit(void);
+void arm64_fpu_enable_for_panic(void);
+void arm64_fpu_save(struct arch_fpu_state *s);
+void arm64_fpu_restore(const struct arch_fpu_state *s);
+
+/* psci.c */
+void arm64_psci_init(const struct fdt *fdt);
+int arm64_psci_cpu_on(uint64_t mpidr, uintptr_t entry, uint64_t context);
+
+/* mmu.c */
+void arm64_switch_ttbr0(uint64_t ttbr0);
+extern uint64_t arm64_ttbr0;
+
+/* head.S / vectors.S / switch.S */
+extern char arm64_vectors[];
+void arm64_thread_trampoline(void);
+
+/* Linker-script symbols */
+extern char __image_start[], __image_end[], __text_start[], __text_end[];
+extern char __rodata_start[], __rodata_end[], __data_start[];
+extern char __bss_start[], __bss_end[], boot_stack_top[];

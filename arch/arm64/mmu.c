@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Final stage-1 translation tables (4 KiB granule, 48-bit identity map).
+ * RAM from the device tree is normal write-back memory, mapped with the
+ * largest blocks that fit; the image itself is mapped with 4 KiB pages so
+ * that text is read-only and executable, read-only data read-only and
+ * everything else execute-never.  Devices are mapped on demand by
+ * ioremap() as Device-nGnRE.  Tables come from a static pool: Vireo never
+ * unmaps, so they are never freed.
+ */
+#include <errno.h>
+#include <string.h>
+#include <asm/sysregs.h>
+#include <vireo/klog.h>
+#include <vireo/mmu.h>
+#include <vireo/panic.h>
+#include <vireo/spinlock.h>
+#include "arm64_priv.h"
+
+#define PT_ENTRIES	512
+#define PT_POOL_PAGES	48
+#define PAGE_SIZE	4096UL
+#define DESC_ADDR_MASK	0x0000fffffffff000UL
+
+#define ATTR_NORMAL_RW	(PTE_AF | PTE_SH_INNER | PTE_ATTRIDX(MT_NORMAL) | PTE_PXN | PTE_UXN)
+#define ATTR_TEXT	(PTE_AF | PTE_SH_INNER | PTE_ATTRIDX(MT_NORMAL) | PTE_AP_RO | PTE_UXN)
+#define ATTR_RODATA	(ATTR_NORMAL_RW | PTE_AP_RO)
+#define ATTR_DEVICE	(PTE_AF | PTE_ATTRIDX(MT_DEVICE_nGnRE) | PTE_PXN | PTE_UXN)
+
+static uint64_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __aligned(PAGE_SIZE);
+static int pt_used;
+static uint64_t *root;
+static spinlock_t mmu_lock = SPINLOCK_INIT;	/* the tables and the pool */
+uint64_t arm64_ttbr0;	/* read by head.S when secondary CPUs start */
+
+static uint64_t *alloc_table(void)
+{
+	if (pt_used == PT_POOL_PAGES)
+		return NULL;
+	return pt_pool[pt_used++];	/* zeroed as .bss */
+}
+
+static inline unsigned int level_shift(int level)
+{
+	return 39 - 9 * level;
+}
+
+/*
+ * Maps [va, va + size) to pa with attrs.  Uses 1 GiB / 2 MiB blocks where
+ * alignment allows unless pages_only.  Only fills invalid entries: an
+ * existing identical leaf is accepted, anything else is -EEXIST.
+ */
+static int map_range(uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs,
+		     bool pages_only)
+{
+	while (size) {
+		uint64_t *table = root;
+		for (int level = 0;; level++) {
+			uint64_t blk = 1UL << level_shift(level);
+			unsigned int idx = (va >> level_shift(level)) & (PT_ENTRIES - 1);
+			bool leaf_ok = level == 3 || (level >= 1 && !pages_only &&
+				!(va & (blk - 1)) && !(pa & (blk - 1)) && size >= blk);
+			if (leaf_ok) {
+				uint64_t d = pa | attrs | PTE_VALID |
+					     (level == 3 ? PTE_PAGE : PTE_BLOCK);
+				if ((table[idx] & PTE_VALID) && table[idx] != d)
+					return -EEXIST;
+				table[idx] = d;
+				va += blk;
+				pa += blk;
+				size -= blk;
+				break;
+			}
+			if (!(table[idx] & PTE_VALID)) {
+				uint64_t *next = alloc_table();
+				if (!next)
+					return -ENOMEM;
+				table[idx] = (uintptr_t)next | PTE_VALID | PTE_TABLE;
+			} else if (!(table[idx] & PTE_TABLE)) {
+				return -EEXIST;	/* inside an existing block */
+			}
+			table = (uint64_t *)(uintptr_t)(table[idx] & DESC_ADDR_MASK);
+		}
+	}
+	return 0;
+}
+
+static void map_or_panic(uint64_t start, uint64_t end, uint64_t attrs,
+			 bool pages_only)
+{
+	if (end > start && map_range(start, start, end - start, attrs, pages_only))
+		panic("mmu: cannot map %#lx-%#lx", (unsigned long)start,
+		      (unsigned long)end);
+}
+
+/*
+ * Replaces the boot tables.  The MMU is off while TTBR0 changes so that no
+ * walk can mix entries of the two tables (which would be a TLB conflict);
+ * nothing in the window touches memory, so no cache maintenance is needed.
+ */
+void arm64_switch_ttbr0(uint64_t ttbr0)
+{
+	uint64_t sctlr = read_sysreg(sctlr_el1), tmp;
+
+	__asm__ volatile(
+		"dsb	ish\n\t"
+		"bic	%1, %0, #1\n\t"		/* SCTLR.M off */
+		"msr	sctlr_el1, %1\n\t"
+		"isb\n\t"
+		"msr	ttbr0_el1, %2\n\t"
+		"isb\n\t"
+		"tlbi	vmalle1\n\t"
+		"dsb	nsh\n\t"
+		"isb\n\t"
+		"msr	sctlr_el1, %0\n\t"
+		"isb"
+		: "+r"(sctlr), "=&r"(tmp) : "r"(ttbr0) : "memory");
+}
+
+void mmu_init(const struct mem_region *ram, int nr_ram)
+{
+	uint64_t img_lo = (uintptr_t)__image_start, img_hi = (uintptr_t)__image_end;
+
+	root = alloc_table();
+	for (int i = 0; i < nr_ram; i++) {
+		uint64_t lo = ram[i].base, hi = ram[i].base + ram[i].size;
+		if (img_lo >= lo && img_hi <= hi) {
+			map_or_panic(lo, img_lo, ATTR_NORMAL_RW, false);
+			map_or_panic(img_hi, hi, ATTR_NORMAL_RW, false);
+		} else {
+			map_or_panic(lo, hi, ATTR_NORMAL_RW, false);
+		}
+	}
+	map_or_panic(img_lo, (uintptr_t)__text_end, ATTR_TEXT, true);
+	map_or_panic((uintptr_t)__rodata_start, (uintptr_t)__rodata_end,
+		     ATTR_RODATA, true);
+	map_or_panic((uintptr_t)__data_start, img_hi, ATTR_NORMAL_RW, true);
+	dsb(ishst);	/* table writes visible to the walker before use */
+	arm64_ttbr0 = (uintptr_t)root;
+	arm64_switch_ttbr0(arm64_ttbr0);
+}
+
+void *ioremap(paddr_t pa, size_t size)
+{
+	uint64_t lo = ALIGN_DOWN(pa, PAGE_SIZE);
+	uint64_t hi = ALIGN_UP(pa + size, PAGE_SIZE);
+	irqflags_t f;
+	int err;
+
+	if (!root)	/* before mmu_init the boot map covers every device */
+		return (void *)(uintptr_t)pa;
+	f = spin_lock_irqsave(&mmu_lock);
+	err = map_range(lo, lo, hi - lo, ATTR_DEVICE, true);
+	/* New entries replace invalid ones: no TLB maintenance needed, only
+	 * ordering of the table writes before the first access (D8.2.6). */
+	dsb(ishst);
+	isb();
+	spin_unlock_irqrestore(&mmu_lock, f);
+	if (err) {
+		pr_err("ioremap %#lx+%#zx failed: %d\n", (unsigned long)pa, size, err);
+		return NULL;
+	}
+	return (void *)(uintptr_t)pa;
+}

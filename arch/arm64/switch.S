@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * arm64_context_switch(from, to): x0 = struct arch_context to save into,
+ * x1 = struct arch_context to resume.  Saves x19-x30, sp and TPIDR_EL0;
+ * everything else is caller-saved under the AAPCS64 or belongs to the
+ * lazy FPU code.  Called with IRQs masked; returns into `to`.
+ * Offsets match struct arch_context in <vireo/arch.h>.
+ */
+#define CTX_X19		0
+#define CTX_FP		80
+#define CTX_SP		96
+#define CTX_TPIDR	104
+
+	.text
+	.globl arch_context_switch
+arch_context_switch:
+	stp	x19, x20, [x0, #CTX_X19 + 0]
+	stp	x21, x22, [x0, #CTX_X19 + 16]
+	stp	x23, x24, [x0, #CTX_X19 + 32]
+	stp	x25, x26, [x0, #CTX_X19 + 48]
+	stp	x27, x28, [x0, #CTX_X19 + 64]
+	stp	x29, x30, [x0, #CTX_FP]
+	mov	x2, sp
+	mrs	x3, tpidr_el0
+	stp	x2, x3, [x0, #CTX_SP]
+
+	ldp	x19, x20, [x1, #CTX_X19 + 0]
+	ldp	x21, x22, [x1, #CTX_X19 + 16]
+	ldp	x23, x24, [x1, #CTX_X19 + 32]
+	ldp	x25, x26, [x1, #CTX_X19 + 48]
+	ldp	x27, x28, [x1, #CTX_X19 + 64]
+	ldp	x29, x30, [x1, #CTX_FP]
+	ldp	x2, x3, [x1, #CTX_SP]
+	mov	sp, x2
+	msr	tpidr_el0, x3
+	ret
+
+/*
+ * First code of every new thread (x30 of a fresh context): a zero frame
+ * pointer ends backtraces here; C does the rest.
+ */
+	.globl arm64_thread_trampoline
+arm64_thread_trampoline:
+	mov	x29, xzr
+	bl	sched_thread_entry	/* never returns */
+	brk	#0

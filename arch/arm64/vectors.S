@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * EL1 exception vectors (Arm ARM D1.10.2).  Every entry pushes a struct
+ * trap_frame on the current stack, calls a C handler with x0 = frame and
+ * restores the frame on return.  Only the EL1h ("current EL with SP_ELx")
+ * and lower-EL AArch64 groups are live; the others report and panic.
+ * Assembly touches only general-purpose registers: FP/SIMD state belongs
+ * to the lazy FPU code.
+ */
+#include <asm/trap_frame.h>
+
+.macro SAVE_FRAME from_el0
+	sub	sp, sp, #TF_SIZE
+	stp	x0, x1, [sp, #TF_X(0)]
+	stp	x2, x3, [sp, #TF_X(2)]
+	stp	x4, x5, [sp, #TF_X(4)]
+	stp	x6, x7, [sp, #TF_X(6)]
+	stp	x8, x9, [sp, #TF_X(8)]
+	stp	x10, x11, [sp, #TF_X(10)]
+	stp	x12, x13, [sp, #TF_X(12)]
+	stp	x14, x15, [sp, #TF_X(14)]
+	stp	x16, x17, [sp, #TF_X(16)]
+	stp	x18, x19, [sp, #TF_X(18)]
+	stp	x20, x21, [sp, #TF_X(20)]
+	stp	x22, x23, [sp, #TF_X(22)]
+	stp	x24, x25, [sp, #TF_X(24)]
+	stp	x26, x27, [sp, #TF_X(26)]
+	stp	x28, x29, [sp, #TF_X(28)]
+.if \from_el0
+	mrs	x0, sp_el0
+.else
+	add	x0, sp, #TF_SIZE
+.endif
+	stp	x30, x0, [sp, #TF_X(30)]
+	mrs	x0, elr_el1
+	mrs	x1, spsr_el1
+	stp	x0, x1, [sp, #TF_ELR]
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	stp	x0, x1, [sp, #TF_ESR]
+	/* Link a frame record so backtraces walk through the exception. */
+	stp	x29, x0, [sp, #-16]!
+	ldr	x0, [sp, #16 + TF_ELR]
+	str	x0, [sp, #8]
+	mov	x29, sp
+	add	x0, sp, #16
+.endm
+
+.macro RESTORE_FRAME from_el0
+	add	sp, sp, #16
+	ldp	x0, x1, [sp, #TF_ELR]
+	msr	elr_el1, x0
+	msr	spsr_el1, x1
+.if \from_el0
+	ldr	x0, [sp, #TF_SP]
+	msr	sp_el0, x0
+.endif
+	ldp	x0, x1, [sp, #TF_X(0)]
+	ldp	x2, x3, [sp, #TF_X(2)]
+	ldp	x4, x5, [sp, #TF_X(4)]
+	ldp	x6, x7, [sp, #TF_X(6)]
+	ldp	x8, x9, [sp, #TF_X(8)]
+	ldp	x10, x11, [sp, #TF_X(10)]
+	ldp	x12, x13, [sp, #TF_X(12)]
+	ldp	x14, x15, [sp, #TF_X(14)]
+	ldp	x16, x17, [sp, #TF_X(16)]
+	ldp	x18, x19, [sp, #TF_X(18)]
+	ldp	x20, x21, [sp, #TF_X(20)]
+	ldp	x22, x23, [sp, #TF_X(22)]
+	ldp	x24, x25, [sp, #TF_X(24)]
+	ldp	x26, x27, [sp, #TF_X(26)]
+	ldp	x28, x29, [sp, #TF_X(28)]
+	ldr	x30, [sp, #TF_X(30)]
+	add	sp, sp, #TF_SIZE
+	eret
+.endm
+
+.macro VECTOR target
+	.balign 128
+	b	\target
+.endm
+
+	.section .text.vectors, "ax"
+	.balign 2048
+	.globl arm64_vectors
+arm64_vectors:
+	/* current EL with SP_EL0: never used by Vireo */
+	VECTOR	el1t_unexpected
+	VECTOR	el1t_unexpected
+	VECTOR	el1t_unexpected
+	VECTOR	el1t_unexpected
+	/* current EL with SP_ELx */
+	VECTOR	el1h_sync
+	VECTOR	el1h_irq
+	VECTOR	el1h_unexpected		/* FIQ: not routed by Vireo */
+	VECTOR	el1h_serror
+	/* lower EL, AArch64 */
+	VECTOR	el0_sync
+	VECTOR	el0_irq
+	VECTOR	el0_unexpected
+	VECTOR	el0_serror
+	/* lower EL, AArch32: not supported */
+	VECTOR	el0_unexpected
+	VECTOR	el0_unexpected
+	VECTOR	el0_unexpected
+	VECTOR	el0_unexpected
+
+.macro HANDLER name, from_el0, cfunc, kind=-1
+\name:
+	SAVE_FRAME \from_el0
+.if \kind >= 0
+	mov	x1, #\kind
+.endif
+	bl	\cfunc
+	RESTORE_FRAME \from_el0
+.endm
+
+	.balign 4
+HANDLER	el1h_sync, 0, arm64_sync_handler
+HANDLER	el1h_irq, 0, arm64_irq_handler
+HANDLER	el1h_serror, 0, arm64_unexpected_handler, 3
+HANDLER	el1h_unexpected, 0, arm64_unexpected_handler, 2
+HANDLER	el1t_unexpected, 0, arm64_unexpected_handler, 0
+HANDLER	el0_sync, 1, arm64_sync_handler
+HANDLER	el0_irq, 1, arm64_irq_handler
+HANDLER	el0_serror, 1, arm64_unexpected_handler, 3
+HANDLER	el0_unexpected, 1, arm64_unexpected_handler, 1

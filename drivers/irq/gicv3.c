@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ARM GICv3 driver (IHI 0069): distributor and redistributors through
+ * MMIO, the CPU interface through the ICC_* system registers, all
+ * interrupts in non-secure Group 1 with affinity routing.  Binds to
+ * "arm,gic-v3": reg[0] is the distributor, reg[1..] the redistributor
+ * regions.
+ */
+#include <errno.h>
+#include <vireo/cpu.h>
+#include <vireo/driver.h>
+#include <vireo/fdt.h>
+#include <vireo/irq_chip.h>
+#include <vireo/klog.h>
+#include <vireo/mmio.h>
+#include <vireo/mmu.h>
+
+#define GICD_CTLR		0x0000
+#define GICD_TYPER		0x0004
+#define GICD_IGROUPR(n)		(0x0080 + 4 * (n))
+#define GICD_ISENABLER(n)	(0x0100 + 4 * (n))
+#define GICD_ICENABLER(n)	(0x0180 + 4 * (n))
+#define GICD_ICPENDR(n)		(0x0280 + 4 * (n))
+#define GICD_IPRIORITYR(n)	(0x0400 + (n))
+#define GICD_ICFGR(n)		(0x0c00 + 4 * (n))
+#define GICD_IROUTER(n)		(0x6000 + 8 * (n))
+#define GICD_CTLR_RWP		(1u << 31)
+#define GICD_CTLR_ARE_NS	(1u << 4)	/* ARE when DS=1 */
+#define GICD_CTLR_ENABLE_G1	(1u << 1)	/* G1A when DS=0, G1 when DS=1 */
+
+#define GICR_FRAME		0x10000		/* RD_base, then SGI_base */
+#define GICR_CTLR		0x0000
+#define GICR_TYPER		0x0008
+#define GICR_WAKER		0x0014
+#define GICR_TYPER_LAST		(1u << 4)
+#define GICR_WAKER_SLEEP	(1u << 1)
+#define GICR_WAKER_ASLEEP	(1u << 2)
+#define GICR_IGROUPR0		(GICR_FRAME + 0x0080)
+#define GICR_ISENABLER0		(GICR_FRAME + 0x0100)
+#define GICR_ICENABLER0		(GICR_FRAME + 0x0180)
+#define GICR_IPRIORITYR(n)	(GICR_FRAME + 0x0400 + (n))
+#define GICR_ICFGR(n)		(GICR_FRAME + 0x0c00 + 4 * (n))
+
+/* ICC system registers by encoding, so old assemblers accept them. */
+#define ICC_PMR_EL1		"S3_0_C4_C6_0"
+#define ICC_IAR1_EL1		"S3_0_C12_C12_0"
+#define ICC_EOIR1_EL1		"S3_0_C12_C12_1"
+#define ICC_BPR1_EL1		"S3_0_C12_C12_3"
+#define ICC_SRE_EL1		"S3_0_C12_C12_5"
+#define ICC_IGRPEN1_EL1		"S3_0_C12_C12_7"
+#define ICC_SGI1R_EL1		"S3_0_C12_C11_5"
+
+#define MAX_RD_REGIONS 4
+
+static volatile uint8_t *gicd;
+static struct { volatile uint8_t *base; uint64_t size; } rd_regions[MAX_RD_REGIONS];
+static int nr_rd_regions;
+static uint64_t rd_stride;
+static volatile uint8_t *rd_of_cpu[CONFIG_SMP_NCPUS];
+
+#define ICC_READ(reg) ({ uint64_t _v; __asm__ volatile("mrs %0, " reg : "=r"(_v)); _v; })
+#define ICC_WRITE(reg, v) __asm__ volatile("msr " reg ", %0" :: "r"((uint64_t)(v)) : "memory")
+
+static void gicd_wait_rwp(void)
+{
+	/* Register writes that change enables or routing complete when RWP
+	 * clears (GICv3 12.9.4).  Bounded: it completes in a few cycles. */
+	for (int i = 0; i < 1000000 && (mmio_read32(gicd + GICD_CTLR) & GICD_CTLR_RWP); i++)
+		;
+}
+
+/* The SGI/PPI frame that holds private interrupts of this CPU. */
+static volatile uint8_t *this_rd(void)
+{
+	return rd_of_cpu[this_cpu()->id];
+}
+
+static void v3_enable(uint32_t intid)
+{
+	if (intid < 32)
+		mmio_write32(this_rd() + GICR_ISENABLER0, 1u << intid);
+	else
+		mmio_write32(gicd + GICD_ISENABLER(intid / 32), 1u << (intid % 32));
+}
+
+static void v3_disable(uint32_t intid)
+{
+	if (intid < 32) {
+		mmio_write32(this_rd() + GICR_ICENABLER0, 1u << intid);
+	} else {
+		mmio_write32(gicd + GICD_ICENABLER(intid / 32), 1u << (intid % 32));
+		gicd_wait_rwp();
+	}
+}
+
+static void v3_set_priority(uint32_t intid, uint8_t prio)
+{
+	if (intid < 32)
+		mmio_write8(this_rd() + GICR_IPRIORITYR(intid), prio);
+	else
+		mmio_write8(gicd + GICD_IPRIORITYR(intid), prio);
+}
+
+static void v3_set_trigger(uint32_t intid, bool edge)
+{
+	volatile uint8_t *reg = intid < 32 ? this_rd() + GICR_ICFGR(intid / 16)
+					   : gicd + GICD_ICFGR(intid / 16);
+	uint32_t shift = (intid % 16) * 2 + 1, v = mmio_read32(reg);
+
+	if (intid < 16)
+		return;		/* SGIs are always edge-triggered */
+	v = edge ? v | (1u << shift) : v & ~(1u << shift);
+	mmio_write32(reg, v);
+}
+
+static uint64_t mpidr_to_affinity(uint64_t mpidr)
+{
+	return (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 32);
+}
+
+static void v3_set_affinity(uint32_t intid, int cpu)
+{
+	if (intid >= 32)
+		mmio_write64(gicd + GICD_IROUTER(intid),
+			     mpidr_to_affinity(cpus[cpu].mpidr));
+}
+
+static uint32_t v3_ack(void)
+{
+	uint32_t iar = ICC_READ(ICC_IAR1_EL1);
+
+	/* Reads of the interrupt's device registers in the handler must not
+	 * be satisfied before the acknowledge (GICv3 12.1.6). */
+	dsb(sy);
+	return iar;
+}
+
+static void v3_eoi(uint32_t token)
+{
+	/* The handler's device writes (clearing the source) must reach the
+	 * device before the EOI deactivates the interrupt: ICC writes are not
+	 * ordered against MMIO writes otherwise. */
+	dsb(sy);
+	ICC_WRITE(ICC_EOIR1_EL1, token);
+	isb();
+}
+
+static void v3_send_sgi(uint32_t sgi, uint32_t cpu_mask)
+{
+	for (int cpu = 0; cpu < CONFIG_SMP_NCPUS; cpu++) {
+		if (!(cpu_mask & (1u << cpu)))
+			continue;
+		uint64_t m = cpus[cpu].mpidr;
+		uint64_t v = (1ul << (m & 0xf)) | ((m >> 8 & 0xff) << 16) |
+			     ((uint64_t)sgi << 24) | ((m >> 16 & 0xff) << 32) |
+			     ((m >> 32 & 0xff) << 48);
+		dsb(ishst);	/* memory the target reads is written first */
+		ICC_WRITE(ICC_SGI1R_EL1, v);
+	}
+	isb();
+}
+
+/* Finds this CPU's redistributor by its affinity in GICR_TYPER. */
+static volatile uint8_t *find_rd(uint64_t aff)
+{
+	for (int r = 0; r < nr_rd_regions; r++) {
+		for (uint64_t off = 0; off + 2 * GICR_FRAME <= rd_regions[r].size;
+		     off += rd_stride) {
+			volatile uint8_t *rd = rd_regions[r].base + off;
+			uint64_t typer = mmio_read64(rd + GICR_TYPER);
+			if ((typer >> 32) == ((aff & 0xffffff) | (aff >> 32 << 24)))
+				return rd;
+			if (typer & GICR_TYPER_LAST)
+				break;
+		}
+	}
+	return NULL;
+}
+
+static int v3_init_cpu(void)
+{
+	struct cpu *c = this_cpu();
+	volatile uint8_t *rd = find_rd(mpidr_to_affinity(c->mpidr));
+
+	if (!rd) {
+		pr_err("gicv3: no redistributor for cpu %d\n", c->id);
+		return -ENODEV;
+	}
+	rd_of_cpu[c->id] = rd;
+	/* Wake the redistributor (GICv3 12.11.40). */
+	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+	for (int i = 0; i < 1000000 && (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP); i++)
+		;
+	mmio_write32(rd + GICR_IGROUPR0, 0xffffffff);
+	mmio_write32(rd + GICR_ICENABLER0, 0xffffffff);
+	for (int i = 0; i < 32; i++)
+		mmio_write8(rd + GICR_IPRIORITYR(i), IRQ_PRIO_DEFAULT_CHIP);
+
+	ICC_WRITE(ICC_SRE_EL1, ICC_READ(ICC_SRE_EL1) | 1);
+	isb();
+	ICC_WRITE(ICC_PMR_EL1, 0xff);		/* let every priority through */
+	ICC_WRITE(ICC_BPR1_EL1, 0);		/* no priority grouping */
+	ICC_WRITE(ICC_IGRPEN1_EL1, 1);
+	isb();
+	return 0;
+}
+
+static const struct irq_chip gicv3_chip = {
+	.name = "gicv3",
+	.init_cpu = v3_init_cpu,
+	.ack = v3_ack,
+	.eoi = v3_eoi,
+	.enable = v3_enable,
+	.disable = v3_disable,
+	.set_priority = v3_set_priority,
+	.set_trigger = v3_set_trigger,
+	.set_affinity = v3_set_affinity,
+	.send_sgi = v3_send_sgi,
+};
+
+static int gicv3_probe(const struct fdt *fdt, int node)
+{
+	static struct irq_chip chip;
+	uint64_t base, size;
+	uint32_t typer, nr_regions = 1, stride;
+
+	if (fdt_get_reg(fdt, node, 0, &base, &size) < 0)
+		return -EINVAL;
+	gicd = ioremap(base, size);
+	fdt_getprop_u32(fdt, node, "#redistributor-regions", &nr_regions);
+	for (uint32_t r = 0; r < nr_regions && r < MAX_RD_REGIONS; r++) {
+		if (fdt_get_reg(fdt, node, 1 + r, &base, &size) < 0)
+			break;
+		rd_regions[nr_rd_regions].base = ioremap(base, size);
+		rd_regions[nr_rd_regions].size = size;
+		nr_rd_regions++;
+	}
+	rd_stride = 2 * GICR_FRAME;
+	if (fdt_getprop_u32(fdt, node, "redistributor-stride", &stride) == 0 && stride)
+		rd_stride = stride;
+	if (!gicd || !nr_rd_regions)
+		return -EINVAL;
+
+	chip = gicv3_chip;
+	typer = mmio_read32(gicd + GICD_TYPER);
+	chip.nr_irqs = MIN(32 * ((typer & 0x1f) + 1), 1020u);
+
+	/* Distributor off while SPIs are configured: group 1, disabled,
+	 * default priority, level, routed to the boot CPU. */
+	mmio_write32(gicd + GICD_CTLR, 0);
+	gicd_wait_rwp();
+	for (uint32_t i = 32; i < chip.nr_irqs; i += 32) {
+		mmio_write32(gicd + GICD_IGROUPR(i / 32), 0xffffffff);
+		mmio_write32(gicd + GICD_ICENABLER(i / 32), 0xffffffff);
+		mmio_write32(gicd + GICD_ICPENDR(i / 32), 0xffffffff);
+	}
+	for (uint32_t i = 32; i < chip.nr_irqs; i++) {
+		mmio_write8(gicd + GICD_IPRIORITYR(i), IRQ_PRIO_DEFAULT_CHIP);
+		mmio_write64(gicd + GICD_IROUTER(i), mpidr_to_affinity(cpus[0].mpidr));
+	}
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE_NS | GICD_CTLR_ENABLE_G1);
+	gicd_wait_rwp();
+
+	if (irq_chip_register(&chip))
+		return -EBUSY;
+	pr_info("gicv3: distributor %#lx, %u interrupts, %d redistributor region(s)\n",
+		(unsigned long)(uintptr_t)gicd, chip.nr_irqs, nr_rd_regions);
+	return v3_init_cpu();
+}
+
+static const char *const gicv3_compat[] = { "arm,gic-v3", NULL };
+DRIVER_DECLARE(gicv3, .name = "gicv3", .compatible = gicv3_compat,
+	       .level = DRIVER_LEVEL_IRQCHIP, .probe = gicv3_probe);

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The architecture contract: what the portable kernel may ask of the CPU.
+ * Inline primitives come from <asm/cpu.h> of the architecture in use:
+ *   arch_irq_save/restore/enable/disable  any context; mask IRQs on this CPU
+ *   arch_this_cpu()                       any context; this CPU's struct cpu
+ *   arch_counter_read/freq()              any context; the monotonic counter
+ *   arch_wait_for_interrupt()             idle thread only, IRQs may be masked
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <asm/cpu.h>
+#include <vireo/compiler.h>
+
+struct thread;
+
+/*
+ * Saved state of a thread that is switched out: callee-saved registers,
+ * stack pointer and the EL0 thread pointer.  Offsets are used by
+ * arch/arm64/switch.S and checked there.
+ */
+struct arch_context {
+	uint64_t x19_x28[10];
+	uint64_t fp;		/* x29 */
+	uint64_t lr;		/* x30 */
+	uint64_t sp;
+	uint64_t tpidr_el0;
+};
+
+/* FP/SIMD register file, saved lazily (arch/arm64/fpu.c). */
+struct arch_fpu_state {
+	__uint128_t q[32];
+	uint32_t fpsr, fpcr;
+} __aligned(16);
+
+/*
+ * Prepares ctx so that the first arch_context_switch() to it runs
+ * sched_thread_entry() on the given stack.  Thread context, scheduler lock
+ * not needed (the thread is not yet visible).
+ */
+void arch_context_init(struct arch_context *ctx, void *stack_top,
+		       uintptr_t tls_pointer);
+
+/*
+ * Saves the current callee-saved state in from and resumes to.  Called by
+ * the scheduler only, with IRQs masked and the scheduler lock held; returns
+ * when from is switched back in.
+ */
+void arch_context_switch(struct arch_context *from, struct arch_context *to);
+
+/* Hooks the scheduler calls around a switch, same context as above. */
+void arch_thread_switch_out(struct thread *prev);
+void arch_thread_switch_in(struct thread *next);
+/* The thread's FP/SIMD state is dead; forget it (thread exit). */
+void arch_thread_release(struct thread *t);
+
+struct fdt;
+/* Boot CPU, after the heap and log exist: architecture services that
+ * the device tree describes (PSCI). */
+void arch_platform_init(const struct fdt *fdt);
+
+/* PSCI power control; never return on success. */
+__noreturn void arch_poweroff(void);
+__noreturn void arch_reset(void);
+
+/*
+ * Walks the frame-pointer chain starting at fp and stores up to max return
+ * addresses in pcs; stops at a frame record outside [lo, hi).  Returns the
+ * number stored.  Any context.
+ */
+int arch_backtrace(uintptr_t fp, uintptr_t lo, uintptr_t hi,
+		   uintptr_t *pcs, int max);

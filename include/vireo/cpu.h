@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Per-CPU state.  Each CPU reaches its own struct cpu through
+ * this_cpu() (TPIDR_EL1 on arm64); fields are written only by their CPU
+ * unless a comment says otherwise.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vireo/arch.h>
+#include <vireo/ktimer.h>
+
+struct thread;
+
+struct cpu {
+	uintptr_t boot_sp;		/* first field: read by head.S */
+	int id;				/* logical CPU number, 0 = boot CPU */
+	uint64_t mpidr;			/* affinity from the device tree */
+	bool online;
+	struct thread *current;
+	struct thread *idle;
+	unsigned int exception_depth;	/* nested exceptions being handled */
+	bool need_resched;		/* set under the scheduler lock */
+	bool slice_expired;		/* SCHED_RR slice of current ran out */
+	struct ktimer slice_timer;	/* SCHED_RR time slice */
+	/* Lazy FPU (arch/arm64/fpu.c): whose registers the FPU holds. */
+	struct thread *fpu_owner;
+	uint64_t fpu_saves, fpu_restores, switches;
+	uint64_t idle_ns;		/* time spent in the idle thread */
+};
+
+extern struct cpu cpus[CONFIG_SMP_NCPUS];
+extern int cpus_online;
+
+static inline struct cpu *this_cpu(void)
+{
+	return arch_this_cpu();
+}
+
+static inline bool in_interrupt(void)
+{
+	return this_cpu()->exception_depth > 0;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Device files under /dev.  Drivers register a character device by name
+ * with the file operations every open instance gets.  Thread context.
+ */
+#pragma once
+
+#include <vireo/file.h>
+
+/* 0, -EEXIST, -ENOMEM.  name has no "/dev/" prefix ("ttyS0"). */
+int devfs_register(const char *name, const struct file_ops *ops, void *priv);
+/* Opens /dev/<name>: 0 and *out, or -ENOENT. */
+int devfs_open(const char *name, int flags, struct file **out);
+/* Calls fn for every device in registration order (for ls /dev), with
+ * devfs_lock held: fn must not block (copy the names it needs). */
+void devfs_for_each(void (*fn)(const char *name, void *ctx), void *ctx);

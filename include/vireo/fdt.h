@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Read-only access to a flattened device tree (DTSpec v0.4, chapter 5).
+ * Nodes are named by their offset in the structure block (an int >= 0);
+ * negative values are -errno.  Every accessor bounds-checks against the
+ * blob's declared sizes, so a corrupt blob yields errors, never a fault.
+ * Portable: built unchanged into the kernel and the host unit tests.
+ * Any context; the blob is never written.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fdt {
+	const uint8_t *blob;
+	uint32_t total_size;
+	uint32_t off_struct, size_struct;
+	uint32_t off_strings, size_strings;
+	uint32_t off_rsvmap;
+};
+
+/* Validates the header (magic, version >= 16, sizes within max_size and
+ * consistent).  0, or -EINVAL. */
+int fdt_init(struct fdt *fdt, const void *blob, size_t max_size);
+size_t fdt_total_size(const struct fdt *fdt);
+
+/* The root node's offset (or -EINVAL). */
+int fdt_root(const struct fdt *fdt);
+/* Depth-first walk: the node after node, with *depth adjusted (+1 into a
+ * child, -n back out).  Returns -ENOENT at the end of the tree. */
+int fdt_next_node(const struct fdt *fdt, int node, int *depth);
+/* First child / next sibling of a node, -ENOENT when none. */
+int fdt_first_subnode(const struct fdt *fdt, int node);
+int fdt_next_subnode(const struct fdt *fdt, int node);
+/* The parent of node, -ENOENT for the root. */
+int fdt_parent(const struct fdt *fdt, int node);
+/* "name@unit" of a node ("" for the root). */
+const char *fdt_node_name(const struct fdt *fdt, int node);
+/* Node by absolute path ("/cpus/cpu@0"); a unit address may be omitted
+ * when it is unambiguous ("/psci").  -ENOENT when absent. */
+int fdt_path_offset(const struct fdt *fdt, const char *path);
+/* Subnode of parent by name (with or without its unit address). */
+int fdt_subnode_offset(const struct fdt *fdt, int parent, const char *name);
+
+/* Property value and its length in *len (may be NULL); NULL if absent. */
+const void *fdt_getprop(const struct fdt *fdt, int node, const char *name,
+			int *len);
+/* One big-endian cell.  0, -ENOENT, or -EINVAL when too short. */
+int fdt_getprop_u32(const struct fdt *fdt, int node, const char *name,
+		    uint32_t *out);
+/* Reads a 1- or 2-cell number at cell index idx of a property. */
+int fdt_getprop_cells(const struct fdt *fdt, int node, const char *name,
+		      int idx, int ncells, uint64_t *out);
+/* Whether the "compatible" string list of node contains compat. */
+bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat);
+/* Next node after start (-1 to begin) compatible with compat, -ENOENT. */
+int fdt_next_compatible(const struct fdt *fdt, int start, const char *compat);
+/* "status" absent, "okay" or "ok". */
+bool fdt_node_enabled(const struct fdt *fdt, int node);
+
+/* #address-cells / #size-cells that apply to node's reg (its parent's;
+ * 2 and 1 when absent, per DTSpec 2.3.5). */
+int fdt_address_cells(const struct fdt *fdt, int node);
+int fdt_size_cells(const struct fdt *fdt, int node);
+/* Entry idx of node's "reg": 0, -ENOENT (no such entry) or -EINVAL.
+ * size may be NULL; it is 0 when #size-cells is 0 (cpu nodes). */
+int fdt_get_reg(const struct fdt *fdt, int node, int idx, uint64_t *base,
+		uint64_t *size);
+
+/* Entry idx of node's "interrupts" for an ARM GIC parent (3 cells: type,
+ * number, flags): *intid is the GIC INTID (SPI n -> 32 + n, PPI n ->
+ * 16 + n), *flags the trigger flags (1 = rising edge, 4 = level high).
+ * 0, -ENOENT, -EINVAL. */
+int fdt_get_gic_interrupt(const struct fdt *fdt, int node, int idx,
+			  uint32_t *intid, uint32_t *flags);
+
+/* /chosen stdout-path (or linux,stdout-path), NULL when absent. */
+const char *fdt_chosen_stdout(const struct fdt *fdt);
+/* Memory reservation block entry idx (5.3): 0, -ENOENT at the end. */
+int fdt_get_mem_rsv(const struct fdt *fdt, int idx, uint64_t *base,
+		    uint64_t *size);

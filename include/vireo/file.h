@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Open files and file descriptors.  A struct file is an open instance of
+ * a device or file with its operations; descriptors are small integers
+ * naming files in a descriptor table.  Reference counts keep a file alive
+ * while a call uses it, so a concurrent close() cannot free it underneath.
+ *
+ * The first cut has one descriptor table for the whole system (the flat
+ * build's single task); per-task tables come with tasks.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct file;
+struct stat;
+
+struct file_ops {
+	/* Thread context.  Return a count or -errno (-EAGAIN when
+	 * O_NONBLOCK and nothing can be done, -EINTR). */
+	ssize_t (*read)(struct file *f, void *buf, size_t len);
+	ssize_t (*write)(struct file *f, const void *buf, size_t len);
+	/* Optional: -ESPIPE when absent. */
+	off_t (*lseek)(struct file *f, off_t off, int whence);
+	/* Optional: -ENOTTY when absent. */
+	int (*ioctl)(struct file *f, unsigned long req, unsigned long arg);
+	/* Optional: fills what the file knows beyond the defaults. */
+	int (*stat)(struct file *f, struct stat *st);
+	/* Optional: last reference dropped. */
+	void (*release)(struct file *f);
+};
+
+struct file {
+	const struct file_ops *ops;
+	void *priv;
+	int flags;		/* O_* flags given to open */
+	off_t pos;
+	int refs;		/* atomic */
+};
+
+/* A new file with one reference, or NULL (out of memory). */
+struct file *file_new(const struct file_ops *ops, void *priv, int flags);
+void file_get(struct file *f);
+void file_put(struct file *f);
+
+/* Installs f at the lowest free descriptor >= min; the table takes over
+ * the caller's reference.  Returns the descriptor or -EMFILE. */
+int fd_install(struct file *f, int min);
+/* The file behind fd with a new reference (file_put when done), or NULL. */
+struct file *fd_get(int fd);
+/* 0 or -EBADF. */
+int fd_close(int fd);
+/* Makes newfd refer to the file of oldfd (dup2 semantics). */
+int fd_dup2(int oldfd, int newfd);
+
+/* Opens path ("/dev/console"); 0 and *out with one reference, or -errno. */
+int vfs_open(const char *path, int flags, struct file **out);

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A two-level segregated-fit (TLSF) heap: O(1) allocate and free with
+ * bounded fragmentation, over any number of memory regions.  Not
+ * thread-safe: the owner serialises calls (mm/malloc.c holds heap_lock).
+ * Portable: built unchanged into the host unit tests.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HEAP_FL_COUNT 32	/* first-level classes: sizes up to 2^(FL+...) */
+#define HEAP_SL_LOG2 4
+#define HEAP_SL_COUNT (1 << HEAP_SL_LOG2)
+
+struct heap_block;
+
+struct heap {
+	uint32_t fl_bitmap;
+	uint32_t sl_bitmap[HEAP_FL_COUNT];
+	struct heap_block *free_lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
+	size_t total;		/* bytes given by heap_add_region, usable */
+	size_t used;		/* bytes in allocated blocks incl. headers */
+	size_t nr_used;		/* allocated blocks */
+};
+
+struct heap_stats {
+	size_t total;
+	size_t used;
+	size_t free;
+	size_t largest_free;
+	size_t nr_used;
+};
+
+void heap_init(struct heap *h);
+/* Adds [start, start + size) to the heap; unaligned ends are trimmed.
+ * Regions too small to hold a block are ignored. */
+void heap_add_region(struct heap *h, void *start, size_t size);
+/* 16-byte aligned memory, or NULL.  heap_alloc(h, 0) returns a unique
+ * minimal block. */
+void *heap_alloc(struct heap *h, size_t size);
+/* NULL is ignored.  Freeing a pointer the heap did not hand out, or
+ * twice, is detected where the block header makes it visible (CHECK). */
+void heap_free(struct heap *h, void *p);
+/* realloc semantics: NULL p allocates, size 0 frees and returns NULL;
+ * grows in place when the next block is free; on failure p is intact. */
+void *heap_realloc(struct heap *h, void *p, size_t size);
+/* align must be a power of two; NULL otherwise or when out of memory. */
+void *heap_memalign(struct heap *h, size_t align, size_t size);
+/* Bytes usable at p (>= the size requested). */
+size_t heap_usable_size(const void *p);
+/* Walks the free lists: O(number of free blocks); for statistics only. */
+void heap_get_stats(const struct heap *h, struct heap_stats *st);

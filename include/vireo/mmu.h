@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Address-space management.  Vireo runs identity-mapped: a physical
+ * address and its kernel virtual address are equal.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t paddr_t;
+
+struct mem_region {
+	paddr_t base;
+	uint64_t size;
+};
+
+/* Boot CPU, once: maps RAM and the image with final permissions. */
+void mmu_init(const struct mem_region *ram, int nr_ram);
+/*
+ * Maps [pa, pa + size) as Device-nGnRE, execute-never, and returns its
+ * kernel address, or NULL when the page-table pool is exhausted.  Thread
+ * context or boot; mappings are never removed.
+ */
+void *ioremap(paddr_t pa, size_t size);

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Serial ports.  A UART driver registers a struct uart; the first one
+ * registered (or the one /chosen stdout-path names) is the console behind
+ * /dev/console and /dev/ttyS0.  Reads and writes are interrupt-driven and
+ * buffered; the polled output exists for early boot and panics only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct uart;
+
+struct uart_ops {
+	/* Blocks until at least one byte is available unless nonblock
+	 * (then -EAGAIN); returns the count, or -EINTR.  Thread context. */
+	ssize_t (*read)(struct uart *u, void *buf, size_t len, bool nonblock);
+	/* Queues bytes for transmission; blocks while the buffer is full
+	 * unless nonblock.  Returns the count queued.  Thread context, or
+	 * any context with nonblock. */
+	ssize_t (*write)(struct uart *u, const void *buf, size_t len,
+			 bool nonblock);
+	/* Bytes ready to read without blocking. */
+	size_t (*rx_available)(struct uart *u);
+	/* Waits for the transmitter to drain; any context, polls. */
+	void (*putc_polled)(struct uart *u, char c);
+};
+
+struct uart {
+	const char *name;		/* "ttyS0" */
+	const struct uart_ops *ops;
+	void *priv;
+};
+
+/* Driver: registers u; the first becomes the console. 0 or -EBUSY. */
+int uart_register(struct uart *u);
+struct uart *uart_console(void);
+/* Early boot: a polled output routine until a UART registers. */
+void uart_set_early_putc(void (*putc)(char c));
+/* Polled console output for early boot and panics; any context. */
+void uart_putc_polled(char c);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Wait queues: threads blocked on an event, in priority order (FIFO
+ * among equals).  All calls need the scheduler lock.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vireo/list.h>
+
+#define WAIT_FOREVER UINT64_MAX
+
+struct wait_queue {
+	struct list_node waiters;
+};
+
+#define WAIT_QUEUE_INIT(name) { LIST_INIT((name).waiters) }
+
+static inline void wait_queue_init(struct wait_queue *wq)
+{
+	list_init(&wq->waiters);
+}
+
+/*
+ * Blocks the current thread on wq until woken or until the monotonic
+ * deadline_ns (WAIT_FOREVER for none).  Drops the lock while blocked and
+ * holds it again on return.  Returns the waker's result, or -ETIMEDOUT.
+ */
+int wait_block_locked(struct wait_queue *wq, uint64_t deadline_ns);
+/* Wakes the most urgent waiter with result; false if none waited. */
+bool wait_wake_one_locked(struct wait_queue *wq, int result);
+/* Wakes every waiter with result; returns how many. */
+int wait_wake_all_locked(struct wait_queue *wq, int result);

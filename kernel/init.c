@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Kernel start-up on the boot CPU: device tree, memory, heap, log,
+ * scheduler, drivers (interrupt controller first), then the first
+ * application thread; the boot context becomes the idle thread.
+ */
+#include <string.h>
+#include <vireo/clock.h>
+#include <vireo/console.h>
+#include <vireo/driver.h>
+#include <vireo/fdt.h>
+#include <vireo/init.h>
+#include <vireo/klog.h>
+#include <vireo/libc.h>
+#include <vireo/mm.h>
+#include <vireo/panic.h>
+#include <vireo/thread.h>
+#include "kernel_priv.h"
+
+#define MAX_RAM_REGIONS 8
+#define MAX_RESERVED 8
+#define FDT_MAX_SIZE (2u << 20)	/* QEMU's blob is far smaller */
+
+extern char __image_start[], __image_end[];
+void app_init_main(void *arg);	/* apps/: the first application */
+
+static struct fdt the_fdt;
+
+const struct fdt *kernel_fdt(void)
+{
+	return &the_fdt;
+}
+
+static __noreturn void halt_silently(void)
+{
+	for (;;)
+		arch_wait_for_interrupt();
+}
+
+/* RAM ranges of every device_type = "memory" node. */
+static int read_memory(struct mem_region *ram, int max)
+{
+	int depth = 0, n = 0;
+
+	for (int node = fdt_root(&the_fdt); node >= 0;
+	     node = fdt_next_node(&the_fdt, node, &depth)) {
+		int len;
+		const char *type = fdt_getprop(&the_fdt, node, "device_type", &len);
+		if (!type || strcmp(type, "memory"))
+			continue;
+		for (int i = 0; n < max; i++) {
+			if (fdt_get_reg(&the_fdt, node, i, &ram[n].base,
+					&ram[n].size) < 0)
+				break;
+			if (ram[n].size)
+				n++;
+		}
+	}
+	return n;
+}
+
+__noreturn void kernel_main(const void *dtb)
+{
+	struct mem_region ram[MAX_RAM_REGIONS], rsv[MAX_RESERVED];
+	int nr_ram, nr_rsv = 0;
+
+	clock_init();
+	if (fdt_init(&the_fdt, dtb, FDT_MAX_SIZE) < 0)
+		halt_silently();	/* no device tree: no console either */
+	nr_ram = read_memory(ram, MAX_RAM_REGIONS);
+	if (nr_ram == 0)
+		halt_silently();
+	mmu_init(ram, nr_ram);
+
+	rsv[nr_rsv++] = (struct mem_region){ (uintptr_t)__image_start,
+		(uintptr_t)(__image_end - __image_start) };
+	rsv[nr_rsv++] = (struct mem_region){ (uintptr_t)dtb,
+		fdt_total_size(&the_fdt) };
+	mm_init(ram, nr_ram, rsv, nr_rsv);
+	klog_init();
+	driver_early_console(&the_fdt);
+
+	uint64_t total = 0;
+	for (int i = 0; i < nr_ram; i++)
+		total += ram[i].size;
+	pr_info("Vireo %s (%s), %lu MiB RAM\n", CONFIG_VERSION_STRING,
+		VIREO_BOARD_CONFIG, (unsigned long)(total >> 20));
+
+	arch_platform_init(&the_fdt);
+	sched_init();
+	driver_probe_all(&the_fdt);
+	klog_console_ready();
+	libc_stdio_init();
+	if (console_init())
+		panic("no console");
+
+	if (thread_create(NULL, "nsh", SCHED_PRIO_DEFAULT, POLICY_RR, 0,
+			  app_init_main, NULL))
+		panic("cannot start the first application");
+	arch_irq_enable();
+	sched_idle_loop();
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The kernel log.  Each line gets a "[seconds.micros] " stamp and goes
+ * into a ring buffer (dmesg) that keeps the newest CONFIG_KLOG_BUFSIZE
+ * bytes, and to the console: polled until the UART driver is up, then
+ * through its transmit buffer without ever blocking, since callers may
+ * hold spinlocks or run in interrupt handlers.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <vireo/clock.h>
+#include <vireo/klog.h>
+#include <vireo/ringbuf.h>
+#include <vireo/spinlock.h>
+#include <vireo/uart.h>
+#include "kernel_priv.h"
+
+_Static_assert((CONFIG_KLOG_BUFSIZE & (CONFIG_KLOG_BUFSIZE - 1)) == 0,
+	       "CONFIG_KLOG_BUFSIZE must be a power of two");
+
+static uint8_t klog_buf[CONFIG_KLOG_BUFSIZE];
+static struct ringbuf klog_ring;
+static spinlock_t klog_lock = SPINLOCK_INIT;	/* klog_ring */
+static bool console_ready;
+
+void klog_init(void)
+{
+	ringbuf_init(&klog_ring, klog_buf, sizeof(klog_buf));
+}
+
+void klog_console_ready(void)
+{
+	console_ready = true;
+}
+
+static void console_out(const char *s, size_t n)
+{
+	struct uart *u = uart_console();
+
+	if (console_ready && u) {
+		char cr = '\r';
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] == '\n')
+				u->ops->write(u, &cr, 1, true);
+			u->ops->write(u, &s[i], 1, true);
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			uart_putc_polled('\r');
+		uart_putc_polled(s[i]);
+	}
+}
+
+void klog(int level, const char *fmt, ...)
+{
+	char line[192];
+	uint64_t ns = clock_monotonic_ns();
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "[%5lu.%06lu] ",
+		     (unsigned long)(ns / NSEC_PER_SEC),
+		     (unsigned long)(ns % NSEC_PER_SEC / 1000));
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+
+	irqflags_t f = spin_lock_irqsave(&klog_lock);
+	ringbuf_put_overwrite(&klog_ring, line, n);
+	console_out(line, n);
+	spin_unlock_irqrestore(&klog_lock, f);
+}
+
+size_t klog_read(size_t skip, char *buf, size_t len)
+{
+	irqflags_t f = spin_lock_irqsave(&klog_lock);
+	size_t n = ringbuf_peek(&klog_ring, skip, buf, len);
+
+	spin_unlock_irqrestore(&klog_lock, f);
+	return n;
+}
+
+size_t klog_size(void)
+{
+	return ringbuf_used(&klog_ring);
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Kernel counting semaphores over wait queues.  A post hands the unit
+ * directly to the most urgent waiter (the count is not incremented), so a
+ * lower-priority thread cannot take it in between.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <vireo/sem.h>
+#include <vireo/thread.h>
+
+void ksem_init(struct ksem *s, int count)
+{
+	s->count = count;
+	wait_queue_init(&s->wq);
+}
+
+int ksem_timedwait(struct ksem *s, uint64_t deadline_ns)
+{
+	irqflags_t f = sched_lock_acquire();
+	int r = 0;
+
+	if (s->count > 0)
+		s->count--;
+	else
+		r = wait_block_locked(&s->wq, deadline_ns);
+	sched_lock_release(f);
+	return r;
+}
+
+int ksem_wait(struct ksem *s)
+{
+	return ksem_timedwait(s, WAIT_FOREVER);
+}
+
+int ksem_trywait(struct ksem *s)
+{
+	irqflags_t f = sched_lock_acquire();
+	int r = -EAGAIN;
+
+	if (s->count > 0) {
+		s->count--;
+		r = 0;
+	}
+	sched_lock_release(f);
+	return r;
+}
+
+int ksem_post(struct ksem *s)
+{
+	irqflags_t f = sched_lock_acquire();
+	int r = 0;
+
+	if (!wait_wake_one_locked(&s->wq, 0)) {
+		if (s->count == INT_MAX)
+			r = -EOVERFLOW;
+		else
+			s->count++;
+	}
+	sched_lock_release(f);
+	return r;
+}
+
+int ksem_value(struct ksem *s)
+{
+	return READ_ONCE(s->count);
+}

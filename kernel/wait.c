@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Wait queues in priority order.  The scheduler lock protects the queues
+ * and the waiting threads' state; a timed wait arms the thread's own
+ * timeout timer, which wakes it with -ETIMEDOUT.
+ */
+#include <errno.h>
+#include <vireo/panic.h>
+#include <vireo/thread.h>
+#include <vireo/wait.h>
+#include "kernel_priv.h"
+
+static void wait_timeout(struct ktimer *kt)
+{
+	sched_wake_locked(container_of(kt, struct thread, timeout), -ETIMEDOUT);
+}
+
+/* Behind every waiter of equal or higher priority: FIFO among equals. */
+static void enqueue_by_prio(struct wait_queue *wq, struct thread *t)
+{
+	struct list_node *n;
+
+	list_for_each(n, &wq->waiters) {
+		struct thread *w = list_entry(n, struct thread, sched_node);
+		if (w->prio < t->prio)
+			break;
+	}
+	list_insert(&t->sched_node, n->prev, n);
+}
+
+int wait_block_locked(struct wait_queue *wq, uint64_t deadline_ns)
+{
+	struct thread *cur = thread_current();
+
+	kassert(!in_interrupt());
+	cur->state = THREAD_BLOCKED;
+	cur->waiting_on = wq;
+	enqueue_by_prio(wq, cur);
+	if (deadline_ns != WAIT_FOREVER)
+		ktimer_arm_locked(&cur->timeout, deadline_ns, wait_timeout);
+	sched_block_locked();
+	return cur->wait_result;
+}
+
+bool wait_wake_one_locked(struct wait_queue *wq, int result)
+{
+	struct list_node *n = list_first(&wq->waiters);
+
+	if (!n)
+		return false;
+	sched_wake_locked(list_entry(n, struct thread, sched_node), result);
+	return true;
+}
+
+int wait_wake_all_locked(struct wait_queue *wq, int result)
+{
+	int n = 0;
+
+	while (wait_wake_one_locked(wq, result))
+		n++;
+	return n;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The POSIX file calls under picolibc: each resolves its descriptor,
+ * calls the file's operation and turns a -errno result into -1 with errno
+ * set.  This is the only place where errno is written for file I/O.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vireo/file.h>
+
+static long posix_result(long r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+int open(const char *path, int flags, ...)
+{
+	struct file *f;
+	int r = vfs_open(path, flags, &f);
+
+	if (r == 0) {
+		r = fd_install(f, 0);
+		if (r < 0)
+			file_put(f);
+	}
+	return (int)posix_result(r);
+}
+
+int close(int fd)
+{
+	return (int)posix_result(fd_close(fd));
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	struct file *f = fd_get(fd);
+	ssize_t r;
+
+	if (!f)
+		return posix_result(-EBADF);
+	if ((f->flags & O_ACCMODE) == O_WRONLY || !f->ops->read)
+		r = -EBADF;
+	else if (!buf && len)
+		r = -EFAULT;
+	else
+		r = f->ops->read(f, buf, len);
+	file_put(f);
+	return posix_result(r);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	struct file *f = fd_get(fd);
+	ssize_t r;
+
+	if (!f)
+		return posix_result(-EBADF);
+	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write)
+		r = -EBADF;
+	else if (!buf && len)
+		r = -EFAULT;
+	else
+		r = f->ops->write(f, buf, len);
+	file_put(f);
+	return posix_result(r);
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+	struct file *f = fd_get(fd);
+	off_t r;
+
+	if (!f)
+		return posix_result(-EBADF);
+	r = f->ops->lseek ? f->ops->lseek(f, off, whence) : -ESPIPE;
+	file_put(f);
+	return posix_result(r);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	struct file *f = fd_get(fd);
+	int r = 0;
+
+	if (!f)
+		return (int)posix_result(-EBADF);
+	if (!st) {
+		r = -EFAULT;
+	} else {
+		*st = (struct stat){ .st_mode = S_IFCHR | 0666, .st_blksize = 512 };
+		if (f->ops->stat)
+			r = f->ops->stat(f, st);
+	}
+	file_put(f);
+	return (int)posix_result(r);
+}
+
+int isatty(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return 0;
+	if (!S_ISCHR(st.st_mode)) {
+		errno = ENOTTY;
+		return 0;
+	}
+	return 1;
+}
+
+int dup(int fd)
+{
+	struct file *f = fd_get(fd);
+	int r;
+
+	if (!f)
+		return (int)posix_result(-EBADF);
+	r = fd_install(f, 0);
+	if (r < 0)
+		file_put(f);
+	return (int)posix_result(r);
+}
+
+int dup2(int oldfd, int newfd)
+{
+	return (int)posix_result(fd_dup2(oldfd, newfd));
+}
