@@ -11,20 +11,12 @@
 
 extern const struct driver __drivers_start[], __drivers_end[];
 
-static bool node_enabled(const struct fdt *fdt, int node)
-{
-	int len;
-	const char *status = fdt_getprop(fdt, node, "status", &len);
-
-	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
-}
-
 static void probe_driver(const struct fdt *fdt, const struct driver *d)
 {
 	for (const char *const *c = d->compatible; *c; c++) {
 		int node = -1;
 		while ((node = fdt_next_compatible(fdt, node, *c)) >= 0) {
-			if (!node_enabled(fdt, node))
+			if (!fdt_node_enabled(fdt, node))
 				continue;
 			int r = d->probe(fdt, node);
 			if (r && r != -ENODEV)
@@ -59,8 +51,8 @@ static int stdout_node(const struct fdt *fdt)
 	buf[n] = 0;
 	if (buf[0] != '/') {	/* an alias */
 		int aliases = fdt_path_offset(fdt, "/aliases");
-		int len;
-		const char *p = aliases >= 0 ? fdt_getprop(fdt, aliases, buf, &len) : NULL;
+		const char *p = aliases >= 0 ?
+				fdt_getprop_string(fdt, aliases, buf) : NULL;
 		return p ? fdt_path_offset(fdt, p) : -ENOENT;
 	}
 	return fdt_path_offset(fdt, buf);

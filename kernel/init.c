@@ -44,8 +44,7 @@ static int read_memory(struct mem_region *ram, int max)
 
 	for (int node = fdt_root(&the_fdt); node >= 0;
 	     node = fdt_next_node(&the_fdt, node, &depth)) {
-		int len;
-		const char *type = fdt_getprop(&the_fdt, node, "device_type", &len);
+		const char *type = fdt_getprop_string(&the_fdt, node, "device_type");
 		if (!type || strcmp(type, "memory"))
 			continue;
 		for (int i = 0; n < max; i++) {
@@ -57,6 +56,32 @@ static int read_memory(struct mem_region *ram, int max)
 		}
 	}
 	return n;
+}
+
+/*
+ * CPUs the device tree lists under /cpus, by MPIDR (their "reg").  The
+ * boot CPU keeps logical number 0 whatever its MPIDR; the others follow in
+ * tree order, up to CONFIG_SMP_NCPUS.  Returns how many the tree lists.
+ */
+static int read_cpus(void)
+{
+	int cpus_node = fdt_path_offset(&the_fdt, "/cpus"), listed = 0, next = 1;
+
+	for (int n = cpus_node >= 0 ? fdt_first_subnode(&the_fdt, cpus_node) : -1;
+	     n >= 0; n = fdt_next_subnode(&the_fdt, n)) {
+		const char *type = fdt_getprop_string(&the_fdt, n, "device_type");
+		uint64_t mpidr;
+		if (!type || strcmp(type, "cpu") ||
+		    fdt_get_reg(&the_fdt, n, 0, &mpidr, NULL) < 0)
+			continue;
+		listed++;
+		if (mpidr == cpus[0].mpidr || next >= CONFIG_SMP_NCPUS)
+			continue;
+		cpus[next].id = next;
+		cpus[next].mpidr = mpidr;
+		next++;
+	}
+	return listed;
 }
 
 __noreturn void kernel_main(const void *dtb)
@@ -85,6 +110,9 @@ __noreturn void kernel_main(const void *dtb)
 		total += ram[i].size;
 	pr_info("Vireo %s (%s), %lu MiB RAM\n", CONFIG_VERSION_STRING,
 		VIREO_BOARD_CONFIG, (unsigned long)(total >> 20));
+	int nr_cpus = read_cpus();
+	pr_info("%d CPU(s) in the device tree, %d supported by this image\n",
+		nr_cpus, CONFIG_SMP_NCPUS);
 
 	arch_platform_init(&the_fdt);
 	sched_init();

@@ -42,7 +42,6 @@ void arm64_psci_init(const struct fdt *fdt)
 {
 	int node = fdt_next_compatible(fdt, -1, "arm,psci-1.0");
 	const char *method;
-	int len;
 
 	if (node < 0)
 		node = fdt_next_compatible(fdt, -1, "arm,psci-0.2");
@@ -52,10 +51,10 @@ void arm64_psci_init(const struct fdt *fdt)
 		pr_warn("psci: no PSCI node; power-off and SMP unavailable\n");
 		return;
 	}
-	method = fdt_getprop(fdt, node, "method", &len);
-	if (method && len >= 4 && !strcmp(method, "hvc"))
+	method = fdt_getprop_string(fdt, node, "method");
+	if (method && !strcmp(method, "hvc"))
 		conduit = CONDUIT_HVC;
-	else if (method && len >= 4 && !strcmp(method, "smc"))
+	else if (method && !strcmp(method, "smc"))
 		conduit = CONDUIT_SMC;
 	else
 		pr_warn("psci: unknown method\n");

@@ -36,7 +36,7 @@ int fdt_first_subnode(const struct fdt *fdt, int node);
 int fdt_next_subnode(const struct fdt *fdt, int node);
 /* The parent of node, -ENOENT for the root. */
 int fdt_parent(const struct fdt *fdt, int node);
-/* "name@unit" of a node ("" for the root). */
+/* "name@unit" of a node ("" for the root); NULL if node is not one. */
 const char *fdt_node_name(const struct fdt *fdt, int node);
 /* Node by absolute path ("/cpus/cpu@0"); a unit address may be omitted
  * when it is unambiguous ("/psci").  -ENOENT when absent. */
@@ -44,13 +44,20 @@ int fdt_path_offset(const struct fdt *fdt, const char *path);
 /* Subnode of parent by name (with or without its unit address). */
 int fdt_subnode_offset(const struct fdt *fdt, int parent, const char *name);
 
-/* Property value and its length in *len (may be NULL); NULL if absent. */
+/* Property value and its length in *len (may be NULL); NULL if absent
+ * (*len is then -ENOENT, or -EINVAL for a corrupt node).  The value is
+ * not necessarily NUL-terminated: use fdt_getprop_string for strings. */
 const void *fdt_getprop(const struct fdt *fdt, int node, const char *name,
 			int *len);
+/* A string property (the first string of a list), NULL when absent or
+ * not NUL-terminated within its length. */
+const char *fdt_getprop_string(const struct fdt *fdt, int node,
+			       const char *name);
 /* One big-endian cell.  0, -ENOENT, or -EINVAL when too short. */
 int fdt_getprop_u32(const struct fdt *fdt, int node, const char *name,
 		    uint32_t *out);
-/* Reads a 1- or 2-cell number at cell index idx of a property. */
+/* Reads a 1- or 2-cell number at cell index idx of a property: 0,
+ * -ENOENT (absent, or idx past the end) or -EINVAL (bad ncells/idx). */
 int fdt_getprop_cells(const struct fdt *fdt, int node, const char *name,
 		      int idx, int ncells, uint64_t *out);
 /* Whether the "compatible" string list of node contains compat. */
@@ -65,14 +72,18 @@ bool fdt_node_enabled(const struct fdt *fdt, int node);
 int fdt_address_cells(const struct fdt *fdt, int node);
 int fdt_size_cells(const struct fdt *fdt, int node);
 /* Entry idx of node's "reg": 0, -ENOENT (no such entry) or -EINVAL.
- * size may be NULL; it is 0 when #size-cells is 0 (cpu nodes). */
+ * size may be NULL; it is 0 when #size-cells is 0 (cpu nodes).  The
+ * address is in the parent bus's space: "ranges" are not applied, which
+ * is exact for QEMU virt (devices at the root, identity ranges). */
 int fdt_get_reg(const struct fdt *fdt, int node, int idx, uint64_t *base,
 		uint64_t *size);
 
 /* Entry idx of node's "interrupts" for an ARM GIC parent (3 cells: type,
  * number, flags): *intid is the GIC INTID (SPI n -> 32 + n, PPI n ->
- * 16 + n), *flags the trigger flags (1 = rising edge, 4 = level high).
- * 0, -ENOENT, -EINVAL. */
+ * 16 + n; GICv3.1 ESPI n -> 4096 + n, EPPI n -> 1056 + n), *flags the
+ * trigger flags (1 = rising edge, 4 = level high; the GICv2 PPI CPU mask
+ * is dropped).  The interrupt parent (inherited from ancestors) must have
+ * #interrupt-cells = 3.  0, -ENOENT (no such entry), -EINVAL. */
 int fdt_get_gic_interrupt(const struct fdt *fdt, int node, int idx,
 			  uint32_t *intid, uint32_t *flags);
 

@@ -10,13 +10,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HEAP_FL_COUNT 32	/* first-level classes: sizes up to 2^(FL+...) */
+/* Size classes: class 0 holds blocks below 256 bytes in 16-byte steps;
+ * class f >= 1 holds [2^(f+7), 2^(f+8)) split into HEAP_SL_COUNT equal
+ * ranges, so the largest block is just under 2^(HEAP_FL_COUNT+7) bytes
+ * (512 GiB); bigger regions are added as several blocks. */
+#define HEAP_FL_COUNT 32
 #define HEAP_SL_LOG2 4
 #define HEAP_SL_COUNT (1 << HEAP_SL_LOG2)
 
 struct heap_block;
+struct heap_region;
 
 struct heap {
+	struct heap_region *regions;	/* for heap_check only */
 	uint32_t fl_bitmap;
 	uint32_t sl_bitmap[HEAP_FL_COUNT];
 	struct heap_block *free_lists[HEAP_FL_COUNT][HEAP_SL_COUNT];
@@ -31,6 +37,7 @@ struct heap_stats {
 	size_t free;
 	size_t largest_free;
 	size_t nr_used;
+	size_t nr_free;		/* free blocks: a measure of fragmentation */
 };
 
 void heap_init(struct heap *h);
@@ -50,5 +57,11 @@ void *heap_realloc(struct heap *h, void *p, size_t size);
 void *heap_memalign(struct heap *h, size_t align, size_t size);
 /* Bytes usable at p (>= the size requested). */
 size_t heap_usable_size(const void *p);
-/* Walks the free lists: O(number of free blocks); for statistics only. */
+/* Walks the free lists: O(number of free blocks); for statistics only.
+ * free and largest_free count usable bytes (headers excluded); used
+ * counts headers, so used + free + header * nr_free stays constant. */
 void heap_get_stats(const struct heap *h, struct heap_stats *st);
+/* Walks every block of every region and every free list and checks the
+ * allocator's invariants: 0, or -EINVAL at the first inconsistency.
+ * O(heap size); for tests and debugging. */
+int heap_check(const struct heap *h);

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Read-only flattened device tree access (DTSpec v0.4, chapter 5).
+ *
+ * The blob comes from outside the kernel (QEMU, a boot loader), so nothing
+ * in it is trusted: fdt_init() checks only the header, and every later
+ * access decodes tokens through read_token(), which bounds-checks each
+ * token and its payload against the structure and strings blocks.  Every
+ * walk moves strictly forward through the structure block, so a corrupt
+ * blob ends a walk with -EINVAL instead of looping.  Multi-byte values are
+ * read a byte at a time: the blob may sit at any alignment.  No recursion
+ * and no depth limit: parents are found by walking again from the root.
+ */
+#include <errno.h>
+#include <string.h>
+#include <vireo/compiler.h>
+#include <vireo/fdt.h>
+
+#define FDT_MAGIC 0xd00dfeedu
+
+/* Structure block tokens (DTSpec 5.4.1). */
+#define FDT_BEGIN_NODE 0x1u
+#define FDT_END_NODE 0x2u
+#define FDT_PROP 0x3u
+#define FDT_NOP 0x4u
+#define FDT_END 0x9u
+
+/* Header fields (DTSpec 5.2): byte offsets; size_dt_struct is v17 only. */
+#define HDR_MAGIC 0
+#define HDR_TOTALSIZE 4
+#define HDR_OFF_STRUCT 8
+#define HDR_OFF_STRINGS 12
+#define HDR_OFF_RSVMAP 16
+#define HDR_VERSION 20
+#define HDR_LAST_COMP 24
+#define HDR_SIZE_STRINGS 32
+#define HDR_SIZE_STRUCT 36
+#define HDR_LEN_V16 36
+#define HDR_LEN_V17 40
+
+#define RSV_ENTRY_LEN 16	/* two big-endian u64: address, size (5.3.2) */
+#define GIC_INT_CELLS 3
+
+/* Binding of the GIC "interrupts" cells: type 0 SPI, 1 PPI, and the GICv3.1
+ * extended ranges 2 ESPI, 3 EPPI, with their INTID bases and counts. */
+static const struct { uint32_t base, count; } gic_int_types[] = {
+	{ 32, 988 }, { 16, 16 }, { 4096, 1024 }, { 1056, 64 },
+};
+
+/* One decoded token of the structure block. */
+struct token {
+	uint32_t tag;
+	uint32_t next;		/* structure offset of the following token */
+	const char *name;	/* BEGIN_NODE: node name; PROP: property name */
+	const uint8_t *val;	/* PROP: value and its length */
+	uint32_t len;
+};
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t be64(const uint8_t *p)
+{
+	return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+/* Big-endian number of ncells (1 or 2) cells. */
+static uint64_t read_cells(const uint8_t *p, int ncells)
+{
+	return ncells == 2 ? be64(p) : be32(p);
+}
+
+static const uint8_t *struct_at(const struct fdt *fdt, uint32_t off)
+{
+	return fdt->blob + fdt->off_struct + off;
+}
+
+/* The NUL-terminated string at nameoff in the strings block, or NULL. */
+static const char *string_at(const struct fdt *fdt, uint32_t nameoff)
+{
+	const char *s;
+
+	if (nameoff >= fdt->size_strings)
+		return NULL;
+	s = (const char *)fdt->blob + fdt->off_strings + nameoff;
+	return memchr(s, 0, fdt->size_strings - nameoff) ? s : NULL;
+}
+
+/*
+ * Decodes the token at structure offset off.  -EINVAL when the token, its
+ * name or its value does not lie wholly inside its block, or the tag is
+ * unknown.  t->next is always greater than off: callers rely on it to end.
+ */
+static int read_token(const struct fdt *fdt, int64_t pos, struct token *t)
+{
+	const char *nul;
+	uint32_t off, room;
+
+	if (pos < 0 || pos % 4 || pos + 4 > fdt->size_struct)
+		return -EINVAL;
+	off = (uint32_t)pos;
+	room = fdt->size_struct - off - 4;
+	t->tag = be32(struct_at(fdt, off));
+	switch (t->tag) {
+	case FDT_BEGIN_NODE:
+		t->name = (const char *)struct_at(fdt, off + 4);
+		nul = memchr(t->name, 0, room);
+		if (!nul)
+			return -EINVAL;
+		t->next = ALIGN_UP(off + 4 + (uint32_t)(nul - t->name) + 1, 4u);
+		return 0;
+	case FDT_PROP:
+		if (room < 8)
+			return -EINVAL;
+		t->len = be32(struct_at(fdt, off + 4));
+		if (t->len > room - 8)
+			return -EINVAL;
+		t->name = string_at(fdt, be32(struct_at(fdt, off + 8)));
+		if (!t->name)
+			return -EINVAL;
+		t->val = struct_at(fdt, off + 12);
+		t->next = ALIGN_UP(off + 12 + t->len, 4u);
+		return 0;
+	case FDT_END_NODE:
+	case FDT_NOP:
+	case FDT_END:
+		t->next = off + 4;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Decodes node's BEGIN_NODE token: 0, or -EINVAL if node is not one. */
+static int read_node(const struct fdt *fdt, int node, struct token *t)
+{
+	int err = read_token(fdt, node, t);
+
+	if (err)
+		return err;
+	return t->tag == FDT_BEGIN_NODE ? 0 : -EINVAL;
+}
+
+/* Whether [off, off + len) lies in [lo, total). */
+static bool block_ok(uint32_t off, uint32_t len, uint32_t lo, uint32_t total)
+{
+	return off >= lo && (uint64_t)off + len <= total;
+}
+
+int fdt_init(struct fdt *fdt, const void *blob, size_t max_size)
+{
+	const uint8_t *b = blob;
+	struct fdt f;
+	uint32_t version, hdr_len;
+
+	if (!b || max_size < HDR_LEN_V16 || be32(b + HDR_MAGIC) != FDT_MAGIC)
+		return -EINVAL;
+	version = be32(b + HDR_VERSION);
+	if (version < 16 || be32(b + HDR_LAST_COMP) > 17)
+		return -EINVAL;
+	hdr_len = version >= 17 ? HDR_LEN_V17 : HDR_LEN_V16;
+	f.blob = b;
+	f.total_size = be32(b + HDR_TOTALSIZE);
+	/* Offsets are handed out as int: keep them positive. */
+	if (f.total_size < hdr_len || f.total_size > max_size ||
+	    f.total_size > INT32_MAX)
+		return -EINVAL;
+	f.off_struct = be32(b + HDR_OFF_STRUCT);
+	f.off_strings = be32(b + HDR_OFF_STRINGS);
+	f.size_strings = be32(b + HDR_SIZE_STRINGS);
+	f.off_rsvmap = be32(b + HDR_OFF_RSVMAP);
+	if (version >= 17)
+		f.size_struct = be32(b + HDR_SIZE_STRUCT);
+	else	/* v16 does not say; the block may run to the end */
+		f.size_struct = f.off_struct <= f.total_size ?
+				f.total_size - f.off_struct : 0;
+	if (f.off_struct % 4 ||
+	    !block_ok(f.off_struct, f.size_struct, hdr_len, f.total_size) ||
+	    !block_ok(f.off_strings, f.size_strings, hdr_len, f.total_size) ||
+	    f.off_rsvmap % 8 ||
+	    !block_ok(f.off_rsvmap, RSV_ENTRY_LEN, hdr_len, f.total_size))
+		return -EINVAL;
+	/* A tree without a readable root node is of no use to anyone. */
+	if (fdt_root(&f) < 0)
+		return -EINVAL;
+	*fdt = f;
+	return 0;
+}
+
+size_t fdt_total_size(const struct fdt *fdt)
+{
+	return fdt->total_size;
+}
+
+int fdt_root(const struct fdt *fdt)
+{
+	struct token t;
+	int64_t off = 0;
+
+	for (;;) {
+		if (read_token(fdt, off, &t))
+			return -EINVAL;
+		if (t.tag == FDT_BEGIN_NODE)
+			return (int)off;
+		if (t.tag != FDT_NOP)
+			return -EINVAL;
+		off = t.next;
+	}
+}
+
+int fdt_next_node(const struct fdt *fdt, int node, int *depth)
+{
+	struct token t;
+	int delta = 1, err = read_node(fdt, node, &t);
+	int64_t off;
+
+	if (err)
+		return err;
+	for (;;) {
+		off = t.next;
+		if ((err = read_token(fdt, off, &t)))
+			return err;
+		switch (t.tag) {
+		case FDT_BEGIN_NODE:
+			if (depth)
+				*depth += delta;
+			return (int)off;
+		case FDT_END_NODE:
+			delta--;
+			break;
+		case FDT_END:
+			return -ENOENT;
+		}
+	}
+}
+
+int fdt_first_subnode(const struct fdt *fdt, int node)
+{
+	int depth = 0;
+	int child = fdt_next_node(fdt, node, &depth);
+
+	if (child < 0)
+		return child;
+	return depth == 1 ? child : -ENOENT;
+}
+
+int fdt_next_subnode(const struct fdt *fdt, int node)
+{
+	int depth = 0;
+
+	/* Skip node's subtree; depth 0 again is a sibling, below 0 means
+	 * the parent ended first.  Each step moves forward, so this ends. */
+	do {
+		node = fdt_next_node(fdt, node, &depth);
+		if (node < 0)
+			return node;
+	} while (depth > 0);
+	return depth == 0 ? node : -ENOENT;
+}
+
+/* Depth of node below the root (0 for the root) into *depth: 0 or
+ * -EINVAL when node is not the start of a node of this tree. */
+static int node_depth(const struct fdt *fdt, int node, int *depth)
+{
+	int n = fdt_root(fdt);
+
+	*depth = 0;
+	while (n >= 0 && n < node)
+		n = fdt_next_node(fdt, n, depth);
+	return n == node ? 0 : -EINVAL;
+}
+
+int fdt_parent(const struct fdt *fdt, int node)
+{
+	int depth, d = 0, parent = -ENOENT;
+	int err = node_depth(fdt, node, &depth);
+
+	if (err)
+		return err;
+	/* The root, or (in a corrupt tree) a node beside or above it. */
+	if (depth <= 0)
+		return -ENOENT;
+	/* The parent is the last node one level up before node. */
+	for (int n = fdt_root(fdt); n >= 0 && n < node;
+	     n = fdt_next_node(fdt, n, &d))
+		if (d == depth - 1)
+			parent = n;
+	return parent;
+}
+
+const char *fdt_node_name(const struct fdt *fdt, int node)
+{
+	struct token t;
+
+	return read_node(fdt, node, &t) ? NULL : t.name;
+}
+
+/* Child of parent named by the len bytes at name (see fdt_subnode_offset). */
+static int subnode_n(const struct fdt *fdt, int parent, const char *name,
+		     size_t len)
+{
+	bool has_unit = memchr(name, '@', len) != NULL;
+	int child, match = -ENOENT, nr_match = 0;
+
+	for (child = fdt_first_subnode(fdt, parent); child >= 0;
+	     child = fdt_next_subnode(fdt, child)) {
+		const char *cn = fdt_node_name(fdt, child);
+
+		if (!cn)
+			return -EINVAL;
+		/* strncmp stops at cn's NUL, so cn[len] is inside cn. */
+		if (strncmp(cn, name, len))
+			continue;
+		if (cn[len] == 0)
+			return child;
+		if (cn[len] == '@' && !has_unit) {
+			match = child;
+			nr_match++;
+		}
+	}
+	if (child != -ENOENT)
+		return child;	/* corrupt */
+	return nr_match == 1 ? match : -ENOENT;
+}
+
+int fdt_subnode_offset(const struct fdt *fdt, int parent, const char *name)
+{
+	return subnode_n(fdt, parent, name, strlen(name));
+}
+
+int fdt_path_offset(const struct fdt *fdt, const char *path)
+{
+	int node = fdt_root(fdt);
+
+	if (!path || path[0] != '/')
+		return -EINVAL;
+	while (node >= 0) {
+		while (*path == '/')
+			path++;
+		if (!*path)
+			return node;
+		size_t len = strcspn(path, "/");
+		node = subnode_n(fdt, node, path, len);
+		path += len;
+	}
+	return node;
+}
+
+/* Finds property name of node into *t: 0, -ENOENT or -EINVAL. */
+static int find_prop(const struct fdt *fdt, int node, const char *name,
+		     struct token *t)
+{
+	int err = read_node(fdt, node, t);
+
+	while (!err) {
+		err = read_token(fdt, t->next, t);
+		if (err)
+			break;
+		if (t->tag == FDT_PROP && !strcmp(t->name, name))
+			return 0;
+		if (t->tag != FDT_PROP && t->tag != FDT_NOP)
+			return -ENOENT;	/* properties come before subnodes */
+	}
+	return err;
+}
+
+const void *fdt_getprop(const struct fdt *fdt, int node, const char *name,
+			int *len)
+{
+	struct token t;
+	int err = find_prop(fdt, node, name, &t);
+
+	if (len)
+		*len = err ? err : (int)t.len;
+	return err ? NULL : t.val;
+}
+
+const char *fdt_getprop_string(const struct fdt *fdt, int node,
+			       const char *name)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+
+	return s && len > 0 && memchr(s, 0, len) ? s : NULL;
+}
+
+int fdt_getprop_u32(const struct fdt *fdt, int node, const char *name,
+		    uint32_t *out)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p)
+		return len;
+	if (len < 4)
+		return -EINVAL;
+	*out = be32(p);
+	return 0;
+}
+
+int fdt_getprop_cells(const struct fdt *fdt, int node, const char *name,
+		      int idx, int ncells, uint64_t *out)
+{
+	int len;
+	const uint8_t *p;
+
+	if (idx < 0 || ncells < 1 || ncells > 2)
+		return -EINVAL;
+	p = fdt_getprop(fdt, node, name, &len);
+	if (!p)
+		return len;
+	if (((int64_t)idx + ncells) * 4 > len)
+		return -ENOENT;
+	*out = read_cells(p + (size_t)idx * 4, ncells);
+	return 0;
+}
+
+bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat)
+{
+	int len;
+	const char *p = fdt_getprop(fdt, node, "compatible", &len);
+	const char *end = p ? p + len : NULL;
+
+	/* A string list (DTSpec 2.2.4.1); an unterminated tail never matches. */
+	while (p && p < end) {
+		const char *nul = memchr(p, 0, (size_t)(end - p));
+		if (!nul)
+			break;
+		if (!strcmp(p, compat))
+			return true;
+		p = nul + 1;
+	}
+	return false;
+}
+
+int fdt_next_compatible(const struct fdt *fdt, int start, const char *compat)
+{
+	int depth = 0;
+	int node = start < 0 ? fdt_root(fdt) : fdt_next_node(fdt, start, &depth);
+
+	while (node >= 0 && !fdt_is_compatible(fdt, node, compat))
+		node = fdt_next_node(fdt, node, &depth);
+	return node;
+}
+
+bool fdt_node_enabled(const struct fdt *fdt, int node)
+{
+	int len;
+	const char *status = fdt_getprop(fdt, node, "status", &len);
+
+	if (!status)
+		return len == -ENOENT;	/* absent: enabled; corrupt: not */
+	if (!memchr(status, 0, len))
+		return false;
+	return !strcmp(status, "okay") || !strcmp(status, "ok");
+}
+
+/* parent's cell-count property name, def when absent; 0..4 or -errno.
+ * parent -ENOENT means node is the root, with nothing above it. */
+static int cells_of(const struct fdt *fdt, int parent, const char *name,
+		    int def)
+{
+	uint32_t v;
+	int err;
+
+	if (parent == -ENOENT)
+		return def;
+	if (parent < 0)
+		return parent;
+	err = fdt_getprop_u32(fdt, parent, name, &v);
+	if (err == -ENOENT)
+		return def;
+	if (err)
+		return err;
+	return v <= 4 ? (int)v : -EINVAL;
+}
+
+int fdt_address_cells(const struct fdt *fdt, int node)
+{
+	return cells_of(fdt, fdt_parent(fdt, node), "#address-cells", 2);
+}
+
+int fdt_size_cells(const struct fdt *fdt, int node)
+{
+	return cells_of(fdt, fdt_parent(fdt, node), "#size-cells", 1);
+}
+
+int fdt_get_reg(const struct fdt *fdt, int node, int idx, uint64_t *base,
+		uint64_t *size)
+{
+	int parent = fdt_parent(fdt, node);
+	int ac = cells_of(fdt, parent, "#address-cells", 2);
+	int sc = cells_of(fdt, parent, "#size-cells", 1);
+	int len, entry;
+	const uint8_t *p;
+
+	if (ac < 0 || sc < 0)
+		return ac < 0 ? ac : sc;
+	/* Wider numbers (PCI's 3-cell addresses) do not fit a uint64_t. */
+	if (ac < 1 || ac > 2 || sc > 2 || idx < 0)
+		return -EINVAL;
+	p = fdt_getprop(fdt, node, "reg", &len);
+	if (!p)
+		return len;
+	entry = (ac + sc) * 4;
+	if (len % entry)
+		return -EINVAL;
+	if (idx >= len / entry)
+		return -ENOENT;
+	p += (size_t)idx * entry;
+	*base = read_cells(p, ac);
+	if (size)
+		*size = sc ? read_cells(p + ac * 4, sc) : 0;
+	return 0;
+}
+
+/* The node whose phandle (or legacy linux,phandle) is ph, or -errno. */
+static int node_by_phandle(const struct fdt *fdt, uint32_t ph)
+{
+	int depth = 0;
+
+	for (int n = fdt_root(fdt); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
+		uint32_t v;
+		if ((!fdt_getprop_u32(fdt, n, "phandle", &v) ||
+		     !fdt_getprop_u32(fdt, n, "linux,phandle", &v)) && v == ph)
+			return n;
+	}
+	return -ENOENT;
+}
+
+/* The interrupt controller of node: its own interrupt-parent or the
+ * nearest ancestor's (DTSpec 2.4.1). */
+static int interrupt_parent(const struct fdt *fdt, int node)
+{
+	uint32_t ph;
+	int err;
+
+	while (node >= 0) {
+		err = fdt_getprop_u32(fdt, node, "interrupt-parent", &ph);
+		if (!err)
+			return node_by_phandle(fdt, ph);
+		if (err != -ENOENT)
+			return err;
+		node = fdt_parent(fdt, node);
+	}
+	return node;
+}
+
+int fdt_get_gic_interrupt(const struct fdt *fdt, int node, int idx,
+			  uint32_t *intid, uint32_t *flags)
+{
+	int ctrl = interrupt_parent(fdt, node), len;
+	uint32_t cells, type, num;
+	const uint8_t *p;
+
+	if (idx < 0)
+		return -EINVAL;
+	if (ctrl < 0)
+		return -EINVAL;	/* no controller: nothing to decode against */
+	if (fdt_getprop_u32(fdt, ctrl, "#interrupt-cells", &cells) ||
+	    cells != GIC_INT_CELLS)
+		return -EINVAL;
+	p = fdt_getprop(fdt, node, "interrupts", &len);
+	if (!p)
+		return len;
+	if (len % (GIC_INT_CELLS * 4))
+		return -EINVAL;
+	if (idx >= len / (GIC_INT_CELLS * 4))
+		return -ENOENT;
+	p += (size_t)idx * GIC_INT_CELLS * 4;
+	type = be32(p);
+	num = be32(p + 4);
+	if (type >= ARRAY_SIZE(gic_int_types) || num >= gic_int_types[type].count)
+		return -EINVAL;
+	*intid = gic_int_types[type].base + num;
+	/* Bits 3:0 are the trigger; GICv2 PPIs carry a CPU mask in 15:8. */
+	*flags = be32(p + 8) & 0xf;
+	return 0;
+}
+
+const char *fdt_chosen_stdout(const struct fdt *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *s;
+
+	if (chosen < 0)
+		return NULL;
+	s = fdt_getprop_string(fdt, chosen, "stdout-path");
+	return s ? s : fdt_getprop_string(fdt, chosen, "linux,stdout-path");
+}
+
+int fdt_get_mem_rsv(const struct fdt *fdt, int idx, uint64_t *base,
+		    uint64_t *size)
+{
+	if (idx < 0)
+		return -EINVAL;
+	/* The list ends at an all-zero entry (5.3.2), which must be inside
+	 * the blob; entries before idx are checked for it too. */
+	for (int i = 0;; i++) {
+		uint64_t off = fdt->off_rsvmap + (uint64_t)i * RSV_ENTRY_LEN;
+		if (off + RSV_ENTRY_LEN > fdt->total_size)
+			return -EINVAL;
+		uint64_t b = be64(fdt->blob + off);
+		uint64_t s = be64(fdt->blob + off + 8);
+		if (!b && !s)
+			return -ENOENT;
+		if (i == idx) {
+			*base = b;
+			*size = s;
+			return 0;
+		}
+	}
+}
