@@ -101,6 +101,10 @@ __noreturn void kernel_main(const void *dtb)
 		(uintptr_t)(__image_end - __image_start) };
 	rsv[nr_rsv++] = (struct mem_region){ (uintptr_t)dtb,
 		fdt_total_size(&the_fdt) };
+	/* The blob's own reservation block (DTSpec 5.3). */
+	for (int i = 0; nr_rsv < MAX_RESERVED &&
+	     fdt_get_mem_rsv(&the_fdt, i, &rsv[nr_rsv].base, &rsv[nr_rsv].size) == 0; i++)
+		nr_rsv++;
 	mm_init(ram, nr_ram, rsv, nr_rsv);
 	klog_init();
 	driver_early_console(&the_fdt);

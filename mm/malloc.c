@@ -75,19 +75,26 @@ void free(void *ptr)
 	spin_unlock_irqrestore(&heap_lock, f);
 }
 
+/* Not malloc() + memset(): GCC folds that pair into a call to calloc(),
+ * which here would be this function calling itself. */
 void *calloc(size_t n, size_t size)
 {
 	size_t total;
+	irqflags_t f;
 	void *p;
 
 	if (__builtin_mul_overflow(n, size, &total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	p = malloc(total);
-	if (p)
-		memset(p, 0, total);
-	return p;
+	f = spin_lock_irqsave(&heap_lock);
+	p = heap_alloc(&kheap, total);
+	spin_unlock_irqrestore(&heap_lock, f);
+	if (!p) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return memset(p, 0, total);
 }
 
 void *realloc(void *ptr, size_t size)
