@@ -13,11 +13,6 @@
 static struct list_node timers = LIST_INIT(timers);
 static const struct clock_event *clock_event_dev;
 
-void clock_event_register(const struct clock_event *ce)
-{
-	clock_event_dev = ce;
-}
-
 static void reprogram_locked(void)
 {
 	struct list_node *n = list_first(&timers);
@@ -29,6 +24,16 @@ static void reprogram_locked(void)
 			list_entry(n, struct ktimer, node)->deadline_ns));
 	else
 		clock_event_dev->stop();
+}
+
+/* Timers armed before the device existed are programmed now. */
+void clock_event_register(const struct clock_event *ce)
+{
+	irqflags_t f = sched_lock_acquire();
+
+	clock_event_dev = ce;
+	reprogram_locked();
+	sched_lock_release(f);
 }
 
 void ktimer_cancel_locked(struct ktimer *t)

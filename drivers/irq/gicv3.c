@@ -32,6 +32,7 @@
 #define GICR_CTLR		0x0000
 #define GICR_TYPER		0x0008
 #define GICR_WAKER		0x0014
+#define GICR_TYPER_VLPIS	(1u << 1)	/* GICv4: two more 64 KiB frames */
 #define GICR_TYPER_LAST		(1u << 4)
 #define GICR_WAKER_SLEEP	(1u << 1)
 #define GICR_WAKER_ASLEEP	(1u << 2)
@@ -43,6 +44,7 @@
 
 /* ICC system registers by encoding, so old assemblers accept them. */
 #define ICC_PMR_EL1		"S3_0_C4_C6_0"
+#define ICC_CTLR_EL1		"S3_0_C12_C12_4"
 #define ICC_IAR1_EL1		"S3_0_C12_C12_0"
 #define ICC_EOIR1_EL1		"S3_0_C12_C12_1"
 #define ICC_BPR1_EL1		"S3_0_C12_C12_3"
@@ -55,7 +57,7 @@
 static volatile uint8_t *gicd;
 static struct { volatile uint8_t *base; uint64_t size; } rd_regions[MAX_RD_REGIONS];
 static int nr_rd_regions;
-static uint64_t rd_stride;
+static uint64_t rd_stride;		/* 0: from each GICR_TYPER */
 static volatile uint8_t *rd_of_cpu[CONFIG_SMP_NCPUS];
 
 #define ICC_READ(reg) ({ uint64_t _v; __asm__ volatile("mrs %0, " reg : "=r"(_v)); _v; })
@@ -151,23 +153,35 @@ static void v3_send_sgi(uint32_t sgi, uint32_t cpu_mask)
 		if (!(cpu_mask & (1u << cpu)))
 			continue;
 		uint64_t m = cpus[cpu].mpidr;
+		/* TargetList holds Aff0 modulo 16, RS (bits 47:44) selects
+		 * which 16 (GICv3 spec, ICC_SGI1R_EL1 description). */
 		uint64_t v = (1ul << (m & 0xf)) | ((m >> 8 & 0xff) << 16) |
 			     ((uint64_t)sgi << 24) | ((m >> 16 & 0xff) << 32) |
-			     ((m >> 32 & 0xff) << 48);
+			     ((m >> 4 & 0xf) << 44) | ((m >> 32 & 0xff) << 48);
 		dsb(ishst);	/* memory the target reads is written first */
 		ICC_WRITE(ICC_SGI1R_EL1, v);
 	}
 	isb();
 }
 
+/* Distance to the next redistributor: the device tree's
+ * "redistributor-stride", else two 64 KiB frames (RD_base, SGI_base),
+ * four on a GICv4 with virtual LPIs (GICR_TYPER.VLPIS). */
+static uint64_t frame_stride(uint64_t typer)
+{
+	if (rd_stride)
+		return rd_stride;
+	return (typer & GICR_TYPER_VLPIS ? 4 : 2) * GICR_FRAME;
+}
+
 /* Finds this CPU's redistributor by its affinity in GICR_TYPER. */
 static volatile uint8_t *find_rd(uint64_t aff)
 {
 	for (int r = 0; r < nr_rd_regions; r++) {
-		for (uint64_t off = 0; off + 2 * GICR_FRAME <= rd_regions[r].size;
-		     off += rd_stride) {
+		uint64_t off = 0, typer = 0;
+		for (; off + 2 * GICR_FRAME <= rd_regions[r].size; off += frame_stride(typer)) {
 			volatile uint8_t *rd = rd_regions[r].base + off;
-			uint64_t typer = mmio_read64(rd + GICR_TYPER);
+			typer = mmio_read64(rd + GICR_TYPER);
 			if ((typer >> 32) == ((aff & 0xffffff) | (aff >> 32 << 24)))
 				return rd;
 			if (typer & GICR_TYPER_LAST)
@@ -198,6 +212,9 @@ static int v3_init_cpu(void)
 
 	ICC_WRITE(ICC_SRE_EL1, ICC_READ(ICC_SRE_EL1) | 1);
 	isb();
+	/* EOImode 0 (one EOIR write drops priority and deactivates), no
+	 * common binary point: ICC_CTLR_EL1 resets to UNKNOWN values. */
+	ICC_WRITE(ICC_CTLR_EL1, 0);
 	ICC_WRITE(ICC_PMR_EL1, 0xff);		/* let every priority through */
 	ICC_WRITE(ICC_BPR1_EL1, 0);		/* no priority grouping */
 	ICC_WRITE(ICC_IGRPEN1_EL1, 1);
@@ -235,8 +252,7 @@ static int gicv3_probe(const struct fdt *fdt, int node)
 		rd_regions[nr_rd_regions].size = size;
 		nr_rd_regions++;
 	}
-	rd_stride = 2 * GICR_FRAME;
-	if (fdt_getprop_u32(fdt, node, "redistributor-stride", &stride) == 0 && stride)
+	if (fdt_getprop_u32(fdt, node, "redistributor-stride", &stride) == 0)
 		rd_stride = stride;
 	if (!gicd || !nr_rd_regions)
 		return -EINVAL;
@@ -246,14 +262,21 @@ static int gicv3_probe(const struct fdt *fdt, int node)
 	chip.nr_irqs = MIN(32 * ((typer & 0x1f) + 1), 1020u);
 
 	/* Distributor off while SPIs are configured: group 1, disabled,
-	 * default priority, level, routed to the boot CPU. */
+	 * default priority, level-sensitive, routed to the boot CPU.
+	 * Affinity routing is turned on first: GICD_IROUTER<n> only applies
+	 * with ARE set, and ARE may change only while the groups are
+	 * disabled (GICD_CTLR). */
 	mmio_write32(gicd + GICD_CTLR, 0);
+	gicd_wait_rwp();
+	mmio_write32(gicd + GICD_CTLR, GICD_CTLR_ARE_NS);
 	gicd_wait_rwp();
 	for (uint32_t i = 32; i < chip.nr_irqs; i += 32) {
 		mmio_write32(gicd + GICD_IGROUPR(i / 32), 0xffffffff);
 		mmio_write32(gicd + GICD_ICENABLER(i / 32), 0xffffffff);
 		mmio_write32(gicd + GICD_ICPENDR(i / 32), 0xffffffff);
 	}
+	for (uint32_t i = 32; i < chip.nr_irqs; i += 16)
+		mmio_write32(gicd + GICD_ICFGR(i / 16), 0);
 	for (uint32_t i = 32; i < chip.nr_irqs; i++) {
 		mmio_write8(gicd + GICD_IPRIORITYR(i), IRQ_PRIO_DEFAULT_CHIP);
 		mmio_write64(gicd + GICD_IROUTER(i), mpidr_to_affinity(cpus[0].mpidr));

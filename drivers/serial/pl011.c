@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ARM PL011 UART (PrimeCell UART TRM, DDI 0183), binds to "arm,pl011".
+ * Interrupt-driven: the receive interrupt handler moves bytes from the
+ * RX FIFO into a ring that read() drains; write() queues bytes in a TX
+ * ring and the transmit interrupt refills the FIFO from it.  The polled
+ * output (early console before interrupts exist, panics) writes the data
+ * register directly and takes no lock.
+ *
+ * Locking, per port:
+ *   p->lock (IRQ-safe spinlock) protects both rings, the shadow of
+ *   UARTIMSC, the error counters and every register access except the
+ *   polled output's.  Never held while blocking or logging.
+ *   The scheduler lock protects the two wait queues.  When both are
+ *   taken, the scheduler lock comes first (read/write re-check their
+ *   condition under it); the interrupt handler releases p->lock before
+ *   taking the scheduler lock to wake waiters.  The kernel log calls
+ *   write(nonblock) with its own lock and possibly the scheduler lock
+ *   held; that path takes only p->lock, which is innermost.
+ *
+ * Only one port is supported: kernel/uart.c registers a single console.
+ */
+#include <errno.h>
+#include <vireo/cpu.h>
+#include <vireo/driver.h>
+#include <vireo/fdt.h>
+#include <vireo/irq.h>
+#include <vireo/klog.h>
+#include <vireo/mmio.h>
+#include <vireo/mmu.h>
+#include <vireo/panic.h>
+#include <vireo/ringbuf.h>
+#include <vireo/spinlock.h>
+#include <vireo/thread.h>
+#include <vireo/uart.h>
+#include <vireo/wait.h>
+
+_Static_assert((CONFIG_PL011_RXBUF & (CONFIG_PL011_RXBUF - 1)) == 0,
+	       "CONFIG_PL011_RXBUF must be a power of two");
+_Static_assert((CONFIG_PL011_TXBUF & (CONFIG_PL011_TXBUF - 1)) == 0,
+	       "CONFIG_PL011_TXBUF must be a power of two");
+
+/* Registers (TRM 3.2, 3.3) */
+#define UARTDR		0x000
+#define UARTECR		0x004	/* write: clears the error flags of UARTRSR */
+#define UARTFR		0x018
+#define UARTLCR_H	0x02c
+#define UARTCR		0x030
+#define UARTIFLS	0x034
+#define UARTIMSC	0x038
+#define UARTMIS		0x040
+#define UARTICR		0x044
+
+/* UARTDR (3.3.1): error flags of the received character */
+#define DR_FE		(1u << 8)	/* framing */
+#define DR_PE		(1u << 9)	/* parity */
+#define DR_BE		(1u << 10)	/* break */
+#define DR_OE		(1u << 11)	/* overrun: FIFO was full, a byte was lost */
+/* UARTFR (3.3.3) */
+#define FR_BUSY		(1u << 3)
+#define FR_RXFE		(1u << 4)
+#define FR_TXFF		(1u << 5)
+/* UARTLCR_H (3.3.7): 8 data bits, no parity, one stop bit, FIFOs on */
+#define LCRH_FEN	(1u << 4)
+#define LCRH_WLEN_8	(3u << 5)
+/* UARTCR (3.3.8) */
+#define CR_UARTEN	(1u << 0)
+#define CR_TXE		(1u << 8)
+#define CR_RXE		(1u << 9)
+/* UARTIFLS (3.3.9): TX interrupt at <= 1/4 full, RX at >= 1/2 full */
+#define IFLS_TX_QUARTER	(1u << 0)
+#define IFLS_RX_HALF	(2u << 3)
+/* Interrupt bits of UARTIMSC/UARTMIS/UARTICR (3.3.10-3.3.13) */
+#define INT_RX		(1u << 4)
+#define INT_TX		(1u << 5)
+#define INT_RT		(1u << 6)	/* receive timeout */
+#define INT_FE		(1u << 7)
+#define INT_PE		(1u << 8)
+#define INT_BE		(1u << 9)
+#define INT_OE		(1u << 10)
+#define INT_ERRORS	(INT_FE | INT_PE | INT_BE | INT_OE)
+#define INT_ALL		0x7ff
+
+/* Bounds on loops over hardware state, so a wedged UART cannot hang us. */
+#define RX_DRAIN_MAX	256
+#define POLL_SPINS	1000000
+
+/* Dropped characters by cause; read-only outside the interrupt handler. */
+struct pl011_stats {
+	uint64_t rx, tx;
+	uint64_t overrun;	/* FIFO overran: bytes lost in hardware */
+	uint64_t framing, parity, brk;	/* bad characters, dropped */
+	uint64_t rx_ring_full;	/* ring full: bytes dropped by us */
+};
+
+struct pl011_port {
+	struct uart uart;
+	volatile uint8_t *base;
+	uint32_t intid;
+	spinlock_t lock;		/* see the top of the file */
+	uint32_t imsc;			/* shadow of UARTIMSC */
+	struct ringbuf rx, tx;
+	struct wait_queue rx_wq, tx_wq;	/* scheduler lock */
+	struct pl011_stats stats;
+};
+
+static struct pl011_port port0;
+static uint8_t port0_rx_buf[CONFIG_PL011_RXBUF];
+static uint8_t port0_tx_buf[CONFIG_PL011_TXBUF];
+static volatile uint8_t *early_base;
+
+/* Polled output: wait for room in the TX FIFO (bounded, so a dead UART
+ * cannot stop a panic report), then write the data register.  No lock:
+ * a panic may come while this CPU holds p->lock. */
+static void putc_raw(volatile uint8_t *base, char c)
+{
+	for (int i = 0; i < POLL_SPINS && (mmio_read32(base + UARTFR) & FR_TXFF); i++)
+		arch_cpu_relax();
+	mmio_write32(base + UARTDR, (uint8_t)c);
+}
+
+static void early_putc(char c)
+{
+	putc_raw(early_base, c);
+}
+
+static void pl011_putc_polled(struct uart *u, char c)
+{
+	putc_raw(((struct pl011_port *)u->priv)->base, c);
+}
+
+static void set_imsc_locked(struct pl011_port *p, uint32_t imsc)
+{
+	if (imsc != p->imsc) {
+		p->imsc = imsc;
+		mmio_write32(p->base + UARTIMSC, imsc);
+	}
+}
+
+/* Moves bytes from the TX ring into the FIFO until either is exhausted;
+ * returns how many. */
+static size_t tx_fill_locked(struct pl011_port *p)
+{
+	size_t n = 0;
+	int c;
+
+	while (!(mmio_read32(p->base + UARTFR) & FR_TXFF) &&
+	       (c = ringbuf_getc(&p->tx)) >= 0) {
+		mmio_write32(p->base + UARTDR, (uint32_t)c);
+		n++;
+	}
+	p->stats.tx += n;
+	return n;
+}
+
+/*
+ * Starts transmission of what the ring holds.  The TX interrupt fires on
+ * the FIFO level passing down through the trigger level, not on the
+ * level itself (TRM 2.8.x, UARTTXINTR), so it is enabled only once the
+ * FIFO is full and data is left over: the FIFO draining then guarantees
+ * the transition.  When everything fit, no interrupt is needed.
+ */
+static void tx_kick_locked(struct pl011_port *p)
+{
+	tx_fill_locked(p);
+	if (!ringbuf_empty(&p->tx))
+		set_imsc_locked(p, p->imsc | INT_TX);
+}
+
+/* TX interrupt: refill; once the ring is empty stop the interrupt. */
+static size_t tx_irq_locked(struct pl011_port *p)
+{
+	size_t n = tx_fill_locked(p);
+
+	if (ringbuf_empty(&p->tx)) {
+		set_imsc_locked(p, p->imsc & ~INT_TX);
+		mmio_write32(p->base + UARTICR, INT_TX);
+	}
+	return n;
+}
+
+/* Counts a received character's errors; false when it is to be dropped
+ * (framing, parity and break characters carry no valid data; an overrun
+ * flags a byte lost after this one, which itself is good). */
+static bool rx_char_ok_locked(struct pl011_port *p, uint32_t dr)
+{
+	if (dr & DR_OE)
+		p->stats.overrun++;
+	if (dr & DR_BE) {
+		p->stats.brk++;
+		return false;
+	}
+	if (dr & DR_FE) {
+		p->stats.framing++;
+		return false;
+	}
+	if (dr & DR_PE) {
+		p->stats.parity++;
+		return false;
+	}
+	return true;
+}
+
+/* Empties the RX FIFO into the ring; returns the bytes queued.  The FIFO
+ * is always drained, even into a full ring, or the level-sensitive RX
+ * interrupt would keep firing. */
+static size_t rx_drain_locked(struct pl011_port *p)
+{
+	size_t queued = 0;
+	bool errors = false;
+
+	for (int i = 0; i < RX_DRAIN_MAX &&
+	     !(mmio_read32(p->base + UARTFR) & FR_RXFE); i++) {
+		uint32_t dr = mmio_read32(p->base + UARTDR);
+		if (dr & (DR_OE | DR_BE | DR_FE | DR_PE))
+			errors = true;
+		if (!rx_char_ok_locked(p, dr))
+			continue;
+		if (ringbuf_putc(&p->rx, (uint8_t)dr) < 0) {
+			p->stats.rx_ring_full++;
+		} else {
+			queued++;
+		}
+	}
+	if (errors)
+		mmio_write32(p->base + UARTECR, 0);	/* clear UARTRSR (3.3.2) */
+	p->stats.rx += queued;
+	return queued;
+}
+
+static void wake_all(struct wait_queue *wq)
+{
+	irqflags_t f = sched_lock_acquire();
+
+	wait_wake_all_locked(wq, 0);
+	sched_lock_release(f);
+}
+
+static void pl011_irq(uint32_t intid, void *arg)
+{
+	struct pl011_port *p = arg;
+	size_t received = 0, sent = 0;
+	irqflags_t f = spin_lock_irqsave(&p->lock);
+	uint32_t mis = mmio_read32(p->base + UARTMIS);
+
+	if (mis & (INT_RX | INT_RT | INT_ERRORS)) {
+		received = rx_drain_locked(p);
+		/* RT is only cleared by ICR or an empty FIFO; errors by ICR. */
+		mmio_write32(p->base + UARTICR, INT_RX | INT_RT | INT_ERRORS);
+	}
+	if (mis & INT_TX)
+		sent = tx_irq_locked(p);
+	spin_unlock_irqrestore(&p->lock, f);
+
+	/* Outside p->lock: the scheduler lock is always taken first. */
+	if (received)
+		wake_all(&p->rx_wq);
+	if (sent)
+		wake_all(&p->tx_wq);
+}
+
+static bool rx_empty(struct pl011_port *p)
+{
+	return ringbuf_empty(&p->rx);
+}
+
+static bool tx_full(struct pl011_port *p)
+{
+	return ringbuf_space(&p->tx) == 0;
+}
+
+/*
+ * Blocks on wq while cond(p) holds.  The condition is checked again
+ * with the scheduler lock held, which the interrupt handler needs to
+ * wake us, so a wake-up between the caller's look at the ring and the
+ * block cannot be lost.  Returns 0 or the wake result (-EINTR).
+ */
+static int wait_while(struct pl011_port *p, struct wait_queue *wq,
+		      bool (*cond)(struct pl011_port *p))
+{
+	irqflags_t f = sched_lock_acquire();
+	bool block;
+	int r = 0;
+
+	spin_lock(&p->lock);
+	block = cond(p);
+	spin_unlock(&p->lock);
+	if (block)
+		r = wait_block_locked(wq, WAIT_FOREVER);
+	sched_lock_release(f);
+	return r;
+}
+
+static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
+{
+	struct pl011_port *p = u->priv;
+
+	if (len == 0)
+		return 0;
+	for (;;) {
+		irqflags_t f = spin_lock_irqsave(&p->lock);
+		size_t n = ringbuf_get(&p->rx, buf, len);
+		spin_unlock_irqrestore(&p->lock, f);
+
+		if (n)
+			return n;
+		if (nonblock)
+			return -EAGAIN;
+		kassert(!in_interrupt());
+		int r = wait_while(p, &p->rx_wq, rx_empty);
+		if (r < 0)
+			return r;
+	}
+}
+
+/* With nonblock: any context (the kernel log calls it with IRQs masked
+ * and from handlers); drops what does not fit and returns the count. */
+static ssize_t pl011_write(struct uart *u, const void *buf, size_t len,
+			   bool nonblock)
+{
+	struct pl011_port *p = u->priv;
+	const uint8_t *s = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		irqflags_t f = spin_lock_irqsave(&p->lock);
+		size_t n = ringbuf_put(&p->tx, s + done, len - done);
+		if (n)
+			tx_kick_locked(p);
+		spin_unlock_irqrestore(&p->lock, f);
+
+		done += n;
+		if (done == len || nonblock)
+			break;
+		kassert(!in_interrupt());
+		int r = wait_while(p, &p->tx_wq, tx_full);
+		if (r < 0)
+			return done ? (ssize_t)done : r;
+	}
+	return done;
+}
+
+static size_t pl011_rx_available(struct uart *u)
+{
+	struct pl011_port *p = u->priv;
+	irqflags_t f = spin_lock_irqsave(&p->lock);
+	size_t n = ringbuf_used(&p->rx);
+
+	spin_unlock_irqrestore(&p->lock, f);
+	return n;
+}
+
+static const struct uart_ops pl011_ops = {
+	.read = pl011_read,
+	.write = pl011_write,
+	.rx_available = pl011_rx_available,
+	.putc_polled = pl011_putc_polled,
+};
+
+/*
+ * The TRM's reprogramming order (3.3.8): let the character in flight
+ * (and the early console's output) finish, disable, flush the FIFOs by
+ * clearing FEN, set the line, re-enable.  The baud-rate divisors are
+ * left as firmware (or QEMU, which ignores them) set them; the LCR_H
+ * write re-latches them unchanged.  Flow-control bits of UARTCR are
+ * kept.  Boot context: the bounded busy-wait is allowed here.
+ */
+static void hw_init(volatile uint8_t *base)
+{
+	uint32_t cr = mmio_read32(base + UARTCR);
+
+	for (int i = 0; i < POLL_SPINS && (mmio_read32(base + UARTFR) & FR_BUSY); i++)
+		arch_cpu_relax();
+	mmio_write32(base + UARTCR, 0);
+	mmio_write32(base + UARTLCR_H, 0);
+	mmio_write32(base + UARTIMSC, 0);
+	mmio_write32(base + UARTICR, INT_ALL);
+	mmio_write32(base + UARTECR, 0);
+	mmio_write32(base + UARTIFLS, IFLS_TX_QUARTER | IFLS_RX_HALF);
+	mmio_write32(base + UARTLCR_H, LCRH_WLEN_8 | LCRH_FEN);
+	mmio_write32(base + UARTCR, cr | CR_UARTEN | CR_TXE | CR_RXE);
+}
+
+static int map_node(const struct fdt *fdt, int node, volatile uint8_t **base,
+		    uint64_t *pa)
+{
+	uint64_t size;
+
+	if (fdt_get_reg(fdt, node, 0, pa, &size) < 0)
+		return -EINVAL;
+	*base = ioremap(*pa, size);
+	return *base ? 0 : -ENOMEM;
+}
+
+static void port_init(struct pl011_port *p, volatile uint8_t *base,
+		      uint32_t intid)
+{
+	p->uart.name = "ttyS0";
+	p->uart.ops = &pl011_ops;
+	p->uart.priv = p;
+	p->base = base;
+	p->intid = intid;
+	spin_init(&p->lock);
+	ringbuf_init(&p->rx, port0_rx_buf, sizeof(port0_rx_buf));
+	ringbuf_init(&p->tx, port0_tx_buf, sizeof(port0_tx_buf));
+	wait_queue_init(&p->rx_wq);
+	wait_queue_init(&p->tx_wq);
+}
+
+static int pl011_probe(const struct fdt *fdt, int node)
+{
+	struct pl011_port *p = &port0;
+	volatile uint8_t *base;
+	uint32_t intid, flags;
+	uint64_t pa;
+	int r;
+
+	/* Validate everything before touching the hardware. */
+	if (p->base || uart_console())
+		return -ENODEV;		/* one console port only */
+	if (fdt_get_gic_interrupt(fdt, node, 0, &intid, &flags) < 0)
+		return -EINVAL;
+	r = map_node(fdt, node, &base, &pa);
+	if (r < 0)
+		return r;
+
+	port_init(p, base, intid);
+	hw_init(base);
+	r = irq_attach(intid, pl011_irq, p, "ttyS0");
+	if (r < 0)
+		goto err_port;
+	irq_set_trigger(intid, flags & 0x3);	/* DT flags 1, 2: edge */
+	irq_enable(intid);
+	irqflags_t f = spin_lock_irqsave(&p->lock);
+	set_imsc_locked(p, INT_RX | INT_RT | INT_ERRORS);
+	spin_unlock_irqrestore(&p->lock, f);
+
+	uart_register(&p->uart);	/* cannot fail: checked above */
+	pr_info("pl011: ttyS0 at %#lx, INTID %u, %u/%u byte buffers\n",
+		(unsigned long)pa, intid, CONFIG_PL011_RXBUF, CONFIG_PL011_TXBUF);
+	return 0;
+
+err_port:
+	p->base = NULL;
+	return r;
+}
+
+/* Polled output on this node before interrupts exist.  Programs nothing:
+ * firmware (or QEMU's reset state) left the UART usable. */
+static int pl011_early_console(const struct fdt *fdt, int node)
+{
+	volatile uint8_t *base;
+	uint64_t pa;
+	int r = map_node(fdt, node, &base, &pa);
+
+	if (r < 0)
+		return r;
+	early_base = base;
+	uart_set_early_putc(early_putc);
+	return 0;
+}
+
+static const char *const pl011_compat[] = { "arm,pl011", NULL };
+DRIVER_DECLARE(pl011, .name = "pl011", .compatible = pl011_compat,
+	       .level = DRIVER_LEVEL_CONSOLE, .probe = pl011_probe,
+	       .early_console = pl011_early_console);
