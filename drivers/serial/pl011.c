@@ -425,6 +425,9 @@ static int pl011_probe(const struct fdt *fdt, int node)
 		return r;
 
 	port_init(p, base, intid);
+	/* hw_init() flushes the FIFO: keep what was typed before the probe.
+	 * No interrupt can reach the port yet, so no lock is needed. */
+	rx_drain_locked(p);
 	hw_init(base);
 	r = irq_attach(intid, pl011_irq, p, "ttyS0");
 	if (r < 0)

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The crash command: provokes a fault on purpose so that the QEMU tests
+ * can check the crash report (exception class, ESR, FAR, registers,
+ * backtrace).  Built only with CONFIG_NSH_CMD_CRASH.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <vireo/panic.h>
+#include "nsh.h"
+
+/* A store to 0x10: a translation fault, as a NULL structure access. */
+static void crash_null(void)
+{
+	uintptr_t addr = 0x10;
+
+	/* Hide the constant so the compiler neither warns nor folds it. */
+	__asm__ volatile("" : "+r"(addr));
+	*(volatile uint32_t *)addr = 0xdead;
+}
+
+static void crash_undef(void)
+{
+	__asm__ volatile("udf #0");
+}
+
+/*
+ * A load-exclusive from an odd address: exclusives always check
+ * alignment, whatever SCTLR_EL1.A says (Arm ARM, "Alignment of data
+ * accesses"), so this faults
+ * on every configuration.
+ */
+static void crash_align(void)
+{
+	static uint64_t words[2];
+	uintptr_t addr = (uintptr_t)words + 1;
+	uint64_t v;
+
+	__asm__ volatile("ldxr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	(void)v;
+}
+
+static int cmd_crash(struct nsh *sh, int argc, char **argv)
+{
+	if (argc != 2)
+		return nsh_usage("crash");
+	fflush(stdout);
+	if (strcmp(argv[1], "null") == 0)
+		crash_null();
+	else if (strcmp(argv[1], "undef") == 0)
+		crash_undef();
+	else if (strcmp(argv[1], "align") == 0)
+		crash_align();
+	else if (strcmp(argv[1], "panic") == 0)
+		panic("crash command");
+	else
+		return nsh_usage("crash");
+	nsh_error("crash: the %s fault did not happen\n", argv[1]);
+	return 1;
+}
+NSH_COMMAND(crash, cmd_crash, "crash null|undef|align|panic",
+	    "Provoke a fault or a panic to test the crash report");

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * System information and control commands: uname, free, ps, uptime,
+ * dmesg, poweroff and reboot.  In the flat build the shell reads kernel
+ * state through the kernel's own interfaces (mm_get_stats, thread_snapshot,
+ * klog_read); these move behind system calls with the kernel build.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vireo/arch.h>
+#include <vireo/clock.h>
+#include <vireo/klog.h>
+#include <vireo/mm.h>
+#include <vireo/thread.h>
+#include "nsh.h"
+
+/* ---- uname ---- */
+
+/*
+ * picolibc has no <sys/utsname.h>, so the fields come from the build:
+ * the order is that of POSIX uname -a.  A uname() system call replaces
+ * this table when the system layer grows one.
+ */
+static const char uname_flags[] = "snrvm";
+static const char *const uname_fields[] = {
+	"Vireo",					/* -s sysname */
+	CONFIG_HOSTNAME,				/* -n nodename */
+	CONFIG_VERSION_STRING,				/* -r release */
+	VIREO_BUILD_DATE " " VIREO_BOARD_CONFIG,	/* -v version */
+	"aarch64",					/* -m machine */
+};
+
+/* Bits of uname_flags chosen by "-snr"-style options, or -1 for a bad one. */
+static int uname_options(int argc, char **argv)
+{
+	int mask = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == '\0')
+			return -1;
+		for (a++; *a; a++) {
+			const char *f = strchr(uname_flags, *a);
+
+			if (*a == 'a')
+				mask |= (1 << (sizeof(uname_flags) - 1)) - 1;
+			else if (f)
+				mask |= 1 << (f - uname_flags);
+			else
+				return -1;
+		}
+	}
+	return mask ? mask : 1;		/* no option: -s */
+}
+
+static int cmd_uname(struct nsh *sh, int argc, char **argv)
+{
+	int mask = uname_options(argc, argv);
+	const char *sep = "";
+
+	if (mask < 0)
+		return nsh_usage("uname");
+	for (size_t i = 0; i < sizeof(uname_flags) - 1; i++) {
+		if (mask & (1 << i)) {
+			printf("%s%s", sep, uname_fields[i]);
+			sep = " ";
+		}
+	}
+	putchar('\n');
+	return 0;
+}
+NSH_COMMAND(uname, cmd_uname, "uname [-a] [-s] [-n] [-r] [-v] [-m]",
+	    "Print system information");
+
+/* ---- free ---- */
+
+static int cmd_free(struct nsh *sh, int argc, char **argv)
+{
+	struct mm_stats st;
+
+	if (argc != 1)
+		return nsh_usage("free");
+	mm_get_stats(&st);
+	printf("%7s%11s%11s%11s%11s\n", "", "total", "used", "free", "largest");
+	printf("%-7s%11zu%11zu%11zu%11zu\n", "Mem:", st.total, st.used,
+	       st.free, st.largest_free);
+	return 0;
+}
+NSH_COMMAND(free, cmd_free, "free",
+	    "Show heap memory: total, used, free, largest free block");
+
+/* ---- ps ---- */
+
+static const char *policy_name(int policy)
+{
+	switch (policy) {
+	case POLICY_FIFO: return "FIFO";
+	case POLICY_RR: return "RR";
+	default: return "?";
+	}
+}
+
+static void ps_print(const struct thread_info *ti, uint64_t up_ns)
+{
+	/* Share of the time since boot, in tenths of a percent. */
+	unsigned int permille = up_ns ? (unsigned int)(ti->cpu_ns /
+				(up_ns / 1000 ? up_ns / 1000 : 1)) : 0;
+
+	if (permille > 1000)
+		permille = 1000;
+	printf("%5d %3d %-6s %-6s %7zu %7zu %4u.%u %s\n", ti->tid, ti->prio,
+	       policy_name(ti->policy), thread_state_name(ti->state),
+	       ti->stack_size, ti->stack_used, permille / 10, permille % 10,
+	       ti->name);
+}
+
+static int cmd_ps(struct nsh *sh, int argc, char **argv)
+{
+	struct thread_info *info;
+	int max, n;
+
+	if (argc != 1)
+		return nsh_usage("ps");
+	/* Room for threads started between the count and the snapshot. */
+	max = thread_snapshot(NULL, 0) + 8;
+	info = malloc(sizeof(*info) * (size_t)max);
+	if (!info) {
+		nsh_error("ps: out of memory\n");
+		return 1;
+	}
+	n = thread_snapshot(info, max);
+	uint64_t up_ns = clock_monotonic_ns();
+	printf("%5s %3s %-6s %-6s %7s %7s %6s %s\n", "PID", "PRI", "POLICY",
+	       "STATE", "STACK", "USED", "%CPU", "NAME");
+	for (int i = 0; i < n && i < max; i++)
+		ps_print(&info[i], up_ns);
+	free(info);
+	return 0;
+}
+NSH_COMMAND(ps, cmd_ps, "ps", "List the threads");
+
+/* ---- uptime ---- */
+
+static int cmd_uptime(struct nsh *sh, int argc, char **argv)
+{
+	uint64_t up = clock_monotonic_ns() / NSEC_PER_SEC;
+	uint64_t now = clock_realtime_ns() / NSEC_PER_SEC % 86400;
+
+	if (argc != 1)
+		return nsh_usage("uptime");
+	printf("%02u:%02u:%02u up %llu:%02u:%02u\n", (unsigned int)(now / 3600),
+	       (unsigned int)(now / 60 % 60), (unsigned int)(now % 60),
+	       (unsigned long long)(up / 3600), (unsigned int)(up / 60 % 60),
+	       (unsigned int)(up % 60));
+	return 0;
+}
+NSH_COMMAND(uptime, cmd_uptime, "uptime",
+	    "Show the time of day (UTC) and how long the system has run");
+
+/* ---- dmesg ---- */
+
+static int cmd_dmesg(struct nsh *sh, int argc, char **argv)
+{
+	char buf[256];
+	size_t total, off = 0;
+
+	if (argc != 1)
+		return nsh_usage("dmesg");
+	/* Stop at the size seen now, or a chatty kernel keeps us here. */
+	total = klog_size();
+	while (off < total) {
+		size_t want = total - off < sizeof(buf) ? total - off : sizeof(buf);
+		size_t n = klog_read(off, buf, want);
+
+		if (n == 0)
+			break;
+		fwrite(buf, 1, n, stdout);
+		off += n;
+	}
+	return 0;
+}
+NSH_COMMAND(dmesg, cmd_dmesg, "dmesg", "Print the kernel log");
+
+/* ---- poweroff, reboot ---- */
+
+static int cmd_poweroff(struct nsh *sh, int argc, char **argv)
+{
+	if (argc != 1)
+		return nsh_usage("poweroff");
+	fflush(stdout);
+	arch_poweroff();
+}
+NSH_COMMAND(poweroff, cmd_poweroff, "poweroff", "Switch the machine off");
+
+static int cmd_reboot(struct nsh *sh, int argc, char **argv)
+{
+	if (argc != 1)
+		return nsh_usage("reboot");
+	fflush(stdout);
+	arch_reset();
+}
+NSH_COMMAND(reboot, cmd_reboot, "reboot", "Restart the machine");
