@@ -32,3 +32,11 @@ int wait_block_locked(struct wait_queue *wq, uint64_t deadline_ns);
 bool wait_wake_one_locked(struct wait_queue *wq, int result);
 /* Wakes every waiter with result; returns how many. */
 int wait_wake_all_locked(struct wait_queue *wq, int result);
+
+/*
+ * As wait_block_locked(), but a signal that becomes deliverable to the
+ * thread ends the wait with -EINTR, and a pending enabled deferred
+ * cancellation with -ECANCELED (checked on entry too).  For the blocking
+ * POSIX calls; kernel-internal waits stay uninterruptible.
+ */
+int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns);
