@@ -3,8 +3,8 @@
  * ARM PL031 real-time clock (PrimeCell RTC TRM, DDI 0224), binds to
  * "arm,pl031".  The PL031 is a free-running 32-bit seconds counter
  * (RTCDR) that software sets by writing the load register (RTCLR).  At
- * probe it sets CLOCK_REALTIME; rtc_get_time()/rtc_set_time() read and
- * load it.  The match interrupt is not used (no alarms), so it stays
+ * probe it sets CLOCK_REALTIME and registers with kernel/rtc.c, which
+ * reads and loads it for rtc_get_time()/rtc_set_time().  The match interrupt is not used (no alarms), so it stays
  * masked.  Only one RTC: the first node bound wins.
  */
 #include <errno.h>
@@ -26,30 +26,28 @@
 #define RTCICR		0x01c	/* match interrupt clear */
 #define RTCCR_START	(1u << 0)
 
-/* Published once probe has finished setting the device up. */
+/* Set once, at probe, before the device is registered. */
 static volatile uint8_t *rtc_base;
 
-int rtc_get_time(uint64_t *seconds)
+static int pl031_get_time(uint64_t *seconds)
 {
-	volatile uint8_t *base = __atomic_load_n(&rtc_base, __ATOMIC_ACQUIRE);
-
-	if (!base)
-		return -ENODEV;
-	*seconds = mmio_read32(base + RTCDR);
+	*seconds = mmio_read32(rtc_base + RTCDR);
 	return 0;
 }
 
-int rtc_set_time(uint64_t seconds)
+static int pl031_set_time(uint64_t seconds)
 {
-	volatile uint8_t *base = __atomic_load_n(&rtc_base, __ATOMIC_ACQUIRE);
-
-	if (!base)
-		return -ENODEV;
 	if (seconds > UINT32_MAX)
 		return -EINVAL;		/* the counter is 32 bits: year 2106 */
-	mmio_write32(base + RTCLR, (uint32_t)seconds);
+	mmio_write32(rtc_base + RTCLR, (uint32_t)seconds);
 	return 0;
 }
+
+static const struct rtc_ops pl031_ops = {
+	.name = "pl031",
+	.get_time = pl031_get_time,
+	.set_time = pl031_set_time,
+};
 
 /* "YYYY-MM-DD hh:mm:ss" for the boot log. */
 static void format_utc(uint32_t seconds, char *buf, size_t len)
@@ -69,7 +67,7 @@ static int pl031_probe(const struct fdt *fdt, int node)
 	char when[32];
 
 	if (rtc_base)
-		return -ENODEV;
+		return -ENODEV;		/* one RTC: the first node bound */
 	if (fdt_get_reg(fdt, node, 0, &pa, &size) < 0)
 		return -EINVAL;
 	base = ioremap(pa, size);
@@ -84,7 +82,9 @@ static int pl031_probe(const struct fdt *fdt, int node)
 		mmio_write32(base + RTCCR, RTCCR_START);
 	now = mmio_read32(base + RTCDR);
 	clock_set_realtime_ns((uint64_t)now * NSEC_PER_SEC);
-	__atomic_store_n(&rtc_base, base, __ATOMIC_RELEASE);
+	rtc_base = base;
+	if (rtc_register(&pl031_ops))
+		return -EBUSY;		/* another RTC driver came first */
 
 	format_utc(now, when, sizeof(when));
 	pr_info("pl031: rtc at %#lx, %s UTC\n", (unsigned long)pa, when);
