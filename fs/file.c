@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Open files and the descriptor table.  fd_lock (IRQ-safe, held for a few
- * loads and stores) protects the table slots; a file's own state is its
- * driver's business.  Taking a reference under fd_lock before the lock is
- * dropped is what lets close() race with read() safely: the last
- * file_put() releases the file, whoever does it.
+ * Open files and the per-task descriptor tables.  Each table's lock
+ * (IRQ-safe, held for a few loads and stores) protects its slots and
+ * their FD_CLOEXEC flags; a file's own state is its driver's business.
+ * Taking a reference under the table lock before the lock is dropped is
+ * what lets close() race with read() safely: the last file_put()
+ * releases the file, whoever does it.  The fd_* calls act on the calling
+ * task's table (task 0's for kernel threads and the boot context).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <vireo/file.h>
 #include <vireo/spinlock.h>
+#include <vireo/task.h>
 
 #define FD_MAX 64
 
-static struct file *fd_table[FD_MAX];
-static spinlock_t fd_lock = SPINLOCK_INIT;
+struct fd_table {
+	spinlock_t lock;
+	struct file *files[FD_MAX];
+	uint64_t cloexec;	/* bit fd: FD_CLOEXEC */
+};
+
+_Static_assert(FD_MAX <= 64, "cloexec is one 64-bit word");
 
 struct file *file_new(const struct file_ops *ops, void *priv, int flags)
 {
@@ -44,72 +52,168 @@ void file_put(struct file *f)
 	free(f);
 }
 
-int fd_install(struct file *f, int min)
+static struct fd_table *current_table(void)
 {
-	irqflags_t fl = spin_lock_irqsave(&fd_lock);
+	return task_fd_table(task_current());
+}
+
+struct fd_table *fd_table_new(void)
+{
+	struct fd_table *t = calloc(1, sizeof(*t));
+
+	if (t)
+		spin_init(&t->lock);
+	return t;
+}
+
+struct fd_table *fd_table_clone(struct fd_table *src)
+{
+	struct fd_table *t = fd_table_new();
+	irqflags_t fl;
+
+	if (!t)
+		return NULL;
+	fl = spin_lock_irqsave(&src->lock);
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct file *f = src->files[fd];
+		if (f && !(src->cloexec & (1ULL << fd))) {
+			file_get(f);
+			t->files[fd] = f;
+		}
+	}
+	spin_unlock_irqrestore(&src->lock, fl);
+	return t;
+}
+
+void fd_table_free(struct fd_table *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++)
+		fd_close_in(t, fd);
+	free(t);
+}
+
+int fd_install_in(struct fd_table *t, struct file *f, int min)
+{
+	irqflags_t fl = spin_lock_irqsave(&t->lock);
 	int fd;
 
 	for (fd = min < 0 ? 0 : min; fd < FD_MAX; fd++) {
-		if (!fd_table[fd]) {
-			fd_table[fd] = f;
+		if (!t->files[fd]) {
+			t->files[fd] = f;
+			t->cloexec &= ~(1ULL << fd);
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&fd_lock, fl);
+	spin_unlock_irqrestore(&t->lock, fl);
 	return fd < FD_MAX ? fd : -EMFILE;
 }
 
-struct file *fd_get(int fd)
+int fd_install(struct file *f, int min)
 {
-	struct file *f = NULL;
+	return fd_install_in(current_table(), f, min);
+}
+
+static struct file *get_in(struct fd_table *t, int fd)
+{
+	struct file *f;
 	irqflags_t fl;
 
 	if (fd < 0 || fd >= FD_MAX)
 		return NULL;
-	fl = spin_lock_irqsave(&fd_lock);
-	f = fd_table[fd];
+	fl = spin_lock_irqsave(&t->lock);
+	f = t->files[fd];
 	if (f)
 		file_get(f);
-	spin_unlock_irqrestore(&fd_lock, fl);
+	spin_unlock_irqrestore(&t->lock, fl);
 	return f;
 }
 
-int fd_close(int fd)
+struct file *fd_get(int fd)
 {
-	struct file *f = NULL;
+	return get_in(current_table(), fd);
+}
+
+int fd_close_in(struct fd_table *t, int fd)
+{
+	struct file *f;
 	irqflags_t fl;
 
 	if (fd < 0 || fd >= FD_MAX)
 		return -EBADF;
-	fl = spin_lock_irqsave(&fd_lock);
-	f = fd_table[fd];
-	fd_table[fd] = NULL;
-	spin_unlock_irqrestore(&fd_lock, fl);
+	fl = spin_lock_irqsave(&t->lock);
+	f = t->files[fd];
+	t->files[fd] = NULL;
+	t->cloexec &= ~(1ULL << fd);
+	spin_unlock_irqrestore(&t->lock, fl);
 	if (!f)
 		return -EBADF;
 	file_put(f);
 	return 0;
 }
 
-int fd_dup2(int oldfd, int newfd)
+int fd_close(int fd)
+{
+	return fd_close_in(current_table(), fd);
+}
+
+int fd_dup2_in(struct fd_table *t, int oldfd, int newfd)
 {
 	struct file *f, *old;
 	irqflags_t fl;
 
 	if (newfd < 0 || newfd >= FD_MAX)
 		return -EBADF;
-	f = fd_get(oldfd);
+	f = get_in(t, oldfd);
 	if (!f)
 		return -EBADF;
 	if (oldfd == newfd) {
 		file_put(f);
 		return newfd;
 	}
-	fl = spin_lock_irqsave(&fd_lock);
-	old = fd_table[newfd];
-	fd_table[newfd] = f;	/* the table keeps fd_get's reference */
-	spin_unlock_irqrestore(&fd_lock, fl);
+	fl = spin_lock_irqsave(&t->lock);
+	old = t->files[newfd];
+	t->files[newfd] = f;	/* the table keeps get_in's reference */
+	t->cloexec &= ~(1ULL << newfd);	/* dup2 clears FD_CLOEXEC */
+	spin_unlock_irqrestore(&t->lock, fl);
 	if (old)
 		file_put(old);
 	return newfd;
+}
+
+int fd_dup2(int oldfd, int newfd)
+{
+	return fd_dup2_in(current_table(), oldfd, newfd);
+}
+
+int fd_set_cloexec(int fd, bool on)
+{
+	struct fd_table *t = current_table();
+	irqflags_t fl;
+	int r = 0;
+
+	if (fd < 0 || fd >= FD_MAX)
+		return -EBADF;
+	fl = spin_lock_irqsave(&t->lock);
+	if (!t->files[fd])
+		r = -EBADF;
+	else if (on)
+		t->cloexec |= 1ULL << fd;
+	else
+		t->cloexec &= ~(1ULL << fd);
+	spin_unlock_irqrestore(&t->lock, fl);
+	return r;
+}
+
+int fd_get_cloexec(int fd)
+{
+	struct fd_table *t = current_table();
+	irqflags_t fl;
+	int r;
+
+	if (fd < 0 || fd >= FD_MAX)
+		return -EBADF;
+	fl = spin_lock_irqsave(&t->lock);
+	r = !t->files[fd] ? -EBADF : !!(t->cloexec & (1ULL << fd));
+	spin_unlock_irqrestore(&t->lock, fl);
+	return r;
 }

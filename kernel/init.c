@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Kernel start-up on the boot CPU: device tree, memory, heap, log,
- * scheduler, drivers (interrupt controller first), then the first
- * application thread; the boot context becomes the idle thread.
+ * scheduler and the kernel task, drivers (interrupt controller first),
+ * then the first application task (the shell, pid 1); the boot context
+ * becomes the idle thread of task 0.
  */
 #include <string.h>
 #include <vireo/clock.h>
@@ -14,7 +15,10 @@
 #include <vireo/libc.h>
 #include <vireo/mm.h>
 #include <vireo/panic.h>
+#include <vireo/task.h>
 #include <vireo/thread.h>
+#include <vireo/vfs.h>
+#include <vireo/workqueue.h>
 #include "kernel_priv.h"
 
 #define MAX_RAM_REGIONS 8
@@ -25,6 +29,13 @@ extern char __image_start[], __image_end[];
 void app_init_main(void *arg);	/* apps/: the first application */
 
 static struct fdt the_fdt;
+
+/* The shell is the init task, pid 1. */
+static int init_main(int argc, char **argv)
+{
+	app_init_main(NULL);
+	return 0;
+}
 
 const struct fdt *kernel_fdt(void)
 {
@@ -120,14 +131,20 @@ __noreturn void kernel_main(const void *dtb)
 
 	arch_platform_init(&the_fdt);
 	sched_init();
+	workqueue_init();
 	driver_probe_all(&the_fdt);
 	klog_console_ready();
 	libc_stdio_init();
+	if (vfs_init())
+		panic("cannot mount the root file system");
 	if (console_init())
 		panic("no console");
 
-	if (thread_create(NULL, "nsh", SCHED_PRIO_DEFAULT, POLICY_RR, 0,
-			  app_init_main, NULL))
+	static char *const init_argv[] = { "nsh", NULL };
+	const struct task_spawn_attr init_attr = {
+		.name = "nsh", .prio = SCHED_PRIO_DEFAULT, .policy = POLICY_RR,
+	};
+	if (task_spawn(init_main, init_argv, NULL, &init_attr) != 1)
 		panic("cannot start the first application");
 	arch_irq_enable();
 	sched_idle_loop();

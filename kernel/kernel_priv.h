@@ -5,6 +5,10 @@
 #include <vireo/cpu.h>
 #include <vireo/spinlock.h>
 #include <vireo/thread.h>
+#include <vireo/task.h>
+#include <vireo/wait.h>
+#include <sys/types.h>
+#include <vireo/signal.h>
 
 /* sched.c */
 void sched_make_ready_locked(struct thread *t);
@@ -14,6 +18,60 @@ __noreturn void sched_thread_entry(void);
 /* thread.c */
 void thread_init_idle(struct cpu *c);
 void thread_reap_zombies(void);
+/* Creates a thread of task with attributes a running entry(arg) (with
+ * ->start = start); tid 0: allocate one.  The tid and *out, or -errno. */
+int thread_new(struct thread **out, struct task *task, const struct thread_attr *a,
+	       void (*entry)(void *), void *arg, void *(*start)(void *), int tid);
+/* Ends the calling thread without running the exit hook (task kill). */
+__noreturn void thread_die(void *value);
+/* The scheduler lock is held; deliverable signal/kill/cancel for t. */
+bool thread_has_work_locked(struct thread *t, bool for_irq_exit);
+uint64_t thread_cpu_ns_locked(struct thread *t);
+
+/* task.c: a task.  All fields under the scheduler lock unless noted. */
+struct task_signals;
+struct task {
+	pid_t pid;
+	struct task *parent;
+	struct list_node children;	/* child tasks, by sibling */
+	struct list_node sibling;
+	struct list_node threads;	/* living threads, by task_node */
+	int nr_threads;
+	struct fd_table *fds;		/* own lock (fs/file.c) */
+	char **environ;			/* the task's threads only */
+	struct task_signals *sig;	/* signal.c */
+	int wait_status;		/* <sys/wait.h> encoding */
+	bool exiting;			/* exit started: no new threads */
+	bool zombie;			/* ended, waiting for waitpid */
+	struct wait_queue child_wq;	/* waitpid() callers in this task */
+	uint64_t dead_cpu_ns;		/* CPU time of its ended threads */
+	struct list_node all_node;	/* all_tasks */
+	bool set_sigmask;		/* first thread's mask: init_sigmask */
+	uint64_t init_sigmask;
+	void *args;			/* argv block of the main thread */
+	char name[24];
+};
+void task_free(struct task *t);
+void task_init(void);
+/* signal.c: sends to a task with the scheduler lock held. */
+int signal_send_task_locked(struct task *task, const siginfo_t *info);
+/* Attaches the new thread t to task (task->threads). */
+void task_attach_locked(struct task *task, struct thread *t);
+/* Detaches the exiting thread; true when it was the last one. */
+bool task_detach_locked(struct thread *t);
+/* The last thread of the task is ending: descriptors, parent. */
+void task_finish(struct task *task);
+struct task *task_find_locked(pid_t pid);
+/* The last thread of task is switching away for good: the task becomes
+ * a zombie and its parent is told.  Lock held (by the dying thread). */
+void task_zombie_locked(struct task *task);
+/* thread.c: ended threads of a reaped task are freed with it. */
+void thread_release_task_locked(struct task *task);
+/* Stops the other threads of the calling thread's task. */
+void task_kill_others_locked(struct task *task);
+/* Scheduler switch-in hook: the libc-visible environ of next's task. */
+void task_switch_in(struct thread *next);
+
 
 /* klog.c */
 void klog_init(void);

@@ -2,7 +2,12 @@
 /*
  * Kernel timers, tickless: a deadline-ordered list whose head programs
  * the clock-event device.  No periodic interrupt exists; an idle system
- * takes no timer interrupts at all.  The scheduler lock protects the list.
+ * takes no timer interrupts at all.
+ *
+ * Realtime timers (absolute CLOCK_REALTIME deadlines) sit on the same
+ * list at their monotonic equivalent and also on rt_timers, so that
+ * setting the clock can move them.  The scheduler lock protects both
+ * lists and every armed timer's fields.
  */
 #include <vireo/clock.h>
 #include <vireo/clock_event.h>
@@ -11,6 +16,7 @@
 #include <vireo/thread.h>
 
 static struct list_node timers = LIST_INIT(timers);
+static struct list_node rt_timers = LIST_INIT(rt_timers);
 static const struct clock_event *clock_event_dev;
 
 static void reprogram_locked(void)
@@ -36,35 +42,120 @@ void clock_event_register(const struct clock_event *ce)
 	sched_lock_release(f);
 }
 
+/* Unlinks t from both lists; reports whether the head changed. */
+static bool unlink_locked(struct ktimer *t)
+{
+	bool was_first = list_first(&timers) == &t->node;
+
+	list_del(&t->node);
+	if (t->rt)
+		list_del(&t->rt_node);
+	t->armed = false;
+	t->rt = false;
+	return was_first;
+}
+
 void ktimer_cancel_locked(struct ktimer *t)
 {
-	if (!t->armed)
-		return;
-	bool was_first = list_first(&timers) == &t->node;
-	list_del(&t->node);
-	t->armed = false;
-	if (was_first)
+	kassert(sched_lock_held());
+	if (t->armed && unlink_locked(t))
 		reprogram_locked();
 }
 
-void ktimer_arm_locked(struct ktimer *t, uint64_t deadline_ns, ktimer_fn fn)
+/* Inserts t at deadline_ns behind every timer due no later. */
+static void insert_locked(struct ktimer *t, uint64_t deadline_ns)
 {
 	struct list_node *n;
 
-	kassert(sched_lock_held());
-	if (t->armed) {
-		list_del(&t->node);
-		t->armed = false;
-	}
 	t->deadline_ns = deadline_ns;
-	t->fn = fn;
 	list_for_each(n, &timers)
 		if (list_entry(n, struct ktimer, node)->deadline_ns > deadline_ns)
 			break;
 	list_insert(&t->node, n->prev, n);
 	t->armed = true;
-	if (list_first(&timers) == &t->node)
+}
+
+void ktimer_arm_locked(struct ktimer *t, uint64_t deadline_ns, ktimer_fn fn)
+{
+	kassert(sched_lock_held());
+	bool resched = t->armed && unlink_locked(t);
+
+	t->fn = fn;
+	insert_locked(t, deadline_ns);
+	if (resched || list_first(&timers) == &t->node)
 		reprogram_locked();
+}
+
+/* Monotonic time at which the real-time clock reads rt_ns (0 if past). */
+static uint64_t rt_to_monotonic(uint64_t rt_ns)
+{
+	int64_t mono = (int64_t)rt_ns - clock_realtime_offset_ns();
+
+	return mono > 0 ? (uint64_t)mono : 0;
+}
+
+void ktimer_arm_realtime_locked(struct ktimer *t, uint64_t rt_deadline_ns,
+				ktimer_fn fn)
+{
+	ktimer_arm_locked(t, rt_to_monotonic(rt_deadline_ns), fn);
+	t->rt = true;
+	t->rt_deadline_ns = rt_deadline_ns;
+	list_add_tail(&rt_timers, &t->rt_node);
+}
+
+void ktimer_realtime_changed_locked(void)
+{
+	struct list_node *n, *tmp;
+	struct list_node moved = LIST_INIT(moved);
+
+	kassert(sched_lock_held());
+	/* Re-arming re-links rt_node, so move them aside first. */
+	list_for_each_safe(n, tmp, &rt_timers) {
+		list_del(n);
+		list_add_tail(&moved, n);
+	}
+	list_for_each_safe(n, tmp, &moved) {
+		struct ktimer *t = list_entry(n, struct ktimer, rt_node);
+		list_del(n);
+		t->rt = false;
+		ktimer_arm_realtime_locked(t, t->rt_deadline_ns, t->fn);
+	}
+}
+
+uint64_t ktimer_remaining_ns_locked(const struct ktimer *t)
+{
+	uint64_t now = clock_monotonic_ns();
+
+	if (!t->armed || t->deadline_ns <= now)
+		return 0;
+	return t->deadline_ns - now;
+}
+
+void ktimer_start(struct ktimer *t, uint64_t delay_ns, ktimer_fn fn, void *arg)
+{
+	irqflags_t f = sched_lock_acquire();
+	uint64_t now = clock_monotonic_ns();
+
+	t->arg = arg;
+	/* Saturate rather than wrap: a huge delay means "practically never". */
+	ktimer_arm_locked(t, delay_ns > UINT64_MAX - now ? UINT64_MAX : now + delay_ns,
+			  fn);
+	sched_lock_release(f);
+}
+
+bool ktimer_cancel(struct ktimer *t)
+{
+	irqflags_t f = sched_lock_acquire();
+	bool was_armed = t->armed;
+
+	ktimer_cancel_locked(t);
+	sched_lock_release(f);
+	return was_armed;
+}
+
+bool ktimer_armed(const struct ktimer *t)
+{
+	return READ_ONCE(t->armed);
 }
 
 void ktimer_expire_from_irq(void)
@@ -77,8 +168,7 @@ void ktimer_expire_from_irq(void)
 		struct ktimer *t = list_entry(n, struct ktimer, node);
 		if (t->deadline_ns > now)
 			break;
-		list_del(n);
-		t->armed = false;
+		unlink_locked(t);
 		t->fn(t);
 	}
 	reprogram_locked();

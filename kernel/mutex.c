@@ -1,76 +1,415 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Kernel sleeping mutexes, optionally recursive.  Unlock hands ownership
- * straight to the most urgent waiter.
+ * Kernel sleeping mutexes with the POSIX types, priority inheritance,
+ * priority ceilings and robustness.  Unlock hands ownership straight to
+ * the most urgent waiter, so a lower-priority thread cannot barge in.
+ *
+ * Priorities: a thread's effective priority is the highest of its base
+ * priority, the ceilings of the PRIO_PROTECT mutexes it holds and the
+ * most urgent waiter of each PRIO_INHERIT mutex it holds.  It is
+ * recomputed from that rule (never undone step by step) whenever a
+ * waiter arrives or leaves or a mutex changes hands, so releasing
+ * mutexes in any order leaves the right priority.  When an owner's
+ * priority changes while it waits on another PI mutex, the change goes
+ * on to that mutex's owner, and so on along the chain.
+ *
+ * Owned PI, PP and robust mutexes are kept on one list (tracked_mutexes)
+ * so that the rule above and a thread's exit can find what a thread
+ * holds.  The scheduler lock protects every field of every kmutex and
+ * that list.
  */
 #include <errno.h>
+#include <limits.h>
+#include <vireo/compiler.h>
+#include <vireo/cpu.h>
 #include <vireo/mutex.h>
 #include <vireo/panic.h>
 #include <vireo/thread.h>
+#include "kernel_priv.h"
+
+/* Owner of a non-robust PI/PP mutex whose owner exited holding it: the
+ * mutex stays locked (POSIX leaves that undefined) without a pointer to
+ * freed memory. */
+#define OWNER_GONE ((struct thread *)1)
+/* Longest chain of PI mutexes followed; also stops a deadlock cycle. */
+#define PI_CHAIN_MAX 32
+
+static struct list_node tracked_mutexes = LIST_INIT(tracked_mutexes);
+
+static bool is_tracked(const struct kmutex *m)
+{
+	return m->protocol != KMUTEX_PRIO_NONE || m->robust;
+}
+
+/* Zero storage (PTHREAD_MUTEX_INITIALIZER) gets its lists on first use. */
+static void setup_locked(struct kmutex *m)
+{
+	if (!m->wq.waiters.next) {
+		wait_queue_init(&m->wq);
+		list_init(&m->tracked);
+	}
+}
+
+static struct thread *top_waiter(const struct kmutex *m)
+{
+	struct list_node *n = list_first(&m->wq.waiters);
+
+	return n ? list_entry(n, struct thread, sched_node) : NULL;
+}
+
+int kmutex_boost_prio_locked(struct thread *t)
+{
+	struct list_node *n;
+	int prio = 0;
+
+	list_for_each(n, &tracked_mutexes) {
+		struct kmutex *m = list_entry(n, struct kmutex, tracked);
+		struct thread *w;
+
+		if (m->owner != t)
+			continue;
+		if (m->protocol == KMUTEX_PRIO_PROTECT)
+			prio = MAX(prio, m->ceiling);
+		else if (m->protocol == KMUTEX_PRIO_INHERIT && (w = top_waiter(m)))
+			prio = MAX(prio, w->prio);
+	}
+	return prio;
+}
+
+/* Behind every waiter of equal or higher priority, as wait.c queues. */
+static void requeue_waiter(struct wait_queue *wq, struct thread *t)
+{
+	struct list_node *n;
+
+	list_del(&t->sched_node);
+	list_for_each(n, &wq->waiters) {
+		if (list_entry(n, struct thread, sched_node)->prio < t->prio)
+			break;
+	}
+	list_insert(&t->sched_node, n->prev, n);
+}
+
+/*
+ * Stand-in for the scheduler's sched_set_effective_prio_locked(): sets
+ * t's effective priority and moves it in the ready queue or the wait
+ * queue it is in.  A running thread that drops asks for a reschedule,
+ * which happens at the caller's sched_unlock().
+ */
+static void set_effective_prio_locked(struct thread *t, int prio)
+{
+	if (t->state == THREAD_READY) {
+		sched_rq_requeue_locked(t, prio);
+		return;
+	}
+	if (prio < t->prio && t->state == THREAD_RUNNING)
+		this_cpu()->need_resched = true;
+	t->prio = prio;
+	if (t->state == THREAD_BLOCKED && t->waiting_on)
+		requeue_waiter(t->waiting_on, t);
+}
+
+/* The tracked mutex t is blocked on, if any. */
+static struct kmutex *blocked_on(struct thread *t)
+{
+	struct list_node *n;
+
+	if (t->state != THREAD_BLOCKED || !t->waiting_on)
+		return NULL;
+	list_for_each(n, &tracked_mutexes) {
+		struct kmutex *m = list_entry(n, struct kmutex, tracked);
+		if (&m->wq == t->waiting_on)
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * Recomputes t's priority (at least floor: the priority of a thread about
+ * to wait on a mutex t holds) and carries a change down the PI chain.
+ */
+static void propagate_locked(struct thread *t, int floor)
+{
+	for (int i = 0; i < PI_CHAIN_MAX && t && t != OWNER_GONE; i++) {
+		int prio = MAX(MAX((int)t->base_prio, floor),
+			       kmutex_boost_prio_locked(t));
+		struct kmutex *m;
+
+		if (prio == t->prio)
+			return;
+		set_effective_prio_locked(t, prio);
+		m = blocked_on(t);
+		if (!m || m->protocol != KMUTEX_PRIO_INHERIT)
+			return;
+		t = m->owner;
+	}
+}
+
+static int take_locked(struct kmutex *m, struct thread *t)
+{
+	m->owner = t;
+	m->depth = 1;
+	if (is_tracked(m)) {
+		list_add_tail(&tracked_mutexes, &m->tracked);
+		if (m->protocol != KMUTEX_PRIO_NONE)
+			propagate_locked(t, 0);
+	}
+	return m->state == KMUTEX_OWNER_DEAD ? -EOWNERDEAD : 0;
+}
+
+/* Gives m to its most urgent waiter, or frees it. */
+static void hand_over_locked(struct kmutex *m)
+{
+	struct thread *next = top_waiter(m);
+	int r;
+
+	m->owner = NULL;
+	m->depth = 0;
+	if (!next)
+		return;
+	list_del(&next->sched_node);
+	next->waiting_on = NULL;
+	/* Owner first: the wake may switch to next at once. */
+	r = take_locked(m, next);
+	sched_wake_locked(next, r);
+}
+
+/* Full release by the owner (or for a dead owner). */
+static void release_locked(struct kmutex *m)
+{
+	struct thread *prev = m->owner;
+
+	list_del(&m->tracked);
+	if (m->state == KMUTEX_OWNER_DEAD && prev == thread_current()) {
+		/* Unlocked without pthread_mutex_consistent(). */
+		m->state = KMUTEX_NOT_RECOVERABLE;
+		m->owner = NULL;
+		m->depth = 0;
+		wait_wake_all_locked(&m->wq, -ENOTRECOVERABLE);
+	} else {
+		hand_over_locked(m);
+	}
+	/* Drop the boost first so that the wake above cannot be delayed by
+	 * a stale priority (the switch happens at sched_unlock()). */
+	if (m->protocol != KMUTEX_PRIO_NONE && prev != OWNER_GONE)
+		propagate_locked(prev, 0);
+}
+
+static int relock_self(struct kmutex *m, bool try)
+{
+	if (m->type == KMUTEX_RECURSIVE) {
+		if (m->depth == UINT_MAX)
+			return -EAGAIN;
+		m->depth++;
+		return 0;
+	}
+	if (m->type == KMUTEX_ERRORCHECK)
+		return -EDEADLK;
+	return try ? -EBUSY : 1;	/* normal: deadlock, as POSIX says */
+}
+
+static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try)
+{
+	struct thread *cur = thread_current();
+	int r;
+
+	setup_locked(m);
+	if (m->state == KMUTEX_NOT_RECOVERABLE)
+		return -ENOTRECOVERABLE;
+	if (m->protocol == KMUTEX_PRIO_PROTECT && cur->base_prio > m->ceiling)
+		return -EINVAL;
+	if (m->owner == cur && (r = relock_self(m, try)) <= 0)
+		return r;
+	if (!m->owner)
+		return take_locked(m, cur);
+	if (try)
+		return -EBUSY;
+
+	/* Boost the chain before blocking: the lock is held throughout, so
+	 * the owner sees the waiter and the boost together. */
+	if (m->protocol == KMUTEX_PRIO_INHERIT)
+		propagate_locked(m->owner, cur->prio);
+	r = wait_block_locked(&m->wq, deadline_ns);
+	if (r == 0 || r == -EOWNERDEAD || r == -ENOTRECOVERABLE)
+		return r;
+	/* Timed out: no longer a waiter, so the owner may drop. */
+	if (m->protocol == KMUTEX_PRIO_INHERIT)
+		propagate_locked(m->owner, 0);
+	return r;
+}
+
+static int unlock_locked(struct kmutex *m)
+{
+	setup_locked(m);
+	if (m->owner != thread_current())
+		return -EPERM;
+	if (m->depth > 1) {
+		m->depth--;
+		return 0;
+	}
+	release_locked(m);
+	return 0;
+}
 
 void kmutex_init(struct kmutex *m, bool recursive)
 {
-	m->owner = NULL;
-	m->depth = 0;
-	m->recursive = recursive;
+	struct kmutex_attr a = {
+		.type = recursive ? KMUTEX_RECURSIVE : KMUTEX_ERRORCHECK,
+	};
+
+	kmutex_init_attr(m, &a);
+}
+
+int kmutex_init_attr(struct kmutex *m, const struct kmutex_attr *a)
+{
+	if (a->type < KMUTEX_NORMAL || a->type > KMUTEX_RECURSIVE ||
+	    a->protocol < KMUTEX_PRIO_NONE || a->protocol > KMUTEX_PRIO_PROTECT)
+		return -EINVAL;
+	if (a->protocol == KMUTEX_PRIO_PROTECT &&
+	    (a->ceiling < SCHED_PRIO_MIN || a->ceiling > SCHED_PRIO_MAX))
+		return -EINVAL;
+	*m = (struct kmutex){
+		.type = a->type,
+		.protocol = a->protocol,
+		.ceiling = a->protocol == KMUTEX_PRIO_PROTECT ? a->ceiling : 0,
+		.robust = a->robust,
+	};
 	wait_queue_init(&m->wq);
+	list_init(&m->tracked);
+	return 0;
+}
+
+int kmutex_destroy(struct kmutex *m)
+{
+	irqflags_t f = sched_lock_acquire();
+	int r = 0;
+
+	setup_locked(m);
+	if (m->owner || !list_empty(&m->wq.waiters))
+		r = -EBUSY;
+	sched_lock_release(f);
+	return r;
+}
+
+int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
+{
+	irqflags_t f;
+	int r;
+
+	kassert(!in_interrupt());
+	f = sched_lock_acquire();
+	r = lock_locked(m, deadline_ns, false);
+	sched_lock_release(f);
+	return r;
 }
 
 int kmutex_lock(struct kmutex *m)
 {
-	struct thread *cur = thread_current();
-	irqflags_t f = sched_lock_acquire();
-	int r = 0;
-
-	if (!m->owner) {
-		m->owner = cur;
-		m->depth = 1;
-	} else if (m->owner == cur) {
-		if (m->recursive)
-			m->depth++;
-		else
-			r = -EDEADLK;
-	} else {
-		/* The unlocker sets owner and depth for us before waking us. */
-		r = wait_block_locked(&m->wq, WAIT_FOREVER);
-	}
-	sched_lock_release(f);
-	return r;
+	return kmutex_timedlock(m, WAIT_FOREVER);
 }
 
 int kmutex_trylock(struct kmutex *m)
 {
-	struct thread *cur = thread_current();
 	irqflags_t f = sched_lock_acquire();
-	int r = 0;
+	int r = lock_locked(m, 0, true);
 
-	if (!m->owner) {
-		m->owner = cur;
-		m->depth = 1;
-	} else if (m->owner == cur && m->recursive) {
-		m->depth++;
-	} else {
-		r = -EBUSY;
+	sched_lock_release(f);
+	return r;
+}
+
+/* Pre-emption stays off until the lock is dropped, so that both a woken
+ * waiter and our own lowered priority are weighed once, at the end. */
+int kmutex_unlock(struct kmutex *m)
+{
+	irqflags_t f;
+	int r;
+
+	sched_lock();
+	f = sched_lock_acquire();
+	r = unlock_locked(m);
+	sched_lock_release(f);
+	sched_unlock();
+	return r;
+}
+
+int kmutex_consistent(struct kmutex *m)
+{
+	irqflags_t f = sched_lock_acquire();
+	int r = -EINVAL;
+
+	setup_locked(m);
+	if (m->robust && m->state == KMUTEX_OWNER_DEAD &&
+	    m->owner == thread_current()) {
+		m->state = KMUTEX_CONSISTENT;
+		r = 0;
 	}
 	sched_lock_release(f);
 	return r;
 }
 
-int kmutex_unlock(struct kmutex *m)
+int kmutex_set_ceiling(struct kmutex *m, int ceiling, int *old)
 {
-	irqflags_t f = sched_lock_acquire();
-	int r = 0;
+	int r;
 
-	if (m->owner != thread_current()) {
-		r = -EPERM;
-	} else if (--m->depth == 0) {
-		struct list_node *n = list_first(&m->wq.waiters);
-		m->owner = n ? list_entry(n, struct thread, sched_node) : NULL;
-		if (n) {
-			m->depth = 1;
-			sched_wake_locked(m->owner, 0);
+	if (ceiling < SCHED_PRIO_MIN || ceiling > SCHED_PRIO_MAX)
+		return -EINVAL;
+	r = kmutex_lock(m);
+	if (r && r != -EOWNERDEAD)
+		return r;
+	if (old)
+		*old = m->ceiling;
+	m->ceiling = ceiling;
+	kmutex_unlock(m);
+	return 0;
+}
+
+int kmutex_release_locked(struct kmutex *m, unsigned int *depth)
+{
+	setup_locked(m);
+	if (m->owner != thread_current())
+		return -EPERM;
+	*depth = m->depth;
+	release_locked(m);
+	return 0;
+}
+
+int kmutex_reacquire_locked(struct kmutex *m, unsigned int depth)
+{
+	int r = lock_locked(m, WAIT_FOREVER, false);
+
+	if (r == 0 || r == -EOWNERDEAD)
+		m->depth = depth;
+	return r;
+}
+
+static struct kmutex *first_held(struct thread *t)
+{
+	struct list_node *n;
+
+	list_for_each(n, &tracked_mutexes) {
+		struct kmutex *m = list_entry(n, struct kmutex, tracked);
+		if (m->owner == t)
+			return m;
+	}
+	return NULL;
+}
+
+void kmutex_thread_exit(struct thread *t)
+{
+	struct kmutex *m;
+	irqflags_t f;
+
+	sched_lock();
+	f = sched_lock_acquire();
+	while ((m = first_held(t))) {
+		if (m->robust) {
+			m->state = KMUTEX_OWNER_DEAD;
+			list_del(&m->tracked);
+			hand_over_locked(m);
+		} else {
+			list_del(&m->tracked);
+			m->owner = OWNER_GONE;
 		}
 	}
 	sched_lock_release(f);
-	return r;
+	sched_unlock();
 }

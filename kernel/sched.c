@@ -94,6 +94,28 @@ static void slice_expired(struct ktimer *kt)
 	c->need_resched = true;
 }
 
+static void nudge(struct ktimer *kt)
+{
+	/* Nothing to do: the interrupt's exit path delivers. */
+}
+
+/* The canary at the bottom of next's stack: a thread whose stack has
+ * no guard page (caller-supplied) or that jumped over it is caught here,
+ * before it runs again.  Its task is killed when it resumes (SIGSEGV,
+ * via its kill flag); the report names it. */
+static void check_stack(struct thread *next)
+{
+	const uint64_t *bottom = next->stack;
+
+	if (!next->stack_alloc && next->guard_lo == 0)
+		return;		/* the boot stack */
+	if (likely(*bottom == THREAD_STACK_CANARY) || next->exiting)
+		return;
+	if (next->task == task_kernel())
+		panic("stack overflow in thread %s (tid %d)", next->name, next->tid);
+	next->stack_smashed = true;
+}
+
 /* Picks the most urgent ready thread and switches to it.  The current
  * thread has already been queued, blocked or ended by the caller. */
 static void switch_locked(void)
@@ -122,7 +144,11 @@ static void switch_locked(void)
 				  slice_expired);
 	else
 		ktimer_cancel_locked(&c->slice_timer);
+	check_stack(next);
+	if (thread_has_work_locked(next, true))
+		ktimer_arm_locked(&c->nudge_timer, now, nudge);
 	c->current = next;
+	task_switch_in(next);
 	arch_thread_switch_out(prev);
 	arch_thread_switch_in(next);
 	arch_context_switch(&prev->ctx, &next->ctx);
@@ -231,6 +257,34 @@ void sched_unlock(void)
 	}
 }
 
+int thread_set_sched(int tid, int policy, int prio)
+{
+	irqflags_t f;
+	struct thread *t;
+
+	if (prio < SCHED_PRIO_MIN || prio > SCHED_PRIO_MAX ||
+	    (policy != POLICY_FIFO && policy != POLICY_RR))
+		return -EINVAL;
+	f = sched_lock_acquire();
+	t = thread_lookup_locked(tid);
+	if (!t || t->exited) {
+		sched_lock_release(f);
+		return -ESRCH;
+	}
+	t->policy = policy;
+	/* A PI boost above the new base priority stays. */
+	bool boosted = t->prio > t->base_prio;
+	t->base_prio = prio;
+	if (!boosted || prio > t->prio)
+		sched_rq_requeue_locked(t, prio);
+	if (t == thread_current())
+		maybe_switch_locked(false);
+	else
+		preempt_check_locked();
+	sched_lock_release(f);
+	return 0;
+}
+
 int thread_set_priority(struct thread *t, int prio)
 {
 	irqflags_t f;
@@ -264,6 +318,7 @@ void sched_init(void)
 {
 	for (int i = 0; i < 256; i++)
 		list_init(&ready[i]);
+	task_init();
 	thread_init_idle(&cpus[0]);
 	cpus[0].online = true;
 }

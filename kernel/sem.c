@@ -2,7 +2,9 @@
 /*
  * Kernel counting semaphores over wait queues.  A post hands the unit
  * directly to the most urgent waiter (the count is not incremented), so a
- * lower-priority thread cannot take it in between.
+ * lower-priority thread cannot take it in between.  The scheduler lock
+ * protects the count and the queue, so a post from an interrupt handler
+ * is as safe as one from a thread.
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,6 +26,28 @@ int ksem_timedwait(struct ksem *s, uint64_t deadline_ns)
 		s->count--;
 	else
 		r = wait_block_locked(&s->wq, deadline_ns);
+	sched_lock_release(f);
+	return r;
+}
+
+int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns)
+{
+	irqflags_t f = sched_lock_acquire();
+	int r = 0;
+
+	if (s->count > 0)
+		s->count--;
+	else
+		r = wait_block_intr_locked(&s->wq, deadline_ns);
+	sched_lock_release(f);
+	return r;
+}
+
+bool ksem_has_waiters(struct ksem *s)
+{
+	irqflags_t f = sched_lock_acquire();
+	bool r = !list_empty(&s->wq.waiters);
+
 	sched_lock_release(f);
 	return r;
 }

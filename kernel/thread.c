@@ -1,22 +1,38 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Thread life cycle: creation with its own stack and TLS block, exit,
- * reclamation by the idle thread, sleeping, and the snapshot used by ps.
- * Stacks are filled with a pattern at creation so that the deepest use
- * can be measured later.
+ * Thread life cycle: creation inside a task with its own guarded stack
+ * and TLS block, exit with a value, join and detach, reclamation by the
+ * idle thread, cancellation, sleeping, and the snapshot used by ps.
+ *
+ * Memory: an allocated stack is [guard page][usable stack], page
+ * aligned; the guard page is made inaccessible so an overflow faults
+ * (reported by thread_stack_overflow()) instead of corrupting the heap.
+ * A canary word at the bottom of the usable stack is checked at every
+ * switch (kernel/sched.c), for stacks without a guard.  Stacks are
+ * filled with a pattern at creation so that the deepest use can be
+ * measured later.
+ *
+ * A thread's struct lives on all_threads from creation until it is
+ * freed: an ended joinable thread stays there as a ZOMBIE until joined,
+ * so its tid is never reused (tids only grow) while it can be joined.
+ * The idle thread frees stacks of ended threads ("reaped"); the struct
+ * goes with them when detached or already joined, else at the join.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/clock.h>
 #include <vireo/cpu.h>
+#include <vireo/klog.h>
 #include <vireo/panic.h>
+#include <vireo/signal.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
 #include "kernel_priv.h"
 
 #define STACK_FILL 0xa5
 #define STACK_MIN 2048
+#define PAGE 4096UL
 
 void _init_tls(void *tls);
 extern char __tls_size[], __tls_align[], __arm64_tls_tcb_offset[];
@@ -24,13 +40,14 @@ extern char boot_stack[], boot_stack_top[];	/* arch head.S */
 
 /* Guarded by the scheduler lock. */
 static struct list_node all_threads = LIST_INIT(all_threads);
-static struct list_node zombies = LIST_INIT(zombies);
-static int next_tid;
+static struct list_node zombies = LIST_INIT(zombies);	/* by sched_node */
+static int next_tid = 2;	/* 0: boot idle, 1: the init task */
 static int nr_threads;
+static void (*exit_hook)(void);
 
-static void thread_register_locked(struct thread *t)
+static void thread_register_locked(struct thread *t, int tid)
 {
-	t->tid = next_tid++;
+	t->tid = tid ? tid : next_tid++;
 	list_add_tail(&all_threads, &t->all_node);
 	nr_threads++;
 }
@@ -48,10 +65,14 @@ void thread_init_idle(struct cpu *c)
 	t->cpu = c->id;
 	t->stack = boot_stack;
 	t->stack_size = boot_stack_top - boot_stack;
+	t->detached = true;
 	list_init(&t->sched_node);
+	list_init(&t->sig_queue);
 	c->current = c->idle = t;
 	f = sched_lock_acquire();
-	thread_register_locked(t);
+	list_add_tail(&all_threads, &t->all_node);	/* tid 0 */
+	nr_threads++;
+	task_attach_locked(task_kernel(), t);
 	sched_lock_release(f);
 }
 
@@ -66,106 +87,525 @@ static void *alloc_tls(void)
 	return tls;
 }
 
-int thread_create(struct thread **out, const char *name, int prio, int policy,
-		  size_t stack_size, void (*entry)(void *), void *arg)
+/* Page-aligned [guard][stack]; without page-table memory for the guard
+ * the canary alone protects the stack (logged once). */
+static int alloc_stack(struct thread *t, size_t size)
 {
-	struct thread *t;
-	irqflags_t f;
+	static bool warned;
 
-	if (prio < SCHED_PRIO_MIN || prio > SCHED_PRIO_MAX ||
-	    (policy != POLICY_FIFO && policy != POLICY_RR) || !entry)
+	size = ALIGN_UP(size, PAGE);
+	t->stack_alloc = aligned_alloc(PAGE, THREAD_GUARD_SIZE + size);
+	if (!t->stack_alloc)
+		return -ENOMEM;
+	t->stack = (char *)t->stack_alloc + THREAD_GUARD_SIZE;
+	t->stack_size = size;
+	if (arch_stack_guard((uintptr_t)t->stack_alloc, THREAD_GUARD_SIZE, true) == 0) {
+		t->guard_lo = (uintptr_t)t->stack_alloc;
+	} else {
+		t->guard_lo = (uintptr_t)t->stack;
+		if (!warned)
+			pr_warn("thread: no guard page for %s's stack\n", t->name);
+		warned = true;
+	}
+	return 0;
+}
+
+static void free_stack(struct thread *t)
+{
+	if (!t->stack_alloc)
+		return;		/* caller-supplied or the boot stack */
+	if (t->guard_lo < (uintptr_t)t->stack)
+		arch_stack_guard(t->guard_lo, THREAD_GUARD_SIZE, false);
+	free(t->stack_alloc);
+	t->stack_alloc = NULL;
+}
+
+static int check_attr(const struct thread_attr *a, struct thread *cur,
+		      int *prio, int *policy)
+{
+	*prio = a->prio ? a->prio : cur->base_prio;
+	*policy = a->policy ? a->policy : cur->policy;
+	if (*prio < SCHED_PRIO_MIN || *prio > SCHED_PRIO_MAX ||
+	    (*policy != POLICY_FIFO && *policy != POLICY_RR))
 		return -EINVAL;
-	if (stack_size == 0)
-		stack_size = CONFIG_DEFAULT_STACKSIZE;
-	stack_size = ALIGN_UP(MAX(stack_size, STACK_MIN), 16);
+	if (a->stack_addr && a->stack_size < STACK_MIN)
+		return -EINVAL;
 	if (READ_ONCE(nr_threads) >= CONFIG_MAX_THREADS)
 		return -EAGAIN;
+	return 0;
+}
 
+static void setup_stack(struct thread *t)
+{
+	memset(t->stack, STACK_FILL, t->stack_size);
+	*(uint64_t *)t->stack = THREAD_STACK_CANARY;
+}
+
+int thread_new(struct thread **out, struct task *task, const struct thread_attr *a,
+	       void (*entry)(void *), void *arg, void *(*start)(void *), int tid)
+{
+	struct thread *cur = thread_current(), *t;
+	size_t size = a->stack_size ? a->stack_size : CONFIG_DEFAULT_STACKSIZE;
+	int prio, policy, err;
+	irqflags_t f;
+
+	err = check_attr(a, cur, &prio, &policy);
+	if (err)
+		return err;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	t->stack = aligned_alloc(16, stack_size);
+	strncpy(t->name, a->name ? a->name : "thread", sizeof(t->name) - 1);
+	if (a->stack_addr) {
+		uintptr_t lo = ALIGN_UP((uintptr_t)a->stack_addr, 16);
+		t->stack = (void *)lo;
+		t->stack_size = ALIGN_DOWN((uintptr_t)a->stack_addr + a->stack_size - lo, 16);
+		t->guard_lo = lo;
+		err = 0;
+	} else {
+		err = alloc_stack(t, MAX(size, STACK_MIN));
+	}
 	t->tls = alloc_tls();
-	if (!t->stack || !t->tls)
+	if (err || !t->tls)
 		goto err_free;
-	memset(t->stack, STACK_FILL, stack_size);
-	t->stack_size = stack_size;
-	strncpy(t->name, name ? name : "thread", sizeof(t->name) - 1);
+	setup_stack(t);
 	t->prio = t->base_prio = prio;
 	t->policy = policy;
 	t->entry = entry;
 	t->arg = arg;
+	t->start = start;
+	t->detached = a->detached;
+	t->sig_mask = cur->sig_mask;
 	list_init(&t->sched_node);
-	arch_context_init(&t->ctx, (char *)t->stack + stack_size,
+	list_init(&t->sig_queue);
+	arch_context_init(&t->ctx, (char *)t->stack + t->stack_size,
 			  (uintptr_t)t->tls - (uintptr_t)__arm64_tls_tcb_offset);
 
 	f = sched_lock_acquire();
-	thread_register_locked(t);
+	if (task->exiting) {
+		sched_lock_release(f);
+		err = -EAGAIN;
+		goto err_free;
+	}
+	thread_register_locked(t, tid);
+	task_attach_locked(task, t);
 	if (out)
 		*out = t;
+	tid = t->tid;	/* t may end and be freed once ready */
 	sched_make_ready_locked(t);
 	sched_lock_release(f);
-	return 0;
+	return tid;
 
 err_free:
 	free(t->tls);
-	free(t->stack);
+	free_stack(t);
 	free(t);
-	return -ENOMEM;
+	return err ? err : -ENOMEM;
 }
 
-__noreturn void thread_exit(void)
+int thread_create(struct thread **out, const char *name, int prio, int policy,
+		  size_t stack_size, void (*entry)(void *), void *arg)
+{
+	struct thread_attr a = {
+		.name = name, .prio = prio, .policy = policy,
+		.stack_size = stack_size, .detached = true,
+	};
+
+	if (prio < SCHED_PRIO_MIN || !entry)
+		return -EINVAL;
+	int r = thread_new(out, task_kernel(), &a, entry, arg, NULL, 0);
+
+	return r < 0 ? r : 0;
+}
+
+static void run_start(void *arg)
+{
+	thread_exit_value(thread_current()->start(arg));
+}
+
+int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
+		 void *arg)
+{
+	static const struct thread_attr defaults;
+
+	if (!start)
+		return -EINVAL;
+	return thread_new(NULL, task_current(), attr ? attr : &defaults,
+			  run_start, arg, start, 0);
+}
+
+static void free_thread(struct thread *t)
+{
+	free(t->join_wq);
+	free(t);
+}
+
+__noreturn void thread_die(void *value)
 {
 	struct thread *t = thread_current();
+	struct task *task = t->task;
+	irqflags_t f;
+	bool last;
+
+	t->exiting = true;
+	f = sched_lock_acquire();
+	last = task_detach_locked(t);
+	sched_lock_release(f);
+	if (last)
+		task_finish(task);	/* may block: closes files */
 
 	sched_lock_acquire();	/* never released by this thread */
+	if (last)
+		task_zombie_locked(task);	/* the parent can reap it only
+						 * after this thread is gone */
 	arch_thread_release(t);
+	signal_thread_release_locked(t);
+	t->exit_value = value;
+	t->exited = true;
 	t->state = THREAD_ZOMBIE;
-	list_del(&t->all_node);
-	list_add_tail(&zombies, &t->all_node);
 	nr_threads--;
+	list_add_tail(&zombies, &t->sched_node);
+	if (t->join_wq)
+		wait_wake_all_locked(t->join_wq, 0);
 	sched_block_locked();
 	panic("zombie thread %s ran again", t->name);
 }
 
-/* Idle thread: frees the memory of threads that have switched away for
- * the last time. */
+__noreturn void thread_exit_value(void *value)
+{
+	struct thread *t = thread_current();
+
+	if (!t->exiting) {
+		t->exiting = true;	/* no signal delivery from here on */
+		t->exit_value = value;
+		if (exit_hook && t->task != task_kernel())
+			exit_hook();
+	}
+	thread_die(value);
+}
+
+__noreturn void thread_exit(void)
+{
+	thread_exit_value(NULL);
+}
+
+void thread_set_exit_hook(void (*hook)(void))
+{
+	exit_hook = hook;
+}
+
+/* Idle thread: frees the stacks (and, when nobody will join them, the
+ * structs) of threads that have switched away for the last time. */
 void thread_reap_zombies(void)
 {
 	for (;;) {
 		irqflags_t f = sched_lock_acquire();
 		struct list_node *n = list_first(&zombies);
-		if (n)
+		struct thread *t = n ? list_entry(n, struct thread, sched_node) : NULL;
+		bool free_all = false;
+		if (t) {
 			list_del(n);
+			list_init(n);
+			t->reaped = true;
+			free_all = t->detached || t->joined;
+			if (free_all)
+				list_del(&t->all_node);
+		}
 		sched_lock_release(f);
-		if (!n)
+		if (!t)
 			return;
-		struct thread *t = list_entry(n, struct thread, all_node);
-		free(t->stack);
+		free_stack(t);
 		free(t->tls);
-		free(t);
+		t->tls = NULL;
+		if (free_all)
+			free_thread(t);
 	}
 }
 
-static void sleep_timeout(struct ktimer *kt)
+void thread_release_task_locked(struct task *task)
 {
-	sched_wake_locked(container_of(kt, struct thread, timeout), -ETIMEDOUT);
+	struct list_node *n, *tmp;
+
+	list_for_each_safe(n, tmp, &all_threads) {
+		struct thread *t = list_entry(n, struct thread, all_node);
+		if (t->task != task)
+			continue;
+		t->task = NULL;
+		t->detached = true;
+		if (t->reaped) {
+			list_del(&t->all_node);
+			free_thread(t);	/* the heap lock nests inside ours */
+		}
+	}
 }
+
+struct thread *thread_lookup_locked(int tid)
+{
+	struct list_node *n;
+
+	list_for_each(n, &all_threads) {
+		struct thread *t = list_entry(n, struct thread, all_node);
+		if (t->tid == tid)
+			return t;
+	}
+	return NULL;
+}
+
+/* An ended or living thread of the caller's task (joinable ones too). */
+static struct thread *lookup_in_task_locked(int tid)
+{
+	struct thread *t = thread_lookup_locked(tid);
+
+	return t && t->task == task_current() ? t : NULL;
+}
+
+bool thread_exists(int tid)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = thread_lookup_locked(tid);
+	bool r = t && !(t->exited && t->detached);
+
+	sched_lock_release(f);
+	return r;
+}
+
+int thread_self_tid(void)
+{
+	return thread_current()->tid;
+}
+
+static struct wait_queue *join_queue(struct thread *t)
+{
+	struct wait_queue *wq;
+
+	if (t->join_wq)
+		return t->join_wq;
+	wq = malloc(sizeof(*wq));	/* heap lock nests inside sched lock */
+	if (wq)
+		wait_queue_init(wq);
+	t->join_wq = wq;
+	return wq;
+}
+
+int thread_join(int tid, void **value)
+{
+	struct thread *cur = thread_current(), *t;
+	irqflags_t f = sched_lock_acquire();
+	int r = 0;
+
+	t = lookup_in_task_locked(tid);
+	if (!t)
+		r = -ESRCH;
+	else if (t == cur)
+		r = -EDEADLK;
+	else if (t->detached || t->joined)
+		r = -EINVAL;
+	if (r)
+		goto out;
+	while (!t->exited) {
+		struct wait_queue *wq = join_queue(t);
+		r = wq ? wait_block_intr_locked(wq, WAIT_FOREVER) : -ENOMEM;
+		if (r == -ECANCELED || r == -ENOMEM)
+			goto out;
+		if (r == -EINTR) {
+			/* Handlers run; the join goes on (POSIX: no EINTR). */
+			sched_lock_release(f);
+			signal_deliver_pending();
+			f = sched_lock_acquire();
+		}
+	}
+	r = 0;
+	t->joined = true;
+	if (value)
+		*value = t->exit_value;
+	if (t->reaped) {
+		list_del(&t->all_node);
+		sched_lock_release(f);
+		free_thread(t);
+		return 0;
+	}
+out:
+	sched_lock_release(f);
+	return r;
+}
+
+int thread_detach(int tid)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = lookup_in_task_locked(tid);
+	bool free_now = false;
+	int r = 0;
+
+	if (!t)
+		r = -ESRCH;
+	else if (t->detached || t->joined)
+		r = -EINVAL;
+	else {
+		t->detached = true;
+		free_now = t->reaped;
+		if (free_now)
+			list_del(&t->all_node);
+	}
+	sched_lock_release(f);
+	if (free_now)
+		free_thread(t);
+	return r;
+}
+
+int thread_set_name(int tid, const char *name)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = thread_lookup_locked(tid);
+
+	if (t) {
+		memset(t->name, 0, sizeof(t->name));
+		strncpy(t->name, name, sizeof(t->name) - 1);
+	}
+	sched_lock_release(f);
+	return t ? 0 : -ESRCH;
+}
+
+int thread_get_name(int tid, char *buf, size_t len)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = thread_lookup_locked(tid);
+	int r = 0;
+
+	if (!t)
+		r = -ESRCH;
+	else if (strlen(t->name) >= len)
+		r = -ERANGE;
+	else
+		strcpy(buf, t->name);
+	sched_lock_release(f);
+	return r;
+}
+
+int thread_get_sched(int tid, int *policy, int *prio)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = thread_lookup_locked(tid);
+
+	if (t && !t->exited) {
+		*policy = t->policy;
+		*prio = t->base_prio;
+	}
+	sched_lock_release(f);
+	return t && !t->exited ? 0 : -ESRCH;
+}
+
+/* ---- cancellation ---- */
+
+bool thread_cancel_pending(void)
+{
+	struct thread *t = thread_current();
+
+	return t->cancel_pending && t->cancel_state == THREAD_CANCEL_ENABLE &&
+	       !t->exiting;
+}
+
+void thread_testcancel(void)
+{
+	if (thread_cancel_pending())
+		thread_exit_value(THREAD_CANCELED);
+}
+
+int thread_cancel(int tid)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = thread_lookup_locked(tid);
+	bool self = t == thread_current();
+
+	if (!t || t->exited || t->task != task_current()) {
+		sched_lock_release(f);
+		return -ESRCH;
+	}
+	t->cancel_pending = true;
+	if (t->cancel_state == THREAD_CANCEL_ENABLE && t->state == THREAD_BLOCKED &&
+	    t->intr_wait)
+		sched_wake_locked(t, -ECANCELED);
+	sched_lock_release(f);
+	/* An asynchronous self-cancel acts at once. */
+	if (self && thread_current()->cancel_type == THREAD_CANCEL_ASYNCHRONOUS)
+		thread_testcancel();
+	return 0;
+}
+
+int thread_set_cancel_state(int state, int *old)
+{
+	struct thread *t = thread_current();
+
+	if (state != THREAD_CANCEL_ENABLE && state != THREAD_CANCEL_DISABLE)
+		return -EINVAL;
+	if (old)
+		*old = t->cancel_state;
+	t->cancel_state = state;
+	if (t->cancel_type == THREAD_CANCEL_ASYNCHRONOUS)
+		thread_testcancel();
+	return 0;
+}
+
+int thread_set_cancel_type(int type, int *old)
+{
+	struct thread *t = thread_current();
+
+	if (type != THREAD_CANCEL_DEFERRED && type != THREAD_CANCEL_ASYNCHRONOUS)
+		return -EINVAL;
+	if (old)
+		*old = t->cancel_type;
+	t->cancel_type = type;
+	if (type == THREAD_CANCEL_ASYNCHRONOUS)
+		thread_testcancel();
+	return 0;
+}
+
+/* ---- CPU time ---- */
+
+uint64_t thread_cpu_ns_locked(struct thread *t)
+{
+	uint64_t ns = t->cpu_ns;
+
+	if (t->state == THREAD_RUNNING)
+		ns += clock_monotonic_ns() - t->run_start_ns;
+	return ns;
+}
+
+uint64_t thread_cpu_ns(struct thread *t)
+{
+	irqflags_t f = sched_lock_acquire();
+	uint64_t ns = thread_cpu_ns_locked(t);
+
+	sched_lock_release(f);
+	return ns;
+}
+
+int thread_cpu_ns_by_tid(int tid, uint64_t *ns)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = thread_lookup_locked(tid);
+
+	if (t) {
+		*ns = t->cpu_ns;
+		if (t->state == THREAD_RUNNING)
+			*ns += clock_monotonic_ns() - t->run_start_ns;
+	}
+	sched_lock_release(f);
+	return t ? 0 : -ESRCH;
+}
+
+/* ---- sleeping ---- */
 
 int thread_sleep_until(uint64_t deadline_ns)
 {
-	struct thread *cur = thread_current();
+	struct wait_queue wq;
 	irqflags_t f;
 	int r;
 
 	if (deadline_ns <= clock_monotonic_ns())
 		return 0;
+	wait_queue_init(&wq);
 	f = sched_lock_acquire();
-	cur->state = THREAD_BLOCKED;
-	cur->waiting_on = NULL;
-	ktimer_arm_locked(&cur->timeout, deadline_ns, sleep_timeout);
-	sched_block_locked();
-	r = cur->wait_result;
+	r = wait_block_intr_locked(&wq, deadline_ns);
 	sched_lock_release(f);
 	return r == -ETIMEDOUT ? 0 : r;
 }
@@ -175,15 +615,27 @@ int thread_sleep_ns(uint64_t ns)
 	return thread_sleep_until(clock_monotonic_ns() + ns);
 }
 
+/* ---- stack overflow ---- */
+
+__noreturn void thread_stack_overflow(void)
+{
+	struct thread *t = thread_current();
+
+	pr_err("stack overflow in thread %s (tid %d)\n", t->name, t->tid);
+	if (t->task == task_kernel())
+		panic("stack overflow in kernel thread %s", t->name);
+	task_exit_signaled(SIGSEGV);
+}
+
 /* Deepest stack use so far: the stack grows down from the top, so the
- * untouched fill pattern remains at the bottom. */
+ * untouched fill pattern remains at the bottom (above the canary). */
 static size_t stack_used(const struct thread *t)
 {
 	const uint64_t *p = t->stack;
 	const uint64_t fill = 0x0101010101010101UL * STACK_FILL;
-	size_t i = 0, n = t->stack_size / 8;
+	size_t i = 1, n = t->stack_size / 8;
 
-	if (!p || t->stack == boot_stack)
+	if (!p || t->stack == boot_stack || t->reaped)
 		return 0;	/* the boot stack was not filled */
 	while (i < n && p[i] == fill)
 		i++;
@@ -211,6 +663,7 @@ int thread_snapshot(struct thread_info *out, int max)
 				ti->cpu_ns += clock_monotonic_ns() - t->run_start_ns;
 			memcpy(ti->name, t->name, sizeof(ti->name));
 			ti->stack_used = stack_used(t);
+			ti->pid = t->task ? task_pid(t->task) : 0;
 		}
 		count++;
 	}

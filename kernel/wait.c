@@ -60,3 +60,27 @@ int wait_wake_all_locked(struct wait_queue *wq, int result)
 		n++;
 	return n;
 }
+
+/*
+ * Interruptible wait.  The checks on entry and the wake-ups by
+ * signal_send_*() and thread_cancel() both run under the scheduler lock,
+ * so a signal sent between the caller's last look and the block is not
+ * lost: either it is seen here, or the sender finds the thread blocked
+ * with intr_wait set and wakes it.
+ */
+int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns)
+{
+	struct thread *cur = thread_current();
+	int r;
+
+	kassert(sched_lock_held());
+	if (cur->cancel_pending && cur->cancel_state == THREAD_CANCEL_ENABLE &&
+	    !cur->exiting)
+		return -ECANCELED;
+	if (thread_has_work_locked(cur, false))
+		return -EINTR;
+	cur->intr_wait = true;
+	r = wait_block_locked(wq, deadline_ns);
+	cur->intr_wait = false;
+	return r;
+}

@@ -2,7 +2,8 @@
 /*
  * The POSIX file calls under picolibc: each resolves its descriptor,
  * calls the file's operation and turns a -errno result into -1 with errno
- * set.  This is the only place where errno is written for file I/O.
+ * set.  A call a signal interrupted (-EINTR) runs the handlers and is
+ * restarted when they all asked for SA_RESTART, else fails with EINTR.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vireo/file.h>
+#include <vireo/signal.h>
+#include <vireo/vfs.h>
 
 static long posix_result(long r)
 {
@@ -22,13 +25,23 @@ static long posix_result(long r)
 
 int open(const char *path, int flags, ...)
 {
+	mode_t mode = 0;
 	struct file *f;
-	int r = vfs_open(path, flags, &f);
+	int r;
 
+	if (flags & O_CREAT) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);	/* mode_t is promoted */
+		va_end(ap);
+	}
+	r = vfs_open_mode(path, flags, mode, &f);
 	if (r == 0) {
 		r = fd_install(f, 0);
 		if (r < 0)
 			file_put(f);
+		else if (flags & O_CLOEXEC)
+			fd_set_cloexec(r, true);
 	}
 	return (int)posix_result(r);
 }
@@ -50,7 +63,9 @@ ssize_t read(int fd, void *buf, size_t len)
 	else if (!buf && len)
 		r = -EFAULT;
 	else
-		r = f->ops->read(f, buf, len);
+		do {
+			r = f->ops->read(f, buf, len);
+		} while (r == -EINTR && signal_deliver_pending());
 	file_put(f);
 	return posix_result(r);
 }
@@ -67,7 +82,9 @@ ssize_t write(int fd, const void *buf, size_t len)
 	else if (!buf && len)
 		r = -EFAULT;
 	else
-		r = f->ops->write(f, buf, len);
+		do {
+			r = f->ops->write(f, buf, len);
+		} while (r == -EINTR && signal_deliver_pending());
 	file_put(f);
 	return posix_result(r);
 }

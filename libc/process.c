@@ -1,57 +1,69 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Process-level calls under picolibc for the flat build, where every
- * application runs as a thread of the one system: exit ends the calling
- * thread, the process id is the thread id, and a signal sent to oneself
- * takes its default action.  Tasks with their own ids and signal
- * dispositions replace these rules when they arrive.
+ * Process-level calls under picolibc: every application runs as a task
+ * (<vireo/task.h>).  exit() is picolibc's (atexit handlers, then
+ * _exit()); _exit() ends the task.  errno is set here, at the POSIX
+ * boundary; the kernel returns -errno.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
-#include <vireo/clock.h>
+#include <vireo/signal.h>
+#include <vireo/task.h>
 #include <vireo/thread.h>
 
 void _exit(int status)
 {
+	/* Streams are shared by every task of the flat build: what this
+	 * task wrote must not wait for another task's flush. */
 	fflush(stdout);
-	thread_exit();
+	fflush(stderr);
+	task_exit(status);
+}
+
+void _Exit(int status)
+{
+	_exit(status);
 }
 
 pid_t getpid(void)
 {
-	return thread_current()->tid;
+	return task_pid(task_current());
 }
 
-int kill(pid_t pid, int sig)
+pid_t getppid(void)
 {
-	if (sig < 0 || sig >= NSIG) {
-		errno = EINVAL;
-		return -1;
-	}
-	if (pid != getpid()) {
-		errno = ESRCH;
-		return -1;
-	}
-	if (sig == 0)
-		return 0;
-	fprintf(stderr, "%s: terminated by signal %d\n", thread_current()->name, sig);
-	_exit(128 + sig);
+	return task_getppid();
 }
 
-int gettimeofday(struct timeval *tv, void *tz)
+pid_t waitpid(pid_t pid, int *status, int options)
 {
-	uint64_t ns = clock_realtime_ns();
+	pid_t r;
 
-	if (tv) {
-		tv->tv_sec = ns / NSEC_PER_SEC;
-		tv->tv_usec = ns % NSEC_PER_SEC / NSEC_PER_USEC;
+	for (;;) {
+		r = task_waitpid(pid, status, options);
+		if (r != -EINTR && r != -ECANCELED)
+			break;
+		if (r == -ECANCELED)
+			thread_testcancel();
+		/* waitpid is not restarted: POSIX lets it fail with EINTR
+		 * (SA_RESTART restarts it). */
+		if (!signal_deliver_pending())
+			break;
 	}
-	return 0;
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return r;
+}
+
+pid_t wait(int *status)
+{
+	return waitpid(-1, status, 0);
 }
 
 int uname(struct utsname *u)

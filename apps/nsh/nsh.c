@@ -9,11 +9,21 @@
  * output reach the console in order.
  */
 #include <errno.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "nsh.h"
+
+/*
+ * The console's foreground task, which Ctrl-C typed while it runs
+ * signals (kernel/console.c; 0: none, the shell reads the console).
+ * Weak until the console provides it.
+ */
+extern void console_set_foreground(pid_t pid) __attribute__((weak));
 
 _Static_assert(sizeof(struct nsh_cmd) % 8 == 0,
 	       "struct nsh_cmd must tile the .shell_cmds table");
@@ -49,26 +59,87 @@ int nsh_usage(const char *name)
 	return NSH_STATUS_USAGE;
 }
 
+static void set_foreground(pid_t pid)
+{
+	if (console_set_foreground)
+		console_set_foreground(pid);
+}
+
+/* The shell status of a task's waitpid status: its exit status, or 128
+ * plus the signal that killed it (as the POSIX shell). */
+static int task_status(const char *name, int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus)) {
+		int sig = WTERMSIG(wstatus);
+
+		if (sig != SIGINT)
+			nsh_error("nsh: %s: killed by signal %d\n", name, sig);
+		return 128 + sig;
+	}
+	return 1;
+}
+
+/*
+ * Runs the application argv[0] as a task (posix_spawnp finds built-in
+ * applications by name) and waits for it with the console handed to it.
+ * Returns its shell status, or -1 with errno when it could not start.
+ */
+static int run_application(char **argv)
+{
+	pid_t pid, r;
+	int err, wstatus = 0;
+
+	fflush(stdout);
+	err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	set_foreground(pid);
+	while ((r = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
+		;
+	set_foreground(0);
+	if (r != pid) {
+		nsh_error("nsh: %s: waitpid: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+	return task_status(argv[0], wstatus);
+}
+
+/* Built-in commands run in the shell; anything else is an application. */
 static int run_command(struct nsh *sh, int argc, char **argv)
 {
 	const struct nsh_cmd *c = nsh_find_cmd(argv[0]);
+	int status;
 
-	if (!c) {
+	if (c) {
+		status = c->handler(sh, argc, argv);
+		fflush(stdout);
+		return status;
+	}
+	status = run_application(argv);
+	if (status >= 0)
+		return status;
+	if (errno == ENOENT) {
 		nsh_error("nsh: %s: command not found\n", argv[0]);
 		return NSH_STATUS_NOT_FOUND;
 	}
-	int status = c->handler(sh, argc, argv);
-	fflush(stdout);
-	return status;
+	nsh_error("nsh: %s: %s\n", argv[0], strerror(errno));
+	return 126;		/* found but could not run, as POSIX */
 }
 
 int nsh_execute(struct nsh *sh, const char *line)
 {
 	struct nsh_script *s = &sh->script;
 
-	/* Parse a copy: the editor's buffer is its history source. */
-	strncpy(sh->cmdline, line, sizeof(sh->cmdline) - 1);
-	sh->cmdline[sizeof(sh->cmdline) - 1] = '\0';
+	/* Parse an expanded copy: the editor's buffer is its history source. */
+	if (nsh_expand(line, sh->cmdline, sizeof(sh->cmdline), sh->status) < 0) {
+		nsh_error("nsh: line too long after expansion\n");
+		sh->status = NSH_STATUS_SYNTAX;
+		return sh->status;
+	}
 	if (nsh_parse(sh->cmdline, s) < 0) {
 		nsh_error("nsh: %s\n", s->error);
 		sh->status = NSH_STATUS_SYNTAX;

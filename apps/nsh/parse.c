@@ -190,3 +190,48 @@ int nsh_parse(char *line, struct nsh_script *s)
 		*pool++ = NULL;
 	return 0;
 }
+
+/* Appends len bytes of s to *o if they fit below end. */
+static bool put(char **o, const char *end, const char *s, size_t len)
+{
+	if ((size_t)(end - *o) <= len)
+		return false;
+	memcpy(*o, s, len);
+	*o += len;
+	return true;
+}
+
+int nsh_expand(const char *line, char *out, size_t size, int status)
+{
+	const char *end = out + size;	/* one byte stays for the NUL */
+	bool squote = false, dquote = false;
+	char num[16];
+
+	if (size == 0)
+		return -1;
+	for (const char *r = line; *r; r++) {
+		size_t n = 1;
+
+		if (squote) {
+			squote = *r != '\'';
+		} else if (*r == '\\' && r[1]) {
+			n = 2;		/* the escaped byte is the lexer's */
+		} else if (*r == '\'' && !dquote) {
+			squote = true;
+		} else if (*r == '"') {
+			dquote = !dquote;
+		} else if (r[0] == '$' && r[1] == '?') {
+			int len = snprintf(num, sizeof(num), "%d", status);
+
+			if (!put(&out, end, num, (size_t)len))
+				return -1;
+			r++;
+			continue;
+		}
+		if (!put(&out, end, r, n))
+			return -1;
+		r += n - 1;
+	}
+	*out = '\0';
+	return 0;
+}

@@ -70,5 +70,13 @@ int nsh_lex(char *line, struct nsh_token *toks, int max,
  */
 int nsh_parse(char *line, struct nsh_script *s);
 
+/*
+ * Expands the parameters this cut knows, `$?` (status), into out (size
+ * bytes), before nsh_parse sees the line: as in the POSIX shell, not
+ * inside single quotes nor after a backslash ("\$?" stays literal), but
+ * inside double quotes.  Returns 0, or -1 when out is too small.
+ */
+int nsh_expand(const char *line, char *out, size_t size, int status);
+
 /* The spelling of an operator token (";", "&&", ...). */
 const char *nsh_token_text(enum nsh_token_kind kind);

@@ -10,6 +10,7 @@
 #include <asm/trap_frame.h>
 #include <vireo/cpu.h>
 #include <vireo/irq.h>
+#include <vireo/signal.h>
 #include <vireo/thread.h>
 #include "arm64_priv.h"
 
@@ -42,8 +43,17 @@ void arm64_irq_handler(struct trap_frame *f)
 	c->exception_depth++;
 	irq_dispatch();
 	c->exception_depth--;
-	if (c->exception_depth == 0)
+	if (c->exception_depth == 0) {
 		sched_irq_exit();	/* may switch threads and come back later */
+		/* Signals, a task kill or an asynchronous cancellation: run
+		 * on the thread's stack with IRQs on, as thread code would;
+		 * the trap frame below stays intact for the return. */
+		if (signal_pending()) {
+			arch_irq_enable();
+			signal_irq_exit_deliver();
+			arch_irq_disable();
+		}
+	}
 	arm64_fpu_exception_exit();
 }
 

@@ -88,3 +88,19 @@ void arm64_fpu_enable_for_panic(void)
 {
 	fpu_set_enabled(true);
 }
+
+void arch_fpu_flush(struct thread *t)
+{
+	irqflags_t f = arch_irq_save();
+	struct cpu *c = this_cpu();
+
+	if (c->fpu_owner == t) {
+		fpu_set_enabled(true);
+		save_owner(c);
+	}
+	/* t is not the owner now: its next FP/SIMD use traps and reloads
+	 * t->fpu, whatever the caller put there. */
+	if (c->exception_depth == 0)
+		fpu_set_enabled(false);
+	arch_irq_restore(f);
+}

@@ -5,10 +5,18 @@
  * largest blocks that fit; the image itself is mapped with 4 KiB pages so
  * that text is read-only and executable, read-only data read-only and
  * everything else execute-never.  Devices are mapped on demand by
- * ioremap() as Device-nGnRE.  Tables come from a static pool: Vireo never
- * unmaps, so they are never freed.
+ * ioremap() as Device-nGnRE.  Tables come from a static pool, then from
+ * the heap; Vireo never unmaps, so they are never freed.
+ *
+ * Stack guard pages (arch_stack_guard): the block that holds a guard is
+ * split into pages once, with break-before-make (Arm ARM D8.14): the
+ * block entry is made invalid and its TLB entries invalidated before the
+ * table entry replaces it, since two live translations of different
+ * sizes for one address would be a TLB conflict.  Then the page entry
+ * itself is made invalid (guard) or valid again.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <asm/sysregs.h>
 #include <vireo/klog.h>
@@ -35,9 +43,17 @@ uint64_t arm64_ttbr0;	/* read by head.S when secondary CPUs start */
 
 static uint64_t *alloc_table(void)
 {
-	if (pt_used == PT_POOL_PAGES)
+	uint64_t *t;
+
+	if (pt_used < PT_POOL_PAGES)
+		return pt_pool[pt_used++];	/* zeroed as .bss */
+	if (!root)
 		return NULL;
-	return pt_pool[pt_used++];	/* zeroed as .bss */
+	/* After boot: the heap's lock nests inside mmu_lock. */
+	t = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (t)
+		memset(t, 0, PAGE_SIZE);
+	return t;
 }
 
 static inline unsigned int level_shift(int level)
@@ -161,4 +177,104 @@ void *ioremap(paddr_t pa, size_t size)
 		return NULL;
 	}
 	return (void *)(uintptr_t)pa;
+}
+
+/* Invalidates every TLB entry for va, on all CPUs of the inner
+ * shareable domain, and waits for it (Arm ARM D8.13). */
+static void tlb_flush_va(uint64_t va)
+{
+	dsb(ishst);	/* the descriptor write reaches the walker first */
+	__asm__ volatile("tlbi vaae1is, %0" :: "r"(va >> 12) : "memory");
+	dsb(ish);
+	isb();
+}
+
+/*
+ * Replaces the block entry *slot (covering blk bytes at va) by a table
+ * of entries of the next level with the same attributes.  The window
+ * in which the block is invalid is a few instructions that touch only
+ * registers and the slot (the slot is in a table: the image's pool or an
+ * earlier heap table, mapped by another entry... unless a heap table
+ * lives in this very block, which the identity map makes harmless for
+ * the walker, that reads tables by physical address).  IRQs are masked
+ * by the caller (mmu_lock); other CPUs may fault in the window and are
+ * not expected to run then (guards are set at thread creation).
+ */
+static int split_block(uint64_t *slot, int level, uint64_t va)
+{
+	uint64_t old = *slot, *next = alloc_table();
+	uint64_t sub = 1UL << level_shift(level + 1);
+	uint64_t attrs = old & ~DESC_ADDR_MASK & ~(uint64_t)3;
+	uint64_t pa = old & DESC_ADDR_MASK & ~((1UL << level_shift(level)) - 1);
+
+	if (!next)
+		return -ENOMEM;
+	for (int i = 0; i < PT_ENTRIES; i++)
+		next[i] = (pa + i * sub) | attrs | PTE_VALID |
+			  (level + 1 == 3 ? PTE_PAGE : PTE_BLOCK);
+	/* One asm block: while the block is invalid, nothing may touch
+	 * memory inside it, and the caller's stack may well be there, so
+	 * no compiler-generated spill can sit in the window. */
+	__asm__ volatile(
+		"dsb	ishst\n\t"		/* table contents before the link */
+		"str	xzr, [%0]\n\t"		/* break */
+		"dsb	ishst\n\t"
+		"tlbi	vaae1is, %1\n\t"
+		"dsb	ish\n\t"
+		"str	%2, [%0]\n\t"		/* make */
+		"dsb	ishst\n\t"
+		"isb"
+		:: "r"(slot), "r"(va >> 12),
+		   "r"((uintptr_t)next | PTE_VALID | PTE_TABLE) : "memory");
+	return 0;
+}
+
+/* The level-3 entry of va, splitting blocks on the way; NULL if va is
+ * not mapped. */
+static uint64_t *page_entry(uint64_t va, int *err)
+{
+	uint64_t *table = root;
+
+	for (int level = 0; level < 3; level++) {
+		unsigned int idx = (va >> level_shift(level)) & (PT_ENTRIES - 1);
+		uint64_t d = table[idx];
+		if (!(d & PTE_VALID)) {
+			*err = -EINVAL;
+			return NULL;
+		}
+		if (!(d & PTE_TABLE)) {
+			*err = split_block(&table[idx], level, va);
+			if (*err)
+				return NULL;
+			d = table[idx];
+		}
+		table = (uint64_t *)(uintptr_t)(d & DESC_ADDR_MASK);
+	}
+	return &table[(va >> level_shift(3)) & (PT_ENTRIES - 1)];
+}
+
+int arch_stack_guard(uintptr_t lo, size_t size, bool guard)
+{
+	irqflags_t f;
+	int err = 0;
+
+	if ((lo | size) & (PAGE_SIZE - 1) || !root)
+		return -EINVAL;
+	f = spin_lock_irqsave(&mmu_lock);
+	for (uint64_t va = lo; va < lo + size && !err; va += PAGE_SIZE) {
+		uint64_t *pte = page_entry(va, &err);
+		if (!pte)
+			break;
+		if (guard) {
+			WRITE_ONCE(*pte, 0);
+			tlb_flush_va(va);
+		} else {
+			/* Invalid entries are never cached: no TLB work. */
+			WRITE_ONCE(*pte, va | ATTR_NORMAL_RW | PTE_VALID | PTE_PAGE);
+			dsb(ishst);
+			isb();
+		}
+	}
+	spin_unlock_irqrestore(&mmu_lock, f);
+	return err;
 }

@@ -28,6 +28,13 @@ struct cpu {
 	struct thread *fpu_owner;
 	uint64_t fpu_saves, fpu_restores, switches;
 	uint64_t idle_ns;		/* time spent in the idle thread */
+	/* Fires at once after switching to a thread with a signal, kill or
+	 * asynchronous cancellation pending, so that its delivery happens
+	 * at that interrupt's exit even if the thread resumes in thread
+	 * context (kernel/sched.c). */
+	struct ktimer nudge_timer;
+	/* Emergency stack for the stack-overflow path of vectors.S: its top. */
+	uintptr_t emergency_sp;
 };
 
 extern struct cpu cpus[CONFIG_SMP_NCPUS];

@@ -5,16 +5,19 @@
  * naming files in a descriptor table.  Reference counts keep a file alive
  * while a call uses it, so a concurrent close() cannot free it underneath.
  *
- * The first cut has one descriptor table for the whole system (the flat
- * build's single task); per-task tables come with tasks.
+ * Every task has its own descriptor table (<vireo/task.h>); the fd_*
+ * calls use the calling thread's task's table, the fd_*_in variants an
+ * explicit one (posix_spawn file actions on a child's table).
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 struct file;
 struct stat;
+struct fd_table;
 
 struct file_ops {
 	/* Thread context.  Return a count or -errno (-EAGAIN when
@@ -56,3 +59,18 @@ int fd_dup2(int oldfd, int newfd);
 
 /* Opens path ("/dev/console"); 0 and *out with one reference, or -errno. */
 int vfs_open(const char *path, int flags, struct file **out);
+
+/* Lowest free descriptor >= min of table t (see fd_install). */
+int fd_install_in(struct fd_table *t, struct file *f, int min);
+int fd_close_in(struct fd_table *t, int fd);
+int fd_dup2_in(struct fd_table *t, int oldfd, int newfd);
+/* FD_CLOEXEC of fd in the caller's table: 0/-EBADF; get returns 0/1. */
+int fd_set_cloexec(int fd, bool on);
+int fd_get_cloexec(int fd);
+
+/* An empty table, or NULL (out of memory). */
+struct fd_table *fd_table_new(void);
+/* A copy of src without its FD_CLOEXEC descriptors, or NULL. */
+struct fd_table *fd_table_clone(struct fd_table *src);
+/* Closes every descriptor of t and frees it (task exit). */
+void fd_table_free(struct fd_table *t);

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <vireo/wait.h>
 
@@ -20,6 +21,11 @@ void ksem_init(struct ksem *s, int count);
 int ksem_wait(struct ksem *s);
 /* 0, -ETIMEDOUT, -EINTR; deadline on the monotonic clock. */
 int ksem_timedwait(struct ksem *s, uint64_t deadline_ns);
+/* For the POSIX calls: as ksem_timedwait(), but a deliverable signal
+ * ends the wait with -EINTR and a pending cancellation with -ECANCELED
+ * (wait_block_intr_locked()).  WAIT_FOREVER for no deadline. */
+int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns);
+bool ksem_has_waiters(struct ksem *s);
 /* 0 or -EAGAIN. */
 int ksem_trywait(struct ksem *s);
 /* 0 or -EOVERFLOW. */

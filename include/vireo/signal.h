@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct thread;
@@ -32,3 +33,47 @@ int signal_send_pid(pid_t pid, const siginfo_t *info);
 bool signal_deliver_pending(void);
 /* Whether the calling thread has a deliverable signal pending. */
 bool signal_pending(void);
+
+/* Bit of signal sig in a 64-bit set. */
+#define SIG_BIT(sig) (1ULL << ((sig) - 1))
+/* Signals that can be neither caught, blocked nor ignored. */
+#define SIG_UNBLOCKABLE (SIG_BIT(SIGKILL) | SIG_BIT(SIGSTOP))
+
+/* sigaction() for the calling task: 0 or -EINVAL.  Thread context. */
+int signal_action(int sig, const struct sigaction *act, struct sigaction *old);
+/* pthread_sigmask() for the calling thread (how: SIG_BLOCK, SIG_UNBLOCK,
+ * SIG_SETMASK; set may be NULL).  0 or -EINVAL.  Unblocking a pending
+ * signal does not deliver it: the libc wrapper calls
+ * signal_deliver_pending() after. */
+int signal_mask(int how, const sigset_t *set, sigset_t *old);
+/* Signals pending for the calling thread or its task. */
+sigset_t signal_pending_set(void);
+/*
+ * sigtimedwait(): takes the lowest pending signal of set (which the
+ * caller should block), waiting until the monotonic deadline
+ * (WAIT_FOREVER for none).  Returns the signal number and fills *info,
+ * -EAGAIN on timeout, -EINTR when a signal outside set was delivered
+ * meanwhile (the wrapper runs it), -ECANCELED on cancellation.
+ */
+int signal_wait(sigset_t set, siginfo_t *info, uint64_t deadline_ns);
+/* sigsuspend(): replaces the mask with mask until a signal is
+ * delivered, runs its handler with the old mask restored afterwards;
+ * always returns -EINTR (or -ECANCELED). */
+int signal_suspend(sigset_t mask);
+/* alarm(): arms (0: cancels) the task's SIGALRM timer for secs seconds;
+ * returns the seconds left of the previous one (rounded up). */
+unsigned int signal_alarm(unsigned int secs);
+/* Sends info to the task (internal: SIGCHLD, timers). 0, -EINVAL. */
+int signal_send_task(struct task *t, const siginfo_t *info);
+/* Default dispositions and pending state of a new task; frees them. */
+struct task_signals;
+struct task_signals *signal_task_new(struct task *owner);
+void signal_task_free(struct task_signals *ts);
+/* Drops the thread's queued signals (thread exit). Scheduler lock. */
+void signal_thread_release_locked(struct thread *t);
+/* From the arch interrupt-exit path, IRQs enabled, thread stack: runs
+ * pending signals, a pending asynchronous cancellation or task kill. */
+void signal_irq_exit_deliver(void);
+/* pthread_kill(): sends to thread tid of the calling task.  sig 0 only
+ * checks it exists.  0, -ESRCH, -EINVAL, -EAGAIN.  Any thread context. */
+int signal_send_tid(int tid, const siginfo_t *info);

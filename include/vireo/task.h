@@ -10,10 +10,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct task;
 struct thread;
+struct fd_table;
+
+/* One posix_spawn file action, applied in order to the child's copy of
+ * the caller's descriptor table before the child runs. */
+enum task_fd_op { TASK_FD_OPEN, TASK_FD_CLOSE, TASK_FD_DUP2 };
+struct task_fd_action {
+	enum task_fd_op op;
+	int fd;			/* OPEN: target fd; CLOSE: fd; DUP2: new fd */
+	int oldfd;		/* DUP2 */
+	const char *path;	/* OPEN */
+	int oflag;		/* OPEN */
+	mode_t mode;		/* OPEN */
+};
 
 /* Entry of a task's main thread, as main(): its return value is the exit
  * status (as exit() would). */
@@ -24,9 +38,16 @@ struct task_spawn_attr {
 	int prio;		/* 0: the caller's priority */
 	int policy;		/* 0: the caller's policy */
 	size_t stack_size;	/* 0: CONFIG_DEFAULT_STACKSIZE */
-	/* Descriptors the child gets: NULL inherits all of the caller's
-	 * (minus FD_CLOEXEC ones); posix_spawn file actions are applied by
-	 * the caller through task_spawn_fd_*() before the child runs. */
+	/* The child inherits the caller's descriptors minus FD_CLOEXEC
+	 * ones, then actions[0..nactions) are applied in order; a failing
+	 * action fails the spawn with its error. */
+	const struct task_fd_action *actions;
+	int nactions;
+	bool set_sigmask;	/* child's signal mask is sigmask, else the
+				 * caller's */
+	uint64_t sigmask;
+	uint64_t sigdefault;	/* signals reset to SIG_DFL (all are anyway:
+				 * a new task starts with default actions) */
 };
 
 /*
@@ -50,5 +71,21 @@ __attribute__((noreturn)) void task_exit(int status);
  * <sys/wait.h> (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).  Returns
  * the pid, 0 (WNOHANG, none ready), or -ECHILD, -EINTR, -EINVAL. */
 pid_t task_waitpid(pid_t pid, int *status, int options);
-/* Environment of the calling task (a NULL-terminated array it owns). */
+/* Environment of the calling task (a NULL-terminated array it owns);
+ * libc/env.c edits it, the task frees it at exit. */
 char ***task_environ(void);
+/* The pid of the task's parent, 0 for the kernel task. */
+pid_t task_getppid(void);
+/* CPU time of all threads of t, living and ended.  Any thread context. */
+uint64_t task_cpu_ns(struct task *t);
+/* CPU time of the task with this pid: 0 or -ESRCH. */
+int task_cpu_ns_by_pid(pid_t pid, uint64_t *ns);
+/* The task's descriptor table (fs/file.c). */
+struct fd_table *task_fd_table(struct task *t);
+/* The kernel task (pid 0): the boot/idle context and kernel threads. */
+struct task *task_kernel(void);
+
+/* Ends the task as killed by signal sig (WIFSIGNALED, WTERMSIG == sig):
+ * the default action of a terminating signal.  Never returns. */
+__attribute__((noreturn)) void task_exit_signaled(int sig);
+

@@ -37,12 +37,30 @@ enum sched_policy_kind {
 };
 
 struct wait_queue;
+struct task;
+
+/* Cancellation state and type (values of PTHREAD_CANCEL_* in <pthread.h>). */
+enum {
+	THREAD_CANCEL_ENABLE = 0,
+	THREAD_CANCEL_DISABLE = 1,
+	THREAD_CANCEL_DEFERRED = 0,
+	THREAD_CANCEL_ASYNCHRONOUS = 1,
+};
+
+/* The value a cancelled thread exits with (PTHREAD_CANCELED). */
+#define THREAD_CANCELED ((void *)-1)
+
+/* Size of the inaccessible guard below every allocated stack. */
+#define THREAD_GUARD_SIZE 4096
+/* Word at the bottom of every stack, checked at each switch. */
+#define THREAD_STACK_CANARY 0x5ca1ab1e0ddba11UL
 
 struct thread {
 	struct arch_context ctx;	/* first: arch/arm64/switch.S */
 	struct arch_fpu_state fpu;
 	struct list_node sched_node;	/* ready queue or a wait queue */
 	struct list_node all_node;	/* all_threads, for ps */
+	struct list_node task_node;	/* task->threads (task.c) */
 	struct wait_queue *waiting_on;
 	struct ktimer timeout;
 	int wait_result;
@@ -54,28 +72,152 @@ struct thread {
 	int cpu;			/* CPU it runs or last ran on */
 	unsigned int preempt_off;	/* sched_lock() nesting */
 	char name[24];
+	/* Usable stack [stack, stack + stack_size); for allocated stacks a
+	 * THREAD_GUARD_SIZE guard page lies just below `stack`, inside the
+	 * allocation that starts at stack_alloc.  stack_limit is the lowest
+	 * address the vectors.S overflow check accepts as a valid SP. */
 	void *stack;
 	size_t stack_size;
+	void *stack_alloc;		/* NULL: caller-supplied stack */
+	uintptr_t guard_lo;		/* [guard_lo, stack): guard page, or empty */
 	void *tls;
 	void (*entry)(void *arg);
 	void *arg;
 	uint64_t cpu_ns;		/* run time, updated at switch-out */
 	uint64_t run_start_ns;
 	bool detached;
+
+	/* Task membership and exit (task.c, thread.c; scheduler lock). */
+	struct task *task;
+	void *exit_value;
+	struct wait_queue *join_wq;	/* joiner waits here (allocated lazily) */
+	bool joined;			/* a join has started or finished */
+	bool exited;
+
+	/* Signals (signal.c; scheduler lock). */
+	uint64_t sig_mask;		/* blocked signals */
+	uint64_t sig_pending;		/* sent to this thread */
+	uint64_t sig_waiting;		/* sigwait set while in sigwait */
+	struct list_node sig_queue;	/* queued siginfo for this thread */
+	bool kill_pending;		/* task is exiting: die at delivery */
+	bool stack_smashed;		/* canary found overwritten at switch */
+
+	/* Cancellation (thread.c). */
+	uint8_t cancel_state;
+	uint8_t cancel_type;
+	bool cancel_pending;
+	bool exiting;			/* in thread_exit_value(): no more delivery */
+	bool intr_wait;			/* blocked in wait_block_intr_locked() */
+	bool reaped;			/* stack freed (struct kept for join) */
+	unsigned int kmutex_held;	/* kernel mutexes held (mutex.c): no
+					 * asynchronous kill while > 0 */
+	void *(*start)(void *);		/* thread_spawn() routine */
+
+	/* For libc: TSD and cleanup stacks (P), and the hook run at exit in
+	 * the exiting thread's context. */
+	void *libc_data;
+};
+
+/* Attributes of a thread created inside the current task.  Zeroed
+ * fields take the defaults noted. */
+struct thread_attr {
+	const char *name;	/* NULL: "thread" */
+	int prio;		/* 0: the caller's base priority */
+	int policy;		/* 0: the caller's policy */
+	size_t stack_size;	/* 0: CONFIG_DEFAULT_STACKSIZE */
+	void *stack_addr;	/* caller's stack of stack_size bytes (lowest
+				 * address, no guard page), or NULL */
+	bool detached;
 };
 
 /*
- * Creates a ready thread running entry(arg).  Thread context.
- * Returns 0 and *out, or -EINVAL (priority/policy), -ENOMEM, -EAGAIN
- * (CONFIG_MAX_THREADS reached).
+ * Creates a ready kernel thread running entry(arg) in the kernel task
+ * (task 0).  Thread context.  Returns 0 and *out, or -EINVAL
+ * (priority/policy), -ENOMEM, -EAGAIN (CONFIG_MAX_THREADS reached).
+ * The thread is detached.
  */
 int thread_create(struct thread **out, const char *name, int prio, int policy,
 		  size_t stack_size, void (*entry)(void *), void *arg);
-/* Ends the calling thread; its memory is reclaimed by the idle thread. */
+/*
+ * Creates a thread of the calling task running start(arg); its return
+ * value becomes the exit value (as thread_exit_value()).  NULL attr: all
+ * defaults.  Inherits the caller's signal mask.  Thread context.
+ * Returns the new thread's tid (> 0), or -EINVAL, -ENOMEM, -EAGAIN.
+ */
+int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
+		 void *arg);
+/* Ends the calling thread with value (pthread_exit): runs the exit hook
+ * (libc's cleanup handlers and TSD destructors) first.  The last thread
+ * of a task to exit ends the task with status 0 (as exit(0)). */
+__noreturn void thread_exit_value(void *value);
+/* thread_exit_value(NULL). */
 __noreturn void thread_exit(void);
+/*
+ * Waits for thread tid of the calling task to end and returns its exit
+ * value in *value (if not NULL), then frees it.  A cancellation point
+ * (-ECANCELED when cancelled while waiting; the caller acts with
+ * thread_testcancel()); signals are delivered while waiting and do not
+ * end the wait.  0, -ESRCH (no such thread), -EINVAL (detached or
+ * already joined), -EDEADLK (tid is the caller).
+ */
+int thread_join(int tid, void **value);
+/* Marks tid detached (freed at exit, or now if it has ended).
+ * 0, -ESRCH, -EINVAL (already detached or joined). */
+int thread_detach(int tid);
+/* Whether tid names a thread that exists (running or joinable). */
+bool thread_exists(int tid);
+/* The running or blocked thread with this tid, or NULL (ended threads
+ * are not returned).  Scheduler lock held; valid while it is. */
+struct thread *thread_lookup_locked(int tid);
+int thread_self_tid(void);
+
+/* Name, truncated to 23 characters.  0 or -ESRCH. */
+int thread_set_name(int tid, const char *name);
+int thread_get_name(int tid, char *buf, size_t len);	/* 0, -ESRCH, -ERANGE */
+
+/* Scheduling of tid: policy POLICY_FIFO/POLICY_RR and base priority.
+ * A priority boost by a PI mutex stays in effect (effective priority is
+ * the larger one).  0, -ESRCH, -EINVAL. */
+int thread_set_sched(int tid, int policy, int prio);
+int thread_get_sched(int tid, int *policy, int *prio);
+
+/* Hook called once in the exiting thread's context by thread_exit_value()
+ * (and by cancellation), before the thread ends: libc runs cleanup
+ * handlers and TSD destructors from it.  Set once at start-up. */
+void thread_set_exit_hook(void (*hook)(void));
+/* The calling thread's libc pointer (TSD, cleanup stack). */
+static inline void **thread_libc_data(void);
+
+/*
+ * Cancellation (pthread_cancel).  thread_cancel() marks tid: a deferred
+ * target ends at its next cancellation point (an interruptible wait
+ * returns -ECANCELED and the wrapper calls thread_testcancel()); an
+ * asynchronous one at its next delivery point (interrupt return).  A
+ * cancelled thread exits with THREAD_CANCELED.  0 or -ESRCH.
+ */
+int thread_cancel(int tid);
+/* Old values in *old when not NULL.  0 or -EINVAL.  Enabling with a
+ * cancellation pending and type asynchronous acts at once. */
+int thread_set_cancel_state(int state, int *old);
+int thread_set_cancel_type(int type, int *old);
+/* Ends the caller with THREAD_CANCELED if a cancellation is pending and
+ * enabled; otherwise returns. */
+void thread_testcancel(void);
+/* Whether a cancellation is pending and enabled for the caller. */
+bool thread_cancel_pending(void);
+
+/* CPU time consumed by t, including the current run (exact to the
+ * counter tick).  Any context. */
+uint64_t thread_cpu_ns(struct thread *t);
+/* CPU time of thread tid; 0 or -ESRCH. */
+int thread_cpu_ns_by_tid(int tid, uint64_t *ns);
+
 struct thread *thread_current(void);
 void thread_yield(void);
-/* Sleeps until the monotonic deadline; 0 or -EINTR. Thread context. */
+/* Sleeps until the monotonic deadline; 0, or -EINTR when a signal
+ * became deliverable, -ECANCELED on a pending enabled cancellation (the
+ * sleep is interruptible: nanosleep is a cancellation point).  Thread
+ * context. */
 int thread_sleep_until(uint64_t deadline_ns);
 int thread_sleep_ns(uint64_t ns);
 /* Changes priority (base and effective); thread context. */
@@ -113,7 +255,34 @@ struct thread_info {
 	size_t stack_used;
 	uint64_t cpu_ns;
 	char name[24];
+	int pid;		/* task the thread belongs to */
 };
 /* Fills up to max entries; returns the number of threads. */
 int thread_snapshot(struct thread_info *out, int max);
 const char *thread_state_name(int state);
+
+/*
+ * Architecture hooks for threads (arch/arm64; they belong in
+ * <vireo/arch.h>, kept here until it is edited).
+ *
+ * arch_fpu_flush(t): t's live FP/SIMD registers, if this CPU holds them,
+ * are saved to t->fpu and the CPU forgets them, so that t->fpu is the
+ * whole state and t's next FP/SIMD instruction reloads it.  Thread
+ * context (t is the caller) or IRQs masked.
+ *
+ * arch_stack_guard(lo, size, guard): makes the page-aligned range
+ * [lo, lo + size) inaccessible (guard) or normal read-write memory
+ * again (!guard), splitting block mappings as needed.  Thread context.
+ * 0, -EINVAL (unaligned, not RAM), -ENOMEM (no page-table memory).
+ */
+void arch_fpu_flush(struct thread *t);
+int arch_stack_guard(uintptr_t lo, size_t size, bool guard);
+
+/* Stack-overflow report and termination of the current thread's task,
+ * from the fault path (thread.c).  Never returns. */
+__noreturn void thread_stack_overflow(void);
+
+static inline void **thread_libc_data(void)
+{
+	return &thread_current()->libc_data;
+}

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * POSIX per-process timers (<vireo/posix_timer.h>).  Each timer is a
+ * ktimer plus its notification; expiry runs in the timer interrupt with
+ * the scheduler lock held and does a bounded amount of work: re-arm a
+ * periodic timer (skipping whole periods it missed and counting them as
+ * overruns), then queue one signal, count an overrun, or wake the
+ * timer's own notification thread.
+ *
+ * Locking: the scheduler lock protects the timer list and every field of
+ * every timer (the ktimer callback and signal delivery run under it).
+ * Memory is allocated and freed outside it.
+ *
+ * Life of a SIGEV_THREAD timer: it holds two references, the list's and
+ * the notification thread's; timer_delete() drops the first and wakes
+ * the thread, which drops the second and ends, so a notification
+ * function may delete its own timer.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+#include <vireo/clock.h>
+#include <vireo/ktimer.h>
+#include <vireo/list.h>
+#include <vireo/posix_timer.h>
+#include <vireo/signal.h>
+#include <vireo/task.h>
+#include <vireo/thread.h>
+#include <vireo/wait.h>
+
+/* Shortest period: a shorter one would keep the CPU in the timer
+ * interrupt.  POSIX lets an implementation round intervals up. */
+#define MIN_PERIOD_NS (20 * NSEC_PER_USEC)
+
+struct posix_timer {
+	struct ktimer kt;
+	struct list_node node;		/* all_timers */
+	timer_t id;
+	struct task *owner;
+	clockid_t clock;
+	struct sigevent ev;
+	uint64_t interval_ns;
+	int overrun;			/* counted since the signal was queued */
+	int overrun_last;		/* for timer_getoverrun() */
+	bool sig_queued;		/* SIGEV_SIGNAL: not yet taken */
+	bool deleted;
+	int refs;
+	uint64_t fires;			/* SIGEV_THREAD: expirations not run */
+	struct wait_queue notify_wq;	/* the SIGEV_THREAD thread waits here */
+};
+
+static struct list_node all_timers = LIST_INIT(all_timers);
+static timer_t next_id = 1;
+
+static struct posix_timer *find_locked(timer_t id)
+{
+	struct task *self = task_current();
+	struct list_node *n;
+
+	list_for_each(n, &all_timers) {
+		struct posix_timer *pt = list_entry(n, struct posix_timer, node);
+		if (pt->id == id)
+			return pt->owner == self ? pt : NULL;
+	}
+	return NULL;
+}
+
+static void add_overrun(int *count, uint64_t n)
+{
+	*count = n >= (uint64_t)(DELAYTIMER_MAX - *count) ? DELAYTIMER_MAX
+							   : *count + (int)n;
+}
+
+/* n expirations happened at once (more than one: missed periods). */
+static void notify_locked(struct posix_timer *pt, uint64_t n)
+{
+	switch (pt->ev.sigev_notify) {
+	case SIGEV_SIGNAL:
+		if (pt->sig_queued) {
+			add_overrun(&pt->overrun, n);
+			break;
+		}
+		pt->overrun = 0;
+		add_overrun(&pt->overrun, n - 1);
+		siginfo_t info = {
+			.si_signo = pt->ev.sigev_signo,
+			.si_code = SI_TIMER,
+			.si_pid = task_pid(pt->owner),
+			.si_value = pt->ev.sigev_value,
+		};
+		pt->sig_queued = signal_send_task(pt->owner, &info) == 0;
+		break;
+	case SIGEV_THREAD:
+		pt->fires = pt->fires + n < pt->fires ? UINT64_MAX : pt->fires + n;
+		wait_wake_one_locked(&pt->notify_wq, 0);
+		break;
+	default:	/* SIGEV_NONE: timer_gettime() is all there is */
+		break;
+	}
+}
+
+static void timer_expired(struct ktimer *kt)
+{
+	struct posix_timer *pt = container_of(kt, struct posix_timer, kt);
+	uint64_t n = 1;
+
+	if (pt->interval_ns) {
+		uint64_t now = clock_monotonic_ns();
+		uint64_t next = kt->deadline_ns + pt->interval_ns;
+		if (next <= now) {
+			uint64_t missed = (now - next) / pt->interval_ns + 1;
+			n += missed;
+			next += missed * pt->interval_ns;
+		}
+		ktimer_arm_locked(kt, next, timer_expired);
+	}
+	notify_locked(pt, n);
+}
+
+void posix_timer_signal_taken_locked(const siginfo_t *info)
+{
+	struct task *self = task_current();
+	struct list_node *n;
+
+	if (info->si_code != SI_TIMER)
+		return;
+	/* The signal carries no timer id: the oldest matching timer is the
+	 * one whose signal was queued first. */
+	list_for_each(n, &all_timers) {
+		struct posix_timer *pt = list_entry(n, struct posix_timer, node);
+		if (pt->sig_queued && pt->owner == self &&
+		    pt->ev.sigev_signo == info->si_signo &&
+		    pt->ev.sigev_value.sival_ptr == info->si_value.sival_ptr) {
+			pt->overrun_last = pt->overrun;
+			pt->overrun = 0;
+			pt->sig_queued = false;
+			return;
+		}
+	}
+}
+
+/* Notification thread of a SIGEV_THREAD timer, in the owner task. */
+static void *notify_main(void *arg)
+{
+	struct posix_timer *pt = arg;
+	sigset_t all;
+
+	/* Signals for the task go to its other threads. */
+	sigfillset(&all);
+	signal_mask(SIG_SETMASK, &all, NULL);
+	for (;;) {
+		irqflags_t f = sched_lock_acquire();
+		while (!pt->fires && !pt->deleted)
+			wait_block_locked(&pt->notify_wq, WAIT_FOREVER);
+		if (pt->deleted) {
+			bool last = --pt->refs == 0;
+			sched_lock_release(f);
+			if (last)
+				free(pt);
+			return NULL;
+		}
+		pt->overrun_last = pt->fires - 1 >= DELAYTIMER_MAX ?
+				   DELAYTIMER_MAX : (int)(pt->fires - 1);
+		pt->fires = 0;
+		sched_lock_release(f);
+		pt->ev.sigev_notify_function(pt->ev.sigev_value);
+	}
+}
+
+static int start_notify_thread(struct posix_timer *pt)
+{
+	const pthread_attr_t *pa = pt->ev.sigev_notify_attributes;
+	struct thread_attr attr = { .name = "timer", .detached = true };
+	int tid;
+
+	if (pa) {
+		attr.stack_size = pa->stacksize;
+		if (pa->inheritsched == PTHREAD_EXPLICIT_SCHED) {
+			attr.policy = pa->schedpolicy;
+			attr.prio = pa->schedparam.sched_priority;
+		}
+	}
+	tid = thread_spawn(&attr, notify_main, pt);
+	return tid < 0 ? tid : 0;
+}
+
+static int check_event(const struct sigevent *ev)
+{
+	switch (ev->sigev_notify) {
+	case SIGEV_NONE:
+		return 0;
+	case SIGEV_SIGNAL:
+		return ev->sigev_signo > 0 && ev->sigev_signo < NSIG ? 0 : -EINVAL;
+	case SIGEV_THREAD:
+		return ev->sigev_notify_function ? 0 : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+int posix_timer_create(clockid_t clock, const struct sigevent *ev, timer_t *id)
+{
+	struct posix_timer *pt;
+	irqflags_t f;
+	int err;
+
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+		return clock == CLOCK_THREAD_CPUTIME_ID ||
+		       clock == CLOCK_PROCESS_CPUTIME_ID ? -ENOTSUP : -EINVAL;
+	if (ev && (err = check_event(ev)))
+		return err;
+	pt = calloc(1, sizeof(*pt));
+	if (!pt)
+		return -EAGAIN;
+	pt->owner = task_current();
+	pt->clock = clock;
+	pt->refs = 1;
+	wait_queue_init(&pt->notify_wq);
+	f = sched_lock_acquire();
+	pt->id = next_id++;
+	sched_lock_release(f);
+	if (ev) {
+		pt->ev = *ev;
+	} else {
+		pt->ev.sigev_notify = SIGEV_SIGNAL;
+		pt->ev.sigev_signo = SIGALRM;
+		pt->ev.sigev_value.sival_int = (int)pt->id;
+	}
+	if (pt->ev.sigev_notify == SIGEV_THREAD) {
+		pt->refs = 2;
+		if (start_notify_thread(pt)) {
+			free(pt);
+			return -EAGAIN;
+		}
+	}
+	f = sched_lock_acquire();
+	list_add_tail(&all_timers, &pt->node);
+	sched_lock_release(f);
+	*id = pt->id;
+	return 0;
+}
+
+/* Unlinks and disarms pt; returns whether the caller must free it. */
+static bool delete_locked(struct posix_timer *pt)
+{
+	ktimer_cancel_locked(&pt->kt);
+	list_del(&pt->node);
+	pt->deleted = true;
+	wait_wake_all_locked(&pt->notify_wq, 0);
+	return --pt->refs == 0;
+}
+
+int posix_timer_delete(timer_t id)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct posix_timer *pt = find_locked(id);
+	bool do_free;
+
+	if (!pt) {
+		sched_lock_release(f);
+		return -EINVAL;
+	}
+	do_free = delete_locked(pt);
+	sched_lock_release(f);
+	if (do_free)
+		free(pt);
+	return 0;
+}
+
+void posix_timer_task_exit(struct task *t)
+{
+	for (;;) {
+		irqflags_t f = sched_lock_acquire();
+		struct posix_timer *pt = NULL;
+		struct list_node *n;
+
+		list_for_each(n, &all_timers) {
+			struct posix_timer *p = list_entry(n, struct posix_timer, node);
+			if (p->owner == t) {
+				pt = p;
+				break;
+			}
+		}
+		if (pt) {
+			delete_locked(pt);
+			pt->refs = 0;	/* its notification thread has ended */
+		}
+		sched_lock_release(f);
+		if (!pt)
+			return;
+		free(pt);
+	}
+}
+
+static void get_locked(struct posix_timer *pt, uint64_t *value, uint64_t *interval)
+{
+	if (value) {
+		*value = ktimer_remaining_ns_locked(&pt->kt);
+		if (!*value && pt->kt.armed)
+			*value = 1;	/* due, interrupt pending: still armed */
+	}
+	if (interval)
+		*interval = pt->interval_ns;
+}
+
+static void arm_locked(struct posix_timer *pt, bool abs, uint64_t value_ns)
+{
+	uint64_t now = clock_monotonic_ns();
+
+	if (abs && pt->clock == CLOCK_REALTIME)
+		ktimer_arm_realtime_locked(&pt->kt, value_ns, timer_expired);
+	else if (abs)
+		ktimer_arm_locked(&pt->kt, value_ns, timer_expired);
+	else
+		ktimer_arm_locked(&pt->kt, value_ns > UINT64_MAX - now ?
+				  UINT64_MAX : now + value_ns, timer_expired);
+}
+
+int posix_timer_settime(timer_t id, bool abs, uint64_t value_ns,
+			uint64_t interval_ns, uint64_t *old_value,
+			uint64_t *old_interval)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct posix_timer *pt = find_locked(id);
+
+	if (!pt) {
+		sched_lock_release(f);
+		return -EINVAL;
+	}
+	get_locked(pt, old_value, old_interval);
+	ktimer_cancel_locked(&pt->kt);
+	pt->interval_ns = interval_ns && interval_ns < MIN_PERIOD_NS ?
+			  MIN_PERIOD_NS : interval_ns;
+	if (value_ns)
+		arm_locked(pt, abs, value_ns);
+	sched_lock_release(f);
+	return 0;
+}
+
+int posix_timer_gettime(timer_t id, uint64_t *value, uint64_t *interval)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct posix_timer *pt = find_locked(id);
+
+	if (pt)
+		get_locked(pt, value, interval);
+	sched_lock_release(f);
+	return pt ? 0 : -EINVAL;
+}
+
+int posix_timer_getoverrun(timer_t id)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct posix_timer *pt = find_locked(id);
+	int ret = pt ? pt->overrun_last : -EINVAL;
+
+	sched_lock_release(f);
+	return ret;
+}

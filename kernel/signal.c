@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * POSIX signals.  A signal is pending either for one thread
+ * (thread->sig_pending, thread->sig_queue) or for its task
+ * (task_signals.pending, .queue); each pending signal has a queue entry
+ * carrying its siginfo.  Standard signals are not queued: sending one
+ * that is already pending at the same place changes nothing.  Real-time
+ * signals queue (up to SIGQUEUE_MAX per task) and are taken in order:
+ * lowest number first, FIFO per number.
+ *
+ * Everything here is under the scheduler lock, which also lets a sender
+ * wake a thread blocked in wait_block_intr_locked() without a lost
+ * wake-up.  A thread takes its signals itself, at delivery points
+ * (signal_deliver_pending() from the POSIX wrappers after an
+ * interrupted wait, and signal_irq_exit_deliver() from the interrupt
+ * exit path); handlers run on its stack in thread context with the
+ * scheduler lock released.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vireo/clock.h>
+#include <vireo/panic.h>
+#include <vireo/signal.h>
+#include <vireo/thread.h>
+#include "kernel_priv.h"
+
+#define SIGQUEUE_MAX 32
+
+struct sigq {
+	struct list_node node;
+	siginfo_t info;
+};
+
+struct task_signals {
+	struct sigaction act[NSIG];
+	uint64_t pending;
+	struct list_node queue;
+	int nqueued;			/* entries of the task and its threads */
+	struct ktimer alarm;
+	struct task *task;		/* owner, for the alarm */
+};
+
+static bool valid_sig(int sig)
+{
+	return sig > 0 && sig < NSIG;
+}
+
+/* Default action ignore: SIGCHLD, SIGURG, SIGWINCH; SIGCONT, SIGSTOP
+ * and the terminal stop signals too (no job control: stop and continue
+ * are treated as ignore). */
+static bool default_ignored(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
+	       sig == SIGCONT || sig == SIGSTOP || sig == SIGTSTP ||
+	       sig == SIGTTIN || sig == SIGTTOU;
+}
+
+struct task_signals *signal_task_new(struct task *owner)
+{
+	struct task_signals *ts = calloc(1, sizeof(*ts));
+
+	if (ts) {
+		list_init(&ts->queue);
+		ts->task = owner;
+	}
+	return ts;
+}
+
+static void free_queue(struct list_node *q)
+{
+	struct list_node *n, *tmp;
+
+	list_for_each_safe(n, tmp, q) {
+		list_del(n);
+		free(list_entry(n, struct sigq, node));
+	}
+}
+
+void signal_task_free(struct task_signals *ts)
+{
+	irqflags_t f = sched_lock_acquire();
+
+	ktimer_cancel_locked(&ts->alarm);
+	sched_lock_release(f);
+	free_queue(&ts->queue);
+	free(ts);
+}
+
+void signal_thread_release_locked(struct thread *t)
+{
+	struct list_node *n, *tmp;
+
+	list_for_each_safe(n, tmp, &t->sig_queue) {
+		list_del(n);
+		if (t->task && t->task->sig)
+			t->task->sig->nqueued--;
+		free(list_entry(n, struct sigq, node));
+	}
+	t->sig_pending = 0;
+}
+
+static uint64_t blocked(const struct thread *t)
+{
+	return t->sig_mask & ~SIG_UNBLOCKABLE;
+}
+
+static uint64_t pending_of(const struct thread *t)
+{
+	return t->sig_pending | t->task->sig->pending;
+}
+
+bool thread_has_work_locked(struct thread *t, bool for_irq_exit)
+{
+	if (t->exiting || !t->task || !t->task->sig)
+		return false;
+	if (t->kill_pending || t->stack_smashed)
+		return true;
+	if (t->cancel_pending && t->cancel_state == THREAD_CANCEL_ENABLE &&
+	    t->cancel_type == THREAD_CANCEL_ASYNCHRONOUS)
+		return true;
+	uint64_t accept = ~blocked(t) | (for_irq_exit ? 0 : t->sig_waiting);
+	return (pending_of(t) & accept) != 0;
+}
+
+/* Wakes t from an interruptible wait if sig is deliverable to it (or
+ * awaited by its sigwait). */
+static void notify_locked(struct thread *t, int sig)
+{
+	uint64_t bit = SIG_BIT(sig);
+
+	if (t->state != THREAD_BLOCKED || !t->intr_wait)
+		return;
+	if ((bit & ~blocked(t)) || (bit & t->sig_waiting))
+		sched_wake_locked(t, -EINTR);
+}
+
+/* Adds info to one pending set and queue.  0 or -EAGAIN. */
+static int enqueue_locked(struct task_signals *ts, uint64_t *pending,
+			  struct list_node *queue, const siginfo_t *info)
+{
+	int sig = info->si_signo;
+	struct sigq *q;
+
+	if (sig < SIGRTMIN && (*pending & SIG_BIT(sig)))
+		return 0;	/* standard signals do not queue */
+	if (ts->nqueued >= SIGQUEUE_MAX) {
+		if (sig >= SIGRTMIN)
+			return -EAGAIN;
+		*pending |= SIG_BIT(sig);	/* info is synthesized */
+		return 0;
+	}
+	q = malloc(sizeof(*q));	/* the heap lock nests inside ours */
+	if (!q) {
+		if (sig >= SIGRTMIN)
+			return -EAGAIN;
+		*pending |= SIG_BIT(sig);
+		return 0;
+	}
+	q->info = *info;
+	list_add_tail(queue, &q->node);
+	ts->nqueued++;
+	*pending |= SIG_BIT(sig);
+	return 0;
+}
+
+/* Whether sending sig to task is pointless (explicitly ignored). */
+static bool discarded(struct task *task, int sig)
+{
+	const struct sigaction *a = &task->sig->act[sig];
+
+	return task->zombie || (sig != SIGKILL && a->sa_handler == SIG_IGN);
+}
+
+static int send_task_locked(struct task *task, const siginfo_t *info)
+{
+	int sig = info->si_signo, r;
+	struct list_node *n;
+	struct thread *target = NULL;
+
+	if (discarded(task, sig))
+		return 0;
+	r = enqueue_locked(task->sig, &task->sig->pending, &task->sig->queue, info);
+	if (r)
+		return r;
+	/* A sigwait caller takes precedence, then any thread not blocking it. */
+	list_for_each(n, &task->threads) {
+		struct thread *t = list_entry(n, struct thread, task_node);
+		if (t->sig_waiting & SIG_BIT(sig)) {
+			target = t;
+			break;
+		}
+		if (!target && !(blocked(t) & SIG_BIT(sig)))
+			target = t;
+	}
+	if (target)
+		notify_locked(target, sig);
+	return 0;
+}
+
+int signal_send_task(struct task *task, const siginfo_t *info)
+{
+	irqflags_t f;
+	int r;
+
+	if (!valid_sig(info->si_signo) || !task->sig)
+		return -EINVAL;
+	f = sched_lock_acquire();
+	r = send_task_locked(task, info);
+	sched_lock_release(f);
+	return r;
+}
+
+int signal_send_task_locked(struct task *task, const siginfo_t *info)
+{
+	return task->sig ? send_task_locked(task, info) : -EINVAL;
+}
+
+static int send_thread_locked(struct thread *t, const siginfo_t *info)
+{
+	struct task *task = t->task;
+	int r;
+
+	if (!task->sig || t->exited)
+		return -ESRCH;
+	if (discarded(task, info->si_signo))
+		return 0;
+	r = enqueue_locked(task->sig, &t->sig_pending, &t->sig_queue, info);
+	if (!r)
+		notify_locked(t, info->si_signo);
+	return r;
+}
+
+int signal_send_thread(struct thread *t, const siginfo_t *info)
+{
+	irqflags_t f;
+	int r;
+
+	if (!valid_sig(info->si_signo))
+		return -EINVAL;
+	f = sched_lock_acquire();
+	r = send_thread_locked(t, info);
+	sched_lock_release(f);
+	return r;
+}
+
+int signal_send_tid(int tid, const siginfo_t *info)
+{
+	irqflags_t f;
+	struct thread *t;
+	int r = 0;
+
+	if (info->si_signo != 0 && !valid_sig(info->si_signo))
+		return -EINVAL;
+	f = sched_lock_acquire();
+	t = thread_lookup_locked(tid);
+	if (!t || t->exited || t->task != task_current())
+		r = -ESRCH;
+	else if (info->si_signo)
+		r = send_thread_locked(t, info);
+	sched_lock_release(f);
+	return r;
+}
+
+int signal_send_pid(pid_t pid, const siginfo_t *info)
+{
+	irqflags_t f;
+	struct task *task;
+	int r = 0;
+
+	if (info->si_signo != 0 && !valid_sig(info->si_signo))
+		return -EINVAL;
+	f = sched_lock_acquire();
+	/* No process groups: a group id names the task of that pid, and 0
+	 * the caller's own. */
+	if (pid == 0)
+		task = task_current();
+	else
+		task = task_find_locked(pid < 0 ? -pid : pid);
+	if (!task || task == task_kernel() || task->zombie)
+		r = -ESRCH;
+	else if (info->si_signo)
+		r = send_task_locked(task, info);
+	sched_lock_release(f);
+	return r;
+}
+
+/* Removes the first queued sig of one place; clears its pending bit
+ * when none is left.  True when found there. */
+static bool take_from(struct task_signals *ts, uint64_t *pending,
+		      struct list_node *queue, int sig, siginfo_t *info)
+{
+	struct list_node *n;
+	struct sigq *found = NULL;
+	bool more = false;
+
+	if (!(*pending & SIG_BIT(sig)))
+		return false;
+	list_for_each(n, queue) {
+		struct sigq *q = list_entry(n, struct sigq, node);
+		if (q->info.si_signo != sig)
+			continue;
+		if (found) {
+			more = true;
+			break;
+		}
+		found = q;
+	}
+	if (found) {
+		*info = found->info;
+		list_del(&found->node);
+		ts->nqueued--;
+		free(found);
+	} else {
+		memset(info, 0, sizeof(*info));
+		info->si_signo = sig;
+		info->si_code = SI_USER;
+	}
+	if (!more)
+		*pending &= ~SIG_BIT(sig);
+	return true;
+}
+
+static void dequeue_locked(struct thread *t, int sig, siginfo_t *info)
+{
+	struct task_signals *ts = t->task->sig;
+
+	if (!take_from(ts, &t->sig_pending, &t->sig_queue, sig, info))
+		take_from(ts, &ts->pending, &ts->queue, sig, info);
+}
+
+/* Runs the handler with its own FP/SIMD context: the interrupted
+ * thread's registers are saved aside and put back after. */
+static void run_handler(int sig, const struct sigaction *act, siginfo_t *info)
+{
+	struct thread *t = thread_current();
+	struct arch_fpu_state saved;
+
+	arch_fpu_flush(t);
+	saved = t->fpu;
+	if (act->sa_flags & SA_SIGINFO)
+		act->sa_sigaction(sig, info, NULL);
+	else
+		act->sa_handler(sig);
+	arch_fpu_flush(t);
+	t->fpu = saved;
+}
+
+/* Acts on a kill, stack smash or asynchronous cancellation; returns
+ * only when there is none.  Lock held on entry, released if acting. */
+static void act_on_death_locked(struct thread *t, irqflags_t f)
+{
+	if (t->kill_pending) {
+		sched_lock_release(f);
+		thread_die(NULL);
+	}
+	if (t->stack_smashed) {
+		sched_lock_release(f);
+		thread_stack_overflow();
+	}
+	if (t->cancel_pending && t->cancel_state == THREAD_CANCEL_ENABLE &&
+	    t->cancel_type == THREAD_CANCEL_ASYNCHRONOUS) {
+		sched_lock_release(f);
+		thread_exit_value(THREAD_CANCELED);
+	}
+}
+
+bool signal_deliver_pending(void)
+{
+	struct thread *t = thread_current();
+	bool ran = false, restart = true;
+
+	for (;;) {
+		irqflags_t f = sched_lock_acquire();
+		if (t->exiting || !t->task->sig) {
+			sched_lock_release(f);
+			break;
+		}
+		act_on_death_locked(t, f);
+		uint64_t set = pending_of(t) & ~blocked(t);
+		if (!set) {
+			sched_lock_release(f);
+			break;
+		}
+		int sig = __builtin_ctzll(set) + 1;
+		siginfo_t info;
+		dequeue_locked(t, sig, &info);
+		struct sigaction *a = &t->task->sig->act[sig], act = *a;
+		if (act.sa_handler == SIG_IGN ||
+		    (act.sa_handler == SIG_DFL && default_ignored(sig))) {
+			sched_lock_release(f);
+			continue;
+		}
+		if (act.sa_handler == SIG_DFL || sig == SIGKILL) {
+			sched_lock_release(f);
+			task_exit_signaled(sig);
+		}
+		uint64_t old_mask = t->sig_mask;
+		t->sig_mask |= act.sa_mask | ((act.sa_flags & SA_NODEFER) ? 0 : SIG_BIT(sig));
+		if (act.sa_flags & SA_RESETHAND) {
+			a->sa_handler = SIG_DFL;
+			a->sa_flags &= ~SA_SIGINFO;
+		}
+		sched_lock_release(f);
+		run_handler(sig, &act, &info);
+		f = sched_lock_acquire();
+		t->sig_mask = old_mask;
+		sched_lock_release(f);
+		ran = true;
+		if (!(act.sa_flags & SA_RESTART))
+			restart = false;
+	}
+	return ran && restart;
+}
+
+bool signal_pending(void)
+{
+	struct thread *t = thread_current();
+	irqflags_t f = sched_lock_acquire();
+	bool r = thread_has_work_locked(t, true);
+
+	sched_lock_release(f);
+	return r;
+}
+
+void signal_irq_exit_deliver(void)
+{
+	struct thread *t = thread_current();
+
+	/* Not inside sched_lock() sections or kernel mutexes: killing the
+	 * thread there would leave the lock held forever.  The next
+	 * delivery point takes it. */
+	if (t->preempt_off || t->kmutex_held)
+		return;
+	signal_deliver_pending();
+}
+
+int signal_action(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	struct task *task = task_current();
+	struct task_signals *ts = task->sig;
+	irqflags_t f;
+
+	if (!valid_sig(sig) || !ts)
+		return -EINVAL;
+	if (act && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	f = sched_lock_acquire();
+	if (old)
+		*old = ts->act[sig];
+	if (act) {
+		ts->act[sig] = *act;
+		ts->act[sig].sa_mask &= ~SIG_UNBLOCKABLE;
+		/* POSIX: setting SIG_IGN (or SIG_DFL for a signal whose default
+		 * is to ignore) discards it where pending. */
+		if (act->sa_handler == SIG_IGN ||
+		    (act->sa_handler == SIG_DFL && default_ignored(sig))) {
+			struct list_node *n;
+			siginfo_t tmp;
+			while (take_from(ts, &ts->pending, &ts->queue, sig, &tmp))
+				;
+			list_for_each(n, &task->threads) {
+				struct thread *t = list_entry(n, struct thread, task_node);
+				while (take_from(ts, &t->sig_pending, &t->sig_queue, sig, &tmp))
+					;
+			}
+		}
+	}
+	sched_lock_release(f);
+	return 0;
+}
+
+int signal_mask(int how, const sigset_t *set, sigset_t *old)
+{
+	struct thread *t = thread_current();
+	irqflags_t f;
+	int r = 0;
+
+	if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+		return -EINVAL;
+	f = sched_lock_acquire();
+	if (old)
+		*old = t->sig_mask;
+	if (set) {
+		uint64_t s = *set;
+		if (how == SIG_BLOCK)
+			t->sig_mask |= s;
+		else if (how == SIG_UNBLOCK)
+			t->sig_mask &= ~s;
+		else
+			t->sig_mask = s;
+		t->sig_mask &= ~SIG_UNBLOCKABLE;
+	}
+	sched_lock_release(f);
+	return r;
+}
+
+sigset_t signal_pending_set(void)
+{
+	struct thread *t = thread_current();
+	irqflags_t f = sched_lock_acquire();
+	sigset_t s = t->task->sig ? pending_of(t) : 0;
+
+	sched_lock_release(f);
+	return s;
+}
+
+int signal_wait(sigset_t set, siginfo_t *info, uint64_t deadline_ns)
+{
+	struct thread *t = thread_current();
+	struct wait_queue wq;
+	irqflags_t f;
+	int r;
+
+	set &= ~SIG_UNBLOCKABLE;
+	if (!t->task->sig)
+		return -EINVAL;
+	wait_queue_init(&wq);
+	f = sched_lock_acquire();
+	for (;;) {
+		uint64_t ready = pending_of(t) & set;
+		if (ready) {
+			r = __builtin_ctzll(ready) + 1;
+			dequeue_locked(t, r, info);
+			break;
+		}
+		t->sig_waiting = set;
+		r = wait_block_intr_locked(&wq, deadline_ns);
+		t->sig_waiting = 0;
+		if (r == -ETIMEDOUT) {
+			r = -EAGAIN;
+			break;
+		}
+		if (r == -ECANCELED)
+			break;
+		if (r == -EINTR && !(pending_of(t) & set))
+			break;	/* another signal: the wrapper delivers it */
+	}
+	sched_lock_release(f);
+	return r;
+}
+
+int signal_suspend(sigset_t mask)
+{
+	struct thread *t = thread_current();
+	struct wait_queue wq;
+	uint64_t old;
+	irqflags_t f;
+	int r;
+
+	wait_queue_init(&wq);
+	f = sched_lock_acquire();
+	old = t->sig_mask;
+	t->sig_mask = mask & ~SIG_UNBLOCKABLE;
+	do
+		r = wait_block_intr_locked(&wq, WAIT_FOREVER);
+	while (r != -EINTR && r != -ECANCELED);
+	sched_lock_release(f);
+	if (r == -EINTR)
+		signal_deliver_pending();	/* under the temporary mask */
+	f = sched_lock_acquire();
+	t->sig_mask = old;
+	sched_lock_release(f);
+	return r;
+}
+
+static void alarm_fire(struct ktimer *kt)
+{
+	struct task_signals *ts = container_of(kt, struct task_signals, alarm);
+	siginfo_t info = { .si_signo = SIGALRM, .si_code = SI_TIMER };
+
+	send_task_locked(ts->task, &info);
+}
+
+unsigned int signal_alarm(unsigned int secs)
+{
+	struct task_signals *ts = task_current()->sig;
+	uint64_t now = clock_monotonic_ns(), left = 0;
+	irqflags_t f;
+
+	if (!ts)
+		return 0;
+	f = sched_lock_acquire();
+	if (ts->alarm.armed && ts->alarm.deadline_ns > now)
+		left = ts->alarm.deadline_ns - now;
+	ktimer_cancel_locked(&ts->alarm);
+	if (secs)
+		ktimer_arm_locked(&ts->alarm, now + secs * NSEC_PER_SEC, alarm_fire);
+	sched_lock_release(f);
+	return (unsigned int)((left + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+}

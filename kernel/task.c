@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Tasks: the flat build's processes.  A task owns its threads, a
+ * descriptor table, an environment, signal dispositions and an exit
+ * status; its pid is its main thread's tid.  Task 0 is the kernel's
+ * (the boot/idle context and kernel threads); the first application
+ * task, the shell, gets pid 1 and inherits orphans.
+ *
+ * Life: task_spawn() links the new task under its parent before its
+ * first thread can run.  task_exit() marks the task exiting and tells
+ * its other threads to die at their next delivery point; whichever
+ * thread of the task ends last closes the descriptors (task_finish(),
+ * may block) and then, holding the scheduler lock until it has switched
+ * away, makes the task a zombie and signals the parent
+ * (task_zombie_locked()).  waitpid() frees zombies.
+ *
+ * Locking: the scheduler lock protects the task tree (parent, children,
+ * all_tasks), threads lists, exit state and zombie state.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <vireo/app.h>
+#include <vireo/file.h>
+#include <vireo/klog.h>
+#include <vireo/panic.h>
+#include <vireo/signal.h>
+#include <vireo/task.h>
+#include "kernel_priv.h"
+
+extern char **environ;	/* libc/env.c: the running task's environment */
+
+static struct task kernel_task;
+static struct list_node all_tasks = LIST_INIT(all_tasks);
+static bool init_spawned;	/* the first task_spawn() gets pid 1 */
+
+struct spawn_args {
+	task_main_t main;
+	int argc;
+	char **argv;		/* one block with the strings */
+};
+
+void task_init(void)
+{
+	struct task *k = &kernel_task;
+
+	list_init(&k->children);
+	list_init(&k->threads);
+	wait_queue_init(&k->child_wq);
+	strcpy(k->name, "kernel");
+	k->fds = fd_table_new();
+	if (!k->fds)
+		panic("task: no memory for the kernel's descriptors");
+	list_add_tail(&all_tasks, &k->all_node);
+}
+
+struct task *task_kernel(void)
+{
+	return &kernel_task;
+}
+
+struct task *task_current(void)
+{
+	struct thread *t = thread_current();
+
+	return t && t->task ? t->task : &kernel_task;
+}
+
+pid_t task_pid(const struct task *t)
+{
+	return t->pid;
+}
+
+pid_t task_ppid(const struct task *t)
+{
+	return t->parent ? t->parent->pid : 0;
+}
+
+pid_t task_getppid(void)
+{
+	irqflags_t f = sched_lock_acquire();
+	pid_t p = task_ppid(task_current());
+
+	sched_lock_release(f);
+	return p;
+}
+
+struct fd_table *task_fd_table(struct task *t)
+{
+	return t->fds;
+}
+
+char ***task_environ(void)
+{
+	return &task_current()->environ;
+}
+
+void task_switch_in(struct thread *next)
+{
+	/* One global for picolibc's view; exact on one CPU.  libc's own
+	 * getenv/setenv use task_environ() and are right everywhere. */
+	if (next->task && next->task != &kernel_task)
+		environ = next->task->environ;
+}
+
+struct task *task_find_locked(pid_t pid)
+{
+	struct list_node *n;
+
+	list_for_each(n, &all_tasks) {
+		struct task *t = list_entry(n, struct task, all_node);
+		if (t->pid == pid)
+			return t;
+	}
+	return NULL;
+}
+
+void task_attach_locked(struct task *task, struct thread *t)
+{
+	t->task = task;
+	list_add_tail(&task->threads, &t->task_node);
+	if (task->nr_threads++ == 0 && task != &kernel_task) {
+		task->pid = t->tid;
+		if (task->set_sigmask)
+			t->sig_mask = task->init_sigmask & ~SIG_UNBLOCKABLE;
+	}
+}
+
+bool task_detach_locked(struct thread *t)
+{
+	struct task *task = t->task;
+
+	list_del(&t->task_node);
+	task->dead_cpu_ns += thread_cpu_ns_locked(t);
+	return --task->nr_threads == 0 && task != &kernel_task;
+}
+
+uint64_t task_cpu_ns(struct task *task)
+{
+	irqflags_t f = sched_lock_acquire();
+	uint64_t ns = task->dead_cpu_ns;
+	struct list_node *n;
+
+	list_for_each(n, &task->threads)
+		ns += thread_cpu_ns_locked(list_entry(n, struct thread, task_node));
+	sched_lock_release(f);
+	return ns;
+}
+
+int task_cpu_ns_by_pid(pid_t pid, uint64_t *ns)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct task *task = task_find_locked(pid);
+
+	sched_lock_release(f);
+	if (!task || task->zombie)
+		return -ESRCH;
+	*ns = task_cpu_ns(task);	/* the task cannot be freed: only its
+					 * parent reaps it, and that is us or
+					 * it is not a zombie */
+	return 0;
+}
+
+/* ---- spawning ---- */
+
+static void free_strv(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* A malloc'd copy of a NULL-terminated string vector, each string its
+ * own allocation (setenv replaces them one by one). */
+static char **copy_strv(char *const v[])
+{
+	size_t n = 0;
+	char **c;
+
+	while (v && v[n])
+		n++;
+	c = calloc(n + 1, sizeof(*c));
+	if (!c)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		c[i] = strdup(v[i]);
+		if (!c[i]) {
+			free_strv(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+/* argv as one block: the vector, then the strings. */
+static struct spawn_args *copy_args(task_main_t main, char *const argv[])
+{
+	size_t n = 0, bytes = 0;
+	struct spawn_args *a;
+	char *p;
+
+	while (argv && argv[n])
+		bytes += strlen(argv[n++]) + 1;
+	a = malloc(sizeof(*a) + (n + 1) * sizeof(char *) + bytes);
+	if (!a)
+		return NULL;
+	a->main = main;
+	a->argc = (int)n;
+	a->argv = (char **)(a + 1);
+	p = (char *)(a->argv + n + 1);
+	for (size_t i = 0; i < n; i++) {
+		a->argv[i] = strcpy(p, argv[i]);
+		p += strlen(argv[i]) + 1;
+	}
+	a->argv[n] = NULL;
+	return a;
+}
+
+static void task_entry(void *arg)
+{
+	struct spawn_args *a = arg;
+
+	/* The block stays allocated for the task's life: main() may keep
+	 * argv.  It is freed with the task (task->args). */
+	exit(a->main(a->argc, a->argv));
+}
+
+static int apply_actions(struct fd_table *fds, const struct task_spawn_attr *attr)
+{
+	for (int i = 0; attr && i < attr->nactions; i++) {
+		const struct task_fd_action *a = &attr->actions[i];
+		struct file *f;
+		int r;
+
+		switch (a->op) {
+		case TASK_FD_CLOSE:
+			r = fd_close_in(fds, a->fd);
+			break;
+		case TASK_FD_DUP2:
+			r = fd_dup2_in(fds, a->oldfd, a->fd);
+			break;
+		case TASK_FD_OPEN:
+			fd_close_in(fds, a->fd);
+			r = vfs_open(a->path, a->oflag, &f);
+			if (r == 0) {
+				r = fd_install_in(fds, f, a->fd);
+				if (r >= 0 && r != a->fd) {
+					fd_close_in(fds, r);
+					r = -EMFILE;
+				}
+			}
+			break;
+		default:
+			r = -EINVAL;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static struct task *task_alloc(task_main_t main, char *const argv[],
+			       char *const envp[], const struct task_spawn_attr *attr)
+{
+	struct task *cur = task_current(), *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	list_init(&t->children);
+	list_init(&t->threads);
+	wait_queue_init(&t->child_wq);
+	t->args = copy_args(main, argv);
+	t->environ = copy_strv(envp ? envp : cur->environ);
+	t->fds = fd_table_clone(cur->fds);
+	t->sig = signal_task_new(t);
+	if (!t->args || !t->environ || !t->fds || !t->sig) {
+		task_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void task_free(struct task *t)
+{
+	if (t->fds)
+		fd_table_free(t->fds);
+	free_strv(t->environ);
+	if (t->sig)
+		signal_task_free(t->sig);
+	free(t->args);
+	free(t);
+}
+
+pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],
+		 const struct task_spawn_attr *attr)
+{
+	static const struct task_spawn_attr no_attr;
+	struct task *cur = task_current(), *t;
+	struct thread_attr ta = { 0 };
+	irqflags_t f;
+	int r;
+
+	if (!main || !argv || !argv[0])
+		return -EINVAL;
+	if (!attr)
+		attr = &no_attr;
+	t = task_alloc(main, argv, envp, attr);
+	if (!t)
+		return -ENOMEM;
+	r = apply_actions(t->fds, attr);
+	if (r < 0)
+		goto err;
+	ta.name = attr->name ? attr->name : basename_of(argv[0]);
+	strncpy(t->name, ta.name, sizeof(t->name) - 1);
+	ta.prio = attr->prio;
+	ta.policy = attr->policy;
+	ta.stack_size = attr->stack_size;
+	ta.detached = true;	/* nobody joins a main thread */
+	t->set_sigmask = attr->set_sigmask;
+	t->init_sigmask = attr->sigmask;
+
+	f = sched_lock_acquire();
+	t->parent = cur;
+	list_add_tail(&cur->children, &t->sibling);
+	list_add_tail(&all_tasks, &t->all_node);
+	int tid = init_spawned ? 0 : 1;
+	init_spawned = true;
+	sched_lock_release(f);
+
+	r = thread_new(NULL, t, &ta, task_entry, t->args, NULL, tid);
+	if (r > 0)
+		return r;	/* the pid: the main thread's tid */
+	f = sched_lock_acquire();
+	list_del(&t->sibling);
+	list_del(&t->all_node);
+	sched_lock_release(f);
+err:
+	task_free(t);
+	return r;
+}
+
+/* ---- ending ---- */
+
+void task_kill_others_locked(struct task *task)
+{
+	struct thread *cur = thread_current();
+	struct list_node *n;
+
+	list_for_each(n, &task->threads) {
+		struct thread *t = list_entry(n, struct thread, task_node);
+		if (t == cur)
+			continue;
+		t->kill_pending = true;
+		if (t->state == THREAD_BLOCKED && t->intr_wait)
+			sched_wake_locked(t, -EINTR);
+	}
+}
+
+static __noreturn void end_task(int wait_status)
+{
+	struct task *task = task_current();
+	irqflags_t f;
+
+	if (task != &kernel_task) {
+		f = sched_lock_acquire();
+		if (!task->exiting) {
+			task->exiting = true;
+			task->wait_status = wait_status;
+			task_kill_others_locked(task);
+		}
+		sched_lock_release(f);
+	}
+	thread_die(NULL);
+}
+
+__noreturn void task_exit(int status)
+{
+	end_task((status & 0xff) << 8);	/* WIFEXITED, WEXITSTATUS */
+}
+
+__noreturn void task_exit_signaled(int sig)
+{
+	end_task(sig & 0x7f);		/* WIFSIGNALED, WTERMSIG */
+}
+
+void task_finish(struct task *task)
+{
+	struct task_signals *ts;
+	irqflags_t f;
+
+	fd_table_free(task->fds);
+	task->fds = NULL;
+	f = sched_lock_acquire();
+	ts = task->sig;
+	task->sig = NULL;	/* no more signals to this task */
+	sched_lock_release(f);
+	if (ts)
+		signal_task_free(ts);
+	free_strv(task->environ);
+	task->environ = NULL;
+}
+
+/* Orphans go to the init task (pid 1), which may reap them. */
+static void reparent_children_locked(struct task *task)
+{
+	struct task *init = task_find_locked(1);
+	struct list_node *n, *tmp;
+
+	if (!init || init == task || init->zombie)
+		init = &kernel_task;
+	list_for_each_safe(n, tmp, &task->children) {
+		struct task *c = list_entry(n, struct task, sibling);
+		list_del(n);
+		c->parent = init;
+		list_add_tail(&init->children, &c->sibling);
+	}
+	wait_wake_all_locked(&init->child_wq, 0);
+}
+
+void task_zombie_locked(struct task *task)
+{
+	struct task *parent = task->parent;
+	siginfo_t info = {
+		.si_signo = SIGCHLD, .si_pid = task->pid,
+		.si_code = WIFEXITED(task->wait_status) ? CLD_EXITED : CLD_KILLED,
+		.si_status = WIFEXITED(task->wait_status) ?
+			     WEXITSTATUS(task->wait_status) : WTERMSIG(task->wait_status),
+	};
+
+	if (!task->exiting) {
+		/* Every thread returned or called pthread_exit: exit(0). */
+		task->exiting = true;
+		task->wait_status = 0;
+	}
+	reparent_children_locked(task);
+	task->zombie = true;
+	if (parent && parent != &kernel_task)
+		signal_send_task_locked(parent, &info);
+	if (parent)
+		wait_wake_all_locked(&parent->child_wq, 0);
+}
+
+static bool matches(const struct task *c, pid_t pid)
+{
+	return pid == -1 || pid == 0 || c->pid == (pid < 0 ? -pid : pid);
+}
+
+/* A zombie child matching pid, or NULL; *any tells whether any child
+ * matches. */
+static struct task *find_zombie_locked(struct task *self, pid_t pid, bool *any)
+{
+	struct list_node *n;
+
+	*any = false;
+	list_for_each(n, &self->children) {
+		struct task *c = list_entry(n, struct task, sibling);
+		if (!matches(c, pid))
+			continue;
+		*any = true;
+		if (c->zombie)
+			return c;
+	}
+	return NULL;
+}
+
+pid_t task_waitpid(pid_t pid, int *status, int options)
+{
+	struct task *self = task_current(), *z;
+	irqflags_t f;
+	bool any;
+	int r;
+
+	if (options & ~(WNOHANG | WUNTRACED))
+		return -EINVAL;
+	f = sched_lock_acquire();
+	for (;;) {
+		z = find_zombie_locked(self, pid, &any);
+		if (z || !any || (options & WNOHANG))
+			break;
+		r = wait_block_intr_locked(&self->child_wq, WAIT_FOREVER);
+		if (r == -EINTR || r == -ECANCELED) {
+			sched_lock_release(f);
+			return r;
+		}
+	}
+	if (!z) {
+		sched_lock_release(f);
+		return any ? 0 : -ECHILD;
+	}
+	list_del(&z->sibling);
+	list_del(&z->all_node);
+	self->dead_cpu_ns += 0;	/* children's times are not accumulated */
+	thread_release_task_locked(z);
+	sched_lock_release(f);
+	if (status)
+		*status = z->wait_status;
+	pid = z->pid;
+	task_free(z);
+	return pid;
+}
+
+/* ---- built-in applications ---- */
+
+const struct app_entry *app_find(const char *name)
+{
+	app_for_each(a) {
+		if (strcmp(a->name, name) == 0)
+			return a;
+	}
+	return NULL;
+}

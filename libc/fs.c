@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The POSIX file-system calls over the VFS (fs/): each validates, calls
+ * the vfs_ function and turns -errno into -1 and errno.  open/read/write/
+ * close/lseek/fstat/dup live in posix_io.c.  Blocking calls interrupted
+ * by a signal run its handlers (signal_deliver_pending) and fail EINTR.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <vireo/file.h>
+#include <vireo/signal.h>
+#include <vireo/vfs.h>
+
+static long ret(long r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+int stat(const char *path, struct stat *st)
+{
+	return (int)ret(vfs_stat(path, st, true));
+}
+
+int lstat(const char *path, struct stat *st)
+{
+	return (int)ret(vfs_stat(path, st, false));
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+	return (int)ret(vfs_mkdir(path, mode));
+}
+
+int rmdir(const char *path)
+{
+	return (int)ret(vfs_rmdir(path));
+}
+
+int unlink(const char *path)
+{
+	return (int)ret(vfs_unlink(path));
+}
+
+int rename(const char *from, const char *to)
+{
+	return (int)ret(vfs_rename(from, to));
+}
+
+int truncate(const char *path, off_t len)
+{
+	return (int)ret(vfs_truncate(path, len));
+}
+
+int symlink(const char *target, const char *path)
+{
+	return (int)ret(vfs_symlink(target, path));
+}
+
+ssize_t readlink(const char *path, char *buf, size_t len)
+{
+	if (!buf)
+		return ret(-EFAULT);
+	return ret(vfs_readlink(path, buf, len));
+}
+
+int mkfifo(const char *path, mode_t mode)
+{
+	return (int)ret(vfs_mknod_fifo(path, mode));
+}
+
+int access(const char *path, int mode)
+{
+	return (int)ret(vfs_access(path, mode));
+}
+
+int chdir(const char *path)
+{
+	return (int)ret(vfs_chdir(path));
+}
+
+char *getcwd(char *buf, size_t len)
+{
+	int r = vfs_getcwd(buf, len);
+
+	if (r) {
+		errno = -r;
+		return NULL;
+	}
+	return buf;
+}
+
+int statfs(const char *path, struct statfs *st)
+{
+	return (int)ret(vfs_statfs(path, st));
+}
+
+int mount(const char *source, const char *target, const char *type,
+	  unsigned long flags, const void *data)
+{
+	return (int)ret(vfs_mount(source, target, type, flags, data));
+}
+
+int umount(const char *target)
+{
+	return (int)ret(vfs_umount(target));
+}
+
+/* Calls op on fd's file. */
+#define WITH_FILE(fd, f, expr)                                             \
+	({                                                                 \
+		struct file *f = fd_get(fd);                               \
+		long _r = -EBADF;                                          \
+		if (f) {                                                   \
+			_r = (expr);                                       \
+			file_put(f);                                       \
+		}                                                          \
+		ret(_r);                                                   \
+	})
+
+int ftruncate(int fd, off_t len)
+{
+	return (int)WITH_FILE(fd, f, vfs_file_truncate(f, len));
+}
+
+int fsync(int fd)
+{
+	return (int)WITH_FILE(fd, f, vfs_file_fsync(f));
+}
+
+int fstatfs(int fd, struct statfs *st)
+{
+	if (!st)
+		return (int)ret(-EFAULT);
+	return (int)WITH_FILE(fd, f, vfs_file_fstatfs(f, st));
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	return WITH_FILE(fd, f, (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF :
+			 vfs_file_pread(f, buf, len, off));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	return WITH_FILE(fd, f, (f->flags & O_ACCMODE) == O_RDONLY ? -EBADF :
+			 vfs_file_pwrite(f, buf, len, off));
+}
+
+static int check_iov(const struct iovec *iov, int cnt)
+{
+	size_t total = 0;
+	int i;
+
+	if (cnt <= 0 || cnt > IOV_MAX)
+		return -EINVAL;
+	if (!iov)
+		return -EFAULT;
+	for (i = 0; i < cnt; i++) {
+		if (iov[i].iov_len > (size_t)INT32_MAX - total)
+			return -EINVAL;
+		total += iov[i].iov_len;
+	}
+	return 0;
+}
+
+/* One call per buffer: a short transfer ends the sequence.  Not atomic
+ * across buffers (a pipe may interleave another writer between them). */
+ssize_t readv(int fd, const struct iovec *iov, int cnt)
+{
+	ssize_t done = 0, r;
+	int i, c = check_iov(iov, cnt);
+
+	if (c)
+		return ret(c);
+	for (i = 0; i < cnt; i++) {
+		r = read(fd, iov[i].iov_base, iov[i].iov_len);
+		if (r < 0)
+			return done ? done : -1;
+		done += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	return done;
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int cnt)
+{
+	ssize_t done = 0, r;
+	int i, c = check_iov(iov, cnt);
+
+	if (c)
+		return ret(c);
+	for (i = 0; i < cnt; i++) {
+		r = write(fd, iov[i].iov_base, iov[i].iov_len);
+		if (r < 0)
+			return done ? done : -1;
+		done += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	return done;
+}
+
+#define SETFL_MASK (O_APPEND | O_NONBLOCK)
+
+static long do_fcntl(int fd, int cmd, long arg)
+{
+	struct file *f;
+	long r;
+
+	if (cmd == F_GETFD)
+		return fd_get_cloexec(fd);
+	if (cmd == F_SETFD)
+		return fd_set_cloexec(fd, arg & FD_CLOEXEC);
+	f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg < 0) {
+			r = -EINVAL;
+			break;
+		}
+		file_get(f);
+		r = fd_install(f, (int)arg);
+		if (r < 0)
+			file_put(f);
+		else if (cmd == F_DUPFD_CLOEXEC)
+			fd_set_cloexec((int)r, true);
+		break;
+	case F_GETFL:
+		r = f->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
+		break;
+	case F_SETFL:
+		f->flags = (f->flags & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
+		r = 0;
+		break;
+	default:
+		r = -EINVAL;
+	}
+	file_put(f);
+	return r;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (int)ret(do_fcntl(fd, cmd, arg));
+}
+
+int pipe2(int fds[2], int flags)
+{
+	struct file *rd, *wr;
+	int r, a, b;
+
+	if (!fds)
+		return (int)ret(-EFAULT);
+	if (flags & ~(O_NONBLOCK | O_CLOEXEC))
+		return (int)ret(-EINVAL);
+	r = pipe_create(&rd, &wr, flags & O_NONBLOCK);
+	if (r)
+		return (int)ret(r);
+	a = fd_install(rd, 0);
+	if (a < 0) {
+		file_put(rd);
+		file_put(wr);
+		return (int)ret(a);
+	}
+	b = fd_install(wr, 0);
+	if (b < 0) {
+		fd_close(a);
+		file_put(wr);
+		return (int)ret(b);
+	}
+	if (flags & O_CLOEXEC) {
+		fd_set_cloexec(a, true);
+		fd_set_cloexec(b, true);
+	}
+	fds[0] = a;
+	fds[1] = b;
+	return 0;
+}
+
+int pipe(int fds[2])
+{
+	return pipe2(fds, 0);
+}
+
+/* ---- poll and select ---- */
+
+#define POLL_MAX 64
+
+static int do_poll(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
+{
+	struct vfs_pollfd p[POLL_MAX];
+	nfds_t i;
+	int r, bad = 0;
+
+	if (n > POLL_MAX)
+		return -EINVAL;
+	if (n && !fds)
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		p[i].f = fds[i].fd >= 0 ? fd_get(fds[i].fd) : NULL;
+		p[i].events = fds[i].events;
+		fds[i].revents = 0;
+		if (fds[i].fd >= 0 && !p[i].f) {
+			fds[i].revents = POLLNVAL;
+			bad++;
+		}
+	}
+	r = vfs_poll(p, (int)n, bad ? 0 : timeout_ns);
+	for (i = 0; i < n; i++) {
+		if (p[i].f) {
+			fds[i].revents = (short)p[i].revents;
+			file_put(p[i].f);
+		}
+	}
+	if (r == -EINTR) {
+		signal_deliver_pending();
+		return -EINTR;
+	}
+	return r < 0 ? r : r + bad;
+}
+
+int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	return (int)ret(do_poll(fds, n, timeout_ms < 0 ? -1 :
+				(int64_t)timeout_ms * 1000000));
+}
+
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+	  const sigset_t *mask)
+{
+	sigset_t old;
+	int64_t t = -1;
+	int r;
+
+	if (ts) {
+		if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+			return (int)ret(-EINVAL);
+		t = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+	}
+	if (mask)
+		sigprocmask(SIG_SETMASK, mask, &old);
+	r = do_poll(fds, n, t);
+	if (mask)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return (int)ret(r);
+}
+
+static int64_t tv_ns(const struct timeval *tv)
+{
+	if (!tv)
+		return -1;
+	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+		return -2;
+	return (int64_t)tv->tv_sec * 1000000000 + tv->tv_usec * 1000;
+}
+
+static int do_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
+		     int64_t timeout_ns)
+{
+	struct pollfd p[POLL_MAX];
+	int i, n = 0, r, count = 0;
+
+	if (nfds < 0 || nfds > FD_SETSIZE || timeout_ns < -1)
+		return -EINVAL;
+	for (i = 0; i < nfds; i++) {
+		short ev = (rd && FD_ISSET(i, rd) ? POLLIN : 0) |
+			   (wr && FD_ISSET(i, wr) ? POLLOUT : 0) |
+			   (ex && FD_ISSET(i, ex) ? POLLPRI : 0);
+		if (!ev)
+			continue;
+		if (n == POLL_MAX)
+			return -EINVAL;
+		p[n].fd = i;
+		p[n++].events = ev;
+	}
+	r = do_poll(p, (nfds_t)n, timeout_ns);
+	if (r < 0)
+		return r;
+	for (i = 0; i < n; i++)
+		if (p[i].revents & POLLNVAL)
+			return -EBADF;
+	if (rd)
+		FD_ZERO(rd);
+	if (wr)
+		FD_ZERO(wr);
+	if (ex)
+		FD_ZERO(ex);
+	for (i = 0; i < n; i++) {
+		short re = p[i].revents;
+		if (rd && (p[i].events & POLLIN) && (re & (POLLIN | POLLHUP | POLLERR))) {
+			FD_SET(p[i].fd, rd);
+			count++;
+		}
+		if (wr && (p[i].events & POLLOUT) && (re & (POLLOUT | POLLERR))) {
+			FD_SET(p[i].fd, wr);
+			count++;
+		}
+		if (ex && (p[i].events & POLLPRI) && (re & POLLPRI)) {
+			FD_SET(p[i].fd, ex);
+			count++;
+		}
+	}
+	return count;
+}
+
+int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
+{
+	return (int)ret(do_select(nfds, rd, wr, ex, tv_ns(tv)));
+}
+
+int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
+	    const struct timespec *ts, const sigset_t *mask)
+{
+	sigset_t old;
+	int64_t t = -1;
+	int r;
+
+	if (ts) {
+		if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+			return (int)ret(-EINVAL);
+		t = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+	}
+	if (mask)
+		sigprocmask(SIG_SETMASK, mask, &old);
+	r = do_select(nfds, rd, wr, ex, t);
+	if (mask)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return (int)ret(r);
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * POSIX threads over the kernel's thread calls: creation from attributes,
+ * join/detach/exit, once, scheduling, names, cancellation and cleanup
+ * handlers.  Per-thread libc state hangs off struct thread's libc_data
+ * and is unwound by the exit hook installed here, which runs in the
+ * exiting thread (pthread_exit, return from the start routine,
+ * cancellation): cleanup handlers, then TSD destructors, then robust
+ * mutexes are passed on.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vireo/clock.h>
+#include <vireo/mutex.h>
+#include <vireo/thread.h>
+#include "pthread_priv.h"
+
+static void exit_hook(void)
+{
+	void **slot = thread_libc_data();
+	struct pthread_data *pd = *slot;
+	struct __pthread_cleanup *c;
+
+	if (pd) {
+		while ((c = pd->cleanup)) {
+			pd->cleanup = c->next;
+			c->routine(c->arg);
+		}
+		pthread_tsd_run_destructors(pd);
+		*slot = NULL;
+		free(pd);
+	}
+	kmutex_thread_exit(thread_current());
+}
+
+void pthread_exit_hook_install(void)
+{
+	static bool installed;
+
+	/* Idempotent, so a racing second install is harmless. */
+	if (!READ_ONCE(installed)) {
+		thread_set_exit_hook(exit_hook);
+		WRITE_ONCE(installed, true);
+	}
+}
+
+struct pthread_data *pthread_data_get(void)
+{
+	void **slot = thread_libc_data();
+
+	pthread_exit_hook_install();
+	if (!*slot)
+		*slot = calloc(1, sizeof(struct pthread_data));
+	return *slot;
+}
+
+int pthread_deadline(clockid_t clock, const struct timespec *ts,
+		     uint64_t *deadline_ns)
+{
+	uint64_t abs, now;
+
+	if (ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC_PER_SEC)
+		return EINVAL;
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+		return EINVAL;
+	abs = ts->tv_sec < 0 ? 0 :
+	      (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	now = clock_monotonic_ns();
+	if (clock == CLOCK_MONOTONIC) {
+		*deadline_ns = abs;
+	} else {
+		uint64_t rt = clock_realtime_ns();
+		*deadline_ns = abs > rt ? now + (abs - rt) : now;
+	}
+	/* Past deadlines still go through the wait: it times out at once. */
+	return 0;
+}
+
+static int to_kernel_policy(int policy, int *out)
+{
+	if (policy == SCHED_FIFO || policy == SCHED_OTHER)
+		*out = POLICY_FIFO;
+	else if (policy == SCHED_RR)
+		*out = POLICY_RR;
+	else
+		return EINVAL;
+	return 0;
+}
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+		   void *(*start)(void *), void *arg)
+{
+	struct thread_attr ta = { 0 };
+	int r;
+
+	if (attr) {
+		if (!attr->initialized)
+			return EINVAL;
+		ta.stack_size = attr->stacksize;
+		ta.stack_addr = attr->stackaddr;
+		ta.detached = attr->detachstate == PTHREAD_CREATE_DETACHED;
+		if (attr->inheritsched == PTHREAD_EXPLICIT_SCHED) {
+			r = to_kernel_policy(attr->schedpolicy, &ta.policy);
+			if (r)
+				return r;
+			ta.prio = attr->schedparam.sched_priority;
+		}
+	}
+	pthread_exit_hook_install();
+	r = thread_spawn(&ta, start, arg);
+	if (r == -ENOMEM)
+		return EAGAIN;	/* POSIX: lack of resources */
+	if (r < 0)
+		return -r;
+	*thread = r;
+	return 0;
+}
+
+int pthread_join(pthread_t thread, void **value)
+{
+	int r;
+
+	while ((r = thread_join(thread, value)) == -ECANCELED)
+		thread_testcancel();	/* returns only if cancellation got disabled */
+	return -r;
+}
+
+int pthread_detach(pthread_t thread)
+{
+	return -thread_detach(thread);
+}
+
+void pthread_exit(void *value)
+{
+	thread_exit_value(value);
+}
+
+pthread_t pthread_self(void)
+{
+	return thread_self_tid();
+}
+
+int pthread_equal(pthread_t a, pthread_t b)
+{
+	return a == b;
+}
+
+int pthread_yield(void)
+{
+	thread_yield();
+	return 0;
+}
+
+/* pthread_once: state and waiters are guarded by once_lock; a cancelled
+ * initialiser resets the state so that another caller runs it. */
+static struct kmutex once_lock;
+static struct kcond once_done;
+
+static void once_cancelled(void *arg)
+{
+	pthread_once_t *once = arg;
+
+	kmutex_lock(&once_lock);
+	once->state = 0;
+	kcond_broadcast(&once_done);
+	kmutex_unlock(&once_lock);
+}
+
+int pthread_once(pthread_once_t *once, void (*init)(void))
+{
+	if (READ_ONCE(once->state) == 2)
+		return 0;
+	kmutex_lock(&once_lock);
+	while (once->state == 1)
+		kcond_wait(&once_done, &once_lock, WAIT_FOREVER, false);
+	if (once->state == 0) {
+		once->state = 1;
+		kmutex_unlock(&once_lock);
+		pthread_cleanup_push(once_cancelled, once);
+		init();
+		pthread_cleanup_pop(0);
+		kmutex_lock(&once_lock);
+		once->state = 2;
+		kcond_broadcast(&once_done);
+	}
+	kmutex_unlock(&once_lock);
+	return 0;
+}
+
+int pthread_setschedparam(pthread_t thread, int policy,
+			  const struct sched_param *param)
+{
+	int kpolicy, r = to_kernel_policy(policy, &kpolicy);
+
+	if (r)
+		return r;
+	if (param->sched_priority < SCHED_PRIO_MIN ||
+	    param->sched_priority > SCHED_PRIO_MAX)
+		return EINVAL;
+	return -thread_set_sched(thread, kpolicy, param->sched_priority);
+}
+
+int pthread_getschedparam(pthread_t thread, int *policy,
+			  struct sched_param *param)
+{
+	int kpolicy, prio, r = thread_get_sched(thread, &kpolicy, &prio);
+
+	if (r)
+		return -r;
+	*policy = kpolicy == POLICY_RR ? SCHED_RR : SCHED_FIFO;
+	memset(param, 0, sizeof(*param));
+	param->sched_priority = prio;
+	return 0;
+}
+
+int pthread_setschedprio(pthread_t thread, int prio)
+{
+	int kpolicy, old, r = thread_get_sched(thread, &kpolicy, &old);
+
+	if (r)
+		return -r;
+	if (prio < SCHED_PRIO_MIN || prio > SCHED_PRIO_MAX)
+		return EINVAL;
+	return -thread_set_sched(thread, kpolicy, prio);
+}
+
+int pthread_setname_np(pthread_t thread, const char *name)
+{
+	if (strlen(name) >= sizeof(((struct thread *)0)->name))
+		return ERANGE;
+	return -thread_set_name(thread, name);
+}
+
+int pthread_getname_np(pthread_t thread, char *name, size_t len)
+{
+	return -thread_get_name(thread, name, len);
+}
+
+int pthread_cancel(pthread_t thread)
+{
+	return -thread_cancel(thread);
+}
+
+int pthread_setcancelstate(int state, int *old)
+{
+	return -thread_set_cancel_state(state, old);
+}
+
+int pthread_setcanceltype(int type, int *old)
+{
+	return -thread_set_cancel_type(type, old);
+}
+
+void pthread_testcancel(void)
+{
+	thread_testcancel();
+}
+
+void __pthread_cleanup_push(struct __pthread_cleanup *c,
+			    void (*routine)(void *), void *arg)
+{
+	struct pthread_data *pd = pthread_data_get();
+
+	c->routine = routine;
+	c->arg = arg;
+	c->next = NULL;
+	if (pd) {	/* without memory the handler cannot be registered */
+		c->next = pd->cleanup;
+		pd->cleanup = c;
+	}
+}
+
+void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute)
+{
+	struct pthread_data *pd = *thread_libc_data();
+
+	if (pd && pd->cleanup == c)
+		pd->cleanup = c->next;
+	if (execute)
+		c->routine(c->arg);
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Thread attribute objects (pthread_attr_*): plain records that
+ * pthread_create() turns into a struct thread_attr for the kernel.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <vireo/thread.h>
+
+int pthread_attr_init(pthread_attr_t *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->stacksize = CONFIG_DEFAULT_STACKSIZE;
+	a->detachstate = PTHREAD_CREATE_JOINABLE;
+	a->inheritsched = PTHREAD_INHERIT_SCHED;
+	a->schedpolicy = SCHED_FIFO;
+	a->schedparam.sched_priority = SCHED_PRIO_DEFAULT;
+	a->scope = PTHREAD_SCOPE_SYSTEM;
+	a->initialized = 1;
+	return 0;
+}
+
+int pthread_attr_destroy(pthread_attr_t *a)
+{
+	if (!a->initialized)
+		return EINVAL;
+	a->initialized = 0;
+	return 0;
+}
+
+int pthread_attr_setstacksize(pthread_attr_t *a, size_t size)
+{
+	if (size < PTHREAD_STACK_MIN)
+		return EINVAL;
+	a->stacksize = size;
+	return 0;
+}
+
+int pthread_attr_getstacksize(const pthread_attr_t *a, size_t *size)
+{
+	*size = a->stacksize;
+	return 0;
+}
+
+int pthread_attr_setstack(pthread_attr_t *a, void *addr, size_t size)
+{
+	if (size < PTHREAD_STACK_MIN || !addr || ((uintptr_t)addr & 15))
+		return EINVAL;
+	a->stackaddr = addr;
+	a->stacksize = size;
+	return 0;
+}
+
+int pthread_attr_getstack(const pthread_attr_t *a, void **addr, size_t *size)
+{
+	*addr = a->stackaddr;
+	*size = a->stacksize;
+	return 0;
+}
+
+int pthread_attr_setdetachstate(pthread_attr_t *a, int state)
+{
+	if (state != PTHREAD_CREATE_JOINABLE && state != PTHREAD_CREATE_DETACHED)
+		return EINVAL;
+	a->detachstate = state;
+	return 0;
+}
+
+int pthread_attr_getdetachstate(const pthread_attr_t *a, int *state)
+{
+	*state = a->detachstate;
+	return 0;
+}
+
+int pthread_attr_setinheritsched(pthread_attr_t *a, int inherit)
+{
+	if (inherit != PTHREAD_INHERIT_SCHED && inherit != PTHREAD_EXPLICIT_SCHED)
+		return EINVAL;
+	a->inheritsched = inherit;
+	return 0;
+}
+
+int pthread_attr_getinheritsched(const pthread_attr_t *a, int *inherit)
+{
+	*inherit = a->inheritsched;
+	return 0;
+}
+
+/* SCHED_OTHER is accepted and runs as SCHED_FIFO (POSIX lets it map to
+ * one of the real-time policies). */
+int pthread_attr_setschedpolicy(pthread_attr_t *a, int policy)
+{
+	if (policy != SCHED_FIFO && policy != SCHED_RR && policy != SCHED_OTHER)
+		return ENOTSUP;
+	a->schedpolicy = policy;
+	return 0;
+}
+
+int pthread_attr_getschedpolicy(const pthread_attr_t *a, int *policy)
+{
+	*policy = a->schedpolicy;
+	return 0;
+}
+
+int pthread_attr_setschedparam(pthread_attr_t *a, const struct sched_param *p)
+{
+	if (p->sched_priority < SCHED_PRIO_MIN ||
+	    p->sched_priority > SCHED_PRIO_MAX)
+		return EINVAL;
+	a->schedparam = *p;
+	return 0;
+}
+
+int pthread_attr_getschedparam(const pthread_attr_t *a, struct sched_param *p)
+{
+	*p = a->schedparam;
+	return 0;
+}
+
+/* Every thread competes system-wide: there is one scheduler. */
+int pthread_attr_setscope(pthread_attr_t *a, int scope)
+{
+	if (scope == PTHREAD_SCOPE_PROCESS)
+		return ENOTSUP;
+	if (scope != PTHREAD_SCOPE_SYSTEM)
+		return EINVAL;
+	a->scope = scope;
+	return 0;
+}
+
+int pthread_attr_getscope(const pthread_attr_t *a, int *scope)
+{
+	*scope = a->scope;
+	return 0;
+}

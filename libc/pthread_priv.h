@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Private to libc's pthread, semaphore and message-queue files: the
+ * per-thread libc data (cleanup stack, thread-specific values), the exit
+ * hook that unwinds it, and conversion of POSIX absolute timeouts into
+ * monotonic kernel deadlines.
+ */
+#pragma once
+
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Kept in struct thread's libc_data; allocated on first use. */
+struct pthread_data {
+	struct __pthread_cleanup *cleanup;	/* innermost first */
+	struct {
+		const void *value;
+		unsigned int generation;	/* of the key when set */
+	} tsd[PTHREAD_KEYS_MAX];
+};
+
+/* The calling thread's data, allocated if needed (NULL: out of memory).
+ * Also installs the exit hook the first time. */
+struct pthread_data *pthread_data_get(void);
+/* Installs the exit hook if not yet done (idempotent). */
+void pthread_exit_hook_install(void);
+/* pthread_tsd.c: runs the destructors of pd's values (POSIX 2.9.x,
+ * up to PTHREAD_DESTRUCTOR_ITERATIONS rounds). */
+void pthread_tsd_run_destructors(struct pthread_data *pd);
+
+/*
+ * Monotonic deadline for abstime measured on clock (CLOCK_REALTIME or
+ * CLOCK_MONOTONIC).  0 or EINVAL (bad clock or tv_nsec out of range).
+ * A REALTIME deadline is converted with the offset at the time of the
+ * call.
+ */
+int pthread_deadline(clockid_t clock, const struct timespec *abstime,
+		     uint64_t *deadline_ns);

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * POSIX signal calls (IEEE 1003.1-2017 2.4) over kernel/signal.c.  Each
+ * call that may make a signal deliverable to the caller (unblocking,
+ * sending to itself) runs the delivery before it returns, as POSIX
+ * requires of kill() and sigprocmask().
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <vireo/clock.h>
+#include <vireo/signal.h>
+#include <vireo/task.h>
+#include <vireo/thread.h>
+#include <vireo/wait.h>
+
+static int fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+int sigemptyset(sigset_t *set)
+{
+	*set = 0;
+	return 0;
+}
+
+int sigfillset(sigset_t *set)
+{
+	*set = ~(sigset_t)0;
+	return 0;
+}
+
+int sigaddset(sigset_t *set, int sig)
+{
+	if (sig <= 0 || sig >= NSIG)
+		return fail(EINVAL);
+	*set |= SIG_BIT(sig);
+	return 0;
+}
+
+int sigdelset(sigset_t *set, int sig)
+{
+	if (sig <= 0 || sig >= NSIG)
+		return fail(EINVAL);
+	*set &= ~SIG_BIT(sig);
+	return 0;
+}
+
+int sigismember(const sigset_t *set, int sig)
+{
+	if (sig <= 0 || sig >= NSIG)
+		return fail(EINVAL);
+	return (*set & SIG_BIT(sig)) != 0;
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
+{
+	int r = signal_action(sig, act, oact);
+
+	return r ? fail(-r) : 0;
+}
+
+_sig_func_ptr signal(int sig, _sig_func_ptr handler)
+{
+	struct sigaction act = { 0 }, old;
+
+	act.sa_handler = handler;
+	act.sa_flags = SA_RESTART;	/* BSD semantics, as glibc */
+	if (signal_action(sig, &act, &old)) {
+		errno = EINVAL;
+		return SIG_ERR;
+	}
+	return old.sa_handler;
+}
+
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *oset)
+{
+	int r = signal_mask(how, set, oset);
+
+	if (r)
+		return -r;
+	signal_deliver_pending();
+	return 0;
+}
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *oset)
+{
+	int r = pthread_sigmask(how, set, oset);
+
+	return r ? fail(r) : 0;
+}
+
+int sigpending(sigset_t *set)
+{
+	*set = signal_pending_set();
+	return 0;
+}
+
+static int send_pid(pid_t pid, int sig, int code, union sigval value)
+{
+	siginfo_t info = {
+		.si_signo = sig, .si_code = code, .si_value = value,
+		.si_pid = getpid(),
+	};
+	int r = signal_send_pid(pid, &info);
+
+	if (r)
+		return fail(-r);
+	signal_deliver_pending();	/* one sent to ourselves, unblocked */
+	return 0;
+}
+
+int kill(pid_t pid, int sig)
+{
+	return send_pid(pid, sig, SI_USER, (union sigval){ 0 });
+}
+
+int sigqueue(pid_t pid, int sig, const union sigval value)
+{
+	return send_pid(pid, sig, SI_QUEUE, value);
+}
+
+int pthread_kill(int thread, int sig)
+{
+	siginfo_t info = { .si_signo = sig, .si_code = SI_USER, .si_pid = getpid() };
+	int r = signal_send_tid(thread, &info);
+
+	if (r)
+		return -r;
+	if (thread == thread_self_tid())
+		signal_deliver_pending();
+	return 0;
+}
+
+int raise(int sig)
+{
+	int r = pthread_kill(thread_self_tid(), sig);
+
+	return r ? fail(r) : 0;
+}
+
+static uint64_t deadline_of(const struct timespec *ts)
+{
+	if (!ts)
+		return WAIT_FOREVER;
+	return clock_monotonic_ns() + (uint64_t)ts->tv_sec * NSEC_PER_SEC +
+	       (uint64_t)ts->tv_nsec;
+}
+
+int sigtimedwait(const sigset_t *set, siginfo_t *info,
+		 const struct timespec *timeout)
+{
+	siginfo_t tmp;
+	uint64_t deadline;
+	int r;
+
+	if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 ||
+			timeout->tv_nsec >= (long)NSEC_PER_SEC))
+		return fail(EINVAL);
+	deadline = deadline_of(timeout);
+	r = signal_wait(*set, info ? info : &tmp, deadline);
+	if (r == -ECANCELED)
+		thread_testcancel();
+	if (r == -EINTR)
+		signal_deliver_pending();
+	return r < 0 ? fail(-r) : r;
+}
+
+int sigwaitinfo(const sigset_t *set, siginfo_t *info)
+{
+	return sigtimedwait(set, info, NULL);
+}
+
+int sigwait(const sigset_t *set, int *sig)
+{
+	siginfo_t info;
+	int r;
+
+	/* sigwait() does not fail with EINTR: handlers run and it waits on. */
+	do {
+		r = signal_wait(*set, &info, WAIT_FOREVER);
+		if (r == -ECANCELED)
+			thread_testcancel();
+		if (r == -EINTR)
+			signal_deliver_pending();
+	} while (r == -EINTR || r == -ECANCELED);
+	if (r < 0)
+		return -r;
+	*sig = r;
+	return 0;
+}
+
+int sigsuspend(const sigset_t *mask)
+{
+	int r = signal_suspend(*mask);
+
+	if (r == -ECANCELED)
+		thread_testcancel();
+	return fail(EINTR);
+}
+
+int pause(void)
+{
+	sigset_t cur;
+
+	signal_mask(SIG_BLOCK, NULL, &cur);
+	return sigsuspend(&cur);
+}
+
+unsigned int alarm(unsigned int seconds)
+{
+	return signal_alarm(seconds);
+}
+
+int sigaltstack(const stack_t *ss, stack_t *oss)
+{
+	if (oss) {
+		memset(oss, 0, sizeof(*oss));
+		oss->ss_flags = SS_DISABLE;
+	}
+	return ss ? fail(ENOTSUP) : 0;	/* handlers run on the thread's stack */
+}
+
+int siginterrupt(int sig, int flag)
+{
+	struct sigaction act;
+
+	if (sigaction(sig, NULL, &act))
+		return -1;
+	if (flag)
+		act.sa_flags &= ~SA_RESTART;
+	else
+		act.sa_flags |= SA_RESTART;
+	return sigaction(sig, &act, NULL);
+}
+
+static const char *const sig_names[NSIG] = {
+	[SIGHUP] = "Hangup", [SIGINT] = "Interrupt", [SIGQUIT] = "Quit",
+	[SIGILL] = "Illegal instruction", [SIGTRAP] = "Trace trap",
+	[SIGABRT] = "Aborted", [SIGBUS] = "Bus error",
+	[SIGFPE] = "Floating point exception", [SIGKILL] = "Killed",
+	[SIGUSR1] = "User defined signal 1", [SIGSEGV] = "Segmentation fault",
+	[SIGUSR2] = "User defined signal 2", [SIGPIPE] = "Broken pipe",
+	[SIGALRM] = "Alarm clock", [SIGTERM] = "Terminated",
+	[SIGCHLD] = "Child exited", [SIGCONT] = "Continued",
+	[SIGSTOP] = "Stopped (signal)", [SIGTSTP] = "Stopped",
+	[SIGURG] = "Urgent I/O condition", [SIGWINCH] = "Window changed",
+	[SIGSYS] = "Bad system call",
+};
+
+char *strsignal(int sig)
+{
+	static char buf[32];
+
+	if (sig > 0 && sig < NSIG && sig_names[sig])
+		return (char *)sig_names[sig];
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+		snprintf(buf, sizeof(buf), "Real-time signal %d", sig - SIGRTMIN);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "Unknown signal %d", sig);
+	return buf;
+}
+
+void psignal(int sig, const char *s)
+{
+	if (s && *s)
+		fprintf(stderr, "%s: %s\n", s, strsignal(sig));
+	else
+		fprintf(stderr, "%s\n", strsignal(sig));
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* timespec conversions shared by libc/time.c and libc/sleep.c. */
+#pragma once
+
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+#include <vireo/clock.h>
+
+/* ts as ns: 0, or -EINVAL for tv_nsec outside [0, 1e9) or a negative
+ * tv_sec.  Saturates at UINT64_MAX (centuries: "never"). */
+static inline int timespec_to_ns(const struct timespec *ts, uint64_t *ns)
+{
+	if (ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC_PER_SEC || ts->tv_sec < 0)
+		return -EINVAL;
+	if ((uint64_t)ts->tv_sec >= UINT64_MAX / NSEC_PER_SEC)
+		*ns = UINT64_MAX;
+	else
+		*ns = (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	return 0;
+}
+
+static inline struct timespec ns_to_timespec(uint64_t ns)
+{
+	return (struct timespec){ .tv_sec = (time_t)(ns / NSEC_PER_SEC),
+				  .tv_nsec = (long)(ns % NSEC_PER_SEC) };
+}

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Benchmarks: osperf runs from the shell and prints every figure that
+tools/bench.py (`make bench`) collects.  The figures are measurements:
+nothing here asserts a time or a bandwidth, only that each one is printed
+as a number (or declared not available, with a reason).
+"""
+import os
+import sys
+
+from harness import TOP, check, check_match, test
+
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import bench  # noqa: E402  (tools/bench.py: the list of figures and the parser)
+
+# Few iterations: this checks the output, not the numbers.
+ITERATIONS = 50
+OSPERF_TIMEOUT = 120
+
+
+@test("benchmarks: osperf prints every figure of make bench, each a number "
+      "or 'not available (reason)', and ends with 'osperf: done'")
+def osperf_prints_every_figure(t):
+    m = t.boot()
+    out = m.command("osperf -n %d" % ITERATIONS, timeout=OSPERF_TIMEOUT)
+    check_match(bench.DONE_RE, out, "osperf output")
+    figures, not_available, _notes = bench.parse_osperf(out)
+    missing = bench.missing_figures(figures, not_available)
+    check(not missing, "osperf printed no figure for %s" % ", ".join(missing))
+    for name, reason in not_available.items():
+        check(reason.strip(), "%s: not available without a reason" % name)
+    check(figures.get("iterations") == ITERATIONS,
+          "osperf -n %d ran %s iterations" % (ITERATIONS, figures.get("iterations")))
+    # Any other "osperf:" line is a figure the tools would not recognise.
+    for line in out.splitlines():
+        if line.startswith("osperf: "):
+            check(bench.FIGURE_RE.match(line) or bench.NA_RE.match(line) or
+                  bench.NOTE_RE.match(line) or line == "osperf: done",
+                  "malformed osperf line %r" % line)
+
+
+@test("benchmarks: osperf rejects an unknown group with its usage")
+def osperf_usage(t):
+    m = t.boot()
+    out = m.command("osperf nosuchgroup")
+    check_match(r"^Usage: osperf", out, "osperf nosuchgroup")

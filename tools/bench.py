@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Measure Vireo: boot time, footprint and OS latencies (`make bench`).
+
+  bench.py [-B BUILD] [--config BOARD:CONFIG] [--boots N] [--icount [SHIFT]]
+           [-n ITERATIONS] [--no-build] [-o OVERRIDE]...
+
+Builds BUILD (configuring it for --config first when it has no build yet),
+then, with the configuration's QEMU command line (tools/qemu.py, driven by
+the test harness's Machine):
+  - boots N times (default 5) and takes the host's wall time from starting
+    QEMU to the first shell prompt; the median is boot_to_prompt_ms_median;
+  - reads the image's text/data/bss (the cross `size`) and, at the prompt,
+    the heap in use (`free`) plus the image's loaded size;
+  - runs `osperf` and collects every figure it prints.
+Prints a table and writes BUILD/bench.json: one flat object of plain
+numbers, the unit in each key (ctx_switch_yield_ns_median,
+boot_to_prompt_ms_median, image_text_bytes, ram_used_at_prompt_bytes).
+BUILD/bench-info.json says how they were taken (host, command line, icount,
+figures that were not available and why).
+
+--icount [SHIFT] runs QEMU with `-icount shift=SHIFT,sleep=off` (SHIFT 0
+unless given): the guest executes one instruction every 2^SHIFT ns of
+virtual time and skips idle time straight to the next timer, so every
+guest-time figure (all of osperf's) repeats exactly from run to run on any
+host.  SHIFT 0 is a 1 GHz one-instruction-per-cycle CPU, the closest to a
+real Cortex-A53.  Without --icount, guest time follows the host's clock
+and osperf's figures vary with host load.  Boot time is the host's wall
+clock in every mode and never repeats exactly.
+
+These are measurements, not tests: nothing here passes or fails on a value.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
+import harness  # noqa: E402  (the Machine console driver)
+
+DEFAULT_CONFIG = "qemu-armv8a:nsh"
+OSPERF_TIMEOUT = 600
+
+# What osperf prints: figures timed in ns (each as _ns_median and _ns_p99),
+# bandwidths in MB/s (as _mb_s), and its header.  test_bench.py checks
+# that every one of them is printed or declared not available.
+NS_FIGURES = (
+    "ctx_switch_yield", "ctx_switch_prio", "sem_wake", "sem_uncontended",
+    "mutex_uncontended", "thread_create_join", "task_spawn_wait",
+    "mq_roundtrip", "signal_roundtrip", "irq_latency_handler",
+    "irq_latency_thread", "timer_sleep_wake", "timer_signal", "cross_cpu_wake",
+)
+MB_S_FIGURES = ("pipe_throughput", "memcpy_4k", "memcpy_1m")
+HEADER_KEYS = ("counter_freq_hz", "counter_resolution_ns", "iterations")
+
+FIGURE_RE = re.compile(r"^osperf: (\w+) (-?\d+(?:\.\d+)?) (\S+)$", re.M)
+NA_RE = re.compile(r"^osperf: (\w+): not available \((.*)\)$", re.M)
+NOTE_RE = re.compile(r"^osperf: # (.*)$", re.M)
+DONE_RE = r"^osperf: done$"
+
+
+def figure_keys(name):
+    """The keys a figure's name stands for."""
+    if name in NS_FIGURES:
+        return (name + "_ns_median", name + "_ns_p99")
+    if name in MB_S_FIGURES:
+        return (name + "_mb_s",)
+    return (name,)
+
+
+def parse_osperf(text):
+    """(figures {key: number}, not_available {name: reason}, notes [str])."""
+    figures = {}
+    for key, value, _unit in FIGURE_RE.findall(text):
+        figures[key] = float(value) if "." in value else int(value)
+    return figures, dict(NA_RE.findall(text)), NOTE_RE.findall(text)
+
+
+def missing_figures(figures, not_available):
+    """Names of expected figures that were neither printed nor excused."""
+    missing = []
+    for name in NS_FIGURES + MB_S_FIGURES + HEADER_KEYS:
+        if name in not_available:
+            continue
+        if not all(k in figures for k in figure_keys(name)):
+            missing.append(name)
+    return missing
+
+
+# -- build -------------------------------------------------------------------
+def build(build_dir, config):
+    if not os.path.isfile(os.path.join(build_dir, "CMakeCache.txt")):
+        subprocess.run([os.path.join(TOP, "tools", "configure.sh"), "-q", "-B",
+                        build_dir, config], check=True)
+    subprocess.run(["cmake", "--build", build_dir], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def cross_size_tool(build_dir):
+    """The `size` of the compiler the build uses (aarch64-linux-gnu-size)."""
+    try:
+        with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith("CMAKE_C_COMPILER:"):
+                    cc = line.split("=", 1)[1].strip()
+                    if cc.endswith("gcc"):
+                        return cc[:-3] + "size"
+    except OSError:
+        pass
+    return os.environ.get("CROSS_COMPILE", "aarch64-linux-gnu-") + "size"
+
+
+def image_sizes(build_dir):
+    out = subprocess.run([cross_size_tool(build_dir), os.path.join(build_dir, "vireo")],
+                         check=True, capture_output=True, text=True).stdout
+    text, data, bss = (int(x) for x in out.splitlines()[1].split()[:3])
+    lo, hi = harness.elf_load_span(os.path.join(build_dir, "vireo"))
+    return {"image_text_bytes": text, "image_data_bytes": data,
+            "image_bss_bytes": bss, "image_loaded_bytes": hi - lo}
+
+
+# -- QEMU --------------------------------------------------------------------
+def machine(build_dir, overrides, log_name):
+    return harness.Machine(build_dir, overrides,
+                           log_path=os.path.join(build_dir, "bench-logs", log_name))
+
+
+def boot_times(build_dir, overrides, boots):
+    """Host wall time, in ms, from starting QEMU to the first prompt."""
+    times = []
+    for i in range(boots):
+        m = machine(build_dir, overrides, "boot-%d.log" % i)
+        try:
+            start = time.monotonic()
+            m.start()
+            m.boot()
+            times.append((time.monotonic() - start) * 1000.0)
+        finally:
+            m.kill()
+    return times
+
+
+def heap_used(m):
+    out = m.command("free")
+    match = re.search(r"^Mem:\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M)
+    if not match:
+        raise harness.TestFailure("cannot read `free`: %r" % out)
+    return int(match.group(1)), int(match.group(2))
+
+
+def run_osperf(build_dir, overrides, iterations):
+    """Boots once more; returns (heap total, heap used, osperf output)."""
+    m = machine(build_dir, overrides, "osperf.log")
+    try:
+        m.start()
+        m.boot()
+        total, used = heap_used(m)
+        cmd = "osperf" + (" -n %d" % iterations if iterations else "")
+        start = m.pos
+        m.sendline(cmd)
+        m.expect(DONE_RE, OSPERF_TIMEOUT)
+        out = m.output_since(start)
+        m.expect(harness.PROMPT_RE)
+        return total, used, out
+    finally:
+        m.kill()
+
+
+# -- report ------------------------------------------------------------------
+def host_description():
+    model = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    qemu_version = subprocess.run(["qemu-system-aarch64", "--version"],
+                                  capture_output=True, text=True).stdout.partition("\n")[0]
+    return {"cpu": model, "nproc": os.cpu_count(), "kernel": platform.release(),
+            "qemu": qemu_version}
+
+
+def print_table(figures, not_available, notes, host, icount):
+    mode = ("-icount shift=%d,sleep=off (guest-time figures repeatable)" % icount
+            if icount is not None else "plain TCG (guest time follows the host clock)")
+    print("Vireo benchmark on %s, %s CPUs, %s; %s"
+          % (host["cpu"], host["nproc"], host["qemu"], mode))
+    width = max(len(k) for k in list(figures) + list(not_available) + ["figure"])
+    print("%-*s %14s" % (width, "figure", "value"))
+    for key, value in figures.items():
+        print("%-*s %14s" % (width, key, value))
+    for name, reason in not_available.items():
+        print("%-*s %14s  (%s)" % (width, name, "n/a", reason))
+    for note in notes:
+        print("note: " + note)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-B", dest="build", default=os.path.join(TOP, "build"),
+                    help="build directory (default: build)")
+    ap.add_argument("--config", default=DEFAULT_CONFIG,
+                    help="configuration for a new build directory (default %s)" % DEFAULT_CONFIG)
+    ap.add_argument("--boots", type=int, default=5, help="boots to time (default 5)")
+    ap.add_argument("--icount", type=int, nargs="?", const=0, metavar="SHIFT",
+                    help="run under -icount shift=SHIFT,sleep=off (default SHIFT 0)")
+    ap.add_argument("-n", dest="iterations", type=int, default=0,
+                    help="osperf iterations per figure (default: osperf's)")
+    ap.add_argument("--no-build", action="store_true", help="use the build as it is")
+    ap.add_argument("-o", dest="overrides", action="append", default=[],
+                    help="QEMU override as for tools/qemu.py -o (e.g. smp=4)")
+    args = ap.parse_args()
+
+    build_dir = os.path.abspath(args.build)
+    if not args.no_build:
+        build(build_dir, args.config)
+    overrides = list(args.overrides)
+    if args.icount is not None:
+        if not 0 <= args.icount <= 10:
+            ap.error("--icount SHIFT must be 0..10")
+        overrides.append("icount=shift=%d,sleep=off" % args.icount)
+
+    try:
+        figures = {}
+        times = boot_times(build_dir, overrides, max(1, args.boots))
+        figures["boot_to_prompt_ms_median"] = round(statistics.median(times), 1)
+        figures["boot_to_prompt_ms_min"] = round(min(times), 1)
+        figures["boot_to_prompt_ms_max"] = round(max(times), 1)
+        sizes = image_sizes(build_dir)
+        figures.update(sizes)
+        total, used, out = run_osperf(build_dir, overrides, args.iterations)
+    except (harness.TestFailure, harness.qemu.QemuArgsError) as e:
+        sys.exit("bench.py: %s (logs in %s)" % (e, os.path.join(build_dir, "bench-logs")))
+    figures["heap_total_bytes"] = total
+    figures["heap_used_at_prompt_bytes"] = used
+    figures["ram_used_at_prompt_bytes"] = used + sizes["image_loaded_bytes"]
+    osperf, not_available, notes = parse_osperf(out)
+    figures.update(osperf)
+
+    host = host_description()
+    print_table(figures, not_available, notes, host, args.icount)
+    missing = missing_figures(figures, not_available)
+    if missing:
+        print("bench.py: osperf printed nothing for: %s" % ", ".join(missing))
+    with open(os.path.join(build_dir, "bench.json"), "w") as f:
+        json.dump(figures, f, indent=1)
+        f.write("\n")
+    info = {
+        "host": host,
+        "qemu": " ".join(shlex.quote(a) for a in
+                         harness.qemu.command_for(build_dir, overrides=overrides)),
+        "icount_shift": args.icount,
+        "repeatable": "guest-time figures (osperf) under --icount; "
+                      "boot_to_prompt_ms_* never (host wall clock)",
+        "boot_to_prompt_ms": [round(t, 1) for t in times],
+        "not_available": not_available,
+        "notes": notes,
+    }
+    with open(os.path.join(build_dir, "bench-info.json"), "w") as f:
+        json.dump(info, f, indent=1)
+        f.write("\n")
+    print("bench.py: wrote %s" % os.path.join(build_dir, "bench.json"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
