@@ -277,9 +277,10 @@ int vfs_file_poll(struct file *f, int events)
 {
 	struct vfs_file *vf = vfs_file_of(f);
 
-	/* Files outside the VFS (the console until struct file_ops has a
-	 * poll operation) count as always ready. */
-	if (!vf || !vf->fops->poll)
+	if (!vf)	/* a device file outside the VFS: the console */
+		return f->ops->poll ? f->ops->poll(f, events) :
+				      events & (VFS_POLLIN | VFS_POLLOUT);
+	if (!vf->fops->poll)
 		return events & (VFS_POLLIN | VFS_POLLOUT);
 	return vf->fops->poll(f, events);
 }

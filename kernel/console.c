@@ -4,14 +4,50 @@
  * (the one uart_console() returns), and descriptors 0, 1 and 2 of the
  * first application are opened on it.  Output gets the terminal's
  * newline translation ("\n" -> "\r\n"); input is passed raw, because the
- * shell's line editor does its own echo and editing.
+ * shell's line editor does its own echo and editing, except for Ctrl-C
+ * while a foreground task runs: that becomes SIGINT for the task.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <vireo/console.h>
 #include <vireo/devfs.h>
 #include <vireo/klog.h>
+#include <vireo/signal.h>
 #include <vireo/uart.h>
+#include <vireo/vfs.h>
+
+#define CONSOLE_INTR_CHAR 0x03	/* Ctrl-C, the terminal's VINTR */
+
+/* The task Ctrl-C interrupts, 0 for none.  A plain word read from the
+ * UART interrupt handler: relaxed atomics suffice, the value is a hint
+ * that is only ever replaced whole. */
+static pid_t foreground;
+
+void console_set_foreground(pid_t pid)
+{
+	WRITE_ONCE(foreground, pid);
+}
+
+bool uart_rx_is_intr(struct uart *u, unsigned char c)
+{
+	return c == CONSOLE_INTR_CHAR && READ_ONCE(foreground) > 0;
+}
+
+void uart_rx_intr_from_irq(struct uart *u)
+{
+	siginfo_t info = { .si_signo = SIGINT, .si_code = SI_KERNEL };
+	pid_t pid = READ_ONCE(foreground);
+
+	if (pid > 0)
+		signal_send_pid(pid, &info);
+}
+
+void uart_rx_ready_from_irq(struct uart *u)
+{
+	poll_notify();
+}
 
 static ssize_t console_read(struct file *f, void *buf, size_t len)
 {
@@ -54,9 +90,22 @@ static ssize_t console_write(struct file *f, const void *buf, size_t len)
 	return done;
 }
 
+/* Output never waits long (the transmitter drains by itself), so the
+ * console is always writable; readable when the receive ring has data. */
+static int console_poll(struct file *f, int events)
+{
+	struct uart *u = f->priv;
+	int ready = events & POLLOUT;
+
+	if ((events & POLLIN) && u->ops->rx_available(u))
+		ready |= POLLIN;
+	return ready;
+}
+
 static const struct file_ops console_ops = {
 	.read = console_read,
 	.write = console_write,
+	.poll = console_poll,
 };
 
 int console_init(void)

@@ -12,10 +12,14 @@
 #include <unistd.h>
 #include <vireo/file.h>
 #include <vireo/signal.h>
+#include <vireo/thread.h>
 #include <vireo/vfs.h>
 
+/* Blocking I/O is a cancellation point: a cancelled wait ends here. */
 static long posix_result(long r)
 {
+	if (r == -ECANCELED)
+		thread_testcancel();
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;

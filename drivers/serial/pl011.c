@@ -201,10 +201,11 @@ static bool rx_char_ok_locked(struct pl011_port *p, uint32_t dr)
 	return true;
 }
 
-/* Empties the RX FIFO into the ring; returns the bytes queued.  The FIFO
- * is always drained, even into a full ring, or the level-sensitive RX
- * interrupt would keep firing. */
-static size_t rx_drain_locked(struct pl011_port *p)
+/* Empties the RX FIFO into the ring; returns the bytes queued and counts
+ * in *intr the terminal interrupt characters it dropped (they become a
+ * signal).  The FIFO is always drained, even into a full ring, or the
+ * level-sensitive RX interrupt would keep firing. */
+static size_t rx_drain_locked(struct pl011_port *p, size_t *intr)
 {
 	size_t queued = 0;
 	bool errors = false;
@@ -216,6 +217,10 @@ static size_t rx_drain_locked(struct pl011_port *p)
 			errors = true;
 		if (!rx_char_ok_locked(p, dr))
 			continue;
+		if (uart_rx_is_intr(&p->uart, (uint8_t)dr)) {
+			(*intr)++;
+			continue;
+		}
 		if (ringbuf_putc(&p->rx, (uint8_t)dr) < 0) {
 			p->stats.rx_ring_full++;
 		} else {
@@ -239,12 +244,12 @@ static void wake_all(struct wait_queue *wq)
 static void pl011_irq(uint32_t intid, void *arg)
 {
 	struct pl011_port *p = arg;
-	size_t received = 0, sent = 0;
+	size_t received = 0, sent = 0, intr = 0;
 	irqflags_t f = spin_lock_irqsave(&p->lock);
 	uint32_t mis = mmio_read32(p->base + UARTMIS);
 
 	if (mis & (INT_RX | INT_RT | INT_ERRORS)) {
-		received = rx_drain_locked(p);
+		received = rx_drain_locked(p, &intr);
 		/* RT is only cleared by ICR or an empty FIFO; errors by ICR. */
 		mmio_write32(p->base + UARTICR, INT_RX | INT_RT | INT_ERRORS);
 	}
@@ -253,8 +258,12 @@ static void pl011_irq(uint32_t intid, void *arg)
 	spin_unlock_irqrestore(&p->lock, f);
 
 	/* Outside p->lock: the scheduler lock is always taken first. */
-	if (received)
+	if (received) {
 		wake_all(&p->rx_wq);
+		uart_rx_ready_from_irq(&p->uart);
+	}
+	if (intr)
+		uart_rx_intr_from_irq(&p->uart);
 	if (sent)
 		wake_all(&p->tx_wq);
 }
@@ -273,7 +282,8 @@ static bool tx_full(struct pl011_port *p)
  * Blocks on wq while cond(p) holds.  The condition is checked again
  * with the scheduler lock held, which the interrupt handler needs to
  * wake us, so a wake-up between the caller's look at the ring and the
- * block cannot be lost.  Returns 0 or the wake result (-EINTR).
+ * block cannot be lost.  Returns 0, -EINTR (a signal: the POSIX layer
+ * runs the handler and restarts or fails the call) or -ECANCELED.
  */
 static int wait_while(struct pl011_port *p, struct wait_queue *wq,
 		      bool (*cond)(struct pl011_port *p))
@@ -286,7 +296,7 @@ static int wait_while(struct pl011_port *p, struct wait_queue *wq,
 	block = cond(p);
 	spin_unlock(&p->lock);
 	if (block)
-		r = wait_block_locked(wq, WAIT_FOREVER);
+		r = wait_block_intr_locked(wq, WAIT_FOREVER);
 	sched_lock_release(f);
 	return r;
 }
@@ -426,8 +436,10 @@ static int pl011_probe(const struct fdt *fdt, int node)
 
 	port_init(p, base, intid);
 	/* hw_init() flushes the FIFO: keep what was typed before the probe.
-	 * No interrupt can reach the port yet, so no lock is needed. */
-	rx_drain_locked(p);
+	 * No interrupt can reach the port yet, so no lock is needed, and no
+	 * task runs in the foreground yet to take a Ctrl-C. */
+	size_t intr = 0;
+	rx_drain_locked(p, &intr);
 	hw_init(base);
 	r = irq_attach(intid, pl011_irq, p, "ttyS0");
 	if (r < 0)

@@ -30,6 +30,10 @@ struct file_ops {
 	int (*ioctl)(struct file *f, unsigned long req, unsigned long arg);
 	/* Optional: fills what the file knows beyond the defaults. */
 	int (*stat)(struct file *f, struct stat *st);
+	/* Optional: the ready POLLIN/POLLOUT/... bits among events (plus
+	 * POLLERR/POLLHUP); absent means always ready.  Readiness changes
+	 * are announced with poll_notify() (<vireo/vfs.h>). */
+	int (*poll)(struct file *f, int events);
 	/* Optional: last reference dropped. */
 	void (*release)(struct file *f);
 };

@@ -34,6 +34,19 @@ struct uart {
 	void *priv;
 };
 
+/*
+ * Terminal hooks for UART drivers (kernel/console.c), interrupt context.
+ * uart_rx_is_intr() may be called with the driver's lock held: it says
+ * whether a received byte is the interrupt character (Ctrl-C) while a
+ * foreground task owns the console; the driver then drops the byte and,
+ * once its own lock is released, calls uart_rx_intr_from_irq(), which
+ * sends SIGINT to that task.  uart_rx_ready_from_irq() (also outside the
+ * driver's lock) wakes poll()/select() after bytes were queued.
+ */
+bool uart_rx_is_intr(struct uart *u, unsigned char c);
+void uart_rx_intr_from_irq(struct uart *u);
+void uart_rx_ready_from_irq(struct uart *u);
+
 /* Driver: registers u; the first becomes the console. 0 or -EBUSY. */
 int uart_register(struct uart *u);
 struct uart *uart_console(void);

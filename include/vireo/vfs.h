@@ -196,8 +196,8 @@ int vfs_file_fstatfs(struct file *f, struct statfs *st);
 ssize_t vfs_file_pread(struct file *f, void *buf, size_t len, off_t off);
 ssize_t vfs_file_pwrite(struct file *f, const void *buf, size_t len,
 			off_t off);
-/* Ready VFS_POLL* bits of any file (files the VFS did not open count as
- * always ready: see fs/poll.c). */
+/* Ready VFS_POLL* bits of any file (a device file outside the VFS through
+ * its file_ops poll; always ready without one). */
 int vfs_file_poll(struct file *f, int events);
 
 /* ---- poll wake-ups (fs/poll.c) ---- */
