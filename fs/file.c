@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <vireo/file.h>
+#include <vireo/vfs.h>
 #include <vireo/spinlock.h>
 #include <vireo/task.h>
 
@@ -49,6 +50,8 @@ void file_put(struct file *f)
 		return;
 	if (f->ops->release)
 		f->ops->release(f);
+	if (f->vn)
+		vfs_file_drop_vnode(f);
 	free(f);
 }
 

@@ -91,7 +91,7 @@ static void copy_in_locked(struct pipe *p, const char *src, size_t n)
 
 static ssize_t pipe_read(struct file *f, void *buf, size_t len)
 {
-	struct pipe *p = ((struct vfs_file *)f->priv)->data;
+	struct pipe *p = f->priv;
 	irqflags_t fl;
 	ssize_t r = 0;
 
@@ -127,7 +127,7 @@ static void raise_sigpipe(void)
 
 static ssize_t pipe_write(struct file *f, const void *buf, size_t len)
 {
-	struct pipe *p = ((struct vfs_file *)f->priv)->data;
+	struct pipe *p = f->priv;
 	const char *s = buf;
 	size_t done = 0;
 	irqflags_t fl = sched_lock_acquire();
@@ -165,7 +165,7 @@ static ssize_t pipe_write(struct file *f, const void *buf, size_t len)
 
 static int pipe_poll(struct file *f, int events)
 {
-	struct pipe *p = ((struct vfs_file *)f->priv)->data;
+	struct pipe *p = f->priv;
 	irqflags_t fl = sched_lock_acquire();
 	int rev = 0;
 
@@ -187,13 +187,12 @@ static int pipe_poll(struct file *f, int events)
 
 static int pipe_stat(struct file *f, struct stat *st)
 {
-	struct vfs_file *vf = f->priv;
-	struct pipe *p = vf->data;
+	struct pipe *p = f->priv;
 
-	if (vf->vn) {
+	if (f->vn) {
 		vfs_lock();
-		st->st_mode = vf->vn->mode;
-		st->st_ino = (ino_t)vf->vn->ino;
+		st->st_mode = f->vn->mode;
+		st->st_ino = (ino_t)f->vn->ino;
 		vfs_unlock();
 	} else {
 		st->st_mode = S_IFIFO | 0600;
@@ -205,7 +204,7 @@ static int pipe_stat(struct file *f, struct stat *st)
 
 static void pipe_release(struct file *f)
 {
-	struct pipe *p = ((struct vfs_file *)f->priv)->data;
+	struct pipe *p = f->priv;
 	irqflags_t fl = sched_lock_acquire();
 	bool last;
 
@@ -224,7 +223,7 @@ static void pipe_release(struct file *f)
 		free(p);
 }
 
-static const struct vfs_file_fops pipe_fops = {
+static const struct file_ops pipe_fops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.poll = pipe_poll,
@@ -314,9 +313,7 @@ int fifo_open(void **slot, struct vnode *vn, int flags, struct file **out)
 	vnode_get(vn);
 	*out = vfs_file_new(&pipe_fops, vn, p, flags);
 	if (!*out) {
-		struct file tmp = { .flags = flags };
-		struct vfs_file vf = { .data = p };
-		tmp.priv = &vf;
+		struct file tmp = { .flags = flags, .priv = p };
 		pipe_release(&tmp);
 		vnode_put(vn);
 		return -ENOMEM;

@@ -513,7 +513,7 @@ static ssize_t proc_readlink(struct vnode *vn, char *buf, size_t len)
 
 static ssize_t text_read(struct file *f, void *buf, size_t len)
 {
-	struct pbuf *p = ((struct vfs_file *)f->priv)->data;
+	struct pbuf *p = f->priv;
 
 	if (f->pos >= (off_t)p->len)
 		return 0;
@@ -532,11 +532,10 @@ static int text_poll(struct file *f, int events)
 
 static int text_stat(struct file *f, struct stat *st)
 {
-	struct vfs_file *vf = f->priv;
-	struct pbuf *p = vf->data;
+	struct pbuf *p = f->priv;
 
-	st->st_mode = vf->vn->mode;
-	st->st_ino = (ino_t)vf->vn->ino;
+	st->st_mode = f->vn->mode;
+	st->st_ino = (ino_t)f->vn->ino;
 	st->st_size = (off_t)p->len;
 	st->st_nlink = 1;
 	return 0;
@@ -544,13 +543,13 @@ static int text_stat(struct file *f, struct stat *st)
 
 static void text_release(struct file *f)
 {
-	struct pbuf *p = ((struct vfs_file *)f->priv)->data;
+	struct pbuf *p = f->priv;
 
 	free(p->b);
 	free(p);
 }
 
-static const struct vfs_file_fops text_fops = {
+static const struct file_ops text_fops = {
 	.read = text_read,
 	.poll = text_poll,
 	.stat = text_stat,

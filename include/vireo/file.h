@@ -18,6 +18,7 @@
 struct file;
 struct stat;
 struct fd_table;
+struct vnode;
 
 struct file_ops {
 	/* Thread context.  Return a count or -errno (-EAGAIN when
@@ -40,7 +41,9 @@ struct file_ops {
 
 struct file {
 	const struct file_ops *ops;
-	void *priv;
+	void *priv;		/* the operations' own state */
+	struct vnode *vn;	/* what the VFS opened; NULL for pipes and
+				 * devices registered outside it */
 	int flags;		/* O_* flags given to open */
 	off_t pos;
 	int refs;		/* atomic */

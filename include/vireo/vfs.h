@@ -11,9 +11,8 @@
  * host).  Blocking I/O (pipes, devices) never runs under the VFS lock.
  * Thread context throughout.
  *
- * Until struct file_ops grows poll/readdir/truncate/fsync, every file the
- * VFS opens uses one dispatching struct file_ops (vfs_file_ops) with a
- * struct vfs_file as its priv; vfs_file_of() recognises those files.
+ * A file the VFS opened has its vnode in file->vn (which keeps the mount
+ * busy) and its operations' state in file->priv.
  */
 #pragma once
 
@@ -29,6 +28,7 @@
 #define VFS_SYMLOOP_MAX 8	/* symlinks followed in one resolution */
 
 struct file;
+struct file_ops;
 struct vnode;
 struct mount;
 struct statfs;
@@ -122,24 +122,6 @@ struct mount {
 
 #define MS_RDONLY 1UL
 
-/* A file opened through the VFS: the priv of every vfs_file_ops file. */
-struct vfs_file_fops;
-struct vfs_file {
-	const struct vfs_file_fops *fops;
-	struct vnode *vn;		/* NULL for pipes */
-	void *data;			/* fops' own (a pipe end) */
-};
-
-/* The operations of a VFS file beyond struct file_ops. */
-struct vfs_file_fops {
-	ssize_t (*read)(struct file *f, void *buf, size_t len);
-	ssize_t (*write)(struct file *f, const void *buf, size_t len);
-	/* Returns the ready VFS_POLL* bits among events (plus ERR/HUP). */
-	int (*poll)(struct file *f, int events);
-	int (*stat)(struct file *f, struct stat *st);
-	void (*release)(struct file *f);
-};
-
 /* ---- the VFS (fs/vfs.c, fs/mount.c) ---- */
 
 /* Boot, after the heap and scheduler, before the first open: mounts a
@@ -186,9 +168,13 @@ int vfs_statfs(const char *path, struct statfs *st);
 int vfs_access(const char *path, int mode);
 
 /* Files. */
-struct vfs_file *vfs_file_of(struct file *f);
-struct file *vfs_file_new(const struct vfs_file_fops *fops, struct vnode *vn,
-			  void *data, int flags);
+/* A file with ops and priv on vn (which may be NULL: a pipe); takes over
+ * the caller's reference to vn.  NULL when out of memory (the reference
+ * is then still the caller's). */
+struct file *vfs_file_new(const struct file_ops *ops, struct vnode *vn,
+			  void *priv, int flags);
+/* file_put() of a file with a vnode: releases the vnode and its mount. */
+void vfs_file_drop_vnode(struct file *f);
 int vfs_file_readdir(struct file *f, struct vfs_dirent *d);
 int vfs_file_truncate(struct file *f, off_t len);
 int vfs_file_fsync(struct file *f);
