@@ -177,9 +177,15 @@ static int check_iov(const struct iovec *iov, int cnt)
 	return 0;
 }
 
+static ssize_t write_buf(int fd, void *buf, size_t len)
+{
+	return write(fd, buf, len);
+}
+
 /* One call per buffer: a short transfer ends the sequence.  Not atomic
  * across buffers (a pipe may interleave another writer between them). */
-ssize_t readv(int fd, const struct iovec *iov, int cnt)
+static ssize_t transfer_iov(int fd, const struct iovec *iov, int cnt,
+			    ssize_t (*io)(int fd, void *buf, size_t len))
 {
 	ssize_t done = 0, r;
 	int i, c = check_iov(iov, cnt);
@@ -187,7 +193,7 @@ ssize_t readv(int fd, const struct iovec *iov, int cnt)
 	if (c)
 		return ret(c);
 	for (i = 0; i < cnt; i++) {
-		r = read(fd, iov[i].iov_base, iov[i].iov_len);
+		r = io(fd, iov[i].iov_base, iov[i].iov_len);
 		if (r < 0)
 			return done ? done : -1;
 		done += r;
@@ -197,22 +203,14 @@ ssize_t readv(int fd, const struct iovec *iov, int cnt)
 	return done;
 }
 
+ssize_t readv(int fd, const struct iovec *iov, int cnt)
+{
+	return transfer_iov(fd, iov, cnt, read);
+}
+
 ssize_t writev(int fd, const struct iovec *iov, int cnt)
 {
-	ssize_t done = 0, r;
-	int i, c = check_iov(iov, cnt);
-
-	if (c)
-		return ret(c);
-	for (i = 0; i < cnt; i++) {
-		r = write(fd, iov[i].iov_base, iov[i].iov_len);
-		if (r < 0)
-			return done ? done : -1;
-		done += r;
-		if ((size_t)r < iov[i].iov_len)
-			break;
-	}
-	return done;
+	return transfer_iov(fd, iov, cnt, write_buf);
 }
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK)
