@@ -6,6 +6,8 @@
 #   make test            set up, host unit tests, build every configuration,
 #                        QEMU suites; ends with "N passed, N failed"
 #   make debug           QEMU halted (-S -s) in the background, gdb attached
+#   make bench           build, time 5 boots, footprint and osperf figures
+#                        into BUILD/bench.json (BENCH_ARGS=--icount: repeatable)
 #   make menuconfig      edit the build's Kconfig configuration
 #   make savedefconfig   write the minimal defconfig to BUILD/defconfig
 #   make distclean       remove every build directory, ./vireo, .config files
@@ -22,7 +24,7 @@ ifeq ($(V),1)
 NINJA_FLAGS := -- -v
 endif
 
-.PHONY: all setup configure run debug debug-qemu gdb test menuconfig \
+.PHONY: all setup configure run debug debug-qemu gdb test bench menuconfig \
 	savedefconfig clean distclean list help
 
 all: configure
@@ -55,6 +57,10 @@ gdb:
 test: setup
 	@tests/run_all.sh
 
+BENCH_ARGS ?=
+bench: all
+	@$(PYTHON) tools/bench.py -B $(BUILD) --no-build $(BENCH_ARGS)
+
 menuconfig: configure
 	@$(PYTHON) tools/kconfig.py menuconfig $(BUILD)
 
@@ -73,4 +79,4 @@ list:
 	@tools/configure.sh -L
 
 help:
-	@sed -n '2,16s/^# \{0,1\}//p' Makefile
+	@sed -n '2,18s/^# \{0,1\}//p' Makefile

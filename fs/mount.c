@@ -196,8 +196,8 @@ static int mount_root(void)
 
 int vfs_init(void)
 {
-	static const char *const dirs[] = { "/dev", "/proc", "/tmp", "/etc",
-					    "/mnt" };
+	/* No /mnt: the board document's session starts with `mkdir mnt`. */
+	static const char *const dirs[] = { "/dev", "/proc", "/tmp", "/etc" };
 	unsigned i;
 	int r;
 

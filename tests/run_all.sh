@@ -68,6 +68,13 @@ elif [ "$rc" -ne 0 ]; then
 	fail 1 "host unit tests (build)"
 fi
 
+# 2b. the shell parser under libFuzzer, for a bounded time
+if stage "parser fuzz" "$LOGS/fuzz.log" tests/fuzz/run.sh "$TOP/build-fuzz"; then
+	pass 1
+else
+	fail 1 "parser fuzz"
+fi
+
 # 3. every configuration
 configs=$(tools/configure.sh -L | sed -n 's/^  \([^ ]*\).*/\1/p')
 for bc in $configs; do

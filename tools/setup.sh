@@ -25,6 +25,10 @@ done
 missing=()	# Debian packages to install
 why=()		# what was missing, for the message
 
+fuzzer_rt_ok() {	# clang can link a libFuzzer target
+	compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a" >/dev/null
+}
+
 need() {	# need PACKAGE WHAT TEST...: PACKAGE provides WHAT; TEST checks it
 	local pkg=$1 what=$2
 	shift 2
@@ -66,6 +70,8 @@ need gdb-multiarch gdb-multiarch have gdb-multiarch
 need device-tree-compiler dtc have dtc
 need gcc "host gcc" have gcc
 need libc6-dev "host C library headers" test -e /usr/include/stdio.h
+need clang "clang (parser fuzzing)" have clang
+need libclang-rt-14-dev "libFuzzer runtime" fuzzer_rt_ok
 # gcc's development package brings libasan and libubsan of its version.
 if have gcc >/dev/null 2>&1; then
 	need "libgcc-$(gcc -dumpversion | cut -d. -f1)-dev" "host sanitizer runtimes" host_cc_ok

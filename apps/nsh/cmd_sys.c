@@ -11,6 +11,7 @@
 #include <string.h>
 #include <vireo/arch.h>
 #include <vireo/clock.h>
+#include <vireo/irq.h>
 #include <vireo/klog.h>
 #include <vireo/mm.h>
 #include <vireo/thread.h>
@@ -203,3 +204,22 @@ static int cmd_reboot(struct nsh *sh, int argc, char **argv)
 	arch_reset();
 }
 NSH_COMMAND(reboot, cmd_reboot, "reboot", "Restart the machine");
+
+/* Attached interrupts with their counts, as /proc/interrupts. */
+static int cmd_irqinfo(struct nsh *sh, int argc, char **argv)
+{
+	struct irq_info info[64];
+	int n;
+
+	if (argc != 1)
+		return nsh_usage("irqinfo");
+	n = irq_get_info(info, ARRAY_SIZE(info));
+	printf("%-6s %-12s %s (%s)\n", "INTID", "COUNT", "NAME", irq_chip_name());
+	for (int i = 0; i < n && i < (int)ARRAY_SIZE(info); i++)
+		printf("%-6u %-12llu %s\n", (unsigned)info[i].intid,
+		       (unsigned long long)info[i].count,
+		       info[i].name ? info[i].name : "-");
+	return 0;
+}
+NSH_COMMAND(irqinfo, cmd_irqinfo, "irqinfo",
+	    "List the interrupts in use with their counts");

@@ -9,6 +9,7 @@
  * output reach the console in order.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -18,15 +19,10 @@
 #include <unistd.h>
 #include "nsh.h"
 
-/*
- * The console's foreground task, which Ctrl-C typed while it runs
- * signals (kernel/console.c; 0: none, the shell reads the console).
- * Weak until the console provides it.
- */
-extern void console_set_foreground(pid_t pid) __attribute__((weak));
-
 _Static_assert(sizeof(struct nsh_cmd) % 8 == 0,
 	       "struct nsh_cmd must tile the .shell_cmds table");
+
+#define NSH_RCS "/etc/init.d/rcS"
 
 static struct nsh the_shell;
 
@@ -59,100 +55,37 @@ int nsh_usage(const char *name)
 	return NSH_STATUS_USAGE;
 }
 
-static void set_foreground(pid_t pid)
+int nsh_fail(const char *cmd, const char *arg)
 {
-	if (console_set_foreground)
-		console_set_foreground(pid);
-}
-
-/* The shell status of a task's waitpid status: its exit status, or 128
- * plus the signal that killed it (as the POSIX shell). */
-static int task_status(const char *name, int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus)) {
-		int sig = WTERMSIG(wstatus);
-
-		if (sig != SIGINT)
-			nsh_error("nsh: %s: killed by signal %d\n", name, sig);
-		return 128 + sig;
-	}
+	nsh_error("%s: %s: %s\n", cmd, arg, strerror(errno));
 	return 1;
 }
 
-/*
- * Runs the application argv[0] as a task (posix_spawnp finds built-in
- * applications by name) and waits for it with the console handed to it.
- * Returns its shell status, or -1 with errno when it could not start.
- */
-static int run_application(char **argv)
+bool nsh_parse_long(const char *cmd, const char *s, long *out)
 {
-	pid_t pid, r;
-	int err, wstatus = 0;
+	char *end;
 
-	fflush(stdout);
-	err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-	if (err) {
-		errno = err;
-		return -1;
+	errno = 0;
+	*out = strtol(s, &end, 0);
+	if (*s == '\0' || *end != '\0' || errno) {
+		nsh_error("%s: %s: not a number\n", cmd, s);
+		return false;
 	}
-	set_foreground(pid);
-	while ((r = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
-		;
-	set_foreground(0);
-	if (r != pid) {
-		nsh_error("nsh: %s: waitpid: %s\n", argv[0], strerror(errno));
-		return 1;
-	}
-	return task_status(argv[0], wstatus);
-}
-
-/* Built-in commands run in the shell; anything else is an application. */
-static int run_command(struct nsh *sh, int argc, char **argv)
-{
-	const struct nsh_cmd *c = nsh_find_cmd(argv[0]);
-	int status;
-
-	if (c) {
-		status = c->handler(sh, argc, argv);
-		fflush(stdout);
-		return status;
-	}
-	status = run_application(argv);
-	if (status >= 0)
-		return status;
-	if (errno == ENOENT) {
-		nsh_error("nsh: %s: command not found\n", argv[0]);
-		return NSH_STATUS_NOT_FOUND;
-	}
-	nsh_error("nsh: %s: %s\n", argv[0], strerror(errno));
-	return 126;		/* found but could not run, as POSIX */
-}
-
-int nsh_execute(struct nsh *sh, const char *line)
-{
-	struct nsh_script *s = &sh->script;
-
-	/* Parse an expanded copy: the editor's buffer is its history source. */
-	if (nsh_expand(line, sh->cmdline, sizeof(sh->cmdline), sh->status) < 0) {
-		nsh_error("nsh: line too long after expansion\n");
-		sh->status = NSH_STATUS_SYNTAX;
-		return sh->status;
-	}
-	if (nsh_parse(sh->cmdline, s) < 0) {
-		nsh_error("nsh: %s\n", s->error);
-		sh->status = NSH_STATUS_SYNTAX;
-		return sh->status;
-	}
-	for (int i = 0; i < s->ncmds; i++)
-		sh->status = run_command(sh, s->cmds[i].argc, s->cmds[i].argv);
-	return sh->status;
+	return true;
 }
 
 static void echo_out(void *ctx, const char *buf, size_t len)
 {
 	fwrite(buf, 1, len, stdout);
+}
+
+/* Collects finished background tasks so they do not stay zombies. */
+static void reap_background(void)
+{
+	int st;
+
+	while (waitpid(-1, &st, WNOHANG) > 0)
+		;
 }
 
 static void prompt(void)
@@ -161,17 +94,60 @@ static void prompt(void)
 	fflush(stdout);
 }
 
+static void prompt_more(void)
+{
+	fputs("> ", stdout);
+	fflush(stdout);
+}
+
+/* Adds a typed line to the pending text; runs it once it parses (or
+ * fails to), else asks for the next line with "> ". */
+static void line_done(struct nsh *sh, const char *line)
+{
+	size_t len = strlen(line);
+	struct nsh_ast ast;
+	enum nsh_parse_result r;
+
+	if (sh->pending_len + len + 2 > sizeof(sh->pending)) {
+		nsh_error("nsh: command too long\n");
+		sh->pending_len = 0;
+		sh->status = NSH_STATUS_SYNTAX;
+		prompt();
+		return;
+	}
+	memcpy(sh->pending + sh->pending_len, line, len);
+	sh->pending_len += len;
+	sh->pending[sh->pending_len++] = '\n';
+	sh->pending[sh->pending_len] = '\0';
+	r = nsh_parse(sh->pending, &ast);
+	nsh_ast_free(&ast);
+	if (r == NSH_PARSE_INCOMPLETE) {
+		prompt_more();
+		return;
+	}
+	sh->pending_len = 0;
+	nsh_execute(sh, sh->pending);
+	sh->exiting = false;
+	sh->breaking = 0;
+	reap_background();
+	prompt();
+}
+
 /* One byte of console input; prints a new prompt after each line. */
 static void feed_byte(struct nsh *sh, unsigned char byte)
 {
+	if (byte == '\t') {
+		nsh_complete(&sh->le);
+		return;
+	}
 	switch (le_feed(&sh->le, byte)) {
 	case LE_LINE:
 		fflush(stdout);
-		nsh_execute(sh, le_line(&sh->le));
-		prompt();
+		line_done(sh, le_line(&sh->le));
 		break;
 	case LE_INTERRUPT:
 		sh->status = NSH_STATUS_INTERRUPT;
+		sh->pending_len = 0;
 		prompt();
 		break;
 	case LE_EOF:		/* the console has no end: ignore Ctrl-D */
@@ -221,6 +197,9 @@ void app_init_main(void *arg)
 	nsh_init(sh);
 	printf("\nVireo %s %s, built %s\n", CONFIG_VERSION_STRING,
 	       VIREO_BOARD_CONFIG, VIREO_BUILD_DATE);
+	if (access(NSH_RCS, R_OK) == 0)
+		nsh_run_script(sh, NSH_RCS, 1, (char *[]){ NSH_RCS, NULL });
+	sh->interactive = true;
 	prompt();
 	nsh_console_loop(sh);
 }

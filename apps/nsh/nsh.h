@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+#include <sys/types.h>
 #include <vireo/compiler.h>
 #include "lineedit.h"
 #include "parse.h"
@@ -17,11 +19,21 @@
 #define NSH_STATUS_NOT_FOUND 127	/* as the POSIX shell */
 #define NSH_STATUS_INTERRUPT 130	/* Ctrl-C: 128 + SIGINT */
 
+#define NSH_PENDING_MAX 2048	/* a multi-line construct being typed */
+
 struct nsh {
 	struct lineedit le;
 	int status;			/* of the last command: $? */
-	struct nsh_script script;
-	char cmdline[CONFIG_NSH_LINELEN + 1];	/* parsed copy of the line */
+	pid_t last_bg;			/* $! */
+	int argc;			/* $# and $1.. of the running script */
+	char **argv;			/* argv[0] is $0 */
+	int loop_depth;			/* loops being run, for break */
+	int breaking;			/* loops `break` still has to leave */
+	bool exiting;			/* `exit` ran: leave the script */
+	bool interactive;		/* reading the console */
+	char num[24];			/* $? $$ $# $! formatted */
+	size_t pending_len;
+	char pending[NSH_PENDING_MAX];
 	char line[CONFIG_NSH_LINELEN + 1];
 	char scratch[CONFIG_NSH_LINELEN + 1];
 	char history[CONFIG_NSH_HISTORY_BYTES];
@@ -47,6 +59,16 @@ struct nsh_cmd {
 		.name = #cname, .handler = fn, .usage = use, .help = desc, \
 	}
 
+/* A command whose typed name is not a C identifier ("[", "."). */
+#define NSH_COMMAND_NAMED(cname, typed, fn, use, desc)                     \
+	static const struct nsh_cmd nsh_cmd_##cname __used                \
+	__section(".shell_cmds." #cname) __aligned(8) = {                  \
+		.name = typed, .handler = fn, .usage = use, .help = desc,  \
+	}
+
+/* Tab: completes the word before the cursor (complete.c). */
+void nsh_complete(struct lineedit *le);
+
 extern const struct nsh_cmd __shell_cmds_start[], __shell_cmds_end[];
 
 #define nsh_for_each_cmd(c) \
@@ -60,5 +82,16 @@ int nsh_usage(const char *name);
 /* Prints a message on stderr, after whatever stdout still holds. */
 void nsh_error(const char *fmt, ...) __printf_like(1, 2);
 
-/* Parses and runs one line; returns (and records) the last status. */
-int nsh_execute(struct nsh *sh, const char *line);
+/* Parses and runs a text (a line or a whole script); returns (and
+ * records) the last status.  A syntax error is status 2. */
+int nsh_execute(struct nsh *sh, const char *text);
+
+/* Runs the script in path with args ($0 = path) in this shell (exec.c);
+ * returns its status, or 127 with a message when it cannot be read. */
+int nsh_run_script(struct nsh *sh, const char *path, int argc, char **argv);
+
+/* Prints "cmd: arg: strerror(errno)"; returns 1. */
+int nsh_fail(const char *cmd, const char *arg);
+
+/* Parses an integer argument; false (and a message) when it is not one. */
+bool nsh_parse_long(const char *cmd, const char *s, long *out);

@@ -1,82 +1,101 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The shell's command-line parser, in two stages so that the grammar can
- * grow: nsh_lex() turns a line into tokens (words with quotes and
- * backslashes removed, and operators), nsh_parse() groups the tokens into
- * commands.  This cut runs `;`-separated simple commands; the other
- * operators are recognised already and rejected with a clear message until
- * pipes, redirection and background jobs exist.  Portable C (string.h and
- * snprintf only), unit-tested on the host.
+ * The shell's grammar: a tokenizer, a recursive-descent parser that builds
+ * a small syntax tree, and the word expansion the executor applies to
+ * each command just before running it (so `a=1; echo $a` sees the new
+ * value).  Portable C (string.h, stdlib.h, snprintf), unit-tested and
+ * fuzzed on the host.
  *
- * Quoting follows the POSIX shell: '...' keeps everything literally;
- * "..." keeps everything but a backslash before $ ` " or \; outside quotes
- * a backslash keeps the next byte literally; `#` at the start of a word
- * begins a comment.  Words and operators are separated by blanks.
+ * Grammar (a subset of the POSIX shell):
+ *   list     := and_or ((';' | '&' | newline) and_or)*
+ *   and_or   := pipeline (('&&' | '||') pipeline)*
+ *   pipeline := command ('|' command)*
+ *   command  := if | while | until | for | simple
+ *   simple   := (WORD | redirection)+     redirection: [n]< [n]> [n]>>
+ *   if       := 'if' list 'then' list ('elif' list 'then' list)*
+ *               ['else' list] 'fi'
+ *   while    := ('while' | 'until') list 'do' list 'done'
+ *   for      := 'for' NAME ['in' WORD*] (';' | newline) 'do' list 'done'
+ * Reserved words count only where a command starts.  `#` at the start of
+ * a word begins a comment.  Words keep their quotes in the tree; quote
+ * removal happens in nsh_expand_word().
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
-#define NSH_MAX_TOKENS 128	/* words and operators in one line */
-#define NSH_MAX_COMMANDS 32	/* commands in one line */
-
-enum nsh_token_kind {
-	NSH_TOK_WORD,
-	NSH_TOK_SEMI,		/* ; */
-	NSH_TOK_AMP,		/* & */
-	NSH_TOK_AND,		/* && */
-	NSH_TOK_PIPE,		/* | */
-	NSH_TOK_OR,		/* || */
-	NSH_TOK_LESS,		/* < */
-	NSH_TOK_GREAT,		/* > */
-	NSH_TOK_DGREAT,		/* >> */
+enum nsh_node_kind {
+	NSH_N_CMD,	/* argv, redir */
+	NSH_N_PIPE,	/* a | b (b: another PIPE or a command) */
+	NSH_N_AND,	/* a && b */
+	NSH_N_OR,	/* a || b */
+	NSH_N_SEQ,	/* a, then b (NULL: the end of the list) */
+	NSH_N_BG,	/* a, in the background */
+	NSH_N_IF,	/* if a then b else c (c: NULL, a list, or an IF) */
+	NSH_N_WHILE,	/* while a do b */
+	NSH_N_UNTIL,	/* until a do b */
+	NSH_N_FOR,	/* for name in argv (argv NULL: "$@") do b */
 };
 
-struct nsh_token {
-	enum nsh_token_kind kind;
-	char *word;		/* NSH_TOK_WORD: NUL-terminated, unquoted */
-	size_t len;		/* strlen(word) */
+enum nsh_redir_kind { NSH_R_IN, NSH_R_OUT, NSH_R_APPEND };
+
+struct nsh_redir {
+	struct nsh_redir *next;
+	int fd;				/* 0 for <, 1 for >, or the digit given */
+	enum nsh_redir_kind kind;
+	char *word;			/* the file, unexpanded */
 };
 
-struct nsh_command {
+struct nsh_node {
+	enum nsh_node_kind kind;
+	struct nsh_node *a, *b, *c;
 	int argc;
-	char **argv;		/* argv[argc] == NULL */
+	char **argv;			/* argv[argc] == NULL; raw words */
+	char *name;			/* FOR: the variable */
+	struct nsh_redir *redir;
 };
 
-/* A parsed line: its commands point into the line and into argv_pool. */
-struct nsh_script {
-	int ntokens;
-	int ncmds;
-	struct nsh_token tokens[NSH_MAX_TOKENS];
-	struct nsh_command cmds[NSH_MAX_COMMANDS];
-	char *argv_pool[NSH_MAX_TOKENS + NSH_MAX_COMMANDS];
-	char error[80];		/* why nsh_lex or nsh_parse failed */
+struct nsh_chunk;
+
+/* A parsed text: all nodes and words live in its chunks. */
+struct nsh_ast {
+	struct nsh_node *root;		/* NULL for an empty text */
+	struct nsh_chunk *chunks;
+	char error[96];
 };
 
-/*
- * Splits line into at most max tokens, rewriting it in place (the words
- * end up NUL-terminated inside it).  Returns the number of tokens, or -1
- * with a message in err (errlen bytes) for an unterminated quote, a
- * trailing backslash or too many tokens.
- */
-int nsh_lex(char *line, struct nsh_token *toks, int max,
-	    char *err, size_t errlen);
+enum nsh_parse_result {
+	NSH_PARSE_OK = 0,
+	NSH_PARSE_INCOMPLETE = 1,	/* needs more lines: an open quote,
+					 * if/while/for, or a trailing | && || */
+	NSH_PARSE_ERROR = -1,		/* syntax error; ast->error says why */
+};
+
+/* Parses text (not modified) into ast.  On any result other than OK the
+ * tree is empty; call nsh_ast_free() in every case. */
+enum nsh_parse_result nsh_parse(const char *text, struct nsh_ast *ast);
+void nsh_ast_free(struct nsh_ast *ast);
+
+/* Writes the tree as an S-expression, e.g. "(and (cmd a) (cmd b))", for
+ * tests.  Returns the length it needed (as snprintf). */
+int nsh_ast_dump(const struct nsh_node *n, char *buf, size_t size);
 
 /*
- * Lexes line (rewritten in place) and groups the words into commands in
- * s.  Returns 0, or -1 with s->error set; on error no command is valid,
- * so nothing of a bad line runs.  A line with only blanks or a comment
- * gives zero commands.
+ * Value of a parameter: name is a variable name or one of ? $ # ! 0-9 @ *
+ * Returns NULL for unset (expands to nothing).
  */
-int nsh_parse(char *line, struct nsh_script *s);
+typedef const char *(*nsh_lookup_fn)(void *ctx, const char *name);
 
 /*
- * Expands the parameters this cut knows, `$?` (status), into out (size
- * bytes), before nsh_parse sees the line: as in the POSIX shell, not
- * inside single quotes nor after a backslash ("\$?" stays literal), but
- * inside double quotes.  Returns 0, or -1 when out is too small.
+ * Expands parameters ($NAME, ${NAME}, $?, $1...) in raw, removes quotes
+ * and backslashes, and splits the results of unquoted expansions at
+ * blanks.  The fields go to out one after another, each NUL-terminated.
+ * Returns the number of fields (0 for a word that expanded to nothing
+ * unquoted), or -1 when out (size bytes) is too small.
  */
-int nsh_expand(const char *line, char *out, size_t size, int status);
+int nsh_expand_word(const char *raw, nsh_lookup_fn lookup, void *ctx,
+		    char *out, size_t size);
 
-/* The spelling of an operator token (";", "&&", ...). */
-const char *nsh_token_text(enum nsh_token_kind kind);
+/* True for a valid variable name: [A-Za-z_][A-Za-z0-9_]*. */
+bool nsh_valid_name(const char *s, size_t len);

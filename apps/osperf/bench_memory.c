@@ -55,7 +55,8 @@ static void copy_bandwidth(const char *name, size_t len, unsigned int count)
 
 void bench_memory(void)
 {
-	unsigned int large = osperf_iterations < LARGE_COPIES ? osperf_iterations : LARGE_COPIES;
+	unsigned int large = osperf_iterations < LARGE_COPIES ? osperf_iterations
+						     : LARGE_COPIES;
 
 	copy_bandwidth("memcpy_4k", SMALL, osperf_iterations);
 	copy_bandwidth("memcpy_1m", LARGE, large);

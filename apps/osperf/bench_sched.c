@@ -67,7 +67,7 @@ static void ctx_switch_yield(void)
 {
 	static const int prio[2] = { PRIO_EQUAL, PRIO_EQUAL };
 	struct yield_pingpong p = { .owner = -1 };
-	struct samples all;
+	struct samples all = { 0 };
 	int err;
 
 	if (!samples_init(&p.s[0], osperf_iterations, 1) ||
@@ -198,7 +198,7 @@ static void sem_wake(void)
 {
 	static const int prio[2] = { PRIO_EQUAL, PRIO_EQUAL };
 	struct sem_pingpong p;
-	struct samples all;
+	struct samples all = { 0 };
 	int err;
 
 	memset(&p, 0, sizeof(p));
@@ -301,12 +301,25 @@ static void thread_create_join(void)
 	samples_free(&s);
 }
 
+/* 0 once pid has exited, else an errno value.  SIGCHLD may interrupt
+ * the wait (it should not, being ignored by default, but costs nothing
+ * to allow for). */
+static int wait_child(pid_t pid)
+{
+	int status;
+	pid_t r;
+
+	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	return r == pid ? 0 : errno;
+}
+
 static void task_spawn_wait(void)
 {
 	char *argv[] = { NOP_APP, NULL };
 	struct samples s;
 	pid_t pid;
-	int err = 0, status;
+	int err = 0;
 
 	if (!posix_spawn || !waitpid) {
 		report_na("task_spawn_wait", "no posix_spawn()/waitpid()");
@@ -319,8 +332,8 @@ static void task_spawn_wait(void)
 	for (unsigned int i = 0; i < osperf_iterations && !err; i++) {
 		uint64_t t0 = counter_read();
 		err = posix_spawn(&pid, NOP_APP, NULL, NULL, argv, NULL);
-		if (!err && waitpid(pid, &status, 0) != pid)
-			err = errno;
+		if (!err)
+			err = wait_child(pid);
 		samples_add(&s, counter_read() - t0);
 	}
 	if (err)

@@ -22,12 +22,14 @@
 
 static uint64_t ns_to_ticks(uint64_t ns)
 {
-	return (uint64_t)(((unsigned __int128)ns * counter_freq() + NS_PER_S / 2) / NS_PER_S);
+	unsigned __int128 t = (unsigned __int128)ns * counter_freq();
+
+	return (uint64_t)((t + NS_PER_S / 2) / NS_PER_S);
 }
 
 static void irq_latency(void)
 {
-	struct samples handler, thread;
+	struct samples handler = { 0 }, thread = { 0 };
 	int saved[2];
 
 	if (!samples_init(&handler, osperf_iterations, 1) ||
@@ -52,8 +54,8 @@ static uint64_t timespec_ns(const struct timespec *ts)
 	return (uint64_t)ts->tv_sec * NS_PER_S + (uint64_t)ts->tv_nsec;
 }
 
-/* Deadline of the next POSIX sleep or timer expiry, 100 us ahead (see irqlat.c
- * on the wandering offset), in ns on CLOCK_MONOTONIC. */
+/* Deadline of the next POSIX sleep or timer expiry, in ns on
+ * CLOCK_MONOTONIC: 100 us ahead plus an offset that wanders (irqlat.c). */
 static uint64_t next_deadline_ns(unsigned int i)
 {
 	struct timespec now;
@@ -108,6 +110,20 @@ static void on_timer_signal(int sig)
 	sem_post(&timer_fired);
 }
 
+/* Waits for the handler's post, for one second at most: a signal that
+ * never comes ends the test rather than hanging osperf. */
+static int wait_fired(void)
+{
+	struct timespec limit;
+
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += 1;
+	while (sem_timedwait(&timer_fired, &limit))
+		if (errno != EINTR)
+			return errno;
+	return 0;
+}
+
 /* Arms the timer for each deadline and waits for the handler's post. */
 static int timer_signal_loop(timer_t timer, struct samples *s)
 {
@@ -116,10 +132,13 @@ static int timer_signal_loop(timer_t timer, struct samples *s)
 		struct itimerspec its = {
 			.it_value = { .tv_sec = d / NS_PER_S, .tv_nsec = d % NS_PER_S },
 		};
+		int err;
+
 		if (timer_settime(timer, TIMER_ABSTIME, &its, NULL))
 			return errno;
-		while (sem_wait(&timer_fired) && errno == EINTR)
-			;
+		err = wait_fired();
+		if (err)
+			return err;
 		samples_add(s, ns_to_ticks(timer_signal_ns - d));
 	}
 	return 0;
@@ -157,7 +176,9 @@ static void timer_signal(void)
 	err = timer_signal_loop(timer, &s);
 	restore_self(saved);
 	timer_delete(timer);
-	if (err)
+	if (err == ETIMEDOUT)
+		report_na("timer_signal", "expiry %u sent no signal within 1 s", s.n + 1);
+	else if (err)
 		report_na("timer_signal", "timer_settime: %s", strerror(err));
 	else
 		report_ns("timer_signal", &s);

@@ -33,13 +33,6 @@ unsigned int osperf_iterations = DEFAULT_ITERATIONS;
 
 /* ---- counter ---- */
 
-uint64_t ticks_to_ns(uint64_t ticks)
-{
-	uint64_t f = counter_freq();
-
-	return (uint64_t)(((unsigned __int128)ticks * 1000000000u + f / 2) / f);
-}
-
 uint64_t counter_resolution_ns(void)
 {
 	uint64_t f = counter_freq();
@@ -171,8 +164,7 @@ static unsigned int choose_batch(void (*fn)(void *), void *arg)
 		s.n = 0;
 		for (int i = 0; i < 15; i++)
 			samples_add(&s, time_batch(fn, arg, batch));
-		qsort(trial, s.n, sizeof(trial[0]), cmp_u64);
-		if (trial[7] >= MIN_BATCH_TICKS || batch >= MAX_BATCH)
+		if (samples_percentile(&s, 50) >= MIN_BATCH_TICKS || batch >= MAX_BATCH)
 			return batch;
 		batch *= 2;
 	}
@@ -242,7 +234,8 @@ int online_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-int start_thread(pthread_t *t, void *(*fn)(void *), void *arg, int prio, int cpu)
+int start_thread(pthread_t *t, void *(*fn)(void *), void *arg, int prio,
+		 int cpu)
 {
 	pthread_attr_t attr;
 	struct sched_param sp = { .sched_priority = prio };

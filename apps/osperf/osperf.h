@@ -35,8 +35,6 @@ static inline uint64_t counter_freq(void)
 	return v;
 }
 
-/* Nanoseconds for a number of counter ticks (rounded to nearest). */
-uint64_t ticks_to_ns(uint64_t ticks);
 /* Duration of one counter tick in ns, rounded up: the resolution. */
 uint64_t counter_resolution_ns(void);
 
@@ -74,7 +72,8 @@ extern unsigned int osperf_iterations;
 void report_ns(const char *name, struct samples *s);
 void report_value(const char *key, uint64_t value, const char *unit);
 void report_mb_s(const char *key, uint64_t bytes, uint64_t ticks);
-void report_na(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void report_na(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void report_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
@@ -101,7 +100,8 @@ bool pair_gate(void);
 int run_pair(void *(*fn0)(void *), void *(*fn1)(void *), void *arg,
 	     const int prio[2], const int cpu[2]);
 /* One thread the same way (for a partner the caller plays itself). */
-int start_thread(pthread_t *t, void *(*fn)(void *), void *arg, int prio, int cpu);
+int start_thread(pthread_t *t, void *(*fn)(void *), void *arg, int prio,
+		 int cpu);
 /* CPUs online (1 when the system cannot tell), and whether threads can
  * be pinned to one. */
 int online_cpus(void);

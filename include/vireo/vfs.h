@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <vireo/list.h>
@@ -120,7 +121,6 @@ struct mount {
 	char path[VFS_PATH_MAX];
 };
 
-#define MS_RDONLY 1UL
 
 /* ---- the VFS (fs/vfs.c, fs/mount.c) ---- */
 

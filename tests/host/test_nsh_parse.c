@@ -1,281 +1,218 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Host tests of the shell's line parser (apps/nsh/parse.c): word
- * splitting, quoting, escapes, comments, `;`, the operators that are
- * recognised but not supported yet, and the error messages.
+ * Host tests of the shell's grammar (apps/nsh/parse.c): the tree built
+ * for each construct (checked through its S-expression dump), incomplete
+ * input that needs more lines, syntax errors, and word expansion with
+ * quotes, escapes, parameters and field splitting.
  */
 #include <stdio.h>
 #include <string.h>
 #include "unit.h"
 #include "../../apps/nsh/parse.h"
 
-static struct nsh_script script;
-static char buf[1024];
+static char dumped[1024];
 
-/* Parses a copy of line; returns nsh_parse's result. */
-static int parse(const char *line)
+/* Parses text and returns its dump, or "INCOMPLETE" / "ERROR: why". */
+static const char *tree(const char *text)
 {
-	snprintf(buf, sizeof(buf), "%s", line);
-	memset(&script, 0x5a, sizeof(script));	/* catch unset fields */
-	return nsh_parse(buf, &script);
+	struct nsh_ast ast;
+	enum nsh_parse_result r = nsh_parse(text, &ast);
+
+	if (r == NSH_PARSE_OK)
+		nsh_ast_dump(ast.root, dumped, sizeof(dumped));
+	else if (r == NSH_PARSE_INCOMPLETE)
+		snprintf(dumped, sizeof(dumped), "INCOMPLETE");
+	else
+		snprintf(dumped, sizeof(dumped), "ERROR: %s", ast.error);
+	nsh_ast_free(&ast);
+	return dumped;
 }
 
-/* Checks that command i has exactly the words given (NULL-terminated). */
-#define EXPECT_ARGV(i, ...)                                                 \
-	do {                                                                \
-		const char *_want[] = { __VA_ARGS__, NULL };                \
-		int _n = (int)(sizeof(_want) / sizeof(_want[0])) - 1;      \
-		EXPECT_EQ(script.cmds[i].argc, _n);                         \
-		for (int _k = 0; _k < _n && _k < script.cmds[i].argc; _k++) \
-			EXPECT_STR(script.cmds[i].argv[_k], _want[_k]);     \
-		EXPECT(script.cmds[i].argv[script.cmds[i].argc] == NULL);  \
-	} while (0)
-
-TEST(plain_words)
+TEST(simple_commands)
 {
-	EXPECT_EQ(parse("echo hello world"), 0);
-	EXPECT_EQ(script.ncmds, 1);
-	EXPECT_ARGV(0, "echo", "hello", "world");
+	EXPECT_STR(tree("echo hello world"), "(seq (cmd echo hello world) ())");
+	EXPECT_STR(tree("  \tfree \t  -h\t"), "(seq (cmd free -h) ())");
+	EXPECT_STR(tree(""), "()");
+	EXPECT_STR(tree("  # just a comment"), "()");
+	EXPECT_STR(tree("a;b"), "(seq (cmd a) (seq (cmd b) ()))");
+	EXPECT_STR(tree("a\nb\n"), "(seq (cmd a) (seq (cmd b) ()))");
+	EXPECT_STR(tree("echo a#b # c"), "(seq (cmd echo a#b) ())");
 }
 
-TEST(blanks_separate_words)
+TEST(words_keep_their_quotes)
 {
-	EXPECT_EQ(parse("  \tfree \t  -h\t"), 0);
-	EXPECT_EQ(script.ncmds, 1);
-	EXPECT_ARGV(0, "free", "-h");
+	EXPECT_STR(tree("echo 'a  b' \"c;d\" e\\ f"),
+		   "(seq (cmd echo 'a  b' \"c;d\" e\\ f) ())");
+	EXPECT_STR(tree("echo ${A}x"), "(seq (cmd echo ${A}x) ())");
 }
 
-TEST(empty_and_blank_lines)
+TEST(and_or_pipe_background)
 {
-	EXPECT_EQ(parse(""), 0);
-	EXPECT_EQ(script.ncmds, 0);
-	EXPECT_EQ(script.ntokens, 0);
-	EXPECT_EQ(parse("   \t "), 0);
-	EXPECT_EQ(script.ncmds, 0);
+	EXPECT_STR(tree("a && b || c"),
+		   "(seq (or (and (cmd a) (cmd b)) (cmd c)) ())");
+	EXPECT_STR(tree("a | b | c"),
+		   "(seq (pipe (cmd a) (pipe (cmd b) (cmd c))) ())");
+	EXPECT_STR(tree("sleep 1 & echo x"),
+		   "(seq (bg (cmd sleep 1)) (seq (cmd echo x) ()))");
+	EXPECT_STR(tree("a&&b"), "(seq (and (cmd a) (cmd b)) ())");
 }
 
-TEST(single_quotes_keep_everything)
+TEST(redirections)
 {
-	EXPECT_EQ(parse("echo 'a  b' 'c\"d' '\\n' '$x;#|'"), 0);
-	EXPECT_ARGV(0, "echo", "a  b", "c\"d", "\\n", "$x;#|");
+	EXPECT_STR(tree("echo hi > /tmp/f"), "(seq (cmd echo hi 1>/tmp/f) ())");
+	EXPECT_STR(tree("cat</tmp/f>>/tmp/g 2>/dev/null"),
+		   "(seq (cmd cat 0</tmp/f 1>>/tmp/g 2>/dev/null) ())");
+	EXPECT_STR(tree("> f"), "(seq (cmd 1>f) ())");
+	EXPECT_STR(tree("echo >"), "INCOMPLETE");
+	EXPECT_STR(tree("echo > ;"), "ERROR: syntax error near ';'");
 }
 
-TEST(double_quotes)
+TEST(if_while_for)
 {
-	EXPECT_EQ(parse("echo \"a  b\" \"x\\\"y\" \"\\$HOME\" \"\\n\" "
-			"\"back\\\\slash\" \"it's\" \"a;b|c\""), 0);
-	/* a backslash before other bytes stays, as POSIX says */
-	EXPECT_ARGV(0, "echo", "a  b", "x\"y", "$HOME", "\\n", "back\\slash",
-		    "it's", "a;b|c");
+	EXPECT_STR(tree("if a; then b; fi"),
+		   "(seq (if (seq (cmd a) ()) (seq (cmd b) ()) ()) ())");
+	EXPECT_STR(tree("if a; then b; elif c; then d; else e; fi"),
+		   "(seq (if (seq (cmd a) ()) (seq (cmd b) ()) "
+		   "(if (seq (cmd c) ()) (seq (cmd d) ()) (seq (cmd e) ()))) ())");
+	EXPECT_STR(tree("while a; do b; done"),
+		   "(seq (while (seq (cmd a) ()) (seq (cmd b) ())) ())");
+	EXPECT_STR(tree("until a\ndo\nb\ndone"),
+		   "(seq (until (seq (cmd a) ()) (seq (cmd b) ())) ())");
+	EXPECT_STR(tree("for i in 1 2 3; do echo $i; done"),
+		   "(seq (for i 1 2 3 (seq (cmd echo $i) ())) ())");
+	EXPECT_STR(tree("for i\ndo echo $i; done"),
+		   "(seq (for i (seq (cmd echo $i) ())) ())");
+	EXPECT_STR(tree("echo if then fi"), "(seq (cmd echo if then fi) ())");
+	EXPECT_STR(tree("if a; then b; fi | c"),
+		   "(seq (pipe (if (seq (cmd a) ()) (seq (cmd b) ()) ()) (cmd c)) ())");
 }
 
-TEST(backslash_outside_quotes)
+TEST(incomplete_input_asks_for_more)
 {
-	EXPECT_EQ(parse("echo a\\ b \\' \\\" \\\\ \\; x\\#y \\#z"), 0);
-	EXPECT_ARGV(0, "echo", "a b", "'", "\"", "\\", ";", "x#y", "#z");
-	EXPECT_EQ(script.ncmds, 1);
+	EXPECT_STR(tree("if true"), "INCOMPLETE");
+	EXPECT_STR(tree("if true; then"), "INCOMPLETE");
+	EXPECT_STR(tree("while true; do echo"), "INCOMPLETE");
+	EXPECT_STR(tree("for i in a b"), "INCOMPLETE");
+	EXPECT_STR(tree("echo 'abc"), "INCOMPLETE");
+	EXPECT_STR(tree("echo \"abc"), "INCOMPLETE");
+	EXPECT_STR(tree("echo abc\\"), "INCOMPLETE");
+	EXPECT_STR(tree("a &&"), "INCOMPLETE");
+	EXPECT_STR(tree("a |"), "INCOMPLETE");
+	EXPECT_STR(tree("echo 'a\nb'"), "(seq (cmd echo 'a\nb') ())");
+	EXPECT_STR(tree("echo a\\\nb"), "(seq (cmd echo a\\\nb) ())");
 }
 
-TEST(quotes_join_with_their_word)
+TEST(syntax_errors)
 {
-	EXPECT_EQ(parse("a'b'\"c\"d\\ e"), 0);
-	EXPECT_ARGV(0, "ab" "cd e");
+	EXPECT_STR(tree(";"), "ERROR: syntax error near ';'");
+	EXPECT_STR(tree("a ;; b"), "ERROR: syntax error near ';'");
+	EXPECT_STR(tree("fi"), "ERROR: syntax error near 'fi'");
+	EXPECT_STR(tree("then"), "ERROR: syntax error near 'then'");
+	EXPECT_STR(tree("if ; then a; fi"), "ERROR: syntax error near ';'");
+	EXPECT_STR(tree("| a"), "ERROR: syntax error near '|'");
+	EXPECT_STR(tree("a && && b"), "ERROR: syntax error near '&&'");
+	EXPECT_STR(tree("for 1x in a; do b; done"), "ERROR: syntax error near '1x'");
+	EXPECT_STR(tree("if a; then b; fi x"), "ERROR: syntax error near 'x'");
 }
 
-TEST(empty_quotes_are_empty_words)
+TEST(nesting_is_limited)
 {
-	EXPECT_EQ(parse("echo '' \"\" x''"), 0);
-	EXPECT_ARGV(0, "echo", "", "", "x");
+	char text[600] = "";
+
+	for (int i = 0; i < 40; i++)
+		strcat(text, "if a; then ");
+	EXPECT_STR(tree(text), "ERROR: commands nested too deeply (limit 32)");
 }
 
-TEST(comments)
+/* ---- expansion ---- */
+
+static const char *lookup(void *ctx, const char *name)
 {
-	EXPECT_EQ(parse("echo a # the rest ; ps"), 0);
-	EXPECT_EQ(script.ncmds, 1);
-	EXPECT_ARGV(0, "echo", "a");
-	EXPECT_EQ(parse("# only a comment"), 0);
-	EXPECT_EQ(script.ncmds, 0);
-	EXPECT_EQ(parse("   #indented 'unterminated"), 0);
-	EXPECT_EQ(script.ncmds, 0);
-	/* # inside a word or quoted is an ordinary byte */
-	EXPECT_EQ(parse("echo a#b '#c' \"#d\""), 0);
-	EXPECT_ARGV(0, "echo", "a#b", "#c", "#d");
-	EXPECT_EQ(parse("ps;#free"), 0);
-	EXPECT_EQ(script.ncmds, 1);
-	EXPECT_ARGV(0, "ps");
+	(void)ctx;
+	if (strcmp(name, "?") == 0)
+		return "3";
+	if (strcmp(name, "A") == 0)
+		return "alpha";
+	if (strcmp(name, "L") == 0)
+		return " x  y ";
+	if (strcmp(name, "1") == 0)
+		return "one";
+	return NULL;
 }
 
-TEST(semicolons_separate_commands)
+static char fields[256];
+
+/* Expands raw and joins the fields with '|'. */
+static const char *expand(const char *raw)
 {
-	EXPECT_EQ(parse("echo a; echo b ;free"), 0);
-	EXPECT_EQ(script.ncmds, 3);
-	EXPECT_ARGV(0, "echo", "a");
-	EXPECT_ARGV(1, "echo", "b");
-	EXPECT_ARGV(2, "free");
-}
+	char out[128];
+	int n = nsh_expand_word(raw, lookup, NULL, out, sizeof(out));
+	char *o = fields, *f = out;
 
-TEST(semicolon_right_after_a_word)
-{
-	/* the word's terminator lands where the ';' was */
-	EXPECT_EQ(parse("ls;ps;x;"), 0);
-	EXPECT_EQ(script.ncmds, 3);
-	EXPECT_ARGV(0, "ls");
-	EXPECT_ARGV(1, "ps");
-	EXPECT_ARGV(2, "x");
-	EXPECT_EQ(parse("a'b';c"), 0);
-	EXPECT_EQ(script.ncmds, 2);
-	EXPECT_ARGV(0, "ab");
-	EXPECT_ARGV(1, "c");
-}
-
-TEST(empty_command_is_a_syntax_error)
-{
-	EXPECT_EQ(parse("echo a;;echo b"), -1);
-	EXPECT_STR(script.error, "syntax error near ';'");
-	EXPECT_EQ(script.ncmds, 0);
-	EXPECT_EQ(parse("; echo"), -1);
-	EXPECT_STR(script.error, "syntax error near ';'");
-	EXPECT_EQ(parse(";"), -1);
-}
-
-TEST(unterminated_quotes)
-{
-	EXPECT_EQ(parse("echo 'abc"), -1);
-	EXPECT_STR(script.error, "unterminated single quote");
-	EXPECT_EQ(script.ncmds, 0);
-	EXPECT_EQ(parse("echo ok; echo \"abc"), -1);
-	EXPECT_STR(script.error, "unterminated double quote");
-	EXPECT_EQ(script.ncmds, 0);	/* nothing of a bad line runs */
-	EXPECT_EQ(parse("echo \"abc\\\""), -1);
-	EXPECT_STR(script.error, "unterminated double quote");
-	EXPECT_EQ(parse("echo \"abc\\"), -1);
-	EXPECT_STR(script.error, "unterminated double quote");
-}
-
-TEST(trailing_backslash)
-{
-	EXPECT_EQ(parse("echo abc\\"), -1);
-	EXPECT_STR(script.error, "line ends with a backslash");
-}
-
-TEST(operators_are_tokens)
-{
-	static const enum nsh_token_kind want[] = {
-		NSH_TOK_WORD, NSH_TOK_AND, NSH_TOK_WORD, NSH_TOK_OR,
-		NSH_TOK_WORD, NSH_TOK_GREAT, NSH_TOK_WORD, NSH_TOK_DGREAT,
-		NSH_TOK_WORD, NSH_TOK_LESS, NSH_TOK_WORD, NSH_TOK_PIPE,
-		NSH_TOK_WORD, NSH_TOK_AMP, NSH_TOK_SEMI, NSH_TOK_LESS,
-		NSH_TOK_LESS,
-	};
-	struct nsh_token toks[32];
-	char err[80];
-	int n;
-
-	snprintf(buf, sizeof(buf), "a&&b||c>d>>e<f|g&;<<");
-	n = nsh_lex(buf, toks, 32, err, sizeof(err));
-	EXPECT_EQ(n, (int)(sizeof(want) / sizeof(want[0])));
-	for (int i = 0; i < n && i < (int)(sizeof(want) / sizeof(want[0])); i++)
-		EXPECT_EQ(toks[i].kind, want[i]);
-	EXPECT_STR(toks[0].word, "a");
-	EXPECT_STR(toks[12].word, "g");
-	EXPECT_EQ(toks[12].len, 1);
-	EXPECT(toks[1].word == NULL);
-}
-
-TEST(unsupported_operators_are_rejected)
-{
-	static const char *const lines[][2] = {
-		{ "ps | grep x", "'|' is not supported yet" },
-		{ "echo a > f", "'>' is not supported yet" },
-		{ "echo a >> f", "'>>' is not supported yet" },
-		{ "cat < f", "'<' is not supported yet" },
-		{ "sleep 1 &", "'&' is not supported yet" },
-		{ "true && echo", "'&&' is not supported yet" },
-		{ "false || echo", "'||' is not supported yet" },
-	};
-
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		EXPECT_EQ(parse(lines[i][0]), -1);
-		EXPECT_STR(script.error, lines[i][1]);
-		EXPECT_EQ(script.ncmds, 0);
+	if (n < 0)
+		return "OVERFLOW";
+	*o = '\0';
+	for (int i = 0; i < n; i++) {
+		o += sprintf(o, "%s%s", i ? "|" : "", f);
+		f += strlen(f) + 1;
 	}
-	EXPECT_STR(nsh_token_text(NSH_TOK_SEMI), ";");
+	return n ? fields : "NONE";
 }
 
-TEST(word_limit)
+TEST(expansion_quotes_and_escapes)
 {
-	char line[2 * NSH_MAX_TOKENS + 8];
-	size_t n = 0;
-
-	for (int i = 0; i < NSH_MAX_TOKENS; i++) {
-		line[n++] = 'w';
-		line[n++] = ' ';
-	}
-	line[n] = '\0';
-	EXPECT_EQ(parse(line), 0);
-	EXPECT_EQ(script.cmds[0].argc, NSH_MAX_TOKENS);
-	line[n++] = 'x';
-	line[n] = '\0';
-	EXPECT_EQ(parse(line), -1);
-	EXPECT_STR(script.error, "too many words (limit 128)");
+	EXPECT_STR(expand("plain"), "plain");
+	EXPECT_STR(expand("'a  $A'"), "a  $A");
+	EXPECT_STR(expand("\"a  $A\""), "a  alpha");
+	EXPECT_STR(expand("a\\ b\\$A"), "a b$A");
+	EXPECT_STR(expand("\"\\n\\$\\\"\""), "\\n$\"");
+	EXPECT_STR(expand("''"), "");
+	EXPECT_STR(expand("\"\""), "");
+	EXPECT_STR(expand("x'y'\"z\""), "xyz");
 }
 
-TEST(command_limit)
+TEST(expansion_parameters)
 {
-	char line[4 * NSH_MAX_COMMANDS + 8];
-	size_t n = 0;
-
-	for (int i = 0; i < NSH_MAX_COMMANDS; i++) {
-		line[n++] = 'c';
-		line[n++] = ';';
-	}
-	line[n] = '\0';
-	EXPECT_EQ(parse(line), 0);
-	EXPECT_EQ(script.ncmds, NSH_MAX_COMMANDS);
-	EXPECT_ARGV(NSH_MAX_COMMANDS - 1, "c");
-	line[n++] = 'x';
-	line[n] = '\0';
-	EXPECT_EQ(parse(line), -1);
-	EXPECT_STR(script.error, "more than 32 commands");
+	EXPECT_STR(expand("$A"), "alpha");
+	EXPECT_STR(expand("${A}x"), "alphax");
+	EXPECT_STR(expand("$Ax"), "NONE");
+	EXPECT_STR(expand("$?"), "3");
+	EXPECT_STR(expand("s=$?."), "s=3.");
+	EXPECT_STR(expand("$1$A"), "onealpha");
+	EXPECT_STR(expand("$UNSET"), "NONE");
+	EXPECT_STR(expand("\"$UNSET\""), "");
+	EXPECT_STR(expand("$"), "$");
+	EXPECT_STR(expand("a$-b"), "a$-b");
+	EXPECT_STR(expand("${bad"), "${bad");
+	EXPECT_STR(expand("\\$?"), "$?");
+	EXPECT_STR(expand("'$?'"), "$?");
 }
 
-TEST(long_quoted_line_stays_in_place)
+TEST(expansion_splits_unquoted_values)
 {
-	char line[600];
-	size_t n = 0;
-
-	/* alternating quoted and escaped bytes: output always behind input */
-	for (int i = 0; i < 100; i++) {
-		line[n++] = '"';
-		line[n++] = 'q';
-		line[n++] = '"';
-		line[n++] = '\\';
-		line[n++] = 'e';
-	}
-	line[n] = '\0';
-	EXPECT_EQ(parse(line), 0);
-	EXPECT_EQ(script.ncmds, 1);
-	EXPECT_EQ(script.cmds[0].argc, 1);
-	EXPECT_EQ(strlen(script.cmds[0].argv[0]), 200);
-	EXPECT_EQ(strncmp(script.cmds[0].argv[0], "qeqeqe", 6), 0);
+	EXPECT_STR(expand("$L"), "x|y");
+	EXPECT_STR(expand("\"$L\""), " x  y ");
+	EXPECT_STR(expand("a${L}b"), "a|x|y|b");
 }
 
-UNIT_MAIN(UNIT_CASE(plain_words),
-	  UNIT_CASE(blanks_separate_words),
-	  UNIT_CASE(empty_and_blank_lines),
-	  UNIT_CASE(single_quotes_keep_everything),
-	  UNIT_CASE(double_quotes),
-	  UNIT_CASE(backslash_outside_quotes),
-	  UNIT_CASE(quotes_join_with_their_word),
-	  UNIT_CASE(empty_quotes_are_empty_words),
-	  UNIT_CASE(comments),
-	  UNIT_CASE(semicolons_separate_commands),
-	  UNIT_CASE(semicolon_right_after_a_word),
-	  UNIT_CASE(empty_command_is_a_syntax_error),
-	  UNIT_CASE(unterminated_quotes),
-	  UNIT_CASE(trailing_backslash),
-	  UNIT_CASE(operators_are_tokens),
-	  UNIT_CASE(unsupported_operators_are_rejected),
-	  UNIT_CASE(word_limit),
-	  UNIT_CASE(command_limit),
-	  UNIT_CASE(long_quoted_line_stays_in_place))
+TEST(expansion_overflow)
+{
+	char out[8];
+
+	EXPECT_EQ(nsh_expand_word("1234567", NULL, NULL, out, sizeof(out)), 1);
+	EXPECT_EQ(nsh_expand_word("12345678", NULL, NULL, out, sizeof(out)), -1);
+	EXPECT_EQ(nsh_expand_word("$A$A", lookup, NULL, out, sizeof(out)), -1);
+}
+
+UNIT_MAIN(UNIT_CASE(simple_commands),
+	  UNIT_CASE(words_keep_their_quotes),
+	  UNIT_CASE(and_or_pipe_background),
+	  UNIT_CASE(redirections),
+	  UNIT_CASE(if_while_for),
+	  UNIT_CASE(incomplete_input_asks_for_more),
+	  UNIT_CASE(syntax_errors),
+	  UNIT_CASE(nesting_is_limited),
+	  UNIT_CASE(expansion_quotes_and_escapes),
+	  UNIT_CASE(expansion_parameters),
+	  UNIT_CASE(expansion_splits_unquoted_values),
+	  UNIT_CASE(expansion_overflow))

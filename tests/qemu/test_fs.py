@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Files from the shell (issue 4): ls, mkdir, rm, cp, mv, ln, touch, truncate,
+mount/umount, df, dd, and tmpfs filled to ENOSPC and emptied."""
+from harness import check, check_in, check_match, test
+
+
+def run(t, cases):
+    m = t.boot("nsh")
+    for line, want in cases:
+        check_match(want, m.command(line), "output of %r" % line)
+    return m
+
+
+@test("board doc session: mkdir mnt ... ls shows '/:' with dev/, mnt/, proc/")
+def board_doc_ls(t):
+    m = t.boot("nsh")
+    m.command("mkdir mnt")
+    out = m.command("ls")
+    check_match(r"^/:$", out, "ls header")
+    for d in ("dev/", "mnt/", "proc/"):
+        check_match(r"^ %s$" % d, out, "ls entries")
+
+
+@test("rcS mounted /proc and /tmp at start without errors")
+def rcs(t):
+    m = t.machine("nsh")
+    log = m.boot()
+    check("mount:" not in log, "rcS printed an error: %s" % log)
+    out = m.command("mount")
+    check_match(r"^procfs /proc procfs", out, "mount list")
+    check_match(r"^tmpfs /tmp tmpfs", out, "mount list")
+
+
+@test("mkdir -p, ls -l -a -R, cd, pwd, rmdir, rm -r and their errors")
+def dirs(t):
+    run(t, [
+        ("mkdir -p /tmp/a/b/c; ls -R /tmp/a", r"^/tmp/a:\n b/\n/tmp/a/b:\n c/\n/tmp/a/b/c:$"),
+        ("cd /tmp/a; pwd; cd /; pwd", r"^/tmp/a\n/$"),
+        ("mkdir /tmp/a", r"mkdir: /tmp/a: File exists"),
+        ("rmdir /tmp/a", r"rmdir: /tmp/a: Directory not empty"),
+        ("rm -r /tmp/a; ls /tmp/a", r"ls: /tmp/a: No such file or directory"),
+        ("touch /tmp/t; ls -l /tmp", r"-rw\S+\s+0 t$"),
+        ("ls -a /tmp", r"^ \./$"),
+        ("cd /nope", r"cd: /nope: No such file or directory"),
+        ("ls -z", r"Usage: ls"),
+    ])
+
+
+@test("cat, cp, mv, ln -s, touch, truncate, rm with failures")
+def files(t):
+    run(t, [
+        ("echo data > /tmp/f; cp /tmp/f /tmp/g; cat /tmp/g", r"^data$"),
+        ("mv /tmp/g /tmp/h; cat /tmp/h; cat /tmp/g",
+         r"^data\ncat: /tmp/g: No such file or directory$"),
+        ("ln -s /tmp/h /tmp/l; cat /tmp/l", r"^data$"),
+        ("truncate -s 2 /tmp/h; cat /tmp/h; echo", r"^da$"),
+        ("rm /tmp/h /tmp/l; rm /tmp/h", r"rm: /tmp/h: No such file or directory"),
+        ("cp /nope /tmp/x", r"cp: /nope: No such file or directory"),
+        ("echo x > /etc/x", r"Read-only file system"),
+    ])
+
+
+@test("mount -t tmpfs, umount, df -h; errors for busy and unknown types")
+def mounts(t):
+    run(t, [
+        ("mkdir /tmp/m; mount -t tmpfs /tmp/m; mount", r"/tmp/m tmpfs"),
+        ("df -h", r"/tmp/m$"),
+        ("umount /tmp/m; mount", r"^(?!.*/tmp/m).*tmpfs /tmp tmpfs"),
+        ("mount -t nosuchfs /tmp/m", r"mount: /tmp/m: No such device"),
+        ("umount /tmp/m", r"umount: /tmp/m: Invalid argument"),
+    ])
+
+
+@test("dd fills tmpfs until 'No space left on device'; rm frees it and it is usable again")
+def tmpfs_full(t):
+    m = t.boot("nsh")
+    out = m.command("dd if=/dev/zero of=/tmp/big bs=4096", timeout=120)
+    check_in("dd: /tmp/big: No space left on device", out, "dd to a full tmpfs")
+    check_match(r"^\d+ blocks copied$", out, "dd count")
+    m.command("rm /tmp/big")
+    out = m.command("dd if=/dev/zero of=/tmp/small bs=4096 count=4; wc /tmp/small")
+    check_match(r"^4 blocks copied\n0 1 16384 /tmp/small$", out, "after rm")
