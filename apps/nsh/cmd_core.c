@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <vireo/app.h>
 #include "nsh.h"
 
 static int cmd_help(struct nsh *sh, int argc, char **argv)
@@ -24,6 +25,10 @@ static int cmd_help(struct nsh *sh, int argc, char **argv)
 	printf("Commands (help CMD shows how to use one):\n");
 	nsh_for_each_cmd(c)
 		printf("  %-10s %s\n", c->name, c->help);
+	printf("Applications (run as tasks):\n ");
+	app_for_each(a)
+		printf(" %s", a->name);
+	printf("\n");
 	return 0;
 }
 NSH_COMMAND(help, cmd_help, "help [CMD]",
