@@ -150,6 +150,8 @@ int pthread_setschedparam(pthread_t thread, int policy,
 int pthread_getschedparam(pthread_t thread, int *policy,
 			  struct sched_param *param);
 int pthread_setschedprio(pthread_t thread, int prio);
+/* The CPU-time clock of a thread, for clock_gettime() (libc/time.c). */
+int pthread_getcpuclockid(pthread_t thread, clockid_t *clock_id);
 int pthread_setname_np(pthread_t thread, const char *name);
 int pthread_getname_np(pthread_t thread, char *name, size_t len);
 int pthread_yield(void);

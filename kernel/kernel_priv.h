@@ -14,6 +14,11 @@
 void sched_make_ready_locked(struct thread *t);
 void sched_rq_requeue_locked(struct thread *t, int new_prio);
 __noreturn void sched_thread_entry(void);
+/* Makes this CPU take an interrupt at once, so that its exit path
+ * delivers what the current thread has pending (signals, asynchronous
+ * cancellation, kill): for work that was held off, e.g. while it held an
+ * internal kernel mutex.  Scheduler lock held. */
+void sched_request_delivery_locked(void);
 
 /* thread.c */
 void thread_init_idle(struct cpu *c);

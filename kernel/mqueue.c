@@ -47,7 +47,7 @@ struct kmq {
 	char *slots;			/* maxmsg message slots */
 };
 
-static struct kmutex queues_lock;
+static struct kmutex queues_lock = KMUTEX_INIT(queues_lock, false);
 static struct list_node queues = LIST_INIT(queues);
 
 static size_t slot_size(long msgsize)

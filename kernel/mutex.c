@@ -76,38 +76,6 @@ int kmutex_boost_prio_locked(struct thread *t)
 	return prio;
 }
 
-/* Behind every waiter of equal or higher priority, as wait.c queues. */
-static void requeue_waiter(struct wait_queue *wq, struct thread *t)
-{
-	struct list_node *n;
-
-	list_del(&t->sched_node);
-	list_for_each(n, &wq->waiters) {
-		if (list_entry(n, struct thread, sched_node)->prio < t->prio)
-			break;
-	}
-	list_insert(&t->sched_node, n->prev, n);
-}
-
-/*
- * Stand-in for the scheduler's sched_set_effective_prio_locked(): sets
- * t's effective priority and moves it in the ready queue or the wait
- * queue it is in.  A running thread that drops asks for a reschedule,
- * which happens at the caller's sched_unlock().
- */
-static void set_effective_prio_locked(struct thread *t, int prio)
-{
-	if (t->state == THREAD_READY) {
-		sched_rq_requeue_locked(t, prio);
-		return;
-	}
-	if (prio < t->prio && t->state == THREAD_RUNNING)
-		this_cpu()->need_resched = true;
-	t->prio = prio;
-	if (t->state == THREAD_BLOCKED && t->waiting_on)
-		requeue_waiter(t->waiting_on, t);
-}
-
 /* The tracked mutex t is blocked on, if any. */
 static struct kmutex *blocked_on(struct thread *t)
 {
@@ -136,7 +104,7 @@ static void propagate_locked(struct thread *t, int floor)
 
 		if (prio == t->prio)
 			return;
-		set_effective_prio_locked(t, prio);
+		sched_set_effective_prio_locked(t, prio);
 		m = blocked_on(t);
 		if (!m || m->protocol != KMUTEX_PRIO_INHERIT)
 			return;
@@ -144,10 +112,14 @@ static void propagate_locked(struct thread *t, int floor)
 	}
 }
 
+/* Ownership changes only in take_locked() and drop_owner_locked(), which
+ * keep the owner's count of internal locks (thread->kmutex_held). */
 static int take_locked(struct kmutex *m, struct thread *t)
 {
 	m->owner = t;
 	m->depth = 1;
+	if (m->internal)
+		t->kmutex_held++;
 	if (is_tracked(m)) {
 		list_add_tail(&tracked_mutexes, &m->tracked);
 		if (m->protocol != KMUTEX_PRIO_NONE)
@@ -156,14 +128,25 @@ static int take_locked(struct kmutex *m, struct thread *t)
 	return m->state == KMUTEX_OWNER_DEAD ? -EOWNERDEAD : 0;
 }
 
+static void drop_owner_locked(struct kmutex *m)
+{
+	struct thread *t = m->owner;
+
+	if (m->internal && t && t != OWNER_GONE) {
+		kassert(t->kmutex_held > 0);
+		t->kmutex_held--;
+	}
+	m->owner = NULL;
+	m->depth = 0;
+}
+
 /* Gives m to its most urgent waiter, or frees it. */
 static void hand_over_locked(struct kmutex *m)
 {
 	struct thread *next = top_waiter(m);
 	int r;
 
-	m->owner = NULL;
-	m->depth = 0;
+	drop_owner_locked(m);
 	if (!next)
 		return;
 	list_del(&next->sched_node);
@@ -182,8 +165,7 @@ static void release_locked(struct kmutex *m)
 	if (m->state == KMUTEX_OWNER_DEAD && prev == thread_current()) {
 		/* Unlocked without pthread_mutex_consistent(). */
 		m->state = KMUTEX_NOT_RECOVERABLE;
-		m->owner = NULL;
-		m->depth = 0;
+		drop_owner_locked(m);
 		wait_wake_all_locked(&m->wq, -ENOTRECOVERABLE);
 	} else {
 		hand_over_locked(m);
@@ -257,6 +239,7 @@ void kmutex_init(struct kmutex *m, bool recursive)
 	};
 
 	kmutex_init_attr(m, &a);
+	m->internal = true;
 }
 
 int kmutex_init_attr(struct kmutex *m, const struct kmutex_attr *a)
@@ -317,15 +300,22 @@ int kmutex_trylock(struct kmutex *m)
 }
 
 /* Pre-emption stays off until the lock is dropped, so that both a woken
- * waiter and our own lowered priority are weighed once, at the end. */
+ * waiter and our own lowered priority are weighed once, at the end.
+ * Dropping the last internal lock lets held-off asynchronous work in:
+ * an interrupt is requested so that its exit path delivers it (the
+ * system is tickless, none might come soon otherwise). */
 int kmutex_unlock(struct kmutex *m)
 {
+	struct thread *cur = thread_current();
 	irqflags_t f;
 	int r;
 
 	sched_lock();
 	f = sched_lock_acquire();
 	r = unlock_locked(m);
+	if (m->internal && cur->kmutex_held == 0 &&
+	    thread_has_work_locked(cur, true))
+		sched_request_delivery_locked();
 	sched_lock_release(f);
 	sched_unlock();
 	return r;
@@ -407,6 +397,7 @@ void kmutex_thread_exit(struct thread *t)
 			hand_over_locked(m);
 		} else {
 			list_del(&m->tracked);
+			drop_owner_locked(m);
 			m->owner = OWNER_GONE;
 		}
 	}

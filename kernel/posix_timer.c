@@ -89,7 +89,11 @@ static void notify_locked(struct posix_timer *pt, uint64_t n)
 			.si_pid = task_pid(pt->owner),
 			.si_value = pt->ev.sigev_value,
 		};
-		pt->sig_queued = signal_send_task(pt->owner, &info) == 0;
+		/* Under the scheduler lock already (ktimer callback). */
+		pt->sig_queued = signal_send_timer_locked(pt->owner, &info,
+							  pt->id) == 0;
+		if (!pt->sig_queued)
+			pt->overrun_last = pt->overrun;
 		break;
 	case SIGEV_THREAD:
 		pt->fires = pt->fires + n < pt->fires ? UINT64_MAX : pt->fires + n;
@@ -118,20 +122,13 @@ static void timer_expired(struct ktimer *kt)
 	notify_locked(pt, n);
 }
 
-void posix_timer_signal_taken_locked(const siginfo_t *info)
+void posix_timer_signal_taken_locked(struct task *t, timer_t id)
 {
-	struct task *self = task_current();
 	struct list_node *n;
 
-	if (info->si_code != SI_TIMER)
-		return;
-	/* The signal carries no timer id: the oldest matching timer is the
-	 * one whose signal was queued first. */
 	list_for_each(n, &all_timers) {
 		struct posix_timer *pt = list_entry(n, struct posix_timer, node);
-		if (pt->sig_queued && pt->owner == self &&
-		    pt->ev.sigev_signo == info->si_signo &&
-		    pt->ev.sigev_value.sival_ptr == info->si_value.sival_ptr) {
+		if (pt->id == id && pt->owner == t) {
 			pt->overrun_last = pt->overrun;
 			pt->overrun = 0;
 			pt->sig_queued = false;

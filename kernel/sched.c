@@ -17,7 +17,9 @@
 #include <errno.h>
 #include <string.h>
 #include <vireo/clock.h>
+#include <vireo/compiler.h>
 #include <vireo/cpu.h>
+#include <vireo/mutex.h>
 #include <vireo/panic.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
@@ -86,17 +88,32 @@ void sched_rq_requeue_locked(struct thread *t, int new_prio)
 	}
 }
 
+/* The running SCHED_RR thread's slice ended (timer interrupt, lock
+ * held).  It rotates behind an equal-priority ready thread at the
+ * interrupt exit; with none ready it starts a new slice at once, so that
+ * one made ready later gets the CPU at that slice's end. */
 static void slice_expired(struct ktimer *kt)
 {
 	struct cpu *c = container_of(kt, struct cpu, slice_timer);
 
-	c->slice_expired = true;
-	c->need_resched = true;
+	if (c->current->policy != POLICY_RR)
+		return;		/* became SCHED_FIFO meanwhile */
+	ktimer_arm_locked(kt, clock_monotonic_ns() +
+			  CONFIG_RR_INTERVAL_MS * NSEC_PER_MSEC, slice_expired);
+	if (rq_top_prio() >= c->current->prio) {
+		c->slice_expired = true;
+		c->need_resched = true;
+	}
 }
 
 static void nudge(struct ktimer *kt)
 {
 	/* Nothing to do: the interrupt's exit path delivers. */
+}
+
+void sched_request_delivery_locked(void)
+{
+	ktimer_arm_locked(&this_cpu()->nudge_timer, clock_monotonic_ns(), nudge);
 }
 
 /* The canary at the bottom of next's stack: a thread whose stack has
@@ -187,6 +204,46 @@ static void preempt_check_locked(void)
 		maybe_switch_locked(false);
 }
 
+/* Behind every waiter of equal or higher priority (as wait.c queues). */
+static void wq_reinsert(struct wait_queue *wq, struct thread *t)
+{
+	struct list_node *n;
+
+	list_del(&t->sched_node);
+	list_for_each(n, &wq->waiters) {
+		if (list_entry(n, struct thread, sched_node)->prio < t->prio)
+			break;
+	}
+	list_insert(&t->sched_node, n->prev, n);
+}
+
+void sched_set_effective_prio_locked(struct thread *t, int prio)
+{
+	kassert(sched_lock_held());
+	if (prio == t->prio)
+		return;
+	switch (t->state) {
+	case THREAD_READY:
+		sched_rq_requeue_locked(t, prio);
+		preempt_check_locked();
+		break;
+	case THREAD_BLOCKED:
+		t->prio = prio;
+		if (t->waiting_on)
+			wq_reinsert(t->waiting_on, t);
+		break;
+	case THREAD_RUNNING:
+		t->prio = prio;
+		/* Dropping below a ready thread: give way now, or at the
+		 * interrupt exit / sched_unlock() when we cannot switch here. */
+		preempt_check_locked();
+		break;
+	default:
+		t->prio = prio;
+		break;
+	}
+}
+
 void sched_wake_locked(struct thread *t, int result)
 {
 	if (t->state != THREAD_BLOCKED)
@@ -272,15 +329,9 @@ int thread_set_sched(int tid, int policy, int prio)
 		return -ESRCH;
 	}
 	t->policy = policy;
-	/* A PI boost above the new base priority stays. */
-	bool boosted = t->prio > t->base_prio;
 	t->base_prio = prio;
-	if (!boosted || prio > t->prio)
-		sched_rq_requeue_locked(t, prio);
-	if (t == thread_current())
-		maybe_switch_locked(false);
-	else
-		preempt_check_locked();
+	/* A PI or PP boost above the new base priority stays. */
+	sched_set_effective_prio_locked(t, MAX(prio, kmutex_boost_prio_locked(t)));
 	sched_lock_release(f);
 	return 0;
 }
@@ -293,11 +344,7 @@ int thread_set_priority(struct thread *t, int prio)
 		return -EINVAL;
 	f = sched_lock_acquire();
 	t->base_prio = prio;
-	sched_rq_requeue_locked(t, prio);
-	if (t == thread_current())
-		maybe_switch_locked(false);
-	else
-		preempt_check_locked();
+	sched_set_effective_prio_locked(t, MAX(prio, kmutex_boost_prio_locked(t)));
 	sched_lock_release(f);
 	return 0;
 }

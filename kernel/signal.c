@@ -21,15 +21,21 @@
 #include <string.h>
 #include <vireo/clock.h>
 #include <vireo/panic.h>
+#include <vireo/posix_timer.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
 #include "kernel_priv.h"
 
 #define SIGQUEUE_MAX 32
 
+/* thread->sig_ran: what handlers ran since its interruptible wait began. */
+#define SIG_RAN 1		/* at least one handler */
+#define SIG_RAN_NORESTART 2	/* one without SA_RESTART */
+
 struct sigq {
 	struct list_node node;
 	siginfo_t info;
+	timer_t timer;			/* POSIX timer that queued it, or 0 */
 };
 
 struct task_signals {
@@ -135,53 +141,96 @@ static void notify_locked(struct thread *t, int sig)
 		sched_wake_locked(t, -EINTR);
 }
 
-/* Adds info to one pending set and queue.  0 or -EAGAIN. */
+/* Adds info to one pending set and queue, remembering the POSIX timer
+ * that sent it (0: none).  0 when it got its own queue entry, 1 when it
+ * merged into a pending one or was left without an entry (a standard
+ * signal: its info is then synthesized), or -EAGAIN. */
 static int enqueue_locked(struct task_signals *ts, uint64_t *pending,
-			  struct list_node *queue, const siginfo_t *info)
+			  struct list_node *queue, const siginfo_t *info,
+			  timer_t timer)
 {
 	int sig = info->si_signo;
 	struct sigq *q;
 
 	if (sig < SIGRTMIN && (*pending & SIG_BIT(sig)))
-		return 0;	/* standard signals do not queue */
+		return 1;	/* standard signals do not queue */
 	if (ts->nqueued >= SIGQUEUE_MAX) {
 		if (sig >= SIGRTMIN)
 			return -EAGAIN;
 		*pending |= SIG_BIT(sig);	/* info is synthesized */
-		return 0;
+		return 1;
 	}
 	q = malloc(sizeof(*q));	/* the heap lock nests inside ours */
 	if (!q) {
 		if (sig >= SIGRTMIN)
 			return -EAGAIN;
 		*pending |= SIG_BIT(sig);
-		return 0;
+		return 1;
 	}
 	q->info = *info;
+	q->timer = timer;
 	list_add_tail(queue, &q->node);
 	ts->nqueued++;
 	*pending |= SIG_BIT(sig);
 	return 0;
 }
 
-/* Whether sending sig to task is pointless (explicitly ignored). */
-static bool discarded(struct task *task, int sig)
+/* Whether sig's action in task is to ignore it. */
+static bool ignored(struct task *task, int sig)
 {
 	const struct sigaction *a = &task->sig->act[sig];
 
-	return task->zombie || (sig != SIGKILL && a->sa_handler == SIG_IGN);
+	return sig != SIGKILL && (a->sa_handler == SIG_IGN ||
+		(a->sa_handler == SIG_DFL && default_ignored(sig)));
 }
 
-static int send_task_locked(struct task *task, const siginfo_t *info)
+/* Whether t blocks sig or waits for it in sigwait*. */
+static bool held_by(const struct thread *t, int sig)
+{
+	return ((blocked(t) | t->sig_waiting) & SIG_BIT(sig)) != 0;
+}
+
+/*
+ * Whether a signal sent to task (to thread t, or to the task when t is
+ * NULL) is discarded at generation: the task is gone, or the action is
+ * to ignore it (POSIX 2.4.1).  POSIX leaves open whether a blocked
+ * ignored signal is discarded: one set to SIG_IGN is; one ignored by
+ * default (SIGCHLD) stays pending while a thread blocks it or waits for
+ * it, so that sigwait() can take it.  An ignored signal thus never
+ * interrupts a wait.
+ */
+static bool discarded(struct task *task, struct thread *t, int sig)
+{
+	struct list_node *n;
+
+	if (task->zombie)
+		return true;
+	if (!ignored(task, sig))
+		return false;
+	if (task->sig->act[sig].sa_handler == SIG_IGN)
+		return true;	/* explicitly ignored: even when blocked */
+	if (t)
+		return !held_by(t, sig);
+	list_for_each(n, &task->threads) {
+		if (held_by(list_entry(n, struct thread, task_node), sig))
+			return false;
+	}
+	return true;
+}
+
+/* As signal_send_timer_locked(); timer 0 for other senders. */
+static int send_task_locked(struct task *task, const siginfo_t *info,
+			    timer_t timer)
 {
 	int sig = info->si_signo, r;
 	struct list_node *n;
 	struct thread *target = NULL;
 
-	if (discarded(task, sig))
-		return 0;
-	r = enqueue_locked(task->sig, &task->sig->pending, &task->sig->queue, info);
-	if (r)
+	if (discarded(task, NULL, sig))
+		return 1;
+	r = enqueue_locked(task->sig, &task->sig->pending, &task->sig->queue,
+			   info, timer);
+	if (r < 0)
 		return r;
 	/* A sigwait caller takes precedence, then any thread not blocking it. */
 	list_for_each(n, &task->threads) {
@@ -195,7 +244,7 @@ static int send_task_locked(struct task *task, const siginfo_t *info)
 	}
 	if (target)
 		notify_locked(target, sig);
-	return 0;
+	return r;
 }
 
 int signal_send_task(struct task *task, const siginfo_t *info)
@@ -206,14 +255,25 @@ int signal_send_task(struct task *task, const siginfo_t *info)
 	if (!valid_sig(info->si_signo) || !task->sig)
 		return -EINVAL;
 	f = sched_lock_acquire();
-	r = send_task_locked(task, info);
+	r = send_task_locked(task, info, 0);
 	sched_lock_release(f);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 int signal_send_task_locked(struct task *task, const siginfo_t *info)
 {
-	return task->sig ? send_task_locked(task, info) : -EINVAL;
+	int r = task->sig ? send_task_locked(task, info, 0) : -EINVAL;
+
+	return r < 0 ? r : 0;
+}
+
+int signal_send_timer_locked(struct task *task, const siginfo_t *info,
+			     timer_t timer)
+{
+	kassert(sched_lock_held());
+	if (!valid_sig(info->si_signo) || !task->sig)
+		return -EINVAL;
+	return send_task_locked(task, info, timer);
 }
 
 static int send_thread_locked(struct thread *t, const siginfo_t *info)
@@ -223,12 +283,13 @@ static int send_thread_locked(struct thread *t, const siginfo_t *info)
 
 	if (!task->sig || t->exited)
 		return -ESRCH;
-	if (discarded(task, info->si_signo))
+	if (discarded(task, t, info->si_signo))
 		return 0;
-	r = enqueue_locked(task->sig, &t->sig_pending, &t->sig_queue, info);
-	if (!r)
-		notify_locked(t, info->si_signo);
-	return r;
+	r = enqueue_locked(task->sig, &t->sig_pending, &t->sig_queue, info, 0);
+	if (r < 0)
+		return r;
+	notify_locked(t, info->si_signo);
+	return 0;
 }
 
 int signal_send_thread(struct thread *t, const siginfo_t *info)
@@ -280,13 +341,16 @@ int signal_send_pid(pid_t pid, const siginfo_t *info)
 	if (!task || task == task_kernel() || task->zombie)
 		r = -ESRCH;
 	else if (info->si_signo)
-		r = send_task_locked(task, info);
+		r = send_task_locked(task, info, 0);
 	sched_lock_release(f);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 /* Removes the first queued sig of one place; clears its pending bit
- * when none is left.  True when found there. */
+ * when none is left.  True when found there.  Taking (delivering,
+ * accepting or discarding) a POSIX timer's signal tells the timer, which
+ * may then queue its next one (one queued signal per timer, POSIX
+ * timer_getoverrun()). */
 static bool take_from(struct task_signals *ts, uint64_t *pending,
 		      struct list_node *queue, int sig, siginfo_t *info)
 {
@@ -308,6 +372,8 @@ static bool take_from(struct task_signals *ts, uint64_t *pending,
 	}
 	if (found) {
 		*info = found->info;
+		if (found->timer)
+			posix_timer_signal_taken_locked(ts->task, found->timer);
 		list_del(&found->node);
 		ts->nqueued--;
 		free(found);
@@ -365,10 +431,9 @@ static void act_on_death_locked(struct thread *t, irqflags_t f)
 	}
 }
 
-bool signal_deliver_pending(void)
+enum signal_delivery signal_deliver(void)
 {
 	struct thread *t = thread_current();
-	bool ran = false, restart = true;
 
 	for (;;) {
 		irqflags_t f = sched_lock_acquire();
@@ -406,11 +471,20 @@ bool signal_deliver_pending(void)
 		f = sched_lock_acquire();
 		t->sig_mask = old_mask;
 		sched_lock_release(f);
-		ran = true;
-		if (!(act.sa_flags & SA_RESTART))
-			restart = false;
+		t->sig_ran |= SIG_RAN |
+			      (act.sa_flags & SA_RESTART ? 0 : SIG_RAN_NORESTART);
 	}
-	return ran && restart;
+	/* Also what ran before the call, from the interrupt exit path, since
+	 * the wait began (wait_block_intr_locked() clears it). */
+	if (!(t->sig_ran & SIG_RAN))
+		return SIGNAL_NONE_RAN;
+	return t->sig_ran & SIG_RAN_NORESTART ? SIGNAL_RAN_INTR
+					      : SIGNAL_RAN_RESTART;
+}
+
+bool signal_deliver_pending(void)
+{
+	return signal_deliver() != SIGNAL_RAN_INTR;
 }
 
 bool signal_pending(void)
@@ -552,12 +626,18 @@ int signal_suspend(sigset_t mask)
 	f = sched_lock_acquire();
 	old = t->sig_mask;
 	t->sig_mask = mask & ~SIG_UNBLOCKABLE;
-	do
-		r = wait_block_intr_locked(&wq, WAIT_FOREVER);
-	while (r != -EINTR && r != -ECANCELED);
-	sched_lock_release(f);
-	if (r == -EINTR)
-		signal_deliver_pending();	/* under the temporary mask */
+	/* Until a handler runs (or the task is killed): a wake-up that ran
+	 * none (the signal went to another thread) does not end it. */
+	for (;;) {
+		do
+			r = wait_block_intr_locked(&wq, WAIT_FOREVER);
+		while (r != -EINTR && r != -ECANCELED);
+		sched_lock_release(f);
+		/* Under the temporary mask. */
+		if (r == -ECANCELED || signal_deliver() != SIGNAL_NONE_RAN)
+			break;
+		f = sched_lock_acquire();
+	}
 	f = sched_lock_acquire();
 	t->sig_mask = old;
 	sched_lock_release(f);
@@ -569,7 +649,7 @@ static void alarm_fire(struct ktimer *kt)
 	struct task_signals *ts = container_of(kt, struct task_signals, alarm);
 	siginfo_t info = { .si_signo = SIGALRM, .si_code = SI_TIMER };
 
-	send_task_locked(ts->task, &info);
+	send_task_locked(ts->task, &info, 0);
 }
 
 unsigned int signal_alarm(unsigned int secs)

@@ -488,7 +488,7 @@ int thread_get_sched(int tid, int *policy, int *prio)
 
 	if (t && !t->exited) {
 		*policy = t->policy;
-		*prio = t->base_prio;
+		*prio = t->prio;	/* effective: see <vireo/thread.h> */
 	}
 	sched_lock_release(f);
 	return t && !t->exited ? 0 : -ESRCH;

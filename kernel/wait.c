@@ -74,6 +74,9 @@ int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns)
 	int r;
 
 	kassert(sched_lock_held());
+	/* The wrapper's signal_deliver() reports the handlers run from here
+	 * on, wherever they ran (also at an interrupt's exit before it). */
+	cur->sig_ran = 0;
 	if (cur->cancel_pending && cur->cancel_state == THREAD_CANCEL_ENABLE &&
 	    !cur->exiting)
 		return -ECANCELED;

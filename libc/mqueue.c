@@ -20,7 +20,7 @@ struct mq_desc {
 	int oflag;		/* access mode and O_NONBLOCK */
 };
 
-static struct kmutex mqd_lock;
+static struct kmutex mqd_lock = KMUTEX_INIT(mqd_lock, false);
 static struct mq_desc mqds[MQ_OPEN_MAX];
 
 static int fail(int err)
@@ -117,15 +117,22 @@ int mq_unlink(const char *name)
 	return r ? fail(-r) : 0;
 }
 
-/* Turns a wait's -EINTR/-ECANCELED into POSIX behaviour. */
-static long finish(long r)
+/*
+ * Whether a call that returned r is to be made again: after a signal
+ * whose handlers all had SA_RESTART (or that no handler took: not an
+ * interruption), and after a cancellation that got disabled meanwhile.
+ */
+static bool again(long r)
 {
 	if (r == -ECANCELED) {
-		thread_testcancel();
-		r = -EINTR;	/* cancellation disabled meanwhile */
+		thread_testcancel();	/* returns only if now disabled */
+		return true;
 	}
-	if (r == -EINTR)
-		signal_deliver_pending();
+	return r == -EINTR && signal_deliver_pending();
+}
+
+static long finish(long r)
+{
 	return r < 0 ? fail((int)-r) : r;
 }
 
@@ -147,8 +154,10 @@ static int send(mqd_t mqd, const char *msg, size_t len, unsigned int prio,
 		if (r)
 			return fail(r);
 	}
-	return finish(kmq_send(d.q, msg, len, prio, deadline,
-			       d.oflag & O_NONBLOCK));
+	do
+		r = kmq_send(d.q, msg, len, prio, deadline, d.oflag & O_NONBLOCK);
+	while (again(r));
+	return finish(r);
 }
 
 int mq_send(mqd_t mqd, const char *msg, size_t len, unsigned int prio)
@@ -180,8 +189,10 @@ static ssize_t receive(mqd_t mqd, char *buf, size_t len, unsigned int *prio,
 		if (r)
 			return fail(r);
 	}
-	return finish(kmq_receive(d.q, buf, len, prio, deadline,
-				  d.oflag & O_NONBLOCK));
+	do
+		n = kmq_receive(d.q, buf, len, prio, deadline, d.oflag & O_NONBLOCK);
+	while (again(n));
+	return finish(n);
 }
 
 ssize_t mq_receive(mqd_t mqd, char *buf, size_t len, unsigned int *prio)

@@ -155,7 +155,7 @@ int pthread_yield(void)
 
 /* pthread_once: state and waiters are guarded by once_lock; a cancelled
  * initialiser resets the state so that another caller runs it. */
-static struct kmutex once_lock;
+static struct kmutex once_lock = KMUTEX_INIT(once_lock, false);
 static struct kcond once_done;
 
 static void once_cancelled(void *arg)

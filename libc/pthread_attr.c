@@ -91,8 +91,10 @@ int pthread_attr_getinheritsched(const pthread_attr_t *a, int *inherit)
  * one of the real-time policies). */
 int pthread_attr_setschedpolicy(pthread_attr_t *a, int policy)
 {
+	/* EINVAL: not a policy at all (ENOTSUP would say a valid policy
+	 * that is not supported). */
 	if (policy != SCHED_FIFO && policy != SCHED_RR && policy != SCHED_OTHER)
-		return ENOTSUP;
+		return EINVAL;
 	a->schedpolicy = policy;
 	return 0;
 }

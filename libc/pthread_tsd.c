@@ -18,7 +18,7 @@ struct key_slot {
 	unsigned int generation;	/* bumped by delete, checked by get */
 };
 
-static struct kmutex key_lock;
+static struct kmutex key_lock = KMUTEX_INIT(key_lock, false);
 static struct key_slot keys[PTHREAD_KEYS_MAX];
 
 int pthread_key_create(pthread_key_t *key, void (*destructor)(void *))

@@ -55,10 +55,16 @@ static int wait_until(sem_t *sem, uint64_t deadline)
 {
 	int r;
 
-	while ((r = ksem_wait_intr(ks(sem), deadline)) == -ECANCELED)
-		thread_testcancel();	/* returns if cancellation got disabled */
-	if (r == -EINTR)
-		signal_deliver_pending();
+	/* POSIX: a handler ends the wait with EINTR whatever SA_RESTART
+	 * says; a wake-up no handler took (an ignored signal, one another
+	 * thread took) is no interruption. */
+	for (;;) {
+		r = ksem_wait_intr(ks(sem), deadline);
+		if (r == -ECANCELED)
+			thread_testcancel();	/* returns if now disabled */
+		else if (r != -EINTR || signal_deliver() != SIGNAL_NONE_RAN)
+			break;
+	}
 	return r ? fail(-r) : 0;
 }
 
@@ -115,7 +121,7 @@ struct named_sem {
 	char name[SEM_NAME_MAX];
 };
 
-static struct kmutex names_lock;
+static struct kmutex names_lock = KMUTEX_INIT(names_lock, false);
 static struct list_node named_sems = LIST_INIT(named_sems);
 
 static struct named_sem *find_locked(const char *name)

@@ -163,11 +163,14 @@ int sigtimedwait(const sigset_t *set, siginfo_t *info,
 			timeout->tv_nsec >= (long)NSEC_PER_SEC))
 		return fail(EINVAL);
 	deadline = deadline_of(timeout);
-	r = signal_wait(*set, info ? info : &tmp, deadline);
-	if (r == -ECANCELED)
-		thread_testcancel();
-	if (r == -EINTR)
-		signal_deliver_pending();
+	/* EINTR only when a handler of a signal outside set ran. */
+	for (;;) {
+		r = signal_wait(*set, info ? info : &tmp, deadline);
+		if (r == -ECANCELED)
+			thread_testcancel();	/* returns if now disabled */
+		else if (r != -EINTR || signal_deliver() != SIGNAL_NONE_RAN)
+			break;
+	}
 	return r < 0 ? fail(-r) : r;
 }
 

@@ -19,10 +19,12 @@ static int sleep_until(bool realtime, uint64_t deadline_ns)
 {
 	for (;;) {
 		int ret = clock_sleep_until(realtime, deadline_ns);
-		if (ret == -EINTR) {
-			signal_deliver_pending();
+		/* A handler ends the sleep (POSIX: whatever SA_RESTART
+		 * says); a wake-up that ran none does not. */
+		if (ret == -EINTR && signal_deliver() != SIGNAL_NONE_RAN)
 			return EINTR;
-		}
+		if (ret == -EINTR)
+			continue;
 		if (ret != -ECANCELED)
 			return 0;
 		thread_testcancel();	/* returns only if disabled since */

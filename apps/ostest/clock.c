@@ -12,10 +12,6 @@
 #include <unistd.h>
 #include "ostest.h"
 
-/* Weak until <pthread.h> declares it (helper P): a missing function fails
- * the case instead of the link. */
-extern int pthread_getcpuclockid(pthread_t, clockid_t *) __attribute__((weak));
-
 static void clock_monotonic(void)
 {
 	struct timespec res, ts;
@@ -63,8 +59,11 @@ static void clock_settime_realtime(void)
 
 static void clock_cputime(void)
 {
-	int64_t th0 = ot_clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	int64_t pr0 = ot_clock_ns(CLOCK_PROCESS_CPUTIME_ID), th1, th2;
+	/* The process reading first: its interval then encloses the
+	 * thread's, so it cannot show less even when the host stalls QEMU
+	 * between the two readings. */
+	int64_t pr0 = ot_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	int64_t th0 = ot_clock_ns(CLOCK_THREAD_CPUTIME_ID), th1, th2;
 	clockid_t cid;
 	struct timespec ts;
 
@@ -76,7 +75,6 @@ static void clock_cputime(void)
 	th2 = ot_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	OT_EXPECT_LE((th2 - th1) / NS_PER_MS, 20);	/* asleep: not counted (50 ms) */
 	OT_EXPECT_GE(ot_clock_ns(CLOCK_PROCESS_CPUTIME_ID) - pr0, th1 - th0);
-	OT_ASSERT(pthread_getcpuclockid != NULL);
 	OT_EXPECT_RC(pthread_getcpuclockid(pthread_self(), &cid), 0);
 	OT_EXPECT_OK(clock_gettime(cid, &ts));
 	OT_EXPECT_GE((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec, th2);
@@ -110,7 +108,7 @@ static void clock_nanosleep_abstime(void)
 	OT_EXPECT_LE((now - dl_ns) / NS_PER_MS, OT_SLACK_MS);
 	/* A deadline in the past returns at once. */
 	OT_EXPECT_EQ(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &dl, NULL), 0);
-	OT_EXPECT_LE((ot_now_ns() - now) / NS_PER_MS, 5);
+	OT_EXPECT_LE((ot_now_ns() - now) / NS_PER_MS, OT_SLACK_MS);
 	/* And on the realtime clock. */
 	dl = ot_deadline(CLOCK_REALTIME, 30);
 	now = ot_now_ns();

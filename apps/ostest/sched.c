@@ -196,8 +196,10 @@ static void sched_preempt_irq(void)
 	seen = spin_until_woke();
 	OT_EXPECT_EQ(woke, 1);
 	OT_EXPECT_GE(woke_ns, dl_ns);
-	OT_EXPECT_LE((woke_ns - dl_ns) / NS_PER_MS, 20);
-	OT_EXPECT_LE((seen - woke_ns) / NS_PER_MS, 20);
+	/* Latency itself is osperf's to measure; here only "not absurdly
+	 * late", which TCG on a loaded host can stretch to tens of ms. */
+	OT_EXPECT_LE((woke_ns - dl_ns) / NS_PER_MS, OT_SLACK_MS);
+	OT_EXPECT_LE((seen - woke_ns) / NS_PER_MS, OT_SLACK_MS);
 	pthread_join(t, NULL);
 }
 
@@ -242,7 +244,7 @@ static void sched_preempt_timer_signal(void)
 			spin_until_woke();
 			OT_EXPECT_EQ(woke, 1);
 			OT_EXPECT_GE((woke_ns - armed) / NS_PER_MS, 29);
-			OT_EXPECT_LE((woke_ns - armed) / NS_PER_MS, 50);
+			OT_EXPECT_LE((woke_ns - armed) / NS_PER_MS, 30 + OT_SLACK_MS);
 			timer_delete(tm);
 		}
 		if (!woke)

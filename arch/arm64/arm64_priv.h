@@ -11,6 +11,11 @@ struct fdt;
 
 /* exception.c / fault.c */
 __noreturn void arm64_fatal_exception(struct trap_frame *f, const char *what);
+/* Sets up cpu->emergency_sp of every CPU (boot, before any thread). */
+void arm64_emergency_stacks_init(void);
+/* vectors.S: the stack-overflow path (see there).  IRQs masked. */
+__noreturn void arm64_stack_overflow_entry(void);
+__noreturn void arm64_call_on_stack(uintptr_t sp, void (*fn)(void));
 
 /* fpu.c */
 void arm64_fpu_trap(void);

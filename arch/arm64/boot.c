@@ -30,6 +30,7 @@ __noreturn void arm64_boot_primary(uintptr_t x0)
 
 	arch_set_this_cpu(&cpus[0]);
 	cpus[0].mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
+	arm64_emergency_stacks_init();
 	write_sysreg(vbar_el1, (uintptr_t)arm64_vectors);
 	isb();
 	_init_tls(boot_tls);

@@ -6,11 +6,15 @@
  * report with registers and a backtrace (arch/arm64/fault.c).
  */
 #include <stddef.h>
+#include <asm/asm_offsets.h>
 #include <asm/esr.h>
 #include <asm/trap_frame.h>
 #include <vireo/cpu.h>
 #include <vireo/irq.h>
+#include <vireo/klog.h>
+#include <vireo/panic.h>
 #include <vireo/signal.h>
+#include <vireo/task.h>
 #include <vireo/thread.h>
 #include "arm64_priv.h"
 
@@ -19,11 +23,69 @@ _Static_assert(offsetof(struct trap_frame, elr) == TF_ELR, "trap frame");
 _Static_assert(offsetof(struct trap_frame, esr) == TF_ESR, "trap frame");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "trap frame");
 _Static_assert(TF_SIZE % 16 == 0, "stack alignment");
+_Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "asm_offsets.h");
+_Static_assert(offsetof(struct cpu, emergency_sp) == CPU_EMERGENCY_SP,
+	       "asm_offsets.h");
+_Static_assert(offsetof(struct thread, stack) == THREAD_STACK, "asm_offsets.h");
+
+/* Enough for the report and a panic (the formatter runs here). */
+#define EMERGENCY_STACK_SIZE 4096
+
+static uint8_t emergency_stacks[CONFIG_SMP_NCPUS][EMERGENCY_STACK_SIZE]
+	__attribute__((aligned(16)));
+
+void arm64_emergency_stacks_init(void)
+{
+	for (int i = 0; i < CONFIG_SMP_NCPUS; i++)
+		cpus[i].emergency_sp = (uintptr_t)emergency_stacks[i + 1];
+}
+
+/* Thread context again, on the top of the overflowed thread's stack. */
+static __noreturn void thread_stack_overflow_irq_on(void)
+{
+	arm64_fpu_exception_exit();	/* as on any exception's way out */
+	arch_irq_enable();
+	thread_stack_overflow();
+}
+
+/*
+ * The current thread overflowed its stack (vectors.S moved us to this
+ * CPU's emergency stack, IRQs masked).  A kernel thread, or an overflow
+ * inside an interrupt handler, cannot be ended alone: panic.  Otherwise
+ * the thread's own stack is abandoned (nothing on it is used again) and
+ * thread_stack_overflow() reports it and ends its task as SIGSEGV would,
+ * running from the top of that stack with IRQs on: the emergency stack
+ * is only used with IRQs masked, so another CPU-local overflow cannot
+ * find it in use.
+ */
+__noreturn void arm64_stack_overflow(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c->current;
+
+	if (t->task == task_kernel() || !t->stack_alloc || c->exception_depth)
+		panic("stack overflow in thread %s (tid %d)%s", t->name, t->tid,
+		      c->exception_depth ? " in an exception handler" : "");
+	arm64_call_on_stack((uintptr_t)t->stack + t->stack_size,
+			    thread_stack_overflow_irq_on);
+}
+
+/* A data abort on the guard page below the current thread's stack (an
+ * access far below SP, e.g. a large local array): the overflow path too. */
+static bool guard_fault(const struct trap_frame *f)
+{
+	const struct thread *t = this_cpu()->current;
+
+	return ESR_EC(f->esr) == ESR_EC_DABT_CUR && t && t->guard_lo &&
+	       f->far >= t->guard_lo && f->far < (uintptr_t)t->stack;
+}
 
 void arm64_sync_handler(struct trap_frame *f)
 {
 	struct cpu *c = this_cpu();
 
+	if (guard_fault(f))
+		arm64_stack_overflow_entry();	/* IRQs still masked */
 	c->exception_depth++;
 	switch (ESR_EC(f->esr)) {
 	case ESR_EC_FP_ASIMD:

@@ -6,7 +6,15 @@
  * and lower-EL AArch64 groups are live; the others report and panic.
  * Assembly touches only general-purpose registers: FP/SIMD state belongs
  * to the lazy FPU code.
+ *
+ * Stack overflow: a thread that runs into the guard page below its stack
+ * takes a data abort with SP already in (or below) the guard, and
+ * pushing the frame there would fault again, forever.  So the EL1h
+ * synchronous entry first compares SP with the bottom of the current
+ * thread's usable stack and, when below, leaves for this CPU's
+ * emergency stack without touching memory at SP.
  */
+#include <asm/asm_offsets.h>
 #include <asm/trap_frame.h>
 
 .macro SAVE_FRAME from_el0
@@ -116,7 +124,52 @@ arm64_vectors:
 .endm
 
 	.balign 4
-HANDLER	el1h_sync, 0, arm64_sync_handler
+/*
+ * EL1h synchronous entry: the overflow check, then the usual frame.
+ * TPIDRRO_EL0 holds x0 meanwhile (it is otherwise unused: threads run at
+ * EL1 and keep their TLS pointer in TPIDR_EL0).  IRQs are masked on
+ * exception entry, so nothing else can use it.
+ */
+el1h_sync:
+	msr	tpidrro_el0, x0
+	mrs	x0, tpidr_el1			/* struct cpu */
+	ldr	x0, [x0, #CPU_CURRENT]
+	cbz	x0, 1f				/* early boot: no thread yet */
+	ldr	x0, [x0, #THREAD_STACK]		/* lowest usable address */
+	cmp	sp, x0
+	b.lo	arm64_stack_overflow_entry
+1:	mrs	x0, tpidrro_el0
+	SAVE_FRAME 0
+	bl	arm64_sync_handler
+	RESTORE_FRAME 0
+
+/*
+ * Switches to this CPU's emergency stack and calls arm64_stack_overflow(),
+ * which does not return.  Entered from el1h_sync above, and called from
+ * C (a data abort whose address lies in the guard page while SP is still
+ * above it).  In: IRQs masked.  Clobbers x0, x29, x30 and SP; nothing of
+ * the overflowed stack is used again.
+ */
+	.globl arm64_stack_overflow_entry
+arm64_stack_overflow_entry:
+	mrs	x0, tpidr_el1
+	ldr	x0, [x0, #CPU_EMERGENCY_SP]
+	mov	sp, x0
+	mov	x29, #0				/* backtraces stop here */
+	mov	x30, #0
+	b	arm64_stack_overflow
+
+/*
+ * arm64_call_on_stack(sp, fn): runs fn() (which must not return) on the
+ * stack whose top is sp.  In: x0 = sp (16-byte aligned), x1 = fn.
+ */
+	.globl arm64_call_on_stack
+arm64_call_on_stack:
+	mov	sp, x0
+	mov	x29, #0
+	mov	x30, #0
+	br	x1
+
 HANDLER	el1h_irq, 0, arm64_irq_handler
 HANDLER	el1h_serror, 0, arm64_unexpected_handler, 3
 HANDLER	el1h_unexpected, 0, arm64_unexpected_handler, 2

@@ -47,12 +47,16 @@ struct kmutex {
 	uint8_t ceiling;		/* PTHREAD_PRIO_PROTECT priority */
 	bool robust;
 	uint8_t state;
+	bool internal;			/* the kernel's or libc's own lock
+					 * (kmutex_init, KMUTEX_INIT): counted in
+					 * thread->kmutex_held while owned */
 };
 
 #define KMUTEX_INIT(name, rec) { \
 	.wq = WAIT_QUEUE_INIT((name).wq), \
 	.tracked = LIST_INIT((name).tracked), \
-	.type = (rec) ? KMUTEX_RECURSIVE : KMUTEX_ERRORCHECK }
+	.type = (rec) ? KMUTEX_RECURSIVE : KMUTEX_ERRORCHECK, \
+	.internal = true }
 
 struct kmutex_attr {
 	int type;
@@ -61,7 +65,14 @@ struct kmutex_attr {
 	bool robust;
 };
 
-/* A recursive or error-checking mutex without a protocol. */
+/*
+ * A recursive or error-checking mutex without a protocol, for the
+ * kernel's and libc's own locks.  While a thread owns one, nothing is
+ * delivered to it at interrupt exit (no asynchronous signal handler,
+ * cancellation or task kill could then leave the lock held forever):
+ * see thread->kmutex_held.  Application mutexes (kmutex_init_attr(),
+ * zeroed memory) do not hold delivery off, as POSIX requires.
+ */
 void kmutex_init(struct kmutex *m, bool recursive);
 /* 0 or -EINVAL (bad type, protocol or ceiling). */
 int kmutex_init_attr(struct kmutex *m, const struct kmutex_attr *attr);

@@ -52,13 +52,14 @@ int posix_timer_gettime(timer_t id, uint64_t *value, uint64_t *interval);
 int posix_timer_getoverrun(timer_t id);
 
 /*
- * For kernel/signal.c: a queued signal with si_code SI_TIMER was taken
- * (delivered to a handler or accepted by sigwait*) by the calling
- * thread.  Ends the timer's "signal pending" period: until then further
- * expirations only count overruns (POSIX allows one queued signal per
- * timer).  Scheduler lock held; any context.
+ * For kernel/signal.c: the signal timer `id` of task t queued was taken
+ * (delivered to a handler, accepted by sigwait*, or discarded).  Ends
+ * the timer's "signal pending" period: until then further expirations
+ * only count overruns (POSIX allows one queued signal per timer), and
+ * makes those overruns what timer_getoverrun() returns.  Nothing when
+ * the timer was deleted meanwhile.  Scheduler lock held; any context.
  */
-void posix_timer_signal_taken_locked(const siginfo_t *info);
+void posix_timer_signal_taken_locked(struct task *t, timer_t id);
 /*
  * For kernel/task.c: deletes every timer of task t.  Called once the
  * task's other threads have ended (the SIGEV_THREAD notification threads

@@ -26,10 +26,23 @@ int signal_send_thread(struct thread *t, const siginfo_t *info);
 /* Sends to the task with this pid (kill, sigqueue): delivered to one of
  * its threads that does not block it.  0, -ESRCH, -EINVAL, -EAGAIN. */
 int signal_send_pid(pid_t pid, const siginfo_t *info);
+/* What signal_deliver() did, for the wrapper of an interrupted call. */
+enum signal_delivery {
+	SIGNAL_NONE_RAN,	/* no handler ran (the signal was ignored, or
+				 * taken by another thread): not interrupted,
+				 * the call goes on */
+	SIGNAL_RAN_RESTART,	/* handlers ran, all with SA_RESTART */
+	SIGNAL_RAN_INTR,	/* a handler without SA_RESTART ran */
+};
 /* Runs the handlers of every deliverable pending signal of the calling
- * thread (or its default action).  Thread context, IRQs enabled.
- * Returns true when at least one handler ran and all that ran had
- * SA_RESTART (the interrupted call may be restarted). */
+ * thread (or its default action).  Thread context, IRQs enabled.  A call
+ * POSIX always ends with EINTR after a handler (sem_wait, nanosleep,
+ * sigsuspend) fails on anything but SIGNAL_NONE_RAN. */
+enum signal_delivery signal_deliver(void);
+/* signal_deliver() for calls that SA_RESTART restarts (read, write,
+ * waitpid, mq_send, mq_receive): true when the interrupted call is to be
+ * restarted (no handler ran, or all that ran had SA_RESTART), false
+ * when it fails with EINTR. */
 bool signal_deliver_pending(void);
 /* Whether the calling thread has a deliverable signal pending. */
 bool signal_pending(void);
@@ -63,8 +76,20 @@ int signal_suspend(sigset_t mask);
 /* alarm(): arms (0: cancels) the task's SIGALRM timer for secs seconds;
  * returns the seconds left of the previous one (rounded up). */
 unsigned int signal_alarm(unsigned int secs);
-/* Sends info to the task (internal: SIGCHLD, timers). 0, -EINVAL. */
+/* Sends info to the task (internal: SIGCHLD).  0, -EINVAL.  Takes the
+ * scheduler lock: not from a ktimer callback (see below). */
 int signal_send_task(struct task *t, const siginfo_t *info);
+/*
+ * For kernel/posix_timer.c: sends a POSIX timer's signal to task t with
+ * the scheduler lock held (from the timer's ktimer callback).  The queue
+ * entry remembers the timer, and when the signal is taken (delivered,
+ * accepted by sigwait*, or discarded) posix_timer_signal_taken_locked()
+ * is called with it.  Returns 0 when queued with its own entry, 1 when
+ * not (ignored, or merged into a pending standard signal: no call will
+ * follow), -EINVAL or -EAGAIN.
+ */
+int signal_send_timer_locked(struct task *t, const siginfo_t *info,
+			     timer_t timer);
 /* Default dispositions and pending state of a new task; frees them. */
 struct task_signals;
 struct task_signals *signal_task_new(struct task *owner);

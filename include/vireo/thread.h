@@ -99,6 +99,8 @@ struct thread {
 	uint64_t sig_pending;		/* sent to this thread */
 	uint64_t sig_waiting;		/* sigwait set while in sigwait */
 	struct list_node sig_queue;	/* queued siginfo for this thread */
+	uint8_t sig_ran;		/* SIG_RAN_* of the handlers run since
+					 * its last interruptible wait began */
 	bool kill_pending;		/* task is exiting: die at delivery */
 	bool stack_smashed;		/* canary found overwritten at switch */
 
@@ -176,9 +178,13 @@ int thread_set_name(int tid, const char *name);
 int thread_get_name(int tid, char *buf, size_t len);	/* 0, -ESRCH, -ERANGE */
 
 /* Scheduling of tid: policy POLICY_FIFO/POLICY_RR and base priority.
- * A priority boost by a PI mutex stays in effect (effective priority is
- * the larger one).  0, -ESRCH, -EINVAL. */
+ * A priority boost by a PI or PP mutex stays in effect (effective
+ * priority is the larger one).  0, -ESRCH, -EINVAL. */
 int thread_set_sched(int tid, int policy, int prio);
+/* Policy and effective priority of tid: the priority it is scheduled at
+ * now, including a PI/PP boost ("the current scheduling priority" that
+ * POSIX pthread_getschedparam() and sched_getparam() report).  0 or
+ * -ESRCH. */
 int thread_get_sched(int tid, int *policy, int *prio);
 
 /* Hook called once in the exiting thread's context by thread_exit_value()
@@ -233,6 +239,15 @@ irqflags_t sched_lock_acquire(void);
 void sched_lock_release(irqflags_t flags);
 bool sched_lock_held(void);
 
+/*
+ * Sets t's effective priority (its base priority is unchanged): a ready
+ * t moves to its new ready queue, a blocked t is re-inserted in its wait
+ * queue by the new priority, and the CPU goes to the most urgent thread
+ * (at once from thread context, else at interrupt exit or at the
+ * running thread's sched_unlock()).  For the mutex code's priority
+ * inheritance and ceilings.  Scheduler lock held.
+ */
+void sched_set_effective_prio_locked(struct thread *t, int prio);
 /* Makes t ready; switches now or at interrupt exit if t is more urgent. */
 void sched_wake_locked(struct thread *t, int result);
 /* Blocks the current thread (state already set) and runs another. */

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Offsets of the C structure fields that arch/arm64 assembly reads.  Each
+ * is checked against offsetof() in arch/arm64/exception.c, so a change to
+ * struct cpu or struct thread that moves one fails the build instead of
+ * the stack-overflow check.
+ */
+#pragma once
+
+#define CPU_CURRENT		32	/* struct cpu, current */
+#define CPU_EMERGENCY_SP	240	/* struct cpu, emergency_sp */
+#define THREAD_STACK		816	/* struct thread, stack */
