@@ -41,6 +41,28 @@ static void crash_align(void)
 	(void)v;
 }
 
+/* Stores to the kernel's own code and read-only data: the MMU maps text
+ * read-only executable and rodata read-only, so both are permission
+ * faults (arch/arm64/mmu.c). */
+static const uint32_t crash_rodata_word = 0x600dc0de;
+
+static void crash_store(uintptr_t addr)
+{
+	__asm__ volatile("" : "+r"(addr));
+	*(volatile uint32_t *)addr = 0xdead;
+}
+
+/* Jumps into writable data, which is mapped execute-never: an
+ * instruction abort (permission fault) at the data's address. */
+static void crash_exec(void)
+{
+	static uint32_t data_code[4] = { 0xd65f03c0 };	/* ret */
+	void (*fn)(void) = (void (*)(void))(uintptr_t)data_code;
+
+	__asm__ volatile("" : "+r"(fn));
+	fn();
+}
+
 static int cmd_crash(struct nsh *sh, int argc, char **argv)
 {
 	if (argc != 2)
@@ -52,6 +74,12 @@ static int cmd_crash(struct nsh *sh, int argc, char **argv)
 		crash_undef();
 	else if (strcmp(argv[1], "align") == 0)
 		crash_align();
+	else if (strcmp(argv[1], "text") == 0)
+		crash_store((uintptr_t)cmd_crash);
+	else if (strcmp(argv[1], "rodata") == 0)
+		crash_store((uintptr_t)&crash_rodata_word);
+	else if (strcmp(argv[1], "exec") == 0)
+		crash_exec();
 	else if (strcmp(argv[1], "panic") == 0)
 		panic("crash command");
 	else
@@ -59,5 +87,5 @@ static int cmd_crash(struct nsh *sh, int argc, char **argv)
 	nsh_error("crash: the %s fault did not happen\n", argv[1]);
 	return 1;
 }
-NSH_COMMAND(crash, cmd_crash, "crash null|undef|align|panic",
+NSH_COMMAND(crash, cmd_crash, "crash null|undef|align|text|rodata|exec|panic",
 	    "Provoke a fault or a panic to test the crash report");

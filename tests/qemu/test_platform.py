@@ -149,6 +149,44 @@ def crash_null(t):
           % (names, elr))
 
 
+def crash_report(t, what):
+    """Boots, provokes crash WHAT and returns (report, address of symbol)."""
+    m = t.boot("nsh")
+    start = m.pos
+    m.sendline("crash " + what)
+    m.expect(REPORT_END)
+    return m.output_since(start)
+
+
+def symbol_address(t, name):
+    out = subprocess.run(["aarch64-linux-gnu-nm", t.image("nsh")], capture_output=True,
+                         text=True, timeout=scaled(30)).stdout
+    return int(check_match(r"^([0-9a-f]+) \w %s$" % re.escape(name), out,
+                           "nm of the image").group(1), 16)
+
+
+@test("MMU: kernel text is read-only (a store to it is a permission fault)")
+def mmu_text_read_only(t):
+    report = crash_report(t, "text")
+    check_in("cause permission fault at level 3, write", report, "crash report")
+    check_in("FAR  0x%016x" % symbol_address(t, "cmd_crash"), report, "crash report")
+
+
+@test("MMU: read-only data is read-only")
+def mmu_rodata_read_only(t):
+    report = crash_report(t, "rodata")
+    check_in("cause permission fault at level 3, write", report, "crash report")
+    check_in("FAR  0x%016x" % symbol_address(t, "crash_rodata_word"), report,
+             "crash report")
+
+
+@test("MMU: data is execute-never (a jump into it is an instruction abort)")
+def mmu_data_execute_never(t):
+    report = crash_report(t, "exec")
+    check_in("Instruction abort from the current EL", report, "crash report")
+    check_in("cause permission fault", report, "crash report")
+
+
 # -- shell -----------------------------------------------------------------
 @test("poweroff ends QEMU with exit code 0")
 def poweroff(t):
