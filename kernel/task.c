@@ -27,6 +27,7 @@
 #include <vireo/panic.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
+#include <vireo/vfs.h>
 #include "kernel_priv.h"
 
 extern char **environ;	/* libc/env.c: the running task's environment */
@@ -35,10 +36,15 @@ static struct task kernel_task;
 static struct list_node all_tasks = LIST_INIT(all_tasks);
 static bool init_spawned;	/* the first task_spawn() gets pid 1 */
 
+/* What the new task's main thread needs before main() runs: one block
+ * holding argv and a copy of the file actions with their paths (the
+ * caller may free its own as soon as task_spawn() returns). */
 struct spawn_args {
 	task_main_t main;
 	int argc;
-	char **argv;		/* one block with the strings */
+	char **argv;
+	int nactions;
+	struct task_fd_action *actions;
 };
 
 void task_init(void)
@@ -195,44 +201,86 @@ static char **copy_strv(char *const v[])
 	return c;
 }
 
-/* argv as one block: the vector, then the strings. */
-static struct spawn_args *copy_args(task_main_t main, char *const argv[])
+static size_t strv_bytes(char *const v[], size_t *n)
 {
-	size_t n = 0, bytes = 0;
+	size_t bytes = 0;
+
+	for (*n = 0; v && v[*n]; (*n)++)
+		bytes += strlen(v[*n]) + 1;
+	return bytes;
+}
+
+static size_t actions_bytes(const struct task_spawn_attr *attr)
+{
+	size_t bytes = 0;
+
+	for (int i = 0; i < attr->nactions; i++)
+		if (attr->actions[i].op == TASK_FD_OPEN)
+			bytes += strlen(attr->actions[i].path) + 1;
+	return bytes;
+}
+
+/* One block: the header, argv's vector, the actions, then the strings. */
+static struct spawn_args *copy_args(task_main_t main, char *const argv[],
+				    const struct task_spawn_attr *attr)
+{
+	size_t n, na = (size_t)attr->nactions;
+	size_t bytes = strv_bytes(argv, &n) + actions_bytes(attr);
 	struct spawn_args *a;
 	char *p;
 
-	while (argv && argv[n])
-		bytes += strlen(argv[n++]) + 1;
-	a = malloc(sizeof(*a) + (n + 1) * sizeof(char *) + bytes);
+	a = malloc(sizeof(*a) + (n + 1) * sizeof(char *) +
+		   na * sizeof(struct task_fd_action) + bytes);
 	if (!a)
 		return NULL;
 	a->main = main;
 	a->argc = (int)n;
 	a->argv = (char **)(a + 1);
-	p = (char *)(a->argv + n + 1);
+	a->nactions = (int)na;
+	a->actions = (struct task_fd_action *)(a->argv + n + 1);
+	p = (char *)(a->actions + na);
 	for (size_t i = 0; i < n; i++) {
 		a->argv[i] = strcpy(p, argv[i]);
 		p += strlen(argv[i]) + 1;
 	}
 	a->argv[n] = NULL;
+	for (size_t i = 0; i < na; i++) {
+		a->actions[i] = attr->actions[i];
+		if (a->actions[i].op != TASK_FD_OPEN)
+			continue;
+		a->actions[i].path = strcpy(p, attr->actions[i].path);
+		p += strlen(p) + 1;
+	}
 	return a;
 }
 
-static void task_entry(void *arg)
+/* Opens path on fd.  A FIFO's open waits for the other end, so a
+ * signal may interrupt it: the default action ends the task, an ignored
+ * one (SIGCHLD) lets it wait again. */
+static int open_action(struct fd_table *fds, const struct task_fd_action *a)
 {
-	struct spawn_args *a = arg;
+	struct file *f;
+	int r;
 
-	/* The block stays allocated for the task's life: main() may keep
-	 * argv.  It is freed with the task (task->args). */
-	exit(a->main(a->argc, a->argv));
+	fd_close_in(fds, a->fd);
+	while ((r = vfs_open_mode(a->path, a->oflag, a->mode, &f)) == -EINTR)
+		signal_deliver_pending();
+	if (r < 0)
+		return r;
+	r = fd_install_in(fds, f, a->fd);
+	if (r < 0) {
+		file_put(f);
+	} else if (r != a->fd) {
+		fd_close_in(fds, r);
+		r = -EMFILE;
+	}
+	return r;
 }
 
-static int apply_actions(struct fd_table *fds, const struct task_spawn_attr *attr)
+static int apply_actions(struct fd_table *fds, const struct spawn_args *sa)
 {
-	for (int i = 0; attr && i < attr->nactions; i++) {
-		const struct task_fd_action *a = &attr->actions[i];
-		struct file *f;
+	for (int i = 0; i < sa->nactions; i++) {
+		const struct task_fd_action *a = &sa->actions[i];
 		int r;
 
 		switch (a->op) {
@@ -243,15 +291,7 @@ static int apply_actions(struct fd_table *fds, const struct task_spawn_attr *att
 			r = fd_dup2_in(fds, a->oldfd, a->fd);
 			break;
 		case TASK_FD_OPEN:
-			fd_close_in(fds, a->fd);
-			r = vfs_open(a->path, a->oflag, &f);
-			if (r == 0) {
-				r = fd_install_in(fds, f, a->fd);
-				if (r >= 0 && r != a->fd) {
-					fd_close_in(fds, r);
-					r = -EMFILE;
-				}
-			}
+			r = open_action(fds, a);
 			break;
 		default:
 			r = -EINVAL;
@@ -260,6 +300,23 @@ static int apply_actions(struct fd_table *fds, const struct task_spawn_attr *att
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * The main thread starts here.  File actions run in the child, not in
+ * the caller, because an open may block (a FIFO waits for its other
+ * end, perhaps opened by the caller's next command); as POSIX allows,
+ * a failing action ends the child with status 127.
+ */
+static void task_entry(void *arg)
+{
+	struct spawn_args *a = arg;
+
+	if (apply_actions(task_current()->fds, a) < 0)
+		task_exit(127);
+	/* The block stays allocated for the task's life: main() may keep
+	 * argv.  It is freed with the task (task->args). */
+	exit(a->main(a->argc, a->argv));
 }
 
 static const char *basename_of(const char *path)
@@ -279,7 +336,7 @@ static struct task *task_alloc(task_main_t main, char *const argv[],
 	list_init(&t->children);
 	list_init(&t->threads);
 	wait_queue_init(&t->child_wq);
-	t->args = copy_args(main, argv);
+	t->args = copy_args(main, argv, attr);
 	t->environ = copy_strv(envp ? envp : cur->environ);
 	t->fds = fd_table_clone(cur->fds);
 	t->sig = signal_task_new(t);
@@ -317,9 +374,6 @@ pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],
 	t = task_alloc(main, argv, envp, attr);
 	if (!t)
 		return -ENOMEM;
-	r = apply_actions(t->fds, attr);
-	if (r < 0)
-		goto err;
 	ta.name = attr->name ? attr->name : basename_of(argv[0]);
 	strncpy(t->name, ta.name, sizeof(t->name) - 1);
 	ta.prio = attr->prio;
@@ -344,7 +398,6 @@ pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],
 	list_del(&t->sibling);
 	list_del(&t->all_node);
 	sched_lock_release(f);
-err:
 	task_free(t);
 	return r;
 }

@@ -3,8 +3,10 @@
  * posix_spawn()/posix_spawnp() of built-in applications: the basename
  * of path names an entry registered with APP_REGISTER (<vireo/app.h>),
  * run as a new task with a copy of the caller's descriptors, file
- * actions applied in order, and the attributes' scheduling and signal
- * mask.  Returns an error number, never sets errno (POSIX).
+ * actions applied in order by the child before main() (a failing one
+ * ends it with status 127: an open may wait, as on a FIFO, and must not
+ * hold up the caller), and the attributes' scheduling and signal mask.
+ * Returns an error number, never sets errno (POSIX).
  */
 #include <errno.h>
 #include <sched.h>

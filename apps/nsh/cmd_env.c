@@ -96,7 +96,8 @@ static int cmd_exit(struct nsh *sh, int argc, char **argv)
 		return (int)v;
 	}
 	sh->exiting = true;
-	return (int)(v & 0xff);
+	sh->exit_status = (int)(v & 0xff);
+	return sh->exit_status;
 }
 NSH_COMMAND(exit, cmd_exit, "exit [STATUS]", "Leave the script being run");
 

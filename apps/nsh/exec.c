@@ -3,10 +3,19 @@
  * The shell's executor: walks the tree nsh_parse() built, expanding each
  * command's words just before it runs.  Built-in commands run in the
  * shell; applications and every stage of a pipeline or background job
- * run as tasks.  Redirections are applied to the shell's own descriptors
- * around the command or the spawn (a spawned task copies the table), and
- * the saved originals are close-on-exec so no child inherits them.
+ * run as tasks.  A built-in run in the shell gets its redirections on
+ * the shell's own descriptors around the call (the saved originals are
+ * close-on-exec so no child inherits them); a task opens its own, as
+ * spawn file actions that run in the child, because an open may wait: a
+ * FIFO's writer waits for a reader that may be the shell's next command.
  * Variables are environment variables, as in NSH.
+ *
+ * Ctrl-C: while the shell runs a typed line, the console's foreground is
+ * the shell itself with SIGINT blocked, so a Ctrl-C typed at any moment
+ * becomes a signal pending on the shell and is never read as input.  A
+ * task gets the foreground as soon as it is spawned, together with any
+ * interrupt pending on the shell; a built-in unblocks SIGINT while it
+ * runs.  An interrupted command abandons the rest of the line.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,12 +33,27 @@
 #define MAX_ARGS 64
 #define ARG_BYTES 1024
 #define MAX_STAGES 8
+#define MAX_REDIRS 8
 
 extern void console_set_foreground(pid_t pid) __attribute__((weak));
 
 /* The shell that built-in tasks (pipeline stages, background jobs) use
  * for the few commands that look at shell state. */
 static struct nsh *task_shell;
+
+/* Where the foreground goes back to between commands: the shell's pid
+ * while it runs a typed line (nsh_console_claim), else 0. */
+static pid_t console_home;
+
+/* Set by the shell's SIGINT handler; only the shell's thread touches it. */
+static volatile sig_atomic_t intr_pending;
+
+/* A command's redirections as file actions for a task. */
+struct redir_plan {
+	int n;
+	struct task_fd_action act[MAX_REDIRS];
+	char buf[ARG_BYTES];
+};
 
 struct args {
 	int argc;
@@ -41,6 +65,66 @@ static void set_foreground(pid_t pid)
 {
 	if (console_set_foreground)
 		console_set_foreground(pid);
+}
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	intr_pending = 1;
+}
+
+static sigset_t sigint_set(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	return set;
+}
+
+void nsh_signals_init(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigint };
+
+	/* No SA_RESTART: Ctrl-C must end a built-in's blocking call. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+void nsh_console_claim(void)
+{
+	sigset_t set = sigint_set();
+
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	intr_pending = 0;
+	console_home = getpid();
+	set_foreground(console_home);
+}
+
+void nsh_console_release(void)
+{
+	sigset_t set = sigint_set();
+
+	if (!console_home)
+		return;
+	console_home = 0;
+	set_foreground(0);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);	/* runs a late one: dropped */
+	intr_pending = 0;
+}
+
+/* Runs the handler for a SIGINT pending on the shell; true if there was
+ * one (or one came earlier and was not consumed yet). */
+static bool take_interrupt(void)
+{
+	sigset_t set = sigint_set(), old;
+
+	sigprocmask(SIG_UNBLOCK, &set, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (!intr_pending)
+		return false;
+	intr_pending = 0;
+	return true;
 }
 
 static const char *lookup(void *ctx, const char *name)
@@ -148,30 +232,66 @@ static void restore_fds(struct saved_fds *s)
 	}
 }
 
+static const int oflags[] = {
+	[NSH_R_IN] = O_RDONLY,
+	[NSH_R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
+	[NSH_R_APPEND] = O_WRONLY | O_CREAT | O_APPEND,
+};
+
+/* Expands a redirection's word to exactly one path in a. */
+static int redir_path(struct nsh *sh, struct nsh_redir *r, struct args *a)
+{
+	if (expand_args(sh, &r->word, 1, a) < 0)
+		return -1;
+	if (a->argc != 1) {
+		nsh_error("nsh: %s: ambiguous redirect\n", r->word);
+		return -1;
+	}
+	return 0;
+}
+
+/* The redirections of a command that runs as a task, as open actions
+ * the task applies itself (failing one ends it with status 127). */
+static int plan_redirs(struct nsh *sh, struct nsh_redir *r,
+		       struct redir_plan *p)
+{
+	struct args a;
+	size_t used = 0;
+
+	for (p->n = 0; r; r = r->next) {
+		size_t len;
+
+		if (redir_path(sh, r, &a) < 0)
+			return -1;
+		len = strlen(a.argv[0]) + 1;
+		if (p->n == MAX_REDIRS || used + len > sizeof(p->buf)) {
+			nsh_error("nsh: %s: too many redirections\n", r->word);
+			return -1;
+		}
+		p->act[p->n++] = (struct task_fd_action){
+			.op = TASK_FD_OPEN, .fd = r->fd, .oflag = oflags[r->kind],
+			.mode = 0666, .path = memcpy(p->buf + used, a.argv[0], len),
+		};
+		used += len;
+	}
+	return 0;
+}
+
 static int apply_redirs(struct nsh *sh, struct nsh_redir *r,
 			struct saved_fds *s)
 {
-	static const int oflags[] = {
-		[NSH_R_IN] = O_RDONLY,
-		[NSH_R_OUT] = O_WRONLY | O_CREAT | O_TRUNC,
-		[NSH_R_APPEND] = O_WRONLY | O_CREAT | O_APPEND,
-	};
 	struct args a;
 
 	fflush(stdout);
 	for (; r; r = r->next) {
 		int fd, err;
 
-		if (expand_args(sh, &r->word, 1, &a) < 0)
+		if (redir_path(sh, r, &a) < 0)
 			return -1;
-		if (a.argc != 1) {
-			nsh_error("nsh: %s: ambiguous redirect\n", r->word);
-			return -1;
-		}
 		/* A FIFO's open waits for the other end; a child's exit
-		 * (SIGCHLD) must not fail it. */
+		 * (SIGCHLD) must not fail it, Ctrl-C does. */
 		while ((fd = open(a.argv[0], oflags[r->kind] | O_CLOEXEC,
-				  0666)) < 0 && errno == EINTR)
+				  0666)) < 0 && errno == EINTR && !intr_pending)
 			;
 		if (fd < 0)
 			return nsh_fail("nsh", a.argv[0]), -1;
@@ -196,23 +316,74 @@ static int builtin_task_main(int argc, char **argv)
 	return r;
 }
 
-/* Starts argv as a task with the shell's current descriptors; returns
- * its pid or -1 with a message. */
-static pid_t start_task(char **argv)
+/* The signal mask a task starts with: the shell's, but SIGINT open
+ * (the shell blocks it while it runs a typed line). */
+static sigset_t task_sigmask(void)
+{
+	sigset_t mask;
+
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	sigdelset(&mask, SIGINT);
+	return mask;
+}
+
+static int spawn_app(pid_t *pid, char **argv, const struct redir_plan *p)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t mask = task_sigmask();
+	int err;
+
+	if ((err = posix_spawn_file_actions_init(&fa)))
+		return err;
+	if ((err = posix_spawnattr_init(&attr))) {
+		posix_spawn_file_actions_destroy(&fa);
+		return err;
+	}
+	for (int i = 0; p && i < p->n && !err; i++)
+		err = posix_spawn_file_actions_addopen(&fa, p->act[i].fd,
+						       p->act[i].path,
+						       p->act[i].oflag,
+						       p->act[i].mode);
+	if (!err)
+		err = posix_spawnattr_setsigmask(&attr, &mask);
+	if (!err)
+		err = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	if (!err)
+		err = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	return err;
+}
+
+static int spawn_builtin(pid_t *pid, char **argv, const struct redir_plan *p)
+{
+	struct task_spawn_attr attr = {
+		.actions = p ? p->act : NULL,
+		.nactions = p ? p->n : 0,
+		.set_sigmask = true,
+		.sigmask = task_sigmask(),
+	};
+
+	*pid = task_spawn(builtin_task_main, argv, NULL, &attr);
+	return *pid < 0 ? (int)-*pid : 0;
+}
+
+/* Starts argv as a task with the shell's current descriptors and the
+ * redirections of p (may be NULL); returns its pid or -1 with a
+ * message. */
+static pid_t start_task(char **argv, const struct redir_plan *p)
 {
 	pid_t pid;
 	int err;
 
 	fflush(stdout);
-	if (nsh_find_cmd(argv[0])) {
-		pid = task_spawn(builtin_task_main, argv, NULL, NULL);
-		err = pid < 0 ? -pid : 0;
-	} else {
-		err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-	}
+	if (nsh_find_cmd(argv[0]))
+		err = spawn_builtin(&pid, argv, p);
+	else
+		err = spawn_app(&pid, argv, p);
 	if (!err)
 		return pid;
-	errno = err;
 	if (err == ENOENT)
 		nsh_error("nsh: %s: command not found\n", argv[0]);
 	else
@@ -221,65 +392,69 @@ static pid_t start_task(char **argv)
 	return -1;
 }
 
-static int task_status(const char *name, int wstatus)
+static int task_status(struct nsh *sh, const char *name, int wstatus)
 {
 	if (WIFEXITED(wstatus))
 		return WEXITSTATUS(wstatus);
 	if (WIFSIGNALED(wstatus)) {
 		int sig = WTERMSIG(wstatus);
 
-		if (sig != SIGINT)
+		if (sig != SIGINT) {
 			nsh_error("nsh: %s: killed by signal %d\n", name, sig);
-		else
+		} else {
 			nsh_error("\n");
+			sh->interrupted = true;
+		}
 		return 128 + sig;
 	}
 	return 1;
 }
 
-/* Waits for pid with the console's Ctrl-C going to it. */
-static int wait_task(pid_t pid, const char *name)
+/* Waits for pid with the console's Ctrl-C going to it, including one
+ * typed before it started (pending on the shell). */
+static int wait_task(struct nsh *sh, pid_t pid, const char *name)
 {
 	int wstatus = 0;
 	pid_t r;
 
 	set_foreground(pid);
+	if (console_home && take_interrupt())
+		kill(pid, SIGINT);
 	while ((r = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
 		;
-	set_foreground(0);
+	set_foreground(console_home);
 	if (r != pid) {
 		nsh_error("nsh: %s: waitpid: %s\n", name, strerror(errno));
 		return 1;
 	}
-	return task_status(name, wstatus);
+	return task_status(sh, name, wstatus);
 }
 
 /* ---- built-ins in the shell ---- */
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
+/* Ctrl-C during a built-in (or while its redirections open) interrupts
+ * its blocking call with EINTR; one typed before it started means it
+ * does not run. */
+static int run_builtin(struct nsh *sh, const struct nsh_cmd *c, struct args *a,
+		       struct nsh_redir *redir, struct saved_fds *s)
 {
-	(void)sig;
-	interrupted = 1;
-}
+	sigset_t set = sigint_set(), old;
+	int status = 1;
 
-/* Ctrl-C during a built-in interrupts its blocking call with EINTR. */
-static int run_builtin(struct nsh *sh, const struct nsh_cmd *c, struct args *a)
-{
-	struct sigaction sa = { .sa_handler = on_sigint }, old;
-	int status;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old);
-	interrupted = 0;
-	set_foreground(getpid());
-	status = c->handler(sh, a->argc, a->argv);
-	set_foreground(0);
+	if (!console_home) {
+		intr_pending = 0;
+		set_foreground(getpid());
+	}
+	sigprocmask(SIG_UNBLOCK, &set, &old);
+	if (!intr_pending && apply_redirs(sh, redir, s) == 0 && !intr_pending)
+		status = c->handler(sh, a->argc, a->argv);
 	fflush(stdout);
-	sigaction(SIGINT, &old, NULL);
-	if (interrupted) {
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	set_foreground(console_home);
+	if (intr_pending) {
+		intr_pending = 0;
 		nsh_error("\n");
+		sh->interrupted = true;
 		status = NSH_STATUS_INTERRUPT;
 	}
 	return status;
@@ -308,6 +483,7 @@ static int assign(struct args *a)
 static int run_simple(struct nsh *sh, const struct nsh_node *n)
 {
 	struct args *a = malloc(sizeof(*a));
+	struct redir_plan *p = NULL;
 	struct saved_fds s;
 	const struct nsh_cmd *c;
 	int status = 1;
@@ -328,19 +504,20 @@ static int run_simple(struct nsh *sh, const struct nsh_node *n)
 			goto out;
 		}
 	}
-	if (apply_redirs(sh, n->redir, &s) < 0)
-		goto out;
-	if (a->argc == 0) {
-		status = 0;
+	if (a->argc == 0) {		/* "> file" alone creates it */
+		status = apply_redirs(sh, n->redir, &s) < 0 ? 1 : 0;
 	} else if ((c = nsh_find_cmd(a->argv[0]))) {
-		status = run_builtin(sh, c, a);
-	} else if ((pid = start_task(a->argv)) > 0) {
-		status = wait_task(pid, a->argv[0]);
+		status = run_builtin(sh, c, a, n->redir, &s);
+	} else if (!(p = malloc(sizeof(*p))) || plan_redirs(sh, n->redir, p) < 0) {
+		status = 1;
+	} else if ((pid = start_task(a->argv, p)) > 0) {
+		status = wait_task(sh, pid, a->argv[0]);
 	} else {
 		status = errno == ENOENT ? NSH_STATUS_NOT_FOUND : 126;
 	}
 out:
 	restore_fds(&s);
+	free(p);
 	free(a);
 	return status;
 }
@@ -352,22 +529,24 @@ static pid_t start_stage(struct nsh *sh, const struct nsh_node *n, int in,
 			 int out)
 {
 	struct args *a = malloc(sizeof(*a));
+	struct redir_plan *p = malloc(sizeof(*p));
 	struct saved_fds s;
 	pid_t pid = -1;
 
-	if (!a)
-		return nsh_fail("nsh", "pipeline"), -1;
 	save_init(&s);
-	if (n->kind != NSH_N_CMD) {
+	if (!a || !p) {
+		nsh_fail("nsh", "pipeline");
+	} else if (n->kind != NSH_N_CMD) {
 		nsh_error("nsh: only simple commands can be in a pipeline or in the background\n");
 	} else if (expand_args(sh, n->argv, n->argc, a) == 0 && a->argc > 0 &&
+		   plan_redirs(sh, n->redir, p) == 0 &&
 		   (in < 0 || redirect_fd(&s, 0, in) == 0) &&
-		   (out < 0 || redirect_fd(&s, 1, out) == 0) &&
-		   apply_redirs(sh, n->redir, &s) == 0) {
+		   (out < 0 || redirect_fd(&s, 1, out) == 0)) {
 		task_shell = sh;
-		pid = start_task(a->argv);
+		pid = start_task(a->argv, p);
 	}
 	restore_fds(&s);
+	free(p);
 	free(a);
 	return pid;
 }
@@ -410,7 +589,7 @@ static int run_pipeline(struct nsh *sh, const struct nsh_node *n)
 	if (in >= 0 && failed)
 		close(in);
 	for (int i = 0; i < nst; i++)
-		status = wait_task(pids[i], "pipeline");
+		status = wait_task(sh, pids[i], "pipeline");
 	return failed ? 1 : status;
 }
 
@@ -431,7 +610,7 @@ static int run_node(struct nsh *sh, const struct nsh_node *n);
 
 static bool leaving(struct nsh *sh)
 {
-	return sh->breaking > 0 || sh->exiting;
+	return sh->breaking > 0 || sh->exiting || sh->interrupted;
 }
 
 /* Runs a loop body; true when the loop must end (break or exit). */
@@ -442,7 +621,7 @@ static bool loop_body(struct nsh *sh, const struct nsh_node *body)
 		sh->breaking--;
 		return true;
 	}
-	return sh->exiting;
+	return sh->exiting || sh->interrupted;
 }
 
 static int run_loop(struct nsh *sh, const struct nsh_node *n)
@@ -575,6 +754,8 @@ int nsh_run_script(struct nsh *sh, const char *path, int argc, char **argv)
 	sh->argv = argv;
 	sh->loop_depth = 0;
 	nsh_execute(sh, text);
+	if (sh->exiting)	/* exit N: N, wherever it ran */
+		sh->status = sh->exit_status;
 	sh->exiting = false;
 	sh->breaking = 0;
 	sh->argc = old_argc;

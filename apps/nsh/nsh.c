@@ -9,6 +9,7 @@
  * output reach the console in order.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <spawn.h>
@@ -100,6 +101,34 @@ static void prompt_more(void)
 	fflush(stdout);
 }
 
+/*
+ * A Ctrl-C typed after the line but read before the shell took the
+ * console (still in the shell's input buffer or the console's) is the
+ * command's too: it becomes SIGINT pending on the shell, which hands it
+ * on.  As a terminal's interrupt key does, it discards the input typed
+ * before it.
+ */
+static void typeahead_intr(struct nsh *sh)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	unsigned char *c;
+	ssize_t n;
+
+	sh->in_len -= sh->in_pos;
+	memmove(sh->in, sh->in + sh->in_pos, sh->in_len);
+	sh->in_pos = 0;
+	if (sh->interactive && sh->in_len < sizeof(sh->in) &&
+	    poll(&pfd, 1, 0) > 0 &&
+	    (n = read(STDIN_FILENO, sh->in + sh->in_len,
+		      sizeof(sh->in) - sh->in_len)) > 0)
+		sh->in_len += (size_t)n;
+	c = memchr(sh->in, NSH_INTR_CHAR, sh->in_len);
+	if (c) {
+		sh->in_pos = (size_t)(c - sh->in) + 1;
+		raise(SIGINT);
+	}
+}
+
 /* Adds a typed line to the pending text; runs it once it parses (or
  * fails to), else asks for the next line with "> ". */
 static void line_done(struct nsh *sh, const char *line)
@@ -112,6 +141,7 @@ static void line_done(struct nsh *sh, const char *line)
 		nsh_error("nsh: command too long\n");
 		sh->pending_len = 0;
 		sh->status = NSH_STATUS_SYNTAX;
+		nsh_console_release();
 		prompt();
 		return;
 	}
@@ -122,14 +152,19 @@ static void line_done(struct nsh *sh, const char *line)
 	r = nsh_parse(sh->pending, &ast);
 	nsh_ast_free(&ast);
 	if (r == NSH_PARSE_INCOMPLETE) {
+		nsh_console_release();
 		prompt_more();
 		return;
 	}
 	sh->pending_len = 0;
+	typeahead_intr(sh);
 	nsh_execute(sh, sh->pending);
 	sh->exiting = false;
 	sh->breaking = 0;
+	sh->interrupted = false;
 	reap_background();
+	nsh_console_release();	/* before the prompt: Ctrl-C typed at it
+				 * is the line editor's */
 	prompt();
 }
 
@@ -140,6 +175,11 @@ static void feed_byte(struct nsh *sh, unsigned char byte)
 		nsh_complete(&sh->le);
 		return;
 	}
+	/* The shell takes Ctrl-C before the line's echo can reach the
+	 * terminal: whatever is typed once the newline shows is the
+	 * command's. */
+	if (byte == '\r' || byte == '\n')
+		nsh_console_claim();
 	switch (le_feed(&sh->le, byte)) {
 	case LE_LINE:
 		fflush(stdout);
@@ -154,6 +194,7 @@ static void feed_byte(struct nsh *sh, unsigned char byte)
 	case LE_PENDING:
 		break;
 	}
+	nsh_console_release();
 }
 
 static void nsh_init(struct nsh *sh)
@@ -168,14 +209,13 @@ static void nsh_init(struct nsh *sh)
 
 	le_init(&sh->le, &st, echo_out, sh);
 	sh->status = 0;
+	nsh_signals_init();
 }
 
 static void nsh_console_loop(struct nsh *sh)
 {
-	unsigned char buf[64];
-
 	for (;;) {
-		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+		ssize_t n = read(STDIN_FILENO, sh->in, sizeof(sh->in));
 
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -184,8 +224,11 @@ static void nsh_console_loop(struct nsh *sh)
 				  n < 0 ? strerror(errno) : "end of input");
 			return;
 		}
-		for (ssize_t i = 0; i < n; i++)
-			feed_byte(sh, buf[i]);
+		sh->in_pos = 0;
+		sh->in_len = (size_t)n;
+		/* typeahead_intr() may move and extend the buffer. */
+		while (sh->in_pos < sh->in_len)
+			feed_byte(sh, sh->in[sh->in_pos++]);
 		fflush(stdout);
 	}
 }
@@ -199,6 +242,7 @@ void app_init_main(void *arg)
 	       VIREO_BOARD_CONFIG, VIREO_BUILD_DATE);
 	if (access(NSH_RCS, R_OK) == 0)
 		nsh_run_script(sh, NSH_RCS, 1, (char *[]){ NSH_RCS, NULL });
+	sh->interrupted = false;
 	sh->interactive = true;
 	prompt();
 	nsh_console_loop(sh);

@@ -19,6 +19,7 @@
 #define NSH_STATUS_NOT_FOUND 127	/* as the POSIX shell */
 #define NSH_STATUS_INTERRUPT 130	/* Ctrl-C: 128 + SIGINT */
 
+#define NSH_INTR_CHAR 0x03	/* Ctrl-C */
 #define NSH_PENDING_MAX 2048	/* a multi-line construct being typed */
 
 struct nsh {
@@ -30,8 +31,13 @@ struct nsh {
 	int loop_depth;			/* loops being run, for break */
 	int breaking;			/* loops `break` still has to leave */
 	bool exiting;			/* `exit` ran: leave the script */
+	int exit_status;		/* the script's status then */
+	bool interrupted;		/* Ctrl-C ended a command: leave the
+					 * line (and any script it runs) */
 	bool interactive;		/* reading the console */
 	char num[24];			/* $? $$ $# $! formatted */
+	unsigned char in[128];		/* console bytes read, not yet fed */
+	size_t in_pos, in_len;
 	size_t pending_len;
 	char pending[NSH_PENDING_MAX];
 	char line[CONFIG_NSH_LINELEN + 1];
@@ -89,6 +95,15 @@ int nsh_execute(struct nsh *sh, const char *text);
 /* Runs the script in path with args ($0 = path) in this shell (exec.c);
  * returns its status, or 127 with a message when it cannot be read. */
 int nsh_run_script(struct nsh *sh, const char *path, int argc, char **argv);
+
+/* SIGINT handling of the shell (exec.c): nsh_signals_init() once;
+ * nsh_console_claim() when a typed line is complete, before its echo
+ * ends, so that from then on Ctrl-C is a signal pending on the shell
+ * (handed to the command the line starts) and never an input byte;
+ * nsh_console_release() when the line is done. */
+void nsh_signals_init(void);
+void nsh_console_claim(void);
+void nsh_console_release(void);
 
 /* Prints "cmd: arg: strerror(errno)"; returns 1. */
 int nsh_fail(const char *cmd, const char *arg);

@@ -82,7 +82,8 @@ _Static_assert((CONFIG_PL011_TXBUF & (CONFIG_PL011_TXBUF - 1)) == 0,
 #define INT_ALL		0x7ff
 
 /* Bounds on loops over hardware state, so a wedged UART cannot hang us. */
-#define RX_DRAIN_MAX	256
+#define RX_DRAIN_MAX	256	/* bytes read per drain pass */
+#define RX_PASSES_MAX	64
 #define POLL_SPINS	1000000
 
 /* Dropped characters by cause; read-only outside the interrupt handler. */
@@ -249,9 +250,19 @@ static void pl011_irq(uint32_t intid, void *arg)
 	uint32_t mis = mmio_read32(p->base + UARTMIS);
 
 	if (mis & (INT_RX | INT_RT | INT_ERRORS)) {
-		received = rx_drain_locked(p, &intr);
-		/* RT is only cleared by ICR or an empty FIFO; errors by ICR. */
-		mmio_write32(p->base + UARTICR, INT_RX | INT_RT | INT_ERRORS);
+		/* Drain, clear, and drain again until the FIFO is empty
+		 * after the clear.  QEMU raises RX only as the FIFO goes
+		 * from empty to one byte and refills it while we read, so a
+		 * clear while bytes remain would leave them without an
+		 * interrupt; once the FIFO is seen empty after the clear,
+		 * the next byte raises RX again.  Bounded: a port that never
+		 * empties is broken hardware, not input. */
+		for (int pass = 0; pass < RX_PASSES_MAX; pass++) {
+			received += rx_drain_locked(p, &intr);
+			mmio_write32(p->base + UARTICR, INT_RX | INT_RT | INT_ERRORS);
+			if (mmio_read32(p->base + UARTFR) & FR_RXFE)
+				break;
+		}
 	}
 	if (mis & INT_TX)
 		sent = tx_irq_locked(p);

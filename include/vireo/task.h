@@ -39,8 +39,9 @@ struct task_spawn_attr {
 	int policy;		/* 0: the caller's policy */
 	size_t stack_size;	/* 0: CONFIG_DEFAULT_STACKSIZE */
 	/* The child inherits the caller's descriptors minus FD_CLOEXEC
-	 * ones, then actions[0..nactions) are applied in order; a failing
-	 * action fails the spawn with its error. */
+	 * ones, then the child applies actions[0..nactions) in order before
+	 * main() (an open may block: a FIFO); a failing action ends the
+	 * child with status 127, as POSIX allows. */
 	const struct task_fd_action *actions;
 	int nactions;
 	bool set_sigmask;	/* child's signal mask is sigmask, else the

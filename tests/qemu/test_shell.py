@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The shell (issue 4): grammar, variables, control flow, pipes, redirection,
 background jobs, scripts, Ctrl-C, continuation lines and the built-ins."""
-import time
+import re
 
 from harness import check, check_in, check_match, test
 
@@ -85,23 +85,70 @@ def redirection_and_pipes(t):
 def background_and_fifo(t):
     run(t, [
         ("sleep 0.2 & echo bg=$!", r"^\[(\d+)\]\nbg=\1$"),
-        ("mkfifo /tmp/ff; cat /tmp/ff & echo through-fifo > /tmp/ff; sleep 0.2",
-         r"through-fifo"),
+        # The writer's open waits for the reader: the background task
+        # opens its redirection itself, so the shell goes on to cat.
+        ("mkfifo /tmp/ff; echo through-fifo > /tmp/ff & cat /tmp/ff",
+         r"^\[\d+\]\nthrough-fifo$"),
+        ("echo twice > /tmp/ff & cat < /tmp/ff | wc", r"^\[\d+\]\n1 1 6$"),
+        # The other way round: a background reader, a foreground writer.
+        ("cat /tmp/ff & echo reversed > /tmp/ff; sleep 0.2", r"reversed"),
         ("[ -p /tmp/ff ] && echo isfifo", r"^isfifo$"),
+        # A background task whose redirection fails ends with status 127.
+        ("echo x > /nodir/f & sleep 0.2; echo done", r"^\[\d+\]\ndone$"),
     ])
+
+
+@test("a blocked FIFO open of a built-in's redirection ends with Ctrl-C")
+def fifo_open_ctrl_c(t):
+    m = t.boot("nsh")
+    m.command("mkfifo /tmp/nf")
+    m.sendline("echo lost > /tmp/nf")	# no reader: the open waits
+    m.expect(r"echo lost > /tmp/nf\n")
+    m.send("\x03")
+    m.expect(r"^nsh> ", timeout=5)
+    check_match(r"^130$", m.command("echo $?"), "status after Ctrl-C")
 
 
 @test("Ctrl-C interrupts the foreground command (sleep 10) and sets $? to 130")
 def ctrl_c(t):
     m = t.boot("nsh")
     m.sendline("sleep 10")
-    m.expect(r"sleep 10\n")
-    time.sleep(0.5)			# until the shell hands Ctrl-C to sleep
+    m.expect(r"sleep 10\n")		# sent as soon as the line is echoed
     m.send("\x03")
     m.expect(r"^nsh> ", timeout=5)
     check_match(r"^130$", m.command("echo $?"), "status after Ctrl-C")
     m.send("\x04")			# Ctrl-D on an empty line: harmless
     check_match(r"^alive$", m.command("echo alive"), "after Ctrl-D")
+
+
+@test("Ctrl-C typed ahead with the line reaches the command; it ends loops and the line")
+def ctrl_c_typeahead(t):
+    m = t.boot("nsh")
+    for line in ("sleep 10", "sleep 10 | cat", "while true; do sleep 10; done",
+                 "sleep 10; echo not-reached"):
+        start = m.pos
+        m.send(line + "\r\x03")		# one write: Ctrl-C right behind Enter
+        m.expect(r"^nsh> ", timeout=5)
+        check(not re.search(r"^not-reached$", m.output_since(start), re.M),
+              "the rest of the line ran after Ctrl-C")
+    check_match(r"^130$", m.command("echo $?"), "status after Ctrl-C")
+    check_match(r"^alive$", m.command("echo alive"), "after the interrupts")
+
+
+@test("tab completes command names and paths and lists an ambiguous prefix")
+def tab_completion(t):
+    m = t.boot("nsh")
+    m.send("ec\t")
+    m.expect(r"echo $")
+    check_match(r"^tabbed$", m.command("tabbed"), "completed command")
+    m.send("ls /pr\t")
+    m.expect(r"ls /proc/$")
+    check_match(r"^ meminfo$", m.command(""), "completed path")
+    m.send("d\t")			# date dd df dirname dmesg: listed
+    m.expect(r"\ndate\s+dd\s+df\s+dirname\s+dmesg\s+.*\nnsh> d$")
+    m.send("irn\t")			# now unique: dirname
+    m.expect(r"irname $")
+    check_match(r"^/a$", m.command("/a/b"), "completed after the list")
 
 
 @test("a script with arguments and loops, written with echo and run with sh / source")
@@ -114,6 +161,12 @@ def scripts(t):
         ("echo $?", r"^3$"),
         ("echo 'V=fromsrc' > /tmp/v.sh; . /tmp/v.sh; echo $V", r"^fromsrc$"),
         ("sh /tmp/none", r"sh: /tmp/none: No such file or directory"),
+        # exit N inside a loop or an if ends the script with status N.
+        ("echo 'for i in 1 2; do exit 5; done; echo no' > /tmp/e.sh; sh /tmp/e.sh; echo $?",
+         r"^5$"),
+        ("echo 'while true; do if true; then exit 6; fi; done' > /tmp/w.sh; sh /tmp/w.sh; echo $?",
+         r"^6$"),
+        ("exit 4; echo $?", r"keeps running.*\n4$"),
     ])
 
 
