@@ -9,10 +9,9 @@
  * upwards ("..") by the mount's covered vnode; a symlink replaces the
  * walked prefix by its target, at most VFS_SYMLOOP_MAX times (-ELOOP).
  *
- * The working directory is one string for the whole system, kept
- * lexically normalised (what getcwd returns).  Per-task working
- * directories wait for a cwd field in struct task (see the report).
- * Everything here runs under the VFS lock.
+ * Each task's working directory (task_cwd()) is kept lexically
+ * normalised (what getcwd returns).  Everything here runs under the VFS
+ * lock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +24,7 @@
 #include <vireo/file.h>
 #include <vireo/mm.h>
 #include <vireo/mutex.h>
+#include <vireo/task.h>
 #include <vireo/thread.h>
 #include "fs_priv.h"
 
@@ -38,7 +38,7 @@ struct walk {
 };
 
 static struct kmutex vfs_mutex = KMUTEX_INIT(vfs_mutex, false);
-static char cwd[VFS_PATH_MAX] = "/";	/* VFS lock */
+_Static_assert(TASK_CWD_MAX == VFS_PATH_MAX, "a cwd holds any path");
 struct mount *vfs_root_mount;		/* mount.c sets it at boot */
 
 void vfs_lock(void)
@@ -151,7 +151,7 @@ static int walk(const char *path, unsigned how, struct walk *w)
 
 	if (!path)
 		return -EFAULT;
-	r = path_absolute(cwd, path, buf, sizeof(buf));
+	r = path_absolute(task_cwd(), path, buf, sizeof(buf));
 	if (r)
 		return r;
 	w->trailing = path_trailing_slash(buf);
@@ -462,10 +462,10 @@ int vfs_chdir(const char *path)
 		vnode_put_locked(w.vn);
 	}
 	if (!r)
-		r = path_absolute(cwd, path, abs, sizeof(abs));
+		r = path_absolute(task_cwd(), path, abs, sizeof(abs));
 	if (!r) {
 		path_normalize(abs);
-		strcpy(cwd, abs);
+		strcpy(task_cwd(), abs);
 	}
 	vfs_unlock();
 	return r;
@@ -473,6 +473,8 @@ int vfs_chdir(const char *path)
 
 int vfs_getcwd_locked(char *buf, size_t len)
 {
+	const char *cwd = task_cwd();
+
 	if (!buf)
 		return -EINVAL;
 	if (strlen(cwd) + 1 > len)
@@ -491,11 +493,16 @@ int vfs_getcwd(char *buf, size_t len)
 	return r;
 }
 
-bool vfs_cwd_inside_locked(const char *mpath)
+static bool cwd_inside(const char *cwd, const void *mpath)
 {
 	size_t n = strlen(mpath);
 
 	return !strncmp(cwd, mpath, n) && (cwd[n] == '/' || cwd[n] == '\0');
+}
+
+bool vfs_cwd_inside_locked(const char *mpath)
+{
+	return task_any_cwd(cwd_inside, mpath);
 }
 
 int vfs_statfs(const char *path, struct statfs *st)

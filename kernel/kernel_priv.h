@@ -44,6 +44,7 @@ struct task {
 	int nr_threads;
 	struct fd_table *fds;		/* own lock (fs/file.c) */
 	char **environ;			/* the task's threads only */
+	char cwd[TASK_CWD_MAX];		/* working directory: VFS lock */
 	struct task_signals *sig;	/* signal.c */
 	int wait_status;		/* <sys/wait.h> encoding */
 	bool exiting;			/* exit started: no new threads */

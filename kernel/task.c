@@ -55,10 +55,34 @@ void task_init(void)
 	list_init(&k->threads);
 	wait_queue_init(&k->child_wq);
 	strcpy(k->name, "kernel");
+	strcpy(k->cwd, "/");
 	k->fds = fd_table_new();
 	if (!k->fds)
 		panic("task: no memory for the kernel's descriptors");
 	list_add_tail(&all_tasks, &k->all_node);
+}
+
+char *task_cwd(void)
+{
+	return task_current()->cwd;
+}
+
+bool task_any_cwd(bool (*match)(const char *cwd, const void *ctx),
+		  const void *ctx)
+{
+	struct list_node *n;
+	bool found = false;
+	irqflags_t f = sched_lock_acquire();	/* all_tasks */
+
+	list_for_each(n, &all_tasks) {
+		struct task *t = list_entry(n, struct task, all_node);
+		if (!t->zombie && match(t->cwd, ctx)) {
+			found = true;
+			break;
+		}
+	}
+	sched_lock_release(f);
+	return found;
 }
 
 struct task *task_kernel(void)
@@ -338,6 +362,8 @@ static struct task *task_alloc(task_main_t main, char *const argv[],
 	wait_queue_init(&t->child_wq);
 	t->args = copy_args(main, argv, attr);
 	t->environ = copy_strv(envp ? envp : cur->environ);
+	memcpy(t->cwd, cur->cwd, sizeof(t->cwd));	/* the parent's VFS call
+							 * is not running: stable */
 	t->fds = fd_table_clone(cur->fds);
 	t->sig = signal_task_new(t);
 	if (!t->args || !t->environ || !t->fds || !t->sig) {

@@ -32,6 +32,18 @@ static int child_args(int argc, char **argv)
 	return getenv("OT_UNSET") ? 22 : 0;
 }
 
+/* Starts in the parent's directory (/proc), then moves to /dev. */
+static int child_cwd(void)
+{
+	char buf[64];
+
+	if (!getcwd(buf, sizeof(buf)) || strcmp(buf, "/proc"))
+		return 31;
+	if (chdir("/dev") || !getcwd(buf, sizeof(buf)) || strcmp(buf, "/dev"))
+		return 32;
+	return 0;
+}
+
 int ot_child_main(int argc, char **argv)
 {
 	const char *mode = argc > 0 ? argv[0] : "";
@@ -59,6 +71,8 @@ int ot_child_main(int argc, char **argv)
 		return 3;
 	} else if (strcmp(mode, "overflow") == 0) {
 		return ot_child_overflow();
+	} else if (strcmp(mode, "cwd") == 0) {
+		return child_cwd();
 	}
 	return 100;
 }
@@ -175,6 +189,20 @@ static void task_own_fds(void)
 	OT_EXPECT_EQ(write(STDERR_FILENO, "", 0), 0);
 }
 
+static void task_own_cwd(void)
+{
+	char *args[] = { "cwd", NULL }, old[64] = "/", now[64] = "";
+	int status;
+
+	OT_EXPECT(getcwd(old, sizeof(old)) != NULL);
+	OT_ASSERT_OK(chdir("/proc"));
+	status = run_child(args, NULL);
+	OT_EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The child's chdir moved the child only. */
+	OT_EXPECT(getcwd(now, sizeof(now)) && strcmp(now, "/proc") == 0);
+	OT_EXPECT_OK(chdir(old));
+}
+
 static void task_sigkill(void)
 {
 	char *args[] = { "pause", NULL };
@@ -229,6 +257,7 @@ OT_AREA(task,
 	OT_CASE(task, waitpid_any, 5),
 	OT_CASE(task, ppid, 5),
 	OT_CASE(task, atexit, 5),
+	OT_CASE(task, own_cwd, 5),
 	OT_CASE(task, own_fds, 5),
 	OT_CASE(task, sigkill, 5),
 	OT_CASE(task, environment, 5),

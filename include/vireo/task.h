@@ -72,6 +72,16 @@ __attribute__((noreturn)) void task_exit(int status);
  * <sys/wait.h> (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).  Returns
  * the pid, 0 (WNOHANG, none ready), or -ECHILD, -EINTR, -EINVAL. */
 pid_t task_waitpid(pid_t pid, int *status, int options);
+/* The working directory: an absolute, normalised path, inherited by
+ * spawned tasks.  The buffer (TASK_CWD_MAX bytes) belongs to the calling
+ * task; the VFS reads and writes it under its lock. */
+#define TASK_CWD_MAX 256
+char *task_cwd(void);
+/* Whether any task's working directory satisfies match (umount: is a
+ * mount point still someone's cwd?).  VFS lock held by the caller. */
+bool task_any_cwd(bool (*match)(const char *cwd, const void *ctx),
+		  const void *ctx);
+
 /* Environment of the calling task (a NULL-terminated array it owns);
  * libc/env.c edits it, the task frees it at exit. */
 char ***task_environ(void);
