@@ -220,13 +220,10 @@ static void gen_status(struct pbuf *p, int pid)
 
 static void gen_cmdline(struct pbuf *p, int pid)
 {
-	struct thread_info *ti;
+	char line[256];
 
-	/* The task API does not export argv yet: the main thread's name
-	 * (argv[0] by default) stands in. */
-	if (task_threads(pid, &ti))
-		pb_printf(p, "%s\n", ti[0].name);
-	free(ti);
+	if (task_cmdline(pid, line, sizeof(line)) >= 0)
+		pb_printf(p, "%s\n", line);
 }
 
 static void gen_stack(struct pbuf *p, int pid)

@@ -146,6 +146,32 @@ struct task *task_find_locked(pid_t pid)
 	return NULL;
 }
 
+int task_cmdline(pid_t pid, char *buf, size_t len)
+{
+	irqflags_t f = sched_lock_acquire();	/* the task and its args */
+	struct task *task = task_find_locked(pid);
+	const struct spawn_args *a = task ? task->args : NULL;
+	size_t used = 0;
+	int r = 0;
+
+	if (!task || task->zombie) {
+		r = -ESRCH;
+	} else if (len) {
+		/* The kernel task has no arguments: its name stands in. */
+		int argc = a ? a->argc : 1;
+		for (int i = 0; i < argc; i++) {
+			const char *s = a ? a->argv[i] : task->name;
+			if (i && used + 1 < len)
+				buf[used++] = ' ';
+			while (*s && used + 1 < len)
+				buf[used++] = *s++;
+		}
+		buf[used] = '\0';
+	}
+	sched_lock_release(f);
+	return r ? r : (int)used;
+}
+
 void task_attach_locked(struct task *task, struct thread *t)
 {
 	t->task = task;

@@ -184,12 +184,14 @@ static int dd_copy(struct dd_args *d, int in, int out, char *buf)
 			if (w >= 0)
 				errno = ENOSPC;
 			nsh_fail("dd", d->out);
-			printf("%ld blocks copied\n", blocks);
+			nsh_error("%ld blocks copied\n", blocks);
 			return 1;
 		}
 		blocks++;
 	}
-	printf("%ld blocks copied\n", blocks);
+	/* The count goes to stderr, as dd's statistics do: stdout may be
+	 * the data (dd if=... | hexdump). */
+	nsh_error("%ld blocks copied\n", blocks);
 	return 0;
 }
 

@@ -72,6 +72,10 @@ __attribute__((noreturn)) void task_exit(int status);
  * <sys/wait.h> (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).  Returns
  * the pid, 0 (WNOHANG, none ready), or -ECHILD, -EINTR, -EINVAL. */
 pid_t task_waitpid(pid_t pid, int *status, int options);
+/* The arguments task pid was started with, separated by spaces, into
+ * buf (always terminated).  Returns the length, or -ESRCH. */
+int task_cmdline(pid_t pid, char *buf, size_t len);
+
 /* The working directory: an absolute, normalised path, inherited by
  * spawned tasks.  The buffer (TASK_CWD_MAX bytes) belongs to the calling
  * task; the VFS reads and writes it under its lock. */

@@ -80,3 +80,45 @@ def tmpfs_full(t):
     m.command("rm /tmp/big")
     out = m.command("dd if=/dev/zero of=/tmp/small bs=4096 count=4; wc /tmp/small")
     check_match(r"^4 blocks copied\n0 1 16384 /tmp/small$", out, "after rm")
+
+
+@test("procfs: meminfo, uptime, version, cpuinfo, loadavg, interrupts, mounts, "
+      "arm64fpu (board document format), self and <pid>/{status,cmdline,stack,fd}")
+def procfs_files(t):
+    m = t.boot("nsh")
+    for path, want in (
+            ("/proc/meminfo", r"^MemTotal:\s+\d+ kB\nMemUsed:\s+\d+ kB\nMemFree:\s+\d+ kB"),
+            ("/proc/uptime", r"^\d+\.\d\d \d+\.\d\d$"),
+            ("/proc/version", r"^Vireo version 0\.1\.0 .* qemu-armv8a:nsh$"),
+            ("/proc/cpuinfo", r"^processor\t: 0\n.*\nmpidr\t\t: 0x0\nonline\t\t: yes"),
+            ("/proc/loadavg", r"^\d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+$"),
+            ("/proc/interrupts", r"^\s+27\s+\d+\s+gicv3 arch_timer\n\s+33\s+\d+\s+gicv3 ttyS0"),
+            ("/proc/mounts", r"^devfs /dev devfs rw 0 0$"),
+            ("/proc/arm64fpu", r"^CPU0: save: \d+ restore: \d+ switch: \d+ exedepth: 0$"),
+            ("/proc/self/status", r"^Name:\tnsh\nPid:\t1\n"),
+            ("/proc/1/cmdline", r"^nsh$"),
+            ("/proc/0/cmdline", r"^kernel$"),
+            ("/proc/1/stack", r"^1 nsh: size \d+ used \d+$")):
+        check_match(want, m.command("cat " + path), path)
+    check_match(r"^/proc/1/fd:\n 0\n 1\n 2", m.command("ls /proc/1/fd"), "ls /proc/1/fd")
+    out = m.command("sleep 5 & cat /proc/$!/cmdline")
+    check_match(r"^sleep 5$", out.split("\n", 1)[1] if out.startswith("[") else out,
+                "cmdline of a background task")
+    check_match(r"No such file or directory", m.command("cat /proc/999/status"),
+                "a pid that does not exist")
+
+
+@test("devfs: /dev/null swallows and reads empty, /dev/zero reads zeros, "
+      "/dev/urandom and /dev/random read bytes, ls /dev")
+def devfs_files(t):
+    m = t.boot("nsh")
+    check_match(r"^$", m.command("echo x > /dev/null; cat /dev/null"), "/dev/null")
+    check_match(r"^00000000: 00 00 00 00 00 00 00 00\s+\|\.{8}\|$",
+                m.command("dd if=/dev/zero bs=8 count=1 2>/dev/null | hexdump"), "/dev/zero")
+    a = m.command("dd if=/dev/urandom bs=16 count=1 2>/dev/null | hexdump")
+    b = m.command("dd if=/dev/random bs=16 count=1 2>/dev/null | hexdump")
+    check_match(r"^00000000:( [0-9a-f]{2}){16}", a, "/dev/urandom")
+    check(a != b, "two reads of the random devices gave the same bytes")
+    out = m.command("ls /dev")
+    for dev in ("console", "null", "random", "ttyS0", "urandom", "zero"):
+        check_match(r"^ %s$" % dev, out, "ls /dev")
