@@ -116,7 +116,7 @@ int fd_install(struct file *f, int min)
 	return fd_install_in(current_table(), f, min);
 }
 
-static struct file *get_in(struct fd_table *t, int fd)
+struct file *fd_get_in(struct fd_table *t, int fd)
 {
 	struct file *f;
 	irqflags_t fl;
@@ -133,7 +133,7 @@ static struct file *get_in(struct fd_table *t, int fd)
 
 struct file *fd_get(int fd)
 {
-	return get_in(current_table(), fd);
+	return fd_get_in(current_table(), fd);
 }
 
 int fd_close_in(struct fd_table *t, int fd)
@@ -166,7 +166,7 @@ int fd_dup2_in(struct fd_table *t, int oldfd, int newfd)
 
 	if (newfd < 0 || newfd >= FD_MAX)
 		return -EBADF;
-	f = get_in(t, oldfd);
+	f = fd_get_in(t, oldfd);
 	if (!f)
 		return -EBADF;
 	if (oldfd == newfd) {

@@ -370,9 +370,9 @@ static int lookup_in(struct pnode *d, const char *name, struct vnode **out)
 		return -ENOENT;
 	}
 	v = parse_num(name);
-	if (d->pid != self_pid() || v < 0 || v >= MAX_FDS)
+	if (v < 0 || v >= MAX_FDS)
 		return -ENOENT;
-	struct file *f = fd_get(v);
+	struct file *f = task_fd_get(d->pid, v);
 	if (!f)
 		return -ENOENT;
 	file_put(f);
@@ -438,10 +438,8 @@ static int readdir_fd(struct pnode *d, uint64_t pos, struct vfs_dirent *e)
 	uint64_t i, seen = 0;
 	char num[16];
 
-	if (d->pid != self_pid())
-		return 0;
 	for (i = 0; i < MAX_FDS; i++) {
-		struct file *f = fd_get((int)i);
+		struct file *f = task_fd_get(d->pid, (int)i);
 		if (!f)
 			continue;
 		file_put(f);
@@ -488,7 +486,7 @@ static ssize_t proc_readlink(struct vnode *vn, char *buf, size_t len)
 	if (n->kind == P_SELF) {
 		snprintf(tmp, sizeof(tmp), "%d", self_pid());
 	} else {
-		struct file *f = fd_get(n->fd);
+		struct file *f = task_fd_get(n->pid, n->fd);
 		struct stat st = { 0 };
 		if (f && f->ops->stat)
 			f->ops->stat(f, &st);

@@ -121,6 +121,16 @@ struct fd_table *task_fd_table(struct task *t)
 	return t->fds;
 }
 
+struct file *task_fd_get(pid_t pid, int fd)
+{
+	irqflags_t f = sched_lock_acquire();	/* task->fds stays valid */
+	struct task *task = task_find_locked(pid);
+	struct file *file = task && task->fds ? fd_get_in(task->fds, fd) : NULL;
+
+	sched_lock_release(f);
+	return file;
+}
+
 char ***task_environ(void)
 {
 	return &task_current()->environ;
@@ -501,10 +511,16 @@ __noreturn void task_exit_signaled(int sig)
 void task_finish(struct task *task)
 {
 	struct task_signals *ts;
+	struct fd_table *fds;
 	irqflags_t f;
 
-	fd_table_free(task->fds);
+	/* Detached under the scheduler lock, so task_fd_get() never sees a
+	 * table being freed. */
+	f = sched_lock_acquire();
+	fds = task->fds;
 	task->fds = NULL;
+	sched_lock_release(f);
+	fd_table_free(fds);
 	f = sched_lock_acquire();
 	ts = task->sig;
 	task->sig = NULL;	/* no more signals to this task */

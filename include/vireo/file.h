@@ -70,6 +70,8 @@ int vfs_open(const char *path, int flags, struct file **out);
 /* Lowest free descriptor >= min of table t (see fd_install). */
 int fd_install_in(struct fd_table *t, struct file *f, int min);
 int fd_close_in(struct fd_table *t, int fd);
+/* fd_get() on table t. */
+struct file *fd_get_in(struct fd_table *t, int fd);
 int fd_dup2_in(struct fd_table *t, int oldfd, int newfd);
 /* FD_CLOEXEC of fd in the caller's table: 0/-EBADF; get returns 0/1. */
 int fd_set_cloexec(int fd, bool on);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct file;
 struct task;
 struct thread;
 struct fd_table;
@@ -72,6 +73,10 @@ __attribute__((noreturn)) void task_exit(int status);
  * <sys/wait.h> (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).  Returns
  * the pid, 0 (WNOHANG, none ready), or -ECHILD, -EINTR, -EINVAL. */
 pid_t task_waitpid(pid_t pid, int *status, int options);
+/* Descriptor fd of task pid with a new reference (file_put when done),
+ * or NULL: /proc/<pid>/fd of another task.  Any thread context. */
+struct file *task_fd_get(pid_t pid, int fd);
+
 /* The arguments task pid was started with, separated by spaces, into
  * buf (always terminated).  Returns the length, or -ESRCH. */
 int task_cmdline(pid_t pid, char *buf, size_t len);

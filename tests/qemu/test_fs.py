@@ -101,6 +101,8 @@ def procfs_files(t):
             ("/proc/1/stack", r"^1 nsh: size \d+ used \d+$")):
         check_match(want, m.command("cat " + path), path)
     check_match(r"^/proc/1/fd:\n 0\n 1\n 2", m.command("ls /proc/1/fd"), "ls /proc/1/fd")
+    out = m.command("sleep 5 & ls /proc/$!/fd")
+    check_match(r"^/proc/\d+/fd:\n 0\n 1\n 2$", out, "ls /proc/<other task>/fd")
     out = m.command("sleep 5 & cat /proc/$!/cmdline")
     check_match(r"^sleep 5$", out.split("\n", 1)[1] if out.startswith("[") else out,
                 "cmdline of a background task")
