@@ -348,23 +348,36 @@ int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 				(int64_t)timeout_ms * 1000000));
 }
 
+/* The timeout of ppoll/pselect in ns, -1 for none; -EINVAL when bad. */
+static int64_t timespec_timeout(const struct timespec *ts)
+{
+	if (!ts)
+		return -1;
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+		return -EINVAL;
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+/* ppoll/pselect run with the caller's signal mask replaced by mask. */
+static void set_mask(const sigset_t *mask, sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, mask, old);
+}
+
 int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	  const sigset_t *mask)
 {
+	int64_t t = timespec_timeout(ts);
 	sigset_t old;
-	int64_t t = -1;
 	int r;
 
-	if (ts) {
-		if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
-			return (int)ret(-EINVAL);
-		t = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-	}
+	if (t == -EINVAL)
+		return (int)ret(-EINVAL);
 	if (mask)
-		sigprocmask(SIG_SETMASK, mask, &old);
+		set_mask(mask, &old);
 	r = do_poll(fds, n, t);
 	if (mask)
-		sigprocmask(SIG_SETMASK, &old, NULL);
+		set_mask(&old, NULL);
 	return (int)ret(r);
 }
 
@@ -434,19 +447,16 @@ int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 	    const struct timespec *ts, const sigset_t *mask)
 {
+	int64_t t = timespec_timeout(ts);
 	sigset_t old;
-	int64_t t = -1;
 	int r;
 
-	if (ts) {
-		if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
-			return (int)ret(-EINVAL);
-		t = (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-	}
+	if (t == -EINVAL)
+		return (int)ret(-EINVAL);
 	if (mask)
-		sigprocmask(SIG_SETMASK, mask, &old);
+		set_mask(mask, &old);
 	r = do_select(nfds, rd, wr, ex, t);
 	if (mask)
-		sigprocmask(SIG_SETMASK, &old, NULL);
+		set_mask(&old, NULL);
 	return (int)ret(r);
 }

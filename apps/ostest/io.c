@@ -2,7 +2,7 @@
 /*
  * Pipes, FIFOs, poll and select: blocking and non-blocking transfer, end
  * of file and EPIPE, readiness with timeouts (both the timeout and the
- * early wake), and a signal interrupting poll with EINTR.
+ * early wake), a signal interrupting poll with EINTR, ppoll's mask.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -153,6 +153,39 @@ static void io_poll_eintr(void)
 	close(fds[1]);
 }
 
+/* ppoll's mask applies during the wait only: SIGUSR1, blocked around
+ * the call, interrupts it, and is blocked again afterwards. */
+static void io_ppoll_mask(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 }, old;
+	pthread_t self = pthread_self(), t;
+	sigset_t usr1, during, now;
+	struct timespec ts = { 5, 0 };
+	struct pollfd p;
+
+	handled = 0;
+	OT_ASSERT_OK(pipe(fds));
+	sigaction(SIGUSR1, &sa, &old);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	pthread_sigmask(SIG_SETMASK, NULL, &during);
+	sigdelset(&during, SIGUSR1);
+	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	OT_ASSERT_RC(ot_thread(&t, OT_PRIO, signal_later, &self), 0);
+	OT_EXPECT_ERRNO(ppoll(&p, 1, &ts, &during), EINTR);
+	OT_EXPECT_EQ(handled, SIGUSR1);
+	pthread_sigmask(SIG_SETMASK, NULL, &now);
+	OT_EXPECT(sigismember(&now, SIGUSR1));
+	ts.tv_nsec = 1000000000;
+	OT_EXPECT_ERRNO(ppoll(&p, 1, &ts, NULL), EINVAL);
+	pthread_join(t, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	sigaction(SIGUSR1, &old, NULL);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static void *fifo_writer(void *arg)
 {
 	int fd = open(FIFO_PATH, O_WRONLY);	/* blocks until a reader */
@@ -196,4 +229,5 @@ OT_AREA(io,
 	OT_CASE(io, poll_early_wake, 10),
 	OT_CASE(io, select, 10),
 	OT_CASE(io, poll_eintr, 10),
+	OT_CASE(io, ppoll_mask, 10),
 	OT_CASE(io, fifo, 10));
