@@ -37,7 +37,8 @@ static uint8_t emergency_stacks[CONFIG_SMP_NCPUS][EMERGENCY_STACK_SIZE]
 void arm64_emergency_stacks_init(void)
 {
 	for (int i = 0; i < CONFIG_SMP_NCPUS; i++)
-		cpus[i].emergency_sp = (uintptr_t)emergency_stacks[i + 1];
+		cpus[i].emergency_sp =	/* the top: stacks grow down */
+			(uintptr_t)(emergency_stacks[i] + EMERGENCY_STACK_SIZE);
 }
 
 /* Thread context again, on the top of the overflowed thread's stack. */
