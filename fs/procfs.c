@@ -135,8 +135,11 @@ static void gen_loadavg(struct pbuf *p, int pid)
 		if (ti[i].tid > last)
 			last = ti[i].tid;
 	}
-	pb_printf(p, "%d.00 %d.00 %d.00 %d/%d %d\n", running, running, running,
-		  running, n, last);
+	unsigned int la[3];
+
+	loadavg_get(la);
+	pb_printf(p, "%u.%02u %u.%02u %u.%02u %d/%d %d\n", la[0] / 100, la[0] % 100,
+		  la[1] / 100, la[1] % 100, la[2] / 100, la[2] % 100, running, n, last);
 	free(ti);
 }
 

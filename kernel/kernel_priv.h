@@ -20,6 +20,10 @@ __noreturn void sched_thread_entry(void);
  * internal kernel mutex.  Scheduler lock held. */
 void sched_request_delivery_locked(void);
 
+/* loadavg.c: t became runnable (+1) or stopped being runnable (-1).
+ * Scheduler lock held. */
+void loadavg_account_locked(struct thread *t, int delta);
+
 /* thread.c */
 void thread_init_idle(struct cpu *c);
 void thread_reap_zombies(void);

@@ -255,6 +255,7 @@ void sched_wake_locked(struct thread *t, int result)
 	}
 	t->wait_result = result;
 	t->state = THREAD_READY;
+	loadavg_account_locked(t, +1);
 	rq_add(t, false);
 	preempt_check_locked();
 }
@@ -262,6 +263,7 @@ void sched_wake_locked(struct thread *t, int result)
 void sched_make_ready_locked(struct thread *t)
 {
 	t->state = THREAD_READY;
+	loadavg_account_locked(t, +1);
 	rq_add(t, false);
 	preempt_check_locked();
 }
@@ -272,6 +274,7 @@ void sched_block_locked(void)
 
 	kassert(!in_interrupt());
 	kassert(cur->state == THREAD_BLOCKED || cur->state == THREAD_ZOMBIE);
+	loadavg_account_locked(cur, -1);
 	switch_locked();
 }
 

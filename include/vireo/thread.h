@@ -275,6 +275,9 @@ struct thread_info {
 /* Fills up to max entries; returns the number of threads. */
 int thread_snapshot(struct thread_info *out, int max);
 const char *thread_state_name(int state);
+/* Load averages over 1, 5 and 15 minutes in hundredths (kernel/loadavg.c);
+ * returns the number of runnable threads now.  Thread context. */
+int loadavg_get(unsigned int hundredths[3]);
 
 /*
  * Architecture hooks for threads (arch/arm64; they belong in

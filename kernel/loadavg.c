@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Load averages over 1, 5 and 15 minutes: the number of runnable threads
+ * (ready or running, the idle threads not counted), exponentially decayed
+ * in continuous time.  The system is tickless, so instead of sampling on
+ * a periodic tick the averages are brought up to date whenever the count
+ * changes and when read: over an interval dt with n runnable threads,
+ *     avg = n + (avg - n) * e^(-dt / T).
+ * The kernel uses no floating point, so values are 32.32 fixed point and
+ * e^-x is computed as 2^(-x / ln 2): a shift, and a quartic for the
+ * fraction (within 0.3 %, far below what a load figure shows).  The scheduler lock protects
+ * the state (the scheduler calls in with it held).
+ */
+#include <stdint.h>
+#include <vireo/clock.h>
+#include <vireo/compiler.h>
+#include <vireo/panic.h>
+#include <vireo/thread.h>
+#include "kernel_priv.h"
+
+#define FIX_ONE (1ULL << 32)
+
+static const uint64_t periods_ns[3] = {
+	60 * NSEC_PER_SEC, 300 * NSEC_PER_SEC, 900 * NSEC_PER_SEC,
+};
+
+static int nr_runnable;
+static uint64_t avg[3];		/* 32.32 fixed point */
+static uint64_t last_ns;
+
+/* 2^-f for f in [0, 1), both 32.32 fixed point: the Taylor series of
+ * e^(-f ln 2) to the quartic term. */
+static uint64_t exp2_neg_frac(uint64_t f)
+{
+	const uint64_t c1 = 2977044472ULL;	/* ln 2 * 2^32 */
+	const uint64_t c2 = 1031764991ULL;	/* (ln 2)^2 / 2 * 2^32 */
+	const uint64_t c3 = 238388332ULL;	/* (ln 2)^3 / 6 * 2^32 */
+	const uint64_t c4 = 41309550ULL;	/* (ln 2)^4 / 24 * 2^32 */
+	uint64_t f2 = (f * f) >> 32, f3 = (f2 * f) >> 32, f4 = (f3 * f) >> 32;
+
+	return FIX_ONE - ((c1 * f) >> 32) + ((c2 * f2) >> 32) -
+	       ((c3 * f3) >> 32) + ((c4 * f4) >> 32);
+}
+
+/* e^(-dt/period) as 32.32 fixed point. */
+static uint64_t decay(uint64_t dt_ns, uint64_t period_ns)
+{
+	/* x / ln 2 in 32.32, x = dt / period; dt is capped where the result
+	 * is 0 anyway (e^-40), which also keeps the products in range. */
+	const uint64_t inv_ln2 = 6196328019ULL;	/* 2^32 / ln 2 */
+	uint64_t x, y;
+
+	if (dt_ns >= 40 * period_ns)
+		return 0;
+	x = (uint64_t)(((unsigned __int128)dt_ns << 32) / period_ns);
+	y = (uint64_t)(((unsigned __int128)x * inv_ln2) >> 32);
+	if (y >> 32 >= 63)
+		return 0;
+	return exp2_neg_frac(y & (FIX_ONE - 1)) >> (y >> 32);
+}
+
+static void update_locked(uint64_t now)
+{
+	uint64_t dt = now - last_ns, n = (uint64_t)nr_runnable << 32;
+
+	for (int i = 0; i < 3; i++) {
+		uint64_t d = decay(dt, periods_ns[i]);
+		/* avg = n + (avg - n) * d, kept in unsigned arithmetic */
+		if (avg[i] >= n)
+			avg[i] = n + (uint64_t)(((unsigned __int128)(avg[i] - n) * d) >> 32);
+		else
+			avg[i] = n - (uint64_t)(((unsigned __int128)(n - avg[i]) * d) >> 32);
+	}
+	last_ns = now;
+}
+
+void loadavg_account_locked(struct thread *t, int delta)
+{
+	kassert(sched_lock_held());
+	if (t->base_prio == SCHED_PRIO_IDLE)
+		return;		/* the idle threads are not load */
+	update_locked(clock_monotonic_ns());
+	nr_runnable += delta;
+}
+
+int loadavg_get(unsigned int hundredths[3])
+{
+	irqflags_t f = sched_lock_acquire();
+	int n;
+
+	update_locked(clock_monotonic_ns());
+	for (int i = 0; i < 3; i++)
+		hundredths[i] = (unsigned int)((avg[i] * 100 + FIX_ONE / 2) >> 32);
+	n = nr_runnable;
+	sched_lock_release(f);
+	return n;
+}
