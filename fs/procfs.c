@@ -87,8 +87,9 @@ static void gen_uptime(struct pbuf *p, int pid)
 	int i;
 
 	(void)pid;
-	for (i = 0; i < cpus_online; i++)
-		idle += cpus[i].idle_ns;
+	for (i = 0; i < CONFIG_SMP_NCPUS; i++)
+		if (cpus[i].online)
+			idle += cpus[i].idle_ns;
 	pb_printf(p, "%llu.%02llu %llu.%02llu\n",
 		  (unsigned long long)(up / NSEC_PER_SEC),
 		  (unsigned long long)(up % NSEC_PER_SEC / 10000000),
@@ -108,11 +109,23 @@ static void gen_cpuinfo(struct pbuf *p, int pid)
 	int i;
 
 	(void)pid;
-	for (i = 0; i < cpus_online; i++)
+	/* Load: the share of the time since boot this CPU was not idle
+	 * (secondaries start a few milliseconds after boot). */
+	uint64_t up = clock_monotonic_ns();
+	for (i = 0; i < CONFIG_SMP_NCPUS; i++) {
+		if (!cpus[i].online)
+			continue;
+		uint64_t since = READ_ONCE(cpus[i].idle_since_ns);
+		uint64_t idle = cpus[i].idle_ns + (since && since < up ? up - since : 0);
+		idle = MIN(idle, up);
 		pb_printf(p, "processor\t: %d\nmodel name\t: ARMv8-A (AArch64)\n"
-			  "mpidr\t\t: 0x%llx\nonline\t\t: %s\n\n", cpus[i].id,
-			  (unsigned long long)cpus[i].mpidr,
-			  cpus[i].online ? "yes" : "no");
+			  "mpidr\t\t: 0x%llx\nonline\t\t: yes\n"
+			  "switches\t: %llu\nidle ms\t\t: %llu\nload\t\t: %llu%%\n\n",
+			  cpus[i].id, (unsigned long long)cpus[i].mpidr,
+			  (unsigned long long)cpus[i].switches,
+			  (unsigned long long)(idle / NSEC_PER_MSEC),
+			  (unsigned long long)(up ? (up - idle) * 100 / up : 0));
+	}
 }
 
 /* Instantaneous run-queue length: the scheduler keeps no load average
@@ -175,8 +188,9 @@ static void gen_arm64fpu(struct pbuf *p, int pid)
 	int i;
 
 	(void)pid;
-	for (i = 0; i < cpus_online; i++)
-		pb_printf(p, "CPU%d: save: %llu restore: %llu switch: %llu "
+	for (i = 0; i < CONFIG_SMP_NCPUS; i++)
+		if (cpus[i].online)
+			pb_printf(p, "CPU%d: save: %llu restore: %llu switch: %llu "
 			  "exedepth: %u\n", i,
 			  (unsigned long long)cpus[i].fpu_saves,
 			  (unsigned long long)cpus[i].fpu_restores,

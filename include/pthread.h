@@ -33,6 +33,7 @@ typedef struct __pthread_attr {
 	int scope;
 	struct sched_param schedparam;
 	int initialized;
+	unsigned long cpuset;	/* affinity; 0: the creator's */
 } pthread_attr_t;
 
 typedef struct __pthread_once {
@@ -187,6 +188,13 @@ void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
 
 /* Thread attributes */
 int pthread_attr_init(pthread_attr_t *attr);
+/* CPU affinity (GNU extensions). */
+int pthread_attr_setaffinity_np(pthread_attr_t *attr, size_t size,
+				const cpu_set_t *set);
+int pthread_attr_getaffinity_np(const pthread_attr_t *attr, size_t size,
+				cpu_set_t *set);
+int pthread_setaffinity_np(pthread_t thread, size_t size, const cpu_set_t *set);
+int pthread_getaffinity_np(pthread_t thread, size_t size, cpu_set_t *set);
 int pthread_attr_destroy(pthread_attr_t *attr);
 int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size);
 int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size);

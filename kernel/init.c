@@ -15,6 +15,7 @@
 #include <vireo/libc.h>
 #include <vireo/mm.h>
 #include <vireo/panic.h>
+#include <vireo/smp.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/vfs.h>
@@ -134,6 +135,7 @@ __noreturn void kernel_main(const void *dtb)
 	workqueue_init();
 	driver_probe_all(&the_fdt);
 	klog_console_ready();
+	smp_init();
 	libc_stdio_init();
 	if (vfs_init())
 		panic("cannot mount the root file system");

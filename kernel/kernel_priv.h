@@ -19,6 +19,13 @@ __noreturn void sched_thread_entry(void);
  * cancellation, kill): for work that was held off, e.g. while it held an
  * internal kernel mutex.  Scheduler lock held. */
 void sched_request_delivery_locked(void);
+/* t got a signal, kill or cancellation: if it runs on another CPU, that
+ * CPU gets an IPI whose interrupt exit delivers. */
+void sched_kick_thread_locked(struct thread *t);
+/* Attach (boot CPU) and enable on this CPU the reschedule SGI. */
+void sched_cpu_irq_init(void);
+/* A secondary CPU joins the scheduler (IRQs masked). */
+void sched_cpu_online(struct cpu *c);
 
 /* loadavg.c: t became runnable (+1) or stopped being runnable (-1).
  * Scheduler lock held. */
@@ -26,6 +33,9 @@ void loadavg_account_locked(struct thread *t, int delta);
 
 /* thread.c */
 void thread_init_idle(struct cpu *c);
+/* Allocates c's idle thread (c->idle, c->current) and sets c->boot_sp to
+ * the top of its stack.  0 or -ENOMEM. */
+int thread_init_idle_secondary(struct cpu *c);
 void thread_reap_zombies(void);
 /* Creates a thread of task with attributes a running entry(arg) (with
  * ->start = start); tid 0: allocate one.  The tid and *out, or -errno. */

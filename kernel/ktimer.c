@@ -4,6 +4,15 @@
  * the clock-event device.  No periodic interrupt exists; an idle system
  * takes no timer interrupts at all.
  *
+ * SMP: one global list, and every CPU has its own timer (banked).  The
+ * CPU that changes the head of the list programs its own timer for the
+ * new head; the timer interrupt of any CPU runs every expired timer and
+ * programs that CPU for the next head.  So the CPU that last reprogrammed
+ * always has its timer at the head's deadline (or stopped when the list
+ * is empty); other CPUs' timers may hold stale, earlier deadlines and
+ * fire once for nothing (at most once per reprogramming).  Callbacks
+ * that concern another CPU (its SCHED_RR slice) kick it with an IPI.
+ *
  * Realtime timers (absolute CLOCK_REALTIME deadlines) sit on the same
  * list at their monotonic equivalent and also on rt_timers, so that
  * setting the clock can move them.  The scheduler lock protects both
@@ -39,6 +48,17 @@ void clock_event_register(const struct clock_event *ce)
 
 	clock_event_dev = ce;
 	reprogram_locked();
+	sched_lock_release(f);
+}
+
+void clock_event_init_cpu(void)
+{
+	irqflags_t f = sched_lock_acquire();
+
+	if (clock_event_dev && clock_event_dev->init_cpu) {
+		clock_event_dev->init_cpu();
+		reprogram_locked();
+	}
 	sched_lock_release(f);
 }
 

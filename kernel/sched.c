@@ -2,23 +2,45 @@
 /*
  * The scheduler: 256 priority-ordered ready queues with a bitmap, a
  * running thread per CPU that is never on a ready queue, and one
- * scheduler lock (sched_spin) over all of it.
+ * scheduler lock (sched_spin) over all of it, on every CPU: the queues,
+ * every thread's scheduling fields, each CPU's current/need_resched/
+ * kick_prio, the kernel timers and the signal state.
  *
  * A context switch happens with sched_spin held and IRQs masked; the lock
  * is handed to the next thread, which releases it where it resumes (in
- * its own earlier switch, or in sched_thread_entry() when new).
+ * its own earlier switch, or in sched_thread_entry() when new).  That
+ * handover is also what makes migration safe: a thread switched out on
+ * one CPU is put on a ready queue (or a wait queue, or the zombie list)
+ * before its registers are saved, but no other CPU can look at those
+ * queues until this CPU releases the lock, after arch_context_switch()
+ * has stored the context (and arch_thread_switch_out() its FP/SIMD
+ * registers).  The release store and the next owner's acquire order the
+ * saved context before its reload elsewhere.
+ *
+ * SMP: the N most urgent ready threads run on the N CPUs.  A CPU picks
+ * the most urgent ready thread its affinity allows, else its own idle
+ * thread (idle threads are never queued).  A thread made ready goes to
+ * the allowed CPU running the least urgent thread; when that CPU is
+ * another one, it is kicked: need_resched and a reschedule SGI, whose
+ * interrupt exit switches.  kick_prio remembers what a CPU was kicked
+ * for until it switches, so a burst of wake-ups spreads over CPUs.
  *
  * Preemption: making a more urgent thread ready switches at once from
  * thread context, or sets need_resched when in an interrupt handler (or
  * while pre-emption is locked); the interrupt exit path then switches.
  * A pre-empted thread goes back to the head of its queue, a thread that
  * yields or uses up its SCHED_RR slice to the tail (POSIX 2.8.4).
+ *
+ * sched_lock() on SMP: it keeps the calling thread on its CPU (no
+ * pre-emption, no migration) until sched_unlock(); the other CPUs go on
+ * scheduling.  It is not mutual exclusion between CPUs: use a lock.
  */
 #include <errno.h>
 #include <string.h>
 #include <vireo/clock.h>
 #include <vireo/compiler.h>
 #include <vireo/cpu.h>
+#include <vireo/irq.h>
 #include <vireo/mutex.h>
 #include <vireo/panic.h>
 #include <vireo/thread.h>
@@ -27,6 +49,10 @@
 
 struct cpu cpus[CONFIG_SMP_NCPUS];
 int cpus_online = 1;
+
+/* The SGI that asks a CPU to look at need_resched and pending signals at
+ * its interrupt exit. */
+#define SGI_RESCHED 1
 
 static spinlock_t sched_spin = SPINLOCK_INIT;
 static struct list_node ready[256];
@@ -68,13 +94,42 @@ static void rq_del(struct thread *t)
 		ready_bitmap[t->prio / 64] &= ~(1UL << (t->prio % 64));
 }
 
-/* Highest ready priority, or -1 when nothing is ready. */
-static int rq_top_prio(void)
+static void maybe_switch_locked(bool rotate);
+
+static bool allowed(const struct thread *t, const struct cpu *c)
 {
-	for (int i = 3; i >= 0; i--)
-		if (ready_bitmap[i])
-			return i * 64 + 63 - __builtin_clzl(ready_bitmap[i]);
-	return -1;
+	return t->affinity & (1u << c->id);
+}
+
+/* The most urgent ready thread c may run, or NULL. */
+static struct thread *pick_locked(const struct cpu *c)
+{
+	for (int w = 3; w >= 0; w--) {
+		for (uint64_t bits = ready_bitmap[w]; bits; ) {
+			int bit = 63 - __builtin_clzl(bits);
+			struct list_node *n;
+			list_for_each(n, &ready[w * 64 + bit]) {
+				struct thread *t = list_entry(n, struct thread, sched_node);
+				if (allowed(t, c))
+					return t;
+			}
+			bits &= ~(1UL << bit);
+		}
+	}
+	return NULL;
+}
+
+/* Priority of the thread c would pick, or -1. */
+static int top_prio_for(const struct cpu *c)
+{
+	const struct thread *t = pick_locked(c);
+
+	return t ? t->prio : -1;
+}
+
+static void send_resched_ipi(const struct cpu *c)
+{
+	irq_send_sgi(SGI_RESCHED, 1u << c->id);
 }
 
 void sched_rq_requeue_locked(struct thread *t, int new_prio)
@@ -100,20 +155,25 @@ static void slice_expired(struct ktimer *kt)
 		return;		/* became SCHED_FIFO meanwhile */
 	ktimer_arm_locked(kt, clock_monotonic_ns() +
 			  CONFIG_RR_INTERVAL_MS * NSEC_PER_MSEC, slice_expired);
-	if (rq_top_prio() >= c->current->prio) {
+	if (top_prio_for(c) >= c->current->prio) {
 		c->slice_expired = true;
 		c->need_resched = true;
+		if (c != this_cpu())	/* any CPU runs the timers */
+			send_resched_ipi(c);
 	}
 }
 
-static void nudge(struct ktimer *kt)
-{
-	/* Nothing to do: the interrupt's exit path delivers. */
-}
-
+/* An SGI to ourselves: taken as soon as IRQs are unmasked, and its exit
+ * path delivers. */
 void sched_request_delivery_locked(void)
 {
-	ktimer_arm_locked(&this_cpu()->nudge_timer, clock_monotonic_ns(), nudge);
+	send_resched_ipi(this_cpu());
+}
+
+void sched_kick_thread_locked(struct thread *t)
+{
+	if (t->state == THREAD_RUNNING && t->cpu != this_cpu()->id)
+		send_resched_ipi(&cpus[t->cpu]);
 }
 
 /* The canary at the bottom of next's stack: a thread whose stack has
@@ -138,15 +198,16 @@ static void check_stack(struct thread *next)
 static void switch_locked(void)
 {
 	struct cpu *c = this_cpu();
-	struct thread *prev = c->current, *next;
-	int top = rq_top_prio();
+	struct thread *prev = c->current, *next = pick_locked(c);
 	uint64_t now;
 
-	kassert(top >= 0);	/* the idle thread is always ready */
-	next = list_entry(ready[top].next, struct thread, sched_node);
-	rq_del(next);
+	if (next)
+		rq_del(next);
+	else
+		next = c->idle;
 	c->need_resched = false;
 	c->slice_expired = false;
+	c->kick_prio = 0;
 	next->state = THREAD_RUNNING;
 	next->cpu = c->id;
 	if (next == prev)
@@ -162,8 +223,11 @@ static void switch_locked(void)
 	else
 		ktimer_cancel_locked(&c->slice_timer);
 	check_stack(next);
+	/* Signal, kill or asynchronous cancellation pending: an interrupt
+	 * at once, whose exit delivers even if next resumes in thread
+	 * context. */
 	if (thread_has_work_locked(next, true))
-		ktimer_arm_locked(&c->nudge_timer, now, nudge);
+		send_resched_ipi(c);
 	c->current = next;
 	task_switch_in(next);
 	arch_thread_switch_out(prev);
@@ -172,34 +236,83 @@ static void switch_locked(void)
 	/* prev runs again here, on whichever CPU switched back to it. */
 }
 
+/* How urgent c's work is: its current thread, or what it was kicked for
+ * and has not switched to yet. */
+static int cpu_prio(const struct cpu *c)
+{
+	return MAX((int)c->current->prio, (int)c->kick_prio);
+}
+
+/* c should run a thread of priority prio instead of its current one. */
+static void preempt_cpu_locked(struct cpu *c, int prio)
+{
+	if (prio > c->kick_prio)
+		c->kick_prio = prio;
+	c->need_resched = true;
+	if (c != this_cpu())
+		send_resched_ipi(c);
+}
+
+/* t is ready: preempt the allowed online CPU doing the least urgent work
+ * if t outranks it (this CPU on ties, then the lowest number). */
+static void place_locked(struct thread *t, bool skip_self)
+{
+	struct cpu *self = this_cpu(), *best = NULL;
+	int best_prio = 256;
+
+	for (int i = 0; i < CONFIG_SMP_NCPUS; i++) {
+		struct cpu *c = &cpus[i];
+		if (!c->online || !allowed(t, c) || (skip_self && c == self))
+			continue;
+		int p = cpu_prio(c);
+		if (p < best_prio || (p == best_prio && c == self)) {
+			best = c;
+			best_prio = p;
+		}
+	}
+	if (!best || t->prio <= best_prio)
+		return;
+	if (best == self && !in_interrupt() && !self->current->preempt_off)
+		maybe_switch_locked(false);
+	else
+		preempt_cpu_locked(best, t->prio);
+}
+
 /* Current thread gives way to a ready thread of higher priority, or of
- * equal priority when it yields or its slice ran out. */
+ * equal priority when it yields or its slice ran out, or to anything
+ * when its affinity no longer allows this CPU. */
 static void maybe_switch_locked(bool rotate)
 {
-	struct thread *cur = thread_current();
-	int top = rq_top_prio();
+	struct cpu *c = this_cpu();
+	struct thread *cur = c->current;
+	int top = top_prio_for(c);
+	bool at_head;
 
 	if (cur->state != THREAD_RUNNING)
 		return;
-	if (top > cur->prio) {
-		cur->state = THREAD_READY;
-		rq_add(cur, true);
-		switch_locked();
-	} else if (rotate && top == cur->prio) {
-		cur->state = THREAD_READY;
-		rq_add(cur, false);
-		switch_locked();
+	if (!allowed(cur, c) || top > cur->prio)
+		at_head = true;
+	else if (rotate && top == cur->prio)
+		at_head = false;
+	else
+		return;
+	cur->state = THREAD_READY;
+	if (cur != c->idle) {
+		rq_add(cur, at_head);
+		/* Another CPU may have room for it: kicked now, it cannot
+		 * take it before we release the lock after the switch. */
+		place_locked(cur, true);
 	}
+	switch_locked();
 }
 
-static void preempt_check_locked(void)
+static void preempt_check_locked(struct cpu *c)
 {
-	struct cpu *c = this_cpu();
-
-	if (rq_top_prio() <= c->current->prio)
+	if (top_prio_for(c) <= c->current->prio && allowed(c->current, c))
 		return;
-	if (in_interrupt() || c->current->preempt_off || !c->online)
-		c->need_resched = true;
+	if (c != this_cpu() || in_interrupt() || c->current->preempt_off ||
+	    !c->online)
+		preempt_cpu_locked(c, top_prio_for(c));
 	else
 		maybe_switch_locked(false);
 }
@@ -225,7 +338,7 @@ void sched_set_effective_prio_locked(struct thread *t, int prio)
 	switch (t->state) {
 	case THREAD_READY:
 		sched_rq_requeue_locked(t, prio);
-		preempt_check_locked();
+		place_locked(t, false);
 		break;
 	case THREAD_BLOCKED:
 		t->prio = prio;
@@ -235,8 +348,9 @@ void sched_set_effective_prio_locked(struct thread *t, int prio)
 	case THREAD_RUNNING:
 		t->prio = prio;
 		/* Dropping below a ready thread: give way now, or at the
-		 * interrupt exit / sched_unlock() when we cannot switch here. */
-		preempt_check_locked();
+		 * interrupt exit / sched_unlock() when we cannot switch here
+		 * (or t runs on another CPU). */
+		preempt_check_locked(&cpus[t->cpu]);
 		break;
 	default:
 		t->prio = prio;
@@ -257,7 +371,7 @@ void sched_wake_locked(struct thread *t, int result)
 	t->state = THREAD_READY;
 	loadavg_account_locked(t, +1);
 	rq_add(t, false);
-	preempt_check_locked();
+	place_locked(t, false);
 }
 
 void sched_make_ready_locked(struct thread *t)
@@ -265,7 +379,7 @@ void sched_make_ready_locked(struct thread *t)
 	t->state = THREAD_READY;
 	loadavg_account_locked(t, +1);
 	rq_add(t, false);
-	preempt_check_locked();
+	place_locked(t, false);
 }
 
 void sched_block_locked(void)
@@ -283,7 +397,7 @@ void sched_irq_exit(void)
 	struct cpu *c = this_cpu();
 	irqflags_t f;
 
-	if (!c->need_resched || c->current->preempt_off)
+	if (!READ_ONCE(c->need_resched) || c->current->preempt_off)
 		return;
 	f = sched_lock_acquire();
 	c->need_resched = false;
@@ -373,17 +487,91 @@ void sched_init(void)
 	cpus[0].online = true;
 }
 
+/* Nothing to do in the handler: need_resched was set by the sender, and
+ * the interrupt exit switches and delivers signals. */
+static void resched_irq(uint32_t intid, void *arg)
+{
+}
+
+void sched_cpu_irq_init(void)
+{
+	if (this_cpu()->id == 0)
+		irq_attach(SGI_RESCHED, resched_irq, NULL, "resched");
+	irq_enable(SGI_RESCHED);	/* banked: this CPU's */
+}
+
+void sched_cpu_online(struct cpu *c)
+{
+	irqflags_t f = sched_lock_acquire();
+
+	c->idle_ns = 0;
+	cpus_online++;
+	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+	sched_lock_release(f);
+}
+
+int thread_set_affinity(int tid, uint32_t mask)
+{
+	uint32_t online = 0;
+	struct thread *t;
+	irqflags_t f;
+
+	f = sched_lock_acquire();
+	for (int i = 0; i < CONFIG_SMP_NCPUS; i++)
+		if (cpus[i].online)
+			online |= 1u << i;
+	t = tid ? thread_lookup_locked(tid) : thread_current();
+	if (!t || t->exited) {
+		sched_lock_release(f);
+		return -ESRCH;
+	}
+	if (!(mask & online) || t == cpus[t->cpu].idle) {
+		sched_lock_release(f);
+		return -EINVAL;
+	}
+	t->affinity = mask;
+	if (t->state == THREAD_READY)
+		place_locked(t, false);
+	else if (t->state == THREAD_RUNNING && !allowed(t, &cpus[t->cpu]))
+		preempt_check_locked(&cpus[t->cpu]);
+	sched_lock_release(f);
+	return 0;
+}
+
+int thread_get_affinity(int tid, uint32_t *mask)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = tid ? thread_lookup_locked(tid) : thread_current();
+	int r = t && !t->exited ? 0 : -ESRCH;
+
+	if (!r)
+		*mask = t->affinity;
+	sched_lock_release(f);
+	return r;
+}
+
+uint32_t sched_online_mask(void)
+{
+	uint32_t m = 0;
+
+	for (int i = 0; i < CONFIG_SMP_NCPUS; i++)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			m |= 1u << i;
+	return m;
+}
+
 __noreturn void sched_idle_loop(void)
 {
 	struct cpu *c = this_cpu();
 
 	for (;;) {
 		thread_reap_zombies();
-		uint64_t t0 = clock_monotonic_ns();
 		arch_irq_disable();
-		if (!c->need_resched)
+		c->idle_since_ns = clock_monotonic_ns();
+		if (!READ_ONCE(c->need_resched))
 			arch_wait_for_interrupt();
+		c->idle_ns += clock_monotonic_ns() - c->idle_since_ns;
+		c->idle_since_ns = 0;
 		arch_irq_enable();	/* the pending IRQ is taken here */
-		c->idle_ns += clock_monotonic_ns() - t0;
 	}
 }

@@ -135,6 +135,8 @@ static void notify_locked(struct thread *t, int sig)
 {
 	uint64_t bit = SIG_BIT(sig);
 
+	if (t->state == THREAD_RUNNING)
+		sched_kick_thread_locked(t);	/* delivered at its IRQ exit */
 	if (t->state != THREAD_BLOCKED || !t->intr_wait)
 		return;
 	if ((bit & ~blocked(t)) || (bit & t->sig_waiting))

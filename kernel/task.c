@@ -476,6 +476,7 @@ void task_kill_others_locked(struct task *task)
 		if (t == cur)
 			continue;
 		t->kill_pending = true;
+		sched_kick_thread_locked(t);
 		if (t->state == THREAD_BLOCKED && t->intr_wait)
 			sched_wake_locked(t, -EINTR);
 	}

@@ -19,6 +19,7 @@
  * goes with them when detached or already joined, else at the join.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/clock.h>
@@ -63,6 +64,8 @@ void thread_init_idle(struct cpu *c)
 	t->policy = POLICY_FIFO;
 	t->state = THREAD_RUNNING;
 	t->cpu = c->id;
+	t->affinity = 1u << c->id;
+	t->fpu_cpu = -1;
 	t->stack = boot_stack;
 	t->stack_size = boot_stack_top - boot_stack;
 	t->detached = true;
@@ -74,6 +77,51 @@ void thread_init_idle(struct cpu *c)
 	nr_threads++;
 	task_attach_locked(task_kernel(), t);
 	sched_lock_release(f);
+}
+
+static void *alloc_tls(void);
+static int alloc_stack(struct thread *t, size_t size);
+static void free_stack(struct thread *t);
+static void setup_stack(struct thread *t);
+
+int thread_init_idle_secondary(struct cpu *c)
+{
+	struct thread *t = calloc(1, sizeof(*t));
+	irqflags_t f;
+
+	if (!t)
+		return -ENOMEM;
+	snprintf(t->name, sizeof(t->name), "idle%d", c->id);
+	/* As large as the boot CPU's: interrupts run on it too. */
+	if (alloc_stack(t, boot_stack_top - boot_stack) < 0)
+		goto err_free;
+	t->tls = alloc_tls();
+	if (!t->tls)
+		goto err_free;
+	setup_stack(t);
+	t->run_start_ns = clock_monotonic_ns();
+	t->prio = t->base_prio = SCHED_PRIO_IDLE;
+	t->policy = POLICY_FIFO;
+	t->state = THREAD_RUNNING;
+	t->cpu = c->id;
+	t->affinity = 1u << c->id;
+	t->fpu_cpu = -1;
+	t->detached = true;
+	list_init(&t->sched_node);
+	list_init(&t->sig_queue);
+	c->current = c->idle = t;
+	c->boot_sp = (uintptr_t)t->stack + t->stack_size;
+	f = sched_lock_acquire();
+	thread_register_locked(t, 0);
+	task_attach_locked(task_kernel(), t);
+	sched_lock_release(f);
+	return 0;
+
+err_free:
+	if (t->stack_alloc)
+		free_stack(t);
+	free(t);
+	return -ENOMEM;
 }
 
 static void *alloc_tls(void)
@@ -171,6 +219,10 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	setup_stack(t);
 	t->prio = t->base_prio = prio;
 	t->policy = policy;
+	t->affinity = a->affinity ? a->affinity : cur->affinity;
+	if (t->affinity == cur->affinity && cur == cpus[cur->cpu].idle)
+		t->affinity = ~0u;	/* not pinned like the creator */
+	t->fpu_cpu = -1;
 	t->entry = entry;
 	t->arg = arg;
 	t->start = start;
@@ -521,6 +573,7 @@ int thread_cancel(int tid)
 		return -ESRCH;
 	}
 	t->cancel_pending = true;
+	sched_kick_thread_locked(t);
 	if (t->cancel_state == THREAD_CANCEL_ENABLE && t->state == THREAD_BLOCKED &&
 	    t->intr_wait)
 		sched_wake_locked(t, -ECANCELED);

@@ -101,6 +101,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		ta.stack_size = attr->stacksize;
 		ta.stack_addr = attr->stackaddr;
 		ta.detached = attr->detachstate == PTHREAD_CREATE_DETACHED;
+		ta.affinity = (uint32_t)attr->cpuset;
 		if (attr->inheritsched == PTHREAD_EXPLICIT_SCHED) {
 			r = to_kernel_policy(attr->schedpolicy, &ta.policy);
 			if (r)

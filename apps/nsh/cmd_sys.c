@@ -112,8 +112,8 @@ static void ps_print(const struct thread_info *ti, uint64_t up_ns)
 
 	if (permille > 1000)
 		permille = 1000;
-	printf("%5d %3d %-6s %-6s %7zu %7zu %4u.%u %s\n", ti->tid, ti->prio,
-	       policy_name(ti->policy), thread_state_name(ti->state),
+	printf("%5d %3d %3d %-6s %-6s %7zu %7zu %4u.%u %s\n", ti->tid, ti->cpu,
+	       ti->prio, policy_name(ti->policy), thread_state_name(ti->state),
 	       ti->stack_size, ti->stack_used, permille / 10, permille % 10,
 	       ti->name);
 }
@@ -134,7 +134,7 @@ static int cmd_ps(struct nsh *sh, int argc, char **argv)
 	}
 	n = thread_snapshot(info, max);
 	uint64_t up_ns = clock_monotonic_ns();
-	printf("%5s %3s %-6s %-6s %7s %7s %6s %s\n", "PID", "PRI", "POLICY",
+	printf("%5s %3s %3s %-6s %-6s %7s %7s %6s %s\n", "PID", "CPU", "PRI", "POLICY",
 	       "STATE", "STACK", "USED", "%CPU", "NAME");
 	for (int i = 0; i < n && i < max; i++)
 		ps_print(&info[i], up_ns);

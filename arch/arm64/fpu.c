@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Lazy FP/SIMD context switching.  Each CPU remembers which thread's
- * registers its FPU holds (cpu->fpu_owner).  The rule, kept at every
- * thread switch and every exception return: FP/SIMD access is enabled
- * exactly when the running thread is the owner.  Any other thread's first
- * FP/SIMD instruction traps (EC 0x07); the trap saves the owner's
- * registers, loads the current thread's and makes it the owner.  Threads
- * that never use FP/SIMD never pay for it.
+ * Lazy FP/SIMD context switching.  FP/SIMD access is disabled at every
+ * thread switch; a thread's first FP/SIMD instruction after it traps
+ * (EC 0x07).  Each CPU remembers whose state its registers hold
+ * (cpu->fpu_owner) and each thread which CPU holds a copy of its state
+ * (thread->fpu_cpu): when both agree the trap only re-enables access,
+ * otherwise it loads the thread's saved registers.  A thread that used
+ * FP/SIMD during its run (access enabled at switch-out) has its
+ * registers saved at switch-out, the registers staying valid as a copy.
+ * Threads that never use FP/SIMD never pay for it: no save, no restore.
+ *
+ * Why save at switch-out rather than at the next owner's trap: on SMP a
+ * thread may resume on another CPU, which cannot read this CPU's
+ * registers.  Saving while the switch still holds the scheduler lock
+ * means the saved state is complete before any other CPU can pick the
+ * thread (kernel/sched.c, lock handover): no cross-CPU flush is needed.
+ * The copy left in the registers makes the common case (the thread comes
+ * back to the same CPU, nobody else used FP/SIMD there) free of restores.
  *
  * Kernel code is built with -mgeneral-regs-only.  If FP/SIMD is used from
  * an exception handler anyway (a library routine called from an interrupt
- * handler), the trap saves the owner's registers to its thread and leaves
- * the FPU ownerless and enabled until the exception returns; the thread
- * reloads its registers at its next FP/SIMD instruction.
+ * handler), the trap forgets the CPU's copy (its owner's state is saved
+ * in memory: the running thread had not re-enabled access, or it would
+ * not trap) and leaves access enabled until the exception returns.
  */
 #include <string.h>
 #include <asm/sysregs.h>
@@ -21,6 +31,11 @@
 #include "arm64_priv.h"
 
 _Static_assert(sizeof(struct arch_fpu_state) == 528, "fpu.S layout");
+
+static inline bool fpu_enabled(void)
+{
+	return (read_sysreg(cpacr_el1) & CPACR_FPEN_MASK) == CPACR_FPEN_NONE;
+}
 
 static inline void fpu_set_enabled(bool on)
 {
@@ -32,14 +47,10 @@ static inline void fpu_set_enabled(bool on)
 	isb();	/* the new trap setting applies to the next instruction */
 }
 
-/* Saves the owner's registers (FPU enabled by the caller). */
-static void save_owner(struct cpu *c)
+/* The registers of c hold t's current state. */
+static bool holds(const struct cpu *c, const struct thread *t)
 {
-	if (c->fpu_owner) {
-		arm64_fpu_save(&c->fpu_owner->fpu);
-		c->fpu_saves++;
-		c->fpu_owner = NULL;
-	}
+	return c->fpu_owner == t && t->fpu_cpu == c->id;
 }
 
 void arm64_fpu_trap(void)
@@ -48,32 +59,44 @@ void arm64_fpu_trap(void)
 	struct thread *t = c->current;
 
 	fpu_set_enabled(true);
-	save_owner(c);
-	if (c->exception_depth > 1 || !t)
-		return;		/* exception context: ownerless until return */
+	if (c->exception_depth > 1 || !t) {
+		c->fpu_owner = NULL;	/* registers about to be clobbered */
+		return;			/* exception context: until return */
+	}
+	if (holds(c, t))
+		return;
 	arm64_fpu_restore(&t->fpu);
 	c->fpu_restores++;
 	c->fpu_owner = t;
+	t->fpu_cpu = c->id;
 }
 
+/* Back to thread level: access as it was for the thread, i.e. enabled
+ * when it holds its registers here (it had enabled them, or it will
+ * only be saved once more than needed at its switch-out). */
 void arm64_fpu_exception_exit(void)
 {
 	struct cpu *c = this_cpu();
 
 	if (c->exception_depth == 0)
-		fpu_set_enabled(c->fpu_owner && c->fpu_owner == c->current);
+		fpu_set_enabled(c->current && holds(c, c->current) && fpu_enabled());
 }
 
+/* Scheduler lock held, IRQs masked (kernel/sched.c switch_locked()). */
 void arch_thread_switch_out(struct thread *prev)
 {
-	this_cpu()->switches++;
+	struct cpu *c = this_cpu();
+
+	c->switches++;
+	if (fpu_enabled() && holds(c, prev)) {
+		arm64_fpu_save(&prev->fpu);
+		c->fpu_saves++;
+	}
 }
 
 void arch_thread_switch_in(struct thread *next)
 {
-	struct cpu *c = this_cpu();
-
-	fpu_set_enabled(c->fpu_owner == next);
+	fpu_set_enabled(false);
 }
 
 void arch_thread_release(struct thread *t)
@@ -82,6 +105,7 @@ void arch_thread_release(struct thread *t)
 
 	if (c->fpu_owner == t)
 		c->fpu_owner = NULL;
+	t->fpu_cpu = -1;
 }
 
 void arm64_fpu_enable_for_panic(void)
@@ -89,17 +113,21 @@ void arm64_fpu_enable_for_panic(void)
 	fpu_set_enabled(true);
 }
 
+/* t is the calling thread (signal.c): its state is put in t->fpu and no
+ * CPU's copy counts any more, so its next FP/SIMD use reloads t->fpu,
+ * whatever the caller puts there. */
 void arch_fpu_flush(struct thread *t)
 {
 	irqflags_t f = arch_irq_save();
 	struct cpu *c = this_cpu();
 
-	if (c->fpu_owner == t) {
-		fpu_set_enabled(true);
-		save_owner(c);
+	if (fpu_enabled() && holds(c, t)) {
+		arm64_fpu_save(&t->fpu);
+		c->fpu_saves++;
 	}
-	/* t is not the owner now: its next FP/SIMD use traps and reloads
-	 * t->fpu, whatever the caller put there. */
+	if (c->fpu_owner == t)
+		c->fpu_owner = NULL;
+	t->fpu_cpu = -1;
 	if (c->exception_depth == 0)
 		fpu_set_enabled(false);
 	arch_irq_restore(f);

@@ -33,6 +33,27 @@ _start:
 	b	arm64_boot_primary	/* kernel/init.c, never returns */
 
 /*
+ * arm64_secondary_entry: where PSCI CPU_ON starts a secondary CPU (at EL2
+ * or EL1, MMU and caches off), x0 = the context id = its struct cpu.
+ * The boot CPU cleaned arm64_ttbr0 to the point of coherency before the
+ * call, so the uncached read in arm64_mmu_on sees the final tables.  With
+ * the MMU on, cpu->boot_sp (the top of its idle thread's stack) is read
+ * coherently.  TPIDR_EL1 = the struct cpu before any C code runs.
+ */
+	.globl arm64_secondary_entry
+arm64_secondary_entry:
+	mov	x19, x0
+	bl	arm64_to_el1
+	bl	arm64_mmu_on
+	ldr	x0, [x19]		/* cpu->boot_sp: first field of struct cpu */
+	mov	sp, x0
+	msr	tpidr_el1, x19
+	mov	x0, x19
+	mov	x29, xzr
+	mov	x30, xzr
+	b	arm64_boot_secondary	/* arch/arm64/smp.c, never returns */
+
+/*
  * arm64_to_el1: leaves this CPU at EL1h with interrupts masked, timers and
  * FP usable from EL1.  Clobbers x0-x2; keeps x19-x30.
  */

@@ -56,10 +56,13 @@ static void vt_stop(void)
 	isb();
 }
 
+static void timer_init_cpu(void);
+
 static const struct clock_event arch_timer_ce = {
 	.name = "arch_timer",
 	.set_deadline = vt_set_deadline,
 	.stop = vt_stop,
+	.init_cpu = timer_init_cpu,
 };
 
 /*
@@ -75,15 +78,14 @@ static void timer_irq(uint32_t intid, void *arg)
 
 /*
  * Per-CPU part: the timer and its PPI are banked per CPU.  The boot CPU
- * calls it from probe; the SMP bring-up will call it on every secondary
- * (with IRQs masked, after irq_init_cpu()).
+ * calls it from probe; every secondary through clock_event_init_cpu()
+ * (IRQs masked, after irq_init_cpu()).
  */
 static void timer_init_cpu(void)
 {
 	vt_stop();
 	irq_set_trigger(timer_intid, timer_edge);
 	irq_enable(timer_intid);
-	clock_event_register(&arch_timer_ce);
 }
 
 static int arch_timer_probe(const struct fdt *fdt, int node)
@@ -111,6 +113,7 @@ static int arch_timer_probe(const struct fdt *fdt, int node)
 	timer_edge = flags & DT_IRQ_EDGE_MASK;
 	bound = true;
 	timer_init_cpu();
+	clock_event_register(&arch_timer_ce);
 	pr_info("arch_timer: EL1 virtual timer, INTID %u (%s), %lu Hz\n", intid,
 		timer_edge ? "edge" : "level", (unsigned long)arch_counter_freq());
 	return 0;

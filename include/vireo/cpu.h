@@ -2,7 +2,9 @@
 /*
  * Per-CPU state.  Each CPU reaches its own struct cpu through
  * this_cpu() (TPIDR_EL1 on arm64); fields are written only by their CPU
- * unless a comment says otherwise.
+ * unless a comment says otherwise.  Fields other CPUs read or write
+ * (current, online, need_resched, slice_expired, kick_prio) are under
+ * the scheduler lock (kernel/sched.c).
  */
 #pragma once
 
@@ -21,24 +23,23 @@ struct cpu {
 	struct thread *current;
 	struct thread *idle;
 	unsigned int exception_depth;	/* nested exceptions being handled */
-	bool need_resched;		/* set under the scheduler lock */
+	bool need_resched;		/* set under the scheduler lock, by any
+					 * CPU (then with a reschedule IPI) */
 	bool slice_expired;		/* SCHED_RR slice of current ran out */
+	uint8_t kick_prio;		/* highest priority this CPU was kicked
+					 * for since its last switch (sched.c) */
 	struct ktimer slice_timer;	/* SCHED_RR time slice */
 	/* Lazy FPU (arch/arm64/fpu.c): whose registers the FPU holds. */
 	struct thread *fpu_owner;
 	uint64_t fpu_saves, fpu_restores, switches;
-	uint64_t idle_ns;		/* time spent in the idle thread */
-	/* Fires at once after switching to a thread with a signal, kill or
-	 * asynchronous cancellation pending, so that its delivery happens
-	 * at that interrupt's exit even if the thread resumes in thread
-	 * context (kernel/sched.c). */
-	struct ktimer nudge_timer;
+	uint64_t idle_ns;		/* time spent waiting in the idle loop */
+	uint64_t idle_since_ns;		/* when the current wait began, or 0 */
 	/* Emergency stack for the stack-overflow path of vectors.S: its top. */
 	uintptr_t emergency_sp;
 };
 
 extern struct cpu cpus[CONFIG_SMP_NCPUS];
-extern int cpus_online;
+extern int cpus_online;		/* how many are online */
 
 static inline struct cpu *this_cpu(void)
 {

@@ -70,6 +70,9 @@ struct thread {
 	uint8_t policy;
 	uint8_t state;
 	int cpu;			/* CPU it runs or last ran on */
+	uint32_t affinity;		/* CPUs it may run on (bit n: CPU n) */
+	int fpu_cpu;			/* CPU whose FP/SIMD registers still
+					 * hold a copy of fpu, or -1 (fpu.c) */
 	unsigned int preempt_off;	/* sched_lock() nesting */
 	char name[24];
 	/* Usable stack [stack, stack + stack_size); for allocated stacks a
@@ -130,6 +133,7 @@ struct thread_attr {
 	void *stack_addr;	/* caller's stack of stack_size bytes (lowest
 				 * address, no guard page), or NULL */
 	bool detached;
+	uint32_t affinity;	/* 0: the caller's */
 };
 
 /*
@@ -228,6 +232,14 @@ int thread_sleep_until(uint64_t deadline_ns);
 int thread_sleep_ns(uint64_t ns);
 /* Changes priority (base and effective); thread context. */
 int thread_set_priority(struct thread *t, int prio);
+
+/* CPU affinity of tid (0: the caller): bit n allows CPU n.  Setting
+ * moves the thread at once when it runs where it may no longer.
+ * 0, -ESRCH, -EINVAL (no online CPU in mask, or an idle thread). */
+int thread_set_affinity(int tid, uint32_t mask);
+int thread_get_affinity(int tid, uint32_t *mask);
+/* Bit n set for every online CPU n.  Any context. */
+uint32_t sched_online_mask(void);
 
 /* Pre-emption control for kernel use: nests; the last unlock switches if
  * a more urgent thread became ready meanwhile. */

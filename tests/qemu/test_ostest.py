@@ -139,4 +139,4 @@ def kill_command(t):
 def ps_cpu(t):
     out = t.boot("nsh").command("ps")
     check_match(r"%CPU", out, "ps header")
-    check_match(r"^\s*\d+\s+\d+\s+\S+\s+\S+\s+\d+\s+\d+\s+\d+\.\d\s+\S", out, "ps rows")
+    check_match(r"^\s*\d+\s+\d+\s+\d+\s+\S+\s+\S+\s+\d+\s+\d+\s+\d+\.\d\s+\S", out, "ps rows")

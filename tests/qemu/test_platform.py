@@ -24,6 +24,10 @@ BOARD_DOC_LINES = {
                  "-machine virt,virtualization=on,gic-version=2 "
                  "-net none -chardev stdio,id=con,mux=on -serial chardev:con "
                  "-mon chardev=con,mode=readline -kernel ./vireo",
+    "nsh_smp": "qemu-system-aarch64 -cpu cortex-a53 -smp 4 -nographic "
+               "-machine virt,virtualization=on,gic-version=3 "
+               "-net none -chardev stdio,id=con,mux=on -serial chardev:con "
+               "-mon chardev=con,mode=readline -kernel ./vireo",
 }
 
 # Printed once per boot: "Vireo <version> <board:config>, built <date>",

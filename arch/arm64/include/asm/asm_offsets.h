@@ -8,5 +8,5 @@
 #pragma once
 
 #define CPU_CURRENT		32	/* struct cpu, current */
-#define CPU_EMERGENCY_SP	240	/* struct cpu, emergency_sp */
-#define THREAD_STACK		816	/* struct thread, stack */
+#define CPU_EMERGENCY_SP	176	/* struct cpu, emergency_sp */
+#define THREAD_STACK		824	/* struct thread, stack */
