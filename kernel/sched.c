@@ -288,6 +288,10 @@ static void maybe_switch_locked(bool rotate)
 	int top = top_prio_for(c);
 	bool at_head;
 
+	/* Whatever this CPU was kicked for is decided now.  A kick whose
+	 * thread another CPU took meanwhile must not linger: it would make
+	 * this CPU look busy to place_locked() and strand later wake-ups. */
+	c->kick_prio = 0;
 	if (cur->state != THREAD_RUNNING)
 		return;
 	if (!allowed(cur, c) || top > cur->prio)
