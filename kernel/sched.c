@@ -73,9 +73,21 @@ bool sched_lock_held(void)
 	return spin_is_locked(&sched_spin);
 }
 
+/* TPIDR_EL1 names this CPU and cpu->current its thread, but a thread can
+ * be pre-empted and migrate between the two loads, and would then return
+ * the thread that now runs on the CPU it left.  With IRQs masked across
+ * both loads no switch can come in between. */
 struct thread *thread_current(void)
 {
-	return this_cpu()->current;
+	irqflags_t f;
+	struct thread *t;
+
+	if (!IS_ENABLED(CONFIG_SMP))
+		return this_cpu()->current;	/* one CPU: nowhere to go */
+	f = arch_irq_save();
+	t = this_cpu()->current;
+	arch_irq_restore(f);
+	return t;
 }
 
 static void rq_add(struct thread *t, bool at_head)
