@@ -97,16 +97,6 @@ int devfs_open(const char *name, int flags, struct file **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-void devfs_for_each(void (*fn)(const char *name, void *ctx), void *ctx)
-{
-	struct list_node *n;
-	irqflags_t f = spin_lock_irqsave(&devfs_lock);
-
-	list_for_each(n, &devices)
-		fn(list_entry(n, struct devfs_node, link)->name, ctx);
-	spin_unlock_irqrestore(&devfs_lock, f);
-}
-
 /* ---- the file system ---- */
 
 static int dev_open_file(struct vnode *vn, int flags, struct file **out)

@@ -51,11 +51,6 @@ void vfs_unlock(void)
 	kmutex_unlock(&vfs_mutex);
 }
 
-bool vfs_lock_held(void)
-{
-	return vfs_mutex.owner == thread_current();
-}
-
 uint64_t vfs_now_ns(void)
 {
 	return clock_realtime_ns();
@@ -206,16 +201,6 @@ int vfs_resolve_locked(const char *path, bool follow, struct vnode **out)
 
 	if (!r)
 		*out = w.vn;
-	return r;
-}
-
-int vfs_resolve(const char *path, bool follow, struct vnode **out)
-{
-	int r;
-
-	vfs_lock();
-	r = vfs_resolve_locked(path, follow, out);
-	vfs_unlock();
 	return r;
 }
 

@@ -38,11 +38,6 @@ static int init_main(int argc, char **argv)
 	return 0;
 }
 
-const struct fdt *kernel_fdt(void)
-{
-	return &the_fdt;
-}
-
 static __noreturn void halt_silently(void)
 {
 	for (;;)

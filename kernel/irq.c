@@ -62,19 +62,6 @@ int irq_attach(uint32_t intid, irq_handler_t fn, void *arg, const char *name)
 	return r;
 }
 
-int irq_detach(uint32_t intid)
-{
-	irqflags_t f;
-
-	if (!valid(intid))
-		return -EINVAL;
-	f = spin_lock_irqsave(&irq_lock);
-	chip->disable(intid);
-	descs[intid].fn = NULL;
-	spin_unlock_irqrestore(&irq_lock, f);
-	return 0;
-}
-
 /* Distributor settings, serialised by irq_lock. */
 #define CHIP_CALL(op, ...) do {						\
 	if (valid(intid)) {						\

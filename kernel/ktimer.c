@@ -173,11 +173,6 @@ bool ktimer_cancel(struct ktimer *t)
 	return was_armed;
 }
 
-bool ktimer_armed(const struct ktimer *t)
-{
-	return READ_ONCE(t->armed);
-}
-
 void ktimer_expire_from_irq(void)
 {
 	irqflags_t f = sched_lock_acquire();

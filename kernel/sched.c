@@ -469,19 +469,6 @@ int thread_set_sched(int tid, int policy, int prio)
 	return 0;
 }
 
-int thread_set_priority(struct thread *t, int prio)
-{
-	irqflags_t f;
-
-	if (prio < SCHED_PRIO_MIN || prio > SCHED_PRIO_MAX)
-		return -EINVAL;
-	f = sched_lock_acquire();
-	t->base_prio = prio;
-	sched_set_effective_prio_locked(t, MAX(prio, kmutex_boost_prio_locked(t)));
-	sched_lock_release(f);
-	return 0;
-}
-
 /* First C code of a new thread: still holding the lock handed over by
  * the switch that started it. */
 __noreturn void sched_thread_entry(void)

@@ -17,19 +17,6 @@ void ksem_init(struct ksem *s, int count)
 	wait_queue_init(&s->wq);
 }
 
-int ksem_timedwait(struct ksem *s, uint64_t deadline_ns)
-{
-	irqflags_t f = sched_lock_acquire();
-	int r = 0;
-
-	if (s->count > 0)
-		s->count--;
-	else
-		r = wait_block_locked(&s->wq, deadline_ns);
-	sched_lock_release(f);
-	return r;
-}
-
 int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns)
 {
 	irqflags_t f = sched_lock_acquire();
@@ -50,11 +37,6 @@ bool ksem_has_waiters(struct ksem *s)
 
 	sched_lock_release(f);
 	return r;
-}
-
-int ksem_wait(struct ksem *s)
-{
-	return ksem_timedwait(s, WAIT_FOREVER);
 }
 
 int ksem_trywait(struct ksem *s)

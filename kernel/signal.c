@@ -249,19 +249,6 @@ static int send_task_locked(struct task *task, const siginfo_t *info,
 	return r;
 }
 
-int signal_send_task(struct task *task, const siginfo_t *info)
-{
-	irqflags_t f;
-	int r;
-
-	if (!valid_sig(info->si_signo) || !task->sig)
-		return -EINVAL;
-	f = sched_lock_acquire();
-	r = send_task_locked(task, info, 0);
-	sched_lock_release(f);
-	return r < 0 ? r : 0;
-}
-
 int signal_send_task_locked(struct task *task, const siginfo_t *info)
 {
 	int r = task->sig ? send_task_locked(task, info, 0) : -EINVAL;

@@ -548,17 +548,12 @@ int thread_get_sched(int tid, int *policy, int *prio)
 
 /* ---- cancellation ---- */
 
-bool thread_cancel_pending(void)
+void thread_testcancel(void)
 {
 	struct thread *t = thread_current();
 
-	return t->cancel_pending && t->cancel_state == THREAD_CANCEL_ENABLE &&
-	       !t->exiting;
-}
-
-void thread_testcancel(void)
-{
-	if (thread_cancel_pending())
+	if (t->cancel_pending && t->cancel_state == THREAD_CANCEL_ENABLE &&
+	    !t->exiting)
 		thread_exit_value(THREAD_CANCELED);
 }
 
@@ -584,32 +579,30 @@ int thread_cancel(int tid)
 	return 0;
 }
 
-int thread_set_cancel_state(int state, int *old)
+/* Sets one of the caller's cancellation settings (value already checked);
+ * with the type asynchronous, a pending request acts at once. */
+static int set_cancel_setting(uint8_t *setting, int value, int *old)
 {
-	struct thread *t = thread_current();
-
-	if (state != THREAD_CANCEL_ENABLE && state != THREAD_CANCEL_DISABLE)
-		return -EINVAL;
 	if (old)
-		*old = t->cancel_state;
-	t->cancel_state = state;
-	if (t->cancel_type == THREAD_CANCEL_ASYNCHRONOUS)
+		*old = *setting;
+	*setting = (uint8_t)value;
+	if (thread_current()->cancel_type == THREAD_CANCEL_ASYNCHRONOUS)
 		thread_testcancel();
 	return 0;
 }
 
+int thread_set_cancel_state(int state, int *old)
+{
+	if (state != THREAD_CANCEL_ENABLE && state != THREAD_CANCEL_DISABLE)
+		return -EINVAL;
+	return set_cancel_setting(&thread_current()->cancel_state, state, old);
+}
+
 int thread_set_cancel_type(int type, int *old)
 {
-	struct thread *t = thread_current();
-
 	if (type != THREAD_CANCEL_DEFERRED && type != THREAD_CANCEL_ASYNCHRONOUS)
 		return -EINVAL;
-	if (old)
-		*old = t->cancel_type;
-	t->cancel_type = type;
-	if (type == THREAD_CANCEL_ASYNCHRONOUS)
-		thread_testcancel();
-	return 0;
+	return set_cancel_setting(&thread_current()->cancel_type, type, old);
 }
 
 /* ---- CPU time ---- */
@@ -644,28 +637,6 @@ int thread_cpu_ns_by_tid(int tid, uint64_t *ns)
 	}
 	sched_lock_release(f);
 	return t ? 0 : -ESRCH;
-}
-
-/* ---- sleeping ---- */
-
-int thread_sleep_until(uint64_t deadline_ns)
-{
-	struct wait_queue wq;
-	irqflags_t f;
-	int r;
-
-	if (deadline_ns <= clock_monotonic_ns())
-		return 0;
-	wait_queue_init(&wq);
-	f = sched_lock_acquire();
-	r = wait_block_intr_locked(&wq, deadline_ns);
-	sched_lock_release(f);
-	return r == -ETIMEDOUT ? 0 : r;
-}
-
-int thread_sleep_ns(uint64_t ns)
-{
-	return thread_sleep_until(clock_monotonic_ns() + ns);
 }
 
 /* ---- stack overflow ---- */

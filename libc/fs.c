@@ -358,12 +358,6 @@ static int64_t timespec_timeout(const struct timespec *ts)
 	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
 }
 
-/* ppoll/pselect run with the caller's signal mask replaced by mask. */
-static void set_mask(const sigset_t *mask, sigset_t *old)
-{
-	sigprocmask(SIG_SETMASK, mask, old);
-}
-
 int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	  const sigset_t *mask)
 {
@@ -374,10 +368,10 @@ int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	if (t == -EINVAL)
 		return (int)ret(-EINVAL);
 	if (mask)
-		set_mask(mask, &old);
+		sigprocmask(SIG_SETMASK, mask, &old);
 	r = do_poll(fds, n, t);
 	if (mask)
-		set_mask(&old, NULL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	return (int)ret(r);
 }
 
@@ -454,9 +448,9 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 	if (t == -EINVAL)
 		return (int)ret(-EINVAL);
 	if (mask)
-		set_mask(mask, &old);
+		sigprocmask(SIG_SETMASK, mask, &old);
 	r = do_select(nfds, rd, wr, ex, t);
 	if (mask)
-		set_mask(&old, NULL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	return (int)ret(r);
 }

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <vireo/clock.h>
 #include <vireo/thread.h>
 
 #define SPIN_TRIES 100
@@ -52,7 +53,7 @@ int pthread_spin_lock(pthread_spinlock_t *s)
 			thread_yield();
 		} else {
 			/* Let lower-priority threads (the holder) run. */
-			thread_sleep_ns(1000);
+			clock_sleep_until(false, clock_monotonic_ns() + 1000);
 			tries = 0;
 		}
 	}

@@ -11,6 +11,3 @@
 int devfs_register(const char *name, const struct file_ops *ops, void *priv);
 /* Opens /dev/<name>: 0 and *out, or -ENOENT. */
 int devfs_open(const char *name, int flags, struct file **out);
-/* Calls fn for every device in registration order (for ls /dev), with
- * devfs_lock held: fn must not block (copy the names it needs). */
-void devfs_for_each(void (*fn)(const char *name, void *ctx), void *ctx);

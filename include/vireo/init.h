@@ -6,5 +6,3 @@
 
 /* Boot CPU, MMU on with the boot map, IRQs masked; dtb is the device tree. */
 __noreturn void kernel_main(const void *dtb);
-/* The device tree, valid for the life of the system. */
-const struct fdt *kernel_fdt(void);

@@ -16,7 +16,6 @@ typedef void (*irq_handler_t)(uint32_t intid, void *arg);
 
 /* Thread context.  0, -EINVAL (bad INTID), -EBUSY (already attached). */
 int irq_attach(uint32_t intid, irq_handler_t fn, void *arg, const char *name);
-int irq_detach(uint32_t intid);
 void irq_enable(uint32_t intid);
 void irq_disable(uint32_t intid);
 void irq_set_priority(uint32_t intid, uint8_t prio);

@@ -61,8 +61,6 @@ void ktimer_start(struct ktimer *t, uint64_t delay_ns, ktimer_fn fn, void *arg);
 /* Disarms t (thread or interrupt context).  Returns true if it was armed (so fn will not run for this
  * arming); false if it was not armed or its callback already started. */
 bool ktimer_cancel(struct ktimer *t);
-/* Whether t is armed; any context. */
-bool ktimer_armed(const struct ktimer *t);
 
 /* Timer interrupt: runs expired callbacks, reprograms the device. */
 void ktimer_expire_from_irq(void);

@@ -17,13 +17,9 @@ struct ksem {
 #define KSEM_INIT(name, n) { (n), WAIT_QUEUE_INIT((name).wq) }
 
 void ksem_init(struct ksem *s, int count);
-/* 0, -EINTR. */
-int ksem_wait(struct ksem *s);
-/* 0, -ETIMEDOUT, -EINTR; deadline on the monotonic clock. */
-int ksem_timedwait(struct ksem *s, uint64_t deadline_ns);
-/* For the POSIX calls: as ksem_timedwait(), but a deliverable signal
- * ends the wait with -EINTR and a pending cancellation with -ECANCELED
- * (wait_block_intr_locked()).  WAIT_FOREVER for no deadline. */
+/* Waits for a unit until deadline_ns (monotonic; WAIT_FOREVER for none):
+ * 0 or -ETIMEDOUT; a deliverable signal ends the wait with -EINTR, a
+ * pending cancellation with -ECANCELED (wait_block_intr_locked()). */
 int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns);
 bool ksem_has_waiters(struct ksem *s);
 /* 0 or -EAGAIN. */

@@ -76,9 +76,6 @@ int signal_suspend(sigset_t mask);
 /* alarm(): arms (0: cancels) the task's SIGALRM timer for secs seconds;
  * returns the seconds left of the previous one (rounded up). */
 unsigned int signal_alarm(unsigned int secs);
-/* Sends info to the task (internal: SIGCHLD).  0, -EINVAL.  Takes the
- * scheduler lock: not from a ktimer callback (see below). */
-int signal_send_task(struct task *t, const siginfo_t *info);
 /*
  * For kernel/posix_timer.c: sends a POSIX timer's signal to task t with
  * the scheduler lock held (from the timer's ktimer callback).  The queue

@@ -213,8 +213,6 @@ int thread_set_cancel_type(int type, int *old);
 /* Ends the caller with THREAD_CANCELED if a cancellation is pending and
  * enabled; otherwise returns. */
 void thread_testcancel(void);
-/* Whether a cancellation is pending and enabled for the caller. */
-bool thread_cancel_pending(void);
 
 /* CPU time consumed by t, including the current run (exact to the
  * counter tick).  Any context. */
@@ -224,14 +222,6 @@ int thread_cpu_ns_by_tid(int tid, uint64_t *ns);
 
 struct thread *thread_current(void);
 void thread_yield(void);
-/* Sleeps until the monotonic deadline; 0, or -EINTR when a signal
- * became deliverable, -ECANCELED on a pending enabled cancellation (the
- * sleep is interruptible: nanosleep is a cancellation point).  Thread
- * context. */
-int thread_sleep_until(uint64_t deadline_ns);
-int thread_sleep_ns(uint64_t ns);
-/* Changes priority (base and effective); thread context. */
-int thread_set_priority(struct thread *t, int prio);
 
 /* CPU affinity of tid (0: the caller): bit n allows CPU n.  Setting
  * moves the thread at once when it runs where it may no longer.

@@ -129,7 +129,6 @@ struct mount {
 int vfs_init(void);
 void vfs_lock(void);
 void vfs_unlock(void);
-bool vfs_lock_held(void);
 
 /* References: the _locked forms need the VFS lock, the others take it. */
 void vnode_get_locked(struct vnode *vn);
@@ -145,10 +144,6 @@ int vfs_mount(const char *source, const char *target, const char *type,
 int vfs_umount(const char *target);
 /* Calls fn for every mount in mount order, with the VFS lock held. */
 void vfs_for_each_mount(void (*fn)(struct mount *m, void *ctx), void *ctx);
-
-/* Path resolution relative to the cwd.  follow: follow a final symlink.
- * *out gets a referenced vnode. */
-int vfs_resolve(const char *path, bool follow, struct vnode **out);
 
 /* The POSIX operations, -errno inside. */
 int vfs_open(const char *path, int flags, struct file **out);
