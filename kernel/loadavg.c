@@ -20,8 +20,16 @@
 
 #define FIX_ONE (1ULL << 32)
 
-static const uint64_t periods_ns[3] = {
-	60 * NSEC_PER_SEC, 300 * NSEC_PER_SEC, 900 * NSEC_PER_SEC,
+/* The three averages: their periods, and 2^64 / (period * ln 2), which
+ * turns an interval in ns into its exponent of 2 (32.32) with one
+ * multiplication: this runs at every block and wake-up, so no division. */
+static const struct {
+	uint64_t period_ns;
+	uint64_t exp2_mult;
+} averages[3] = {
+	{ 60 * NSEC_PER_SEC, 443550436 },
+	{ 300 * NSEC_PER_SEC, 88710087 },
+	{ 900 * NSEC_PER_SEC, 29570029 },
 };
 
 static int nr_runnable;
@@ -42,20 +50,15 @@ static uint64_t exp2_neg_frac(uint64_t f)
 	       ((c3 * f3) >> 32) + ((c4 * f4) >> 32);
 }
 
-/* e^(-dt/period) as 32.32 fixed point. */
-static uint64_t decay(uint64_t dt_ns, uint64_t period_ns)
+/* e^(-dt/period) = 2^-y of average i, as 32.32 fixed point; dt is capped
+ * where the result is 0 anyway (e^-40), which keeps y in range. */
+static uint64_t decay(uint64_t dt_ns, int i)
 {
-	/* x / ln 2 in 32.32, x = dt / period; dt is capped where the result
-	 * is 0 anyway (e^-40), which also keeps the products in range. */
-	const uint64_t inv_ln2 = 6196328019ULL;	/* 2^32 / ln 2 */
-	uint64_t x, y;
+	uint64_t y;
 
-	if (dt_ns >= 40 * period_ns)
+	if (dt_ns >= 40 * averages[i].period_ns)
 		return 0;
-	x = (uint64_t)(((unsigned __int128)dt_ns << 32) / period_ns);
-	y = (uint64_t)(((unsigned __int128)x * inv_ln2) >> 32);
-	if (y >> 32 >= 63)
-		return 0;
+	y = (uint64_t)(((unsigned __int128)dt_ns * averages[i].exp2_mult) >> 32);
 	return exp2_neg_frac(y & (FIX_ONE - 1)) >> (y >> 32);
 }
 
@@ -64,7 +67,7 @@ static void update_locked(uint64_t now)
 	uint64_t dt = now - last_ns, n = (uint64_t)nr_runnable << 32;
 
 	for (int i = 0; i < 3; i++) {
-		uint64_t d = decay(dt, periods_ns[i]);
+		uint64_t d = decay(dt, i);
 		/* avg = n + (avg - n) * d, kept in unsigned arithmetic */
 		if (avg[i] >= n)
 			avg[i] = n + (uint64_t)(((unsigned __int128)(avg[i] - n) * d) >> 32);
