@@ -28,7 +28,7 @@ static const struct ot_area *const areas[] = {
 	&ot_area_sem, &ot_area_mutex, &ot_area_cond, &ot_area_rwlock,
 	&ot_area_barrier, &ot_area_mqueue, &ot_area_signal, &ot_area_timer,
 	&ot_area_clock, &ot_area_task, &ot_area_stack, &ot_area_io,
-	&ot_area_smp,
+	&ot_area_smp, &ot_area_kernel,
 };
 
 /* Failures of the running case: written by any of its threads. */

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Files from the shell (issue 4): ls, mkdir, rm, cp, mv, ln, touch, truncate,
 mount/umount, df, dd, and tmpfs filled to ENOSPC and emptied."""
-from harness import check, check_in, check_match, test
+import time
+
+from harness import check, check_in, check_match, scaled, test
 
 
 def run(t, cases):
@@ -124,3 +126,21 @@ def devfs_files(t):
     out = m.command("ls /dev")
     for dev in ("console", "null", "random", "ttyS0", "urandom", "zero"):
         check_match(r"^ %s$" % dev, out, "ls /dev")
+
+
+@test("/proc/loadavg: the 1-minute average rises under load and leads the 5- and "
+      "15-minute ones (decayed averages, not the instantaneous count)")
+def loadavg_rises(t):
+    m = t.boot("nsh")
+    idle = [float(x) for x in m.command("cat /proc/loadavg").split()[:3]]
+    check(idle[0] < 0.1, "loadavg at an idle prompt: %s" % idle)
+    m.command("while true; do true; done &")	# one runnable task
+
+    deadline = time.monotonic() + scaled(60)
+    while True:	# poll the file, no fixed sleep
+        avgs = [float(x) for x in m.command("cat /proc/loadavg").split()[:3]]
+        if avgs[0] >= 0.1 or time.monotonic() > deadline:
+            break
+    check(avgs[0] >= 0.1, "1-minute load stayed at %s under load" % avgs)
+    check(avgs[0] > avgs[1] > avgs[2] > 0,
+          "averages should rise fastest over the shortest period: %s" % avgs)

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Kernel facilities the flat build's applications may call directly:
+ * one-shot timer callbacks from the timer interrupt (watchdogs), and the
+ * two work queues (hpwork, lpwork) for deferred work in thread context,
+ * also queued from such a callback.
+ */
+#include <semaphore.h>
+#include <string.h>
+#include <vireo/clock.h>
+#include <vireo/ktimer.h>
+#include <vireo/thread.h>
+#include <vireo/workqueue.h>
+#include "ostest.h"
+
+static sem_t done;
+static volatile int64_t fired_ns;
+static volatile int fired_count;
+static struct work timer_work;
+
+static void post_done(void *arg)
+{
+	sem_post(&done);
+}
+
+/* Runs in the timer interrupt with the scheduler lock held: only the
+ * _locked calls are allowed, so it hands the wake-up to hpwork. */
+static void on_timer(struct ktimer *t)
+{
+	fired_ns = ot_now_ns();
+	fired_count++;
+	*(int *)t->arg = 1;
+	work_queue_locked(HPWORK, &timer_work, post_done, NULL, 0);
+}
+
+static void kernel_timer_oneshot(void)
+{
+	static struct ktimer t;
+	int flag = 0;
+	int64_t t0;
+
+	fired_count = 0;
+	work_init(&timer_work);
+	OT_ASSERT_OK(sem_init(&done, 0, 0));
+	t0 = ot_now_ns();
+	ktimer_start(&t, 20 * NS_PER_MS, on_timer, &flag);
+	OT_EXPECT_OK(sem_wait(&done));
+	OT_EXPECT_EQ(flag, 1);
+	OT_EXPECT_ELAPSED(fired_ns - t0, 20);
+	ot_msleep(30);
+	OT_EXPECT_EQ(fired_count, 1);		/* one-shot */
+	/* Cancelled before its deadline: never runs. */
+	ktimer_start(&t, 20 * NS_PER_MS, on_timer, &flag);
+	OT_EXPECT(ktimer_cancel(&t));
+	OT_EXPECT(!ktimer_cancel(&t));
+	ot_msleep(40);
+	OT_EXPECT_EQ(fired_count, 1);
+	sem_destroy(&done);
+}
+
+struct work_seen {
+	char name[24];
+	int prio;
+	int64_t ran_ns;
+};
+
+static void record_work(void *arg)
+{
+	struct work_seen *s = arg;
+	struct thread *self = thread_current();
+
+	memcpy(s->name, self->name, sizeof(s->name));
+	s->prio = self->prio;
+	s->ran_ns = ot_now_ns();
+	sem_post(&done);
+}
+
+static void kernel_work_queues(void)
+{
+	static struct work hp, lp, never;
+	struct work_seen a = { 0 }, b = { 0 }, c = { 0 };
+	int64_t t0;
+
+	OT_ASSERT_OK(sem_init(&done, 0, 0));
+	work_init(&hp);
+	work_init(&lp);
+	work_init(&never);
+	/* High priority, at once, in the hpwork thread. */
+	OT_EXPECT_EQ(work_queue(HPWORK, &hp, record_work, &a, 0), 0);
+	OT_EXPECT_OK(sem_wait(&done));
+	OT_EXPECT(strcmp(a.name, "hpwork") == 0);
+	OT_EXPECT_GT(a.prio, OT_PRIO);
+	/* Low priority after a delay, in the lpwork thread. */
+	t0 = ot_now_ns();
+	OT_EXPECT_EQ(work_queue(LPWORK, &lp, record_work, &b, 20 * NS_PER_MS), 0);
+	OT_EXPECT(work_pending(&lp));
+	OT_EXPECT_OK(sem_wait(&done));
+	OT_EXPECT(strcmp(b.name, "lpwork") == 0);
+	OT_EXPECT_LT(b.prio, OT_PRIO);
+	OT_EXPECT_ELAPSED(b.ran_ns - t0, 20);
+	OT_EXPECT(!work_pending(&lp));
+	/* Cancelled while delayed: never runs; cancelling twice: -ENOENT. */
+	OT_EXPECT_EQ(work_queue(HPWORK, &never, record_work, &c, 20 * NS_PER_MS), 0);
+	OT_EXPECT_EQ(work_cancel(&never), 0);
+	OT_EXPECT_EQ(work_cancel(&never), -ENOENT);
+	ot_msleep(40);
+	OT_EXPECT_EQ(c.ran_ns, 0);
+	OT_EXPECT_EQ(work_queue(7, &never, record_work, &c, 0), -EINVAL);
+	sem_destroy(&done);
+}
+
+OT_AREA(kernel,
+	OT_CASE(kernel, timer_oneshot, 5),
+	OT_CASE(kernel, work_queues, 5));
