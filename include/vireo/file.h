@@ -64,9 +64,6 @@ int fd_close(int fd);
 /* Makes newfd refer to the file of oldfd (dup2 semantics). */
 int fd_dup2(int oldfd, int newfd);
 
-/* Opens path ("/dev/console"); 0 and *out with one reference, or -errno. */
-int vfs_open(const char *path, int flags, struct file **out);
-
 /* Lowest free descriptor >= min of table t (see fd_install). */
 int fd_install_in(struct fd_table *t, struct file *f, int min);
 int fd_close_in(struct fd_table *t, int fd);
