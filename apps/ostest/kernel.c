@@ -3,12 +3,15 @@
  * Kernel facilities the flat build's applications may call directly:
  * one-shot timer callbacks from the timer interrupt (watchdogs), and the
  * two work queues (hpwork, lpwork) for deferred work in thread context,
- * also queued from such a callback.
+ * also queued from such a callback, and kernel spinlocks taken from every
+ * CPU at once.
  */
+#include <sched.h>
 #include <semaphore.h>
 #include <string.h>
 #include <vireo/clock.h>
 #include <vireo/ktimer.h>
+#include <vireo/spinlock.h>
 #include <vireo/thread.h>
 #include <vireo/workqueue.h>
 #include "ostest.h"
@@ -109,6 +112,60 @@ static void kernel_work_queues(void)
 	sem_destroy(&done);
 }
 
+/* A kernel spinlock (IRQs masked while held) hammered by a thread
+ * pinned to each CPU: the non-atomic counter it guards loses nothing. */
+#define SPIN_ROUNDS 40000	/* all CPUs together */
+static spinlock_t kspin = SPINLOCK_INIT;
+static unsigned long kspin_count;
+static int kspin_each;
+
+static void *kspin_worker(void *arg)
+{
+	for (int i = 0; i < kspin_each; i++) {
+		irqflags_t f = spin_lock_irqsave(&kspin);
+		kspin_count = kspin_count + 1;	/* not atomic on purpose */
+		spin_unlock_irqrestore(&kspin, f);
+	}
+	return NULL;
+}
+
+static void kernel_spinlock_all_cpus(void)
+{
+	uint32_t online = sched_online_mask();
+	cpu_set_t one;
+	pthread_t t[32];
+	pthread_attr_t attr;
+	int n = 0;
+
+	/* trylock: fails while held, succeeds once free. */
+	spin_lock(&kspin);
+	OT_EXPECT(spin_is_locked(&kspin));
+	OT_EXPECT(!arch_spin_trylock(&kspin.raw));
+	spin_unlock(&kspin);
+	OT_EXPECT(arch_spin_trylock(&kspin.raw));
+	spin_unlock(&kspin);
+	OT_EXPECT(!spin_is_locked(&kspin));
+
+	kspin_count = 0;
+	kspin_each = SPIN_ROUNDS / __builtin_popcount(online);
+	for (int cpu = 0; cpu < 32; cpu++) {
+		if (!(online & 1u << cpu))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		pthread_attr_init(&attr);
+		pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+		OT_EXPECT_RC(pthread_create(&t[n], &attr, kspin_worker, NULL), 0);
+		pthread_attr_destroy(&attr);
+		n++;
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	OT_EXPECT_EQ(kspin_count, (unsigned long)kspin_each * n);
+	OT_EXPECT(!spin_is_locked(&kspin));
+}
+
 OT_AREA(kernel,
 	OT_CASE(kernel, timer_oneshot, 5),
-	OT_CASE(kernel, work_queues, 5));
+	OT_CASE(kernel, work_queues, 5),
+	OT_CASE(kernel, spinlock_all_cpus, 20));

@@ -26,6 +26,8 @@ void arm64_fpu_restore(const struct arch_fpu_state *s);
 
 /* psci.c */
 void arm64_psci_init(const struct fdt *fdt);
+/* Boot CPU, before the others start: picks the spinlock atomics and order. */
+void arm64_spinlock_init(const struct fdt *fdt);
 int arm64_psci_cpu_on(uint64_t mpidr, uintptr_t entry, uint64_t context);
 
 /* mmu.c */

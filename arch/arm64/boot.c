@@ -40,5 +40,6 @@ __noreturn void arm64_boot_primary(uintptr_t x0)
 
 void arch_platform_init(const struct fdt *fdt)
 {
+	arm64_spinlock_init(fdt);
 	arm64_psci_init(fdt);
 }

@@ -1,57 +1,48 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Ticket spinlock: FIFO fair under contention.  Taking a ticket is an
- * atomic add with acquire semantics (LDADDA on LSE CPUs, LDAXR/STXR
- * otherwise, chosen by the compiler flags); release is a store-release of
- * the next owner.  A waiter parks in WFE: the releasing store to the
- * monitored owner field clears the waiter's exclusive monitor, which is an
- * event (Arm ARM D1.6.1 "Wait for Event"), so no SEV is needed.
+ * Spinlocks for AArch64: one word, the ticket of the holder (owner) and
+ * the next ticket to hand out (next); free when they are equal.  Release
+ * is the same in every mode, a store-release of owner + 1, so it stays
+ * inline; taking the lock is in arch/arm64/spinlock.c, which picks at boot
+ *  - the atomics: LSE (LDADDAH, CASA) when ID_AA64ISAR0_EL1 says the CPU
+ *    has them, load/store-exclusive otherwise;
+ *  - the order: FIFO tickets on real hardware (bounded waits), or first
+ *    come after the release on a virtual machine, whose CPUs are host
+ *    threads: there a ticket would wait for its turn even while the host
+ *    has the CPU holding the next ticket descheduled, and every waiter
+ *    behind it with it (lock-waiter preemption).
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
-typedef struct {
-	uint16_t owner;
-	uint16_t next;
+typedef union {
+	uint32_t word;
+	struct {
+		uint16_t owner;	/* low half: the ticket now served */
+		uint16_t next;	/* high half: the next ticket */
+	};
 } arch_spinlock_t;
 
-#define ARCH_SPINLOCK_INIT { 0, 0 }
+#define ARCH_SPINLOCK_INIT { 0 }
 
-static inline void arch_spin_lock(arch_spinlock_t *l)
-{
-	uint16_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
-	uint32_t cur;
-
-	if (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) == ticket)
-		return;
-	/* Arm the monitor on owner, re-check, then sleep until it is written. */
-	__asm__ volatile("sevl" ::: "memory");
-	do {
-		__asm__ volatile("wfe\n\tldaxrh %w0, [%1]"
-				 : "=&r"(cur) : "r"(&l->owner) : "memory");
-	} while ((uint16_t)cur != ticket);
-}
-
-static inline int arch_spin_trylock(arch_spinlock_t *l)
-{
-	uint32_t v = __atomic_load_n((uint32_t *)l, __ATOMIC_RELAXED);
-	uint16_t owner = v & 0xffff, next = v >> 16;
-
-	if (owner != next)
-		return 0;
-	uint32_t nv = v + (1u << 16);
-	return __atomic_compare_exchange_n((uint32_t *)l, &v, nv, 0,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
-}
+void arch_spin_lock(arch_spinlock_t *l);
+int arch_spin_trylock(arch_spinlock_t *l);
 
 static inline void arch_spin_unlock(arch_spinlock_t *l)
 {
+	/* Only the holder writes owner: a plain read is its own value. */
 	__atomic_store_n(&l->owner, (uint16_t)(l->owner + 1), __ATOMIC_RELEASE);
 }
 
 static inline int arch_spin_is_locked(arch_spinlock_t *l)
 {
-	uint32_t v = __atomic_load_n((uint32_t *)l, __ATOMIC_RELAXED);
-	return (v & 0xffff) != (v >> 16);
+	uint32_t v = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
+
+	return (uint16_t)v != (uint16_t)(v >> 16);
 }
+
+/* The choices arch/arm64/spinlock.c made (for the boot log, procfs). */
+bool arm64_spin_has_lse(void);
+bool arm64_spin_is_fifo(void);
