@@ -10,6 +10,16 @@
  * scheduler lock after its interrupt interface and timer work; the boot
  * CPU's acquire load of it sees the CPU fully set up.  Other CPUs only
  * consider an online CPU for placement (sched.c, under the same lock).
+ *
+ * Pausing: smp_pause_others() parks every other online CPU in its pause
+ * SGI handler, IRQs masked, until smp_resume_others(); panic stops them
+ * for good with smp_stop_others().  A pause is numbered (pause_gen): a
+ * CPU parks for the pause it read, and the pauser counts only the CPUs
+ * parked for its own, so a late SGI of an earlier pause cannot be taken
+ * for an acknowledgement.  Pausers are serialised by pause_lock; one that
+ * waits for it with IRQs masked parks meanwhile if another pause is on,
+ * or two CPUs pausing each other would wait for ever.  Waiting for the
+ * others to park is a bounded spin: it is the point of the operation.
  */
 #include <vireo/clock.h>
 #include <vireo/clock_event.h>
@@ -22,6 +32,92 @@
 
 /* QEMU starts a CPU in microseconds; a second means it will not come. */
 #define CPU_START_TIMEOUT_NS (1000 * NSEC_PER_MSEC)
+
+#define SGI_PAUSE 2
+/* A CPU spinning with IRQs masked cannot park; give up on it after this. */
+#define PAUSE_TIMEOUT_NS (1000 * NSEC_PER_MSEC)
+
+static spinlock_t pause_lock = SPINLOCK_INIT;
+static uint32_t pause_active;		/* the pause on, 0 when none */
+static uint32_t pause_gen;		/* last pause number, under pause_lock */
+static uint32_t parked[CONFIG_SMP_NCPUS];	/* the pause each CPU is parked for */
+
+/* IRQs masked: stay here while pause g is on. */
+static void park(uint32_t g)
+{
+	int id = this_cpu()->id;
+
+	__atomic_store_n(&parked[id], g, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&pause_active, __ATOMIC_ACQUIRE) == g)
+		arch_cpu_relax();
+	__atomic_store_n(&parked[id], 0, __ATOMIC_RELEASE);
+}
+
+static void pause_irq(uint32_t intid, void *arg)
+{
+	uint32_t g = __atomic_load_n(&pause_active, __ATOMIC_ACQUIRE);
+
+	if (g)
+		park(g);
+}
+
+/* Sends pause g to the other online CPUs and waits, bounded, until they
+ * are parked; returns how many are. */
+static int pause_and_count(uint32_t g)
+{
+	uint32_t others = sched_online_mask() & ~(1u << this_cpu()->id);
+	uint64_t deadline = clock_monotonic_ns() + PAUSE_TIMEOUT_NS;
+	int n;
+
+	__atomic_store_n(&pause_active, g, __ATOMIC_RELEASE);
+	if (others)
+		irq_send_sgi(SGI_PAUSE, others);
+	for (;;) {
+		n = 0;
+		for (int i = 0; i < CONFIG_SMP_NCPUS; i++)
+			n += (others >> i & 1) &&
+			     __atomic_load_n(&parked[i], __ATOMIC_ACQUIRE) == g;
+		if (n == __builtin_popcount(others) ||
+		    clock_monotonic_ns() > deadline)
+			return n;
+		arch_cpu_relax();
+	}
+}
+
+int smp_pause_others(irqflags_t *flags)
+{
+	*flags = arch_irq_save();
+	while (!spin_trylock(&pause_lock)) {
+		uint32_t g = __atomic_load_n(&pause_active, __ATOMIC_ACQUIRE);
+		if (g)
+			park(g);
+		arch_cpu_relax();
+	}
+	if (++pause_gen == 0)
+		pause_gen = 1;	/* 0 means no pause */
+	return pause_and_count(pause_gen);
+}
+
+void smp_resume_others(irqflags_t flags)
+{
+	__atomic_store_n(&pause_active, 0, __ATOMIC_RELEASE);
+	spin_unlock(&pause_lock);
+	arch_irq_restore(flags);
+}
+
+int smp_stop_others(void)
+{
+	/* Never resumed; a number no pause_lock holder uses (it counts up
+	 * from 1 and would need 2^32 pauses to get here). */
+	return pause_and_count(UINT32_MAX);
+}
+
+static void pause_irq_init(void)
+{
+	if (this_cpu()->id == 0)
+		irq_attach(SGI_PAUSE, pause_irq, NULL, "pause");
+	irq_enable(SGI_PAUSE);	/* banked: this CPU's */
+}
 
 static bool wait_online(struct cpu *c)
 {
@@ -59,6 +155,7 @@ static void start_cpu(struct cpu *c)
 void smp_init(void)
 {
 	sched_cpu_irq_init();	/* the boot CPU's reschedule SGI */
+	pause_irq_init();
 	if (!IS_ENABLED(CONFIG_SMP))
 		return;
 	for (int i = 1; i < CONFIG_SMP_NCPUS; i++)
@@ -71,6 +168,7 @@ __noreturn void smp_secondary_main(struct cpu *c)
 	if (irq_init_cpu() < 0)
 		panic("CPU %d: no interrupt controller interface", c->id);
 	sched_cpu_irq_init();
+	pause_irq_init();
 	clock_event_init_cpu();
 	sched_cpu_online(c);
 	arch_irq_enable();

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <vireo/clock.h>
 #include <vireo/ktimer.h>
+#include <vireo/smp.h>
 #include <vireo/spinlock.h>
 #include <vireo/thread.h>
 #include <vireo/workqueue.h>
@@ -140,9 +141,9 @@ static void kernel_spinlock_all_cpus(void)
 	/* trylock: fails while held, succeeds once free. */
 	spin_lock(&kspin);
 	OT_EXPECT(spin_is_locked(&kspin));
-	OT_EXPECT(!arch_spin_trylock(&kspin.raw));
+	OT_EXPECT(!spin_trylock(&kspin));
 	spin_unlock(&kspin);
-	OT_EXPECT(arch_spin_trylock(&kspin.raw));
+	OT_EXPECT(spin_trylock(&kspin));
 	spin_unlock(&kspin);
 	OT_EXPECT(!spin_is_locked(&kspin));
 
@@ -165,7 +166,79 @@ static void kernel_spinlock_all_cpus(void)
 	OT_EXPECT(!spin_is_locked(&kspin));
 }
 
+/* smp_pause_others(): threads spinning on every other CPU stop counting
+ * while the pause lasts and go on after it. */
+static volatile unsigned long spins[32];
+static volatile int spin_stop;
+
+static void *count_spins(void *arg)
+{
+	while (!spin_stop)
+		spins[(uintptr_t)arg]++;
+	return NULL;
+}
+
+static bool all_counting(uint32_t cpus, const unsigned long *since)
+{
+	for (int i = 0; i < 32; i++)
+		if ((cpus >> i & 1) && spins[i] == since[i])
+			return false;
+	return true;
+}
+
+static void wait_all_counting(uint32_t cpus)
+{
+	unsigned long before[32];
+	int64_t deadline = ot_now_ns() + 5000 * NS_PER_MS;
+
+	memcpy(before, (const void *)spins, sizeof(before));
+	while (!all_counting(cpus, before) && ot_now_ns() < deadline)
+		sched_yield();
+	OT_EXPECT(all_counting(cpus, before));
+}
+
+static void kernel_pause_other_cpus(void)
+{
+	uint32_t others = sched_online_mask() & ~(1u << sched_getcpu());
+	unsigned long at_pause[32], at_resume[32];
+	pthread_t t[32];
+	pthread_attr_t attr;
+	cpu_set_t one;
+	irqflags_t f;
+	int n = 0, parked;
+
+	spin_stop = 0;
+	memset((void *)spins, 0, sizeof(spins));
+	for (int cpu = 0; cpu < 32; cpu++) {
+		if (!(others >> cpu & 1))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		pthread_attr_init(&attr);
+		pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+		OT_EXPECT_RC(pthread_create(&t[n++], &attr, count_spins,
+					    (void *)(uintptr_t)cpu), 0);
+		pthread_attr_destroy(&attr);
+	}
+	wait_all_counting(others);
+
+	parked = smp_pause_others(&f);
+	memcpy(at_pause, (const void *)spins, sizeof(at_pause));
+	for (int64_t end = ot_now_ns() + 20 * NS_PER_MS; ot_now_ns() < end; )
+		;
+	memcpy(at_resume, (const void *)spins, sizeof(at_resume));
+	smp_resume_others(f);
+
+	OT_EXPECT_EQ(parked, __builtin_popcount(others));
+	OT_EXPECT(memcmp(at_pause, at_resume, sizeof(at_pause)) == 0);
+	wait_all_counting(others);	/* running again */
+	spin_stop = 1;
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+}
+
 OT_AREA(kernel,
 	OT_CASE(kernel, timer_oneshot, 5),
 	OT_CASE(kernel, work_queues, 5),
-	OT_CASE(kernel, spinlock_all_cpus, 20));
+	OT_CASE(kernel, spinlock_all_cpus, 20),
+	OT_CASE(kernel, pause_other_cpus, 20));

@@ -11,6 +11,7 @@
 #include <asm/trap_frame.h>
 #include <vireo/cpu.h>
 #include <vireo/panic.h>
+#include <vireo/smp.h>
 #include <vireo/spinlock.h>
 #include <vireo/thread.h>
 #include <vireo/uart.h>
@@ -131,6 +132,9 @@ static void stack_bounds(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
 	}
 }
 
+static spinlock_t panic_lock = SPINLOCK_INIT;
+static int others_online, others_stopped;	/* under panic_lock */
+
 static void report_thread_and_backtrace(uintptr_t pc0, uintptr_t fp)
 {
 	struct cpu *c = this_cpu();
@@ -149,19 +153,23 @@ static void report_thread_and_backtrace(uintptr_t pc0, uintptr_t fp)
 	int got = arch_backtrace(fp, lo, hi, pcs, BACKTRACE_MAX);
 	for (int i = 0; i < got; i++)
 		report("  #%-2d 0x%016lx\n", n++, (unsigned long)pcs[i]);
+	if (others_online)
+		report("other CPUs: %d of %d stopped\n", others_stopped,
+		       others_online);
 	report("*** end of panic report ***\n");
 }
-
-static spinlock_t panic_lock = SPINLOCK_INIT;
 
 static void panic_enter(void)
 {
 	arch_irq_disable();
 	arm64_fpu_enable_for_panic();	/* the formatter may use FP registers */
 	/* One report at a time; a CPU that faults inside the report stops. */
-	if (!arch_spin_trylock(&panic_lock.raw))
+	if (!spin_trylock(&panic_lock))
 		for (;;)
 			arch_wait_for_interrupt();
+	/* Nothing else runs while we report, and nothing after. */
+	others_online = __builtin_popcount(sched_online_mask()) - 1;
+	others_stopped = smp_stop_others();
 }
 
 static __noreturn void halt(void)

@@ -22,6 +22,7 @@
 #include <vireo/klog.h>
 #include <vireo/mmu.h>
 #include <vireo/panic.h>
+#include <vireo/smp.h>
 #include <vireo/spinlock.h>
 #include "arm64_priv.h"
 
@@ -197,8 +198,8 @@ static void tlb_flush_va(uint64_t va)
  * earlier heap table, mapped by another entry... unless a heap table
  * lives in this very block, which the identity map makes harmless for
  * the walker, that reads tables by physical address).  IRQs are masked
- * by the caller (mmu_lock); other CPUs may fault in the window and are
- * not expected to run then (guards are set at thread creation).
+ * by the caller (mmu_lock), and the other CPUs are paused
+ * (arch_stack_guard()).
  */
 static int split_block(uint64_t *slot, int level, uint64_t va)
 {
@@ -229,9 +230,10 @@ static int split_block(uint64_t *slot, int level, uint64_t va)
 	return 0;
 }
 
-/* The level-3 entry of va, splitting blocks on the way; NULL if va is
- * not mapped. */
-static uint64_t *page_entry(uint64_t va, int *err)
+/* The level-3 entry of va, splitting blocks on the way when split;
+ * NULL if va is not mapped (-EINVAL), or is in a block and !split
+ * (-EAGAIN). */
+static uint64_t *page_entry(uint64_t va, bool split, int *err)
 {
 	uint64_t *table = root;
 
@@ -243,7 +245,7 @@ static uint64_t *page_entry(uint64_t va, int *err)
 			return NULL;
 		}
 		if (!(d & PTE_TABLE)) {
-			*err = split_block(&table[idx], level, va);
+			*err = split ? split_block(&table[idx], level, va) : -EAGAIN;
 			if (*err)
 				return NULL;
 			d = table[idx];
@@ -253,16 +255,42 @@ static uint64_t *page_entry(uint64_t va, int *err)
 	return &table[(va >> level_shift(3)) & (PT_ENTRIES - 1)];
 }
 
+/* Whether changing [lo, lo + size) page by page splits a block. */
+static bool needs_split(uint64_t lo, size_t size)
+{
+	int err = 0;
+
+	for (uint64_t va = lo; va < lo + size; va += PAGE_SIZE)
+		if (!page_entry(va, false, &err) && err == -EAGAIN)
+			return true;
+	return false;
+}
+
+/*
+ * Splitting a block leaves its whole range unmapped for a few
+ * instructions (break-before-make), and another CPU touching it then (its
+ * stack or data may be there) would fault: a change that splits runs with
+ * the other CPUs paused.  Pausing holds no spinlock (smp.h), hence the
+ * check, unlock, pause, relock; blocks are only ever split, so a range
+ * that needs no split under the lock never will.
+ */
 int arch_stack_guard(uintptr_t lo, size_t size, bool guard)
 {
-	irqflags_t f;
+	irqflags_t f, paused_flags;
+	bool paused = false;
 	int err = 0;
 
 	if ((lo | size) & (PAGE_SIZE - 1) || !root)
 		return -EINVAL;
 	f = spin_lock_irqsave(&mmu_lock);
+	if (needs_split(lo, size)) {
+		spin_unlock_irqrestore(&mmu_lock, f);
+		smp_pause_others(&paused_flags);
+		paused = true;
+		f = spin_lock_irqsave(&mmu_lock);
+	}
 	for (uint64_t va = lo; va < lo + size && !err; va += PAGE_SIZE) {
-		uint64_t *pte = page_entry(va, &err);
+		uint64_t *pte = page_entry(va, true, &err);
 		if (!pte)
 			break;
 		if (guard) {
@@ -276,5 +304,7 @@ int arch_stack_guard(uintptr_t lo, size_t size, bool guard)
 		}
 	}
 	spin_unlock_irqrestore(&mmu_lock, f);
+	if (paused)
+		smp_resume_others(paused_flags);
 	return err;
 }

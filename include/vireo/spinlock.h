@@ -32,6 +32,12 @@ static inline void spin_unlock(spinlock_t *l)
 	arch_spin_unlock(&l->raw);
 }
 
+/* Takes it only if free; true if taken. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	return arch_spin_trylock(&l->raw);
+}
+
 static inline bool spin_is_locked(spinlock_t *l)
 {
 	return arch_spin_is_locked(&l->raw);
