@@ -81,6 +81,15 @@ static void gen_meminfo(struct pbuf *p, int pid)
 		  st.nr_used);
 }
 
+/* CPU i's idle time up to now, the idle period it is in included. */
+static uint64_t cpu_idle_ns(int i, uint64_t now)
+{
+	uint64_t since = READ_ONCE(cpus[i].idle_since_ns);
+	uint64_t idle = cpus[i].idle_ns + (since && since < now ? now - since : 0);
+
+	return MIN(idle, now);
+}
+
 static void gen_uptime(struct pbuf *p, int pid)
 {
 	uint64_t up = clock_monotonic_ns(), idle = 0;
@@ -89,7 +98,7 @@ static void gen_uptime(struct pbuf *p, int pid)
 	(void)pid;
 	for (i = 0; i < CONFIG_SMP_NCPUS; i++)
 		if (cpus[i].online)
-			idle += cpus[i].idle_ns;
+			idle += cpu_idle_ns(i, up);
 	pb_printf(p, "%llu.%02llu %llu.%02llu\n",
 		  (unsigned long long)(up / NSEC_PER_SEC),
 		  (unsigned long long)(up % NSEC_PER_SEC / 10000000),
@@ -115,9 +124,7 @@ static void gen_cpuinfo(struct pbuf *p, int pid)
 	for (i = 0; i < CONFIG_SMP_NCPUS; i++) {
 		if (!cpus[i].online)
 			continue;
-		uint64_t since = READ_ONCE(cpus[i].idle_since_ns);
-		uint64_t idle = cpus[i].idle_ns + (since && since < up ? up - since : 0);
-		idle = MIN(idle, up);
+		uint64_t idle = cpu_idle_ns(i, up);
 		pb_printf(p, "processor\t: %d\nmodel name\t: ARMv8-A (AArch64)\n"
 			  "mpidr\t\t: 0x%llx\nonline\t\t: yes\n"
 			  "switches\t: %llu\nidle ms\t\t: %llu\nload\t\t: %llu%%\n\n",
@@ -128,8 +135,8 @@ static void gen_cpuinfo(struct pbuf *p, int pid)
 	}
 }
 
-/* Instantaneous run-queue length: the scheduler keeps no load average
- * yet, so the three figures are the same sample. */
+/* The 1-, 5- and 15-minute load averages (kernel/loadavg.c), then the
+ * runnable and total thread counts and the last thread id. */
 static void gen_loadavg(struct pbuf *p, int pid)
 {
 	struct thread_info *ti = calloc(MAX_THREADS, sizeof(*ti));
