@@ -15,7 +15,6 @@
 #include <vireo/spinlock.h>
 #include <vireo/task.h>
 
-#define FD_MAX 64
 
 struct fd_table {
 	spinlock_t lock;

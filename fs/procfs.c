@@ -23,7 +23,6 @@
 #include "fs_priv.h"
 
 #define MAX_THREADS 128
-#define MAX_FDS 64
 
 enum pkind { P_ROOT, P_FILE, P_SELF, P_PIDDIR, P_PIDFILE, P_FDDIR, P_FDLINK };
 
@@ -394,7 +393,7 @@ static int lookup_in(struct pnode *d, const char *name, struct vnode **out)
 		return -ENOENT;
 	}
 	v = parse_num(name);
-	if (v < 0 || v >= MAX_FDS)
+	if (v < 0 || v >= FD_MAX)
 		return -ENOENT;
 	struct file *f = task_fd_get(d->pid, v);
 	if (!f)
@@ -462,7 +461,7 @@ static int readdir_fd(struct pnode *d, uint64_t pos, struct vfs_dirent *e)
 	uint64_t i, seen = 0;
 	char num[16];
 
-	for (i = 0; i < MAX_FDS; i++) {
+	for (i = 0; i < FD_MAX; i++) {
 		struct file *f = task_fd_get(d->pid, (int)i);
 		if (!f)
 			continue;

@@ -25,6 +25,7 @@
 #include <vireo/clock.h>
 #include <vireo/cpu.h>
 #include <vireo/klog.h>
+#include <vireo/mmu.h>
 #include <vireo/panic.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
@@ -33,7 +34,6 @@
 
 #define STACK_FILL 0xa5
 #define STACK_MIN 2048
-#define PAGE 4096UL
 
 void _init_tls(void *tls);
 extern char __tls_size[], __tls_align[], __arm64_tls_tcb_offset[];
@@ -141,8 +141,8 @@ static int alloc_stack(struct thread *t, size_t size)
 {
 	static bool warned;
 
-	size = ALIGN_UP(size, PAGE);
-	t->stack_alloc = aligned_alloc(PAGE, THREAD_GUARD_SIZE + size);
+	size = ALIGN_UP(size, PAGE_SIZE);
+	t->stack_alloc = aligned_alloc(PAGE_SIZE, THREAD_GUARD_SIZE + size);
 	if (!t->stack_alloc)
 		return -ENOMEM;
 	t->stack = (char *)t->stack_alloc + THREAD_GUARD_SIZE;

@@ -226,10 +226,9 @@ bool affinity_available(void)
 }
 #endif
 
-#pragma weak sysconf
 int online_cpus(void)
 {
-	long n = sysconf ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	return n > 0 ? (int)n : 1;
 }

@@ -15,6 +15,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* Descriptors per task: 0 .. FD_MAX - 1 (sysconf(_SC_OPEN_MAX)). */
+#define FD_MAX 64
+
 struct file;
 struct stat;
 struct fd_table;

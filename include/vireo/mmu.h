@@ -10,6 +10,9 @@
 
 typedef uint64_t paddr_t;
 
+/* The translation granule: the unit of mapping and of stack guards. */
+#define PAGE_SIZE 4096UL
+
 struct mem_region {
 	paddr_t base;
 	uint64_t size;
