@@ -15,8 +15,11 @@
  * A thread's struct lives on all_threads from creation until it is
  * freed: an ended joinable thread stays there as a ZOMBIE until joined,
  * so its tid is never reused (tids only grow) while it can be joined.
- * The idle thread frees stacks of ended threads ("reaped"); the struct
- * goes with them when detached or already joined, else at the join.
+ * The idle thread frees stacks of ended threads ("reaps" them); the
+ * struct goes with them when detached or already joined, else at the
+ * join.  Reaping drops the lock while it frees, and a join or detach on
+ * another CPU meanwhile must leave the struct to the reaper: whichever
+ * comes last, seeing REAP_DONE or detached/joined, frees it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -354,14 +357,12 @@ void thread_reap_zombies(void)
 		irqflags_t f = sched_lock_acquire();
 		struct list_node *n = list_first(&zombies);
 		struct thread *t = n ? list_entry(n, struct thread, sched_node) : NULL;
-		bool free_all = false;
+		bool free_all;
+
 		if (t) {
 			list_del(n);
 			list_init(n);
-			t->reaped = true;
-			free_all = t->detached || t->joined;
-			if (free_all)
-				list_del(&t->all_node);
+			t->reap = REAP_BUSY;	/* its stack is off limits now */
 		}
 		sched_lock_release(f);
 		if (!t)
@@ -369,6 +370,12 @@ void thread_reap_zombies(void)
 		free_stack(t);
 		free(t->tls);
 		t->tls = NULL;
+		f = sched_lock_acquire();
+		t->reap = REAP_DONE;
+		free_all = t->detached || t->joined;
+		if (free_all)
+			list_del(&t->all_node);
+		sched_lock_release(f);
 		if (free_all)
 			free_thread(t);
 	}
@@ -384,7 +391,7 @@ void thread_release_task_locked(struct task *task)
 			continue;
 		t->task = NULL;
 		t->detached = true;
-		if (t->reaped) {
+		if (t->reap == REAP_DONE) {
 			list_del(&t->all_node);
 			free_thread(t);	/* the heap lock nests inside ours */
 		}
@@ -470,7 +477,7 @@ int thread_join(int tid, void **value)
 	t->joined = true;
 	if (value)
 		*value = t->exit_value;
-	if (t->reaped) {
+	if (t->reap == REAP_DONE) {
 		list_del(&t->all_node);
 		sched_lock_release(f);
 		free_thread(t);
@@ -494,7 +501,7 @@ int thread_detach(int tid)
 		r = -EINVAL;
 	else {
 		t->detached = true;
-		free_now = t->reaped;
+		free_now = t->reap == REAP_DONE;
 		if (free_now)
 			list_del(&t->all_node);
 	}
@@ -659,7 +666,7 @@ static size_t stack_used(const struct thread *t)
 	const uint64_t fill = 0x0101010101010101UL * STACK_FILL;
 	size_t i = 1, n = t->stack_size / 8;
 
-	if (!p || t->stack == boot_stack || t->reaped)
+	if (!p || t->stack == boot_stack || t->reap != REAP_NONE)
 		return 0;	/* the boot stack was not filled */
 	while (i < n && p[i] == fill)
 		i++;

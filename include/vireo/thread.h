@@ -113,7 +113,10 @@ struct thread {
 	bool cancel_pending;
 	bool exiting;			/* in thread_exit_value(): no more delivery */
 	bool intr_wait;			/* blocked in wait_block_intr_locked() */
-	bool reaped;			/* stack freed (struct kept for join) */
+	/* The idle thread frees an ended thread's stack (thread.c):
+	 * REAP_BUSY while it does, with the lock dropped; the struct may
+	 * only be freed once REAP_DONE. */
+	enum { REAP_NONE, REAP_BUSY, REAP_DONE } reap;
 	unsigned int kmutex_held;	/* kernel mutexes held (mutex.c): no
 					 * asynchronous kill while > 0 */
 	void *(*start)(void *);		/* thread_spawn() routine */
