@@ -1,18 +1,37 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * pthread spin locks.  A thread that finds the lock taken yields after a
- * short spin: on one CPU the holder can only release it if it gets to
- * run, and with fixed priorities a higher-priority spinner would
- * otherwise never let a lower-priority holder run, so after the spin the
- * waiter sleeps a tick-sized moment instead of merely yielding to its
- * equals.  The owner is recorded to report EDEADLK on a relock.
+ * pthread spin locks.  A thread that finds the lock taken waits in three
+ * stages, each for a reason:
+ *
+ * 1. With more than one CPU online it spins on the lock word with plain
+ *    loads (and the `yield` hint), a bounded number of times: a holder
+ *    running on another CPU usually releases within a few hundred
+ *    instructions, and polling with loads keeps the cache line shared
+ *    instead of bouncing it with a store per try, and takes no kernel
+ *    lock.  With one CPU the holder cannot run while we spin: skipped.
+ * 2. Then it yields (thread_yield(), which takes the scheduler lock),
+ *    letting a holder of equal priority on this CPU run.
+ * 3. After repeated yields it sleeps a moment: with fixed priorities a
+ *    more urgent waiter that only yields never lets a less urgent holder
+ *    on its CPU run (on one CPU, or when both are pinned to the same
+ *    CPU), so the waiter must block for the holder to get the CPU.  The
+ *    moment is long enough for a short critical section to end: a sleep
+ *    that ends at once would pre-empt the holder again before it could
+ *    release the lock.
+ *
+ * The owner is recorded to report EDEADLK on a relock and EPERM on an
+ * unlock by another thread.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <vireo/clock.h>
+#include <vireo/compiler.h>
 #include <vireo/thread.h>
 
-#define SPIN_TRIES 100
+#define SPIN_READS 256		/* stage 1: polls of the lock word per round */
+#define SPIN_YIELDS 16		/* stage 2: yields before a sleep */
+#define SPIN_SLEEP_NS 50000	/* stage 3: a less urgent holder's turn */
 
 int pthread_spin_init(pthread_spinlock_t *s, int pshared)
 {
@@ -33,6 +52,11 @@ static bool try_take(pthread_spinlock_t *s)
 	return __atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
+static bool taken(pthread_spinlock_t *s)
+{
+	return __atomic_load_n(&s->lock, __ATOMIC_RELAXED) != 0;
+}
+
 int pthread_spin_trylock(pthread_spinlock_t *s)
 {
 	if (!try_take(s))
@@ -41,22 +65,40 @@ int pthread_spin_trylock(pthread_spinlock_t *s)
 	return 0;
 }
 
+/* Stage 1: true when the lock looked free within SPIN_READS polls. */
+static bool spin_until_free(pthread_spinlock_t *s)
+{
+	for (int i = 0; i < SPIN_READS; i++) {
+		if (!taken(s))
+			return true;
+		__asm__ volatile("yield" ::: "memory");
+	}
+	return false;
+}
+
 int pthread_spin_lock(pthread_spinlock_t *s)
 {
-	int tries = 0;
+	bool smp;
+	int yields = 0;
 
-	if (__atomic_load_n(&s->lock, __ATOMIC_RELAXED) &&
-	    s->owner == pthread_self())
+	if (taken(s) && s->owner == pthread_self())
 		return EDEADLK;
-	while (!try_take(s)) {
-		if (++tries < SPIN_TRIES) {
+	if (try_take(s))
+		goto out;
+	smp = IS_ENABLED(CONFIG_SMP) &&
+	      __builtin_popcount(sched_online_mask()) > 1;
+	do {
+		if (smp && spin_until_free(s))
+			continue;	/* free now: try to take it */
+		if (++yields < SPIN_YIELDS) {
 			thread_yield();
 		} else {
-			/* Let lower-priority threads (the holder) run. */
-			clock_sleep_until(false, clock_monotonic_ns() + 1000);
-			tries = 0;
+			/* Let less urgent threads (the holder) run. */
+			clock_sleep_until(false, clock_monotonic_ns() + SPIN_SLEEP_NS);
+			yields = 0;
 		}
-	}
+	} while (!try_take(s));
+out:
 	s->owner = pthread_self();
 	return 0;
 }

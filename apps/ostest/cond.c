@@ -8,14 +8,16 @@
 
 static pthread_mutex_t m;
 static pthread_cond_t c;
-static volatile int waiting, wakeups, generation;
+static volatile int waiting, wakeups, generation, released;
 
+/* Waits for the generation to change, or for the final release: a
+ * waiter that came late (read the changed generation) still ends. */
 static void *cond_waiter(void *arg)
 {
 	pthread_mutex_lock(&m);
 	int gen = generation;
 	waiting++;
-	while (generation == gen)
+	while (generation == gen && !released)
 		pthread_cond_wait(&c, &m);
 	waiting--;
 	wakeups++;
@@ -30,7 +32,7 @@ static void cond_signal_broadcast(void)
 
 	pthread_mutex_init(&m, NULL);
 	pthread_cond_init(&c, NULL);
-	waiting = wakeups = generation = 0;
+	waiting = wakeups = generation = released = 0;
 	for (; n < 3; n++)
 		if (!OT_EXPECT_RC(ot_thread(&t[n], OT_PRIO + 10, cond_waiter, NULL), 0))
 			break;
@@ -43,7 +45,9 @@ static void cond_signal_broadcast(void)
 	pthread_mutex_unlock(&m);
 	ot_msleep(10);
 	OT_EXPECT_EQ(wakeups, 1);
+	/* Broadcast: the rest (and one that came late: see cond_waiter). */
 	pthread_mutex_lock(&m);
+	released = 1;
 	OT_EXPECT_RC(pthread_cond_broadcast(&c), 0);
 	pthread_mutex_unlock(&m);
 	for (int i = 0; i < n; i++)

@@ -41,10 +41,11 @@ static void io_pipe_basic(void)
 	/* All readers gone: EPIPE, with SIGPIPE ignored. */
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	sigaction(SIGPIPE, &ign, &old);
-	OT_ASSERT_OK(pipe(fds));
-	close(fds[0]);
-	OT_EXPECT_ERRNO(write(fds[1], "x", 1), EPIPE);
-	close(fds[1]);
+	if (OT_EXPECT_OK(pipe(fds))) {
+		close(fds[0]);
+		OT_EXPECT_ERRNO(write(fds[1], "x", 1), EPIPE);
+		close(fds[1]);
+	}
 	sigaction(SIGPIPE, &old, NULL);
 }
 
@@ -76,17 +77,20 @@ static void io_poll_early_wake(void)
 	OT_ASSERT_OK(pipe(fds));
 	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
 	t0 = ot_now_ns();
-	OT_ASSERT_RC(ot_thread(&t, OT_PRIO, write_later, (void *)20), 0);
-	OT_EXPECT_EQ(poll(&p, 1, 5000), 1);
-	OT_EXPECT(p.revents & POLLIN);
-	OT_EXPECT_ELAPSED(ot_now_ns() - t0, 20);	/* woken, not timed out */
-	pthread_join(t, NULL);
-	/* The writer closing shows as POLLHUP. */
-	close(fds[1]);
-	char c;
-	OT_EXPECT_EQ(read(fds[0], &c, 1), 1);
-	OT_EXPECT_EQ(poll(&p, 1, 0), 1);
-	OT_EXPECT(p.revents & POLLHUP);
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, write_later, (void *)20), 0)) {
+		OT_EXPECT_EQ(poll(&p, 1, 5000), 1);
+		OT_EXPECT(p.revents & POLLIN);
+		OT_EXPECT_ELAPSED(ot_now_ns() - t0, 20);	/* woken, not timed out */
+		pthread_join(t, NULL);
+		/* The writer closing shows as POLLHUP. */
+		close(fds[1]);
+		char c;
+		OT_EXPECT_EQ(read(fds[0], &c, 1), 1);
+		OT_EXPECT_EQ(poll(&p, 1, 0), 1);
+		OT_EXPECT(p.revents & POLLHUP);
+	} else {
+		close(fds[1]);
+	}
 	close(fds[0]);
 }
 
@@ -106,10 +110,11 @@ static void io_select(void)
 	OT_EXPECT(!FD_ISSET(fds[0], &rd));
 	FD_SET(fds[0], &rd);
 	tv = (struct timeval){ 5, 0 };
-	OT_ASSERT_RC(ot_thread(&t, OT_PRIO, write_later, (void *)10), 0);
-	OT_EXPECT_EQ(select(fds[0] + 1, &rd, NULL, NULL, &tv), 1);
-	OT_EXPECT(FD_ISSET(fds[0], &rd));
-	pthread_join(t, NULL);
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, write_later, (void *)10), 0)) {
+		OT_EXPECT_EQ(select(fds[0] + 1, &rd, NULL, NULL, &tv), 1);
+		OT_EXPECT(FD_ISSET(fds[0], &rd));
+		pthread_join(t, NULL);
+	}
 	/* A descriptor that is not open: EBADF. */
 	FD_ZERO(&rd);
 	FD_SET(60, &rd);
@@ -143,11 +148,12 @@ static void io_poll_eintr(void)
 	OT_ASSERT_OK(pipe(fds));
 	sigaction(SIGUSR1, &sa, &old);
 	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
-	OT_ASSERT_RC(ot_thread(&t, OT_PRIO, signal_later, &self), 0);
-	/* poll is never restarted, SA_RESTART or not (POSIX 2.4.4). */
-	OT_EXPECT_ERRNO(poll(&p, 1, 5000), EINTR);
-	OT_EXPECT_EQ(handled, SIGUSR1);
-	pthread_join(t, NULL);
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, signal_later, &self), 0)) {
+		/* poll is never restarted, SA_RESTART or not (POSIX 2.4.4). */
+		OT_EXPECT_ERRNO(poll(&p, 1, 5000), EINTR);
+		OT_EXPECT_EQ(handled, SIGUSR1);
+		pthread_join(t, NULL);
+	}
 	sigaction(SIGUSR1, &old, NULL);
 	close(fds[0]);
 	close(fds[1]);
@@ -172,14 +178,15 @@ static void io_ppoll_mask(void)
 	pthread_sigmask(SIG_SETMASK, NULL, &during);
 	sigdelset(&during, SIGUSR1);
 	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
-	OT_ASSERT_RC(ot_thread(&t, OT_PRIO, signal_later, &self), 0);
-	OT_EXPECT_ERRNO(ppoll(&p, 1, &ts, &during), EINTR);
-	OT_EXPECT_EQ(handled, SIGUSR1);
-	pthread_sigmask(SIG_SETMASK, NULL, &now);
-	OT_EXPECT(sigismember(&now, SIGUSR1));
-	ts.tv_nsec = 1000000000;
-	OT_EXPECT_ERRNO(ppoll(&p, 1, &ts, NULL), EINVAL);
-	pthread_join(t, NULL);
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, signal_later, &self), 0)) {
+		OT_EXPECT_ERRNO(ppoll(&p, 1, &ts, &during), EINTR);
+		OT_EXPECT_EQ(handled, SIGUSR1);
+		pthread_sigmask(SIG_SETMASK, NULL, &now);
+		OT_EXPECT(sigismember(&now, SIGUSR1));
+		ts.tv_nsec = 1000000000;
+		OT_EXPECT_ERRNO(ppoll(&p, 1, &ts, NULL), EINVAL);
+		pthread_join(t, NULL);
+	}
 	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
 	sigaction(SIGUSR1, &old, NULL);
 	close(fds[0]);
@@ -209,17 +216,18 @@ static void io_fifo(void)
 	OT_EXPECT_ERRNO(mkfifo(FIFO_PATH, 0600), EEXIST);
 	/* No reader yet: a non-blocking writer is refused. */
 	OT_EXPECT_ERRNO(open(FIFO_PATH, O_WRONLY | O_NONBLOCK), ENXIO);
-	OT_ASSERT_RC(ot_thread(&t, OT_PRIO, fifo_writer, NULL), 0);
-	fd = open(FIFO_PATH, O_RDONLY);		/* meets the writer */
-	OT_EXPECT_GE(fd, 0);
-	if (fd >= 0) {
-		OT_EXPECT_EQ(read(fd, buf, sizeof(buf)), 4);
-		OT_EXPECT(memcmp(buf, "fifo", 4) == 0);
-		OT_EXPECT_EQ(read(fd, buf, 1), 0);	/* writer closed */
-		close(fd);
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, fifo_writer, NULL), 0)) {
+		fd = open(FIFO_PATH, O_RDONLY);		/* meets the writer */
+		OT_EXPECT_GE(fd, 0);
+		if (fd >= 0) {
+			OT_EXPECT_EQ(read(fd, buf, sizeof(buf)), 4);
+			OT_EXPECT(memcmp(buf, "fifo", 4) == 0);
+			OT_EXPECT_EQ(read(fd, buf, 1), 0);	/* writer closed */
+			close(fd);
+		}
+		pthread_join(t, &wfd);
+		OT_EXPECT_GE((intptr_t)wfd, 0);
 	}
-	pthread_join(t, &wfd);
-	OT_EXPECT_GE((intptr_t)wfd, 0);
 	OT_EXPECT_OK(unlink(FIFO_PATH));
 }
 

@@ -11,7 +11,26 @@
  * case (every case of the first round; later rounds print failures and a
  * round line), then the heap and time lines, and last
  * "ostest: N passed, N failed".  Exit status 1 if anything failed.
+ *
+ * Placement on SMP: the case thread of every area except smp is pinned
+ * to one CPU (pthread_attr_setaffinity_np on its attributes), and the
+ * threads it creates inherit the pin, so a case sees the one-CPU
+ * ordering it was written for: a woken more urgent thread runs before
+ * sem_post returns, a priority boost is visible right after the booster
+ * blocks.  The CPU is (case index + round) modulo the CPU count, so
+ * consecutive cases use different CPUs and over ncpus rounds every case
+ * runs on every CPU; a failure line names the CPU.  The smp area runs
+ * unpinned: its cases place their threads on purpose to check what
+ * pinning hides (cross-CPU wake-up, signals, priority inheritance).
+ *
+ * Hygiene: after each case the runner looks for what the case left
+ * behind (threads of this task still alive, signals pending for the
+ * process, signal actions not restored): each is a failure of that case
+ * and is undone (threads cancelled, signals consumed, actions put back),
+ * so that one failing case does not take the following ones, or the
+ * whole run, down with it.
  */
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <spawn.h>
@@ -21,14 +40,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vireo/mm.h>
+#include <vireo/thread.h>
 #include "ostest.h"
 
-static const struct ot_area *const areas[] = {
-	&ot_area_thread, &ot_area_cancel, &ot_area_tsd, &ot_area_sched,
-	&ot_area_sem, &ot_area_mutex, &ot_area_cond, &ot_area_rwlock,
-	&ot_area_barrier, &ot_area_mqueue, &ot_area_signal, &ot_area_timer,
-	&ot_area_clock, &ot_area_task, &ot_area_stack, &ot_area_io,
-	&ot_area_smp, &ot_area_kernel,
+#define MAX_SNAP 128	/* threads thread_snapshot() copies */
+
+/* pinned: the case thread runs on one CPU (see the top of the file). */
+static const struct {
+	const struct ot_area *area;
+	bool pinned;
+} areas[] = {
+	{ &ot_area_thread, true }, { &ot_area_cancel, true },
+	{ &ot_area_tsd, true }, { &ot_area_sched, true },
+	{ &ot_area_sem, true }, { &ot_area_mutex, true },
+	{ &ot_area_cond, true }, { &ot_area_rwlock, true },
+	{ &ot_area_barrier, true }, { &ot_area_mqueue, true },
+	{ &ot_area_signal, true }, { &ot_area_timer, true },
+	{ &ot_area_clock, true }, { &ot_area_task, true },
+	{ &ot_area_stack, true }, { &ot_area_io, true },
+	{ &ot_area_smp, false }, { &ot_area_kernel, true },
 };
 
 /* Failures of the running case: written by any of its threads. */
@@ -39,22 +69,27 @@ static struct {
 } run;
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* line 0: what the runner found after the case, file names the check. */
 void ot_fail(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	const char *base = strrchr(file, '/');
+	char where[48];
 
+	if (line)
+		snprintf(where, sizeof(where), "%s:%d: ", base ? base + 1 : file, line);
+	else
+		snprintf(where, sizeof(where), "%s: ", file);
 	pthread_mutex_lock(&fail_lock);
 	if (run.count++ == 0) {
-		int n = snprintf(run.first, sizeof(run.first), "%s:%d: ",
-				 base ? base + 1 : file, line);
+		int n = snprintf(run.first, sizeof(run.first), "%s", where);
 		va_start(ap, fmt);
 		vsnprintf(run.first + n, sizeof(run.first) - (size_t)n, fmt, ap);
 		va_end(ap);
 	}
 	pthread_mutex_unlock(&fail_lock);
 	if (run.verbose) {
-		printf("ostest:   %s:%d: ", base ? base + 1 : file, line);
+		printf("ostest:   %s", where);
 		va_start(ap, fmt);
 		vprintf(fmt, ap);
 		va_end(ap);
@@ -125,10 +160,46 @@ void ot_spin_ms(int ms)
 		;
 }
 
-int ot_thread(pthread_t *t, int prio, void *(*fn)(void *), void *arg)
+/* The CPUs online: the default attributes' affinity is every one. */
+static cpu_set_t online_set(void)
+{
+	pthread_attr_t attr;
+	cpu_set_t all;
+
+	CPU_ZERO(&all);
+	pthread_attr_init(&attr);
+	if (pthread_attr_getaffinity_np(&attr, sizeof(all), &all) || !CPU_COUNT(&all))
+		CPU_SET(0, &all);
+	pthread_attr_destroy(&attr);
+	return all;
+}
+
+int ot_ncpus(void)
+{
+	cpu_set_t all = online_set();
+
+	return CPU_COUNT(&all);
+}
+
+/* The k-th online CPU, counting modulo their number. */
+static int nth_cpu(int k)
+{
+	cpu_set_t all = online_set();
+
+	k %= CPU_COUNT(&all);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (CPU_ISSET(cpu, &all) && k-- == 0)
+			return cpu;
+	}
+	return 0;
+}
+
+int ot_thread_on(pthread_t *t, int prio, int cpu, void *(*fn)(void *),
+		 void *arg)
 {
 	pthread_attr_t attr;
 	struct sched_param sp = { .sched_priority = prio };
+	cpu_set_t one;
 	int err;
 
 	pthread_attr_init(&attr);
@@ -136,9 +207,44 @@ int ot_thread(pthread_t *t, int prio, void *(*fn)(void *), void *arg)
 	pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
 	pthread_attr_setschedparam(&attr, &sp);
 	pthread_attr_setstacksize(&attr, OT_STACK);
-	err = pthread_create(t, &attr, fn, arg);
+	err = 0;
+	if (cpu >= 0) {
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		err = pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
+	}
+	if (!err)
+		err = pthread_create(t, &attr, fn, arg);
 	pthread_attr_destroy(&attr);
 	return err;
+}
+
+int ot_thread(pthread_t *t, int prio, void *(*fn)(void *), void *arg)
+{
+	return ot_thread_on(t, prio, -1, fn, arg);
+}
+
+bool ot_wait_blocked(pthread_t t, int timeout_ms)
+{
+	/* Static (too big for a case stack), so shared: one caller at a time. */
+	static struct thread_info ti[MAX_SNAP];
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	int64_t end = ot_now_ns() + timeout_ms * NS_PER_MS;
+	bool blocked = false;
+
+	pthread_mutex_lock(&lock);
+	do {
+		int n = thread_snapshot(ti, MAX_SNAP);
+
+		for (int i = 0; i < n && i < MAX_SNAP; i++) {
+			if (ti[i].tid == t)
+				blocked = ti[i].state == THREAD_BLOCKED;
+		}
+		if (!blocked)
+			ot_msleep(1);
+	} while (!blocked && ot_now_ns() < end);
+	pthread_mutex_unlock(&lock);
+	return blocked;
 }
 
 int ot_prio_of(pthread_t t)
@@ -188,6 +294,128 @@ pid_t ot_wait_child(pid_t pid, int *status, int timeout_ms)
 	}
 }
 
+/* ---- what a case leaves behind ---- */
+
+/*
+ * A thread left alive by a failed or timed-out case (a waiter nobody
+ * wakes) keeps every signal unblocked, as the case thread had them: a
+ * later case's process-directed signal, meant for a case thread that
+ * blocks it to sigwait for it, is then taken by that thread and its
+ * default action ends ostest ("killed by signal 35" from
+ * mqueue.notify_signal after cond.signal_broadcast had hung).  Pending
+ * process signals and signal actions left behind do the same to the
+ * next case thread, which unblocks everything.
+ */
+#define MAX_LEFT 16
+static struct thread_info snap[MAX_SNAP];	/* the runner's only */
+static int base_tids[MAX_LEFT], nbase;	/* alive before the first case */
+static struct sigaction start_act[NSIG];
+static bool start_act_ok[NSIG];
+
+/* Live threads of this task that are neither the runner nor in base;
+ * their tids in tids (up to MAX_LEFT); returns how many. */
+static int live_threads(int *tids, bool base)
+{
+	int n = thread_snapshot(snap, MAX_SNAP), k = 0;
+	pid_t me = getpid();
+
+	for (int i = 0; i < n && i < MAX_SNAP; i++) {
+		bool known = false;
+
+		if (snap[i].pid != me || snap[i].tid == pthread_self() ||
+		    snap[i].state == THREAD_ZOMBIE)
+			continue;
+		for (int j = 0; base && j < nbase; j++)
+			known |= snap[i].tid == base_tids[j];
+		if (known)
+			continue;
+		if (k < MAX_LEFT)
+			tids[k] = snap[i].tid;
+		k++;
+	}
+	return k;
+}
+
+/* Polls for up to ms until no thread outside base is alive. */
+static int settle_threads(int *tids, int ms)
+{
+	int n;
+
+	for (int waited = 0; (n = live_threads(tids, true)) && waited < ms;
+	     waited += 10)
+		ot_msleep(10);
+	return n;
+}
+
+static void save_start_state(void)
+{
+	nbase = live_threads(base_tids, false);
+	if (nbase > MAX_LEFT)
+		nbase = MAX_LEFT;
+	for (int s = 1; s < NSIG; s++)
+		start_act_ok[s] = sigaction(s, NULL, &start_act[s]) == 0;
+}
+
+/* Threads still alive after their case: detached (reclaimed when they
+ * end) and cancelled; most leftovers wait at a cancellation point. */
+static void reap_threads(void)
+{
+	int tids[MAX_LEFT], n;
+
+	/* A detached thread may still be on its way out. */
+	n = settle_threads(tids, 300);
+	if (!n)
+		return;
+	ot_fail("cleanup", 0, "left %d thread(s) alive (tid %d%s)", n, tids[0],
+		n > 1 ? ", ..." : "");
+	for (int i = 0; i < n && i < MAX_LEFT; i++) {
+		pthread_detach(tids[i]);
+		pthread_cancel(tids[i]);
+	}
+	n = settle_threads(tids, 1000);
+	if (n)
+		ot_fail("cleanup", 0, "%d thread(s) survived pthread_cancel (tid %d)",
+			n, tids[0]);
+}
+
+static void restore_actions(void)
+{
+	struct sigaction now;
+
+	for (int s = 1; s < NSIG; s++) {
+		if (!start_act_ok[s] || sigaction(s, NULL, &now) != 0)
+			continue;
+		if (now.sa_handler == start_act[s].sa_handler &&
+		    now.sa_flags == start_act[s].sa_flags)
+			continue;
+		ot_fail("cleanup", 0, "left the action of signal %d changed", s);
+		sigaction(s, &start_act[s], NULL);
+	}
+}
+
+/* Consumes signals pending for the process (or the runner, which
+ * blocks them all).  SIGCHLD from the task cases' children is expected:
+ * the runner blocks it, so it stays pending. */
+static void drain_signals(void)
+{
+	struct timespec zero = { 0, 0 };
+	sigset_t pending, one;
+	siginfo_t si;
+
+	if (sigpending(&pending) != 0)
+		return;
+	for (int s = 1; s < NSIG; s++) {
+		if (!sigismember(&pending, s))
+			continue;
+		if (s != SIGCHLD)
+			ot_fail("cleanup", 0, "left signal %d pending", s);
+		sigemptyset(&one);
+		sigaddset(&one, s);
+		for (int i = 0; i < 64 && sigtimedwait(&one, &si, &zero) == s; i++)
+			;
+	}
+}
+
 /* ---- the runner ---- */
 
 struct case_run {
@@ -207,6 +435,7 @@ static void *case_thread(void *arg)
 
 	sigemptyset(&none);
 	pthread_sigmask(SIG_SETMASK, &none, NULL);
+	ot_log("%s on CPU %d", cr->c->name, sched_getcpu());
 	pthread_cleanup_push(case_done, cr);
 	cr->c->fn();
 	pthread_cleanup_pop(1);
@@ -224,10 +453,28 @@ static int wait_done(sem_t *s, unsigned int seconds)
 	return r;
 }
 
-/* Runs one case under the guard; false when a hung case makes going on
- * unsafe. */
-static bool run_case(const struct ot_case *c, bool print, int *passed,
-		     int *failed)
+static void print_result(const struct ot_case *c, int cpu, bool print)
+{
+	char where[16] = "";
+
+	if (run.count == 0) {
+		if (print)
+			printf("ostest: %s ... PASS\n", c->name);
+		return;
+	}
+	if (cpu >= 0 && ot_ncpus() > 1)
+		snprintf(where, sizeof(where), "; CPU %d", cpu);
+	if (run.count > 1)
+		printf("ostest: %s ... FAIL (%s; +%d more%s)\n", c->name,
+		       run.first, run.count - 1, where);
+	else
+		printf("ostest: %s ... FAIL (%s%s)\n", c->name, run.first, where);
+}
+
+/* Runs one case under the guard, its thread pinned to cpu (-1: not
+ * pinned); false when a hung case makes going on unsafe. */
+static bool run_case(const struct ot_case *c, int cpu, bool print,
+		     int *passed, int *failed)
 {
 	/* Static: a hung case thread may still look at it after we stop. */
 	static struct case_run cr;
@@ -240,7 +487,7 @@ static bool run_case(const struct ot_case *c, bool print, int *passed,
 	run.first[0] = '\0';
 	pthread_mutex_unlock(&fail_lock);
 	sem_init(&cr.done, 0, 0);
-	err = ot_thread(&t, OT_PRIO, case_thread, &cr);
+	err = ot_thread_on(&t, OT_PRIO, cpu, case_thread, &cr);
 	if (err) {
 		OT_FAIL("cannot start the case thread: %s", strerror(err));
 	} else if (wait_done(&cr.done, c->timeout_s) != 0) {
@@ -257,18 +504,11 @@ static bool run_case(const struct ot_case *c, bool print, int *passed,
 		pthread_join(t, NULL);
 	}
 	sem_destroy(&cr.done);
-	if (run.count == 0) {
-		(*passed)++;
-		if (print)
-			printf("ostest: %s ... PASS\n", c->name);
-	} else {
-		(*failed)++;
-		if (run.count > 1)
-			printf("ostest: %s ... FAIL (%s; +%d more)\n", c->name,
-			       run.first, run.count - 1);
-		else
-			printf("ostest: %s ... FAIL (%s)\n", c->name, run.first);
-	}
+	reap_threads();
+	restore_actions();
+	drain_signals();
+	run.count == 0 ? (*passed)++ : (*failed)++;
+	print_result(c, cpu, print);
 	fflush(stdout);
 	return true;
 }
@@ -284,15 +524,23 @@ static bool selected(const struct ot_case *c, int nprefix, char **prefix)
 	return false;
 }
 
-static bool run_round(int nprefix, char **prefix, bool print, int *passed,
-		      int *failed)
+/* Round r (from 1) pins its k-th case to CPU k + r: the next case, and
+ * the same case in the next round, each get the next CPU. */
+static bool run_round(int r, int nprefix, char **prefix, bool print,
+		      int *passed, int *failed)
 {
-	for (size_t a = 0; a < sizeof(areas) / sizeof(areas[0]); a++) {
-		for (size_t i = 0; i < areas[a]->count; i++) {
-			const struct ot_case *c = &areas[a]->cases[i];
+	int k = 0;
 
-			if (selected(c, nprefix, prefix) &&
-			    !run_case(c, print, passed, failed))
+	for (size_t a = 0; a < sizeof(areas) / sizeof(areas[0]); a++) {
+		for (size_t i = 0; i < areas[a].area->count; i++) {
+			const struct ot_case *c = &areas[a].area->cases[i];
+			int cpu;
+
+			if (!selected(c, nprefix, prefix))
+				continue;
+			cpu = areas[a].pinned ? nth_cpu(k + r - 1) : -1;
+			k++;
+			if (!run_case(c, cpu, print, passed, failed))
 				return false;
 		}
 	}
@@ -331,7 +579,7 @@ static int run_all(int repeat, int nprefix, char **prefix)
 		int p = 0, f = 0;
 		int64_t t0 = ot_now_ns();
 
-		ok = run_round(nprefix, prefix, r == 1 || run.verbose, &p, &f);
+		ok = run_round(r, nprefix, prefix, r == 1 || run.verbose, &p, &f);
 		passed += p;
 		failed += f;
 		if (repeat > 1)
@@ -387,6 +635,7 @@ int ostest_main(int argc, char **argv)
 	ot_set_prio(OT_PRIO_RUNNER);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old_mask);
+	save_start_state();
 	status = run_all(repeat, argc - i, argv + i);
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	pthread_setschedparam(pthread_self(), old_policy, &old_sp);

@@ -11,6 +11,20 @@
  * Each case runs in a fresh thread at OT_PRIO (SCHED_FIFO) with every
  * signal unblocked; the runner waits at OT_PRIO_RUNNER with all signals
  * blocked, so a signal sent to the process lands on the case.
+ *
+ * On SMP the case thread of every area but smp is pinned to one CPU, and
+ * the threads it creates inherit that affinity: the cases are written
+ * with one-CPU ordering in mind ("the woken higher-priority thread ran
+ * before sem_post returned"), which only holds when nothing runs in
+ * parallel.  The CPU rotates with each case and each round, so over
+ * ncpus rounds every case runs on every CPU.  The smp area's cases run
+ * unpinned and place their threads themselves: they are the cross-CPU
+ * versions of what pinning takes away.
+ *
+ * After each case the runner checks it left nothing behind that would
+ * disturb the next one (a live thread, a pending process signal, a
+ * changed signal action), reports it as a failure of that case and
+ * undoes it.
  */
 #pragma once
 
@@ -52,7 +66,8 @@ extern const struct ot_area ot_area_thread, ot_area_cancel, ot_area_tsd,
 	ot_area_timer, ot_area_clock, ot_area_task, ot_area_stack, ot_area_io,
 	ot_area_smp, ot_area_kernel;
 
-/* Records a failure of the running case (any thread may call it). */
+/* Records a failure of the running case (any thread may call it); line 0
+ * when it is not a source position (file then names what found it). */
 void ot_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Prints only with -v. */
@@ -149,8 +164,17 @@ void ot_msleep(int ms);
 void ot_spin_ms(int ms);
 
 /* Creates a joinable SCHED_FIFO thread of priority prio (explicit
- * scheduling).  Returns 0 or the pthread error. */
+ * scheduling), with the creator's CPU affinity.  Returns 0 or the
+ * pthread error. */
 int ot_thread(pthread_t *t, int prio, void *(*fn)(void *), void *arg);
+/* The same, pinned to CPU cpu (cpu < 0: the creator's affinity). */
+int ot_thread_on(pthread_t *t, int prio, int cpu, void *(*fn)(void *),
+		 void *arg);
+/* The number of CPUs online (1 without SMP). */
+int ot_ncpus(void);
+/* Polls until thread t is blocked (in any wait); false if it is not
+ * within timeout_ms. */
+bool ot_wait_blocked(pthread_t t, int timeout_ms);
 /* The priority the thread runs at now (pthread_getschedparam), -1 on error. */
 int ot_prio_of(pthread_t t);
 /* Sets the calling thread's SCHED_FIFO priority. */

@@ -3,7 +3,9 @@
  * ostest cases for scheduling: the sched_* interface, strict priority
  * order, sched_yield among equal SCHED_FIFO threads, SCHED_RR rotation,
  * and immediate pre-emption when a more urgent thread becomes ready, from
- * a thread (sem_post) and from an interrupt (a timer).
+ * a thread (sem_post) and from an interrupt (a timer).  These are orders
+ * on one CPU: the runner pins the case thread, and so the threads it
+ * creates, to one CPU; the smp area checks the cross-CPU versions.
  */
 #include <sched.h>
 #include <semaphore.h>
@@ -34,27 +36,6 @@ static void sched_api(void)
 	OT_EXPECT_OK(sched_yield());
 }
 
-/* Cases about the order of threads on one CPU pin the case thread (and
- * so the threads it creates, which inherit it) to the CPU it is on; on
- * SMP the others would run them in parallel.  Cross-CPU order is the
- * smp area's business. */
-static cpu_set_t saved_set;
-
-static void pin_here(void)
-{
-	cpu_set_t one;
-
-	sched_getaffinity(0, sizeof(saved_set), &saved_set);
-	CPU_ZERO(&one);
-	CPU_SET(sched_getcpu(), &one);
-	OT_EXPECT_OK(sched_setaffinity(0, sizeof(one), &one));
-}
-
-static void unpin(void)
-{
-	OT_EXPECT_OK(sched_setaffinity(0, sizeof(saved_set), &saved_set));
-}
-
 static char order[16];
 static volatile int norder;
 
@@ -71,7 +52,6 @@ static void sched_priority_order(void)
 
 	norder = 0;
 	memset(order, 0, sizeof(order));
-	pin_here();
 	OT_ASSERT_RC(ot_set_prio(OT_PRIO + 20), 0);
 	for (int i = 0; i < 3; i++)
 		OT_EXPECT_RC(ot_thread(&t[i], prio[i], record_letter,
@@ -83,7 +63,6 @@ static void sched_priority_order(void)
 	OT_EXPECT(strcmp(order, "bca") == 0);
 	for (int i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
-	unpin();
 }
 
 static void *yield_body(void *arg)
@@ -101,14 +80,12 @@ static void sched_yield_fifo(void)
 
 	norder = 0;
 	memset(order, 0, sizeof(order));
-	pin_here();
 	OT_ASSERT_RC(ot_set_prio(OT_PRIO + 20), 0);
 	OT_EXPECT_RC(ot_thread(&a, OT_PRIO + 10, yield_body, (void *)'A'), 0);
 	OT_EXPECT_RC(ot_thread(&b, OT_PRIO + 10, yield_body, (void *)'B'), 0);
 	pthread_join(a, NULL);
 	pthread_join(b, NULL);
 	ot_set_prio(OT_PRIO);
-	unpin();
 	OT_EXPECT(strcmp(order, "ABABAB") == 0);
 	if (strcmp(order, "ABABAB"))
 		OT_FAIL("order %s", order);
@@ -143,7 +120,6 @@ static void sched_rr_rotation(void)
 
 	rr_count[0] = rr_count[1] = 0;
 	rr_switches[0] = rr_switches[1] = 0;
-	pin_here();
 	OT_ASSERT_RC(ot_set_prio(OT_PRIO + 20), 0);
 	pthread_attr_init(&attr);
 	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
@@ -155,7 +131,6 @@ static void sched_rr_rotation(void)
 	pthread_join(t[1], NULL);
 	pthread_attr_destroy(&attr);
 	ot_set_prio(OT_PRIO);
-	unpin();
 	ot_log("rr switches %d %d", rr_switches[0], rr_switches[1]);
 	OT_EXPECT_GE(rr_switches[0], 2);
 	OT_EXPECT_GE(rr_switches[1], 2);
