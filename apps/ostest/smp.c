@@ -731,6 +731,22 @@ static void smp_fpu_lazy(void)
 	sem_destroy(&pong);
 }
 
+/* ---- sysconf: the CPU counts and limits applications size themselves by ---- */
+
+static void smp_sysconf(void)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	OT_EXPECT_EQ(online, ot_ncpus());	/* as affinity sees them */
+	OT_EXPECT_GE(sysconf(_SC_NPROCESSORS_CONF), online);
+	OT_EXPECT_EQ(sysconf(_SC_PAGESIZE), 4096);
+	OT_EXPECT_GT(sysconf(_SC_OPEN_MAX), 2);
+	OT_EXPECT_EQ(sysconf(_SC_THREAD_STACK_MIN), PTHREAD_STACK_MIN);
+	errno = 0;
+	OT_EXPECT_EQ(sysconf(-1), -1);
+	OT_EXPECT_EQ(errno, EINVAL);
+}
+
 OT_AREA(smp,
 	OT_CASE(smp, affinity, 10),
 	OT_CASE(smp, priority_order, 10),
@@ -741,4 +757,5 @@ OT_AREA(smp,
 	OT_CASE(smp, pi_remote, 10),
 	OT_CASE(smp, cond_broadcast_all, 10),
 	OT_CASE(smp, fpu_stress, 60),
-	OT_CASE(smp, fpu_lazy, 10));
+	OT_CASE(smp, fpu_lazy, 10),
+	OT_CASE(smp, sysconf, 5));
