@@ -213,7 +213,7 @@ def date_command(t):
 @test("irqinfo lists the timer and UART interrupts with counts")
 def irqinfo_command(t):
     run(t, [
-        ("irqinfo", r"INTID\s+COUNT\s+NAME \(gicv[23]\)\n1\s+\d+\s+resched\n27\s+\d+\s+arch_timer\n33\s+\d+\s+ttyS0"),
+        ("irqinfo", r"INTID\s+COUNT\s+NAME \(gicv[23]\)\n1\s+\d+\s+resched\n2\s+\d+\s+pause\n27\s+\d+\s+arch_timer\n33\s+\d+\s+ttyS0"),
         ("irqinfo x", r"Usage: irqinfo"),
     ])
 
