@@ -109,16 +109,6 @@ void arch_spin_lock(arch_spinlock_t *l)
 	while (load_armed_half(&l->owner) != ticket);
 }
 
-bool arm64_spin_has_lse(void)
-{
-	return have_lse;
-}
-
-bool arm64_spin_is_fifo(void)
-{
-	return fifo;
-}
-
 /* "spinlock=WORD" among the space-separated /chosen bootargs, or NULL. */
 static const char *bootarg_spinlock(const struct fdt *fdt, size_t *len)
 {

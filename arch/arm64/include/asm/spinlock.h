@@ -14,7 +14,6 @@
  */
 #pragma once
 
-#include <stdbool.h>
 #include <stdint.h>
 
 typedef union {
@@ -42,7 +41,3 @@ static inline int arch_spin_is_locked(arch_spinlock_t *l)
 
 	return (uint16_t)v != (uint16_t)(v >> 16);
 }
-
-/* The choices arch/arm64/spinlock.c made (for the boot log, procfs). */
-bool arm64_spin_has_lse(void);
-bool arm64_spin_is_fifo(void);
