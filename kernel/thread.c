@@ -56,6 +56,22 @@ static void thread_register_locked(struct thread *t, int tid)
 	nr_threads++;
 }
 
+/* What every CPU's idle thread is: least urgent, bound to c and
+ * running there now, never joined. */
+static void init_idle_fields(struct thread *t, struct cpu *c)
+{
+	t->prio = t->base_prio = SCHED_PRIO_IDLE;
+	t->policy = POLICY_FIFO;
+	t->state = THREAD_RUNNING;
+	t->cpu = c->id;
+	t->affinity = 1u << c->id;
+	t->fpu_cpu = -1;
+	t->detached = true;
+	list_init(&t->sched_node);
+	list_init(&t->sig_queue);
+	c->current = c->idle = t;
+}
+
 void thread_init_idle(struct cpu *c)
 {
 	static struct thread idle0;
@@ -63,18 +79,9 @@ void thread_init_idle(struct cpu *c)
 	irqflags_t f;
 
 	strcpy(t->name, "idle");
-	t->prio = t->base_prio = SCHED_PRIO_IDLE;
-	t->policy = POLICY_FIFO;
-	t->state = THREAD_RUNNING;
-	t->cpu = c->id;
-	t->affinity = 1u << c->id;
-	t->fpu_cpu = -1;
 	t->stack = boot_stack;
 	t->stack_size = boot_stack_top - boot_stack;
-	t->detached = true;
-	list_init(&t->sched_node);
-	list_init(&t->sig_queue);
-	c->current = c->idle = t;
+	init_idle_fields(t, c);
 	f = sched_lock_acquire();
 	list_add_tail(&all_threads, &t->all_node);	/* tid 0 */
 	nr_threads++;
@@ -103,16 +110,7 @@ int thread_init_idle_secondary(struct cpu *c)
 		goto err_free;
 	setup_stack(t);
 	t->run_start_ns = clock_monotonic_ns();
-	t->prio = t->base_prio = SCHED_PRIO_IDLE;
-	t->policy = POLICY_FIFO;
-	t->state = THREAD_RUNNING;
-	t->cpu = c->id;
-	t->affinity = 1u << c->id;
-	t->fpu_cpu = -1;
-	t->detached = true;
-	list_init(&t->sched_node);
-	list_init(&t->sig_queue);
-	c->current = c->idle = t;
+	init_idle_fields(t, c);
 	c->boot_sp = (uintptr_t)t->stack + t->stack_size;
 	f = sched_lock_acquire();
 	thread_register_locked(t, 0);
