@@ -93,8 +93,9 @@ int smp_pause_others(irqflags_t *flags)
 			park(g);
 		arch_cpu_relax();
 	}
-	if (++pause_gen == 0)
-		pause_gen = 1;	/* 0 means no pause */
+	/* 0 means no pause, UINT32_MAX is panic's stop. */
+	if (++pause_gen == UINT32_MAX)
+		pause_gen = 1;
 	return pause_and_count(pause_gen);
 }
 
@@ -107,8 +108,7 @@ void smp_resume_others(irqflags_t flags)
 
 int smp_stop_others(void)
 {
-	/* Never resumed; a number no pause_lock holder uses (it counts up
-	 * from 1 and would need 2^32 pauses to get here). */
+	/* Never resumed; a number no pause_lock holder uses. */
 	return pause_and_count(UINT32_MAX);
 }
 
