@@ -130,13 +130,25 @@ static void *kspin_worker(void *arg)
 	return NULL;
 }
 
+/* A thread running fn((void *)cpu) on each CPU of cpus; how many. */
+static int start_on_each(uint32_t cpus, pthread_t *t, void *(*fn)(void *))
+{
+	int n = 0;
+
+	for (int cpu = 0; cpu < 32; cpu++) {
+		if ((cpus >> cpu & 1) &&
+		    OT_EXPECT_RC(ot_thread_on(&t[n], OT_PRIO, cpu, fn,
+					      (void *)(uintptr_t)cpu), 0))
+			n++;
+	}
+	return n;
+}
+
 static void kernel_spinlock_all_cpus(void)
 {
 	uint32_t online = sched_online_mask();
-	cpu_set_t one;
 	pthread_t t[32];
-	pthread_attr_t attr;
-	int n = 0;
+	int n;
 
 	/* trylock: fails while held, succeeds once free. */
 	spin_lock(&kspin);
@@ -149,17 +161,7 @@ static void kernel_spinlock_all_cpus(void)
 
 	kspin_count = 0;
 	kspin_each = SPIN_ROUNDS / __builtin_popcount(online);
-	for (int cpu = 0; cpu < 32; cpu++) {
-		if (!(online & 1u << cpu))
-			continue;
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		pthread_attr_init(&attr);
-		pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
-		OT_EXPECT_RC(pthread_create(&t[n], &attr, kspin_worker, NULL), 0);
-		pthread_attr_destroy(&attr);
-		n++;
-	}
+	n = start_on_each(online, t, kspin_worker);
 	for (int i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
 	OT_EXPECT_EQ(kspin_count, (unsigned long)kspin_each * n);
@@ -202,24 +204,12 @@ static void kernel_pause_other_cpus(void)
 	uint32_t others = sched_online_mask() & ~(1u << sched_getcpu());
 	unsigned long at_pause[32], at_resume[32];
 	pthread_t t[32];
-	pthread_attr_t attr;
-	cpu_set_t one;
 	irqflags_t f;
-	int n = 0, parked;
+	int n, parked;
 
 	spin_stop = 0;
 	memset((void *)spins, 0, sizeof(spins));
-	for (int cpu = 0; cpu < 32; cpu++) {
-		if (!(others >> cpu & 1))
-			continue;
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		pthread_attr_init(&attr);
-		pthread_attr_setaffinity_np(&attr, sizeof(one), &one);
-		OT_EXPECT_RC(pthread_create(&t[n++], &attr, count_spins,
-					    (void *)(uintptr_t)cpu), 0);
-		pthread_attr_destroy(&attr);
-	}
+	n = start_on_each(others, t, count_spins);
 	wait_all_counting(others);
 
 	parked = smp_pause_others(&f);

@@ -161,20 +161,13 @@ static void smp_spinlock_contention(void)
 {
 	int n = ot_ncpus();
 	pthread_t t[32];
-	pthread_attr_t attr;
-	cpu_set_t set;
 	int64_t t0 = ot_now_ns();
 
 	spin_counter = 0;
 	spin_iters = SPIN_TOTAL / n;
 	OT_ASSERT_RC(pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE), 0);
-	for (int i = 0; i < n; i++) {
-		pthread_attr_init(&attr);
-		set_one(&set, i);
-		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-		OT_EXPECT_RC(pthread_create(&t[i], &attr, spin_worker, NULL), 0);
-		pthread_attr_destroy(&attr);
-	}
+	for (int i = 0; i < n; i++)
+		OT_EXPECT_RC(ot_thread_on(&t[i], OT_PRIO, i, spin_worker, NULL), 0);
 	for (int i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
 	ot_log("spinlock: %d round trips on %d CPUs in %lld ms", n * spin_iters, n,
