@@ -12,6 +12,7 @@ the number of cores.  Prints PASS name / FAIL name (reason) per test and
 """
 import argparse
 import concurrent.futures
+import fcntl
 import glob
 import importlib
 import os
@@ -31,6 +32,14 @@ print_lock = threading.Lock()
 def say(text):
     with print_lock:
         print(text, flush=True)
+
+
+def host_lock():
+    """Exclusive tests use fixed host ports (the board document's 3450,
+    10023, 15001): one at a time on this host, across every runner."""
+    f = open("/tmp/vireo-exclusive-tests.lock", "a")
+    fcntl.flock(f, fcntl.LOCK_EX)
+    return f
 
 
 def all_suites():
@@ -76,6 +85,7 @@ class Runner:
         watchdog.daemon = True
         start = time.monotonic()
         reason, trace = None, None
+        held = host_lock() if test.exclusive else None
         watchdog.start()
         try:
             test.fn(ctx)
@@ -87,6 +97,8 @@ class Runner:
         finally:
             watchdog.cancel()
             ctx.close()
+            if held:
+                held.close()
             with self.lock:
                 self.live.discard(ctx)
         if ctx.aborted:
