@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.join(TOP, "tools"))
 import qemu  # noqa: E402  (tools/qemu.py)
 
 BOARD = "qemu-armv8a"
+LINES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lines")
 PROMPT = "nsh> "
 PROMPT_RE = r"^nsh> "
 CTRL_A = "\x01"
@@ -65,11 +66,11 @@ class Machine:
     """
 
     def __init__(self, build, overrides=(), extra=(), log_path=None,
-                 args_file=None, image=None, verbatim=False):
+                 args_file=None, image=None, verbatim=False, cwd=None):
         if verbatim:	# the line exactly as written, run where ./vireo is
             self.argv = qemu.QemuCommand.from_file(
                 args_file or os.path.join(build, "qemu.args")).argv()
-            self.cwd = build
+            self.cwd = cwd or build
         else:
             self.argv = qemu.command_for(build, args_file, image, overrides, extra)
             self.cwd = None
@@ -316,10 +317,13 @@ class Context:
     def image(self, config="nsh"):
         return os.path.join(self.build(config), "vireo")
 
-    def machine(self, config="nsh", overrides=(), extra=(), start=True, verbatim=False):
+    def machine(self, config="nsh", overrides=(), extra=(), start=True, verbatim=False,
+                args_file=None, cwd=None):
         """A Machine for CONFIG with overrides (see tools/qemu.py -o), or
         with VERBATIM the configuration's line as written, run in its build
-        directory so that `-kernel ./vireo` finds the image."""
+        directory so that `-kernel ./vireo` finds the image.  ARGS_FILE runs
+        another line (tests/qemu/lines/) with CONFIG's image; with VERBATIM
+        and CWD it runs as written in CWD, where ./vireo must be."""
         build = self.build(config)
         if not os.path.isfile(os.path.join(build, "vireo")):
             raise TestFailure("no image %s/vireo: build %s:%s first" % (build, BOARD, config))
@@ -330,7 +334,8 @@ class Context:
             log_dir = self.log_dir or os.path.join(build, "qemu-logs")
             log = os.path.join(log_dir, "%s%s.log" % (self.test.name, "" if n == 0 else "-%d" % n))
             try:
-                m = Machine(build, overrides, extra, log, verbatim=verbatim)
+                m = Machine(build, overrides, extra, log, verbatim=verbatim,
+                            args_file=args_file, cwd=cwd)
             except qemu.QemuArgsError as e:
                 raise TestFailure(str(e))
             self.machines.append(m)
