@@ -139,8 +139,6 @@ int pci_alloc_irq_vectors(struct pci_dev *pdev, unsigned int min,
 		return r;
 	if (!pdev->intx)
 		return r;	/* why MSI-X failed, or -ENODEV */
-	if (min > 1)
-		return -ENOSPC;
 	pdev->vectors = malloc(sizeof(*pdev->vectors));
 	if (!pdev->vectors)
 		return -ENOMEM;

@@ -140,11 +140,11 @@ void *pci_map_bar(struct pci_dev *pdev, unsigned int bar, uint64_t off,
 
 /* Interrupt vectors.  Thread context, at probe.
  * pci_alloc_irq_vectors: between min and max MSI-X vectors when the
- * device has MSI-X and an MSI controller serves its bridge (MSI-X is then
- * enabled with every vector masked until attached), else one INTx vector
- * when the device has a routed pin.  Returns the count, -ENOSPC (fewer
- * than min MSI-X vectors and no INTx) or -ENODEV (no interrupt at all).
- * flags: PCI_IRQ_NO_MSIX forces INTx. */
+ * device has MSI-X, an MSI controller serves its bridge and can give at
+ * least min (MSI-X is then enabled, each vector masked until attached;
+ * pdev->msix says so), else its one INTx vector when it has a routed pin.
+ * Returns the count, -ENOSPC (fewer than min MSI-X vectors and no INTx)
+ * or -ENODEV (no interrupt at all).  flags: PCI_IRQ_NO_MSIX forces INTx. */
 #define PCI_IRQ_NO_MSIX 0x1
 int pci_alloc_irq_vectors(struct pci_dev *pdev, unsigned int min,
 			  unsigned int max, unsigned int flags);
