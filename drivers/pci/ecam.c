@@ -31,6 +31,7 @@
 #define PCI_MAX_FN	8
 #define BRIDGE_MEM_ALIGN (1ULL << 20)	/* PCI-to-PCI Bridge 1.2, 3.2.5.8 */
 #define BRIDGE_IO_ALIGN	(1ULL << 12)
+#define IO_MIN		0x1000
 
 /* ranges phys.hi space codes (PCI bus binding 2.2.1.1) */
 #define RANGE_SPACE(hi)	(((hi) >> 24) & 3)
@@ -70,7 +71,12 @@ static int parse_ranges(struct pci_host *h, const struct fdt *fdt)
 			continue;	/* configuration space: reg has it */
 		if (hi & RANGE_PREFETCH)
 			fl |= PCI_BAR_PREFETCH;
-		pci_window_init(&h->win[h->nr_win++], cpu, bus, size, fl);
+		struct pci_window *w = &h->win[h->nr_win++];
+		pci_window_init(w, cpu, bus, size, fl);
+		/* I/O port 0 reads as "unassigned" to much software (and
+		 * Linux starts at the same place): the first 4 KiB stay out. */
+		if ((fl & PCI_BAR_IO) && bus < IO_MIN && size > IO_MIN)
+			w->next = IO_MIN;
 		pr_info("pci %s: %s window %#llx-%#llx (bus %#llx)\n", h->name,
 			fl & PCI_BAR_IO ? "io" : fl & PCI_BAR_MEM64 ? "mem64" : "mem32",
 			(unsigned long long)cpu, (unsigned long long)(cpu + size - 1),
@@ -274,7 +280,7 @@ static void set_bridge_windows(struct pci_dev *br, const uint64_t *start,
 		const struct pci_window *w = &h->win[k];
 		uint64_t lo = start[k], hi = w->next - 1;
 		if (w->next == start[k]) {	/* empty: base above limit */
-			lo = BRIDGE_MEM_ALIGN;
+			lo = w->flags & PCI_BAR_IO ? BRIDGE_IO_ALIGN : BRIDGE_MEM_ALIGN;
 			hi = 0;
 		}
 		if (w->flags & PCI_BAR_IO) {
@@ -316,6 +322,8 @@ static unsigned int scan_bridge(struct pci_host *h, struct pci_dev *br,
 		    h->bus_end << 16 | next_bus << 8 | bus);
 	sub = scan_bus(h, next_bus, br);
 	pci_write8(br, PCI_PRIMARY_BUS + 2, (uint8_t)sub);
+	br->secondary = (uint8_t)next_bus;
+	br->subordinate = (uint8_t)sub;
 	for (int k = 0; k < h->nr_win; k++)
 		pci_window_align(&h->win[k], h->win[k].flags & PCI_BAR_IO ?
 				 BRIDGE_IO_ALIGN : BRIDGE_MEM_ALIGN);

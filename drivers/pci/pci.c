@@ -163,6 +163,9 @@ int pci_format_dev(const struct pci_dev *pdev, char *buf, size_t len)
 	append(buf, len, &n, "%02x:%02x.%u %04x:%04x class %06x %s", pdev->bus,
 	       pdev->dev, pdev->fn, pdev->vendor, pdev->device,
 	       (unsigned int)pdev->class, cn ? cn : "other");
+	if (pdev->header_type == 1)
+		append(buf, len, &n, " buses %02x-%02x", pdev->secondary,
+		       pdev->subordinate);
 	if (pdev->driver)
 		append(buf, len, &n, " driver %s", pdev->driver->name);
 	for (int i = 0; i < PCI_NUM_BARS; i++) {

@@ -23,16 +23,18 @@ void pci_window_init(struct pci_window *w, uint64_t cpu_base,
 }
 
 /* The first address at or above w->next aligned to align, with room for
- * size bytes before the window's end; false on overflow or no room. */
+ * size bytes before the window's end; false when there is none.  Worked
+ * in offsets from the window's base, so a window that ends at the top of
+ * the 64-bit space (next wraps to 0 when it is full) is handled too. */
 static bool fit(const struct pci_window *w, uint64_t size, uint64_t align,
 		uint64_t *at)
 {
-	uint64_t a = ALIGN_UP(w->next, align);
-	uint64_t end = w->bus_base + w->size;
+	uint64_t used = w->next - w->bus_base;
+	uint64_t pad = (0 - w->next) & (align - 1);
 
-	if (a < w->next || a > end || size > end - a)
+	if (pad > w->size - used || size > w->size - used - pad)
 		return false;
-	*at = a;
+	*at = w->next + pad;
 	return true;
 }
 

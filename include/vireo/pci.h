@@ -84,6 +84,7 @@ struct pci_dev {
 	uint32_t class;		/* base << 16 | sub << 8 | prog-if */
 	uint8_t revision;
 	uint8_t header_type;	/* 0 endpoint, 1 bridge */
+	uint8_t secondary, subordinate;	/* a bridge's buses */
 	uint8_t irq_pin;	/* 1..4 = INTA..INTD, 0 none */
 	uint32_t intx;		/* GIC INTID of the routed pin, 0 none */
 	bool intx_edge;
