@@ -626,19 +626,28 @@ TEST(built_tree_basics)
 	free(b.data);
 }
 
-TEST(bad_interrupt_specifiers)
+/* Starts a tree whose root has the interrupt parent "gic" (phandle 1,
+ * 3 interrupt cells, 1 address cell for interrupt-map entries); the
+ * root node is left open. */
+static void b_gic_root(void)
 {
-	struct fdt fdt;
-
-	/* SPI 988 is INTID 1020, a special ID; PPI 16 does not exist; type 4
-	 * is unknown; a parent with 2 cells is not a GIC. */
 	b_reset();
 	b_begin("");
 	b_prop_u32("interrupt-parent", 1);
 	b_begin("gic");
 	b_prop_u32("phandle", 1);
 	b_prop_u32("#interrupt-cells", 3);
+	b_prop_u32("#address-cells", 1);
 	b_end();
+}
+
+TEST(bad_interrupt_specifiers)
+{
+	struct fdt fdt;
+
+	/* SPI 988 is INTID 1020, a special ID; PPI 16 does not exist; type 4
+	 * is unknown; a parent with 2 cells is not a GIC. */
+	b_gic_root();
 	b_begin("gpio");
 	b_prop_u32("phandle", 2);
 	b_prop_u32("#interrupt-cells", 2);
@@ -723,14 +732,7 @@ TEST(gicv2_pci_interrupt_map)
  * maps to the GIC, whose #address-cells is 1 here. */
 static void nexus_tree(const uint32_t *map1, int n1, const uint32_t *mask1, int nmask)
 {
-	b_reset();
-	b_begin("");
-	b_prop_u32("interrupt-parent", 1);
-	b_begin("gic");
-	b_prop_u32("phandle", 1);
-	b_prop_u32("#interrupt-cells", 3);
-	b_prop_u32("#address-cells", 1);
-	b_end();
+	b_gic_root();
 	b_begin("nexus2");
 	b_prop_u32("phandle", 2);
 	b_prop_u32("#interrupt-cells", 1);
