@@ -85,7 +85,7 @@ struct vpci {
 	struct virtio_device vdev;
 	struct pci_dev *pdev;
 	volatile uint8_t *common, *notify, *isr, *device;
-	uint32_t notify_mult, device_len;
+	uint32_t notify_mult, notify_len, device_len;
 	uint16_t num_queues;
 	unsigned int nr_vectors;	/* 0: INTx */
 	uint16_t notify_off[MAX_VQS];
@@ -232,6 +232,13 @@ static int queue_setup(struct virtio_device *vdev, struct virtqueue *vq)
 	write64(c + COMMON_Q_DRIVER, avail);
 	write64(c + COMMON_Q_DEVICE, used);
 	vp->notify_off[idx] = mmio_read16(c + COMMON_Q_NOFF);
+	/* The doorbell must lie inside the notify region (4.1.4.4). */
+	if ((uint64_t)vp->notify_off[idx] * vp->notify_mult + 2 > vp->notify_len) {
+		pr_err("%s: queue %u doorbell at %u * %u outside its %u bytes\n",
+		       vdev->name, idx, vp->notify_off[idx], vp->notify_mult,
+		       vp->notify_len);
+		return -EINVAL;
+	}
 	mmio_write16(c + COMMON_Q_ENABLE, 1);
 	return 0;
 }
@@ -375,7 +382,7 @@ static int find_caps(struct vpci *vp)
 			vp->common = map_cap(vp, cap, COMMON_LEN, NULL);
 		} else if (type == CFG_NOTIFY && !vp->notify) {
 			vp->notify_mult = pci_read32(p, cap + CAP_NOTIFY_MULT);
-			vp->notify = map_cap(vp, cap, 2, NULL);
+			vp->notify = map_cap(vp, cap, 2, &vp->notify_len);
 		} else if (type == CFG_ISR && !vp->isr) {
 			vp->isr = map_cap(vp, cap, 1, NULL);
 		} else if (type == CFG_DEVICE && !vp->device) {

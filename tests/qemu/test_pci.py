@@ -215,3 +215,15 @@ def pci_gicv2_v2m(t):
         check(sorted(rngs) == ["0000:00:02.0", "0000:00:03.0"], "rngs: %s" % rngs)
         _check_msix_rng(m, "0000:00:02.0", rngs["0000:00:02.0"], 32, 1019)
         _check_intx_rng(m, "0000:00:03.0", rngs["0000:00:03.0"])
+
+
+@test("issue 10: GICv3 without an ITS (its=off): no MSI controller, so a "
+      "virtio-rng-pci that offers MSI-X falls back to its INTx line and reads",
+      configs=("nsh",))
+def pci_no_msi_controller(t):
+    m = t.machine("nsh", ("machine.its=off",), extra=("-device", "virtio-rng-pci"))
+    log = m.boot()
+    check("MSI-X" not in log and "LPIs" not in log, "MSI-X without an ITS:\n" + log)
+    rngs = _rng_devices(log)
+    check(list(rngs) == ["0000:00:01.0"], "rngs: %s" % rngs)
+    _check_intx_rng(m, "0000:00:01.0", rngs["0000:00:01.0"])
