@@ -67,8 +67,13 @@ static int parse_ranges(struct pci_host *h, const struct fdt *fdt)
 			return -EINVAL;
 		unsigned int fl = RANGE_SPACE(hi) == RANGE_IO ? PCI_BAR_IO :
 				  RANGE_SPACE(hi) == RANGE_MEM64 ? PCI_BAR_MEM64 : 0;
-		if (RANGE_SPACE(hi) == 0 || h->nr_win == PCI_MAX_WINDOWS || !size)
-			continue;	/* configuration space: reg has it */
+		if (RANGE_SPACE(hi) == 0 || !size)
+			continue;	/* configuration space (reg has it), empty */
+		if (h->nr_win == PCI_MAX_WINDOWS || size - 1 > UINT64_MAX - cpu ||
+		    size - 1 > UINT64_MAX - bus) {
+			pr_err("pci %s: ranges entry %d ignored\n", h->name, i);
+			continue;
+		}
 		if (hi & RANGE_PREFETCH)
 			fl |= PCI_BAR_PREFETCH;
 		struct pci_window *w = &h->win[h->nr_win++];
@@ -401,7 +406,7 @@ static int ecam_probe(const struct fdt *fdt, int node)
 	pr_info("pci %s: ECAM %#llx, buses %02x-%02x\n", h->name,
 		(unsigned long long)base, h->bus_start, h->bus_end);
 	scan_bus(h, h->bus_start, NULL);
-	pci_bind_drivers();
+	pci_bind_drivers(h);
 	return 0;
 err_free:
 	free(h);

@@ -108,10 +108,10 @@ static void bind(struct pci_dev *pdev)
 	}
 }
 
-void pci_bind_drivers(void)
+void pci_bind_drivers(const struct pci_host *host)
 {
 	for (struct pci_dev *p = devices; p; p = p->next)
-		if (!p->driver && p->header_type == 0)
+		if (p->host == host && p->header_type == 0)
 			bind(p);
 }
 

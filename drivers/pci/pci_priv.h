@@ -71,7 +71,8 @@ volatile uint8_t *pci_cfg_addr(const struct pci_host *host, unsigned int bus,
 			       unsigned int dev, unsigned int fn);
 /* Appends a found function to the device list (boot, single-threaded). */
 void pci_dev_add(struct pci_dev *pdev);
-/* Binds the PCI drivers to every device found (boot, after enumeration). */
-void pci_bind_drivers(void);
+/* Binds the PCI drivers to the endpoints behind host (boot, after its
+ * enumeration). */
+void pci_bind_drivers(const struct pci_host *host);
 /* The device's INTx: routed through the host's interrupt-map (pci_irq.c). */
 void pci_route_intx(struct pci_dev *pdev);
