@@ -126,8 +126,9 @@ struct virtio_driver {
 	static const struct virtio_driver virtio_driver_##ident \
 	__attribute__((used, section(".virtio_drivers"), aligned(8))) = { __VA_ARGS__ }
 
-/* Transport side.  Thread context (boot probing).  Matches and probes a
- * driver; an unknown device ID is logged and kept listed.  0 or -errno. */
+/* Transport side.  Thread context, during boot probing (one CPU: the list
+ * of devices has no lock).  Matches and probes a driver; an unknown device
+ * ID is logged and kept listed.  0 or -errno. */
 int virtio_device_register(struct virtio_device *vdev);
 /* Transport interrupt fan-out: call every queue's callback (MMIO's single
  * interrupt, PCI INTx) or one queue's (an MSI-X vector). */
@@ -159,7 +160,8 @@ static inline bool virtio_device_is_broken(const struct virtio_device *vdev)
 {
 	return __atomic_load_n(&vdev->broken, __ATOMIC_ACQUIRE);
 }
-/* Walks every registered device (for /proc and dmesg-like listings). */
+/* Walks every registered device (for /proc and dmesg-like listings):
+ * the first, then ->next until NULL.  Any context. */
 struct virtio_device *virtio_device_first(void);
 
 /* One piece of a request: device-readable (out) or device-writable (in). */
