@@ -133,13 +133,13 @@ static int setup_msix(struct pci_dev *pdev, unsigned int min, unsigned int max)
 }
 
 int pci_alloc_irq_vectors(struct pci_dev *pdev, unsigned int min,
-			  unsigned int max, unsigned int flags)
+			  unsigned int max)
 {
-	int r = -ENODEV;
+	int r;
 
 	if (pdev->nr_vectors)
 		return -EBUSY;
-	if (!(flags & PCI_IRQ_NO_MSIX) && (r = setup_msix(pdev, min, max)) > 0)
+	if ((r = setup_msix(pdev, min, max)) > 0)
 		return r;
 	if (!pdev->intx)
 		return r;	/* why MSI-X failed, or -ENODEV */

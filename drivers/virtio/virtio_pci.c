@@ -346,7 +346,7 @@ static int attach_vector(struct vpci *vp, unsigned int i)
 static int setup_irqs(struct vpci *vp)
 {
 	unsigned int want = VEC_QUEUE0 + usable_queues(vp);
-	int n = pci_alloc_irq_vectors(vp->pdev, 2, want, 0), err = 0;
+	int n = pci_alloc_irq_vectors(vp->pdev, 2, want), err = 0;
 
 	if (n < 0)
 		return n;

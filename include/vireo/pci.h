@@ -134,9 +134,9 @@ void pci_write32(const struct pci_dev *pdev, unsigned int off, uint32_t v);
  * list head), 0 when none.  Loops and bad pointers end the walk. */
 unsigned int pci_find_capability(const struct pci_dev *pdev, uint8_t id,
 				 unsigned int start);
-/* Kernel address of len bytes at off inside BAR bar (memory BARs), or
- * NULL (logged) when the BAR is missing, too small or cannot be mapped.
- * Thread context. */
+/* Kernel address of len bytes at off inside BAR bar (memory BARs),
+ * mapped Device-nGnRE (registers), or NULL (logged) when the BAR is
+ * missing, unassigned, too small or cannot be mapped.  Thread context. */
 void *pci_map_bar(struct pci_dev *pdev, unsigned int bar, uint64_t off,
 		  uint64_t len);
 
@@ -145,11 +145,11 @@ void *pci_map_bar(struct pci_dev *pdev, unsigned int bar, uint64_t off,
  * device has MSI-X, an MSI controller serves its bridge and can give at
  * least min (MSI-X is then enabled, each vector masked until attached;
  * pdev->msix says so), else its one INTx vector when it has a routed pin.
- * Returns the count, -ENOSPC (fewer than min MSI-X vectors and no INTx)
- * or -ENODEV (no interrupt at all).  flags: PCI_IRQ_NO_MSIX forces INTx. */
-#define PCI_IRQ_NO_MSIX 0x1
+ * Returns the count, or why MSI-X failed when there is no INTx either
+ * (-ENOSPC: fewer than min; -ENODEV: no interrupt at all), -EBUSY when
+ * called twice. */
 int pci_alloc_irq_vectors(struct pci_dev *pdev, unsigned int min,
-			  unsigned int max, unsigned int flags);
+			  unsigned int max);
 /* Attaches fn to vector vec (its INTID, shared for INTx) and unmasks it:
  * 0 or -errno from irq_attach. */
 int pci_irq_attach(struct pci_dev *pdev, unsigned int vec, irq_handler_t fn,
@@ -159,6 +159,7 @@ int pci_irq_attach(struct pci_dev *pdev, unsigned int vec, irq_handler_t fn,
 struct pci_dev *pci_dev_first(void);
 /* Short name of a class code ("network", "storage"), NULL if unknown. */
 const char *pci_class_name(uint32_t class);
-/* One line per device, shared by lspci and /proc/pci: the BDF,
- * vendor:device, class and each BAR.  Returns what snprintf would. */
+/* The description lspci and /proc/pci share: a line with the BDF,
+ * vendor:device, class (and a bridge's buses, the bound driver), then a
+ * line per BAR, without a final newline.  Returns what snprintf would. */
 int pci_format_dev(const struct pci_dev *pdev, char *buf, size_t len);
