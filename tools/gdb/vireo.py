@@ -71,13 +71,6 @@ def member_offset(type_name, path):
     return off
 
 
-def field(value, name):
-    try:
-        return value[name]
-    except gdb.error:
-        raise VireoError("%s has no member '%s' (vireo.py needs it)" % (value.type, name))
-
-
 def container_of(addr, type_name, path):
     """The type_name object whose member path lies at address addr."""
     ptr = gdb.Value(int(addr) - member_offset(type_name, path))
@@ -107,7 +100,7 @@ def list_items(head, type_name, member):
     head_addr = int(head.address)
     off = member_offset(type_name, member)
     ptr_type = lookup_type(type_name).pointer()
-    node = field(head, "next")
+    node = head["next"]
     for _ in range(LIST_LIMIT):
         if int(node) == head_addr:
             return
@@ -363,7 +356,8 @@ def gdb_thread_of_cpu(index):
 # ---- commands ---------------------------------------------------------------
 
 class VireoCommand(gdb.Command):
-    """Base: turns VireoError and memory errors into a plain gdb error."""
+    """Base: turns VireoError and gdb's errors into a plain gdb error
+    naming the command, not a Python traceback."""
 
     TAKES_ARG = False
 
@@ -379,7 +373,9 @@ class VireoCommand(gdb.Command):
         except VireoError as e:
             raise gdb.GdbError("vireo: %s" % e)
         except gdb.MemoryError as e:
-            raise gdb.GdbError("vireo: cannot read target memory: %s" % e)
+            raise gdb.GdbError("vireo %s: cannot read target memory: %s" % (self.name, e))
+        except gdb.error as e:	# a member the kernel no longer has, ...
+            raise gdb.GdbError("vireo %s: %s" % (self.name, e))
 
 
 class Vireo(gdb.Command):
