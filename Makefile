@@ -6,6 +6,7 @@
 #   make test            set up, host unit tests, build every configuration,
 #                        QEMU suites; ends with "N passed, N failed"
 #   make debug           QEMU halted (-S -s) in the background, gdb attached
+#                        with the Vireo commands (tools/gdb/vireo.py: help vireo)
 #   make bench           build, time 5 boots, footprint and osperf figures
 #                        into BUILD/bench.json (BENCH_ARGS=--icount: repeatable)
 #   make menuconfig      edit the build's Kconfig configuration
@@ -52,7 +53,7 @@ debug-qemu: all
 	@$(PYTHON) tools/qemu.py run -B $(BUILD) -- -S -s $(QEMU_ARGS)
 
 gdb:
-	gdb-multiarch -q -ex 'target remote localhost:1234' $(BUILD)/vireo
+	gdb-multiarch -q -ex 'target remote localhost:1234' -x tools/gdb/vireo.py $(BUILD)/vireo
 
 test: setup
 	@tests/run_all.sh
@@ -79,4 +80,4 @@ list:
 	@tools/configure.sh -L
 
 help:
-	@sed -n '2,18s/^# \{0,1\}//p' Makefile
+	@sed -n '2,19s/^# \{0,1\}//p' Makefile

@@ -41,8 +41,8 @@ static struct pipe *pipe_alloc(void)
 	struct pipe *p = calloc(1, sizeof(*p));
 
 	if (p) {
-		wait_queue_init(&p->rq);
-		wait_queue_init(&p->wq);
+		wait_queue_init_kind(&p->rq, WAIT_IO);
+		wait_queue_init_kind(&p->wq, WAIT_IO);
 	}
 	return p;
 }

@@ -14,7 +14,7 @@
 #include <vireo/wait.h>
 #include <vireo/vfs.h>
 
-static struct wait_queue poll_wq = WAIT_QUEUE_INIT(poll_wq);
+static struct wait_queue poll_wq = WAIT_QUEUE_INIT_KIND(poll_wq, WAIT_IO);
 static unsigned long poll_seq;
 
 void poll_notify_locked(void)

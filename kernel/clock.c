@@ -92,7 +92,7 @@ int clock_sleep_until(bool realtime, uint64_t deadline_ns)
 	irqflags_t f;
 	int ret;
 
-	wait_queue_init(&s.wq);
+	wait_queue_init_kind(&s.wq, WAIT_SLEEP);
 	f = sched_lock_acquire();
 	if ((realtime ? clock_realtime_ns() : clock_monotonic_ns()) >= deadline_ns) {
 		sched_lock_release(f);

@@ -15,12 +15,12 @@
 static void setup_locked(struct kcond *c)
 {
 	if (!c->wq.waiters.next)
-		wait_queue_init(&c->wq);
+		wait_queue_init_kind(&c->wq, WAIT_COND);
 }
 
 void kcond_init(struct kcond *c, int clock)
 {
-	wait_queue_init(&c->wq);
+	wait_queue_init_kind(&c->wq, WAIT_COND);
 	c->clock = clock;
 	c->clock_set = true;
 }

@@ -91,6 +91,9 @@ static struct kmq *create(const char *name, long maxmsg, long msgsize)
 	kmutex_init(&q->lock, false);
 	kcond_init(&q->not_empty, (int)CLOCK_MONOTONIC);
 	kcond_init(&q->not_full, (int)CLOCK_MONOTONIC);
+	/* For debuggers: a message-queue wait, not any condition wait. */
+	q->not_empty.wq.kind = WAIT_MQ_RECEIVE;
+	q->not_full.wq.kind = WAIT_MQ_SEND;
 	list_init(&q->queued);
 	list_init(&q->free);
 	for (long i = 0; i < maxmsg; i++) {

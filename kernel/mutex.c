@@ -45,7 +45,7 @@ static bool is_tracked(const struct kmutex *m)
 static void setup_locked(struct kmutex *m)
 {
 	if (!m->wq.waiters.next) {
-		wait_queue_init(&m->wq);
+		wait_queue_init_kind(&m->wq, WAIT_MUTEX);
 		list_init(&m->tracked);
 	}
 }
@@ -256,7 +256,7 @@ int kmutex_init_attr(struct kmutex *m, const struct kmutex_attr *a)
 		.ceiling = a->protocol == KMUTEX_PRIO_PROTECT ? a->ceiling : 0,
 		.robust = a->robust,
 	};
-	wait_queue_init(&m->wq);
+	wait_queue_init_kind(&m->wq, WAIT_MUTEX);
 	list_init(&m->tracked);
 	return 0;
 }

@@ -14,7 +14,7 @@
 void ksem_init(struct ksem *s, int count)
 {
 	s->count = count;
-	wait_queue_init(&s->wq);
+	wait_queue_init_kind(&s->wq, WAIT_SEM);
 }
 
 int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns)

@@ -578,7 +578,7 @@ int signal_wait(sigset_t set, siginfo_t *info, uint64_t deadline_ns)
 	set &= ~SIG_UNBLOCKABLE;
 	if (!t->task->sig)
 		return -EINVAL;
-	wait_queue_init(&wq);
+	wait_queue_init_kind(&wq, WAIT_SIGNAL);
 	f = sched_lock_acquire();
 	for (;;) {
 		uint64_t ready = pending_of(t) & set;
@@ -611,7 +611,7 @@ int signal_suspend(sigset_t mask)
 	irqflags_t f;
 	int r;
 
-	wait_queue_init(&wq);
+	wait_queue_init_kind(&wq, WAIT_SIGNAL);
 	f = sched_lock_acquire();
 	old = t->sig_mask;
 	t->sig_mask = mask & ~SIG_UNBLOCKABLE;

@@ -53,7 +53,7 @@ void task_init(void)
 
 	list_init(&k->children);
 	list_init(&k->threads);
-	wait_queue_init(&k->child_wq);
+	wait_queue_init_kind(&k->child_wq, WAIT_CHILD);
 	strcpy(k->name, "kernel");
 	strcpy(k->cwd, "/");
 	k->fds = fd_table_new();
@@ -395,7 +395,7 @@ static struct task *task_alloc(task_main_t main, char *const argv[],
 		return NULL;
 	list_init(&t->children);
 	list_init(&t->threads);
-	wait_queue_init(&t->child_wq);
+	wait_queue_init_kind(&t->child_wq, WAIT_CHILD);
 	t->args = copy_args(main, argv, attr);
 	t->environ = copy_strv(envp ? envp : cur->environ);
 	memcpy(t->cwd, cur->cwd, sizeof(t->cwd));	/* the parent's VFS call

@@ -439,7 +439,7 @@ static struct wait_queue *join_queue(struct thread *t)
 		return t->join_wq;
 	wq = malloc(sizeof(*wq));	/* heap lock nests inside sched lock */
 	if (wq)
-		wait_queue_init(wq);
+		wait_queue_init_kind(wq, WAIT_JOIN);
 	t->join_wq = wq;
 	return wq;
 }

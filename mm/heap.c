@@ -39,10 +39,14 @@
 /* Region descriptor, first block header, sentinel header. */
 #define REGION_OVERHEAD (sizeof(struct heap_region) + 2 * HDR_SIZE)
 
-#define MAGIC_SHIFT 48
+/* The info word's magic; an enum so that debuggers find it in the debug
+ * information (tools/gdb/vireo.py walks the heap). */
+enum heap_magic {
+	MAGIC_SHIFT = 48,
+	MAGIC_USED = 0xb10c,
+	MAGIC_FREE = 0xf4ee,
+};
 #define SIZE_MASK (((uint64_t)1 << MAGIC_SHIFT) - 1)
-#define MAGIC_USED 0xb10cu
-#define MAGIC_FREE 0xf4eeu
 
 struct heap_block {
 	struct heap_block *prev_phys;
@@ -70,9 +74,9 @@ static size_t block_size(const struct heap_block *b)
 	return (size_t)(b->info & SIZE_MASK);
 }
 
-static unsigned int block_magic(const struct heap_block *b)
+static enum heap_magic block_magic(const struct heap_block *b)
 {
-	return (unsigned int)(b->info >> MAGIC_SHIFT);
+	return (enum heap_magic)(b->info >> MAGIC_SHIFT);
 }
 
 static bool block_free(const struct heap_block *b)
@@ -80,7 +84,7 @@ static bool block_free(const struct heap_block *b)
 	return block_magic(b) == MAGIC_FREE;
 }
 
-static void block_set(struct heap_block *b, size_t size, unsigned int magic)
+static void block_set(struct heap_block *b, size_t size, enum heap_magic magic)
 {
 	b->info = (uint64_t)size | (uint64_t)magic << MAGIC_SHIFT;
 }

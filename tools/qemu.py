@@ -12,7 +12,8 @@ through it, so nobody rebuilds the command line by pasting strings.
   qemu.py print -B BUILD [OVERRIDE...] [-- EXTRA...]   print the command line
   qemu.py debug -B BUILD [OVERRIDE...] [-- EXTRA...]   QEMU halted (-S -s) in
         the background, console in BUILD/debug-console.log, gdb-multiarch
-        attached in the foreground; QEMU is stopped when gdb exits
+        attached in the foreground with the Vireo commands of
+        tools/gdb/vireo.py loaded; QEMU is stopped when gdb exits
 
   -B BUILD        build directory (qemu.args and vireo inside it)
   --args FILE     another qemu.args file; --image FILE another image
@@ -42,6 +43,7 @@ FLAG_OPTIONS = frozenset({
 })
 
 GDB_PORT = 1234		# what -s listens on
+GDB_EXTENSION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gdb", "vireo.py")
 
 
 class QemuArgsError(Exception):
@@ -274,7 +276,8 @@ def debug(argv, image, log_path):
     try:
         if not _wait_listening(qemu, GDB_PORT, 30):
             sys.exit("qemu.py: QEMU did not open its gdb port; see %s" % log_path)
-        gdb = ["gdb-multiarch", "-q", "-ex", "target remote localhost:%d" % GDB_PORT, image]
+        gdb = ["gdb-multiarch", "-q", "-ex", "target remote localhost:%d" % GDB_PORT,
+               "-x", GDB_EXTENSION, image]
         print("qemu.py: %s" % " ".join(shlex.quote(a) for a in gdb), file=sys.stderr)
         old = signal.signal(signal.SIGINT, signal.SIG_IGN)	# Ctrl-C is gdb's
         try:

@@ -424,8 +424,8 @@ static void port_init(struct pl011_port *p, volatile uint8_t *base,
 	spin_init(&p->lock);
 	ringbuf_init(&p->rx, port0_rx_buf, sizeof(port0_rx_buf));
 	ringbuf_init(&p->tx, port0_tx_buf, sizeof(port0_tx_buf));
-	wait_queue_init(&p->rx_wq);
-	wait_queue_init(&p->tx_wq);
+	wait_queue_init_kind(&p->rx_wq, WAIT_IO);
+	wait_queue_init_kind(&p->tx_wq, WAIT_IO);
 }
 
 static int pl011_probe(const struct fdt *fdt, int node)

@@ -53,7 +53,7 @@ struct kmutex {
 };
 
 #define KMUTEX_INIT(name, rec) { \
-	.wq = WAIT_QUEUE_INIT((name).wq), \
+	.wq = WAIT_QUEUE_INIT_KIND((name).wq, WAIT_MUTEX), \
 	.tracked = LIST_INIT((name).tracked), \
 	.type = (rec) ? KMUTEX_RECURSIVE : KMUTEX_ERRORCHECK, \
 	.internal = true }

@@ -14,7 +14,7 @@ struct ksem {
 	struct wait_queue wq;
 };
 
-#define KSEM_INIT(name, n) { (n), WAIT_QUEUE_INIT((name).wq) }
+#define KSEM_INIT(name, n) { (n), WAIT_QUEUE_INIT_KIND((name).wq, WAIT_SEM) }
 
 void ksem_init(struct ksem *s, int count);
 /* Waits for a unit until deadline_ns (monotonic; WAIT_FOREVER for none):

@@ -142,7 +142,9 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev,
 	return vdev->features & VIRTIO_FEATURE(bit);
 }
 /* Reads len bytes of device configuration at off, consistently across a
- * configuration change (spec 2.5.1). */
+ * configuration change (spec 2.5.1).  One field per call (a 64-bit field
+ * is one): the transport accesses it in the widest aligned units that fit,
+ * as virtio-mmio requires (4.2.2.2: 16-bit fields with 16-bit accesses). */
 void virtio_config_read(struct virtio_device *vdev, unsigned int off,
 			void *buf, size_t len);
 void virtio_config_write(struct virtio_device *vdev, unsigned int off,

@@ -11,15 +11,44 @@
 
 #define WAIT_FOREVER UINT64_MAX
 
-struct wait_queue {
-	struct list_node waiters;
+/*
+ * What a queue belongs to, so that a debugger (tools/gdb/vireo.py) can
+ * name what a blocked thread waits on: the object holding the queue is
+ * found from the kind (a struct ksem around a WAIT_SEM queue, ...).  The
+ * kernel never branches on it.
+ */
+enum wait_kind {
+	WAIT_OTHER,		/* a kernel-internal queue */
+	WAIT_SEM,		/* struct ksem .wq */
+	WAIT_MUTEX,		/* struct kmutex .wq */
+	WAIT_COND,		/* struct kcond .wq */
+	WAIT_MQ_RECEIVE,	/* struct kmq .not_empty.wq */
+	WAIT_MQ_SEND,		/* struct kmq .not_full.wq */
+	WAIT_SLEEP,		/* struct sleeper .wq (clock.c) */
+	WAIT_JOIN,		/* a thread's join_wq */
+	WAIT_CHILD,		/* struct task .child_wq (waitpid) */
+	WAIT_SIGNAL,		/* sigwait, sigsuspend */
+	WAIT_IO,		/* a device, pipe or poll queue */
 };
 
-#define WAIT_QUEUE_INIT(name) { LIST_INIT((name).waiters) }
+struct wait_queue {
+	struct list_node waiters;
+	enum wait_kind kind;	/* set at initialisation */
+};
+
+#define WAIT_QUEUE_INIT_KIND(name, k) { LIST_INIT((name).waiters), (k) }
+#define WAIT_QUEUE_INIT(name) WAIT_QUEUE_INIT_KIND(name, WAIT_OTHER)
+
+static inline void wait_queue_init_kind(struct wait_queue *wq,
+					enum wait_kind kind)
+{
+	list_init(&wq->waiters);
+	wq->kind = kind;
+}
 
 static inline void wait_queue_init(struct wait_queue *wq)
 {
-	list_init(&wq->waiters);
+	wait_queue_init_kind(wq, WAIT_OTHER);
 }
 
 /*

@@ -16,6 +16,7 @@ import codecs
 import os
 import re
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -55,6 +56,14 @@ class ExpectTimeout(TestFailure):
 
 def scaled(seconds):
     return seconds * TIMEOUT_SCALE
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now (for QEMU's gdb
+    stub, so parallel runners never share one)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Machine:

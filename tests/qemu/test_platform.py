@@ -4,11 +4,10 @@ every `virt` variant the image must handle, and the first shell commands work.
 """
 import os
 import re
-import socket
 import subprocess
 import sys
 
-from harness import (BOARD, TOP, check, check_in, check_match, elf_load_span,
+from harness import (BOARD, TOP, check, check_in, check_match, elf_load_span, free_port,
                      qemu, scaled, test, TestFailure)
 
 RAM_BASE = 0x40000000
@@ -259,12 +258,6 @@ def reboot(t):
 
 
 # -- debugging -------------------------------------------------------------
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @test("board doc: Debugging with QEMU: -S and gdb's 'target remote' reach kernel_main")
 def gdb_attach(t):
     port = free_port()

@@ -287,5 +287,37 @@ class ElfSpanTest(unittest.TestCase):
             harness.elf_load_span(__file__)
 
 
+@unittest.skipUnless(shutil.which("aarch64-linux-gnu-gcc") and shutil.which("gdb-multiarch"),
+                     "no AArch64 cross compiler or gdb-multiarch")
+class GdbExtensionTest(unittest.TestCase):
+    """tools/gdb/vireo.py on images that lack what it needs: a clear error
+    naming the symbol or member, never a Python traceback."""
+
+    def vireo(self, source, command):
+        with tempfile.TemporaryDirectory() as d:
+            src, image = os.path.join(d, "thread.c"), os.path.join(d, "image")
+            with open(src, "w") as f:
+                f.write(source + "void _start(void)\n{\n\tfor (;;);\n}\n")
+            subprocess.run(["aarch64-linux-gnu-gcc", "-g", "-O0", "-nostdlib", "-static",
+                            "-o", image, src], check=True)
+            return subprocess.run(["gdb-multiarch", "-nx", "-batch", "-x", qemu.GDB_EXTENSION,
+                                   "-ex", command, image], capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, timeout=120)
+
+    def test_missing_symbol(self):
+        r = self.vireo("int unrelated;\n", "vireo threads")
+        self.assertIn("vireo: symbol 'all_threads' of thread.c is not in the image", r.stderr)
+        self.assertNotIn("Traceback", r.stdout + r.stderr)
+
+    def test_missing_member(self):
+        r = self.vireo("struct list_node { struct list_node *next, *prev; };\n"
+                       "struct thread { int tid; };\n"
+                       "static struct list_node all_threads = { &all_threads, &all_threads };\n"
+                       "struct thread *keep = (struct thread *)&all_threads;\n",
+                       "vireo threads")
+        self.assertIn("vireo: struct thread has no member 'all_node'", r.stderr)
+        self.assertNotIn("Traceback", r.stdout + r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
