@@ -102,6 +102,27 @@ def _compare_with_qemu(listed, qmp):
             b = d["pci_bridge"]["bus"]
             check_in("buses %02x-%02x" % (b["secondary"], b["subordinate"]), rest,
                      "bridge %02x:%02x.%d" % key)
+            _check_bridge_windows(key, b, d["pci_bridge"].get("devices", []))
+
+
+def _check_bridge_windows(key, bus, children):
+    """Every BAR below a bridge lies in the bridge's window of its kind
+    (prefetchable memory may use either memory window)."""
+    for c in _qmp_devices(children):
+        for r in c["regions"]:
+            if r["bar"] >= 6 or r["address"] == NO_DECODE:
+                continue
+            if r["type"] == "io":
+                windows = [bus["io_range"]]
+            elif r.get("prefetch"):
+                windows = [bus["prefetchable_range"], bus["memory_range"]]
+            else:
+                windows = [bus["memory_range"]]
+            check(any(w["base"] <= r["address"] and r["address"] + r["size"] - 1 <= w["limit"]
+                      for w in windows),
+                  "bridge %02x:%02x.%d: BAR%d of %02x:%02x.%d at %#x outside %s"
+                  % (key + (r["bar"], c["bus"], c["slot"], c["function"], r["address"],
+                            windows)))
 
 
 def _boot_with_qmp(t, d, overrides, devices):
@@ -161,7 +182,7 @@ def _check_intx_rng(m, bdf, dev):
 @test("issue 10: lspci and /proc/pci on GICv3 with virtio-rng/serial/blk-pci, "
       "ivshmem-plain, pci-testdev and a root port with a PCI bridge and an "
       "INTx-only rng behind them agree with QEMU's query-pci (IDs, classes, BARs, bridge "
-      "buses); virtio-pci gets MSI-X through the ITS (LPIs in "
+      "buses and windows); virtio-pci gets MSI-X through the ITS (LPIs in "
       "/proc/interrupts) and /dev/hwrng reads via MSI-X and via INTx",
       configs=("nsh",))
 def pci_gicv3_its(t):
