@@ -154,6 +154,11 @@ static int size_bar(struct pci_dev *pdev, int i)
 		mask = (uint64_t)mhi << 32 | (mlo & ~0xfu);
 	}
 	b->size = (uint32_t)mask || (b->flags & PCI_BAR_MEM64 && mhi) ? ~mask + 1 : 0;
+	if (b->size & (b->size - 1)) {	/* address bits with holes: no BAR */
+		pr_err("pci %s: BAR%d size mask %#llx is invalid: ignored\n",
+		       pdev->name, i, (unsigned long long)mask);
+		b->size = 0;
+	}
 	return b->flags & PCI_BAR_MEM64 ? 2 : 1;
 }
 
