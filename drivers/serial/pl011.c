@@ -234,14 +234,6 @@ static size_t rx_drain_locked(struct pl011_port *p, size_t *intr)
 	return queued;
 }
 
-static void wake_all(struct wait_queue *wq)
-{
-	irqflags_t f = sched_lock_acquire();
-
-	wait_wake_all_locked(wq, 0);
-	sched_lock_release(f);
-}
-
 static void pl011_irq(uint32_t intid, void *arg)
 {
 	struct pl011_port *p = arg;
@@ -270,46 +262,28 @@ static void pl011_irq(uint32_t intid, void *arg)
 
 	/* Outside p->lock: the scheduler lock is always taken first. */
 	if (received) {
-		wake_all(&p->rx_wq);
+		wait_wake_all(&p->rx_wq);
 		uart_rx_ready_from_irq(&p->uart);
 	}
 	if (intr)
 		uart_rx_intr_from_irq(&p->uart);
 	if (sent)
-		wake_all(&p->tx_wq);
+		wait_wake_all(&p->tx_wq);
 }
 
-static bool rx_empty(struct pl011_port *p)
+/* Conditions for wait_while_intr(), evaluated under p->lock. */
+static bool rx_empty(void *arg)
 {
+	struct pl011_port *p = arg;
+
 	return ringbuf_empty(&p->rx);
 }
 
-static bool tx_full(struct pl011_port *p)
+static bool tx_full(void *arg)
 {
+	struct pl011_port *p = arg;
+
 	return ringbuf_space(&p->tx) == 0;
-}
-
-/*
- * Blocks on wq while cond(p) holds.  The condition is checked again
- * with the scheduler lock held, which the interrupt handler needs to
- * wake us, so a wake-up between the caller's look at the ring and the
- * block cannot be lost.  Returns 0, -EINTR (a signal: the POSIX layer
- * runs the handler and restarts or fails the call) or -ECANCELED.
- */
-static int wait_while(struct pl011_port *p, struct wait_queue *wq,
-		      bool (*cond)(struct pl011_port *p))
-{
-	irqflags_t f = sched_lock_acquire();
-	bool block;
-	int r = 0;
-
-	spin_lock(&p->lock);
-	block = cond(p);
-	spin_unlock(&p->lock);
-	if (block)
-		r = wait_block_intr_locked(wq, WAIT_FOREVER);
-	sched_lock_release(f);
-	return r;
 }
 
 static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
@@ -328,7 +302,7 @@ static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
 		if (nonblock)
 			return -EAGAIN;
 		kassert(!in_interrupt());
-		int r = wait_while(p, &p->rx_wq, rx_empty);
+		int r = wait_while_intr(&p->rx_wq, &p->lock, rx_empty, p);
 		if (r < 0)
 			return r;
 	}
@@ -354,7 +328,7 @@ static ssize_t pl011_write(struct uart *u, const void *buf, size_t len,
 		if (done == len || nonblock)
 			break;
 		kassert(!in_interrupt());
-		int r = wait_while(p, &p->tx_wq, tx_full);
+		int r = wait_while_intr(&p->tx_wq, &p->lock, tx_full, p);
 		if (r < 0)
 			return done ? (ssize_t)done : r;
 	}
