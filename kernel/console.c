@@ -27,11 +27,6 @@ void uart_rx_intr_from_irq(struct uart *u)
 	tty_rx_intr(&console_tty);
 }
 
-void uart_rx_ready_from_irq(struct uart *u)
-{
-	poll_notify();
-}
-
 static ssize_t console_read(struct tty *t, void *buf, size_t len,
 			    bool nonblock)
 {
