@@ -138,3 +138,30 @@ def gicv2_rng(t):
     log = m.boot()
     check_in("gicv2 ", m.command("cat /proc/interrupts"), "/proc/interrupts")
     _check_rng(m, log)
+
+
+@test("issue 10: two virtio-rng devices on -smp 4 (nsh_smp): /dev/hwrng and "
+      "/dev/hwrng1, read at the same time from two tasks, each interrupt "
+      "counted", configs=("nsh_smp",))
+def smp_two_rngs(t):
+    rng = ("-device", "virtio-rng-device")
+    m = t.machine("nsh_smp", ("smp=4",),
+                  extra=("-global", "virtio-mmio.force-legacy=false") + rng + rng)
+    log = m.boot()
+    slots = re.findall(r"(virtio-mmio@[0-9a-f]+): /dev/(hwrng1?)$", log, re.M)
+    check(sorted(s[1] for s in slots) == ["hwrng", "hwrng1"], "rng devices: %s" % slots)
+    out = m.command("dd if=/dev/hwrng1 of=/tmp/r1 bs=64 count=64 2>/tmp/bg & "
+                    "dd if=/dev/hwrng of=/tmp/r0 bs=64 count=64")
+    check_in("64 blocks copied", out, "dd from /dev/hwrng")
+    for _ in range(100):	# the background dd reports in /tmp/bg when done
+        if "64 blocks copied" in m.command("cat /tmp/bg"):
+            break
+        m.command("usleep 50000")
+    check_in("64 blocks copied", m.command("cat /tmp/bg"), "dd from /dev/hwrng1")
+    a = _bytes_of_hexdump(m.command("hexdump /tmp/r0"))
+    b = _bytes_of_hexdump(m.command("hexdump /tmp/r1"))
+    check(len(a) == len(b) == 4096 and a != b, "hwrng/hwrng1: %d, %d bytes" % (len(a), len(b)))
+    irqs = m.command("cat /proc/interrupts")
+    for slot, _ in slots:
+        n = check_match(r"^\s*\d+\s+(\d+)\s+\S+ %s$" % slot, irqs, "/proc/interrupts")
+        check(int(n.group(1)) >= 16, "%s: %s interrupts" % (slot, n.group(1)))
