@@ -241,30 +241,44 @@ class Echo(threading.Thread):
             return
 
 
-@test("virtserialport: a named raw port carries bytes to and from the host "
-      "unchanged; output waits in the port while the host is disconnected; "
-      "non-blocking reads and writes, poll and blocking reads (ostest tty) "
-      "against an echoing host; a single-port device (no MULTIPORT) is a "
-      "console with CR LF output")
-def serial_ports(t):
+SERIAL_PORTS = ("a named raw port carries bytes to and from the host unchanged; "
+                "output waits in the port while the host is disconnected; "
+                "non-blocking reads and writes, poll and blocking reads (ostest tty) "
+                "against an echoing host; a single-port device (no MULTIPORT) is a "
+                "console with CR LF output")
+
+
+@test("virtio-serial-device (legacy virtio-mmio): " + SERIAL_PORTS)
+def serial_ports_mmio(t):
+    _serial_ports(t, "virtio-serial-device", r"virtio-mmio@[0-9a-f]+")
+
+
+@test("virtio-serial-pci (virtio-pci, MSI-X): " + SERIAL_PORTS)
+def serial_ports_pci(t):
+    _serial_ports(t, "virtio-serial-pci", r"virtio-pci@[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.\d")
+
+
+def _serial_ports(t, device, location):
+    """Two DEVICEs: a multiport one with a virtconsole and a named
+    virtserialport, a single-port one with a virtconsole."""
     cons, data, single = free_port(), free_port(), free_port()
     extra = [
-        "-device", "virtio-serial-device,id=vs0",
+        "-device", device + ",id=vs0",
         "-chardev", "socket,id=vc,host=127.0.0.1,port=%d,server=on,wait=off" % cons,
         "-device", "virtconsole,chardev=vc,bus=vs0.0",
         "-chardev", "socket,id=vp,host=127.0.0.1,port=%d,server=on,wait=off" % data,
         "-device", "virtserialport,chardev=vp,name=org.vireo.test,bus=vs0.0",
-        "-device", "virtio-serial-device,max_ports=1,id=vs1",
+        "-device", device + ",max_ports=1,id=vs1",
         "-chardev", "socket,id=sp,host=127.0.0.1,port=%d,server=on,wait=off,telnet=on"
         % single,
         "-device", "virtconsole,chardev=sp,bus=vs1.0",
     ]
     m = t.machine("nsh", extra=extra)
     log = m.boot()
-    multi = check_match(r"\] (\S+): virtio-console, multiport, ttyV(\d+)\.\.", log,
-                        "boot log")
-    one = check_match(r"\] (\S+): virtio-console, single port, ttyV(\d+)\.\.", log,
-                      "boot log")
+    multi = check_match(r"\] (%s): virtio-console, multiport, ttyV(\d+)\.\." % location,
+                        log, "boot log")
+    one = check_match(r"\] (%s): virtio-console, single port, ttyV(\d+)\.\." % location,
+                      log, "boot log")
     port = check_match(r"%s: (ttyV\d+): name \"org\.vireo\.test\"$" % multi.group(1),
                        log, "boot log").group(1)
     check(port == "ttyV%d" % (int(multi.group(2)) + 1), "the named port is %s" % port)
