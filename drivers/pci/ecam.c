@@ -197,23 +197,6 @@ static void assign_bar(struct pci_host *h, struct pci_dev *pdev, int i)
 	write_bar(pdev, i, bus);
 }
 
-/* Turns on the decoding a device's BARs need once every one of them has
- * an address (as firmware does: the BAR values become live, and what
- * QEMU reports); bus mastering waits for a driver. */
-static void enable_decode(struct pci_dev *pdev)
-{
-	uint16_t cmd = 0;
-
-	for (int i = 0; i < PCI_NUM_BARS; i++) {
-		const struct pci_bar *b = &pdev->bar[i];
-		if (b->size && !b->addr)
-			return;
-		if (b->size)
-			cmd |= b->flags & PCI_BAR_IO ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
-	}
-	pci_write16(pdev, PCI_COMMAND, pci_read16(pdev, PCI_COMMAND) | cmd);
-}
-
 /* Assigns the BARs of every endpoint in devs[0..n) largest first. */
 static void assign_bus_bars(struct pci_host *h, struct pci_dev **devs, int n)
 {
@@ -232,7 +215,7 @@ static void assign_bus_bars(struct pci_host *h, struct pci_dev **devs, int n)
 	for (int k = 0; k < nr; k++)
 		assign_bar(h, refs[k].pdev, refs[k].i);
 	for (int d = 0; d < n; d++)
-		enable_decode(devs[d]);
+		pci_enable_decode(devs[d]);
 	free(refs);
 }
 

@@ -115,8 +115,10 @@ static int setup_msix(struct pci_dev *pdev, unsigned int min, unsigned int max)
 	err = pdev->vectors && msgs ? 0 : -ENOMEM;
 	if (!err)
 		err = mc->alloc(mc, devid, n, pdev->vectors, msgs);
-	if (err == -ENOSPC && n > min && n > 1)
-		err = mc->alloc(mc, devid, n = MAX(min, 1u), pdev->vectors, msgs);
+	if (err == -ENOSPC && n > MAX(min, 1u)) {
+		n = MAX(min, 1u);	/* the controller is short: the least asked */
+		err = mc->alloc(mc, devid, n, pdev->vectors, msgs);
+	}
 	if (!err) {
 		msix_write_entries(pdev, cap, size, msgs, n);
 		pdev->msix = true;
