@@ -13,6 +13,7 @@
 #include <vireo/file.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
+#include <vireo/tty.h>
 #include <vireo/vfs.h>
 
 /* Blocking I/O is a cancellation point: a cancelled wait ends here. */
@@ -134,6 +135,35 @@ int isatty(int fd)
 		return 0;
 	}
 	return 1;
+}
+
+/* A tty file's ioctl (<vireo/tty.h>); ENOTTY for anything else. */
+static int tty_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	struct file *f = fd_get(fd);
+	int r;
+
+	if (!f)
+		return (int)posix_result(-EBADF);
+	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+	file_put(f);
+	return (int)posix_result(r);
+}
+
+/* Tasks are their own process groups: pgrp is a pid (0: no foreground,
+ * Ctrl-C is read as a byte). */
+int tcsetpgrp(int fd, pid_t pgrp)
+{
+	return tty_ioctl(fd, TTY_IOC_SET_FOREGROUND, (unsigned long)pgrp);
+}
+
+pid_t tcgetpgrp(int fd)
+{
+	pid_t pgrp;
+
+	if (tty_ioctl(fd, TTY_IOC_GET_FOREGROUND, (unsigned long)&pgrp) < 0)
+		return -1;
+	return pgrp;
 }
 
 int dup(int fd)

@@ -91,7 +91,7 @@ static int cmd_exit(struct nsh *sh, int argc, char **argv)
 
 	if (argc > 2 || (argc == 2 && !nsh_parse_long("exit", argv[1], &v)))
 		return nsh_usage("exit");
-	if (!sh->argv) {
+	if (!sh->argv && !sh->may_exit) {
 		nsh_error("exit: the console shell keeps running (poweroff stops the machine)\n");
 		return (int)v;
 	}
@@ -99,7 +99,8 @@ static int cmd_exit(struct nsh *sh, int argc, char **argv)
 	sh->exit_status = (int)(v & 0xff);
 	return sh->exit_status;
 }
-NSH_COMMAND(exit, cmd_exit, "exit [STATUS]", "Leave the script being run");
+NSH_COMMAND(exit, cmd_exit, "exit [STATUS]",
+	    "Leave the script being run, or a shell started with nsh");
 
 static int cmd_break(struct nsh *sh, int argc, char **argv)
 {

@@ -1,7 +1,0 @@
-/* SPDX-License-Identifier: BSD-2-Clause */
-/* Start-up of the system layer under picolibc (libc/). */
-#pragma once
-
-/* Boot, after the scheduler exists and before applications: creates the
- * locks of the standard streams. */
-void libc_stdio_init(void);
