@@ -70,7 +70,6 @@
 #define NO_VECTOR		0xffff
 #define VEC_CONFIG		0
 #define VEC_QUEUE0		1
-#define MAX_VQS			8	/* struct virtio_device.vqs */
 #define RESET_POLLS		100000
 
 struct vpci;
@@ -88,9 +87,9 @@ struct vpci {
 	uint32_t notify_mult, notify_len, device_len;
 	uint16_t num_queues;
 	unsigned int nr_vectors;	/* 0: INTx */
-	uint16_t notify_off[MAX_VQS];
-	struct vpci_vec vec[MAX_VQS];
-	char irq_names[1 + MAX_VQS][48];
+	uint16_t notify_off[VIRTIO_MAX_VQS];
+	struct vpci_vec vec[VIRTIO_MAX_VQS];
+	char irq_names[1 + VIRTIO_MAX_VQS][48];
 };
 
 static inline struct vpci *to_vp(struct virtio_device *vdev)
@@ -191,7 +190,7 @@ static uint16_t queue_max_size(struct virtio_device *vdev, unsigned int idx)
 {
 	volatile uint8_t *c = to_vp(vdev)->common;
 
-	if (idx >= to_vp(vdev)->num_queues || idx >= MAX_VQS)
+	if (idx >= to_vp(vdev)->num_queues || idx >= VIRTIO_MAX_VQS)
 		return 0;
 	mmio_write16(c + COMMON_Q_SELECT, (uint16_t)idx);
 	if (mmio_read16(c + COMMON_Q_ENABLE))
@@ -199,10 +198,10 @@ static uint16_t queue_max_size(struct virtio_device *vdev, unsigned int idx)
 	return mmio_read16(c + COMMON_Q_SIZE);
 }
 
-/* Queues a driver can set up: the device's, at most the core's 8. */
+/* Queues a driver can set up: the device's, at most the core's. */
 static unsigned int usable_queues(const struct vpci *vp)
 {
-	return MIN(vp->num_queues, (uint16_t)MAX_VQS);
+	return MIN(vp->num_queues, (uint16_t)VIRTIO_MAX_VQS);
 }
 
 /* Whether every usable queue has an MSI-X vector of its own. */
@@ -335,7 +334,7 @@ static int attach_vector(struct vpci *vp, unsigned int i)
 	} else {
 		vp->vec[i - VEC_QUEUE0] = (struct vpci_vec){ vp, i - VEC_QUEUE0 };
 		snprintf(vp->irq_names[i], sizeof(vp->irq_names[i]), "%s queue %u",
-			 vp->vdev.name, (i - VEC_QUEUE0) % MAX_VQS);
+			 vp->vdev.name, (i - VEC_QUEUE0) % VIRTIO_MAX_VQS);
 	}
 	return pci_irq_attach(vp->pdev, i, fn, arg, vp->irq_names[i]);
 }
