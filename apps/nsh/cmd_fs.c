@@ -478,3 +478,14 @@ static int cmd_df(struct nsh *sh, int argc, char **argv)
 	return 0;
 }
 NSH_COMMAND(df, cmd_df, "df [-h]", "Show file-system space (-h: human units)");
+
+/* A failed write-back is logged by the block layer (sync() has no
+ * result to give). */
+static int cmd_sync(struct nsh *sh, int argc, char **argv)
+{
+	if (argc != 1)
+		return nsh_usage("sync");
+	sync();
+	return 0;
+}
+NSH_COMMAND(sync, cmd_sync, "sync", "Write cached data to the disks");
