@@ -307,7 +307,7 @@ static void chacha_block(const uint32_t key[8], uint64_t ctr,
 		out[i] = x[i] + s[i];
 }
 
-/* Folds bytes into the key (entropy from a future hardware source). */
+/* Folds bytes into the key and re-keys (<vireo/devfs.h>). */
 void devfs_random_mix(const void *data, size_t len)
 {
 	const uint8_t *p = data;

@@ -29,6 +29,16 @@ static inline void mmio_write64(volatile void *addr, uint64_t v)
 	*(volatile uint64_t *)addr = v;
 }
 
+static inline uint16_t mmio_read16(const volatile void *addr)
+{
+	return *(const volatile uint16_t *)addr;
+}
+
+static inline void mmio_write16(volatile void *addr, uint16_t v)
+{
+	*(volatile uint16_t *)addr = v;
+}
+
 static inline uint8_t mmio_read8(const volatile void *addr)
 {
 	return *(const volatile uint8_t *)addr;

@@ -65,7 +65,10 @@ typedef void (*virtqueue_callback_t)(struct virtqueue *vq);
 
 /*
  * What a transport provides.  Every op runs in thread context at probe,
- * except notify() and isr handling, which may run from any context.
+ * except notify() and isr handling, which may run from any context, and
+ * get_status() and reset(), which virtio_device_break() and the config
+ * interrupt also call from any context (so they must not sleep: reset()
+ * polls the status register for a bounded time).
  */
 struct virtio_transport_ops {
 	uint8_t (*get_status)(struct virtio_device *vdev);
@@ -172,8 +175,10 @@ struct virtq_buf {
  * virtqueue_add: a request of nr_out device-readable buffers followed by
  * nr_in device-writable ones, identified by token (non-NULL) when it
  * completes.  Uses one indirect descriptor when negotiated and the request
- * has more than one buffer.  0, -ENOSPC (ring full: wait for completions),
- * -EINVAL, -ENOMEM, -EIO (device broken).
+ * has more than one buffer (or a chain of ring descriptors when the table
+ * cannot be allocated).  0, -ENOSPC (ring full: wait for completions),
+ * -EINVAL (no token or buffers, a NULL address, more buffers than the
+ * queue size), -EIO (device broken).
  */
 int virtqueue_add(struct virtqueue *vq, const struct virtq_buf *bufs,
 		  unsigned int nr_out, unsigned int nr_in, void *token);
