@@ -65,7 +65,8 @@ static void ls_entry(const char *path, const char *name, unsigned flags)
 		const char *rwx = "rwxrwxrwx";
 
 		mode[0] = S_ISDIR(st.st_mode) ? 'd' : S_ISLNK(st.st_mode) ? 'l' :
-			  S_ISFIFO(st.st_mode) ? 'p' : S_ISCHR(st.st_mode) ? 'c' : '-';
+			  S_ISFIFO(st.st_mode) ? 'p' : S_ISCHR(st.st_mode) ? 'c' :
+			  S_ISBLK(st.st_mode) ? 'b' : '-';
 		for (int b = 0; b < 9; b++)
 			if (st.st_mode & (0400 >> b))
 				mode[b + 1] = rwx[b];
@@ -366,7 +367,7 @@ static int cmd_truncate(struct nsh *sh, int argc, char **argv)
 
 	if (argc != 4 || strcmp(argv[1], "-s") != 0)
 		return nsh_usage("truncate");
-	if (!nsh_parse_long("truncate", argv[2], &len) || len < 0)
+	if (!nsh_parse_size("truncate", argv[2], &len) || len < 0)
 		return NSH_STATUS_USAGE;
 	if (truncate(argv[3], len) != 0)
 		return nsh_fail("truncate", argv[3]);
