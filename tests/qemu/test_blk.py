@@ -7,6 +7,7 @@ import os
 import tempfile
 
 from harness import TOP, check, check_in, check_match, test
+import bench  # noqa: E402  (tools/bench.py, on the path through harness)
 
 GIB = 1 << 30
 NETNSH = os.path.join(TOP, "tests", "qemu", "lines", "netnsh.args")
@@ -185,3 +186,15 @@ def legacy_two_disks(t):
                 data = f.read()
             want = b"written-to-vdb" if dev == "vdb" else b"\0" * 14
             check(data[4096:4110] == want, "%s (%s) at 4096: %r" % (dev, path, data[4096:4110]))
+
+
+@test("benchmarks: osperf's block group prints sequential MB/s and random-read "
+      "IOPS for /dev/vda as numbers (the figures of make bench)")
+def osperf_block(t):
+    with tempfile.TemporaryDirectory() as d:
+        m = t.machine("nsh", extra=bench.scratch_disk_args(os.path.join(d, "scratch.img")))
+        m.boot()
+        out = m.command("osperf -n 64 block", timeout=300)
+        figures, not_available, _notes = bench.parse_osperf(out)
+        for key in ("blk_seq_write_1m_mb_s", "blk_seq_read_1m_mb_s", "blk_rand_read_4k_iops"):
+            check(key in figures, "osperf printed no %s: %r (n/a: %r)" % (key, out, not_available))
