@@ -441,30 +441,50 @@ static struct cbuf *ref_first_cached(struct bcache *c, uint64_t lo,
 	return b;
 }
 
+/* What a direct operation did to a range the cache may hold. */
+enum done_op { DONE_WRITE, DONE_READ, DONE_ZERO, DONE_DISCARD };
+
+/* One cached buffer of the range (locked) after op; q is its block's
+ * bytes in the caller's buffer (WRITE, READ). */
+static void buf_after(struct blockdev *bd, struct cbuf *b, uint8_t *q,
+		      enum done_op op)
+{
+	switch (op) {
+	case DONE_WRITE:
+		memcpy(b->pub.data, q, bd->block_size);
+		flags_set(b, BUF_VALID);
+		break;
+	case DONE_READ:
+		if (flags_get(b) & BUF_VALID)
+			memcpy(q, b->pub.data, bd->block_size);
+		break;
+	case DONE_ZERO:
+		memset(b->pub.data, 0, bd->block_size);
+		flags_set(b, BUF_VALID);
+		break;
+	case DONE_DISCARD:
+		flags_set(b, 0);	/* the device's contents are undefined */
+		break;
+	}
+}
+
 /*
- * After a direct transfer of count blocks at block to or from p: the
- * cache's buffers in that range take the data written (a dirty one is
- * then the same as the device), or give a read their newer data.  A
- * buffer a reader was loading meanwhile is locked until its read
- * finished, so it cannot keep older contents.
+ * After a direct operation on count blocks at block: the cache's buffers
+ * in that range take the data written (a dirty one is then the same as
+ * the device), give a read their newer data, become zeros, or are
+ * dropped.  A buffer a reader was loading meanwhile is locked until its
+ * read finished, so it cannot keep older contents.
  */
-static void cache_coherent(struct blockdev *bd, uint64_t block,
-			   uint32_t count, uint8_t *p, bool wrote)
+static void cache_after(struct blockdev *bd, uint64_t block, uint64_t count,
+			uint8_t *p, enum done_op op)
 {
 	struct bcache *c = bd->cache;
 	uint64_t lo = block, hi = block + count;
 	struct cbuf *b;
 
 	while ((b = ref_first_cached(c, lo, hi))) {
-		uint8_t *q = p + (b->pub.block - block) * bd->block_size;
-
 		kmutex_lock(&b->lock);
-		if (wrote) {
-			memcpy(b->pub.data, q, bd->block_size);
-			flags_set(b, BUF_VALID);
-		} else if (flags_get(b) & BUF_VALID) {
-			memcpy(q, b->pub.data, bd->block_size);
-		}
+		buf_after(bd, b, p + (b->pub.block - block) * bd->block_size, op);
 		lo = b->pub.block + 1;
 		bcache_release(&b->pub);
 	}
@@ -477,7 +497,7 @@ static int direct(struct blockdev *bd, uint64_t block, uint32_t count,
 			    count, p);
 
 	if (!r)
-		cache_coherent(bd, block, count, p, write);
+		cache_after(bd, block, count, p, write ? DONE_WRITE : DONE_READ);
 	return r;
 }
 
@@ -551,4 +571,30 @@ ssize_t blockdev_pwrite(struct blockdev *bd, const void *buf, size_t len,
 	/* The buffer is only read: transfer()'s pointer is shared by both
 	 * directions. */
 	return transfer(bd, (uint8_t *)buf, MIN(len, size - off), off, true);
+}
+
+int blockdev_erase(struct blockdev *bd, enum blk_op op, uint64_t block,
+		   uint64_t count)
+{
+	int r = 0;
+
+	unsigned int need = op == BLK_OP_DISCARD ? BLKDEV_F_DISCARD
+						 : BLKDEV_F_WRITE_ZEROES;
+
+	if ((op != BLK_OP_DISCARD && op != BLK_OP_WRITE_ZEROES) ||
+	    block > bd->nr_blocks || count > bd->nr_blocks - block)
+		return -EINVAL;
+	if (bd->read_only)
+		return -EROFS;
+	if (!(bd->features & need))
+		return -EOPNOTSUPP;
+	for (uint64_t done = 0; done < count && !r; done += UINT32_MAX) {
+		uint32_t n = (uint32_t)MIN(count - done, (uint64_t)UINT32_MAX);
+
+		r = blockdev_io(bd, op, block + done, n, NULL);
+	}
+	/* Also after a failure: part of the range may have changed. */
+	cache_after(bd, block, count, NULL,
+		    op == BLK_OP_DISCARD ? DONE_DISCARD : DONE_ZERO);
+	return r;
 }

@@ -2,8 +2,9 @@
 /*
  * The device files of block devices (/dev/vda ...): reads and writes of
  * any length at any offset through blockdev_pread/pwrite, lseek relative
- * to the device's size, fsync (write back and flush), the size ioctls of
- * <sys/ioctl.h>, and stat with the size.  The last close of a file that
+ * to the device's size, fsync (write back and flush), the ioctls of
+ * <sys/ioctl.h> (size, block size, discard, zero-out), and stat with the
+ * size.  The last close of a file that
  * was open for writing syncs the device, so data written with dd reaches
  * the disk without an explicit sync.
  *
@@ -70,6 +71,24 @@ static int put_arg(unsigned long arg, const void *v, size_t n)
 	return 0;
 }
 
+/* BLKDISCARD, BLKZEROOUT: a byte range {offset, length} of whole
+ * blocks. */
+static int erase(struct file *f, enum blk_op op, unsigned long arg)
+{
+	struct blockdev *bd = f->priv;
+	uint64_t range[2];
+
+	if (!arg)
+		return -EFAULT;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	memcpy(range, (const void *)arg, sizeof(range));
+	if ((range[0] | range[1]) % bd->block_size)
+		return -EINVAL;
+	return blockdev_erase(bd, op, range[0] / bd->block_size,
+			      range[1] / bd->block_size);
+}
+
 static int bdf_ioctl(struct file *f, unsigned long req, unsigned long arg)
 {
 	struct blockdev *bd = f->priv;
@@ -90,6 +109,10 @@ static int bdf_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		return put_arg(arg, &v, sizeof(v));
 	case BLKFLSBUF:
 		return bcache_sync(bd);
+	case BLKDISCARD:
+		return erase(f, BLK_OP_DISCARD, arg);
+	case BLKZEROOUT:
+		return erase(f, BLK_OP_WRITE_ZEROES, arg);
 	default:
 		return -ENOTTY;
 	}

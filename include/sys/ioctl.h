@@ -15,6 +15,8 @@ extern "C" {
 #define BLKGETSIZE	0x1260		/* unsigned long *: 512-byte sectors */
 #define BLKFLSBUF	0x1261		/* writes back the device's buffers */
 #define BLKSSZGET	0x1268		/* int *: logical block size */
+#define BLKDISCARD	0x1277		/* uint64_t[2]: byte offset, length */
+#define BLKZEROOUT	0x127f		/* uint64_t[2]: byte offset, length */
 #define BLKGETSIZE64	0x80081272	/* uint64_t *: size in bytes */
 
 /* 0 (or a request's result) or -1 with errno: ENOTTY when the file does

@@ -115,6 +115,12 @@ ssize_t blockdev_pread(struct blockdev *bd, void *buf, size_t len,
 ssize_t blockdev_pwrite(struct blockdev *bd, const void *buf, size_t len,
 			uint64_t off);
 
+/* Discards (BLK_OP_DISCARD) or zeroes (BLK_OP_WRITE_ZEROES) count blocks
+ * at block, in as many requests as it takes, and makes the cache agree
+ * (zeroed, or dropped).  0, -EINVAL, -EROFS, -EOPNOTSUPP, -EIO. */
+int blockdev_erase(struct blockdev *bd, enum blk_op op, uint64_t block,
+		   uint64_t count);
+
 /*
  * The buffer cache (drivers/block/bcache.c): one per device, buffers of
  * the device's logical block size.  A buffer is returned referenced and
