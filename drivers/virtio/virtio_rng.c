@@ -10,7 +10,8 @@
  * driven; O_NONBLOCK gives EAGAIN instead) and returns when the whole
  * request is served or a signal interrupts it.  As soon as the pool is
  * empty a refill is started, so the next read usually finds bytes ready.
- * Only the first rng device is used; /dev/random works without any.
+ * Further rng devices become /dev/hwrng1, /dev/hwrng2, ... and reseed the
+ * generator too; /dev/random works without any.
  *
  * Locking: rng->lock (IRQ-safe spinlock) protects the pool indices, busy
  * and every call on the queue; the queue callback takes it in interrupt
@@ -20,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/devfs.h>
@@ -42,10 +44,11 @@ struct rng {
 	bool busy;			/* a request is in the ring */
 	bool reseeded;			/* /dev/random has had its seed */
 	struct wait_queue wq;		/* readers; scheduler lock */
+	char name[16];			/* "hwrng", "hwrng1", ... */
 };
 
-/* The device behind /dev/hwrng, set once at probe. */
-static struct rng *the_rng;
+/* Devices bound so far (boot probing is single-threaded). */
+static unsigned int nr_rngs;
 
 /* Hands the (empty) pool to the device unless it already has it. */
 static void refill_locked(struct rng *r)
@@ -174,35 +177,33 @@ static const struct file_ops hwrng_ops = {
 
 static int rng_probe(struct virtio_device *vdev)
 {
-	struct rng *r;
+	struct rng *r = calloc(1, sizeof(*r));
 	int err;
 
-	if (the_rng) {
-		pr_info("%s: /dev/hwrng is %s already, not used\n", vdev->name,
-			the_rng->vdev->name);
-		return -EBUSY;
-	}
-	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	r->vdev = vdev;
 	spin_init(&r->lock);
 	wait_queue_init(&r->wq);
+	if (nr_rngs)
+		snprintf(r->name, sizeof(r->name), "hwrng%u", nr_rngs);
+	else
+		strcpy(r->name, "hwrng");
 	vdev->priv = r;
 	r->vq = virtio_find_vq(vdev, 0, 0, rng_done, "requestq");
-	err = r->vq ? devfs_register("hwrng", &hwrng_ops, r) : -ENODEV;
+	err = r->vq ? devfs_register(r->name, &hwrng_ops, r) : -ENODEV;
 	if (err) {
 		vdev->priv = NULL;
 		free(r);
 		return err;
 	}
-	the_rng = r;
+	nr_rngs++;
 	virtio_device_ready(vdev);
 	/* The first fill reseeds /dev/random once interrupts are on. */
 	irqflags_t f = spin_lock_irqsave(&r->lock);
 	refill_locked(r);
 	spin_unlock_irqrestore(&r->lock, f);
-	pr_info("%s: /dev/hwrng\n", vdev->name);
+	pr_info("%s: /dev/%s\n", vdev->name, r->name);
 	return 0;
 }
 
