@@ -250,3 +250,22 @@ def blk_options(t):
                 check(False, "image byte %d is 0x%02x, expected 0x%02x" % (i, got[i], want[i]))
         check(all(got[i:i + 4096] in (want[i:i + 4096], bytes(4096)) for i in range(lo, hi, 4096)),
               "discarded range holds neither its old data nor zeros")
+
+
+@test("-device virtio-blk-pci: vda found over PCIe (virtio-pci), read and written "
+      "at unaligned offsets, checked in the image")
+def pci_disk(t):
+    with tempfile.TemporaryDirectory() as d:
+        img = os.path.join(d, "pci.img")
+        sparse_image(img, 16 << 20)
+        m = t.machine("nsh", extra=disk_args(img, "p", device="virtio-blk-pci"))
+        log = m.boot()
+        check_match(r"virtio-pci@[0-9a-f:.]+: block device vda, 16 MiB$", log, "boot log")
+        check_in("8192 /tmp/p", m.command(MAKE_PATTERN), "pattern file")
+        dds = [write_at(m, "/dev/vda", 12000, 8000, 4000),
+               write_at(m, "/dev/vda", (16 << 20) - 8192, 8192, 8192)]
+        for off, n, bs in dds:
+            read_back(m, "/dev/vda", off, n, bs)
+        m.command("sync")
+        m.poweroff()
+        check_image(img, [(off, PATTERN[:n]) for off, n, _ in dds])
