@@ -19,9 +19,10 @@
  * so they are accessed atomically; such a reading is rechecked under
  * b->lock before acting on it.  c->sync_lock serialises bcache_sync()
  * calls and owns c->sync_vec.  Write-back never waits for a buffer's
- * lock while holding another one's: it first finishes the writes it has
- * in flight, so a caller holding buffer A and waiting for B cannot
- * deadlock against it.
+ * lock while holding another one's: bcache_sync() first finishes the
+ * writes it has in flight (so a thread holding buffer A and waiting for
+ * B cannot deadlock against it), and eviction, whose caller may itself
+ * hold buffers, skips a buffer someone is using instead of waiting.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -186,6 +187,7 @@ static void rename_locked(struct bcache *c, struct cbuf *b, uint64_t block)
 
 struct writeback {
 	struct blockdev *bd;
+	bool wait_busy;			/* wait for a buffer in use, or skip it */
 	struct ksem sem;
 	struct cbuf *flight[WB_WINDOW];	/* locked, write in flight */
 	unsigned int n;
@@ -218,6 +220,8 @@ static void wb_one(struct writeback *w, struct cbuf *b)
 	int r;
 
 	if (kmutex_trylock(&b->lock)) {
+		if (!w->wait_busy)
+			return;
 		/* Someone uses it: wait for it holding no other buffer. */
 		wb_drain(w);
 		kmutex_lock(&b->lock);
@@ -250,10 +254,12 @@ static int cmp_block(const void *a, const void *b)
 }
 
 /* Writes back the dirty ones of v (referenced by the caller) in block
- * order.  0 or the first error. */
-static int write_back(struct bcache *c, struct cbuf **v, unsigned int n)
+ * order; wait_busy: also those in use (waiting for their holders), else
+ * these are skipped.  0 or the first error. */
+static int write_back(struct bcache *c, struct cbuf **v, unsigned int n,
+		      bool wait_busy)
 {
-	struct writeback w = { .bd = c->bd };
+	struct writeback w = { .bd = c->bd, .wait_busy = wait_busy };
 	unsigned int i;
 
 	ksem_init(&w.sem, 0);
@@ -302,7 +308,7 @@ int bcache_sync(struct blockdev *bd)
 		}
 	}
 	kmutex_unlock(&c->lock);
-	r = write_back(c, c->sync_vec, n);
+	r = write_back(c, c->sync_vec, n, true);
 	unref_all(c, c->sync_vec, n);
 	kmutex_unlock(&c->sync_lock);
 	/* The flush comes after every write completed: it makes them
@@ -334,7 +340,9 @@ static int get_locked_buf(struct bcache *c, uint64_t block, struct cbuf **out)
 		}
 		n = grab_dirty_lru_locked(c, v, WB_WINDOW);
 		kmutex_unlock(&c->lock);
-		r = write_back(c, v, n);
+		/* The caller may hold buffers: waiting for one in use
+		 * could wait for a thread that waits for the caller's. */
+		r = write_back(c, v, n, false);
 		unref_all(c, v, n);
 		if (r)
 			return r;
