@@ -12,13 +12,18 @@
 #include <errno.h>
 #include <string.h>
 #include <vireo/blockdev.h>
+#include <vireo/compiler.h>
 #include <vireo/klog.h>
 #include <vireo/mutex.h>
 #include <vireo/sem.h>
 #include "block_priv.h"
 
+/* Buffers per device: the configured size, and at least a few for a
+ * device with large blocks. */
+#define CACHE_MIN_BUFFERS 16
 #define CACHE_BUFFERS(bd) \
-	((unsigned int)(CONFIG_BLOCK_CACHE_KIB * 1024u / (bd)->block_size))
+	MAX((unsigned int)(CONFIG_BLOCK_CACHE_KIB * 1024u / (bd)->block_size), \
+	    (unsigned int)CACHE_MIN_BUFFERS)
 
 static struct list_node devices = LIST_INIT(devices);	/* dev_lock */
 static struct kmutex dev_lock = KMUTEX_INIT(dev_lock, false);

@@ -23,7 +23,7 @@
 
 #define BS 512
 #define NBLOCKS 64
-#define CACHE_BUFS 8	/* CONFIG_BLOCK_CACHE_KIB (4) * 1024 / BS */
+#define CACHE_BUFS 16	/* CONFIG_BLOCK_CACHE_KIB (8) * 1024 / BS */
 
 /* ---- what the kernel provides ---- */
 
