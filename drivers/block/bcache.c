@@ -319,40 +319,57 @@ int bcache_sync(struct blockdev *bd)
 
 /* ---- getting buffers ---- */
 
-/* A referenced, locked buffer for block; its contents are what they
- * were (valid or not).  Recycles the least recently used clean buffer,
- * writing back a batch of dirty ones first when it is dirty. */
+/* The buffer to recycle: the least recently used unreferenced one, or
+ * with clean_only the least recently used clean one; NULL if none. */
+static struct cbuf *victim_locked(struct bcache *c, bool clean_only)
+{
+	struct list_node *n;
+
+	list_for_each(n, &c->lru) {
+		struct cbuf *b = list_entry(n, struct cbuf, lru);
+
+		if (!clean_only || !(flags_get(b) & BUF_DIRTY))
+			return b;
+	}
+	return NULL;
+}
+
+/*
+ * A referenced, locked buffer for block; its contents are what they
+ * were (valid or not).  Recycles the least recently used buffer, writing
+ * back a batch of dirty ones first when it is dirty; when that fails
+ * (their data stays cached), the least recently used clean one.
+ */
 static int get_locked_buf(struct bcache *c, uint64_t block, struct cbuf **out)
 {
 	struct cbuf *b, *v[WB_WINDOW];
 	unsigned int n;
-	int r;
+	int r = 0;
 
 	for (;;) {
 		kmutex_lock(&c->lock);
 		b = lookup_locked(c, block);
-		if (b || list_empty(&c->lru))
+		if (b)
 			break;
-		b = list_entry(list_first(&c->lru), struct cbuf, lru);
-		if (!(flags_get(b) & BUF_DIRTY)) {
+		b = victim_locked(c, r != 0);
+		if (b && !(flags_get(b) & BUF_DIRTY))
 			rename_locked(c, b, block);
+		if (!b || !(flags_get(b) & BUF_DIRTY))
 			break;
-		}
 		n = grab_dirty_lru_locked(c, v, WB_WINDOW);
 		kmutex_unlock(&c->lock);
 		/* The caller may hold buffers: waiting for one in use
 		 * could wait for a thread that waits for the caller's. */
 		r = write_back(c, v, n, false);
 		unref_all(c, v, n);
-		if (r)
-			return r;
 	}
 	if (b)
 		ref_locked(c, b);
 	kmutex_unlock(&c->lock);
 	if (!b) {
-		pr_err("%s: every cache buffer is in use\n", c->bd->name);
-		return -ENOBUFS;
+		if (!r)
+			pr_err("%s: every cache buffer is in use\n", c->bd->name);
+		return r ? r : -ENOBUFS;
 	}
 	kmutex_lock(&b->lock);
 	*out = b;

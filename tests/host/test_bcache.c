@@ -81,6 +81,7 @@ static struct ram {
 	bool defer;			/* keep requests until a wait */
 	int max_inflight;
 	uint64_t bad_block;		/* -EIO for requests touching it */
+	bool fail_writes;		/* -EIO for every write */
 	struct logent log[1024];
 	int nlog;
 } *cur;
@@ -97,8 +98,9 @@ static void complete(struct ram *r, struct blk_req *req)
 	uint8_t *at = r->mem + req->block * BS;
 	int st = 0;
 
-	if (req->op != BLK_OP_FLUSH && r->bad_block >= req->block &&
-	    r->bad_block < req->block + req->count)
+	if ((req->op != BLK_OP_FLUSH && r->bad_block >= req->block &&
+	     r->bad_block < req->block + req->count) ||
+	    (req->op == BLK_OP_WRITE && r->fail_writes))
 		st = -EIO;
 	else if (req->op == BLK_OP_READ)
 		memcpy(req->buf, at, (size_t)req->count * BS);
@@ -374,6 +376,30 @@ TEST(device_errors_propagate)
 	EXPECT(block_is(9, 0x11));
 }
 
+TEST(eviction_survives_a_failed_write_back)
+{
+	ram_new("evfail", 0, false);
+	for (int i = 0; i < CACHE_BUFS; i++)
+		dirty((uint64_t)i, 0x66);
+	cur->bad_block = 0;		/* the least recently used one */
+	read_check(40);			/* recycles another buffer */
+	EXPECT(!block_is(0, 0x66));
+	for (int i = 1; i < CACHE_BUFS; i++)
+		EXPECT(block_is((uint64_t)i, 0x66));
+	/* Block 0's data stayed in the cache for a later sync. */
+	cur->bad_block = UINT64_MAX;
+	EXPECT_EQ(bcache_sync(&cur->bd), 0);
+	EXPECT(block_is(0, 0x66));
+	/* Every buffer dirty and none writable: the error, not a hang. */
+	for (int i = 0; i < CACHE_BUFS; i++)
+		dirty((uint64_t)i, 0x67);
+	cur->fail_writes = true;
+	EXPECT_EQ(bcache_read(&cur->bd, 50, &(struct buf *){ NULL }), -EIO);
+	cur->fail_writes = false;
+	EXPECT_EQ(bcache_sync(&cur->bd), 0);
+	EXPECT(block_is(CACHE_BUFS - 1, 0x67));
+}
+
 TEST(read_only_device)
 {
 	uint8_t buf[BS];
@@ -421,6 +447,8 @@ UNIT_MAIN(UNIT_CASE(register_checks), UNIT_CASE(cache_hits),
 	  UNIT_CASE(lru_eviction), UNIT_CASE(eviction_writes_back_dirty),
 	  UNIT_CASE(sync_order_and_flush), UNIT_CASE(partial_read_modify_write),
 	  UNIT_CASE(direct_transfers_stay_coherent), UNIT_CASE(end_of_device),
-	  UNIT_CASE(device_errors_propagate), UNIT_CASE(read_only_device),
+	  UNIT_CASE(device_errors_propagate),
+	  UNIT_CASE(eviction_survives_a_failed_write_back),
+	  UNIT_CASE(read_only_device),
 	  UNIT_CASE(unsupported_and_flush_without_cache),
 	  UNIT_CASE(every_buffer_held), UNIT_CASE(sync_all_devices))
