@@ -109,6 +109,7 @@ static inline uint64_t blockdev_size(const struct blockdev *bd)
  * blocks, coherently with buffers the cache holds.  Reads stop at the
  * end of the device (0 at or past it); writes are cut short there, and
  * one that starts at or past it fails with -ENOSPC.  A count or -errno.
+ * The caller holds no buffer of the cache (these lock buffers).
  */
 ssize_t blockdev_pread(struct blockdev *bd, void *buf, size_t len,
 		       uint64_t off);
@@ -143,7 +144,9 @@ int bcache_read(struct blockdev *bd, uint64_t block, struct buf **out);
 int bcache_get(struct blockdev *bd, uint64_t block, struct buf **out);
 /* The holder changed b: write it back later (sync, eviction). */
 void bcache_mark_dirty(struct buf *b);
-/* Writes the held buffer b to the device now and waits: 0 or -errno. */
+/* Writes the held buffer b to the device now and waits (for a file
+ * system that orders its metadata writes): 0 or -errno; b is clean
+ * afterwards unless it failed. */
 int bcache_write(struct buf *b);
 /* Unlocks and unreferences b. */
 void bcache_release(struct buf *b);

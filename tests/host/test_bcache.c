@@ -292,6 +292,25 @@ TEST(sync_order_and_flush)
 	EXPECT_EQ(cur->log[5].op, BLK_OP_FLUSH);
 }
 
+TEST(write_through)
+{
+	struct buf *b = NULL;
+
+	ram_new("wt", BLKDEV_F_FLUSH, false);
+	EXPECT_EQ(bcache_read(&cur->bd, 7, &b), 0);
+	if (!b)
+		return;
+	memset(b->data, 0x21, BS);
+	bcache_mark_dirty(b);
+	EXPECT_EQ(bcache_write(b), 0);		/* on the device before return */
+	EXPECT(block_is(7, 0x21));
+	bcache_release(b);
+	cur->nlog = 0;
+	EXPECT_EQ(bcache_sync(&cur->bd), 0);	/* clean: only the flush */
+	EXPECT_EQ(cur->nlog, 1);
+	EXPECT_EQ(cur->log[0].op, BLK_OP_FLUSH);
+}
+
 TEST(partial_read_modify_write)
 {
 	uint8_t pat[100], out[BS * 3], want[NBLOCKS * BS];
@@ -445,7 +464,8 @@ TEST(sync_all_devices)
 
 UNIT_MAIN(UNIT_CASE(register_checks), UNIT_CASE(cache_hits),
 	  UNIT_CASE(lru_eviction), UNIT_CASE(eviction_writes_back_dirty),
-	  UNIT_CASE(sync_order_and_flush), UNIT_CASE(partial_read_modify_write),
+	  UNIT_CASE(sync_order_and_flush), UNIT_CASE(write_through),
+	  UNIT_CASE(partial_read_modify_write),
 	  UNIT_CASE(direct_transfers_stay_coherent), UNIT_CASE(end_of_device),
 	  UNIT_CASE(device_errors_propagate),
 	  UNIT_CASE(eviction_survives_a_failed_write_back),
