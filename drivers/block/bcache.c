@@ -4,8 +4,8 @@
  * each, found by block number through a hash table and recycled least
  * recently used first.  Writes are kept (write-back) until bcache_sync(),
  * or until the buffer is needed for another block; both write back in
- * block order with several writes in flight.  Also the byte-granular
- * access of the device files (blockdev_pread/pwrite).
+ * block order with several writes in flight.  Transfers that bypass the
+ * cache (blockdev_rw.c) keep it coherent with bcache_after_direct().
  *
  * Locking.  c->lock (a sleeping mutex, never held across I/O or while
  * waiting for another lock) guards the hash chains, the LRU list, each
@@ -37,7 +37,6 @@
 #define BUF_VALID	1u	/* data holds the block's contents */
 #define BUF_DIRTY	2u	/* data is newer than the device's */
 #define WB_WINDOW	32	/* write-back requests in flight */
-#define DIRECT_MAX	(1u << 30)	/* bytes of one direct request */
 
 struct cbuf {
 	struct buf pub;
@@ -436,7 +435,7 @@ void bcache_release(struct buf *pub)
 	kmutex_unlock(&c->lock);
 }
 
-/* ---- byte-granular access ---- */
+/* ---- coherence with direct transfers ---- */
 
 /* References the cached buffer with the lowest block in [lo, hi), or
  * returns NULL: by lookups when the range is smaller than the cache, else
@@ -466,42 +465,34 @@ static struct cbuf *ref_first_cached(struct bcache *c, uint64_t lo,
 	return b;
 }
 
-/* What a direct operation did to a range the cache may hold. */
-enum done_op { DONE_WRITE, DONE_READ, DONE_ZERO, DONE_DISCARD };
-
 /* One cached buffer of the range (locked) after op; q is its block's
  * bytes in the caller's buffer (WRITE, READ). */
 static void buf_after(struct blockdev *bd, struct cbuf *b, uint8_t *q,
-		      enum done_op op)
+		      enum bcache_done op)
 {
 	switch (op) {
-	case DONE_WRITE:
+	case BCACHE_DONE_WRITE:
 		memcpy(b->pub.data, q, bd->block_size);
 		flags_set(b, BUF_VALID);
 		break;
-	case DONE_READ:
+	case BCACHE_DONE_READ:
 		if (flags_get(b) & BUF_VALID)
 			memcpy(q, b->pub.data, bd->block_size);
 		break;
-	case DONE_ZERO:
+	case BCACHE_DONE_ZERO:
 		memset(b->pub.data, 0, bd->block_size);
 		flags_set(b, BUF_VALID);
 		break;
-	case DONE_DISCARD:
+	case BCACHE_DONE_DISCARD:
 		flags_set(b, 0);	/* the device's contents are undefined */
 		break;
 	}
 }
 
-/*
- * After a direct operation on count blocks at block: the cache's buffers
- * in that range take the data written (a dirty one is then the same as
- * the device), give a read their newer data, become zeros, or are
- * dropped.  A buffer a reader was loading meanwhile is locked until its
- * read finished, so it cannot keep older contents.
- */
-static void cache_after(struct blockdev *bd, uint64_t block, uint64_t count,
-			uint8_t *p, enum done_op op)
+/* A buffer a reader was loading meanwhile is locked until its read
+ * finished, so it cannot keep older contents. */
+void bcache_after_direct(struct blockdev *bd, uint64_t block, uint64_t count,
+			 uint8_t *p, enum bcache_done op)
 {
 	struct bcache *c = bd->cache;
 	uint64_t lo = block, hi = block + count;
@@ -513,113 +504,4 @@ static void cache_after(struct blockdev *bd, uint64_t block, uint64_t count,
 		lo = b->pub.block + 1;
 		bcache_release(&b->pub);
 	}
-}
-
-static int direct(struct blockdev *bd, uint64_t block, uint32_t count,
-		  uint8_t *p, bool write)
-{
-	int r = blockdev_io(bd, write ? BLK_OP_WRITE : BLK_OP_READ, block,
-			    count, p);
-
-	if (!r)
-		cache_after(bd, block, count, p, write ? DONE_WRITE : DONE_READ);
-	return r;
-}
-
-/* Part of one block through the cache (read-modify-write for writes). */
-static int partial(struct blockdev *bd, uint64_t block, size_t in,
-		   uint8_t *p, size_t n, bool write)
-{
-	struct buf *b;
-	int r = bcache_read(bd, block, &b);
-
-	if (r)
-		return r;
-	if (write) {
-		memcpy((uint8_t *)b->data + in, p, n);
-		bcache_mark_dirty(b);
-	} else {
-		memcpy(p, (uint8_t *)b->data + in, n);
-	}
-	bcache_release(b);
-	return 0;
-}
-
-/* len bytes at off, all inside the device. */
-static ssize_t transfer(struct blockdev *bd, uint8_t *p, size_t len,
-			uint64_t off, bool write)
-{
-	uint32_t bs = bd->block_size;
-	size_t done = 0;
-
-	while (done < len) {
-		uint64_t pos = off + done;
-		size_t in = pos % bs, n;
-		int r;
-
-		if (in || len - done < bs) {
-			n = MIN(bs - in, len - done);
-			r = partial(bd, pos / bs, in, p + done, n, write);
-		} else {
-			n = MIN(ALIGN_DOWN(len - done, (size_t)bs), DIRECT_MAX);
-			r = direct(bd, pos / bs, (uint32_t)(n / bs), p + done,
-				   write);
-		}
-		if (r)
-			return done ? (ssize_t)done : r;
-		done += n;
-	}
-	return (ssize_t)done;
-}
-
-ssize_t blockdev_pread(struct blockdev *bd, void *buf, size_t len,
-		       uint64_t off)
-{
-	uint64_t size = blockdev_size(bd);
-
-	if (off >= size)
-		return 0;
-	return transfer(bd, buf, MIN(len, size - off), off, false);
-}
-
-ssize_t blockdev_pwrite(struct blockdev *bd, const void *buf, size_t len,
-			uint64_t off)
-{
-	uint64_t size = blockdev_size(bd);
-
-	if (bd->read_only)
-		return -EROFS;
-	if (!len)
-		return 0;
-	if (off >= size)
-		return -ENOSPC;
-	/* The buffer is only read: transfer()'s pointer is shared by both
-	 * directions. */
-	return transfer(bd, (uint8_t *)buf, MIN(len, size - off), off, true);
-}
-
-int blockdev_erase(struct blockdev *bd, enum blk_op op, uint64_t block,
-		   uint64_t count)
-{
-	int r = 0;
-
-	unsigned int need = op == BLK_OP_DISCARD ? BLKDEV_F_DISCARD
-						 : BLKDEV_F_WRITE_ZEROES;
-
-	if ((op != BLK_OP_DISCARD && op != BLK_OP_WRITE_ZEROES) ||
-	    block > bd->nr_blocks || count > bd->nr_blocks - block)
-		return -EINVAL;
-	if (bd->read_only)
-		return -EROFS;
-	if (!(bd->features & need))
-		return -EOPNOTSUPP;
-	for (uint64_t done = 0; done < count && !r; done += UINT32_MAX) {
-		uint32_t n = (uint32_t)MIN(count - done, (uint64_t)UINT32_MAX);
-
-		r = blockdev_io(bd, op, block + done, n, NULL);
-	}
-	/* Also after a failure: part of the range may have changed. */
-	cache_after(bd, block, count, NULL,
-		    op == BLK_OP_DISCARD ? DONE_DISCARD : DONE_ZERO);
-	return r;
 }
