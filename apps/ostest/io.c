@@ -2,7 +2,8 @@
 /*
  * Pipes, FIFOs, poll and select: blocking and non-blocking transfer, end
  * of file and EPIPE, readiness with timeouts (both the timeout and the
- * early wake), a signal interrupting poll with EINTR, ppoll's mask.
+ * early wake), a signal interrupting poll with EINTR, ppoll's mask; and
+ * /dev/hwrng's non-blocking reads and poll when a virtio-rng is present.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -231,6 +232,43 @@ static void io_fifo(void)
 	OT_EXPECT_OK(unlink(FIFO_PATH));
 }
 
+/* /dev/hwrng (virtio-rng), when the machine has one: a non-blocking read
+ * returns what the driver has (its pool, and what refills complete while
+ * it copies) or EAGAIN, and poll then announces the refill; a blocking
+ * read waits for refills until it is served whole. */
+static void io_hwrng(void)
+{
+	uint8_t buf[512];
+	size_t got = 0;
+	int waits = 0, fd = open("/dev/hwrng", O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0 && errno == ENOENT) {
+		ot_log("io.hwrng: no /dev/hwrng on this machine\n");
+		return;
+	}
+	OT_ASSERT_OK(fd);
+	for (int i = 0; i < 128 && got < 4096; i++) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n > 0) {
+			got += (size_t)n;
+			continue;
+		}
+		OT_EXPECT_EQ(n, -1);
+		OT_EXPECT_EQ(errno, EAGAIN);
+		waits++;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		OT_EXPECT_EQ(poll(&p, 1, 2000), 1);
+		OT_EXPECT(p.revents & POLLIN);
+	}
+	OT_EXPECT_GE(got, 4096);
+	OT_EXPECT_OK(fcntl(fd, F_SETFL, 0));
+	for (int i = 0; i < 4; i++)
+		OT_EXPECT_EQ(read(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	ot_log("io.hwrng: %zu bytes without blocking (%d EAGAIN), 4 x %zu "
+	       "blocking\n", got, waits, sizeof(buf));
+	close(fd);
+}
+
 OT_AREA(io,
 	OT_CASE(io, pipe_basic, 5),
 	OT_CASE(io, poll_timeout, 5),
@@ -238,4 +276,5 @@ OT_AREA(io,
 	OT_CASE(io, select, 10),
 	OT_CASE(io, poll_eintr, 10),
 	OT_CASE(io, ppoll_mask, 10),
-	OT_CASE(io, fifo, 10));
+	OT_CASE(io, fifo, 10),
+	OT_CASE(io, hwrng, 10));

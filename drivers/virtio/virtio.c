@@ -7,17 +7,18 @@
  * the interrupt fan-out from a transport to the queues and the driver, and
  * taking a misbehaving device offline.
  *
- * Locking: devices are registered in thread context (boot probing) and
- * never removed; dev_lock protects the list's tail while one is appended,
- * and readers walk it without the lock (a device is complete before it is
- * linked).  Everything else of a device belongs to its driver, except
- * vdev->broken, which is set once with an atomic exchange.
+ * Locking: devices are registered during boot probing, which runs on one
+ * CPU before the others start, and are never removed: the list needs no
+ * lock.  A device is linked with a release store once complete, so a
+ * reader walking the list (any time later) sees it whole.  Everything
+ * else of a device belongs to its driver, except vdev->broken, which is
+ * set once with an atomic exchange.  Portable: the host unit tests build
+ * this file with a fake transport.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <vireo/klog.h>
-#include <vireo/spinlock.h>
 #include <vireo/virtio.h>
 #include "virtio_priv.h"
 
@@ -32,8 +33,7 @@ extern const struct virtio_driver __virtio_drivers_start[], __virtio_drivers_end
 #define CONFIG_READ_TRIES 64
 
 static struct virtio_device *dev_first;
-static struct virtio_device **dev_tail = &dev_first;	/* dev_lock */
-static spinlock_t dev_lock = SPINLOCK_INIT;
+static struct virtio_device **dev_tail = &dev_first;
 
 /* Names of the device IDs (spec 5) for the boot log. */
 static const char *device_name(uint32_t id)
@@ -131,12 +131,9 @@ static int bind(struct virtio_device *vdev, const struct virtio_driver *drv)
 
 static void link_device(struct virtio_device *vdev)
 {
-	irqflags_t f = spin_lock_irqsave(&dev_lock);
-
 	vdev->next = NULL;
-	*dev_tail = vdev;
+	__atomic_store_n(dev_tail, vdev, __ATOMIC_RELEASE);
 	dev_tail = &vdev->next;
-	spin_unlock_irqrestore(&dev_lock, f);
 }
 
 int virtio_device_register(struct virtio_device *vdev)
@@ -162,7 +159,7 @@ int virtio_device_register(struct virtio_device *vdev)
 
 struct virtio_device *virtio_device_first(void)
 {
-	return dev_first;
+	return __atomic_load_n(&dev_first, __ATOMIC_ACQUIRE);
 }
 
 void virtio_interrupt_queues(struct virtio_device *vdev)

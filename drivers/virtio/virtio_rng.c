@@ -3,9 +3,9 @@
  * virtio entropy device (Virtio 1.2, 5.4): one request queue; each request
  * is one device-writable buffer the device fills with random bytes.
  *
- * The driver keeps one pool buffer.  Its first fill reseeds the /dev/random
- * generator (devfs_random_mix(), which re-keys it) and is logged; what is
- * left, and every later fill, is read through /dev/hwrng.  A read takes
+ * The driver keeps one pool buffer.  The first 32 bytes the device gives
+ * reseed the /dev/random generator (devfs_random_mix(), which re-keys it),
+ * which is logged; everything after is read through /dev/hwrng.  A read takes
  * bytes from the pool, blocks until the device refills it (interrupt
  * driven; O_NONBLOCK gives EAGAIN instead) and returns when the whole
  * request is served or a signal interrupts it.  As soon as the pool is
@@ -42,7 +42,7 @@ struct rng {
 	uint8_t pool[POOL_SIZE];	/* the device's while busy */
 	uint32_t head, tail;		/* unread bytes: pool[head..tail) */
 	bool busy;			/* a request is in the ring */
-	bool reseeded;			/* /dev/random has had its seed */
+	uint32_t seed_needed;		/* bytes still owed to /dev/random */
 	struct wait_queue wq;		/* readers; scheduler lock */
 	char name[16];			/* "hwrng", "hwrng1", ... */
 };
@@ -64,16 +64,21 @@ static void refill_locked(struct rng *r)
 	}
 }
 
-/* The first bytes the device gives seed /dev/random; true when done now. */
+/* The first RESEED_BYTES the device gives seed /dev/random, however many
+ * fills that takes; true when the seed is complete now. */
 static bool reseed_locked(struct rng *r)
 {
-	if (r->reseeded || r->tail - r->head < RESEED_BYTES)
+	uint32_t n = MIN(r->seed_needed, r->tail - r->head);
+
+	if (n == 0)
 		return false;
-	devfs_random_mix(r->pool + r->head, RESEED_BYTES);
-	memset(r->pool + r->head, 0, RESEED_BYTES);	/* never read again */
-	r->head += RESEED_BYTES;
-	r->reseeded = true;
-	return true;
+	devfs_random_mix(r->pool + r->head, n);
+	memset(r->pool + r->head, 0, n);	/* never read again */
+	r->head += n;
+	r->seed_needed -= n;
+	if (r->seed_needed)
+		refill_locked(r);
+	return r->seed_needed == 0;
 }
 
 static void rng_done(struct virtqueue *vq)
@@ -183,6 +188,7 @@ static int rng_probe(struct virtio_device *vdev)
 	if (!r)
 		return -ENOMEM;
 	r->vdev = vdev;
+	r->seed_needed = RESEED_BYTES;
 	spin_init(&r->lock);
 	wait_queue_init(&r->wq);
 	if (nr_rngs)

@@ -252,7 +252,7 @@ static uint16_t take_descs(struct virtqueue *vq, unsigned int n)
 	return head;
 }
 
-/* Links, lengths and the sum of the writable ones fit in 32 bits. */
+/* Every buffer has an address, and the lengths add up within 32 bits. */
 static bool bufs_valid(const struct virtq_buf *bufs, unsigned int n)
 {
 	uint64_t total = 0;
@@ -265,8 +265,8 @@ static bool bufs_valid(const struct virtq_buf *bufs, unsigned int n)
 	return total <= UINT32_MAX;
 }
 
-/* Publishes a request at head: the descriptors are complete before the
- * device can see the ring entry, and the entry before the index. */
+/* Publishes a request at head: its descriptors and ring entry must be
+ * visible before the index that hands them to the device. */
 static void publish(struct virtqueue *vq, uint16_t head)
 {
 	vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;

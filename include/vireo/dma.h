@@ -20,9 +20,10 @@
 #pragma once
 
 #if defined(__aarch64__) && !defined(VIREO_HOST_TEST)
-/* Arm ARM B2.3.12: DMB with the OSH domain orders accesses to Normal and
- * Device memory as observed by every observer in the outer-shareable
- * domain, which includes bus masters. */
+/* Arm ARM, "Data Memory Barrier (DMB)": with the OSH domain it orders
+ * accesses to Normal and Device memory for every observer in the
+ * outer-shareable domain, bus masters included; ST orders stores only,
+ * LD orders loads against later loads and stores. */
 #define dma_wmb() __asm__ volatile("dmb oshst" ::: "memory")
 #define dma_rmb() __asm__ volatile("dmb oshld" ::: "memory")
 #define dma_mb() __asm__ volatile("dmb osh" ::: "memory")

@@ -126,8 +126,9 @@ struct virtio_driver {
 	static const struct virtio_driver virtio_driver_##ident \
 	__attribute__((used, section(".virtio_drivers"), aligned(8))) = { __VA_ARGS__ }
 
-/* Transport side.  Thread context (boot probing).  Matches and probes a
- * driver; an unknown device ID is logged and kept listed.  0 or -errno. */
+/* Transport side.  Thread context, during boot probing (one CPU: the list
+ * of devices has no lock).  Matches and probes a driver; an unknown device
+ * ID is logged and kept listed.  0 or -errno. */
 int virtio_device_register(struct virtio_device *vdev);
 /* Transport interrupt fan-out: call every queue's callback (MMIO's single
  * interrupt, PCI INTx) or one queue's (an MSI-X vector). */
@@ -141,7 +142,9 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev,
 	return vdev->features & VIRTIO_FEATURE(bit);
 }
 /* Reads len bytes of device configuration at off, consistently across a
- * configuration change (spec 2.5.1). */
+ * configuration change (spec 2.5.1).  One field per call (a 64-bit field
+ * is one): the transport accesses it in the widest aligned units that fit,
+ * as virtio-mmio requires (4.2.2.2: 16-bit fields with 16-bit accesses). */
 void virtio_config_read(struct virtio_device *vdev, unsigned int off,
 			void *buf, size_t len);
 void virtio_config_write(struct virtio_device *vdev, unsigned int off,
@@ -159,7 +162,8 @@ static inline bool virtio_device_is_broken(const struct virtio_device *vdev)
 {
 	return __atomic_load_n(&vdev->broken, __ATOMIC_ACQUIRE);
 }
-/* Walks every registered device (for /proc and dmesg-like listings). */
+/* Walks every registered device (for /proc and dmesg-like listings):
+ * the first, then ->next until NULL.  Any context. */
 struct virtio_device *virtio_device_first(void);
 
 /* One piece of a request: device-readable (out) or device-writable (in). */

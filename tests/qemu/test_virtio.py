@@ -63,8 +63,9 @@ def _check_rng(m, log):
 @test("board doc: the netnsh line (virtio console, rng, net, block on "
       "virtio-mmio, with ./mydisk-1gb.img) run verbatim with the nsh image: "
       "every device is named on its slot in the boot log and in "
-      "/proc/interrupts; /dev/hwrng gives random bytes and /dev/random is "
-      "reseeded from it", configs=("nsh",), exclusive=True)
+      "/proc/interrupts; /dev/hwrng gives random bytes (blocking, and "
+      "O_NONBLOCK with poll: ostest io.hwrng) and /dev/random is reseeded "
+      "from it", configs=("nsh",), exclusive=True)
 def netnsh_devices(t):
     with tempfile.TemporaryDirectory(prefix="vireo-netnsh-") as d:
         os.symlink(os.path.abspath(t.image("nsh")), os.path.join(d, "vireo"))
@@ -85,6 +86,9 @@ def netnsh_devices(t):
         count = check_match(r"^\s*\d+\s+(\d+)\s+\S+ %s$" % slot,
                             m.command("cat /proc/interrupts"), "/proc/interrupts")
         check(int(count.group(1)) >= 3, "the rng interrupt counted %s" % count.group(1))
+        out = m.command("ostest -v io.hwrng", timeout=60)
+        check_match(r"io\.hwrng: \d+ bytes without blocking", out, "ostest io.hwrng")
+        check_match(r"^ostest: 1 passed, 0 failed", out, "ostest io.hwrng")
         m.kill()
 
 
@@ -127,6 +131,9 @@ def no_virtio_devices(t):
     check_in("No such file", m.command("ls /dev/hwrng"), "ls /dev/hwrng")
     _check_random_file(m, "/dev/random", "/tmp/q", 128)
     check(not re.search(RESEEDED, m.command("dmesg")), "reseeded without an rng")
+    out = m.command("ostest -v io.hwrng", timeout=60)
+    check_in("io.hwrng: no /dev/hwrng on this machine", out, "ostest io.hwrng")
+    check_match(r"^ostest: 1 passed, 0 failed", out, "ostest io.hwrng")
 
 
 @test("issue 10: the nsh_gicv2 image on a gic-version=2 machine with a "
