@@ -199,6 +199,23 @@ void msi_controller_register(struct msi_controller *mc)
 	spin_unlock_irqrestore(&msi_lock, f);
 }
 
+int msi_take_free(uint8_t *used, uint32_t count, unsigned int n, uint32_t base,
+		  uint32_t *intids)
+{
+	unsigned int got = 0;
+
+	for (uint32_t i = 0; i < count && got < n; i++)
+		if (!(used[i / 8] & (1u << (i % 8))))
+			intids[got++] = i;
+	if (got < n)
+		return -ENOSPC;
+	for (unsigned int k = 0; k < n; k++) {
+		used[intids[k] / 8] |= (uint8_t)(1u << (intids[k] % 8));
+		intids[k] += base;
+	}
+	return 0;
+}
+
 struct msi_controller *msi_controller_find(int node)
 {
 	struct msi_controller *mc;

@@ -39,20 +39,15 @@ static int v2m_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 		     uint32_t *intids, struct msi_msg *msgs)
 {
 	struct v2m *v = (struct v2m *)mc;
-	unsigned int got = 0;
 	irqflags_t f;
+	int err;
 
 	(void)devid;	/* the frame sees no requester ID: the data says it all */
 	f = spin_lock_irqsave(&v2m_lock);
-	for (uint32_t i = 0; i < v->num && got < n; i++)
-		if (!(v->used[i / 8] & (1u << (i % 8))))
-			intids[got++] = v->base + i;
-	if (got == n)
-		for (unsigned int k = 0; k < n; k++)
-			v->used[(intids[k] - v->base) / 8] |= 1u << ((intids[k] - v->base) % 8);
+	err = msi_take_free(v->used, v->num, n, v->base, intids);
 	spin_unlock_irqrestore(&v2m_lock, f);
-	if (got < n)
-		return -ENOSPC;
+	if (err)
+		return err;
 	for (unsigned int k = 0; k < n; k++)
 		msgs[k] = (struct msi_msg){ v->phys + V2M_MSI_SETSPI_NS, intids[k] };
 	return 0;

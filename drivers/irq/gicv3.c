@@ -317,19 +317,32 @@ static int lpis_init(void)
 	return 0;
 }
 
-/* LPIs and the ITS nodes below the GIC node, when the GIC has LPIs. */
+/* The next enabled ITS node below the GIC node after child (-1: the
+ * first), or -ENOENT. */
+static int next_its(const struct fdt *fdt, int gic, int child)
+{
+	child = child < 0 ? fdt_first_subnode(fdt, gic) : fdt_next_subnode(fdt, child);
+	for (; child >= 0; child = fdt_next_subnode(fdt, child))
+		if (fdt_is_compatible(fdt, child, "arm,gic-v3-its") &&
+		    fdt_node_enabled(fdt, child))
+			return child;
+	return -ENOENT;
+}
+
+/* LPIs and the ITS nodes below the GIC node.  Only an ITS raises LPIs
+ * here, so without one the tables are not set up at all. */
 static void lpis_probe(const struct fdt *fdt, int node, struct irq_chip *chip)
 {
 	int its = 0;
 
-	if (!(mmio_read32(gicd + GICD_TYPER) & GICD_TYPER_LPIS) || lpis_init())
+	if (!(mmio_read32(gicd + GICD_TYPER) & GICD_TYPER_LPIS) ||
+	    next_its(fdt, node, -1) < 0 || lpis_init())
 		return;
 	/* Boot, single-threaded: the chip is registered but not yet used
 	 * for LPIs, so their count may still be filled in. */
 	chip->nr_lpis = nr_lpis;
-	for (int c = fdt_first_subnode(fdt, node); c >= 0; c = fdt_next_subnode(fdt, c))
-		if (fdt_is_compatible(fdt, c, "arm,gic-v3-its") && fdt_node_enabled(fdt, c))
-			its += gicv3_its_probe(fdt, c, nr_lpis) == 0;
+	for (int c = next_its(fdt, node, -1); c >= 0; c = next_its(fdt, node, c))
+		its += gicv3_its_probe(fdt, c, nr_lpis) == 0;
 	pr_info("gicv3: %u LPIs, %d ITS\n", nr_lpis, its);
 }
 

@@ -122,15 +122,21 @@ static int its_send(struct its *its, const struct its_cmd *c)
 	return -EIO;
 }
 
-static uint64_t rd_target(const struct its *its)
+/* The RDbase field of MAPC and SYNC (bits 51:16) for the boot CPU: its
+ * redistributor's 64 KiB-aligned address as is, or its processor number
+ * shifted into place. */
+static uint64_t rd_field(const struct its *its)
 {
-	return gicv3_rd_target(0, its->typer & GITS_TYPER_PTA);
+	bool pta = its->typer & GITS_TYPER_PTA;
+	uint64_t t = gicv3_rd_target(0, pta);
+
+	return pta ? t : t << 16;
 }
 
 /* SYNC (6.3.19): the commands before it have taken effect. */
 static int its_sync(struct its *its)
 {
-	struct its_cmd c = { { CMD_SYNC, 0, rd_target(its) << 16, 0 } };
+	struct its_cmd c = { { CMD_SYNC, 0, rd_field(its), 0 } };
 
 	return its_send(its, &c);
 }
@@ -151,21 +157,6 @@ void gicv3_its_inv(uint32_t intid)
 			its_sync(its);
 	}
 	spin_unlock_irqrestore(&its_lock, f);
-}
-
-/* n free LPIs into intids[]; holds its_lock.  0 or -ENOSPC. */
-static int lpi_alloc(unsigned int n, uint32_t *intids)
-{
-	unsigned int got = 0;
-
-	for (uint32_t i = 0; i < lpi_count && got < n; i++)
-		if (!(lpi_used[i / 8] & (1u << (i % 8))))
-			intids[got++] = IRQ_LPI_BASE + i;
-	if (got < n)
-		return -ENOSPC;
-	for (unsigned int k = 0; k < n; k++)
-		lpi_used[(intids[k] - IRQ_LPI_BASE) / 8] |= 1u << ((intids[k] - IRQ_LPI_BASE) % 8);
-	return 0;
 }
 
 static bool dev_mapped(const struct its *its, uint32_t devid)
@@ -221,7 +212,8 @@ static int its_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 	}
 	memset(itt, 0, (size_t)GITS_TYPER_ITT_SIZE(its->typer) << bits);
 	f = spin_lock_irqsave(&its_lock);
-	err = dev_mapped(its, devid) ? -EBUSY : lpi_alloc(n, intids);
+	err = dev_mapped(its, devid) ? -EBUSY :
+	      msi_take_free(lpi_used, lpi_count, n, IRQ_LPI_BASE, intids);
 	if (!err)
 		err = map_events(its, devid, n, intids, itt, bits);
 	if (!err) {
@@ -296,7 +288,7 @@ static int its_init(struct its *its)
 	mmio_write32(its->base + GITS_CTLR, GITS_CTLR_ENABLED);
 
 	struct its_cmd mapc = { { CMD_MAPC, 0,
-				  CMD_VALID | rd_target(its) << 16 | BOOT_ICID, 0 } };
+				  CMD_VALID | rd_field(its) | BOOT_ICID, 0 } };
 	irqflags_t f = spin_lock_irqsave(&its_lock);
 	err = its_send(its, &mapc);
 	if (!err)

@@ -67,8 +67,13 @@ static int parse_ranges(struct pci_host *h, const struct fdt *fdt)
 			return -EINVAL;
 		unsigned int fl = RANGE_SPACE(hi) == RANGE_IO ? PCI_BAR_IO :
 				  RANGE_SPACE(hi) == RANGE_MEM64 ? PCI_BAR_MEM64 : 0;
-		if (RANGE_SPACE(hi) == 0 || h->nr_win == PCI_MAX_WINDOWS || !size)
-			continue;	/* configuration space: reg has it */
+		if (RANGE_SPACE(hi) == 0 || !size)
+			continue;	/* configuration space (reg has it), empty */
+		if (h->nr_win == PCI_MAX_WINDOWS || size - 1 > UINT64_MAX - cpu ||
+		    size - 1 > UINT64_MAX - bus) {
+			pr_err("pci %s: ranges entry %d ignored\n", h->name, i);
+			continue;
+		}
 		if (hi & RANGE_PREFETCH)
 			fl |= PCI_BAR_PREFETCH;
 		struct pci_window *w = &h->win[h->nr_win++];
@@ -192,23 +197,6 @@ static void assign_bar(struct pci_host *h, struct pci_dev *pdev, int i)
 	write_bar(pdev, i, bus);
 }
 
-/* Turns on the decoding a device's BARs need once every one of them has
- * an address (as firmware does: the BAR values become live, and what
- * QEMU reports); bus mastering waits for a driver. */
-static void enable_decode(struct pci_dev *pdev)
-{
-	uint16_t cmd = 0;
-
-	for (int i = 0; i < PCI_NUM_BARS; i++) {
-		const struct pci_bar *b = &pdev->bar[i];
-		if (b->size && !b->addr)
-			return;
-		if (b->size)
-			cmd |= b->flags & PCI_BAR_IO ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
-	}
-	pci_write16(pdev, PCI_COMMAND, pci_read16(pdev, PCI_COMMAND) | cmd);
-}
-
 /* Assigns the BARs of every endpoint in devs[0..n) largest first. */
 static void assign_bus_bars(struct pci_host *h, struct pci_dev **devs, int n)
 {
@@ -227,7 +215,7 @@ static void assign_bus_bars(struct pci_host *h, struct pci_dev **devs, int n)
 	for (int k = 0; k < nr; k++)
 		assign_bar(h, refs[k].pdev, refs[k].i);
 	for (int d = 0; d < n; d++)
-		enable_decode(devs[d]);
+		pci_enable_decode(devs[d]);
 	free(refs);
 }
 
@@ -401,7 +389,7 @@ static int ecam_probe(const struct fdt *fdt, int node)
 	pr_info("pci %s: ECAM %#llx, buses %02x-%02x\n", h->name,
 		(unsigned long long)base, h->bus_start, h->bus_end);
 	scan_bus(h, h->bus_start, NULL);
-	pci_bind_drivers();
+	pci_bind_drivers(h);
 	return 0;
 err_free:
 	free(h);

@@ -78,6 +78,20 @@ void *pci_map_bar(struct pci_dev *pdev, unsigned int bar, uint64_t off,
 	return ioremap(b->addr + off, len);
 }
 
+void pci_enable_decode(struct pci_dev *pdev)
+{
+	uint16_t cmd = 0;
+
+	for (int i = 0; i < PCI_NUM_BARS; i++) {
+		const struct pci_bar *b = &pdev->bar[i];
+		if (b->size && !b->addr)
+			return;	/* it would answer at whatever its BAR holds */
+		if (b->size)
+			cmd |= b->flags & PCI_BAR_IO ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY;
+	}
+	pci_write16(pdev, PCI_COMMAND, pci_read16(pdev, PCI_COMMAND) | cmd);
+}
+
 static bool id_matches(const struct pci_device_id *id, const struct pci_dev *pdev)
 {
 	if (id->class_mask)
@@ -93,8 +107,7 @@ static void bind(struct pci_dev *pdev)
 			if (!id_matches(id, pdev))
 				continue;
 			uint16_t cmd = pci_read16(pdev, PCI_COMMAND);
-			pci_write16(pdev, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY |
-				    PCI_COMMAND_IO | PCI_COMMAND_MASTER);
+			pci_write16(pdev, PCI_COMMAND, cmd | PCI_COMMAND_MASTER);
 			pdev->driver = d;
 			int r = d->probe(pdev, id);
 			if (r == 0)
@@ -108,10 +121,10 @@ static void bind(struct pci_dev *pdev)
 	}
 }
 
-void pci_bind_drivers(void)
+void pci_bind_drivers(const struct pci_host *host)
 {
 	for (struct pci_dev *p = devices; p; p = p->next)
-		if (!p->driver && p->header_type == 0)
+		if (p->host == host && p->header_type == 0)
 			bind(p);
 }
 

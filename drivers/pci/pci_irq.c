@@ -108,13 +108,17 @@ static int setup_msix(struct pci_dev *pdev, unsigned int min, unsigned int max)
 	tbl = pci_read32(pdev, cap + MSIX_TABLE);
 	pdev->msix_table = pci_map_bar(pdev, MSIX_BIR(tbl), MSIX_OFFSET(tbl),
 				       (uint64_t)size * MSIX_ENTRY);
+	if (!pdev->msix_table)
+		return -EINVAL;		/* logged: the table is not in a BAR */
 	pdev->vectors = calloc(n, sizeof(*pdev->vectors));
 	msgs = calloc(n, sizeof(*msgs));
-	err = pdev->msix_table && pdev->vectors && msgs ? 0 : -ENOMEM;
+	err = pdev->vectors && msgs ? 0 : -ENOMEM;
 	if (!err)
 		err = mc->alloc(mc, devid, n, pdev->vectors, msgs);
-	if (err == -ENOSPC && n > min && n > 1)
-		err = mc->alloc(mc, devid, n = MAX(min, 1u), pdev->vectors, msgs);
+	if (err == -ENOSPC && n > MAX(min, 1u)) {
+		n = MAX(min, 1u);	/* the controller is short: the least asked */
+		err = mc->alloc(mc, devid, n, pdev->vectors, msgs);
+	}
 	if (!err) {
 		msix_write_entries(pdev, cap, size, msgs, n);
 		pdev->msix = true;

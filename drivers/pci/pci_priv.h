@@ -69,9 +69,15 @@ struct pci_host {
 /* ECAM address of a function's configuration space. */
 volatile uint8_t *pci_cfg_addr(const struct pci_host *host, unsigned int bus,
 			       unsigned int dev, unsigned int fn);
+/* Turns on the decoding a device's BARs need once every one of them has
+ * an address (as firmware does: the BAR values become live, and what
+ * QEMU reports); nothing while one is unassigned.  Bus mastering waits
+ * for a driver. */
+void pci_enable_decode(struct pci_dev *pdev);
 /* Appends a found function to the device list (boot, single-threaded). */
 void pci_dev_add(struct pci_dev *pdev);
-/* Binds the PCI drivers to every device found (boot, after enumeration). */
-void pci_bind_drivers(void);
+/* Binds the PCI drivers to the endpoints behind host (boot, after its
+ * enumeration). */
+void pci_bind_drivers(const struct pci_host *host);
 /* The device's INTx: routed through the host's interrupt-map (pci_irq.c). */
 void pci_route_intx(struct pci_dev *pdev);

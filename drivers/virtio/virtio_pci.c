@@ -85,7 +85,7 @@ struct vpci {
 	struct virtio_device vdev;
 	struct pci_dev *pdev;
 	volatile uint8_t *common, *notify, *isr, *device;
-	uint32_t notify_mult, device_len;
+	uint32_t notify_mult, notify_len, device_len;
 	uint16_t num_queues;
 	unsigned int nr_vectors;	/* 0: INTx */
 	uint16_t notify_off[MAX_VQS];
@@ -199,12 +199,24 @@ static uint16_t queue_max_size(struct virtio_device *vdev, unsigned int idx)
 	return mmio_read16(c + COMMON_Q_SIZE);
 }
 
+/* Queues a driver can set up: the device's, at most the core's 8. */
+static unsigned int usable_queues(const struct vpci *vp)
+{
+	return MIN(vp->num_queues, (uint16_t)MAX_VQS);
+}
+
+/* Whether every usable queue has an MSI-X vector of its own. */
+static bool vector_per_queue(const struct vpci *vp)
+{
+	return vp->nr_vectors >= VEC_QUEUE0 + usable_queues(vp);
+}
+
 /* The MSI-X vector of queue idx: its own, or the one all queues share. */
 static uint16_t queue_vector(const struct vpci *vp, unsigned int idx)
 {
 	if (!vp->nr_vectors)
 		return NO_VECTOR;
-	return vp->nr_vectors > VEC_QUEUE0 + idx ? VEC_QUEUE0 + idx : VEC_QUEUE0;
+	return vector_per_queue(vp) ? VEC_QUEUE0 + idx : VEC_QUEUE0;
 }
 
 /* 64-bit fields as two 32-bit halves: the widest access 4.1.3.1 allows. */
@@ -232,6 +244,13 @@ static int queue_setup(struct virtio_device *vdev, struct virtqueue *vq)
 	write64(c + COMMON_Q_DRIVER, avail);
 	write64(c + COMMON_Q_DEVICE, used);
 	vp->notify_off[idx] = mmio_read16(c + COMMON_Q_NOFF);
+	/* The doorbell must lie inside the notify region (4.1.4.4). */
+	if ((uint64_t)vp->notify_off[idx] * vp->notify_mult + 2 > vp->notify_len) {
+		pr_err("%s: queue %u doorbell at %u * %u outside its %u bytes\n",
+		       vdev->name, idx, vp->notify_off[idx], vp->notify_mult,
+		       vp->notify_len);
+		return -EINVAL;
+	}
 	mmio_write16(c + COMMON_Q_ENABLE, 1);
 	return 0;
 }
@@ -308,7 +327,7 @@ static int attach_vector(struct vpci *vp, unsigned int i)
 		arg = &vp->vdev;
 		snprintf(vp->irq_names[i], sizeof(vp->irq_names[i]), "%s config",
 			 vp->vdev.name);
-	} else if (vp->nr_vectors < VEC_QUEUE0 + (unsigned int)vp->num_queues) {
+	} else if (!vector_per_queue(vp)) {
 		fn = queues_irq;	/* fewer vectors than queues: one for all */
 		arg = &vp->vdev;
 		snprintf(vp->irq_names[i], sizeof(vp->irq_names[i]), "%s queues",
@@ -326,7 +345,7 @@ static int attach_vector(struct vpci *vp, unsigned int i)
  * ISR is not set under MSI-X), else INTx. */
 static int setup_irqs(struct vpci *vp)
 {
-	unsigned int want = VEC_QUEUE0 + MIN(vp->num_queues, (uint16_t)MAX_VQS);
+	unsigned int want = VEC_QUEUE0 + usable_queues(vp);
 	int n = pci_alloc_irq_vectors(vp->pdev, 2, want, 0), err = 0;
 
 	if (n < 0)
@@ -336,7 +355,10 @@ static int setup_irqs(struct vpci *vp)
 		return pci_irq_attach(vp->pdev, 0, intx_irq, vp, vp->irq_names[0]);
 	}
 	vp->nr_vectors = (unsigned int)n;
-	for (unsigned int i = 0; i < vp->nr_vectors && !err; i++)
+	/* Shared, only the configuration's and the queues' vectors are used;
+	 * the others stay masked. */
+	unsigned int used = vector_per_queue(vp) ? vp->nr_vectors : VEC_QUEUE0 + 1;
+	for (unsigned int i = 0; i < used && !err; i++)
 		err = attach_vector(vp, i);
 	return err;
 }
@@ -375,7 +397,7 @@ static int find_caps(struct vpci *vp)
 			vp->common = map_cap(vp, cap, COMMON_LEN, NULL);
 		} else if (type == CFG_NOTIFY && !vp->notify) {
 			vp->notify_mult = pci_read32(p, cap + CAP_NOTIFY_MULT);
-			vp->notify = map_cap(vp, cap, 2, NULL);
+			vp->notify = map_cap(vp, cap, 2, &vp->notify_len);
 		} else if (type == CFG_ISR && !vp->isr) {
 			vp->isr = map_cap(vp, cap, 1, NULL);
 		} else if (type == CFG_DEVICE && !vp->device) {

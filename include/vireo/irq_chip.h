@@ -70,6 +70,12 @@ struct msi_controller {
 	struct msi_controller *next;
 };
 
+/* For controllers: takes n free interrupts out of the count tracked in
+ * the bitmap used (a bit per interrupt), marks them and writes base +
+ * their index to intids[].  0, or -ENOSPC (nothing marked).  The caller
+ * serialises calls on one bitmap. */
+int msi_take_free(uint8_t *used, uint32_t count, unsigned int n, uint32_t base,
+		  uint32_t *intids);
 /* Boot, from the controller's probe (before DRIVER_LEVEL_DEVICE). */
 void msi_controller_register(struct msi_controller *mc);
 /* The controller of device-tree node node, NULL when none registered. */

@@ -8,8 +8,9 @@
  * assigns it from the bridge's "ranges" windows, and routes INTx through
  * "interrupt-map".  Then each device is matched against the drivers
  * declared with PCI_DRIVER_DECLARE (vendor:device, or class); a driver's
- * probe runs in thread context with memory decoding and bus mastering
- * already enabled.
+ * probe runs in thread context with bus mastering enabled, and memory
+ * and I/O decoding too unless one of its BARs found no room (then none:
+ * pci_map_bar() fails for the unassigned one).
  *
  * Interrupts: pci_alloc_irq_vectors() gives a device MSI-X vectors when
  * both it and an MSI controller (GICv3 ITS, GICv2m) can, else its INTx
@@ -111,7 +112,7 @@ struct pci_device_id {
 struct pci_driver {
 	const char *name;
 	const struct pci_device_id *ids;	/* ends with vendor == 0 */
-	/* Thread context; memory decode and bus mastering are on.  0 when
+	/* Thread context; bus mastering is on (decoding as above).  0 when
 	 * bound, -ENODEV to decline, other -errno is logged. */
 	int (*probe)(struct pci_dev *pdev, const struct pci_device_id *id);
 };

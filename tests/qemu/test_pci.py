@@ -159,8 +159,8 @@ def _check_intx_rng(m, bdf, dev):
 
 
 @test("issue 10: lspci and /proc/pci on GICv3 with virtio-rng/serial/blk-pci, "
-      "ivshmem-plain, pci-testdev and a PCIe root port with an INTx-only rng "
-      "behind it agree with QEMU's query-pci (IDs, classes, BARs, bridge "
+      "ivshmem-plain, pci-testdev and a root port with a PCI bridge and an "
+      "INTx-only rng behind them agree with QEMU's query-pci (IDs, classes, BARs, bridge "
       "buses); virtio-pci gets MSI-X through the ITS (LPIs in "
       "/proc/interrupts) and /dev/hwrng reads via MSI-X and via INTx",
       configs=("nsh",))
@@ -177,19 +177,25 @@ def pci_gicv3_its(t):
                    "-device", "ivshmem-plain,memdev=shm,addr=5",
                    "-device", "pci-testdev,addr=6",
                    "-device", "pcie-root-port,id=rp,chassis=1,addr=7",
-                   "-device", "virtio-rng-pci,bus=rp,vectors=0")
+                   "-device", "pcie-pci-bridge,id=br,bus=rp",
+                   "-device", "virtio-rng-pci,bus=br,addr=3,vectors=0")
         m, log, listing = _boot_with_qmp(t, d, (), devices)
         check_match(r"\] gicv3: 256 LPIs, 1 ITS$", log, "boot log")
-        check_match(r"^01:00\.0 1af4:1044 .* driver virtio-pci$", listing, "lspci")
-        check_match(r"^00:07\.0 1b36:000c class 060400 PCI bridge buses 01-01$",
+        check_match(r"^02:03\.0 1af4:1005 .* driver virtio-pci$", listing, "lspci")
+        check_match(r"^00:07\.0 1b36:000c class 060400 PCI bridge buses 01-02$",
+                    listing, "lspci")
+        check_match(r"^01:00\.0 1b36:000e class 060400 PCI bridge buses 02-02$",
                     listing, "lspci")
         for bdf in ("00:02.0", "00:03.0", "00:04.0"):
             check_match(r"pci 0000:%s: \d+ MSI-X vector\(s\) from its$" % bdf, log,
                         "boot log")
         rngs = _rng_devices(log)
-        check(sorted(rngs) == ["0000:00:02.0", "0000:01:00.0"], "rngs: %s" % rngs)
+        check(sorted(rngs) == ["0000:00:02.0", "0000:02:03.0"], "rngs: %s" % rngs)
         _check_msix_rng(m, "0000:00:02.0", rngs["0000:00:02.0"], 8192, 8192 + 255)
-        _check_intx_rng(m, "0000:01:00.0", rngs["0000:01:00.0"])
+        # INTA of slot 3 behind two bridges: INTD at the PCI bridge, INTD at
+        # root port 7, whose INTD the interrupt-map routes to SPI 3 + (7 + 3) % 4.
+        _check_intx_rng(m, "0000:02:03.0", rngs["0000:02:03.0"])
+        check(_irq_counts(m, "0000:02:03.0")[""][0] == 32 + 5, "INTx of 02:03.0")
 
 
 @test("issue 10: on GICv2 (gic-version=2) with highmem=off: the low ECAM, "
@@ -215,3 +221,15 @@ def pci_gicv2_v2m(t):
         check(sorted(rngs) == ["0000:00:02.0", "0000:00:03.0"], "rngs: %s" % rngs)
         _check_msix_rng(m, "0000:00:02.0", rngs["0000:00:02.0"], 32, 1019)
         _check_intx_rng(m, "0000:00:03.0", rngs["0000:00:03.0"])
+
+
+@test("issue 10: GICv3 without an ITS (its=off): no MSI controller, so a "
+      "virtio-rng-pci that offers MSI-X falls back to its INTx line and reads",
+      configs=("nsh",))
+def pci_no_msi_controller(t):
+    m = t.machine("nsh", ("machine.its=off",), extra=("-device", "virtio-rng-pci"))
+    log = m.boot()
+    check("MSI-X" not in log and "LPIs" not in log, "MSI-X without an ITS:\n" + log)
+    rngs = _rng_devices(log)
+    check(list(rngs) == ["0000:00:01.0"], "rngs: %s" % rngs)
+    _check_intx_rng(m, "0000:00:01.0", rngs["0000:00:01.0"])
