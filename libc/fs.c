@@ -142,6 +142,11 @@ int fsync(int fd)
 	return (int)WITH_FILE(fd, f, vfs_file_fsync(f));
 }
 
+void sync(void)
+{
+	vfs_sync();
+}
+
 int fstatfs(int fd, struct statfs *st)
 {
 	if (!st)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vireo/file.h>
@@ -120,6 +121,23 @@ int fstat(int fd, struct stat *st)
 		if (f->ops->stat)
 			r = f->ops->stat(f, st);
 	}
+	file_put(f);
+	return (int)posix_result(r);
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	struct file *f = fd_get(fd);
+	unsigned long arg;
+	va_list ap;
+	int r;
+
+	if (!f)
+		return (int)posix_result(-EBADF);
+	va_start(ap, req);
+	arg = va_arg(ap, unsigned long);	/* every request has one */
+	va_end(ap);
+	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
 	file_put(f);
 	return (int)posix_result(r);
 }

@@ -181,6 +181,7 @@ static bool file_test(char op, const char *path)
 	case 'd': return S_ISDIR(st.st_mode);
 	case 'p': return S_ISFIFO(st.st_mode);
 	case 'c': return S_ISCHR(st.st_mode);
+	case 'b': return S_ISBLK(st.st_mode);
 	case 's': return st.st_size > 0;
 	case 'r': return access(path, R_OK) == 0;
 	case 'w': return access(path, W_OK) == 0;
@@ -241,7 +242,7 @@ static bool primary(struct texpr *t)
 			return arg[0] != '\0';
 		if (a[1] == 'z')
 			return arg[0] == '\0';
-		if (strchr("efdpcsrwxhL", a[1]))
+		if (strchr("efdpcbsrwxhL", a[1]))
 			return file_test(a[1], arg);
 		t->error = true;
 		return false;

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -76,6 +77,32 @@ bool nsh_parse_long(const char *cmd, const char *s, long *out)
 		nsh_error("%s: %s: not a number\n", cmd, s);
 		return false;
 	}
+	return true;
+}
+
+bool nsh_parse_size(const char *cmd, const char *s, long *out)
+{
+	static const char units[] = "KMG";
+	const char *u;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (*end && !end[1] && (u = strchr(units, *end == 'k' ? 'K' : *end))) {
+		int shift = 10 * (int)(u - units + 1);
+
+		if (v > LONG_MAX >> shift || v < LONG_MIN >> shift)
+			errno = ERANGE;
+		else
+			v *= 1L << shift;
+		end++;
+	}
+	if (*s == '\0' || *end != '\0' || errno) {
+		nsh_error("%s: %s: not a number\n", cmd, s);
+		return false;
+	}
+	*out = v;
 	return true;
 }
 

@@ -114,3 +114,5 @@ int nsh_fail(const char *cmd, const char *arg);
 
 /* Parses an integer argument; false (and a message) when it is not one. */
 bool nsh_parse_long(const char *cmd, const char *s, long *out);
+/* As nsh_parse_long, with an optional K (or k), M or G suffix (x1024^n). */
+bool nsh_parse_size(const char *cmd, const char *s, long *out);

@@ -89,7 +89,7 @@ struct vpci {
 	unsigned int nr_vectors;	/* 0: INTx */
 	uint16_t notify_off[VIRTIO_MAX_VQS];
 	struct vpci_vec vec[VIRTIO_MAX_VQS];
-	char irq_names[1 + VIRTIO_MAX_VQS][48];
+	char irq_names[1 + VIRTIO_MAX_VQS][56];
 };
 
 static inline struct vpci *to_vp(struct virtio_device *vdev)
