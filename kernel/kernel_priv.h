@@ -58,6 +58,7 @@ struct task {
 	int nr_threads;
 	struct fd_table *fds;		/* own lock (fs/file.c) */
 	char **environ;			/* the task's threads only */
+	void *stdio;			/* libc's streams: libc/stdio.c */
 	char cwd[TASK_CWD_MAX];		/* working directory: VFS lock */
 	struct task_signals *sig;	/* signal.c */
 	int wait_status;		/* <sys/wait.h> encoding */
@@ -89,8 +90,6 @@ void task_zombie_locked(struct task *task);
 void thread_release_task_locked(struct task *task);
 /* Stops the other threads of the calling thread's task. */
 void task_kill_others_locked(struct task *task);
-/* Scheduler switch-in hook: the libc-visible environ of next's task. */
-void task_switch_in(struct thread *next);
 
 
 /* klog.c */

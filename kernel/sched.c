@@ -241,7 +241,6 @@ static void switch_locked(void)
 	if (thread_has_work_locked(next, true))
 		send_resched_ipi(c);
 	c->current = next;
-	task_switch_in(next);
 	arch_thread_switch_out(prev);
 	arch_thread_switch_in(next);
 	arch_context_switch(&prev->ctx, &next->ctx);

@@ -24,13 +24,12 @@
 #include <vireo/app.h>
 #include <vireo/file.h>
 #include <vireo/klog.h>
+#include <vireo/libc.h>
 #include <vireo/panic.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/vfs.h>
 #include "kernel_priv.h"
-
-extern char **environ;	/* libc/env.c: the running task's environment */
 
 static struct task kernel_task;
 static struct list_node all_tasks = LIST_INIT(all_tasks);
@@ -136,12 +135,9 @@ char ***task_environ(void)
 	return &task_current()->environ;
 }
 
-void task_switch_in(struct thread *next)
+void **task_stdio_slot(void)
 {
-	/* One global for picolibc's view; exact on one CPU.  libc's own
-	 * getenv/setenv use task_environ() and are right everywhere. */
-	if (next->task && next->task != &kernel_task)
-		environ = next->task->environ;
+	return &task_current()->stdio;
 }
 
 struct task *task_find_locked(pid_t pid)
@@ -530,6 +526,8 @@ void task_finish(struct task *task)
 		signal_task_free(ts);
 	free_strv(task->environ);
 	task->environ = NULL;
+	libc_task_end(task->stdio);
+	task->stdio = NULL;
 }
 
 /* Orphans go to the init task (pid 1), which may reap them. */

@@ -17,8 +17,8 @@
 
 void _exit(int status)
 {
-	/* Streams are shared by every task of the flat build: what this
-	 * task wrote must not wait for another task's flush. */
+	/* picolibc's exit() does not flush, and the task's buffered
+	 * stdout is freed with it: write out what it holds now. */
 	fflush(stdout);
 	fflush(stderr);
 	task_exit(status);

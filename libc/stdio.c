@@ -1,37 +1,112 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * stdin, stdout and stderr: picolibc buffered streams over descriptors 0,
- * 1 and 2.  stdout is line buffered and stderr unbuffered, as on a
- * terminal.  The buffered streams' locks are created by libc_stdio_init()
- * before any application thread runs.
+ * stdin, stdout and stderr, per task.  Every task of the flat build
+ * shares one address space, so one buffered stdout would carry what a
+ * background task wrote out through the shell's descriptor 1 (and the
+ * other way round).  <stdio.h> therefore names the calling task's
+ * streams through libc_stream(): picolibc buffered streams over the
+ * task's descriptors 0 and 1 (stdout line buffered, as on a terminal),
+ * allocated at the task's first use and freed with the task
+ * (libc_task_end()).  stderr is unbuffered: it keeps no state, so one
+ * stream writing to the caller's descriptor 2 serves every task.
+ *
+ * The global stdin/stdout/stderr symbols remain for picolibc's own
+ * objects (assert, psignal): unbuffered streams over descriptors 0..2,
+ * right for any task; a task whose buffered streams cannot be allocated
+ * falls back to them as well.
  */
 #include <stdio.h>
 #include <stdio-bufio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <vireo/libc.h>
+#include <vireo/task.h>
 
-static char stdin_buf[128], stdout_buf[256];
+#undef stdin
+#undef stdout
+#undef stderr
 
-static struct __file_bufio stdin_bufio =
-	FDEV_SETUP_BUFIO(0, stdin_buf, sizeof(stdin_buf), read, write, lseek,
-			 close, __SRD, 0);
-static struct __file_bufio stdout_bufio =
-	FDEV_SETUP_BUFIO(1, stdout_buf, sizeof(stdout_buf), read, write, lseek,
-			 close, __SWR, __BLBF);
+struct task_stdio {
+	struct __file_bufio in, out;
+	char in_buf[128], out_buf[256];
+};
 
-static int stderr_put(char c, FILE *f)
+static int fd_put(int fd, char c)
 {
-	return write(2, &c, 1) == 1 ? (unsigned char)c : EOF;
+	return write(fd, &c, 1) == 1 ? (unsigned char)c : EOF;
 }
 
-static FILE stderr_file = FDEV_SETUP_STREAM(stderr_put, NULL, NULL, __SWR);
-
-FILE *const stdin = &stdin_bufio.xfile.cfile.file;
-FILE *const stdout = &stdout_bufio.xfile.cfile.file;
-FILE *const stderr = &stderr_file;
-
-void libc_stdio_init(void)
+static int out_put(char c, FILE *f)
 {
-	__bufio_lock_init(stdin);
-	__bufio_lock_init(stdout);
+	return fd_put(1, c);
+}
+
+static int err_put(char c, FILE *f)
+{
+	return fd_put(2, c);
+}
+
+static int in_get(FILE *f)
+{
+	unsigned char c;
+	ssize_t n = read(0, &c, 1);
+
+	return n == 1 ? c : n == 0 ? _FDEV_EOF : _FDEV_ERR;
+}
+
+static FILE in_file = FDEV_SETUP_STREAM(NULL, in_get, NULL, __SRD);
+static FILE out_file = FDEV_SETUP_STREAM(out_put, NULL, NULL, __SWR);
+static FILE err_file = FDEV_SETUP_STREAM(err_put, NULL, NULL, __SWR);
+
+FILE *const stdin = &in_file;
+FILE *const stdout = &out_file;
+FILE *const stderr = &err_file;
+
+static struct task_stdio *streams_new(void)
+{
+	struct task_stdio *s = malloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	*s = (struct task_stdio){
+		.in = FDEV_SETUP_BUFIO(0, s->in_buf, sizeof(s->in_buf), read,
+				       write, lseek, close, __SRD, 0),
+		.out = FDEV_SETUP_BUFIO(1, s->out_buf, sizeof(s->out_buf), read,
+					write, lseek, close, __SWR, __BLBF),
+	};
+	__bufio_lock_init(&s->in.xfile.cfile.file);
+	__bufio_lock_init(&s->out.xfile.cfile.file);
+	return s;
+}
+
+static void streams_free(struct task_stdio *s)
+{
+	__bufio_lock_close(&s->in.xfile.cfile.file);
+	__bufio_lock_close(&s->out.xfile.cfile.file);
+	free(s);
+}
+
+FILE *libc_stream(int fd)
+{
+	void **slot = task_stdio_slot();
+	struct task_stdio *s = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	void *none = NULL;
+
+	if (fd == 2)
+		return stderr;
+	if (!s && (s = streams_new()) &&
+	    !__atomic_compare_exchange_n(slot, &none, s, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		streams_free(s);	/* another thread of the task won */
+		s = none;
+	}
+	if (!s)
+		return fd == 0 ? stdin : stdout;
+	return fd == 0 ? &s->in.xfile.cfile.file : &s->out.xfile.cfile.file;
+}
+
+void libc_task_end(void *stdio)
+{
+	if (stdio)
+		streams_free(stdio);
 }
