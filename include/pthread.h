@@ -34,6 +34,7 @@ typedef struct __pthread_attr {
 	struct sched_param schedparam;
 	int initialized;
 	unsigned long cpuset;	/* affinity; 0: the creator's */
+	size_t guardsize;
 } pthread_attr_t;
 
 typedef struct __pthread_once {
@@ -155,6 +156,11 @@ int pthread_setschedprio(pthread_t thread, int prio);
 int pthread_getcpuclockid(pthread_t thread, clockid_t *clock_id);
 int pthread_setname_np(pthread_t thread, const char *name);
 int pthread_getname_np(pthread_t thread, char *name, size_t len);
+/* The attributes thread runs with: its stack (address and size), guard,
+ * detach state and scheduling.  Destroy attr afterwards. */
+int pthread_getattr_np(pthread_t thread, pthread_attr_t *attr);
+int pthread_attr_setguardsize(pthread_attr_t *attr, size_t guardsize);
+int pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *guardsize);
 int pthread_yield(void);
 
 /* Cancellation */

@@ -83,6 +83,9 @@ bool task_detach_locked(struct thread *t);
 /* The last thread of the task is ending: descriptors, parent. */
 void task_finish(struct task *task);
 struct task *task_find_locked(pid_t pid);
+/* The task after t in the list of all tasks (NULL: the first), or NULL
+ * after the last. */
+struct task *task_next_locked(struct task *t);
 /* The last thread of task is switching away for good: the task becomes
  * a zombie and its parent is told.  Lock held (by the dying thread). */
 void task_zombie_locked(struct task *task);

@@ -17,6 +17,7 @@
  * scheduler lock released.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/clock.h>
@@ -207,6 +208,12 @@ static bool discarded(struct task *task, struct thread *t, int sig)
 
 	if (task->zombie)
 		return true;
+	/* The console shell (init, pid 1) must outlive whatever is typed
+	 * at it: as on Linux, a signal it has no handler for never reaches
+	 * it (POSIX leaves open which processes refuse a kill). */
+	if (task->pid == 1 && task->sig->act[sig].sa_handler == SIG_DFL &&
+	    !default_ignored(sig))
+		return true;
 	if (!ignored(task, sig))
 		return false;
 	if (task->sig->act[sig].sa_handler == SIG_IGN)
@@ -312,6 +319,25 @@ int signal_send_tid(int tid, const siginfo_t *info)
 	return r;
 }
 
+/* kill(-1, sig): every task but the kernel's, init and the caller
+ * (POSIX: "all processes ... excluding an unspecified set of system
+ * processes"); -ESRCH when there was none. */
+static int send_all_locked(const siginfo_t *info)
+{
+	struct task *me = task_current(), *t = NULL;
+	int r = -ESRCH;
+
+	while ((t = task_next_locked(t))) {
+		if (t == me || t == task_kernel() || t->pid == 1 || t->zombie ||
+		    !t->sig)
+			continue;
+		if (info->si_signo)
+			send_task_locked(t, info, 0);
+		r = 0;
+	}
+	return r;
+}
+
 int signal_send_pid(pid_t pid, const siginfo_t *info)
 {
 	irqflags_t f;
@@ -320,9 +346,16 @@ int signal_send_pid(pid_t pid, const siginfo_t *info)
 
 	if (info->si_signo != 0 && !valid_sig(info->si_signo))
 		return -EINVAL;
+	if (pid == INT_MIN)	/* has no group id to negate */
+		return -ESRCH;
 	f = sched_lock_acquire();
 	/* No process groups: a group id names the task of that pid, and 0
 	 * the caller's own. */
+	if (pid == -1) {
+		r = send_all_locked(info);
+		sched_lock_release(f);
+		return r;
+	}
 	if (pid == 0)
 		task = task_current();
 	else

@@ -140,6 +140,13 @@ void **task_stdio_slot(void)
 	return &task_current()->stdio;
 }
 
+struct task *task_next_locked(struct task *t)
+{
+	struct list_node *n = t ? t->all_node.next : all_tasks.next;
+
+	return n == &all_tasks ? NULL : list_entry(n, struct task, all_node);
+}
+
 struct task *task_find_locked(pid_t pid)
 {
 	struct list_node *n;

@@ -17,6 +17,7 @@ int pthread_attr_init(pthread_attr_t *a)
 	a->schedpolicy = SCHED_FIFO;
 	a->schedparam.sched_priority = SCHED_PRIO_DEFAULT;
 	a->scope = PTHREAD_SCOPE_SYSTEM;
+	a->guardsize = THREAD_GUARD_SIZE;
 	a->initialized = 1;
 	return 0;
 }
@@ -135,4 +136,50 @@ int pthread_attr_getscope(const pthread_attr_t *a, int *scope)
 {
 	*scope = a->scope;
 	return 0;
+}
+
+/* Every stack Vireo allocates has one THREAD_GUARD_SIZE guard page; a
+ * larger request is kept and reported (POSIX lets the implementation
+ * round it), 0 too, but the page stays: it costs no memory. */
+int pthread_attr_setguardsize(pthread_attr_t *a, size_t size)
+{
+	if (!a->initialized)
+		return EINVAL;
+	a->guardsize = size;
+	return 0;
+}
+
+int pthread_attr_getguardsize(const pthread_attr_t *a, size_t *size)
+{
+	if (!a->initialized)
+		return EINVAL;
+	*size = a->guardsize;
+	return 0;
+}
+
+int pthread_getattr_np(pthread_t thread, pthread_attr_t *a)
+{
+	irqflags_t f;
+	struct thread *t;
+	int err = 0;
+
+	pthread_attr_init(a);
+	f = sched_lock_acquire();
+	t = thread_lookup_locked(thread);
+	if (!t) {
+		err = ESRCH;
+	} else {
+		a->stackaddr = t->stack;
+		a->stacksize = t->stack_size;
+		a->guardsize = t->stack_alloc ? THREAD_GUARD_SIZE : 0;
+		a->detachstate = t->detached ? PTHREAD_CREATE_DETACHED
+					     : PTHREAD_CREATE_JOINABLE;
+		a->schedpolicy = t->policy;
+		a->schedparam.sched_priority = t->base_prio;
+		a->inheritsched = PTHREAD_EXPLICIT_SCHED;
+	}
+	sched_lock_release(f);
+	if (err)
+		pthread_attr_destroy(a);
+	return err;
 }

@@ -37,15 +37,16 @@
 
 extern void console_set_foreground(pid_t pid) __attribute__((weak));
 
-/* The shell that built-in tasks (pipeline stages, background jobs) use
- * for the few commands that look at shell state. */
-static struct nsh *task_shell;
+/* The console shell's task: the only one with the SIGINT handler.
+ * Built-ins that run as tasks execute this code too, with shells of
+ * their own (struct nsh, console false) that never touch the three. */
+static pid_t console_pid;
 
-/* Where the foreground goes back to between commands: the shell's pid
- * while it runs a typed line (nsh_console_claim), else 0. */
+/* Where the foreground goes back to between commands: the console
+ * shell's pid while it runs a typed line (nsh_console_claim), else 0. */
 static pid_t console_home;
 
-/* Set by the shell's SIGINT handler; only the shell's thread touches it. */
+/* Set by the console shell's SIGINT handler. */
 static volatile sig_atomic_t intr_pending;
 
 /* A command's redirections as file actions for a task. */
@@ -89,6 +90,12 @@ void nsh_signals_init(void)
 	/* No SA_RESTART: Ctrl-C must end a built-in's blocking call. */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
+	console_pid = getpid();
+}
+
+bool nsh_interrupted(void)
+{
+	return intr_pending && getpid() == console_pid;
 }
 
 void nsh_console_claim(void)
@@ -291,7 +298,7 @@ static int apply_redirs(struct nsh *sh, struct nsh_redir *r,
 		/* A FIFO's open waits for the other end; a child's exit
 		 * (SIGCHLD) must not fail it, Ctrl-C does. */
 		while ((fd = open(a.argv[0], oflags[r->kind] | O_CLOEXEC,
-				  0666)) < 0 && errno == EINTR && !intr_pending)
+				  0666)) < 0 && errno == EINTR && !nsh_interrupted())
 			;
 		if (fd < 0)
 			return nsh_fail("nsh", a.argv[0]), -1;
@@ -307,12 +314,22 @@ static int apply_redirs(struct nsh *sh, struct nsh_redir *r,
 
 /* ---- tasks ---- */
 
+/* A built-in run as a task gets a shell of its own, as a subshell
+ * would: its words were expanded by the shell that started it, and what
+ * it changes ($#, $1.., $?, loops) is its own. */
 static int builtin_task_main(int argc, char **argv)
 {
 	const struct nsh_cmd *c = nsh_find_cmd(argv[0]);
-	int r = c ? c->handler(task_shell, argc, argv) : NSH_STATUS_NOT_FOUND;
+	struct nsh *job;
+	int r;
 
+	if (!c)
+		return NSH_STATUS_NOT_FOUND;
+	if (!(job = calloc(1, sizeof(*job))))
+		return nsh_fail(argv[0], "shell");
+	r = c->handler(job, argc, argv);
 	fflush(stdout);
+	free(job);
 	return r;
 }
 
@@ -417,12 +434,15 @@ static int wait_task(struct nsh *sh, pid_t pid, const char *name)
 	int wstatus = 0;
 	pid_t r;
 
-	set_foreground(pid);
-	if (console_home && take_interrupt())
-		kill(pid, SIGINT);
+	if (sh->console) {
+		set_foreground(pid);
+		if (console_home && take_interrupt())
+			kill(pid, SIGINT);
+	}
 	while ((r = waitpid(pid, &wstatus, 0)) < 0 && errno == EINTR)
 		;
-	set_foreground(console_home);
+	if (sh->console)
+		set_foreground(console_home);
 	if (r != pid) {
 		nsh_error("nsh: %s: waitpid: %s\n", name, strerror(errno));
 		return 1;
@@ -441,6 +461,9 @@ static int run_builtin(struct nsh *sh, const struct nsh_cmd *c, struct args *a,
 	sigset_t set = sigint_set(), old;
 	int status = 1;
 
+	if (!sh->console)	/* a job: SIGINT (default action) ends it */
+		return apply_redirs(sh, redir, s) == 0 ?
+		       c->handler(sh, a->argc, a->argv) : 1;
 	if (!console_home) {
 		intr_pending = 0;
 		set_foreground(getpid());
@@ -542,7 +565,6 @@ static pid_t start_stage(struct nsh *sh, const struct nsh_node *n, int in,
 		   plan_redirs(sh, n->redir, p) == 0 &&
 		   (in < 0 || redirect_fd(&s, 0, in) == 0) &&
 		   (out < 0 || redirect_fd(&s, 1, out) == 0)) {
-		task_shell = sh;
 		pid = start_task(a->argv, p);
 	}
 	restore_fds(&s);
@@ -670,6 +692,10 @@ static int run_node(struct nsh *sh, const struct nsh_node *n)
 {
 	int s = 0;
 
+	if (nsh_too_deep("nsh")) {
+		sh->interrupted = true;
+		return NSH_STATUS_SYNTAX;
+	}
 	switch (n ? n->kind : NSH_N_SEQ) {
 	case NSH_N_SEQ:
 		for (; n && !leaving(sh); n = n->b)
@@ -706,8 +732,13 @@ static int run_node(struct nsh *sh, const struct nsh_node *n)
 int nsh_execute(struct nsh *sh, const char *text)
 {
 	struct nsh_ast ast;
-	enum nsh_parse_result r = nsh_parse(text, &ast);
+	enum nsh_parse_result r;
 
+	if (nsh_too_deep("nsh")) {
+		sh->interrupted = true;	/* unwind every level */
+		return sh->status = NSH_STATUS_SYNTAX;
+	}
+	r = nsh_parse(text, &ast);
 	if (r != NSH_PARSE_OK) {
 		nsh_error("nsh: %s\n", ast.error);
 		sh->status = NSH_STATUS_SYNTAX;
@@ -732,7 +763,7 @@ static char *read_file(const char *path)
 		errno = EISDIR;
 	else if ((buf = malloc((size_t)st.st_size + 1)))
 		while (n < st.st_size &&
-		       (r = read(fd, buf + n, (size_t)(st.st_size - n))) > 0)
+		       (r = nsh_read(fd, buf + n, (size_t)(st.st_size - n))) > 0)
 			n += r;
 	close(fd);
 	if (buf)
@@ -763,4 +794,19 @@ int nsh_run_script(struct nsh *sh, const char *path, int argc, char **argv)
 	sh->loop_depth = old_depth;
 	free(text);
 	return sh->status;
+}
+
+int nsh_run_app(struct nsh *sh, char **argv)
+{
+	pid_t pid;
+	int err;
+
+	fflush(stdout);
+	err = spawn_app(&pid, argv, NULL);
+	if (err) {
+		nsh_error("%s: %s\n", argv[0],
+			  err == ENOENT ? "no such application" : strerror(err));
+		return err == ENOENT ? NSH_STATUS_NOT_FOUND : 126;
+	}
+	return wait_task(sh, pid, argv[0]);
 }
