@@ -10,6 +10,8 @@
 
 #include_next <stdio.h>
 
+/* Host unit tests (tests/host) keep the host C library's streams. */
+#ifndef VIREO_HOST_TEST
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,5 +29,6 @@ FILE *libc_stream(int fd);
 #ifdef __cplusplus
 }
 #endif
+#endif /* VIREO_HOST_TEST */
 
 #endif /* _VIREO_STDIO_H */

@@ -18,6 +18,9 @@
 
 #include_next <unistd.h>
 
+/* Host unit tests (tests/host) keep the host C library's environ and
+ * options. */
+#ifndef VIREO_HOST_TEST
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -64,5 +67,6 @@ long fpathconf(int fd, int name);
 #ifdef __cplusplus
 }
 #endif
+#endif /* VIREO_HOST_TEST */
 
 #endif /* _VIREO_UNISTD_H */

@@ -77,12 +77,21 @@ int clock_getres(clockid_t clock_id, struct timespec *res)
 	return 0;
 }
 
-/* Sets CLOCK_REALTIME and writes the RTC (whole seconds) when there is
- * one: the RTC's absence or range is no reason to refuse the clock. */
-static void set_realtime(uint64_t ns)
+/*
+ * Sets CLOCK_REALTIME to ns (0 or -1 with errno) and writes the RTC
+ * (whole seconds).  A time the clock cannot hold (its nanoseconds past
+ * INT64_MAX, year 2262) or the RTC cannot (PL031: past 2106) is EINVAL
+ * and changes neither: a system without an RTC takes any time the
+ * clock holds.
+ */
+static int set_realtime(uint64_t ns)
 {
+	if (ns > (uint64_t)INT64_MAX)
+		return fail(EINVAL);
+	if (rtc_set_time(ns / NSEC_PER_SEC) == -EINVAL)
+		return fail(EINVAL);
 	clock_set_realtime_ns(ns);
-	(void)rtc_set_time(ns / NSEC_PER_SEC);
+	return 0;
 }
 
 int clock_settime(clockid_t clock_id, const struct timespec *tp)
@@ -95,8 +104,7 @@ int clock_settime(clockid_t clock_id, const struct timespec *tp)
 	 * here, which POSIX leaves to the implementation. */
 	if (clock_id != CLOCK_REALTIME || timespec_to_ns(tp, &ns))
 		return fail(EINVAL);
-	set_realtime(ns);
-	return 0;
+	return set_realtime(ns);
 }
 
 time_t time(time_t *t)
@@ -123,11 +131,11 @@ int settimeofday(const struct timeval *tv, const struct timezone *tz)
 {
 	if (!tv)
 		return 0;	/* only a time zone, which Vireo does not keep */
-	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000 ||
+	    (uint64_t)tv->tv_sec >= UINT64_MAX / NSEC_PER_SEC)
 		return fail(EINVAL);
-	set_realtime((uint64_t)tv->tv_sec * NSEC_PER_SEC +
-		     (uint64_t)tv->tv_usec * NSEC_PER_USEC);
-	return 0;
+	return set_realtime((uint64_t)tv->tv_sec * NSEC_PER_SEC +
+			    (uint64_t)tv->tv_usec * NSEC_PER_USEC);
 }
 
 /* Both return an error number, not -1 (POSIX). */
