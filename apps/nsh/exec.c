@@ -654,10 +654,15 @@ static int run_loop(struct nsh *sh, const struct nsh_node *n)
 	for (;;) {
 		int cond = run_node(sh, n->a);
 
+		if (sh->interrupted)
+			status = cond;	/* Ctrl-C: its 130 */
 		if (leaving(sh) || (cond == 0) != (n->kind == NSH_N_WHILE))
 			break;
-		if (loop_body(sh, n->b))
+		if (loop_body(sh, n->b)) {
+			if (sh->interrupted)
+				status = sh->status;
 			break;
+		}
 		status = sh->status;
 	}
 	sh->loop_depth--;
@@ -679,8 +684,11 @@ static int run_for(struct nsh *sh, const struct nsh_node *n)
 	sh->loop_depth++;
 	for (int i = 0; i < a->argc; i++) {
 		setenv(n->name, a->argv[i], 1);
-		if (loop_body(sh, n->b))
+		if (loop_body(sh, n->b)) {
+			if (sh->interrupted)
+				status = sh->status;	/* Ctrl-C: its 130 */
 			break;
+		}
 		status = sh->status;
 	}
 	sh->loop_depth--;
