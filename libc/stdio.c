@@ -13,8 +13,12 @@
  * The global stdin/stdout/stderr symbols remain for picolibc's own
  * objects (assert, psignal): unbuffered streams over descriptors 0..2,
  * right for any task; a task whose buffered streams cannot be allocated
- * falls back to them as well.
+ * falls back to them as well.  picolibc's printf, vprintf, puts,
+ * putchar, getchar, scanf and vscanf use those globals, so they are
+ * defined here on the task's streams: mixing them with fputs(stdout)
+ * would otherwise reorder the output.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdio-bufio.h>
 #include <stdlib.h>
@@ -109,4 +113,53 @@ void libc_task_end(void *stdio)
 {
 	if (stdio)
 		streams_free(stdio);
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+	return vfprintf(libc_stream(1), fmt, ap);
+}
+
+int printf(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfprintf(libc_stream(1), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int puts(const char *s)
+{
+	FILE *out = libc_stream(1);
+
+	return fputs(s, out) < 0 || fputc('\n', out) == EOF ? EOF : 0;
+}
+
+int (putchar)(int c)
+{
+	return fputc(c, libc_stream(1));
+}
+
+int (getchar)(void)
+{
+	return fgetc(libc_stream(0));
+}
+
+int vscanf(const char *fmt, va_list ap)
+{
+	return vfscanf(libc_stream(0), fmt, ap);
+}
+
+int scanf(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfscanf(libc_stream(0), fmt, ap);
+	va_end(ap);
+	return r;
 }
