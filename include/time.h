@@ -18,6 +18,10 @@
 extern "C" {
 #endif
 
+/* XSI: clock() counts microseconds (picolibc's aarch64 value is 100). */
+#undef CLOCKS_PER_SEC
+#define CLOCKS_PER_SEC ((clock_t)1000000)
+
 #ifndef CLOCK_PROCESS_CPUTIME_ID
 #define CLOCK_PROCESS_CPUTIME_ID ((clockid_t)2)
 #endif

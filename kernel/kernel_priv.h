@@ -66,6 +66,7 @@ struct task {
 	bool zombie;			/* ended, waiting for waitpid */
 	struct wait_queue child_wq;	/* waitpid() callers in this task */
 	uint64_t dead_cpu_ns;		/* CPU time of its ended threads */
+	uint64_t child_cpu_ns;		/* of its waited-for children */
 	struct list_node all_node;	/* all_tasks */
 	bool set_sigmask;		/* first thread's mask: init_sigmask */
 	uint64_t init_sigmask;

@@ -130,6 +130,15 @@ struct file *task_fd_get(pid_t pid, int fd)
 	return file;
 }
 
+uint64_t task_children_cpu_ns(void)
+{
+	irqflags_t f = sched_lock_acquire();
+	uint64_t ns = task_current()->child_cpu_ns;
+
+	sched_lock_release(f);
+	return ns;
+}
+
 char ***task_environ(void)
 {
 	return &task_current()->environ;
@@ -626,7 +635,7 @@ pid_t task_waitpid(pid_t pid, int *status, int options)
 	}
 	list_del(&z->sibling);
 	list_del(&z->all_node);
-	self->dead_cpu_ns += 0;	/* children's times are not accumulated */
+	self->child_cpu_ns += z->dead_cpu_ns + z->child_cpu_ns;	/* times() */
 	thread_release_task_locked(z);
 	sched_lock_release(f);
 	if (status)

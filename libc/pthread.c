@@ -123,6 +123,8 @@ int pthread_join(pthread_t thread, void **value)
 {
 	int r;
 
+	if (!thread_exists(thread))
+		return ESRCH;	/* POSIX: no such thread (not EINVAL) */
 	while ((r = thread_join(thread, value)) == -ECANCELED)
 		thread_testcancel();	/* returns only if cancellation got disabled */
 	return -r;
@@ -130,6 +132,8 @@ int pthread_join(pthread_t thread, void **value)
 
 int pthread_detach(pthread_t thread)
 {
+	if (!thread_exists(thread))
+		return ESRCH;
 	return -thread_detach(thread);
 }
 

@@ -277,3 +277,64 @@ void psignal(int sig, const char *s)
 	else
 		fprintf(stderr, "%s\n", strsignal(sig));
 }
+
+/* ---- XSI: sighold, sigrelse, sigignore, sigset, sigpause ---- */
+
+/* Blocks (how SIG_BLOCK) or unblocks (SIG_UNBLOCK) the one signal sig. */
+static int mask_one(int how, int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	if (sigaddset(&set, sig))
+		return -1;
+	return sigprocmask(how, &set, NULL);
+}
+
+int sighold(int sig)
+{
+	return mask_one(SIG_BLOCK, sig);
+}
+
+int sigrelse(int sig)
+{
+	return mask_one(SIG_UNBLOCK, sig);
+}
+
+int sigignore(int sig)
+{
+	return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0;
+}
+
+/*
+ * sigset(): as signal(), but SIG_HOLD adds sig to the mask (leaving the
+ * action), and any other disposition removes it; returns SIG_HOLD when
+ * sig was blocked before, else the previous action.
+ */
+_sig_func_ptr sigset(int sig, _sig_func_ptr disp)
+{
+	struct sigaction act = { .sa_handler = disp }, old;
+	sigset_t mask;
+
+	if (sigprocmask(SIG_BLOCK, NULL, &mask) || sigaction(sig, NULL, &old))
+		return SIG_ERR;
+	if (disp == SIG_HOLD) {
+		if (sighold(sig))
+			return SIG_ERR;
+	} else {
+		sigemptyset(&act.sa_mask);
+		if (sigaction(sig, &act, NULL) || sigrelse(sig))
+			return SIG_ERR;
+	}
+	return sigismember(&mask, sig) ? SIG_HOLD : old.sa_handler;
+}
+
+/* Waits for a signal with sig removed from the mask; always -1 EINTR. */
+int sigpause(int sig)
+{
+	sigset_t mask;
+
+	if (sigprocmask(SIG_BLOCK, NULL, &mask) || sigdelset(&mask, sig))
+		return -1;
+	return sigsuspend(&mask);
+}

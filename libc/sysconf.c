@@ -12,6 +12,7 @@
 #include <vireo/file.h>
 #include <vireo/mmu.h>
 #include <vireo/thread.h>
+#include "time_priv.h"
 
 static long cpus_configured(void)
 {
@@ -49,7 +50,7 @@ static const struct {
 	{ _SC_THREADS, _POSIX_THREADS },
 	{ _SC_TIMEOUTS, _POSIX_TIMEOUTS },
 	{ _SC_TIMERS, _POSIX_TIMERS },
-	{ _SC_CLK_TCK, CLOCKS_PER_SEC },
+	{ _SC_CLK_TCK, TIMES_HZ },
 };
 
 long sysconf(int name)

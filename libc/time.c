@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sys/time.h>
+#include <sys/times.h>
 #include <time.h>
 #include <vireo/clock.h>
 #include <vireo/posix_timer.h>
@@ -217,4 +218,29 @@ int timer_getoverrun(timer_t timerid)
 	int ret = posix_timer_getoverrun(timerid);
 
 	return ret < 0 ? fail(-ret) : ret;
+}
+
+/* The process's CPU time in CLOCKS_PER_SEC (microsecond) units. */
+clock_t clock(void)
+{
+	return (clock_t)(task_cpu_ns(task_current()) / (NSEC_PER_SEC / CLOCKS_PER_SEC));
+}
+
+/*
+ * times(): CPU times in clock ticks of sysconf(_SC_CLK_TCK) = TIMES_HZ.
+ * Vireo does not split user from system time (a flat build has no
+ * user/kernel boundary): all of it is tms_utime.  The return value is
+ * the monotonic clock in ticks.
+ */
+clock_t times(struct tms *buf)
+{
+	const uint64_t tick = NSEC_PER_SEC / TIMES_HZ;
+
+	if (buf) {
+		buf->tms_utime = (clock_t)(task_cpu_ns(task_current()) / tick);
+		buf->tms_stime = 0;
+		buf->tms_cutime = (clock_t)(task_children_cpu_ns() / tick);
+		buf->tms_cstime = 0;
+	}
+	return (clock_t)(clock_monotonic_ns() / tick);
 }

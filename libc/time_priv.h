@@ -4,6 +4,9 @@
 
 #include <errno.h>
 #include <stdint.h>
+
+/* Ticks per second of times() and sysconf(_SC_CLK_TCK). */
+#define TIMES_HZ 100
 #include <time.h>
 #include <vireo/clock.h>
 

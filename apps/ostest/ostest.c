@@ -59,6 +59,7 @@ static const struct {
 	{ &ot_area_clock, true }, { &ot_area_task, true },
 	{ &ot_area_stack, true }, { &ot_area_io, true },
 	{ &ot_area_smp, false }, { &ot_area_kernel, true },
+	{ &ot_area_posix, true },
 };
 
 /* Failures of the running case: written by any of its threads. */

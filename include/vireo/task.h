@@ -101,6 +101,9 @@ void **task_stdio_slot(void);
 pid_t task_getppid(void);
 /* CPU time of all threads of t, living and ended.  Any thread context. */
 uint64_t task_cpu_ns(struct task *t);
+/* CPU time of the calling task's children that waitpid() collected,
+ * and of theirs (times()'s tms_cutime). */
+uint64_t task_children_cpu_ns(void);
 /* CPU time of the task with this pid: 0 or -ESRCH. */
 int task_cpu_ns_by_pid(pid_t pid, uint64_t *ns);
 /* The task's descriptor table (fs/file.c). */

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ostest cases for POSIX interfaces a portable program expects and the
+ * error codes POSIX names (issue 19): the identity calls, the options
+ * <unistd.h> announces and sysconf() agreeing with them, pathconf,
+ * times() and clock() units, pthread_atfork, guard size and
+ * pthread_getattr_np, the XSI signal calls, and EBUSY/ESRCH/EPERM/
+ * EINVAL/EOVERFLOW where POSIX requires them.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <sys/times.h>
+#include <unistd.h>
+#include "ostest.h"
+
+static void posix_ids(void)
+{
+	OT_EXPECT_EQ(getuid(), 0);
+	OT_EXPECT_EQ(geteuid(), 0);
+	OT_EXPECT_EQ(getgid(), 0);
+	OT_EXPECT_EQ(getegid(), 0);
+	OT_EXPECT_OK(setuid(0));
+	OT_EXPECT_OK(setgid(0));
+	OT_EXPECT_ERRNO(setuid(1000), EPERM);
+	OT_EXPECT_ERRNO(seteuid(1), EPERM);
+	OT_EXPECT_ERRNO(setgid(100), EPERM);
+}
+
+static void posix_options(void)
+{
+	static const struct { int sc; long want; } opts[] = {
+		{ _SC_TIMERS, _POSIX_TIMERS },
+		{ _SC_MONOTONIC_CLOCK, _POSIX_MONOTONIC_CLOCK },
+		{ _SC_THREAD_PRIORITY_SCHEDULING, _POSIX_THREAD_PRIORITY_SCHEDULING },
+		{ _SC_THREAD_PRIO_INHERIT, _POSIX_THREAD_PRIO_INHERIT },
+		{ _SC_THREAD_PRIO_PROTECT, _POSIX_THREAD_PRIO_PROTECT },
+		{ _SC_CPUTIME, _POSIX_CPUTIME },
+		{ _SC_THREAD_CPUTIME, _POSIX_THREAD_CPUTIME },
+		{ _SC_SEMAPHORES, _POSIX_SEMAPHORES },
+		{ _SC_MESSAGE_PASSING, _POSIX_MESSAGE_PASSING },
+		{ _SC_THREADS, _POSIX_THREADS },
+	};
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		OT_EXPECT_EQ(opts[i].want, 200809L);
+		OT_EXPECT_EQ(sysconf(opts[i].sc), opts[i].want);
+	}
+	OT_EXPECT_GE(PTHREAD_STACK_MIN, 16384);
+	OT_EXPECT_EQ(sysconf(_SC_THREAD_STACK_MIN), PTHREAD_STACK_MIN);
+	OT_EXPECT_GT(sysconf(_SC_CLK_TCK), 0);
+	OT_EXPECT_ERRNO(sysconf(-5), EINVAL);
+}
+
+static void posix_pathconf(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	OT_EXPECT_GE(pathconf("/", _PC_NAME_MAX), 14);
+	OT_EXPECT_GE(pathconf("/", _PC_PATH_MAX), 256);
+	OT_EXPECT_GE(pathconf("/", _PC_PIPE_BUF), 512);
+	OT_EXPECT_ERRNO(pathconf("/no/such", _PC_NAME_MAX), ENOENT);
+	OT_EXPECT_ERRNO(pathconf("/", 12345), EINVAL);
+	OT_EXPECT_EQ(fpathconf(fd, _PC_NAME_MAX), pathconf("/", _PC_NAME_MAX));
+	close(fd);
+	OT_EXPECT_ERRNO(fpathconf(fd, _PC_NAME_MAX), EBADF);
+}
+
+/* clock() counts CLOCKS_PER_SEC = 1000000 per CPU second; times()
+ * counts sysconf(_SC_CLK_TCK) per second. */
+static void posix_times_clock(void)
+{
+	struct tms a, b;
+	clock_t c0, c1, t0, t1;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	OT_EXPECT_EQ(CLOCKS_PER_SEC, 1000000);
+	c0 = clock();
+	t0 = times(&a);
+	ot_spin_ms(100);
+	c1 = clock();
+	t1 = times(&b);
+	OT_EXPECT_GE(c1 - c0, 80000);
+	OT_EXPECT_LE(c1 - c0, 1000000);
+	OT_EXPECT_GE(t1 - t0, hz * 8 / 100);
+	OT_EXPECT_GE(b.tms_utime - a.tms_utime, hz * 8 / 100);
+	OT_EXPECT_GE(b.tms_cutime, a.tms_cutime);
+}
+
+static void never(void)
+{
+}
+
+/* pthread_atfork registrations last as long as the process: once per
+ * ostest run, so that repeated rounds keep the heap steady. */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static int atfork_rc[2] = { -1, -1 };
+
+static void register_atfork(void)
+{
+	atfork_rc[0] = pthread_atfork(never, never, never);
+	atfork_rc[1] = pthread_atfork(NULL, NULL, NULL);
+}
+
+static void *report_attr(void *arg)
+{
+	pthread_attr_t *a = arg;
+	char here;
+	void *lo;
+	size_t size;
+
+	if (pthread_getattr_np(pthread_self(), a) == 0) {
+		pthread_attr_getstack(a, &lo, &size);
+		/* the stack reported holds this frame */
+		return (void *)(uintptr_t)(&here >= (char *)lo &&
+					   &here < (char *)lo + size);
+	}
+	return NULL;
+}
+
+static void posix_thread_attrs(void)
+{
+	pthread_attr_t attr, got;
+	size_t guard = 0, size = 0;
+	pthread_t t;
+	void *inside = NULL;
+	int detach = -1;
+
+	pthread_once(&atfork_once, register_atfork);
+	OT_EXPECT_RC(atfork_rc[0], 0);
+	OT_EXPECT_RC(atfork_rc[1], 0);
+	pthread_attr_init(&attr);
+	OT_EXPECT_RC(pthread_attr_getguardsize(&attr, &guard), 0);
+	OT_EXPECT_GE(guard, 4096);
+	OT_EXPECT_RC(pthread_attr_setguardsize(&attr, 8192), 0);
+	OT_EXPECT_RC(pthread_attr_getguardsize(&attr, &guard), 0);
+	OT_EXPECT_EQ(guard, 8192);
+	OT_EXPECT_RC(pthread_attr_setstacksize(&attr, 65536), 0);
+	if (OT_EXPECT_RC(pthread_create(&t, &attr, report_attr, &got), 0)) {
+		OT_EXPECT_RC(pthread_join(t, &inside), 0);
+		OT_EXPECT(inside != NULL);
+		pthread_attr_getstacksize(&got, &size);
+		OT_EXPECT_EQ(size, 65536);
+		pthread_attr_getdetachstate(&got, &detach);
+		OT_EXPECT_EQ(detach, PTHREAD_CREATE_JOINABLE);
+		pthread_attr_destroy(&got);
+	}
+	pthread_attr_destroy(&attr);
+	OT_EXPECT_RC(pthread_getattr_np(999999, &got), ESRCH);
+}
+
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	usr1_seen++;
+}
+
+static void posix_xsi_signals(void)
+{
+	struct sigaction old;
+	sigset_t pend;
+
+	sigaction(SIGUSR1, NULL, &old);
+	usr1_seen = 0;
+	OT_EXPECT(sigset(SIGUSR1, on_usr1) != SIG_ERR);
+	OT_EXPECT_OK(sighold(SIGUSR1));
+	raise(SIGUSR1);
+	OT_EXPECT_EQ(usr1_seen, 0);
+	sigpending(&pend);
+	OT_EXPECT(sigismember(&pend, SIGUSR1));
+	OT_EXPECT_OK(sigrelse(SIGUSR1));
+	OT_EXPECT_EQ(usr1_seen, 1);
+	OT_EXPECT(sigset(SIGUSR1, SIG_HOLD) == on_usr1);
+	OT_EXPECT(sigset(SIGUSR1, on_usr1) == SIG_HOLD);	/* was held */
+	OT_EXPECT_EQ(usr1_seen, 1);
+	OT_EXPECT_OK(sigignore(SIGUSR1));
+	raise(SIGUSR1);
+	OT_EXPECT_EQ(usr1_seen, 1);
+	OT_EXPECT_ERRNO(sighold(0), EINVAL);
+	sigaction(SIGUSR1, &old, NULL);
+}
+
+static void posix_error_codes(void)
+{
+	pthread_mutexattr_t ma;
+	pthread_mutex_t m;
+	pthread_spinlock_t s;
+	struct timespec huge = { .tv_sec = (time_t)1 << 40 };
+	int fd = open("/dev/zero", O_RDONLY);
+	int tfd = open("/tmp/ostest-lseek", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ERRORCHECK);
+	pthread_mutex_init(&m, &ma);
+	OT_EXPECT_RC(pthread_mutex_lock(&m), 0);
+	OT_EXPECT_RC(pthread_mutex_trylock(&m), EBUSY);
+	OT_EXPECT_RC(pthread_mutex_unlock(&m), 0);
+	pthread_mutex_destroy(&m);
+	pthread_mutexattr_destroy(&ma);
+	OT_EXPECT_RC(pthread_join(999999, NULL), ESRCH);
+	OT_EXPECT_RC(pthread_detach(999999), ESRCH);
+	pthread_spin_init(&s, PTHREAD_PROCESS_PRIVATE);
+	OT_EXPECT_RC(pthread_spin_unlock(&s), EPERM);
+	pthread_spin_destroy(&s);
+	OT_EXPECT_ERRNO(kill(INT_MIN, 0), ESRCH);
+	OT_EXPECT_ERRNO(clock_settime(CLOCK_REALTIME, &huge), EINVAL);
+	OT_EXPECT_LT(ot_clock_ns(CLOCK_REALTIME) / 1000000000LL, 1LL << 40);
+	OT_EXPECT(tfd >= 0);
+	if (tfd >= 0) {
+		OT_EXPECT_EQ(lseek(tfd, 100, SEEK_SET), 100);
+		OT_EXPECT_ERRNO(lseek(tfd, INT64_MAX, SEEK_CUR), EOVERFLOW);
+		OT_EXPECT_EQ(lseek(tfd, 0, SEEK_CUR), 100);	/* unchanged */
+		close(tfd);
+		unlink("/tmp/ostest-lseek");
+	}
+	close(fd);
+}
+
+static void posix_sem_unlink(void)
+{
+	sem_t *s = sem_open("/ostest-unlink", O_CREAT | O_EXCL, 0600, 1);
+
+	OT_EXPECT(s != SEM_FAILED);
+	if (s == SEM_FAILED)
+		return;
+	OT_EXPECT_OK(sem_unlink("/ostest-unlink"));
+	OT_EXPECT_ERRNO((long)(sem_open("/ostest-unlink", 0) == SEM_FAILED ? -1 : 0),
+			ENOENT);
+	OT_EXPECT_ERRNO(sem_unlink("/ostest-unlink"), ENOENT);
+	sem_close(s);
+}
+
+OT_AREA(posix,
+	OT_CASE(posix, ids, 5),
+	OT_CASE(posix, options, 5),
+	OT_CASE(posix, pathconf, 5),
+	OT_CASE(posix, times_clock, 5),
+	OT_CASE(posix, thread_attrs, 5),
+	OT_CASE(posix, xsi_signals, 5),
+	OT_CASE(posix, error_codes, 5),
+	OT_CASE(posix, sem_unlink, 5));
