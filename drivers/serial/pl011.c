@@ -103,6 +103,7 @@ struct pl011_port {
 	struct ringbuf rx, tx;
 	struct wait_queue rx_wq, tx_wq;	/* scheduler lock */
 	struct pl011_stats stats;
+	uint64_t rx_drop_told;		/* rx_ring_full already reported */
 };
 
 static struct pl011_port port0;
@@ -321,8 +322,16 @@ static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
 	for (;;) {
 		irqflags_t f = spin_lock_irqsave(&p->lock);
 		size_t n = ringbuf_get(&p->rx, buf, len);
+		uint64_t dropped = p->stats.rx_ring_full - p->rx_drop_told;
+
+		p->rx_drop_told = p->stats.rx_ring_full;
 		spin_unlock_irqrestore(&p->lock, f);
 
+		/* Input lost silently would look like a shell bug: say so,
+		 * once per batch, when the reader comes back for more. */
+		if (dropped)
+			klog(KLOG_WARN, "%s: %llu input bytes dropped: receive buffer full",
+			     u->name, (unsigned long long)dropped);
 		if (n)
 			return n;
 		if (nonblock)
