@@ -330,8 +330,8 @@ static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
 		/* Input lost silently would look like a shell bug: say so,
 		 * once per batch, when the reader comes back for more. */
 		if (dropped)
-			klog(KLOG_WARN, "%s: %llu input bytes dropped: receive buffer full",
-			     u->name, (unsigned long long)dropped);
+			pr_warn("%s: %llu input bytes dropped: receive buffer full\n",
+				u->name, (unsigned long long)dropped);
 		if (n)
 			return n;
 		if (nonblock)
