@@ -189,3 +189,27 @@ def torture_wrong_results(t):
     ])
     check(m.command("mount") == mounts, "mount table changed")
     check_match(r"^/proc/1:", m.command("ls /proc/1"), "procfs still lists pid 1")
+
+
+@test("issue 19: a 100 KB paste either arrives whole or the console says how "
+      "many input bytes it dropped; the shell answers afterwards")
+def torture_paste(t):
+    m = t.boot()
+    lines = 7000
+    m.send("".join("echo line%05d\r" % i for i in range(lines)))
+    # Every pasted line echoes and runs: wait until the console has been
+    # quiet for 2 s (all of it ran, or the rest was dropped), so that the
+    # next line is not dropped with it.
+    deadline = time.monotonic() + 180
+    size, quiet_since = -1, time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - quiet_since < 2:
+        if len(m.text) != size:
+            size, quiet_since = len(m.text), time.monotonic()
+        time.sleep(0.2)
+    m.sendline("echo after-paste")
+    m.expect(r"^after-paste$", timeout=180)
+    m.expect(r"^nsh> ")
+    seen = len(set(re.findall(r"^line(\d{5})$", m.text, re.M)))
+    check(seen == lines or "input bytes dropped" in m.text,
+          "%d of %d pasted lines ran and no drop was reported" % (seen, lines))
+    alive(m)
