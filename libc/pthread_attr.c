@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <vireo/thread.h>
+#include "pthread_priv.h"
 
 int pthread_attr_init(pthread_attr_t *a)
 {
@@ -88,13 +89,13 @@ int pthread_attr_getinheritsched(const pthread_attr_t *a, int *inherit)
 	return 0;
 }
 
-/* SCHED_OTHER is accepted and runs as SCHED_FIFO (POSIX lets it map to
- * one of the real-time policies). */
 int pthread_attr_setschedpolicy(pthread_attr_t *a, int policy)
 {
+	int kpolicy;
+
 	/* EINVAL: not a policy at all (ENOTSUP would say a valid policy
 	 * that is not supported). */
-	if (policy != SCHED_FIFO && policy != SCHED_RR && policy != SCHED_OTHER)
+	if (sched_policy_to_kernel(policy, &kpolicy))
 		return EINVAL;
 	a->schedpolicy = policy;
 	return 0;
@@ -108,8 +109,7 @@ int pthread_attr_getschedpolicy(const pthread_attr_t *a, int *policy)
 
 int pthread_attr_setschedparam(pthread_attr_t *a, const struct sched_param *p)
 {
-	if (p->sched_priority < SCHED_PRIO_MIN ||
-	    p->sched_priority > SCHED_PRIO_MAX)
+	if (!sched_prio_valid(a->schedpolicy, p->sched_priority))
 		return EINVAL;
 	a->schedparam = *p;
 	return 0;
@@ -174,8 +174,8 @@ int pthread_getattr_np(pthread_t thread, pthread_attr_t *a)
 		a->guardsize = t->stack_alloc ? THREAD_GUARD_SIZE : 0;
 		a->detachstate = t->detached ? PTHREAD_CREATE_DETACHED
 					     : PTHREAD_CREATE_JOINABLE;
-		a->schedpolicy = t->policy;
-		a->schedparam.sched_priority = t->base_prio;
+		sched_from_kernel(t->policy, t->base_prio, &a->schedpolicy,
+				  &a->schedparam.sched_priority);
 		a->inheritsched = PTHREAD_EXPLICIT_SCHED;
 	}
 	sched_lock_release(f);
