@@ -417,19 +417,77 @@ static void dequeue_locked(struct thread *t, int sig, siginfo_t *info)
 		take_from(ts, &ts->pending, &ts->queue, sig, info);
 }
 
+/* Whether the calling thread runs on its alternate signal stack. */
+static bool on_altstack(const struct thread *t)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+
+	return sp >= t->sigalt_lo && sp < t->sigalt_hi;
+}
+
+int signal_altstack(const stack_t *ss, stack_t *oss)
+{
+	struct thread *t = thread_current();
+	stack_t want = ss ? *ss : (stack_t){ 0 };
+	bool on = on_altstack(t);
+
+	if (oss) {
+		oss->ss_sp = (void *)t->sigalt_lo;
+		oss->ss_size = t->sigalt_hi - t->sigalt_lo;
+		oss->ss_flags = on ? SS_ONSTACK : t->sigalt_hi ? 0 : SS_DISABLE;
+	}
+	if (!ss)
+		return 0;
+	if (on)
+		return -EPERM;	/* cannot change the stack it runs on */
+	if (want.ss_flags & ~SS_DISABLE)
+		return -EINVAL;
+	if (want.ss_flags & SS_DISABLE) {
+		t->sigalt_lo = t->sigalt_hi = 0;
+		return 0;
+	}
+	if (want.ss_size < MINSIGSTKSZ)
+		return -ENOMEM;
+	if (!want.ss_sp || (uintptr_t)want.ss_sp + want.ss_size < (uintptr_t)want.ss_sp)
+		return -EINVAL;
+	t->sigalt_hi = 0;	/* never a half-set range */
+	t->sigalt_lo = (uintptr_t)want.ss_sp;
+	t->sigalt_hi = (uintptr_t)want.ss_sp + want.ss_size;
+	return 0;
+}
+
+struct handler_call {
+	int sig;
+	const struct sigaction *act;
+	siginfo_t *info;
+};
+
+static void call_handler(void *arg)
+{
+	struct handler_call *c = arg;
+
+	if (c->act->sa_flags & SA_SIGINFO)
+		c->act->sa_sigaction(c->sig, c->info, NULL);
+	else
+		c->act->sa_handler(c->sig);
+}
+
 /* Runs the handler with its own FP/SIMD context: the interrupted
- * thread's registers are saved aside and put back after. */
+ * thread's registers are saved aside and put back after.  With
+ * SA_ONSTACK it runs on the thread's alternate stack when one is set
+ * and the thread is not on it already (a nested signal stays there). */
 static void run_handler(int sig, const struct sigaction *act, siginfo_t *info)
 {
 	struct thread *t = thread_current();
 	struct arch_fpu_state saved;
+	struct handler_call c = { sig, act, info };
 
 	arch_fpu_flush(t);
 	saved = t->fpu;
-	if (act->sa_flags & SA_SIGINFO)
-		act->sa_sigaction(sig, info, NULL);
+	if ((act->sa_flags & SA_ONSTACK) && t->sigalt_hi && !on_altstack(t))
+		arch_call_on_stack(t->sigalt_hi & ~(uintptr_t)15, call_handler, &c);
 	else
-		act->sa_handler(sig);
+		call_handler(&c);
 	arch_fpu_flush(t);
 	t->fpu = saved;
 }

@@ -222,11 +222,9 @@ unsigned int alarm(unsigned int seconds)
 
 int sigaltstack(const stack_t *ss, stack_t *oss)
 {
-	if (oss) {
-		memset(oss, 0, sizeof(*oss));
-		oss->ss_flags = SS_DISABLE;
-	}
-	return ss ? fail(ENOTSUP) : 0;	/* handlers run on the thread's stack */
+	int r = signal_altstack(ss, oss);
+
+	return r ? fail(-r) : 0;
 }
 
 int siginterrupt(int sig, int flag)

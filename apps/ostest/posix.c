@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/times.h>
 #include <unistd.h>
 #include "ostest.h"
@@ -182,6 +183,89 @@ static void posix_xsi_signals(void)
 	sigaction(SIGUSR1, &old, NULL);
 }
 
+static volatile uintptr_t handler_sp;
+static volatile int handler_flags, handler_fp;
+
+static void on_alt(int sig)
+{
+	volatile double x = 2.0;
+	char here;
+	stack_t cur;
+
+	handler_sp = (uintptr_t)&here;
+	handler_flags = sigaltstack(NULL, &cur) == 0 ? cur.ss_flags : -1;
+	/* A switch away and back disables FP/SIMD (lazy FPU), so the FP
+	 * below traps: an exception taken on the alternate stack. */
+	ot_msleep(1);
+	x *= 1.5;
+	handler_fp = (int)x;
+}
+
+static bool in_block(uintptr_t p, const char *mem, size_t size)
+{
+	return p >= (uintptr_t)mem && p < (uintptr_t)mem + size;
+}
+
+/* sigaltstack + SA_ONSTACK: the handler runs on the alternate stack
+ * (and takes an FP trap there), reports SS_ONSTACK; without SA_ONSTACK
+ * it runs on the thread's stack; bad requests fail. */
+static void *altstack_body(void *arg)
+{
+	const size_t size = SIGSTKSZ;
+	struct sigaction sa = { .sa_handler = on_alt, .sa_flags = SA_ONSTACK }, prev;
+	char *mem = arg;
+	stack_t ss, old;
+
+	OT_EXPECT_OK(sigaltstack(NULL, &old));
+	OT_EXPECT(old.ss_flags & SS_DISABLE);
+	ss = (stack_t){ .ss_sp = mem, .ss_size = MINSIGSTKSZ - 1 };
+	OT_EXPECT_ERRNO(sigaltstack(&ss, NULL), ENOMEM);
+	ss = (stack_t){ .ss_sp = mem, .ss_size = size, .ss_flags = 0x100 };
+	OT_EXPECT_ERRNO(sigaltstack(&ss, NULL), EINVAL);
+	ss.ss_flags = 0;
+	OT_EXPECT_OK(sigaltstack(&ss, NULL));
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR2, &sa, &prev);
+	raise(SIGUSR2);
+	OT_EXPECT(in_block(handler_sp, mem, size));
+	OT_EXPECT_EQ(handler_flags, SS_ONSTACK);
+	OT_EXPECT_EQ(handler_fp, 3);
+	sa.sa_flags = 0;
+	sigaction(SIGUSR2, &sa, NULL);
+	raise(SIGUSR2);
+	OT_EXPECT(!in_block(handler_sp, mem, size));
+	OT_EXPECT_EQ(handler_flags, 0);
+	ss.ss_flags = SS_DISABLE;
+	OT_EXPECT_OK(sigaltstack(&ss, NULL));
+	OT_EXPECT_OK(sigaltstack(NULL, &old));
+	OT_EXPECT(old.ss_flags & SS_DISABLE);
+	sigaction(SIGUSR2, &prev, NULL);
+	return NULL;
+}
+
+/* The body runs on the higher of two blocks with the lower one as its
+ * alternate stack: a trap taken there is below the thread's stack and
+ * passes the overflow check only as the registered alternate stack. */
+static void posix_sigaltstack(void)
+{
+	const size_t size = 65536;
+	char *a = malloc(size), *b = malloc(size);
+	char *low = a < b ? a : b, *high = a < b ? b : a;
+	pthread_attr_t attr;
+	pthread_t t;
+
+	OT_EXPECT(a && b);
+	if (a && b) {
+		pthread_attr_init(&attr);
+		pthread_attr_setstack(&attr, high, size);
+		if (OT_EXPECT_RC(pthread_create(&t, &attr, altstack_body, low), 0))
+			pthread_join(t, NULL);
+		pthread_attr_destroy(&attr);
+	}
+	free(a);
+	free(b);
+}
+
 static void posix_error_codes(void)
 {
 	pthread_mutexattr_t ma;
@@ -239,5 +323,6 @@ OT_AREA(posix,
 	OT_CASE(posix, times_clock, 5),
 	OT_CASE(posix, thread_attrs, 5),
 	OT_CASE(posix, xsi_signals, 5),
+	OT_CASE(posix, sigaltstack, 5),
 	OT_CASE(posix, error_codes, 5),
 	OT_CASE(posix, sem_unlink, 5));

@@ -76,6 +76,9 @@ int signal_suspend(sigset_t mask);
 /* alarm(): arms (0: cancels) the task's SIGALRM timer for secs seconds;
  * returns the seconds left of the previous one (rounded up). */
 unsigned int signal_alarm(unsigned int secs);
+/* sigaltstack() for the calling thread: 0, -EPERM (running on it),
+ * -EINVAL (flags, address), -ENOMEM (smaller than MINSIGSTKSZ). */
+int signal_altstack(const stack_t *ss, stack_t *oss);
 /*
  * For kernel/posix_timer.c: sends a POSIX timer's signal to task t with
  * the scheduler lock held (from the timer's ktimer callback).  The queue

@@ -97,6 +97,10 @@ struct thread {
 	size_t stack_size;
 	void *stack_alloc;		/* NULL: caller-supplied stack */
 	uintptr_t guard_lo;		/* [guard_lo, stack): guard page, or empty */
+	/* The alternate signal stack [sigalt_lo, sigalt_hi) of
+	 * sigaltstack(), or 0, 0: set by the thread itself; the vectors.S
+	 * overflow check accepts an SP inside it. */
+	uintptr_t sigalt_lo, sigalt_hi;
 	void *tls;
 	void (*entry)(void *arg);
 	void *arg;
