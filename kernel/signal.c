@@ -44,7 +44,8 @@ struct task_signals {
 	uint64_t pending;
 	struct list_node queue;
 	int nqueued;			/* entries of the task and its threads */
-	struct ktimer alarm;
+	struct ktimer alarm;		/* alarm() and ITIMER_REAL */
+	uint64_t alarm_interval_ns;	/* ITIMER_REAL's reload, or 0 */
 	struct task *task;		/* owner, for the alarm */
 };
 
@@ -724,28 +725,59 @@ int signal_suspend(sigset_t mask)
 	return r;
 }
 
+/* Periodic ITIMER_REAL: the next expiry one interval after the last
+ * one; expiries already missed are skipped, not queued. */
 static void alarm_fire(struct ktimer *kt)
 {
 	struct task_signals *ts = container_of(kt, struct task_signals, alarm);
 	siginfo_t info = { .si_signo = SIGALRM, .si_code = SI_TIMER };
+	uint64_t now = clock_monotonic_ns(), next;
 
 	send_task_locked(ts->task, &info, 0);
+	if (!ts->alarm_interval_ns)
+		return;
+	next = kt->deadline_ns + ts->alarm_interval_ns;
+	if (next <= now)
+		next = now + ts->alarm_interval_ns;
+	ktimer_arm_locked(kt, next, alarm_fire);
+}
+
+uint64_t signal_itimer_round(uint64_t ns)
+{
+	return ns && ns < ITIMER_MIN_NS ? ITIMER_MIN_NS : ns;
+}
+
+int signal_itimer(uint64_t value_ns, uint64_t interval_ns,
+		  uint64_t *old_value_ns, uint64_t *old_interval_ns)
+{
+	struct task_signals *ts = task_current()->sig;
+	uint64_t now = clock_monotonic_ns();
+	irqflags_t f;
+
+	if (!ts)
+		return -EINVAL;
+	f = sched_lock_acquire();
+	if (old_value_ns)
+		*old_value_ns = ts->alarm.armed && ts->alarm.deadline_ns > now ?
+				ts->alarm.deadline_ns - now : 0;
+	if (old_interval_ns)
+		*old_interval_ns = ts->alarm_interval_ns;
+	if (value_ns != SIGNAL_ITIMER_KEEP) {
+		ktimer_cancel_locked(&ts->alarm);
+		ts->alarm_interval_ns = value_ns ? signal_itimer_round(interval_ns) : 0;
+		if (value_ns)
+			ktimer_arm_locked(&ts->alarm,
+					  now + signal_itimer_round(value_ns),
+					  alarm_fire);
+	}
+	sched_lock_release(f);
+	return 0;
 }
 
 unsigned int signal_alarm(unsigned int secs)
 {
-	struct task_signals *ts = task_current()->sig;
-	uint64_t now = clock_monotonic_ns(), left = 0;
-	irqflags_t f;
+	uint64_t left = 0;
 
-	if (!ts)
-		return 0;
-	f = sched_lock_acquire();
-	if (ts->alarm.armed && ts->alarm.deadline_ns > now)
-		left = ts->alarm.deadline_ns - now;
-	ktimer_cancel_locked(&ts->alarm);
-	if (secs)
-		ktimer_arm_locked(&ts->alarm, now + secs * NSEC_PER_SEC, alarm_fire);
-	sched_lock_release(f);
+	signal_itimer((uint64_t)secs * NSEC_PER_SEC, 0, &left, NULL);
 	return (unsigned int)((left + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
 }

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include <vireo/clock.h>
@@ -335,4 +336,60 @@ int sigpause(int sig)
 	if (sigprocmask(SIG_BLOCK, NULL, &mask) || sigdelset(&mask, sig))
 		return -1;
 	return sigsuspend(&mask);
+}
+
+/* ---- setitimer/getitimer: ITIMER_REAL only ---- */
+
+/*
+ * ITIMER_REAL shares its timer with alarm() (POSIX allows it).  Vireo
+ * has no user/system split of CPU time, so ITIMER_VIRTUAL and
+ * ITIMER_PROF are not offered: EINVAL.
+ */
+static struct timeval ns_to_tv(uint64_t ns)
+{
+	return (struct timeval){ .tv_sec = (time_t)(ns / 1000000000ULL),
+				 .tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000) };
+}
+
+static int tv_to_ns(const struct timeval *tv, uint64_t *ns)
+{
+	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000 ||
+	    (uint64_t)tv->tv_sec > UINT64_MAX / 1000000000ULL / 2)
+		return EINVAL;
+	*ns = (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec * 1000;
+	return 0;
+}
+
+int setitimer(int which, const struct itimerval *value, struct itimerval *ovalue)
+{
+	uint64_t v, i, ov, oi;
+	int r;
+
+	if (which != ITIMER_REAL || !value)
+		return fail(EINVAL);
+	if ((r = tv_to_ns(&value->it_value, &v)) || (r = tv_to_ns(&value->it_interval, &i)))
+		return fail(r);
+	r = signal_itimer(v, i, &ov, &oi);
+	if (r)
+		return fail(-r);
+	if (ovalue) {
+		ovalue->it_value = ns_to_tv(ov);
+		ovalue->it_interval = ns_to_tv(oi);
+	}
+	return 0;
+}
+
+int getitimer(int which, struct itimerval *value)
+{
+	uint64_t v, i;
+	int r;
+
+	if (which != ITIMER_REAL || !value)
+		return fail(EINVAL);
+	r = signal_itimer(SIGNAL_ITIMER_KEEP, 0, &v, &i);
+	if (r)
+		return fail(-r);
+	value->it_value = ns_to_tv(v);
+	value->it_interval = ns_to_tv(i);
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <sys/times.h>
 #include <unistd.h>
 #include "ostest.h"
@@ -266,6 +267,52 @@ static void posix_sigaltstack(void)
 	free(b);
 }
 
+static volatile int alarms;
+
+static void on_alarm(int sig)
+{
+	alarms++;
+}
+
+/* setitimer(ITIMER_REAL): a first expiry, then periodic ones, read back
+ * with getitimer; alarm() shares the timer; disarming stops it. */
+static void posix_itimer(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, prev;
+	struct itimerval it = { .it_value = { 0, 50000 }, .it_interval = { 0, 20000 } };
+	struct itimerval cur, zero = { 0 };
+	int64_t start;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &prev);
+	alarms = 0;
+	OT_EXPECT_ERRNO(setitimer(ITIMER_VIRTUAL, &it, NULL), EINVAL);
+	it.it_interval.tv_usec = 1000000;
+	OT_EXPECT_ERRNO(setitimer(ITIMER_REAL, &it, NULL), EINVAL);
+	it.it_interval.tv_usec = 20000;
+	OT_EXPECT_OK(setitimer(ITIMER_REAL, &it, NULL));
+	OT_EXPECT_OK(getitimer(ITIMER_REAL, &cur));
+	OT_EXPECT_EQ(cur.it_interval.tv_usec, 20000);
+	OT_EXPECT_LE(cur.it_value.tv_usec, 50000);
+	start = ot_now_ns();
+	while (ot_now_ns() - start < 150 * NS_PER_MS)
+		ot_msleep(10);
+	OT_EXPECT_OK(setitimer(ITIMER_REAL, &zero, &cur));
+	OT_EXPECT_EQ(cur.it_interval.tv_usec, 20000);	/* the old one */
+	OT_EXPECT_GE(alarms, 3);
+	OT_EXPECT_LE(alarms, 6);
+	start = alarms;
+	ot_msleep(60);
+	OT_EXPECT_EQ(alarms, start);			/* disarmed */
+	alarm(100);					/* the same timer */
+	OT_EXPECT_OK(getitimer(ITIMER_REAL, &cur));
+	OT_EXPECT_GE(cur.it_value.tv_sec, 98);
+	OT_EXPECT_EQ(alarm(0), 100);
+	OT_EXPECT_OK(getitimer(ITIMER_REAL, &cur));
+	OT_EXPECT_EQ(cur.it_value.tv_sec + cur.it_value.tv_usec, 0);
+	sigaction(SIGALRM, &prev, NULL);
+}
+
 static void posix_error_codes(void)
 {
 	pthread_mutexattr_t ma;
@@ -324,5 +371,6 @@ OT_AREA(posix,
 	OT_CASE(posix, thread_attrs, 5),
 	OT_CASE(posix, xsi_signals, 5),
 	OT_CASE(posix, sigaltstack, 5),
+	OT_CASE(posix, itimer, 5),
 	OT_CASE(posix, error_codes, 5),
 	OT_CASE(posix, sem_unlink, 5));
