@@ -17,6 +17,7 @@
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
+#include "time_priv.h"
 
 static int fail(int err)
 {
@@ -345,21 +346,6 @@ int sigpause(int sig)
  * has no user/system split of CPU time, so ITIMER_VIRTUAL and
  * ITIMER_PROF are not offered: EINVAL.
  */
-static struct timeval ns_to_tv(uint64_t ns)
-{
-	return (struct timeval){ .tv_sec = (time_t)(ns / 1000000000ULL),
-				 .tv_usec = (suseconds_t)(ns % 1000000000ULL / 1000) };
-}
-
-static int tv_to_ns(const struct timeval *tv, uint64_t *ns)
-{
-	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000 ||
-	    (uint64_t)tv->tv_sec > UINT64_MAX / 1000000000ULL / 2)
-		return EINVAL;
-	*ns = (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec * 1000;
-	return 0;
-}
-
 int setitimer(int which, const struct itimerval *value, struct itimerval *ovalue)
 {
 	uint64_t v, i, ov, oi;
@@ -367,14 +353,15 @@ int setitimer(int which, const struct itimerval *value, struct itimerval *ovalue
 
 	if (which != ITIMER_REAL || !value)
 		return fail(EINVAL);
-	if ((r = tv_to_ns(&value->it_value, &v)) || (r = tv_to_ns(&value->it_interval, &i)))
-		return fail(r);
+	if (timeval_to_ns(&value->it_value, &v) ||
+	    timeval_to_ns(&value->it_interval, &i))
+		return fail(EINVAL);
 	r = signal_itimer(v, i, &ov, &oi);
 	if (r)
 		return fail(-r);
 	if (ovalue) {
-		ovalue->it_value = ns_to_tv(ov);
-		ovalue->it_interval = ns_to_tv(oi);
+		ovalue->it_value = ns_to_timeval(ov);
+		ovalue->it_interval = ns_to_timeval(oi);
 	}
 	return 0;
 }
@@ -389,7 +376,7 @@ int getitimer(int which, struct itimerval *value)
 	r = signal_itimer(SIGNAL_ITIMER_KEEP, 0, &v, &i);
 	if (r)
 		return fail(-r);
-	value->it_value = ns_to_tv(v);
-	value->it_interval = ns_to_tv(i);
+	value->it_value = ns_to_timeval(v);
+	value->it_interval = ns_to_timeval(i);
 	return 0;
 }

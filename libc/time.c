@@ -119,24 +119,20 @@ time_t time(time_t *t)
 
 int gettimeofday(struct timeval *tv, void *tz)
 {
-	uint64_t ns = clock_realtime_ns();
-
-	if (tv) {
-		tv->tv_sec = ns / NSEC_PER_SEC;
-		tv->tv_usec = ns % NSEC_PER_SEC / NSEC_PER_USEC;
-	}
+	if (tv)
+		*tv = ns_to_timeval(clock_realtime_ns());
 	return 0;
 }
 
 int settimeofday(const struct timeval *tv, const struct timezone *tz)
 {
+	uint64_t ns;
+
 	if (!tv)
 		return 0;	/* only a time zone, which Vireo does not keep */
-	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000 ||
-	    (uint64_t)tv->tv_sec >= UINT64_MAX / NSEC_PER_SEC)
+	if (timeval_to_ns(tv, &ns))
 		return fail(EINVAL);
-	return set_realtime((uint64_t)tv->tv_sec * NSEC_PER_SEC +
-			    (uint64_t)tv->tv_usec * NSEC_PER_USEC);
+	return set_realtime(ns);
 }
 
 /* Both return an error number, not -1 (POSIX). */
