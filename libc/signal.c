@@ -256,9 +256,11 @@ static const char *const sig_names[NSIG] = {
 	[SIGSYS] = "Bad system call",
 };
 
+/* The text of an unnamed signal goes to a per-thread buffer (the tasks
+ * share one address space; POSIX only lets the next call overwrite it). */
 char *strsignal(int sig)
 {
-	static char buf[32];
+	static __thread char buf[32];
 
 	if (sig > 0 && sig < NSIG && sig_names[sig])
 		return (char *)sig_names[sig];
