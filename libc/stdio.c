@@ -83,10 +83,12 @@ static struct task_stdio *streams_new(void)
 	return s;
 }
 
+/* Not __bufio_lock_close(), which releases the lock first as fclose()
+ * holds it: here no thread of the task is left to hold it. */
 static void streams_free(struct task_stdio *s)
 {
-	__bufio_lock_close(&s->in.xfile.cfile.file);
-	__bufio_lock_close(&s->out.xfile.cfile.file);
+	__lock_close(s->in.lock);
+	__lock_close(s->out.lock);
 	free(s);
 }
 
