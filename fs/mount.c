@@ -83,6 +83,8 @@ static int mount_locked(const char *source, const char *target,
 		r = -ENOTDIR;
 	else if (dir->covered_by || dir == dir->mnt->root)
 		r = -EBUSY;
+	else if (dir->mnt->type->ephemeral_nodes)
+		r = -EINVAL;
 	else if (!(m = mount_new(t, source, flags)))
 		r = -ENOMEM;
 	if (r)
@@ -162,6 +164,25 @@ int vfs_umount(const char *target)
 out:
 	vfs_unlock();
 	return r;
+}
+
+bool vfs_mounted_at_or_under_locked(const char *path)
+{
+	char abs[VFS_PATH_MAX];
+	struct list_node *n;
+	size_t len;
+
+	if (mount_path(path, abs))
+		return false;
+	len = strlen(abs);
+	list_for_each(n, &mounts) {
+		const char *p = list_entry(n, struct mount, link)->path;
+
+		if (!strncmp(p, abs, len) && (p[len] == '\0' || p[len] == '/' ||
+					      (len == 1 && abs[0] == '/')))
+			return true;
+	}
+	return false;
 }
 
 void vfs_for_each_mount(void (*fn)(struct mount *m, void *ctx), void *ctx)

@@ -63,6 +63,10 @@ static off_t vnode_lseek(struct file *f, off_t off, int whence)
 		vfs_unlock();
 		return -EINVAL;
 	}
+	if (off > 0 && base > INT64_MAX - off) {	/* past off_t: unchanged */
+		vfs_unlock();
+		return -EOVERFLOW;
+	}
 	f->pos = base + off;
 	vfs_unlock();
 	return f->pos;

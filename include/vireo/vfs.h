@@ -106,6 +106,9 @@ struct fs_type {
 	/* Releases everything; the VFS checked nothing is busy. */
 	void (*umount)(struct mount *m);
 	int (*statfs)(struct mount *m, struct statfs *st);
+	/* Its vnodes are made afresh at each lookup (procfs): one cannot
+	 * stay covered by a mount, so nothing may be mounted inside it. */
+	bool ephemeral_nodes;
 	struct list_node link;
 };
 

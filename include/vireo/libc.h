@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What the kernel calls in the system layer under picolibc (libc/). */
+#pragma once
+
+/* The last thread of a task ends (kernel/task.c, task_finish()): frees
+ * the task's streams (its task_stdio_slot()); what they still buffer is
+ * dropped, as by _exit(). */
+void libc_task_end(void *stdio);
