@@ -119,13 +119,21 @@ def host_changes(m, root):
     check_in("No such file", m.command("cat mnt/new.txt"), "a file the host removed")
 
 
-def two_tasks(m, root, files):
-    out = m.command("cp mnt/big.bin mnt/c1 & cp mnt/big.bin mnt/c2; echo FG-DONE",
-                    timeout=scaled(120))
-    check_in("FG-DONE", out, "two copies at once")
-    wait_size(os.path.join(root, "c1"), len(files["big.bin"]), "background copy")
-    m.command("ls mnt")   # the background task has finished its last write
-    for c in ("c1", "c2"):
+def tasks_at_once(m, root, files, n):
+    """N tasks copy big.bin on the mount at once (N - 1 in the background);
+    every copy is byte for byte the original on the host."""
+    names = ["c%d" % i for i in range(n)]
+    line = " & ".join("cp mnt/big.bin mnt/%s" % c for c in names)
+    out = m.command(line + "; echo FG-DONE", timeout=scaled(180))
+    check_in("FG-DONE", out, "%d copies at once" % n)
+    for c in names:
+        wait_size(os.path.join(root, c), len(files["big.bin"]), "background copy")
+    # The background tasks are gone once ps lists no cp (their last
+    # write may land after the size is reached: the file's is the last).
+    deadline = time.monotonic() + scaled(60)
+    while " cp" in m.command("ps") and time.monotonic() < deadline:
+        pass
+    for c in names:
         check(read(os.path.join(root, c)) == files["big.bin"], "%s differs" % c)
 
 
@@ -144,7 +152,7 @@ def session_and_operations(t):
         host_to_guest(m, root, files)
         guest_ops(m, root)
         host_changes(m, root)
-        two_tasks(m, root, files)
+        tasks_at_once(m, root, files, 2)
         check_match(r"\s/mnt$", m.command("df"), "df of the share")
         out = m.command("mkdir m2; mount -t v9fs -o trans=virtio,tag=nope m2")
         check_in("mount: m2: No such file or directory", out, "unknown tag")
@@ -180,5 +188,23 @@ def pci_msize_aname(t):
         check(read(os.path.join(root, "inner", "g.bin")) == data, "g.bin differs")
         check_in("Invalid argument", m.command("mkdir /q; mount -t v9fs -o "
                                                "tag=pcishare,msize=100 /q"), "msize too small")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@test(proves="v9fs under SMP: four tasks copying on one mount on four CPUs at once "
+             "(fids and tags allocated concurrently), modern virtio-mmio",
+      configs=("nsh_smp",), timeout=400)
+def smp_tasks(t):
+    root = share(t)
+    try:
+        files = host_tree(root)
+        extra = ["-global", "virtio-mmio.force-legacy=false",
+                 "-fsdev", "local,security_model=none,id=fsdev0,path=" + root,
+                 "-device", "virtio-9p-device,fsdev=fsdev0,mount_tag=host"]
+        m = t.machine("nsh_smp", extra=extra)
+        m.boot()
+        mount_session(m)
+        tasks_at_once(m, root, files, 4)
     finally:
         shutil.rmtree(root, ignore_errors=True)
