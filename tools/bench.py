@@ -211,21 +211,30 @@ def timed_mbps(m, cmd, mib):
     return round(mib * (1 << 20) / 1e6 / max(float(match.group(1)), 0.001), 1)
 
 
+def v9fs_share_args(share):
+    """QEMU arguments sharing host directory SHARE with mount tag bench."""
+    return ["-fsdev", "local,security_model=none,id=benchfs,path=" + share,
+            "-device", "virtio-9p-device,fsdev=benchfs,mount_tag=bench"]
+
+
+def v9fs_figures(m):
+    """On booted machine M with v9fs_share_args(): sequential 1 MiB write
+    and read MB/s of a V9FS_MIB file on the share (default msize)."""
+    m.command("mkdir /b; mount -t v9fs -o trans=virtio,tag=bench /b")
+    return {"v9fs_seq_write_MBps": timed_mbps(
+                m, "dd if=/dev/zero of=/b/f bs=1M count=%d" % V9FS_MIB, V9FS_MIB),
+            "v9fs_seq_read_MBps": timed_mbps(
+                m, "dd if=/b/f of=/dev/null bs=1M", V9FS_MIB)}
+
+
 def run_v9fs(build_dir, overrides):
-    """Sequential 1 MiB write and read MB/s of a file on a 9P share of a
-    host temporary directory (virtio-9p-device, default msize)."""
+    """Boots once more with a host temporary directory as the 9P share."""
     share = tempfile.mkdtemp(prefix="vireo-bench-9p-")
-    extra = ["-fsdev", "local,security_model=none,id=benchfs,path=" + share,
-             "-device", "virtio-9p-device,fsdev=benchfs,mount_tag=bench"]
-    m = machine(build_dir, overrides, "v9fs.log", extra)
+    m = machine(build_dir, overrides, "v9fs.log", v9fs_share_args(share))
     try:
         m.start()
         m.boot()
-        m.command("mkdir /b; mount -t v9fs -o trans=virtio,tag=bench /b")
-        return {"v9fs_seq_write_MBps": timed_mbps(
-                    m, "dd if=/dev/zero of=/b/f bs=1M count=%d" % V9FS_MIB, V9FS_MIB),
-                "v9fs_seq_read_MBps": timed_mbps(
-                    m, "dd if=/b/f of=/dev/null bs=1M", V9FS_MIB)}
+        return v9fs_figures(m)
     finally:
         m.kill()
         shutil.rmtree(share, ignore_errors=True)

@@ -89,7 +89,7 @@ static void wait_while(struct v9p *v, bool (*busy)(struct v9p *, void *),
 		bool b;
 
 		spin_lock(&v->lock);
-		b = busy(v, arg) && !virtio_device_is_broken(v->vdev);
+		b = busy(v, arg);
 		spin_unlock(&v->lock);
 		if (!b)
 			break;
@@ -98,12 +98,20 @@ static void wait_while(struct v9p *v, bool (*busy)(struct v9p *, void *),
 	sched_lock_release(f);
 }
 
+/* A request needs two descriptors (one when indirect, if the table can
+ * be allocated).  A broken device has room for nothing, ever:
+ * virtqueue_add() then fails at once. */
 static bool ring_full(struct v9p *v, void *arg)
 {
 	(void)arg;
-	return virtqueue_free_count(v->vq) == 0;
+	return virtqueue_free_count(v->vq) < 2 &&
+	       !virtio_device_is_broken(v->vdev);
 }
 
+/* Every request ends done: completed, or failed by the callback, which
+ * the core runs after any break (virtio_interrupt_config()), so waiting
+ * for done alone never leaves a request in the ring whose stack frame
+ * is gone. */
 static bool req_pending(struct v9p *v, void *arg)
 {
 	(void)v;
@@ -138,9 +146,6 @@ static int v9p_rpc(struct p9_trans *t, const void *tx, uint32_t txlen,
 	if (r)
 		return r;
 	wait_while(v, req_pending, &req);
-	/* Broken while we waited: the callback may not have run for us. */
-	if (!req.done)
-		return -EIO;
 	return req.err ? req.err : (int)req.len;
 }
 
