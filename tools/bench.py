@@ -17,7 +17,7 @@ the test harness's Machine):
     for the block figures;
   - boots once more with a host temporary directory as a virtio-9p share
     and times 32 MiB of sequential 1 MiB writes and reads on it (guest
-    `time` around `dd`): v9fs_seq_write_MBps, v9fs_seq_read_MBps.
+    `time` around `dd`): v9fs_seq_write_1m_mb_s, v9fs_seq_read_1m_mb_s.
 Prints a table and writes BUILD/bench.json: one flat object of plain
 numbers, the unit in each key (ctx_switch_yield_ns_median,
 boot_to_prompt_ms_median, image_text_bytes, ram_used_at_prompt_bytes).
@@ -221,9 +221,9 @@ def v9fs_figures(m):
     """On booted machine M with v9fs_share_args(): sequential 1 MiB write
     and read MB/s of a V9FS_MIB file on the share (default msize)."""
     m.command("mkdir /b; mount -t v9fs -o trans=virtio,tag=bench /b")
-    return {"v9fs_seq_write_MBps": timed_mbps(
+    return {"v9fs_seq_write_1m_mb_s": timed_mbps(
                 m, "dd if=/dev/zero of=/b/f bs=1M count=%d" % V9FS_MIB, V9FS_MIB),
-            "v9fs_seq_read_MBps": timed_mbps(
+            "v9fs_seq_read_1m_mb_s": timed_mbps(
                 m, "dd if=/b/f of=/dev/null bs=1M", V9FS_MIB)}
 
 

@@ -55,7 +55,7 @@ def v9fs_figures_print(t):
         m = t.machine(extra=bench.v9fs_share_args(share))
         m.boot()
         figures = bench.v9fs_figures(m)
-        for name in ("v9fs_seq_write_MBps", "v9fs_seq_read_MBps"):
+        for name in ("v9fs_seq_write_1m_mb_s", "v9fs_seq_read_1m_mb_s"):
             check(figures.get(name, 0) > 0, "%s: %s" % (name, figures.get(name)))
         check(os.path.getsize(os.path.join(share, "f")) == bench.V9FS_MIB << 20,
               "the benchmark's file on the host")
