@@ -200,12 +200,15 @@ static ssize_t v9fs_write(struct vnode *vn, const void *buf, size_t len,
 static int v9fs_getattr(struct vnode *vn, struct stat *st)
 {
 	struct p9_attr a;
+	mode_t type;
 	int r = p9c_getattr(client_of(vn), node_of(vn)->fid, &a);
 
 	if (r)
 		return r;
-	/* The type of a qid path never changes; the permissions may. */
-	vn->mode = (vn->mode & S_IFMT) | (a.mode & 07777);
+	/* The qid gave only directory/symlink/file; the server's mode (Linux
+	 * S_IF* values, the same as ours) also names FIFOs and devices. */
+	type = (mode_t)a.mode & S_IFMT;
+	vn->mode = (type ? type : vn->mode & S_IFMT) | (a.mode & 07777);
 	st->st_mode = vn->mode;
 	st->st_nlink = (nlink_t)a.nlink;
 	st->st_uid = a.uid;

@@ -40,6 +40,7 @@ def host_tree(root):
         with open(os.path.join(root, rel), "wb") as f:
             f.write(data)
     os.symlink("sub/a.txt", os.path.join(root, "hl"))
+    os.mkfifo(os.path.join(root, "sub", "fifo"))
     return files
 
 
@@ -72,6 +73,7 @@ def host_to_guest(m, root, files):
     for name in ("big.bin", "hl", "sub/"):
         check_match(r"^ %s$" % name, out, "ls mnt")
     check_match(r"^ -\S+\s+20 a.txt$", out, "ls -l (stat size)")
+    check_match(r"^ p\S+\s+0 fifo$", out, "ls -l: a host FIFO is a FIFO")
     check_in("hello from the host", m.command("cat mnt/sub/a.txt"), "cat")
     check_in("hello from the host", m.command("cat mnt/hl"), "host symlink")
     # Reading every byte of the large files: the guest copies them.
