@@ -143,7 +143,8 @@ int p9c_init(struct p9_client *c, struct p9_trans *t, uint32_t msize)
 		pr_err("v9fs: server offers %s, msize %u\n", version, got);
 		r = -EPROTONOSUPPORT;
 	}
-	c->msize = got;
+	if (!r)
+		c->msize = got;
 	return r;
 }
 

@@ -74,6 +74,10 @@ enum {
 #define P9_SETATTR_ATIME_SET	0x080u
 #define P9_SETATTR_MTIME_SET	0x100u
 
+/* qid.type bits */
+#define P9_QTDIR	0x80
+#define P9_QTSYMLINK	0x02
+
 struct p9_qid {
 	uint8_t type;
 	uint32_t version;

@@ -61,9 +61,9 @@ static struct p9_client *client_of(struct vnode *vn)
 
 static mode_t mode_of_qid(const struct p9_qid *q)
 {
-	if (q->type & 0x80)
+	if (q->type & P9_QTDIR)
 		return S_IFDIR;
-	return q->type & 0x02 ? S_IFLNK : S_IFREG;
+	return q->type & P9_QTSYMLINK ? S_IFLNK : S_IFREG;
 }
 
 /* The node for fid (whose walk gave qid), reusing a live one for the
@@ -498,7 +498,7 @@ static int attach_root(struct mount *m, struct v9fs *fs,
 		p9c_fid_free(&fs->client, fid);
 		return r;
 	}
-	if (!(qid.type & 0x80)) {
+	if (!(qid.type & P9_QTDIR)) {
 		p9c_clunk(&fs->client, fid);
 		return -ENOTDIR;
 	}
