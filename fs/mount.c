@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vireo/compiler.h>
 #include <vireo/devfs.h>
 #include <vireo/klog.h>
 #include "fs_priv.h"
@@ -226,6 +227,8 @@ int vfs_init(void)
 	vfs_register_fs(&procfs_type);
 	vfs_register_fs(&devfs_type);
 	vfs_register_fs(&etcfs_type);
+	if (IS_ENABLED(CONFIG_V9FS))
+		vfs_register_fs(&v9fs_type);
 	vfs_lock();
 	r = mount_root();
 	vfs_unlock();

@@ -27,6 +27,12 @@ BOARD_DOC_LINES = {
                "-machine virt,virtualization=on,gic-version=3 "
                "-net none -chardev stdio,id=con,mux=on -serial chardev:con "
                "-mon chardev=con,mode=readline -kernel ./vireo",
+    "9p": "qemu-system-aarch64 -cpu cortex-a53 -nographic "
+          "-machine virt,virtualization=on,gic-version=3 "
+          "-fsdev local,security_model=none,id=fsdev0,path=/mnt/xxx "
+          "-device virtio-9p-device,id=fs0,fsdev=fsdev0,mount_tag=host "
+          "-chardev stdio,id=con,mux=on, -serial chardev:con "
+          "-mon chardev=con,mode=readline  -kernel ./vireo",
 }
 
 # Printed once per boot: "Vireo <version> <board:config>, built <date>",
