@@ -205,6 +205,8 @@ int vfs_init(void)
 	vfs_register_fs(&procfs_type);
 	vfs_register_fs(&devfs_type);
 	vfs_register_fs(&etcfs_type);
+	if (IS_ENABLED(CONFIG_FS_FAT))
+		vfs_register_fs(&fat_fs_type);
 	vfs_lock();
 	r = mount_root();
 	vfs_unlock();

@@ -145,7 +145,18 @@ static int vnode_stat(struct file *f, struct stat *st)
 	return 0;
 }
 
+static int vnode_fsync(struct file *f)
+{
+	int r;
+
+	vfs_lock();
+	r = f->vn->ops->fsync ? f->vn->ops->fsync(f->vn) : 0;
+	vfs_unlock();
+	return r;
+}
+
 static const struct file_ops vnode_ops = {
+	.fsync = vnode_fsync,
 	.read = vnode_read,
 	.write = vnode_write,
 	.lseek = vnode_lseek,

@@ -83,6 +83,8 @@ struct vnode_ops {
 	 * *out, 1 for "a plain vnode file after all", or -errno; may block
 	 * (FIFO rendezvous).  Takes its own vnode reference if it keeps vn. */
 	int (*open_file)(struct vnode *vn, int flags, struct file **out);
+	/* fsync(): the file's data and metadata to the device. */
+	int (*fsync)(struct vnode *vn);
 	/* Last reference dropped (the VFS lock is held). */
 	void (*inactive)(struct vnode *vn);
 };
@@ -106,6 +108,9 @@ struct fs_type {
 	/* Releases everything; the VFS checked nothing is busy. */
 	void (*umount)(struct mount *m);
 	int (*statfs)(struct mount *m, struct statfs *st);
+	/* Optional, sync(): what the file system keeps in memory into the
+	 * block cache, which the VFS then writes back. */
+	int (*sync)(struct mount *m);
 	struct list_node link;
 };
 
@@ -215,6 +220,8 @@ size_t tmpfs_default_limit(void);
 extern struct fs_type procfs_type;
 extern struct fs_type devfs_type;
 extern struct fs_type etcfs_type;
+/* FAT12/16/32 with long names on a block device ("vfat", fs/fat/). */
+extern struct fs_type fat_fs_type;
 
 /* ---- pipes (fs/pipe.c) ---- */
 /* pipe(): two files, read end and write end.  0 or -ENOMEM. */
