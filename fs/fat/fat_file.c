@@ -20,7 +20,7 @@ static const uint8_t zeros[4096];
 int fat_file_cluster(struct fat_node *n, uint32_t index, uint32_t *clus)
 {
 	struct fat_vol *v = n->vol;
-	uint32_t i = 0, c = n->first;
+	uint32_t i = 0, c = n->first, steps = 0;
 	int r;
 
 	if (!c) {
@@ -32,7 +32,7 @@ int fat_file_cluster(struct fat_node *n, uint32_t index, uint32_t *clus)
 		c = n->hint_cluster;
 	}
 	for (; i < index; i++) {
-		if (i - n->hint_index > v->g.nclusters)
+		if (++steps > v->g.nclusters)
 			return -EIO;	/* a loop */
 		r = fat_next(v, c, &c);
 		if (r)
@@ -45,6 +45,28 @@ int fat_file_cluster(struct fat_node *n, uint32_t index, uint32_t *clus)
 	n->hint_index = index;
 	n->hint_cluster = c;
 	*clus = c;
+	return 0;
+}
+
+int fat_file_check_chain(struct fat_vol *v, uint32_t first, uint32_t size)
+{
+	uint32_t need = (uint32_t)(((uint64_t)size + v->g.cluster_size - 1) /
+				   v->g.cluster_size);
+	uint32_t c = first, n = 0;
+	int r;
+
+	/* To its end: a loop never ends, so the walk stops after as many
+	 * steps as the volume has clusters. */
+	for (; c && c != FAT_EOC && n <= v->g.nclusters; n++) {
+		r = fat_next(v, c, &c);
+		if (r)
+			return r;
+	}
+	if (n < need || n > v->g.nclusters) {
+		pr_err("fat: chain from %u shorter than its %u bytes, or looping\n",
+		       first, size);
+		return -EIO;
+	}
 	return 0;
 }
 

@@ -172,5 +172,9 @@ int fat_file_truncate(struct fat_node *n, uint64_t len);
  * FAT_EOC past the chain's end. */
 int fat_file_cluster(struct fat_node *n, uint32_t index, uint32_t *clus);
 
+/* Whether the chain from first holds size bytes without a loop (a walk
+ * of it, once per file looked up): 0 or -EIO. */
+int fat_file_check_chain(struct fat_vol *v, uint32_t first, uint32_t size);
+
 /* fat_vfs.c: the node's 8.3 entry written back (size, cluster, times). */
 int fat_node_store(struct fat_node *n);

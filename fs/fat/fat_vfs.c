@@ -92,7 +92,7 @@ static int check_entry(struct fat_vol *v, const struct fat_dirent *e)
 		       c, size);
 		return -EIO;
 	}
-	return 0;
+	return dir ? 0 : fat_file_check_chain(v, c, size);
 }
 
 /* The referenced node of entry e of directory d. */
