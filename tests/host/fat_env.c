@@ -117,6 +117,10 @@ static int ram_submit(struct blockdev *bd, struct blk_req *req)
 	else if (req->op == BLK_OP_WRITE) {
 		memcpy(at, req->buf, n);
 		d->writes++;
+		if (at - d->mem < (ptrdiff_t)d->lo)
+			d->lo = (uint64_t)(at - d->mem);
+		if (at + n - d->mem > (ptrdiff_t)d->hi)
+			d->hi = (uint64_t)(at + n - d->mem);
 	}
 	req->done(req, 0);
 	return 0;
@@ -139,6 +143,7 @@ struct ram_disk *env_disk_new(size_t bytes)
 	d->bd.nr_blocks = bytes / 512;
 	d->bd.ops = &ram_ops;
 	d->size = bytes;
+	d->lo = UINT64_MAX;
 	if (blockdev_register(&d->bd)) {
 		free(d->mem);
 		free(d);
@@ -174,13 +179,14 @@ static int ram_write(void *ctx, const void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-int env_format(int type, const char *label, int *type_out)
+int env_format(int type, const char *label, size_t bytes, int *type_out)
 {
 	struct fat_format_opts o = { .type = type, .label = label,
 				     .volume_id = 0x12345678 };
 
 	env_disk_drop_cache(env_disk);
-	return fat_format(&o, env_disk->size, ram_write, env_disk, type_out);
+	return fat_format(&o, bytes ? bytes : env_disk->size, ram_write,
+			  env_disk, type_out);
 }
 
 int env_mount(struct mount *m, const char *opts)

@@ -19,6 +19,7 @@ struct ram_disk {
 	uint8_t *mem;
 	size_t size;
 	uint64_t writes;	/* write requests seen */
+	uint64_t lo, hi;	/* bytes written: [lo, hi), lo > hi when none */
 };
 
 /* The disk FAT mounts ("/dev/ram"); a new one replaces it. */
@@ -31,8 +32,9 @@ struct ram_disk *env_disk_new(size_t bytes);
 void env_disk_free(struct ram_disk *d);
 /* Forgets the cache (after the test changed mem behind its back). */
 void env_disk_drop_cache(struct ram_disk *d);
-/* fat_format() onto the disk: 0 or -errno; *type gets the FAT type. */
-int env_format(int type, const char *label, int *type_out);
+/* fat_format() onto the first bytes of the disk (0: all of it): 0 or
+ * -errno; *type_out gets the FAT type. */
+int env_format(int type, const char *label, size_t bytes, int *type_out);
 /* Mounts the disk on m (zeroed by the caller) with -o opts. */
 int env_mount(struct mount *m, const char *opts);
 void env_umount(struct mount *m);

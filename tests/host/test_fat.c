@@ -28,7 +28,7 @@ static struct fat_vol *fresh(size_t bytes, int type)
 	if (env_disk)
 		env_disk_free(env_disk);
 	EXPECT(env_disk_new(bytes) != NULL);
-	EXPECT_EQ(env_format(type, "TEST", &made), 0);
+	EXPECT_EQ(env_format(type, "TEST", 0, &made), 0);
 	EXPECT_EQ(made, type);
 	memset(&mnt, 0, sizeof(mnt));
 	EXPECT_EQ(env_mount(&mnt, NULL), 0);
@@ -157,8 +157,8 @@ TEST(format_and_mount_each_type)
 	}
 	/* Too small for FAT32: an error, nothing written. */
 	EXPECT(env_disk_new(4 * MIB) != NULL);
-	EXPECT_EQ(env_format(32, NULL, NULL), -EINVAL);
-	EXPECT_EQ(env_format(16, "bad/label", NULL), -EINVAL);
+	EXPECT_EQ(env_format(32, NULL, 0, NULL), -EINVAL);
+	EXPECT_EQ(env_format(16, "bad/label", 0, NULL), -EINVAL);
 }
 
 TEST(files_read_write_holes_truncate)
