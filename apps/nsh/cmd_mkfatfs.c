@@ -1,54 +1,20 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * mkfatfs (also mkfs.vfat): formats a block device as FAT12, FAT16 or
- * FAT32 with fs/fat's formatter, writing through the device file, which
- * keeps the buffer cache coherent; fsync puts it on the disk.
+ * FAT32 with fs/fat's formatter (include/vireo/fat.h).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
-#include <sys/ioctl.h>
 #include <vireo/fat.h>
 #include "nsh.h"
-
-/* Device files have no pwrite: seek, then write. */
-static int dev_write(void *ctx, const void *buf, size_t len, uint64_t off)
-{
-	int fd = *(int *)ctx;
-	ssize_t r = lseek(fd, (off_t)off, SEEK_SET) < 0 ? -1 : write(fd, buf, len);
-
-	return r == (ssize_t)len ? 0 : r < 0 ? -errno : -EIO;
-}
-
-/* Formats dev; 0 or -errno (errno set for nsh_fail). */
-static int format(const char *dev, struct fat_format_opts *o, int *type)
-{
-	uint64_t size;
-	int fd = open(dev, O_RDWR), bs, r;
-
-	if (fd < 0)
-		return -errno;
-	r = ioctl(fd, BLKGETSIZE64, &size) || ioctl(fd, BLKSSZGET, &bs) ?
-	    -errno : 0;
-	if (!r) {
-		o->sector_size = (uint32_t)bs;
-		r = fat_format(o, size, dev_write, &fd, type);
-	}
-	if (!r && fsync(fd))
-		r = -errno;
-	close(fd);
-	errno = -r;
-	return r;
-}
 
 static int cmd_mkfatfs(struct nsh *sh, int argc, char **argv)
 {
 	struct fat_format_opts o = { .volume_id = (uint32_t)time(NULL) };
-	int i, type = 0;
+	int i, type = 0, r;
 
 	(void)sh;
 	for (i = 1; i + 1 < argc && argv[i][0] == '-'; i += 2) {
@@ -62,13 +28,17 @@ static int cmd_mkfatfs(struct nsh *sh, int argc, char **argv)
 	if (i != argc - 1 || (o.type && o.type != 12 && o.type != 16 &&
 			      o.type != 32))
 		return nsh_usage(argv[0]);
-	if (format(argv[i], &o, &type)) {
-		if (errno == EINVAL)
-			fprintf(stderr, "%s: %s: label or size not possible for "
-				"this FAT type\n", argv[0], argv[i]);
-		else
-			return nsh_fail(argv[0], argv[i]);
+	r = fat_mkfs(argv[i], &o, &type);
+	if (r == -EINVAL) {
+		fprintf(stderr, "%s: %s: no FAT%s for this size, or a label "
+			"FAT cannot hold\n", argv[0], argv[i],
+			o.type == 12 ? "12" : o.type == 16 ? "16" :
+			o.type == 32 ? "32" : " type");
 		return 1;
+	}
+	if (r) {
+		errno = -r;
+		return nsh_fail(argv[0], argv[i]);
 	}
 	printf("%s: FAT%d\n", argv[i], type);
 	return 0;

@@ -19,16 +19,17 @@
 #define LFN_CHARS 13
 #define LFN_LAST 0x40
 
-/* Where entry numbers are in a directory; caches the cluster last used. */
-struct dcur {
-	uint32_t dir;		/* first cluster, 0: the fixed root */
-	uint32_t ci;		/* index of clus in the chain */
-	uint32_t clus;		/* 0: not yet walked */
-};
+void fat_dcur_init(struct fat_dcur *c, uint32_t dir)
+{
+	c->dir = dir;
+	c->ci = 0;
+	c->clus = 0;
+	c->chunk_off = UINT64_MAX;
+}
 
 /* Byte offset of entry idx: 0 and *off, 1 past the directory's end (c->clus
  * is then its last cluster), -errno. */
-static int entry_off(struct fat_vol *v, struct dcur *c, uint32_t idx,
+static int entry_off(struct fat_vol *v, struct fat_dcur *c, uint32_t idx,
 		     uint64_t *off)
 {
 	uint32_t epc = v->g.cluster_size / FAT_DIRENT_SIZE, next;
@@ -176,19 +177,36 @@ static bool is_dot(const uint8_t *raw)
 	return raw[0] == '.' && (raw[1] == ' ' || (raw[1] == '.' && raw[2] == ' '));
 }
 
-int fat_dir_next(struct fat_vol *v, uint32_t dir, uint32_t *index,
+/* The 32 bytes at off, from the cursor's copy when it holds them. */
+static int read_entry(struct fat_vol *v, struct fat_dcur *c, uint64_t off,
+		      uint8_t *raw)
+{
+	uint64_t at = off & ~(uint64_t)(sizeof(c->chunk) - 1);
+	int r;
+
+	if (at != c->chunk_off) {
+		c->chunk_off = UINT64_MAX;
+		r = fat_meta_read(v, at, c->chunk, sizeof(c->chunk));
+		if (r)
+			return r;
+		c->chunk_off = at;
+	}
+	memcpy(raw, c->chunk + (off - at), FAT_DIRENT_SIZE);
+	return 0;
+}
+
+int fat_dir_next(struct fat_vol *v, struct fat_dcur *c, uint32_t *index,
 		 struct fat_dirent *e)
 {
-	struct dcur c = { .dir = dir };
 	struct lfn_acc a = { .expect = 0 };
 	uint64_t off;
 	int r;
 
 	for (;; (*index)++) {
-		r = entry_off(v, &c, *index, &off);
+		r = entry_off(v, c, *index, &off);
 		if (r)
 			return r < 0 ? r : 0;
-		r = fat_meta_read(v, off, e->raw, FAT_DIRENT_SIZE);
+		r = read_entry(v, c, off, e->raw);
 		if (r)
 			return r;
 		if (e->raw[0] == 0)
@@ -228,11 +246,13 @@ static int ascii_casecmp(const char *a, const char *b)
 int fat_dir_find(struct fat_vol *v, uint32_t dir, const char *name,
 		 struct fat_dirent *e)
 {
+	struct fat_dcur c;
 	char sn[16];
 	uint32_t idx = 0;
 	int r;
 
-	while ((r = fat_dir_next(v, dir, &idx, e)) > 0) {
+	fat_dcur_init(&c, dir);
+	while ((r = fat_dir_next(v, &c, &idx, e)) > 0) {
 		if (!ascii_casecmp(e->name, name))
 			return 0;
 		short_name(e->raw, sn);
@@ -319,10 +339,12 @@ static bool fits_83(const char *name, uint8_t *raw)
 static int short_exists(struct fat_vol *v, uint32_t dir, const uint8_t *raw)
 {
 	struct fat_dirent e;
+	struct fat_dcur c;
 	uint32_t idx = 0;
 	int r;
 
-	while ((r = fat_dir_next(v, dir, &idx, &e)) > 0)
+	fat_dcur_init(&c, dir);
+	while ((r = fat_dir_next(v, &c, &idx, &e)) > 0)
 		if (!memcmp(e.raw, raw, 11))
 			return 1;
 	return r;
@@ -380,22 +402,23 @@ static int make_alias(struct fat_vol *v, uint32_t dir, const char *name,
 static int find_slots(struct fat_vol *v, uint32_t dir, int need,
 		      uint32_t *first)
 {
-	struct dcur c = { .dir = dir };
+	struct fat_dcur c;
 	uint32_t idx, run = 0, clus;
 	uint64_t off;
-	uint8_t b;
+	uint8_t e[FAT_DIRENT_SIZE];
 	int r;
 
+	fat_dcur_init(&c, dir);
 	for (idx = 0;; idx++) {
 		r = entry_off(v, &c, idx, &off);
 		if (r < 0)
 			return r;
 		if (r)
 			break;
-		r = fat_meta_read(v, off, &b, 1);
+		r = read_entry(v, &c, off, e);
 		if (r)
 			return r;
-		run = b == 0 || b == FAT_DELETED ? run + 1 : 0;
+		run = e[0] == 0 || e[0] == FAT_DELETED ? run + 1 : 0;
 		if (run == (uint32_t)need) {
 			*first = idx + 1 - run;
 			return 0;
@@ -442,7 +465,7 @@ int fat_dir_add(struct fat_vol *v, uint32_t dir, const char *name,
 		const uint8_t *raw, struct fat_dirent *e)
 {
 	uint16_t u[FAT_LFN_MAX];
-	struct dcur c = { .dir = dir };
+	struct fat_dcur c;
 	int n = to_utf16(name, u), count = 0, r, i;
 	uint32_t first;
 
@@ -461,6 +484,7 @@ int fat_dir_add(struct fat_vol *v, uint32_t dir, const char *name,
 		count = (n + LFN_CHARS - 1) / LFN_CHARS;
 	}
 	r = find_slots(v, dir, count + 1, &first);
+	fat_dcur_init(&c, dir);
 	for (i = 0; !r && i <= count; i++) {
 		uint8_t le[FAT_DIRENT_SIZE];
 		uint64_t off;
@@ -482,12 +506,13 @@ int fat_dir_add(struct fat_vol *v, uint32_t dir, const char *name,
 
 int fat_dir_remove(struct fat_vol *v, uint32_t dir, const struct fat_dirent *e)
 {
-	struct dcur c = { .dir = dir };
+	struct fat_dcur c;
 	uint8_t del = FAT_DELETED;
 	uint32_t i;
 	uint64_t off;
 	int r = 0;
 
+	fat_dcur_init(&c, dir);
 	for (i = e->lfn_index; !r && i <= e->index; i++) {
 		r = entry_off(v, &c, i, &off);
 		if (r > 0)
@@ -501,9 +526,12 @@ int fat_dir_remove(struct fat_vol *v, uint32_t dir, const struct fat_dirent *e)
 int fat_dir_is_empty(struct fat_vol *v, uint32_t dir)
 {
 	struct fat_dirent e;
+	struct fat_dcur c;
 	uint32_t idx = 0;
-	int r = fat_dir_next(v, dir, &idx, &e);
+	int r;
 
+	fat_dcur_init(&c, dir);
+	r = fat_dir_next(v, &c, &idx, &e);
 	return r < 0 ? r : !r;
 }
 

@@ -133,7 +133,7 @@ static int64_t ensure_clusters(struct fat_node *n, uint64_t end)
 	struct fat_vol *v = n->vol;
 	uint32_t cs = v->g.cluster_size;
 	uint32_t have = (uint32_t)((n->size + cs - 1) / cs);
-	uint32_t need = (uint32_t)((end + cs - 1) / cs), prev = 0, c;
+	uint32_t need = (uint32_t)((end + cs - 1) / cs), prev = 0, c, got;
 	int r = 0;
 
 	if (have && have < need) {
@@ -143,14 +143,21 @@ static int64_t ensure_clusters(struct fat_node *n, uint64_t end)
 		if (r)
 			return r;
 	}
-	for (; have < need; have++, prev = c) {
-		r = fat_alloc(v, prev, &c);
+	/* The write that follows starts at the old end: the hint stays
+	 * there (ahead of it, the next lookup would walk from the start). */
+	uint32_t old = have;
+	while (have < need) {
+		r = fat_alloc_run(v, prev, need - have, &c, &got);
 		if (r)
 			break;
 		if (!prev)
 			n->first = c;
-		n->hint_index = have;
-		n->hint_cluster = c;
+		if (have == old) {
+			n->hint_index = old ? old - 1 : 0;
+			n->hint_cluster = old ? prev : c;
+		}
+		have += got;
+		prev = c + got - 1;
 	}
 	if (r && r != -ENOSPC)
 		return r;

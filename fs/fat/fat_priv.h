@@ -125,6 +125,10 @@ int fat_set(struct fat_vol *v, uint32_t clus, uint32_t val);
 /* A free cluster marked as the end of a chain and linked after prev
  * (0: a new chain).  -ENOSPC when none is left. */
 int fat_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
+/* As fat_alloc(), then up to want - 1 free clusters right after it
+ * chained on (fewer when the next ones are taken): *first and *got. */
+int fat_alloc_run(struct fat_vol *v, uint32_t prev, uint32_t want,
+		  uint32_t *first, uint32_t *got);
 /* Frees the chain from first on. */
 int fat_free_chain(struct fat_vol *v, uint32_t first);
 /* Counts the free clusters by reading the whole FAT. */
@@ -139,10 +143,22 @@ struct fat_dirent {
 	uint32_t index;			/* its entry number in the directory */
 	uint32_t lfn_index;		/* the name's first entry's number */
 };
+/* Where a walk over a directory is: its cluster (so walking on needs no
+ * walk of the chain from its start) and a copy of the 512 bytes of
+ * entries last read (one cache access per 16 entries).  A cursor reads;
+ * whoever writes entries starts a new one afterwards. */
+struct fat_dcur {
+	uint32_t dir;		/* first cluster, 0: the fixed root */
+	uint32_t ci;		/* index of clus in the chain */
+	uint32_t clus;		/* 0: not yet walked */
+	uint64_t chunk_off;	/* UINT64_MAX: chunk empty */
+	uint8_t chunk[512];
+};
+void fat_dcur_init(struct fat_dcur *c, uint32_t dir);
 /* The entry at entry number >= *index (skipping free, deleted, volume
  * label, "." and ".." entries): 1 and *e with *index past it, 0 at the
  * end, -errno. */
-int fat_dir_next(struct fat_vol *v, uint32_t dir, uint32_t *index,
+int fat_dir_next(struct fat_vol *v, struct fat_dcur *c, uint32_t *index,
 		 struct fat_dirent *e);
 /* The entry called name (case-insensitive, long or short): 0, -ENOENT. */
 int fat_dir_find(struct fat_vol *v, uint32_t dir, const char *name,
@@ -176,5 +192,7 @@ int fat_file_cluster(struct fat_node *n, uint32_t index, uint32_t *clus);
  * of it, once per file looked up): 0 or -EIO. */
 int fat_file_check_chain(struct fat_vol *v, uint32_t first, uint32_t size);
 
+/* fat_vfs.c: whether a volume on bd is mounted (VFS lock held). */
+bool fat_mounted_locked(struct blockdev *bd);
 /* fat_vfs.c: the node's 8.3 entry written back (size, cluster, times). */
 int fat_node_store(struct fat_node *n);

@@ -11,6 +11,8 @@
 #include <vireo/klog.h>
 #include "fat_priv.h"
 
+#define RUN_MAX 128	/* clusters allocated in one run */
+
 bool fat_valid_cluster(const struct fat_vol *v, uint32_t clus)
 {
 	return clus >= 2 && clus <= v->g.nclusters + 1;
@@ -144,6 +146,73 @@ int fat_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out)
 	v->next_free = c == n + 1 ? 2 : c + 1;
 	v->fsinfo_stale = true;
 	*out = c;
+	return 0;
+}
+
+/* Bytes of entries first..first+n-1 of FAT copy into b (FAT16/32). */
+static int run_bytes(struct fat_vol *v, uint32_t first, uint32_t n,
+		     uint32_t copy, uint8_t *b, bool write)
+{
+	uint64_t off = entry_off(v, first, copy);
+	size_t len = (size_t)n * (size_t)(v->g.type / 8);
+
+	return write ? fat_meta_write(v, off, b, len) : fat_meta_read(v, off, b, len);
+}
+
+/* Chains first..first+n into one run ending in EOC, in every copy, one
+ * cache access per block instead of per entry (FAT32's top bits kept). */
+static int link_run(struct fat_vol *v, uint32_t first, uint32_t n)
+{
+	uint8_t b[RUN_MAX * 4];
+	uint32_t copy, i;
+	int r = 0;
+
+	for (copy = 0; !r && copy < v->g.nfats; copy++) {
+		r = run_bytes(v, first, n + 1, copy, b, false);
+		for (i = 0; !r && i <= n; i++) {
+			uint32_t val = i == n ? 0x0fffffff : first + i + 1;
+			if (v->g.type == 16)
+				fat_put16(b + 2 * i, (uint16_t)val);
+			else
+				fat_put32(b + 4 * i, (fat_le32(b + 4 * i) & 0xf0000000) | val);
+		}
+		if (!r)
+			r = run_bytes(v, first, n + 1, copy, b, true);
+	}
+	return r;
+}
+
+int fat_alloc_run(struct fat_vol *v, uint32_t prev, uint32_t want,
+		  uint32_t *first, uint32_t *got)
+{
+	uint8_t b[RUN_MAX * 4];
+	uint32_t n = want - 1, k, w = (uint32_t)(v->g.type / 8);
+	int r = fat_alloc(v, prev, first);
+
+	*got = 1;
+	if (r || v->g.type == 12 || want < 2)
+		return r;
+	/* The free clusters right after it join the run. */
+	if (n > RUN_MAX - 1)
+		n = RUN_MAX - 1;
+	if (n > v->g.nclusters + 1 - *first)
+		n = v->g.nclusters + 1 - *first;
+	if (n > v->free_count)
+		n = v->free_count;
+	r = n ? run_bytes(v, *first + 1, n, 0, b, false) : 0;
+	for (k = 0; !r && k < n; k++) {
+		uint32_t e = w == 2 ? fat_le16(b + 2 * k) : fat_le32(b + 4 * k) & 0x0fffffff;
+		if (e != FAT_FREE)
+			break;
+	}
+	if (r || !k)
+		return r;
+	r = link_run(v, *first, k);
+	if (r)
+		return r;
+	v->free_count -= k;
+	v->next_free = *first + k + 1 > v->g.nclusters + 1 ? 2 : *first + k + 1;
+	*got = k + 1;
 	return 0;
 }
 

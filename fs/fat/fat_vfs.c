@@ -421,6 +421,7 @@ static int fat_readdir(struct vnode *dir, uint64_t pos, struct vfs_dirent *d)
 {
 	struct fat_node *n = node_of(dir);
 	struct fat_dirent e;
+	struct fat_dcur c;
 	uint32_t idx = 0;
 	uint64_t p = 2;
 	int r;
@@ -437,7 +438,8 @@ static int fat_readdir(struct vnode *dir, uint64_t pos, struct vfs_dirent *d)
 		idx = n->rd_index;
 		p = pos;
 	}
-	for (; (r = fat_dir_next(n->vol, n->first, &idx, &e)) > 0; p++) {
+	fat_dcur_init(&c, n->first);
+	for (; (r = fat_dir_next(n->vol, &c, &idx, &e)) > 0; p++) {
 		if (p == pos)
 			break;
 	}
@@ -601,17 +603,22 @@ static int read_geometry(struct fat_vol *v)
 	return fat_count_free(v, &v->free_count);
 }
 
+bool fat_mounted_locked(struct blockdev *bd)
+{
+	for (unsigned i = 0; i < sizeof(mounted) / sizeof(mounted[0]); i++)
+		if (mounted[i] && mounted[i]->bd == bd)
+			return true;
+	return false;
+}
+
 static int vol_slot(struct blockdev *bd)
 {
-	int i, free_slot = -ENOSPC;
-
-	for (i = 0; i < (int)(sizeof(mounted) / sizeof(mounted[0])); i++) {
-		if (mounted[i] && mounted[i]->bd == bd)
-			return -EBUSY;
-		if (!mounted[i] && free_slot < 0)
-			free_slot = i;
-	}
-	return free_slot;
+	if (fat_mounted_locked(bd))
+		return -EBUSY;
+	for (int i = 0; i < (int)(sizeof(mounted) / sizeof(mounted[0])); i++)
+		if (!mounted[i])
+			return i;
+	return -ENOSPC;
 }
 
 static int root_node(struct fat_vol *v, struct mount *m)

@@ -27,3 +27,8 @@ typedef int (*fat_write_fn)(void *ctx, const void *buf, size_t len,
  * -errno.  *type_out (when not NULL) gets the type made. */
 int fat_format(const struct fat_format_opts *o, uint64_t bytes,
 	       fat_write_fn write, void *ctx, int *type_out);
+
+/* Formats the block device at path (o->sector_size is taken from it)
+ * and writes it to the disk.  0, -ENODEV (not a block device), -EBUSY
+ * (mounted), -EROFS, fat_format()'s errors. */
+int fat_mkfs(const char *path, struct fat_format_opts *o, int *type_out);
