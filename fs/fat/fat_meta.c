@@ -4,7 +4,8 @@
  * and written through the block layer's buffer cache, in the device's
  * blocks: the cache keeps what is hot, and sync writes it back in block
  * order (FATs before directories, since the FATs lie lower).  The dirty
- * flag and FSInfo are written through at once, as ordering points.
+ * flag is written through at once: set before the first change after a
+ * clean point (mount, sync, umount), cleared when everything is written.
  * Offsets come from the checked geometry, and fat_meta_* refuse anything
  * past the volume's end, so a bug or a corrupt entry cannot reach a
  * block outside the volume.
@@ -27,6 +28,12 @@ static int meta_rw(struct fat_vol *v, uint64_t off, void *buf, size_t len,
 
 	if (off > vol_bytes(v) || len > vol_bytes(v) - off)
 		return -EIO;
+	/* The first change after a clean sync marks the volume dirty. */
+	if (write && !v->flagged) {
+		int r = fat_set_dirty(v, true);
+		if (r)
+			return r;
+	}
 	while (len) {
 		uint32_t o = (uint32_t)(off % bs);
 		size_t k = bs - o < len ? bs - o : len;
@@ -110,7 +117,10 @@ int fat_set_dirty(struct fat_vol *v, bool dirty)
 	if (r)
 		return r;
 	flag = dirty ? flag | 1 : flag & ~1;
-	return write_through(v, v->g.dirty_offset, &flag, 1);
+	r = write_through(v, v->g.dirty_offset, &flag, 1);
+	if (!r)
+		v->flagged = dirty;
+	return r;
 }
 
 int fat_write_fsinfo(struct fat_vol *v)

@@ -66,6 +66,7 @@ struct fat_vol {
 	struct blockdev *bd;
 	struct fat_geo g;
 	bool ro;
+	bool flagged;			/* the dirty flag is set on the disk */
 	uint32_t free_count;		/* clusters */
 	uint32_t next_free;		/* where the next allocation looks */
 	bool fsinfo_stale;		/* free_count changed since written */

@@ -9,8 +9,9 @@
  * for "..".
  *
  * Mounted read-write, the volume's dirty flag is set on the disk at once
- * and cleared on a clean umount after everything else reached the disk.
- * Sync writes the FSInfo counts into the cache, then the block layer
+ * and again before the first change after a sync; umount and sync(2)
+ * (also poweroff's) clear it after everything else reached the disk.
+ * Syncing writes the FSInfo counts into the cache, then the block layer
  * writes the cache back in block order (FATs before directories) and
  * flushes the device.  Everything runs under the VFS lock.
  */
@@ -675,16 +676,24 @@ static int fat_mount(struct mount *m, const char *source, unsigned long flags,
 	return 0;
 }
 
+/* Everything to the disk, then the dirty flag cleared (and flushed). */
+static int vol_clean(struct fat_vol *v)
+{
+	int r = vol_sync(v);
+
+	if (!r && v->flagged)
+		r = fat_set_dirty(v, false);
+	if (!r && !v->ro)
+		r = bcache_sync(v->bd);	/* flushes the flag */
+	return r;
+}
+
 static void fat_umount(struct mount *m)
 {
 	struct fat_vol *v = m->priv;
-	int r = vol_sync(v);
+	int r = vol_clean(v);
 	unsigned i;
 
-	if (!r && !v->ro)
-		r = fat_set_dirty(v, false);
-	if (!r)
-		r = v->ro ? 0 : bcache_sync(v->bd);	/* flushes the flag */
 	if (r)
 		pr_err("fat: %s: sync at umount failed (%d)\n", v->bd->name, r);
 	for (i = 0; i < sizeof(mounted) / sizeof(mounted[0]); i++)
@@ -709,11 +718,10 @@ static int fat_statfs(struct mount *m, struct statfs *st)
 	return 0;
 }
 
+/* sync(2), poweroff: the volume is clean afterwards until it changes. */
 static int fat_sync(struct mount *m)
 {
-	struct fat_vol *v = m->priv;
-
-	return v->ro ? 0 : fat_write_fsinfo(v);
+	return vol_clean(m->priv);
 }
 
 struct fs_type fat_fs_type = {

@@ -108,8 +108,8 @@ struct fs_type {
 	/* Releases everything; the VFS checked nothing is busy. */
 	void (*umount)(struct mount *m);
 	int (*statfs)(struct mount *m, struct statfs *st);
-	/* Optional, sync(): what the file system keeps in memory into the
-	 * block cache, which the VFS then writes back. */
+	/* Optional, sync(): what the file system keeps in memory to its
+	 * device (the VFS then writes back every block cache). */
 	int (*sync)(struct mount *m);
 	struct list_node link;
 };

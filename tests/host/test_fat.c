@@ -353,6 +353,12 @@ TEST(dirty_flag_fsinfo_and_times)
 	EXPECT_EQ(st.st_mtim.tv_sec, 1700000000);
 	vnode_put_locked(vn);
 	uint32_t nfree = v->free_count;
+	/* sync(2) leaves the volume clean until the next change. */
+	EXPECT_EQ(fat_fs_type.sync(&mnt), 0);
+	EXPECT_EQ(env_disk->mem[65] & 1, 0);
+	EXPECT_EQ(env_write(&mnt, "t", "y", 1, 0), 1);
+	bcache_sync(v->bd);
+	EXPECT_EQ(env_disk->mem[65] & 1, 1);
 	env_umount(&mnt);
 	EXPECT_EQ(env_disk->mem[65] & 1, 0);	/* clean after umount */
 	EXPECT_EQ(fat_le32(env_disk->mem + fsinfo + 488), nfree);
