@@ -28,6 +28,8 @@ static int meta_rw(struct fat_vol *v, uint64_t off, void *buf, size_t len,
 
 	if (off > vol_bytes(v) || len > vol_bytes(v) - off)
 		return -EIO;
+	if (write && v->ro)
+		return -EROFS;
 	/* The first change after a clean sync marks the volume dirty. */
 	if (write && !v->flagged) {
 		int r = fat_set_dirty(v, true);

@@ -532,8 +532,7 @@ static void fat_inactive(struct vnode *vn)
 {
 	struct fat_node *n = node_of(vn);
 
-	if (n->unlinked && n->first && !S_ISDIR(vn->mode) &&
-	    fat_free_chain(n->vol, n->first))
+	if (n->unlinked && n->first && fat_free_chain(n->vol, n->first))
 		pr_err("fat: clusters of a removed file not freed\n");
 	node_free(n);
 }

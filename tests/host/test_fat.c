@@ -304,6 +304,13 @@ TEST(unlink_open_file_keeps_data_until_closed)
 	EXPECT_EQ(v->free_count, free0 - 1);
 	vnode_put_locked(vn);
 	EXPECT_EQ(v->free_count, free0);
+	/* A directory in use keeps its cluster until it goes, too. */
+	EXPECT_EQ(op_mkdir("d"), 0);
+	EXPECT_EQ(env_lookup(&mnt, "d", &vn), 0);
+	EXPECT_EQ(op_unlink("d", true), 0);
+	EXPECT_EQ(vn->ops->create(vn, "x", S_IFREG, &vn), -ENOENT);
+	vnode_put_locked(vn);
+	EXPECT_EQ(v->free_count, free0);
 	env_umount(&mnt);
 }
 
