@@ -77,26 +77,20 @@ static int data_run(struct fat_node *n, uint64_t off, size_t len,
 		    uint64_t *dev, size_t *run)
 {
 	struct fat_vol *v = n->vol;
-	uint32_t cs = v->g.cluster_size, idx = (uint32_t)(off / cs), c, next;
-	size_t k = cs - off % cs;
+	uint32_t cs = v->g.cluster_size, idx = (uint32_t)(off / cs), c, k;
+	uint64_t want = (off % cs + len + cs - 1) / cs;
 	int r = fat_file_cluster(n, idx, &c);
 
 	if (!r && c == FAT_EOC)
 		r = -EIO;
+	if (!r)
+		r = fat_contig(v, c, want > UINT32_MAX ? UINT32_MAX : (uint32_t)want, &k);
 	if (r)
 		return r;
 	*dev = fat_cluster_off(v, c) + off % cs;
-	while (k < len) {
-		r = fat_file_cluster(n, idx + 1, &next);
-		if (r)
-			return r;
-		if (next != c + 1)
-			break;
-		c = next;
-		idx++;
-		k += cs;
-	}
-	*run = k < len ? k : len;
+	n->hint_index = idx + k - 1;
+	n->hint_cluster = c + k - 1;
+	*run = (uint64_t)k * cs - off % cs < len ? (size_t)((uint64_t)k * cs - off % cs) : len;
 	return 0;
 }
 

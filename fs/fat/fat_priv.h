@@ -130,6 +130,10 @@ int fat_alloc(struct fat_vol *v, uint32_t prev, uint32_t *out);
  * chained on (fewer when the next ones are taken): *first and *got. */
 int fat_alloc_run(struct fat_vol *v, uint32_t prev, uint32_t want,
 		  uint32_t *first, uint32_t *got);
+/* How many clusters from c (a cluster of some chain) follow each other
+ * in the chain as c, c + 1, ...: 1 .. max, read a block of the FAT at a
+ * time. */
+int fat_contig(struct fat_vol *v, uint32_t c, uint32_t max, uint32_t *out);
 /* Frees the chain from first on. */
 int fat_free_chain(struct fat_vol *v, uint32_t first);
 /* Counts the free clusters by reading the whole FAT. */

@@ -11,7 +11,7 @@
 #include <vireo/klog.h>
 #include "fat_priv.h"
 
-#define RUN_MAX 128	/* clusters allocated in one run */
+#define RUN_MAX 256	/* clusters in one run: 1 MiB of 4 KiB clusters */
 
 bool fat_valid_cluster(const struct fat_vol *v, uint32_t clus)
 {
@@ -214,6 +214,35 @@ int fat_alloc_run(struct fat_vol *v, uint32_t prev, uint32_t want,
 	v->next_free = *first + k + 1 > v->g.nclusters + 1 ? 2 : *first + k + 1;
 	*got = k + 1;
 	return 0;
+}
+
+int fat_contig(struct fat_vol *v, uint32_t c, uint32_t max, uint32_t *out)
+{
+	uint8_t b[RUN_MAX * 4];
+	uint32_t k = 1, m = max < RUN_MAX ? max : RUN_MAX, next;
+	int r;
+
+	if (m > v->g.nclusters + 2 - c)
+		m = v->g.nclusters + 2 - c;
+	if (v->g.type == 12) {
+		/* 12-bit entries straddle bytes: one at a time. */
+		for (; k < m; k++) {
+			r = fat_next(v, c + k - 1, &next);
+			if (r || next != c + k)
+				break;
+		}
+		*out = k;
+		return 0;
+	}
+	r = m > 1 ? run_bytes(v, c, m - 1, 0, b, false) : 0;
+	for (; !r && k < m; k++) {
+		uint32_t e = v->g.type == 16 ? fat_le16(b + 2 * (k - 1)) :
+			     fat_le32(b + 4 * (k - 1)) & 0x0fffffff;
+		if (e != c + k)
+			break;
+	}
+	*out = k;
+	return r;
 }
 
 int fat_free_chain(struct fat_vol *v, uint32_t first)
