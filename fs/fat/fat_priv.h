@@ -197,7 +197,18 @@ int fat_file_cluster(struct fat_node *n, uint32_t index, uint32_t *clus);
  * of it, once per file looked up): 0 or -EIO. */
 int fat_file_check_chain(struct fat_vol *v, uint32_t first, uint32_t size);
 
-/* fat_vfs.c: whether a volume on bd is mounted (VFS lock held). */
-bool fat_mounted_locked(struct blockdev *bd);
-/* fat_vfs.c: the node's 8.3 entry written back (size, cluster, times). */
+/* fat_vfs.c: nodes.  A node for the 8.3 entry raw at off (referenced;
+ * a directory's references parent), and its end. */
+extern const struct vnode_ops fat_vops;
+struct fat_node *fat_node_new(struct fat_vol *v, struct fat_node *parent,
+			      const uint8_t *raw, uint64_t off);
+void fat_node_free(struct fat_node *n);
+/* An 8.3 entry with attr, cluster and the times of now (no name). */
+void fat_new_raw(uint8_t *raw, uint8_t attr, uint32_t clus);
+/* The node's 8.3 entry written back (size, cluster, times). */
 int fat_node_store(struct fat_node *n);
+
+/* fat_mount.c: whether a volume on bd is mounted (VFS lock held). */
+bool fat_mounted_locked(struct blockdev *bd);
+/* Everything of the volume to the disk (FSInfo, then the cache). */
+int fat_vol_sync(struct fat_vol *v);

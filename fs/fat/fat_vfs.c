@@ -1,33 +1,21 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * FAT under the VFS ("vfat"): nodes for directory entries, the vnode
- * operations, mount, umount, statfs and sync.  FAT has no inodes: a node
- * is named by the byte offset of its 8.3 entry, and the volume keeps the
+ * FAT under the VFS ("vfat"): nodes for directory entries and the vnode
+ * operations (mounting is fat_mount.c's).  FAT has no inodes: a node is
+ * named by the byte offset of its 8.3 entry, and the volume keeps the
  * nodes in use in a list so that every lookup of one file gives the same
  * node (a rename moves the offset; an unlinked file open somewhere keeps
  * its clusters until its node goes).  A directory node holds its parent
  * for "..".
  *
- * Mounted read-write, the volume's dirty flag is set on the disk at once
- * and again before the first change after a sync; umount and sync(2)
- * (also poweroff's) clear it after everything else reached the disk.
- * Syncing writes the FSInfo counts into the cache, then the block layer
- * writes the cache back in block order (FATs before directories) and
- * flushes the device.  Everything runs under the VFS lock.
+ * Everything runs under the VFS lock.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <vireo/klog.h>
 #include "../fs_priv.h"
 #include "fat_priv.h"
-
-#define MSDOS_SUPER_MAGIC 0x4d44
-
-static const struct vnode_ops fat_vops;
-/* Mounted volumes (VFS lock): one device is mounted once. */
-static struct fat_vol *mounted[8];
 
 static struct fat_node *node_of(struct vnode *vn)
 {
@@ -46,7 +34,7 @@ static struct fat_node *live_node(struct fat_vol *v, uint64_t off)
 	return NULL;
 }
 
-static struct fat_node *node_new(struct fat_vol *v, struct fat_node *parent,
+struct fat_node *fat_node_new(struct fat_vol *v, struct fat_node *parent,
 				 const uint8_t *raw, uint64_t off)
 {
 	struct fat_node *n = calloc(1, sizeof(*n));
@@ -111,7 +99,7 @@ static int node_get(struct fat_node *d, const struct fat_dirent *e,
 	r = check_entry(d->vol, e);
 	if (r)
 		return r;
-	*out = node_new(d->vol, d, e->raw, e->off);
+	*out = fat_node_new(d->vol, d, e->raw, e->off);
 	return *out ? 0 : -ENOMEM;
 }
 
@@ -157,7 +145,7 @@ static int fat_lookup(struct vnode *dir, const char *name, struct vnode **out)
 }
 
 /* An 8.3 entry with times of now (names are filled by fat_dir_add). */
-static void new_raw(uint8_t *raw, uint8_t attr, uint32_t clus)
+void fat_new_raw(uint8_t *raw, uint8_t attr, uint32_t clus)
 {
 	uint16_t date, time;
 
@@ -183,7 +171,7 @@ static int add_entry(struct fat_node *d, const char *name, uint8_t attr,
 		return -ENOENT;
 	if (strlen(name) > VFS_NAME_MAX)
 		return -ENAMETOOLONG;
-	new_raw(raw, attr, clus);
+	fat_new_raw(raw, attr, clus);
 	return fat_dir_add(d->vol, d->first, name, raw, e);
 }
 
@@ -209,10 +197,10 @@ static int write_dots(struct fat_vol *v, uint32_t clus, uint32_t parent)
 {
 	uint8_t raw[2 * FAT_DIRENT_SIZE];
 
-	new_raw(raw, FAT_ATTR_DIR, clus);
+	fat_new_raw(raw, FAT_ATTR_DIR, clus);
 	memset(raw, ' ', 11);
 	raw[0] = '.';
-	new_raw(raw + FAT_DIRENT_SIZE, FAT_ATTR_DIR, parent);
+	fat_new_raw(raw + FAT_DIRENT_SIZE, FAT_ATTR_DIR, parent);
 	memset(raw + FAT_DIRENT_SIZE, ' ', 11);
 	raw[FAT_DIRENT_SIZE] = raw[FAT_DIRENT_SIZE + 1] = '.';
 	return fat_meta_write(v, fat_cluster_off(v, clus), raw, sizeof(raw));
@@ -501,26 +489,15 @@ static int fat_getattr(struct vnode *vn, struct stat *st)
 	return 0;
 }
 
-/* Everything of the volume to the disk: FSInfo, then the cache. */
-static int vol_sync(struct fat_vol *v)
-{
-	int r;
-
-	if (v->ro)
-		return 0;
-	r = fat_write_fsinfo(v);
-	return r ? r : bcache_sync(v->bd);
-}
-
 static int fat_fsync(struct vnode *vn)
 {
 	struct fat_node *n = node_of(vn);
 	int r = n->vol->ro ? 0 : fat_node_store(n);
 
-	return r ? r : vol_sync(n->vol);
+	return r ? r : fat_vol_sync(n->vol);
 }
 
-static void node_free(struct fat_node *n)
+void fat_node_free(struct fat_node *n)
 {
 	list_del(&n->link);
 	if (n->parent != n)
@@ -534,10 +511,10 @@ static void fat_inactive(struct vnode *vn)
 
 	if (n->unlinked && n->first && fat_free_chain(n->vol, n->first))
 		pr_err("fat: clusters of a removed file not freed\n");
-	node_free(n);
+	fat_node_free(n);
 }
 
-static const struct vnode_ops fat_vops = {
+const struct vnode_ops fat_vops = {
 	.lookup = fat_lookup,
 	.create = fat_create,
 	.mkdir = fat_mkdir,
@@ -551,182 +528,4 @@ static const struct vnode_ops fat_vops = {
 	.getattr = fat_getattr,
 	.fsync = fat_fsync,
 	.inactive = fat_inactive,
-};
-
-/* ---- mount ---- */
-
-/* The -o options: "ro", "rw".  0 or -EINVAL. */
-static int parse_opts(const char *data, bool *ro)
-{
-	const char *p = data;
-
-	while (p && *p) {
-		size_t l = strcspn(p, ",");
-		if (l == 2 && !strncmp(p, "ro", 2))
-			*ro = true;
-		else if (l == 2 && !strncmp(p, "rw", 2))
-			*ro = false;
-		else if (l) {
-			pr_err("fat: unknown option '%.*s'\n", (int)l, p);
-			return -EINVAL;
-		}
-		p += l + (p[l] == ',');
-	}
-	return 0;
-}
-
-/* The geometry and counts from the boot and FSInfo sectors. */
-static int read_geometry(struct fat_vol *v)
-{
-	uint8_t sec[512];
-	ssize_t r = blockdev_pread(v->bd, sec, sizeof(sec), 0);
-
-	if (r >= 0 && r != sizeof(sec))
-		r = -EIO;
-	if (!r || r == sizeof(sec))
-		r = fat_parse_bpb(sec, sizeof(sec), blockdev_size(v->bd), &v->g);
-	if (r)
-		return (int)r;
-	if (v->g.fsinfo_sector) {
-		r = blockdev_pread(v->bd, sec, sizeof(sec),
-				   (uint64_t)v->g.fsinfo_sector * v->g.bps);
-		if (r != sizeof(sec))
-			return r < 0 ? (int)r : -EIO;
-		fat_parse_fsinfo(sec, &v->g);
-	}
-	v->next_free = fat_valid_cluster(v, v->g.fsinfo_next) ? v->g.fsinfo_next : 2;
-	if (v->g.fsinfo_free <= v->g.nclusters) {
-		v->free_count = v->g.fsinfo_free;
-		return 0;
-	}
-	v->fsinfo_stale = true;
-	return fat_count_free(v, &v->free_count);
-}
-
-bool fat_mounted_locked(struct blockdev *bd)
-{
-	for (unsigned i = 0; i < sizeof(mounted) / sizeof(mounted[0]); i++)
-		if (mounted[i] && mounted[i]->bd == bd)
-			return true;
-	return false;
-}
-
-static int vol_slot(struct blockdev *bd)
-{
-	if (fat_mounted_locked(bd))
-		return -EBUSY;
-	for (int i = 0; i < (int)(sizeof(mounted) / sizeof(mounted[0])); i++)
-		if (!mounted[i])
-			return i;
-	return -ENOSPC;
-}
-
-static int root_node(struct fat_vol *v, struct mount *m)
-{
-	uint8_t raw[FAT_DIRENT_SIZE];
-
-	new_raw(raw, FAT_ATTR_DIR, v->g.type == 32 ? v->g.root_cluster : 0);
-	v->root = node_new(v, NULL, raw, 0);
-	if (!v->root)
-		return -ENOMEM;
-	v->root->vn.mnt = m;
-	v->root->vn.ino = 1;
-	m->root = &v->root->vn;
-	return 0;
-}
-
-static int fat_mount(struct mount *m, const char *source, unsigned long flags,
-		     const void *data)
-{
-	struct fat_vol *v;
-	struct blockdev *bd;
-	bool ro = flags & MS_RDONLY;
-	int slot, r = parse_opts(data, &ro);
-
-	if (!r)
-		r = source ? vfs_blockdev_locked(source, &bd) : -ENODEV;
-	if (r)
-		return r;
-	slot = vol_slot(bd);
-	if (slot < 0)
-		return slot;
-	v = calloc(1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	v->bd = bd;
-	v->ro = ro || bd->read_only;
-	list_init(&v->nodes);
-	r = read_geometry(v);
-	if (!r)
-		r = root_node(v, m);
-	if (!r && !v->ro && (r = fat_set_dirty(v, true)))
-		node_free(v->root);
-	if (r) {
-		free(v);
-		return r;
-	}
-	if (v->ro)
-		m->flags |= MS_RDONLY;
-	m->priv = v;
-	mounted[slot] = v;
-	pr_info("fat: %s: FAT%d, %u clusters of %u bytes%s\n", bd->name,
-		v->g.type, v->g.nclusters, v->g.cluster_size,
-		v->ro ? ", read-only" : "");
-	return 0;
-}
-
-/* Everything to the disk, then the dirty flag cleared (and flushed). */
-static int vol_clean(struct fat_vol *v)
-{
-	int r = vol_sync(v);
-
-	if (!r && v->flagged)
-		r = fat_set_dirty(v, false);
-	if (!r && !v->ro)
-		r = bcache_sync(v->bd);	/* flushes the flag */
-	return r;
-}
-
-static void fat_umount(struct mount *m)
-{
-	struct fat_vol *v = m->priv;
-	int r = vol_clean(v);
-	unsigned i;
-
-	if (r)
-		pr_err("fat: %s: sync at umount failed (%d)\n", v->bd->name, r);
-	for (i = 0; i < sizeof(mounted) / sizeof(mounted[0]); i++)
-		if (mounted[i] == v)
-			mounted[i] = NULL;
-	node_free(v->root);
-	free(v);
-	m->root = NULL;
-	m->priv = NULL;
-}
-
-static int fat_statfs(struct mount *m, struct statfs *st)
-{
-	struct fat_vol *v = m->priv;
-
-	memset(st, 0, sizeof(*st));
-	st->f_type = MSDOS_SUPER_MAGIC;
-	st->f_bsize = v->g.cluster_size;
-	st->f_blocks = v->g.nclusters;
-	st->f_bfree = st->f_bavail = v->free_count;
-	st->f_namelen = VFS_NAME_MAX;
-	return 0;
-}
-
-/* sync(2), poweroff: the volume is clean afterwards until it changes. */
-static int fat_sync(struct mount *m)
-{
-	return vol_clean(m->priv);
-}
-
-struct fs_type fat_fs_type = {
-	.name = "vfat",
-	.mount = fat_mount,
-	.umount = fat_umount,
-	.statfs = fat_statfs,
-	.sync = fat_sync,
 };
