@@ -17,6 +17,10 @@ void vfs_fill_stat(struct vnode *vn, struct stat *st);
 int vfs_truncate_vnode_locked(struct vnode *vn, off_t len);
 int vfs_getcwd_locked(char *buf, size_t len);
 bool vfs_cwd_inside_locked(const char *mpath);
+/* The block device behind the device file at path (for a file
+ * system's mount): 0 and *out, -ENOENT, -ENODEV. */
+struct blockdev;
+int vfs_blockdev_locked(const char *path, struct blockdev **out);
 /* A plain file over vn (takes over the caller's reference) or NULL. */
 struct file *vfs_vnode_file_new(struct vnode *vn, int flags);
 /* Boot: devfs/etcfs internals. */

@@ -229,6 +229,8 @@ int vfs_init(void)
 	vfs_register_fs(&etcfs_type);
 	if (IS_ENABLED(CONFIG_V9FS))
 		vfs_register_fs(&v9fs_type);
+	if (IS_ENABLED(CONFIG_FS_FAT))
+		vfs_register_fs(&fat_fs_type);
 	vfs_lock();
 	r = mount_root();
 	vfs_unlock();

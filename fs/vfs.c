@@ -637,9 +637,42 @@ int vfs_open(const char *path, int flags, struct file **out)
 	return vfs_open_mode(path, flags, 0666, out);
 }
 
+static void sync_mount(struct mount *m, void *ctx)
+{
+	int *r = ctx, e = m->type->sync ? m->type->sync(m) : 0;
+
+	if (e && !*r)
+		*r = e;
+}
+
 int vfs_sync(void)
 {
-	/* File systems keep nothing of their own in memory yet: their data
-	 * is either in RAM only or in the block devices' caches. */
-	return IS_ENABLED(CONFIG_BLOCK) ? blockdev_sync_all() : 0;
+	int r = 0, e;
+
+	/* File systems put what they keep in memory into the caches first. */
+	vfs_for_each_mount(sync_mount, &r);
+	e = IS_ENABLED(CONFIG_BLOCK) ? blockdev_sync_all() : 0;
+	return r ? r : e;
+}
+
+int vfs_blockdev_locked(const char *path, struct blockdev **out)
+{
+	struct vnode *vn;
+	struct file *f = NULL;
+	int r = vfs_resolve_locked(path, true, &vn);
+
+	if (r)
+		return r;
+	if (!IS_ENABLED(CONFIG_BLOCK) || !S_ISBLK(vn->mode) ||
+	    !vn->ops->open_file)
+		r = -ENODEV;
+	else
+		r = vn->ops->open_file(vn, O_RDONLY, &f);
+	vnode_put_locked(vn);
+	if (r)
+		return r < 0 ? r : -ENODEV;
+	/* Devices stay registered for ever: bd outlives the file. */
+	*out = blockdev_of_file(f);
+	file_put(f);
+	return *out ? 0 : -ENODEV;
 }

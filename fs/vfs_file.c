@@ -149,7 +149,7 @@ static int vnode_stat(struct file *f, struct stat *st)
 	return 0;
 }
 
-/* Asks the file system to make the file durable (a remote server). */
+/* Asks the file system to make the file durable (its device, a server). */
 static int vnode_fsync(struct file *f)
 {
 	int r;

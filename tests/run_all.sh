@@ -68,11 +68,11 @@ elif [ "$rc" -ne 0 ]; then
 	fail 1 "host unit tests (build)"
 fi
 
-# 2b. the shell parser under libFuzzer, for a bounded time
-if stage "parser fuzz" "$LOGS/fuzz.log" tests/fuzz/run.sh "$TOP/build-fuzz"; then
+# 2b. the shell parser and FAT under libFuzzer, for a bounded time each
+if stage "fuzz (shell parser, FAT)" "$LOGS/fuzz.log" tests/fuzz/run.sh "$TOP/build-fuzz"; then
 	pass 1
 else
-	fail 1 "parser fuzz"
+	fail 1 "fuzz (shell parser, FAT)"
 fi
 
 # 3. every configuration

@@ -33,9 +33,7 @@ static void all_na(const char *why)
 		report_na(figures[i], "%s", why);
 }
 
-/* Writes (or reads) mib MiB from offset 0 in 1 MiB requests: the ticks
- * taken, or 0 on an error (reported as not available). */
-static uint64_t sequential(int fd, char *buf, unsigned int mib, bool writing)
+uint64_t osperf_sequential(int fd, char *buf, unsigned int mib, bool writing)
 {
 	uint64_t t0;
 
@@ -104,7 +102,7 @@ static uint64_t random_iops_ticks(uint64_t span, unsigned int ops)
 	return started == READERS ? counter_read() - t0 : 0;
 }
 
-static void report_seq(const char *name, uint64_t bytes, uint64_t ticks)
+void osperf_report_seq(const char *name, uint64_t bytes, uint64_t ticks)
 {
 	char key[48];
 
@@ -132,8 +130,8 @@ static void run_on(int fd, uint64_t size)
 	}
 	for (unsigned int i = 0; i < SEQ_REQ; i++)
 		buf[i] = (char)(i * 31 + 7);
-	report_seq(figures[0], (uint64_t)mib * SEQ_REQ, sequential(fd, buf, mib, true));
-	report_seq(figures[1], (uint64_t)mib * SEQ_REQ, sequential(fd, buf, mib, false));
+	osperf_report_seq(figures[0], (uint64_t)mib * SEQ_REQ, osperf_sequential(fd, buf, mib, true));
+	osperf_report_seq(figures[1], (uint64_t)mib * SEQ_REQ, osperf_sequential(fd, buf, mib, false));
 	free(buf);
 	ticks = random_iops_ticks((uint64_t)mib * SEQ_REQ, ops);
 	if (ticks)

@@ -125,6 +125,14 @@ void bench_timer(void);		/* bench_timer.c: interrupt and timer latency */
 void bench_memory(void);	/* bench_memory.c: memcpy */
 void bench_smp(void);		/* bench_smp.c: cross-CPU wake-up */
 void bench_block(void);		/* bench_block.c: /dev/vda throughput */
+void bench_fat(void);		/* bench_fat.c: FAT on /dev/vda */
+
+/* bench_block.c: writes (or reads) mib MiB of fd from its offset 0 in
+ * 1 MiB requests, a write up to the end of its fsync: the ticks taken,
+ * or 0 on an error (errno says which). */
+uint64_t osperf_sequential(int fd, char *buf, unsigned int mib, bool writing);
+/* name_mb_s from bytes in ticks; ticks 0: not available with errno. */
+void osperf_report_seq(const char *name, uint64_t bytes, uint64_t ticks);
 
 /* Kernel-level part of bench_timer (irqlat.c, general registers only).
  * Fills handler[] and thread[] with up to n latencies in ticks from

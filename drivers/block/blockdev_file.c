@@ -156,6 +156,11 @@ static const struct file_ops blockdev_file_ops = {
 	.release = bdf_release,
 };
 
+struct blockdev *blockdev_of_file(struct file *f)
+{
+	return f->ops == &blockdev_file_ops ? f->priv : NULL;
+}
+
 int blockdev_file_register(struct blockdev *bd)
 {
 	return devfs_register_node(bd->name, S_IFBLK | 0660,

@@ -97,6 +97,11 @@ int blockdev_io(struct blockdev *bd, enum blk_op op, uint64_t block,
  * (sync(2), poweroff).  0 or the first error. */
 int blockdev_sync_all(void);
 
+/* The device behind an open device file (/dev/vda), or NULL when f is
+ * any other file.  For file systems mounting a device by its path. */
+struct file;
+struct blockdev *blockdev_of_file(struct file *f);
+
 /* Size in bytes. */
 static inline uint64_t blockdev_size(const struct blockdev *bd)
 {

@@ -78,8 +78,8 @@ struct vnode_ops {
 	int (*truncate)(struct vnode *vn, off_t len);
 	/* Fills mode, size, nlink, times; the VFS sets dev/ino/blksize. */
 	int (*getattr)(struct vnode *vn, struct stat *st);
-	/* Optional: fsync() of an open file (nothing to write back when
-	 * absent). */
+	/* Optional: fsync() of an open file: its data and metadata to the
+	 * device or server (nothing to write back when absent). */
 	int (*fsync)(struct vnode *vn);
 	/* Optional, called WITHOUT the VFS lock: makes f something other
 	 * than a plain vnode file (a device, a FIFO end).  Returns 0 and
@@ -112,6 +112,9 @@ struct fs_type {
 	/* Its vnodes are made afresh at each lookup (procfs): one cannot
 	 * stay covered by a mount, so nothing may be mounted inside it. */
 	bool ephemeral_nodes;
+	/* Optional, sync(): what the file system keeps in memory to its
+	 * device (the VFS then writes back every block cache). */
+	int (*sync)(struct mount *m);
 	struct list_node link;
 };
 
@@ -223,6 +226,8 @@ extern struct fs_type devfs_type;
 extern struct fs_type etcfs_type;
 /* v9fs (fs/v9fs/): the host's files over 9P, with CONFIG_V9FS. */
 extern struct fs_type v9fs_type;
+/* FAT12/16/32 with long names on a block device ("vfat", fs/fat/). */
+extern struct fs_type fat_fs_type;
 
 /* ---- pipes (fs/pipe.c) ---- */
 /* pipe(): two files, read end and write end.  0 or -ENOMEM. */
