@@ -343,6 +343,7 @@ static const struct group {
 	{ "memory", bench_memory },
 	{ "smp", bench_smp },
 	{ "block", bench_block },
+	{ "fb", bench_fb },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -350,7 +351,7 @@ static const struct group {
 static int usage(void)
 {
 	fprintf(stderr, "Usage: osperf [-n ITERATIONS] [GROUP...]\n"
-		"groups: sched threads ipc timer memory smp block (default: all)\n");
+		"groups: sched threads ipc timer memory smp block fb (default: all)\n");
 	return 2;
 }
 

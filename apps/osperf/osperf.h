@@ -125,6 +125,7 @@ void bench_timer(void);		/* bench_timer.c: interrupt and timer latency */
 void bench_memory(void);	/* bench_memory.c: memcpy */
 void bench_smp(void);		/* bench_smp.c: cross-CPU wake-up */
 void bench_block(void);		/* bench_block.c: /dev/vda throughput */
+void bench_fb(void);		/* bench_fb.c: framebuffer flushes */
 
 /* Kernel-level part of bench_timer (irqlat.c, general registers only).
  * Fills handler[] and thread[] with up to n latencies in ticks from
