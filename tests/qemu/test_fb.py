@@ -202,12 +202,14 @@ def fb_picture_640x480(t):
         qmp.close()
 
 
-@test(proves="the picture follows the device's resolution: 1024x768 and 1920x1080 on "
-             "virtio-gpu-device, 800x600 on virtio-gpu-pci",
+@test(proves="the picture follows the device's resolution: 1024x768 (a device with two "
+             "scanouts, the enabled one used) and 1920x1080 on virtio-gpu-device, 800x600 "
+             "on virtio-gpu-pci",
       configs=("fb",))
 def fb_picture_sizes(t):
     cases = [
-        ("1024x768", ["device.xres=1024", "device.yres=768"], [], "virtio-mmio@a000000"),
+        ("1024x768", ["device.xres=1024", "device.yres=768", "device.max_outputs=2"], [],
+         "virtio-mmio@a000000"),
         ("1920x1080", ["device.xres=1920", "device.yres=1080"], [], "virtio-mmio@a000000"),
         ("800x600", ["!device"], ["-device", "virtio-gpu-pci,xres=800,yres=600"],
          "virtio-pci@0000:00:0[0-9a-f].0"),
@@ -216,7 +218,9 @@ def fb_picture_sizes(t):
         w, h = map(int, size.split("x"))
         with tempfile.TemporaryDirectory() as tmp:
             m, log, qmp = boot_display(t, tmp, overrides, extra)
-            check_match(r"%s: /dev/fb0 %s XRGB8888" % (where, size), log, "boot log")
+            scanouts = 2 if "device.max_outputs=2" in overrides else 1
+            check_match(r"%s: /dev/fb0 %s XRGB8888 on scanout 0 of %d"
+                        % (where, size, scanouts), log, "boot log")
             run_fb(m, w, h)
             pic = screendump(qmp, tmp)
             check_edges(pic, w, h)
