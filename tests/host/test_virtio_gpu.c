@@ -108,12 +108,10 @@ struct virtqueue *virtio_find_vq(struct virtio_device *vdev, unsigned int idx,
 				 unsigned int max_size, virtqueue_callback_t cb,
 				 const char *name)
 {
-	(void)idx;
 	(void)max_size;
-	(void)name;
-	memset(&queue, 0, sizeof(queue));
-	queue.vdev = vdev;
-	queue.cb = cb;
+	EXPECT_EQ(idx, 0);		/* the control queue; no cursor queue */
+	EXPECT_STR(name, "controlq");
+	queue = (struct virtqueue){ .vdev = vdev, .cb = cb };
 	return &queue;
 }
 
