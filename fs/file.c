@@ -9,6 +9,8 @@
  * task's table (task 0's for kernel threads and the boot context).
  */
 #include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <vireo/file.h>
 #include <vireo/vfs.h>
@@ -23,6 +25,26 @@ struct fd_table {
 };
 
 _Static_assert(FD_MAX <= 64, "cloexec is one 64-bit word");
+
+off_t file_seek_in_size(struct file *f, off_t off, int whence, off_t size)
+{
+	off_t base;
+
+	if (whence == SEEK_SET)
+		base = 0;
+	else if (whence == SEEK_CUR)
+		base = f->pos;
+	else if (whence == SEEK_END)
+		base = size;
+	else
+		return -EINVAL;
+	if (base < 0 || (off < 0 && base + off < 0))
+		return -EINVAL;
+	if (off > 0 && off > INT64_MAX - base)
+		return -EOVERFLOW;	/* past off_t: position unchanged */
+	f->pos = base + off;
+	return f->pos;
+}
 
 struct file *file_new(const struct file_ops *ops, void *priv, int flags)
 {

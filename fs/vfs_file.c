@@ -48,28 +48,13 @@ static off_t file_size_locked(struct vnode *vn)
 
 static off_t vnode_lseek(struct file *f, off_t off, int whence)
 {
-	off_t base;
+	off_t r;
 
 	vfs_lock();
-	if (whence == SEEK_SET)
-		base = 0;
-	else if (whence == SEEK_CUR)
-		base = f->pos;
-	else if (whence == SEEK_END)
-		base = file_size_locked(f->vn);
-	else
-		base = -1;
-	if (base < 0 || (off < 0 && base + off < 0)) {
-		vfs_unlock();
-		return -EINVAL;
-	}
-	if (off > 0 && base > INT64_MAX - off) {	/* past off_t: unchanged */
-		vfs_unlock();
-		return -EOVERFLOW;
-	}
-	f->pos = base + off;
+	r = file_seek_in_size(f, off, whence,
+			      whence == SEEK_END ? file_size_locked(f->vn) : 0);
 	vfs_unlock();
-	return f->pos;
+	return r;
 }
 
 ssize_t vfs_file_pread(struct file *f, void *buf, size_t len, off_t off)

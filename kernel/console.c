@@ -4,10 +4,18 @@
  * (the one uart_console() returns) seen as a tty (<vireo/tty.h>: "\n" ->
  * "\r\n" on output, raw input, Ctrl-C -> SIGINT for the foreground task),
  * and descriptors 0, 1 and 2 of the first application are opened on it.
+ *
+ * A second screen and keyboard may join it (the framebuffer console and
+ * a virtio keyboard): what the console and the kernel log print is also
+ * handed to the mirror, a function set once that only copies the bytes
+ * (so the serial path does not wait for drawing), and console_input()
+ * feeds keys into the UART's receive buffer as if they had been typed
+ * there.  The mirror pointer is written once, read with READ_ONCE.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <vireo/compiler.h>
 #include <vireo/console.h>
 #include <vireo/file.h>
 #include <vireo/klog.h>
@@ -16,6 +24,34 @@
 #include <vireo/vfs.h>
 
 static struct tty console_tty;
+static console_mirror_fn mirror;
+
+void console_set_mirror(console_mirror_fn fn)
+{
+	WRITE_ONCE(mirror, fn);
+}
+
+void console_mirror(const char *s, size_t len, bool may_wake)
+{
+	console_mirror_fn fn = READ_ONCE(mirror);
+
+	if (fn && len)
+		fn(s, len, may_wake);
+}
+
+void console_input(const char *s, size_t len)
+{
+	struct uart *u = uart_console();
+
+	if (!u || !u->ops->rx_push)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (tty_rx_is_intr(&console_tty, (unsigned char)s[i]))
+			tty_rx_intr(&console_tty);
+		else
+			u->ops->rx_push(u, &s[i], 1);
+	}
+}
 
 bool uart_rx_is_intr(struct uart *u, unsigned char c)
 {
@@ -39,8 +75,11 @@ static ssize_t console_write(struct tty *t, const void *buf, size_t len,
 			     bool nonblock)
 {
 	struct uart *u = t->priv;
+	ssize_t r = u->ops->write(u, buf, len, nonblock);
 
-	return u->ops->write(u, buf, len, nonblock);
+	if (r > 0)
+		console_mirror(buf, r, true);
+	return r;
 }
 
 /* Output never waits long (the transmitter drains by itself), so the

@@ -12,6 +12,7 @@
 #include <vireo/klog.h>
 #include <vireo/ringbuf.h>
 #include <vireo/spinlock.h>
+#include <vireo/console.h>
 #include <vireo/uart.h>
 #include "kernel_priv.h"
 
@@ -44,6 +45,7 @@ static void console_out(const char *s, size_t n)
 				u->ops->write(u, &cr, 1, true);
 			u->ops->write(u, &s[i], 1, true);
 		}
+		console_mirror(s, n, false);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {

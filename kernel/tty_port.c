@@ -122,6 +122,17 @@ int tty_port_poll(struct tty_port *port, int events)
 	return ready & (events | POLLERR);
 }
 
+size_t tty_port_rx_push(struct tty_port *port, const void *buf, size_t len)
+{
+	irqflags_t f = spin_lock_irqsave(&port->lock);
+	size_t n = ringbuf_put(&port->rx, buf, len);
+
+	spin_unlock_irqrestore(&port->lock, f);
+	if (n)
+		tty_port_wake(port);
+	return n;
+}
+
 void tty_port_wake(struct tty_port *port)
 {
 	wait_wake_all(&port->rx_wq);

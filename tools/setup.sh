@@ -66,6 +66,8 @@ need binutils-aarch64-linux-gnu aarch64-linux-gnu-addr2line have aarch64-linux-g
 need picolibc-aarch64-linux-gnu picolibc \
 	test -e /usr/lib/picolibc/aarch64-linux-gnu/picolibc.specs
 need qemu-system-arm qemu-system-aarch64 have qemu-system-aarch64
+# The fb line has no -net none: QEMU's default NIC loads its boot ROM.
+need ipxe-qemu "QEMU's NIC boot ROMs" test -e /usr/lib/ipxe/qemu/efi-virtio.rom
 need gdb-multiarch gdb-multiarch have gdb-multiarch
 need device-tree-compiler dtc have dtc
 need gcc "host gcc" have gcc

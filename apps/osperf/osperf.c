@@ -344,6 +344,7 @@ static const struct group {
 	{ "smp", bench_smp },
 	{ "block", bench_block },
 	{ "fat", bench_fat },
+	{ "fb", bench_fb },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -351,7 +352,7 @@ static const struct group {
 static int usage(void)
 {
 	fprintf(stderr, "Usage: osperf [-n ITERATIONS] [GROUP...]\n"
-		"groups: sched threads ipc timer memory smp block fat (default: all)\n");
+		"groups: sched threads ipc timer memory smp block fat fb (default: all)\n");
 	return 2;
 }
 

@@ -126,6 +126,7 @@ void bench_memory(void);	/* bench_memory.c: memcpy */
 void bench_smp(void);		/* bench_smp.c: cross-CPU wake-up */
 void bench_block(void);		/* bench_block.c: /dev/vda throughput */
 void bench_fat(void);		/* bench_fat.c: FAT on /dev/vda */
+void bench_fb(void);		/* bench_fb.c: framebuffer flushes */
 
 /* bench_block.c: writes (or reads) mib MiB of fd from its offset 0 in
  * 1 MiB requests, a write up to the end of its fsync: the ticks taken,

@@ -46,20 +46,8 @@ static ssize_t bdf_write(struct file *f, const void *buf, size_t len)
 static off_t bdf_lseek(struct file *f, off_t off, int whence)
 {
 	struct blockdev *bd = f->priv;
-	off_t base;
 
-	if (whence == SEEK_SET)
-		base = 0;
-	else if (whence == SEEK_CUR)
-		base = f->pos;
-	else if (whence == SEEK_END)
-		base = (off_t)blockdev_size(bd);
-	else
-		return -EINVAL;
-	if (off < 0 ? base + off < 0 : off > INT64_MAX - base)
-		return -EINVAL;
-	f->pos = base + off;
-	return f->pos;
+	return file_seek_in_size(f, off, whence, (off_t)blockdev_size(bd));
 }
 
 /* Stores v at the caller's pointer arg of size n. */

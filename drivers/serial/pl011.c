@@ -310,10 +310,16 @@ static size_t pl011_rx_available(struct uart *u)
 	return tty_port_rx_available(&((struct pl011_port *)u->priv)->port);
 }
 
+static size_t pl011_rx_push(struct uart *u, const void *buf, size_t len)
+{
+	return tty_port_rx_push(&((struct pl011_port *)u->priv)->port, buf, len);
+}
+
 static const struct uart_ops pl011_ops = {
 	.read = pl011_read,
 	.write = pl011_write,
 	.rx_available = pl011_rx_available,
+	.rx_push = pl011_rx_push,
 	.putc_polled = pl011_putc_polled,
 };
 

@@ -81,6 +81,12 @@ int fd_dup2_in(struct fd_table *t, int oldfd, int newfd);
 int fd_set_cloexec(int fd, bool on);
 int fd_get_cloexec(int fd);
 
+/* lseek() of a file of size bytes: moves f->pos to off from SEEK_SET,
+ * SEEK_CUR or SEEK_END (the size); the new position, or -EINVAL (other
+ * whence, a negative or overflowing result).  The caller serialises
+ * calls on f (as for every f->pos update). */
+off_t file_seek_in_size(struct file *f, off_t off, int whence, off_t size);
+
 /* An empty table, or NULL (out of memory). */
 struct fd_table *fd_table_new(void);
 /* A copy of src without its FD_CLOEXEC descriptors, or NULL. */

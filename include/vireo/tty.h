@@ -103,6 +103,10 @@ extern const struct tty_ops tty_port_tty_ops;
 /* Bytes ready to read; the ready POLLIN/POLLOUT/POLLERR among events. */
 size_t tty_port_rx_available(struct tty_port *port);
 int tty_port_poll(struct tty_port *port, int events);
+/* Queues received bytes that came from elsewhere than the device (a
+ * keyboard typing on the console) and wakes readers: the count queued
+ * (less when rx is full).  Any context, port->lock not held. */
+size_t tty_port_rx_push(struct tty_port *port, const void *buf, size_t len);
 /* Wakes readers, writers and poll(): after rx got bytes, tx got room,
  * or the device died.  Any context, port->lock not held. */
 void tty_port_wake(struct tty_port *port);

@@ -24,6 +24,9 @@ struct uart_ops {
 			 bool nonblock);
 	/* Bytes ready to read without blocking. */
 	size_t (*rx_available)(struct uart *u);
+	/* Queues bytes as if received (another keyboard on the console):
+	 * the count, less when the receive buffer is full.  Any context. */
+	size_t (*rx_push)(struct uart *u, const void *buf, size_t len);
 	/* Waits for the transmitter to drain; any context, polls. */
 	void (*putc_polled)(struct uart *u, char c);
 };

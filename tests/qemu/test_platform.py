@@ -33,6 +33,12 @@ BOARD_DOC_LINES = {
           "-device virtio-9p-device,id=fs0,fsdev=fsdev0,mount_tag=host "
           "-chardev stdio,id=con,mux=on, -serial chardev:con "
           "-mon chardev=con,mode=readline  -kernel ./vireo",
+    "fb": "qemu-system-aarch64 -cpu cortex-a53 "
+          "-machine virt,virtualization=on,gic-version=3 "
+          "-chardev stdio,id=con,mux=on -serial chardev:con "
+          "-global virtio-mmio.force-legacy=false "
+          "-device virtio-gpu-device,xres=640,yres=480,bus=virtio-mmio-bus.0 "
+          "-mon chardev=con,mode=readline -kernel ./vireo",
 }
 
 # Printed once per boot: "Vireo <version> <board:config>, built <date>",
