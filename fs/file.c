@@ -13,7 +13,9 @@
 #include <vireo/file.h>
 #include <vireo/vfs.h>
 #include <vireo/spinlock.h>
+#include <vireo/signal.h>
 #include <vireo/task.h>
+#include <vireo/thread.h>
 
 
 struct fd_table {
@@ -127,7 +129,15 @@ struct file *fd_get_in(struct fd_table *t, int fd)
 	if (f)
 		file_get(f);
 	spin_unlock_irqrestore(&t->lock, fl);
+	if (f)
+		thread_current()->files_borrowed++;
 	return f;
+}
+
+void fd_put(struct file *f)
+{
+	file_put(f);
+	signal_hold_drop(&thread_current()->files_borrowed);
 }
 
 struct file *fd_get(int fd)

@@ -398,7 +398,7 @@ static int lookup_in(struct pnode *d, const char *name, struct vnode **out)
 	struct file *f = task_fd_get(d->pid, v);
 	if (!f)
 		return -ENOENT;
-	file_put(f);
+	fd_put(f);
 	return (*out = pnode_new(d->vn.mnt, P_FDLINK, d->pid, 0, v)) ? 0
 								   : -ENOMEM;
 }
@@ -465,7 +465,7 @@ static int readdir_fd(struct pnode *d, uint64_t pos, struct vfs_dirent *e)
 		struct file *f = task_fd_get(d->pid, (int)i);
 		if (!f)
 			continue;
-		file_put(f);
+		fd_put(f);
 		if (seen++ == pos) {
 			snprintf(num, sizeof(num), "%d", (int)i);
 			dirent_set(e, num, 10, i + 1);
@@ -518,7 +518,7 @@ static ssize_t proc_readlink(struct vnode *vn, char *buf, size_t len)
 			 "file" : S_ISDIR(st.st_mode) ? "dir" : "dev",
 			 (unsigned long long)st.st_ino);
 		if (f)
-			file_put(f);
+			fd_put(f);
 	}
 	l = strlen(tmp);
 	if (l > len)

@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <vireo/compiler.h>
 #include <vireo/cpu.h>
+#include <vireo/klog.h>
 #include <vireo/mutex.h>
 #include <vireo/panic.h>
 #include <vireo/thread.h>
@@ -118,8 +119,10 @@ static int take_locked(struct kmutex *m, struct thread *t)
 {
 	m->owner = t;
 	m->depth = 1;
-	if (m->internal)
+	if (m->internal) {
 		t->kmutex_held++;
+		list_add_tail(&t->held_kmutexes, &m->tracked);
+	}
 	if (is_tracked(m)) {
 		list_add_tail(&tracked_mutexes, &m->tracked);
 		if (m->protocol != KMUTEX_PRIO_NONE)
@@ -135,6 +138,8 @@ static void drop_owner_locked(struct kmutex *m)
 	if (m->internal && t && t != OWNER_GONE) {
 		kassert(t->kmutex_held > 0);
 		t->kmutex_held--;
+		list_del(&m->tracked);
+		list_init(&m->tracked);
 	}
 	m->owner = NULL;
 	m->depth = 0;
@@ -151,7 +156,7 @@ static void hand_over_locked(struct kmutex *m)
 		return;
 	list_del(&next->sched_node);
 	next->waiting_on = NULL;
-	/* Owner first: the wake may switch to next at once. */
+	/* Owner first: next is its owner when it runs. */
 	r = take_locked(m, next);
 	sched_wake_locked(next, r);
 }
@@ -279,6 +284,7 @@ int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
 	int r;
 
 	kassert(!in_interrupt());
+	thread_stack_reserve_check();
 	f = sched_lock_acquire();
 	r = lock_locked(m, deadline_ns, false);
 	sched_lock_release(f);
@@ -313,7 +319,7 @@ int kmutex_unlock(struct kmutex *m)
 	sched_lock();
 	f = sched_lock_acquire();
 	r = unlock_locked(m);
-	if (m->internal && cur->kmutex_held == 0 &&
+	if (m->internal && !cur->kmutex_held && !cur->files_borrowed &&
 	    thread_has_work_locked(cur, true))
 		sched_request_delivery_locked();
 	sched_lock_release(f);
@@ -383,6 +389,31 @@ static struct kmutex *first_held(struct thread *t)
 	return NULL;
 }
 
+/*
+ * t ends where it stands (a fault, a stack overflow): the internal
+ * mutexes it holds go to their next waiter, so the rest of the system
+ * goes on (what they protect may be half-updated; a log line says which
+ * lock).  Called by t itself.
+ */
+void kmutex_thread_abandon(struct thread *t)
+{
+	irqflags_t f;
+
+	sched_lock();
+	f = sched_lock_acquire();
+	sched_walk_begin();
+	while (!list_empty(&t->held_kmutexes)) {
+		struct kmutex *m = list_entry(list_first(&t->held_kmutexes),
+					      struct kmutex, tracked);
+		pr_warn("thread %s (tid %d) ended holding kernel lock %p: released\n",
+			t->name, t->tid, (void *)m);
+		hand_over_locked(m);
+	}
+	sched_walk_end();
+	sched_lock_release(f);
+	sched_unlock();
+}
+
 void kmutex_thread_exit(struct thread *t)
 {
 	struct kmutex *m;
@@ -390,6 +421,7 @@ void kmutex_thread_exit(struct thread *t)
 
 	sched_lock();
 	f = sched_lock_acquire();
+	sched_walk_begin();
 	while ((m = first_held(t))) {
 		if (m->robust) {
 			m->state = KMUTEX_OWNER_DEAD;
@@ -401,6 +433,7 @@ void kmutex_thread_exit(struct thread *t)
 			m->owner = OWNER_GONE;
 		}
 	}
+	sched_walk_end();
 	sched_lock_release(f);
 	sched_unlock();
 }

@@ -15,6 +15,19 @@
  * interrupted wait, and signal_irq_exit_deliver() from the interrupt
  * exit path); handlers run on its stack in thread context with the
  * scheduler lock released.
+ *
+ * Dying inside the kernel.  A kill (the task is exiting), a signal whose
+ * action ends the task, and an asynchronous cancellation end a thread
+ * where it stands, so they take effect only where it holds nothing the
+ * kernel would lose: no internal kernel mutex (vfs_mutex, picolibc's
+ * stdio locks: thread->kmutex_held), no descriptor borrowed with
+ * fd_get() (thread->files_borrowed) and not inside sched_lock().  Until
+ * then the death stays pending: an interrupt exit leaves it, a delivery
+ * point reports SIGNAL_RAN_INTR so that the call gives up with EINTR and
+ * lets go, and the release of the last hold (signal_hold_drop(),
+ * kmutex_unlock()) requests an interrupt whose exit ends the thread.  A
+ * thread ended by a fault or a stack overflow cannot wait: it gives its
+ * internal mutexes to their next waiters (kmutex_thread_abandon()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -186,6 +199,13 @@ static bool ignored(struct task *task, int sig)
 		(a->sa_handler == SIG_DFL && default_ignored(sig)));
 }
 
+/* Whether taking sig ends task (its default action, not ignored). */
+static bool fatal(struct task *task, int sig)
+{
+	return sig == SIGKILL || (task->sig->act[sig].sa_handler == SIG_DFL &&
+				  !default_ignored(sig));
+}
+
 /* Whether t blocks sig or waits for it in sigwait*. */
 static bool held_by(const struct thread *t, int sig)
 {
@@ -235,6 +255,7 @@ static int send_task_locked(struct task *task, const siginfo_t *info,
 	if (r < 0)
 		return r;
 	/* A sigwait caller takes precedence, then any thread not blocking it. */
+	sched_walk_begin();
 	list_for_each(n, &task->threads) {
 		struct thread *t = list_entry(n, struct thread, task_node);
 		if (t->sig_waiting & SIG_BIT(sig)) {
@@ -246,6 +267,7 @@ static int send_task_locked(struct task *task, const siginfo_t *info,
 	}
 	if (target)
 		notify_locked(target, sig);
+	sched_walk_end();
 	return r;
 }
 
@@ -327,7 +349,9 @@ int signal_send_pid(pid_t pid, const siginfo_t *info)
 		task = task_current();
 	else
 		task = task_find_locked(pid < 0 ? -pid : pid);
-	if (!task || task == task_kernel() || task->zombie)
+	/* task_finish() clears task->sig before the task becomes a zombie:
+	 * a task that far into its end takes no more signals. */
+	if (!task || task == task_kernel() || task->zombie || !task->sig)
 		r = -ESRCH;
 	else if (info->si_signo)
 		r = send_task_locked(task, info, 0);
@@ -401,6 +425,35 @@ static void run_handler(int sig, const struct sigaction *act, siginfo_t *info)
 	t->fpu = saved;
 }
 
+bool thread_holds_kernel_state(const struct thread *t)
+{
+	return t->preempt_off || t->kmutex_held || t->files_borrowed;
+}
+
+void signal_hold_drop(unsigned int *count)
+{
+	struct thread *t = thread_current();
+	irqflags_t f;
+
+	kassert(*count > 0);
+	(*count)--;
+	if (thread_holds_kernel_state(t))
+		return;
+	f = sched_lock_acquire();
+	if (thread_has_work_locked(t, true))
+		sched_request_delivery_locked();
+	sched_lock_release(f);
+}
+
+/* Whether t must die now: a kill, stack smash or asynchronous
+ * cancellation. */
+static bool death_pending(const struct thread *t)
+{
+	return t->kill_pending || t->stack_smashed ||
+	       (t->cancel_pending && t->cancel_state == THREAD_CANCEL_ENABLE &&
+		t->cancel_type == THREAD_CANCEL_ASYNCHRONOUS);
+}
+
 /* Acts on a kill, stack smash or asynchronous cancellation; returns
  * only when there is none.  Lock held on entry, released if acting. */
 static void act_on_death_locked(struct thread *t, irqflags_t f)
@@ -423,11 +476,17 @@ static void act_on_death_locked(struct thread *t, irqflags_t f)
 enum signal_delivery signal_deliver(void)
 {
 	struct thread *t = thread_current();
+	bool deferred = false;	/* a death waits for the holds to go */
 
 	for (;;) {
 		irqflags_t f = sched_lock_acquire();
 		if (t->exiting || !t->task->sig) {
 			sched_lock_release(f);
+			break;
+		}
+		if (thread_holds_kernel_state(t) && death_pending(t)) {
+			sched_lock_release(f);
+			deferred = true;
 			break;
 		}
 		act_on_death_locked(t, f);
@@ -438,6 +497,11 @@ enum signal_delivery signal_deliver(void)
 		}
 		int sig = __builtin_ctzll(set) + 1;
 		siginfo_t info;
+		if (fatal(t->task, sig) && thread_holds_kernel_state(t)) {
+			sched_lock_release(f);	/* stays pending */
+			deferred = true;
+			break;
+		}
 		dequeue_locked(t, sig, &info);
 		struct sigaction *a = &t->task->sig->act[sig], act = *a;
 		if (act.sa_handler == SIG_IGN ||
@@ -463,6 +527,8 @@ enum signal_delivery signal_deliver(void)
 		t->sig_ran |= SIG_RAN |
 			      (act.sa_flags & SA_RESTART ? 0 : SIG_RAN_NORESTART);
 	}
+	if (deferred)
+		return SIGNAL_RAN_INTR;	/* the caller lets go: then it dies */
 	/* Also what ran before the call, from the interrupt exit path, since
 	 * the wait began (wait_block_intr_locked() clears it). */
 	if (!(t->sig_ran & SIG_RAN))
@@ -490,10 +556,9 @@ void signal_irq_exit_deliver(void)
 {
 	struct thread *t = thread_current();
 
-	/* Not inside sched_lock() sections or kernel mutexes: killing the
-	 * thread there would leave the lock held forever.  The next
-	 * delivery point takes it. */
-	if (t->preempt_off || t->kmutex_held)
+	/* Not while it holds kernel state (see the top): the release of
+	 * the last hold asks for another interrupt. */
+	if (thread_holds_kernel_state(t))
 		return;
 	signal_deliver_pending();
 }

@@ -25,6 +25,7 @@
 #include <vireo/file.h>
 #include <vireo/klog.h>
 #include <vireo/panic.h>
+#include <vireo/posix_timer.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/vfs.h>
@@ -471,6 +472,7 @@ void task_kill_others_locked(struct task *task)
 	struct thread *cur = thread_current();
 	struct list_node *n;
 
+	sched_walk_begin();
 	list_for_each(n, &task->threads) {
 		struct thread *t = list_entry(n, struct thread, task_node);
 		if (t == cur)
@@ -480,6 +482,7 @@ void task_kill_others_locked(struct task *task)
 		if (t->state == THREAD_BLOCKED && t->intr_wait)
 			sched_wake_locked(t, -EINTR);
 	}
+	sched_walk_end();
 }
 
 static __noreturn void end_task(int wait_status)
@@ -515,6 +518,8 @@ void task_finish(struct task *task)
 	struct fd_table *fds;
 	irqflags_t f;
 
+	/* Its POSIX timers first: none may fire into what goes next. */
+	posix_timer_task_exit(task);
 	/* Detached under the scheduler lock, so task_fd_get() never sees a
 	 * table being freed. */
 	f = sched_lock_acquire();
@@ -540,6 +545,7 @@ static void reparent_children_locked(struct task *task)
 
 	if (!init || init == task || init->zombie)
 		init = &kernel_task;
+	sched_walk_begin();
 	list_for_each_safe(n, tmp, &task->children) {
 		struct task *c = list_entry(n, struct task, sibling);
 		list_del(n);
@@ -547,6 +553,7 @@ static void reparent_children_locked(struct task *task)
 		list_add_tail(&init->children, &c->sibling);
 	}
 	wait_wake_all_locked(&init->child_wq, 0);
+	sched_walk_end();
 }
 
 void task_zombie_locked(struct task *task)

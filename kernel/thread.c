@@ -29,6 +29,7 @@
 #include <vireo/cpu.h>
 #include <vireo/klog.h>
 #include <vireo/mmu.h>
+#include <vireo/mutex.h>
 #include <vireo/panic.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
@@ -69,6 +70,7 @@ static void init_idle_fields(struct thread *t, struct cpu *c)
 	t->detached = true;
 	list_init(&t->sched_node);
 	list_init(&t->sig_queue);
+	list_init(&t->held_kmutexes);
 	c->current = c->idle = t;
 }
 
@@ -141,9 +143,12 @@ static void *alloc_tls(void)
 static int alloc_stack(struct thread *t, size_t size)
 {
 	static bool warned;
+	size_t total;
 
-	size = ALIGN_UP(size, PAGE_SIZE);
-	t->stack_alloc = aligned_alloc(PAGE_SIZE, THREAD_GUARD_SIZE + size);
+	if (!align_up_checked(size, PAGE_SIZE, &size) ||
+	    __builtin_add_overflow(size, THREAD_GUARD_SIZE, &total))
+		return -ENOMEM;		/* more than there can ever be */
+	t->stack_alloc = aligned_alloc(PAGE_SIZE, total);
 	if (!t->stack_alloc)
 		return -ENOMEM;
 	t->stack = (char *)t->stack_alloc + THREAD_GUARD_SIZE;
@@ -177,7 +182,8 @@ static int check_attr(const struct thread_attr *a, struct thread *cur,
 	if (*prio < SCHED_PRIO_MIN || *prio > SCHED_PRIO_MAX ||
 	    (*policy != POLICY_FIFO && *policy != POLICY_RR))
 		return -EINVAL;
-	if (a->stack_addr && a->stack_size < STACK_MIN)
+	if (a->stack_addr && (a->stack_size < STACK_MIN ||
+	    (uintptr_t)a->stack_addr + a->stack_size < (uintptr_t)a->stack_addr))
 		return -EINVAL;
 	if (READ_ONCE(nr_threads) >= CONFIG_MAX_THREADS)
 		return -EAGAIN;
@@ -214,8 +220,10 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	} else {
 		err = alloc_stack(t, MAX(size, STACK_MIN));
 	}
+	if (err)
+		goto err_free;
 	t->tls = alloc_tls();
-	if (err || !t->tls)
+	if (!t->tls)
 		goto err_free;
 	setup_stack(t);
 	t->prio = t->base_prio = prio;
@@ -231,6 +239,7 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	t->sig_mask = cur->sig_mask;
 	list_init(&t->sched_node);
 	list_init(&t->sig_queue);
+	list_init(&t->held_kmutexes);
 	arch_context_init(&t->ctx, (char *)t->stack + t->stack_size,
 			  (uintptr_t)t->tls - (uintptr_t)__arm64_tls_tcb_offset);
 
@@ -646,14 +655,52 @@ int thread_cpu_ns_by_tid(int tid, uint64_t *ns)
 
 /* ---- stack overflow ---- */
 
+__noreturn void thread_fault_exit(int sig)
+{
+	struct thread *t = thread_current();
+
+	t->fault_sig = sig;
+	if (t->task == task_kernel())
+		panic("fault in kernel thread %s", t->name);
+	/* Where it stood is abandoned: give back what it held there. */
+	kmutex_thread_abandon(t);
+	t->preempt_off = 0;
+	t->files_borrowed = 0;	/* those references are lost (kernel/signal.c) */
+	task_exit_signaled(sig);
+}
+
+/* Deepest stack that code holding a spinlock, a kernel mutex or in an
+ * interrupt handler may need below the point of the check. */
+#define STACK_RESERVE 2048
+
+/*
+ * The safe point for a stack overflow: an application thread that is
+ * about to mask IRQs or take a kernel mutex with less than
+ * STACK_RESERVE left ends now, holding nothing, instead of overflowing
+ * where its death would leave a lock held (kernel/signal.c).
+ */
+void thread_stack_reserve_check(void)
+{
+	struct thread *t;
+
+	if (arch_irqs_disabled())
+		return;		/* already inside: too late, and not here */
+	t = thread_current();
+	/* Not again while it ends (its report takes locks too). */
+	if (!t || !t->stack_alloc || !t->task || t->task == task_kernel() ||
+	    in_interrupt() || t->exiting || t->fault_sig)
+		return;
+	if (arch_frame_address() - (uintptr_t)t->stack < STACK_RESERVE)
+		thread_stack_overflow();
+}
+
 __noreturn void thread_stack_overflow(void)
 {
 	struct thread *t = thread_current();
 
+	t->fault_sig = SIGSEGV;
 	pr_err("stack overflow in thread %s (tid %d)\n", t->name, t->tid);
-	if (t->task == task_kernel())
-		panic("stack overflow in kernel thread %s", t->name);
-	task_exit_signaled(SIGSEGV);
+	thread_fault_exit(SIGSEGV);
 }
 
 /* Deepest stack use so far: the stack grows down from the top, so the

@@ -56,8 +56,10 @@ int wait_wake_all_locked(struct wait_queue *wq, int result)
 {
 	int n = 0;
 
+	sched_walk_begin();
 	while (wait_wake_one_locked(wq, result))
 		n++;
+	sched_walk_end();
 	return n;
 }
 

@@ -7,9 +7,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vireo/compiler.h>
 #include <vireo/file.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
@@ -68,9 +70,9 @@ ssize_t read(int fd, void *buf, size_t len)
 		r = -EFAULT;
 	else
 		do {
-			r = f->ops->read(f, buf, len);
+			r = f->ops->read(f, buf, MIN(len, (size_t)PTRDIFF_MAX));
 		} while (r == -EINTR && signal_deliver_pending());
-	file_put(f);
+	fd_put(f);
 	return posix_result(r);
 }
 
@@ -87,9 +89,9 @@ ssize_t write(int fd, const void *buf, size_t len)
 		r = -EFAULT;
 	else
 		do {
-			r = f->ops->write(f, buf, len);
+			r = f->ops->write(f, buf, MIN(len, (size_t)PTRDIFF_MAX));
 		} while (r == -EINTR && signal_deliver_pending());
-	file_put(f);
+	fd_put(f);
 	return posix_result(r);
 }
 
@@ -101,7 +103,7 @@ off_t lseek(int fd, off_t off, int whence)
 	if (!f)
 		return posix_result(-EBADF);
 	r = f->ops->lseek ? f->ops->lseek(f, off, whence) : -ESPIPE;
-	file_put(f);
+	fd_put(f);
 	return posix_result(r);
 }
 
@@ -119,7 +121,7 @@ int fstat(int fd, struct stat *st)
 		if (f->ops->stat)
 			r = f->ops->stat(f, st);
 	}
-	file_put(f);
+	fd_put(f);
 	return (int)posix_result(r);
 }
 
@@ -143,9 +145,11 @@ int dup(int fd)
 
 	if (!f)
 		return (int)posix_result(-EBADF);
+	file_get(f);		/* the new descriptor's */
 	r = fd_install(f, 0);
 	if (r < 0)
 		file_put(f);
+	fd_put(f);
 	return (int)posix_result(r);
 }
 

@@ -40,7 +40,8 @@ enum kmutex_state {
 struct kmutex {
 	struct thread *owner;
 	struct wait_queue wq;		/* waiters.next == NULL: not set up yet */
-	struct list_node tracked;	/* owned PI/PP/robust: on mutex.c's list */
+	struct list_node tracked;	/* owned PI/PP/robust: on mutex.c's list;
+					 * owned internal: owner->held_kmutexes */
 	unsigned int depth;		/* recursive lock count */
 	uint8_t type;
 	uint8_t protocol;
@@ -104,6 +105,9 @@ int kmutex_set_ceiling(struct kmutex *m, int ceiling, int *old);
  * them, but no longer point at the dead thread.
  */
 void kmutex_thread_exit(struct thread *t);
+/* The calling thread t ends without returning from where it is (a
+ * fault): every internal mutex it holds is handed to its next waiter. */
+void kmutex_thread_abandon(struct thread *t);
 /* Highest priority t must run at because of the mutexes it holds (PI
  * waiters, PP ceilings), or 0.  Scheduler lock held.  For the scheduler
  * when it changes a thread's base priority. */

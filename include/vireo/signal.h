@@ -46,6 +46,15 @@ enum signal_delivery signal_deliver(void);
 bool signal_deliver_pending(void);
 /* Whether the calling thread has a deliverable signal pending. */
 bool signal_pending(void);
+/* Whether t holds kernel state that its death would lose (an internal
+ * mutex, a borrowed descriptor, sched_lock()): its death waits (see
+ * "Dying inside the kernel" in kernel/signal.c).  Deliveries then end
+ * a call with SIGNAL_RAN_INTR instead of the thread. */
+bool thread_holds_kernel_state(const struct thread *t);
+/* Drops one of the calling thread's holds (*count is one of its
+ * counters, e.g. files_borrowed); when it was the last, a death held
+ * off meanwhile is requested now.  Thread context. */
+void signal_hold_drop(unsigned int *count);
 
 /* Bit of signal sig in a 64-bit set. */
 #define SIG_BIT(sig) (1ULL << ((sig) - 1))

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * torture: what a hostile application does to the kernel, one attack per
+ * argument, for tests/qemu/test_torture.py.  Each attack either ends in
+ * a clear result line ("torture: ... ok" / an error) or is meant to be
+ * killed (Ctrl-C, kill) or to die of a fault; the test then checks that
+ * the system stayed up and gave back everything the task held.
+ *
+ *   fault        pthread_mutexattr_destroy(NULL): ends with SIGSEGV
+ *   stacksize    pthread_create with stack sizes near SIZE_MAX: refused
+ *   timers N     N periodic timers at the shortest period, then waits
+ *   prio         raises itself to the highest priority and returns
+ *   timerexit    arms a periodic SIGALRM timer and returns
+ *   mq N         opens N message-queue descriptors and returns
+ *   block KIND   blocks in a mutex, barrier, rwlock-rd or rwlock-wr wait
+ *                (another thread holds it) after an alarm(1): the
+ *                handler must run and the wait go on
+ *   killrace N   spawns N children that exit at once and kills each
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <vireo/app.h>
+
+static void *idle_thread(void *arg)
+{
+	return arg;
+}
+
+static int attack_fault(void)
+{
+	printf("torture: fault\n");
+	fflush(stdout);
+	pthread_mutexattr_destroy(NULL);
+	printf("torture: fault did not happen\n");
+	return 1;
+}
+
+/* Sizes whose rounding or guard-page arithmetic overflows. */
+static int attack_stacksize(void)
+{
+	static const size_t sizes[] = { SIZE_MAX, 0xfffffffffffff000UL,
+					SIZE_MAX / 2 + 1 };
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		pthread_attr_t a;
+		pthread_t t;
+		int r;
+
+		pthread_attr_init(&a);
+		r = pthread_attr_setstacksize(&a, sizes[i]);
+		if (r == 0)
+			r = pthread_create(&t, &a, idle_thread, NULL);
+		if (r == 0) {
+			pthread_join(t, NULL);
+			bad++;
+		}
+		printf("torture: stacksize %#zx: %s\n", sizes[i],
+		       r ? strerror(r) : "created");
+		pthread_attr_destroy(&a);
+	}
+	printf("torture: stacksize %s\n", bad ? "FAILED" : "ok");
+	return bad;
+}
+
+static volatile unsigned long ticks;
+
+static void on_tick(int sig)
+{
+	ticks++;
+}
+
+static int arm_periodic(int n, long interval_ns)
+{
+	struct sigaction sa = { .sa_handler = on_tick };
+	struct itimerspec its = {
+		.it_value = { 0, interval_ns }, .it_interval = { 0, interval_ns },
+	};
+
+	sigaction(SIGALRM, &sa, NULL);
+	for (int i = 0; i < n; i++) {
+		timer_t id;
+		if (timer_create(CLOCK_MONOTONIC, NULL, &id) ||
+		    timer_settime(id, 0, &its, NULL)) {
+			printf("torture: timer %d: %s\n", i, strerror(errno));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int attack_timers(int n)
+{
+	if (arm_periodic(n, 1))
+		return 1;
+	printf("torture: %d timers armed\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int attack_prio(void)
+{
+	struct sched_param p = { .sched_priority = sched_get_priority_max(SCHED_FIFO) };
+	int r = pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
+
+	printf("torture: prio %d: %s\n", p.sched_priority, r ? strerror(r) : "ok");
+	return r != 0;
+}
+
+static int attack_timerexit(void)
+{
+	if (arm_periodic(1, 1000000))
+		return 1;
+	printf("torture: timerexit ok\n");
+	return 0;
+}
+
+static int attack_mq(int n)
+{
+	struct mq_attr attr = { .mq_maxmsg = 2, .mq_msgsize = 16 };
+	int opened = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (mq_open("/torture", O_RDWR | O_CREAT, 0600, &attr) == (mqd_t)-1) {
+			printf("torture: mq_open %d: %s\n", i, strerror(errno));
+			break;
+		}
+		opened++;
+	}
+	mq_unlink("/torture");
+	printf("torture: mq %d of %d %s\n", opened, n, opened == n ? "ok" : "FAILED");
+	return opened != n;
+}
+
+/* ---- signals reaching blocked threads ---- */
+
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_barrier_t barrier;
+static pthread_rwlock_t rwlock = PTHREAD_RWLOCK_INITIALIZER;
+static volatile int alarms;
+
+static void on_alarm(int sig)
+{
+	alarms++;
+}
+
+static volatile int held;	/* the holder has the object */
+
+/* Holds the object until the blocked main thread's handler ran (at most
+ * 3 s), then lets go: a handler that cannot reach the waiter shows as
+ * alarms == 0 in the report. */
+static void *holder(void *arg)
+{
+	const char *kind = arg;
+	struct timespec tick = { 0, 10000000 };
+
+	if (strcmp(kind, "mutex") == 0)
+		pthread_mutex_lock(&mutex);
+	else if (strcmp(kind, "rwlock-rd") == 0 || strcmp(kind, "rwlock-wr") == 0)
+		pthread_rwlock_wrlock(&rwlock);
+	held = 1;
+	for (int i = 0; i < 300 && !alarms; i++)
+		nanosleep(&tick, NULL);
+	if (strcmp(kind, "mutex") == 0)
+		pthread_mutex_unlock(&mutex);
+	else if (strcmp(kind, "barrier") == 0)
+		pthread_barrier_wait(&barrier);
+	else
+		pthread_rwlock_unlock(&rwlock);
+	return NULL;
+}
+
+static int attack_block(const char *kind)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct timespec tick = { 0, 10000000 };
+	pthread_t t;
+	int r, ran;
+
+	if (strcmp(kind, "mutex") && strcmp(kind, "barrier") &&
+	    strcmp(kind, "rwlock-rd") && strcmp(kind, "rwlock-wr"))
+		return 2;
+	alarms = held = 0;	/* statics outlive a task in the flat build */
+	pthread_barrier_init(&barrier, NULL, 2);
+	sigaction(SIGALRM, &sa, NULL);
+	pthread_create(&t, NULL, holder, (void *)kind);
+	while (!held)
+		nanosleep(&tick, NULL);
+	alarm(1);
+	if (strcmp(kind, "mutex") == 0)
+		r = pthread_mutex_lock(&mutex) || pthread_mutex_unlock(&mutex);
+	else if (strcmp(kind, "barrier") == 0)
+		r = pthread_barrier_wait(&barrier) > 0;
+	else if (strcmp(kind, "rwlock-rd") == 0)
+		r = pthread_rwlock_rdlock(&rwlock) || pthread_rwlock_unlock(&rwlock);
+	else
+		r = pthread_rwlock_wrlock(&rwlock) || pthread_rwlock_unlock(&rwlock);
+	ran = alarms;
+	pthread_join(t, NULL);
+	pthread_barrier_destroy(&barrier);
+	printf("torture: block %s: handler %s while blocked, wait %s\n", kind,
+	       ran ? "ran" : "did NOT run", r ? "FAILED" : "resumed");
+	return r || !ran;
+}
+
+/* kill() against tasks that are ending at that moment. */
+static int attack_killrace(int n)
+{
+	char *argv[] = { "osperf_nop", NULL };
+
+	for (int i = 0; i < n; i++) {
+		pid_t pid;
+		if (posix_spawn(&pid, argv[0], NULL, NULL, argv, NULL))
+			continue;
+		for (int k = 0; k < 50 && kill(pid, SIGTERM) == 0; k++)
+			;
+		waitpid(pid, NULL, 0);
+	}
+	printf("torture: killrace %d ok\n", n);
+	return 0;
+}
+
+static int torture_main(int argc, char **argv)
+{
+	int n = argc > 2 ? atoi(argv[2]) : 1;
+
+	if (argc < 2)
+		goto usage;
+	if (strcmp(argv[1], "fault") == 0)
+		return attack_fault();
+	if (strcmp(argv[1], "stacksize") == 0)
+		return attack_stacksize();
+	if (strcmp(argv[1], "timers") == 0)
+		return attack_timers(n);
+	if (strcmp(argv[1], "prio") == 0)
+		return attack_prio();
+	if (strcmp(argv[1], "timerexit") == 0)
+		return attack_timerexit();
+	if (strcmp(argv[1], "mq") == 0)
+		return attack_mq(n);
+	if (strcmp(argv[1], "block") == 0 && argc > 2 &&
+	    (n = attack_block(argv[2])) != 2)
+		return n;
+	if (strcmp(argv[1], "killrace") == 0)
+		return attack_killrace(n);
+usage:
+	fprintf(stderr, "usage: torture fault|stacksize|timers N|prio|timerexit|"
+		"mq N|block mutex|barrier|rwlock-rd|rwlock-wr|killrace N\n");
+	return 2;
+}
+
+APP_REGISTER(torture, torture_main, 0, 0);
