@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <vireo/mm.h>
 #include <vireo/vfs.h>
 
 #define CHUNK_SIZE 4096
@@ -77,9 +78,9 @@ static struct tmpfs_node *node_new(struct tmpfs *fs, struct tmpfs_node *dir,
 
 	if (charge(fs, node_cost(name)))
 		return NULL;
-	n = calloc(1, sizeof(*n));
+	n = kcalloc(1, sizeof(*n));
 	if (n)
-		n->name = strdup(name);
+		n->name = kstrdup(name);
 	if (!n || !n->name) {
 		free(n);
 		uncharge(fs, node_cost(name));
@@ -238,7 +239,7 @@ static int tmpfs_symlink(struct vnode *dir, const char *name,
 		return -ENOSPC;
 	n = node_new(node_of(dir)->fs, node_of(dir), name, S_IFLNK | 0777);
 	if (n)
-		n->target = strdup(target);
+		n->target = kstrdup(target);
 	if (!n || !n->target) {
 		if (n) {
 			list_del(&n->sibling);
@@ -371,7 +372,7 @@ static int tmpfs_rename(struct vnode *odir, const char *oname,
 	/* The new name is the only allocation: do it before any change. */
 	if (charge(src->fs, strlen(nname) + 1))
 		return -ENOSPC;
-	nn = strdup(nname);
+	nn = kstrdup(nname);
 	if (!nn) {
 		uncharge(src->fs, strlen(nname) + 1);
 		return -ENOSPC;
@@ -462,7 +463,7 @@ static int grow_table(struct tmpfs_node *n, size_t want)
 		cap *= 2;
 	if (charge(n->fs, (cap - n->nchunks) * sizeof(char *)))
 		return -ENOSPC;
-	t = realloc(n->chunks, cap * sizeof(char *));
+	t = krealloc(n->chunks, cap * sizeof(char *));
 	if (!t) {
 		uncharge(n->fs, (cap - n->nchunks) * sizeof(char *));
 		return -ENOSPC;
@@ -480,7 +481,7 @@ static char *chunk_at(struct tmpfs_node *n, size_t ci)
 	if (!n->chunks[ci]) {
 		if (charge(n->fs, CHUNK_SIZE))
 			return NULL;
-		n->chunks[ci] = calloc(1, CHUNK_SIZE);
+		n->chunks[ci] = kcalloc(1, CHUNK_SIZE);
 		if (!n->chunks[ci])
 			uncharge(n->fs, CHUNK_SIZE);
 	}
@@ -598,7 +599,7 @@ static const struct vnode_ops tmpfs_vops = {
 
 int tmpfs_mount_limit(struct mount *m, size_t limit)
 {
-	struct tmpfs *fs = calloc(1, sizeof(*fs));
+	struct tmpfs *fs = kcalloc(1, sizeof(*fs));
 	struct tmpfs_node *root;
 
 	if (!fs)

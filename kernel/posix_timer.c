@@ -24,6 +24,7 @@
 #include <vireo/compiler.h>
 #include <vireo/ktimer.h>
 #include <vireo/list.h>
+#include <vireo/mm.h>
 #include <vireo/posix_timer.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
@@ -231,7 +232,7 @@ int posix_timer_create(clockid_t clock, const struct sigevent *ev, timer_t *id)
 		       clock == CLOCK_PROCESS_CPUTIME_ID ? -ENOTSUP : -EINVAL;
 	if (ev && (err = check_event(ev)))
 		return err;
-	pt = calloc(1, sizeof(*pt));
+	pt = kcalloc(1, sizeof(*pt));
 	if (!pt)
 		return -EAGAIN;
 	pt->owner = task_current();

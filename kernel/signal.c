@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/clock.h>
+#include <vireo/mm.h>
 #include <vireo/panic.h>
 #include <vireo/posix_timer.h>
 #include <vireo/signal.h>
@@ -77,7 +78,7 @@ static bool default_ignored(int sig)
 
 struct task_signals *signal_task_new(struct task *owner)
 {
-	struct task_signals *ts = calloc(1, sizeof(*ts));
+	struct task_signals *ts = kcalloc(1, sizeof(*ts));
 
 	if (ts) {
 		list_init(&ts->queue);
@@ -175,7 +176,7 @@ static int enqueue_locked(struct task_signals *ts, uint64_t *pending,
 		*pending |= SIG_BIT(sig);	/* info is synthesized */
 		return 1;
 	}
-	q = malloc(sizeof(*q));	/* the heap lock nests inside ours */
+	q = kmalloc(sizeof(*q));	/* the heap lock nests inside ours */
 	if (!q) {
 		if (sig >= SIGRTMIN)
 			return -EAGAIN;

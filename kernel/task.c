@@ -24,6 +24,7 @@
 #include <vireo/app.h>
 #include <vireo/file.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/panic.h>
 #include <vireo/posix_timer.h>
 #include <vireo/signal.h>
@@ -130,6 +131,18 @@ struct file *task_fd_get(pid_t pid, int fd)
 
 	sched_lock_release(f);
 	return file;
+}
+
+struct list_node *task_heap_owner(void)
+{
+	struct thread *t;
+
+	if (in_interrupt())
+		return NULL;
+	t = thread_current();
+	if (!t || !t->task || t->task == &kernel_task || t->task->heap_released)
+		return NULL;
+	return &t->task->heap;
 }
 
 char ***task_environ(void)
@@ -249,11 +262,11 @@ static char **copy_strv(char *const v[])
 
 	while (v && v[n])
 		n++;
-	c = calloc(n + 1, sizeof(*c));
+	c = kcalloc(n + 1, sizeof(*c));
 	if (!c)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		c[i] = strdup(v[i]);
+		c[i] = kstrdup(v[i]);
 		if (!c[i]) {
 			free_strv(c);
 			return NULL;
@@ -290,7 +303,7 @@ static struct spawn_args *copy_args(task_main_t main, char *const argv[],
 	struct spawn_args *a;
 	char *p;
 
-	a = malloc(sizeof(*a) + (n + 1) * sizeof(char *) +
+	a = kmalloc(sizeof(*a) + (n + 1) * sizeof(char *) +
 		   na * sizeof(struct task_fd_action) + bytes);
 	if (!a)
 		return NULL;
@@ -390,12 +403,13 @@ static const char *basename_of(const char *path)
 static struct task *task_alloc(task_main_t main, char *const argv[],
 			       char *const envp[], const struct task_spawn_attr *attr)
 {
-	struct task *cur = task_current(), *t = calloc(1, sizeof(*t));
+	struct task *cur = task_current(), *t = kcalloc(1, sizeof(*t));
 
 	if (!t)
 		return NULL;
 	list_init(&t->children);
 	list_init(&t->threads);
+	list_init(&t->heap);
 	wait_queue_init(&t->child_wq);
 	t->args = copy_args(main, argv, attr);
 	t->environ = copy_strv(envp ? envp : cur->environ);
@@ -535,6 +549,10 @@ void task_finish(struct task *task)
 		signal_task_free(ts);
 	free_strv(task->environ);
 	task->environ = NULL;
+	/* Last: every use of the task's own memory is over (its threads
+	 * are gone but this one, which runs kernel code from here on). */
+	task->heap_released = true;
+	heap_release_task(&task->heap);
 }
 
 /* Orphans go to the init task (pid 1), which may reap them. */

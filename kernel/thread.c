@@ -28,6 +28,7 @@
 #include <vireo/clock.h>
 #include <vireo/cpu.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmu.h>
 #include <vireo/mutex.h>
 #include <vireo/panic.h>
@@ -98,7 +99,7 @@ static void setup_stack(struct thread *t);
 
 int thread_init_idle_secondary(struct cpu *c)
 {
-	struct thread *t = calloc(1, sizeof(*t));
+	struct thread *t = kcalloc(1, sizeof(*t));
 	irqflags_t f;
 
 	if (!t)
@@ -131,7 +132,7 @@ static void *alloc_tls(void)
 {
 	size_t align = MAX((size_t)__tls_align, 16);
 	size_t size = ALIGN_UP((size_t)__tls_size, align);
-	void *tls = aligned_alloc(align, size ? size : align);
+	void *tls = kaligned_alloc(align, size ? size : align);
 
 	if (tls)
 		_init_tls(tls);
@@ -148,7 +149,7 @@ static int alloc_stack(struct thread *t, size_t size)
 	if (!align_up_checked(size, PAGE_SIZE, &size) ||
 	    __builtin_add_overflow(size, THREAD_GUARD_SIZE, &total))
 		return -ENOMEM;		/* more than there can ever be */
-	t->stack_alloc = aligned_alloc(PAGE_SIZE, total);
+	t->stack_alloc = kaligned_alloc(PAGE_SIZE, total);
 	if (!t->stack_alloc)
 		return -ENOMEM;
 	t->stack = (char *)t->stack_alloc + THREAD_GUARD_SIZE;
@@ -207,7 +208,7 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	err = check_attr(a, cur, &prio, &policy);
 	if (err)
 		return err;
-	t = calloc(1, sizeof(*t));
+	t = kcalloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	strncpy(t->name, a->name ? a->name : "thread", sizeof(t->name) - 1);
@@ -446,7 +447,7 @@ static struct wait_queue *join_queue(struct thread *t)
 
 	if (t->join_wq)
 		return t->join_wq;
-	wq = malloc(sizeof(*wq));	/* heap lock nests inside sched lock */
+	wq = kmalloc(sizeof(*wq));	/* heap lock nests inside sched lock */
 	if (wq)
 		wait_queue_init(wq);
 	t->join_wq = wq;

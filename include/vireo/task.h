@@ -94,6 +94,11 @@ bool task_any_cwd(bool (*match)(const char *cwd, const void *ctx),
 /* Environment of the calling task (a NULL-terminated array it owns);
  * libc/env.c edits it, the task frees it at exit. */
 char ***task_environ(void);
+/* The list malloc() links the calling thread's allocations into: its
+ * task's, or NULL when they are the kernel's (a kernel thread, an
+ * interrupt handler, a task whose heap was given back).  Any context. */
+struct list_node;
+struct list_node *task_heap_owner(void);
 /* The pid of the task's parent, 0 for the kernel task. */
 pid_t task_getppid(void);
 /* CPU time of all threads of t, living and ended.  Any thread context. */

@@ -45,14 +45,6 @@ def start(t, config="nsh"):
     return m
 
 
-def known_leak(m):
-    """Known leak, not fixed yet: what a killed task allocated itself (its
-    heap: a killed ostest's, a dead script shell's) is not freed with it,
-    since the heap does not yet track what each task allocated.  The
-    baseline moves past it; the console checks still apply."""
-    m.baseline = used(m)
-
-
 def fault_case(m):
     """pthread_mutexattr_destroy(NULL) in an application: its task ends."""
     out = m.command("torture fault")
@@ -103,18 +95,16 @@ def torture_single(t):
         out = m.command("torture block " + kind)
         check_in("torture: block %s: handler ran while blocked, wait resumed"
                  % kind, out, "block " + kind)
-        if kind == "rwlock-rd":
-            known_leak(m)	# its threads' TSD (libc's read-lock table)
         steady(m, "block " + kind)
 
     interrupt(m, "ostest", r"ostest: \S+ \.\.\. PASS", timeout=120)
-    known_leak(m)
     steady(m, "Ctrl-C during ostest")
 
 
 @test("issue 19 item 4: a script that runs itself until its stack overflows "
       "(in the background, inside VFS calls) dies alone: the VFS lock is not "
-      "left held (ls / answers), the console answers",
+      "left held (ls / answers), the console answers, and what the dead "
+      "scripts' shells allocated is back in the heap",
       timeout=600)
 def torture_overflow(t):
     m = start(t)
@@ -124,7 +114,6 @@ def torture_overflow(t):
     out = m.command("ls /")
     check_in("proc/", out, "ls / after the overflow")
     m.command("rm /tmp/r2.sh")
-    known_leak(m)
     steady(m, "overflow")
 
 
@@ -139,5 +128,4 @@ def torture_smp(t):
     steady(m, "killrace")
     fault_case(m)
     interrupt(m, "ostest", r"ostest: \S+ \.\.\. PASS", timeout=120)
-    known_leak(m)
     steady(m, "Ctrl-C during ostest")
