@@ -87,6 +87,13 @@ def torture_single(t):
     m.command("sleep 1")		# its SIGALRM timer would fire meanwhile
     steady(m, "timerexit")
 
+    # A task's message-queue descriptors are its own and closed at its
+    # end: more than the old system-wide table of 32, twice in a row.
+    for _ in range(2):
+        out = m.command("torture mq 40")
+        check_in("torture: mq 40 of 40 ok", out, "mq")
+    steady(m, "mq")
+
     out = m.command("torture prio")
     check_in("torture: prio 255: ok", out, "prio")
     steady(m, "prio")
