@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/statfs.h>
 #include <vireo/mm.h>
+#include <vireo/panic.h>
 #include <vireo/vfs.h>
 
 #define CHUNK_SIZE 4096
@@ -617,15 +618,41 @@ int tmpfs_mount_limit(struct mount *m, size_t limit)
 	return 0;
 }
 
-/* Frees the subtree under n (n included). */
-static void free_tree(struct tmpfs_node *n)
+/* Frees one node of an unmounted tree: nothing may refer to it any
+ * more but the mount (the root's one reference): umount refuses a busy
+ * mount, and opens in progress count as busy (vfs_open_mode). */
+static void free_unused(struct tmpfs_node *n, bool root)
 {
-	struct list_node *l, *t;
-
-	list_for_each_safe(l, t, &n->children)
-		free_tree(list_entry(l, struct tmpfs_node, sibling));
+	CHECK(n->vn.refs == (root ? 1 : 0));
 	list_del(&n->sibling);
 	node_free(n);
+}
+
+/* Frees the tree under top (top included), without recursion: a tree
+ * as deep as its users made it must not overflow the caller's stack. */
+static void free_tree(struct tmpfs_node *top)
+{
+	struct tmpfs_node *n = top;
+
+	for (;;) {
+		struct list_node *c = list_first(&n->children);
+		struct tmpfs_node *child;
+
+		if (!c) {
+			struct tmpfs_node *up = n->parent;
+			bool last = n == top;
+			free_unused(n, last);
+			if (last)
+				return;
+			n = up;
+			continue;
+		}
+		child = list_entry(c, struct tmpfs_node, sibling);
+		if (list_empty(&child->children))
+			free_unused(child, false);
+		else
+			n = child;
+	}
 }
 
 void tmpfs_umount(struct mount *m)
@@ -653,23 +680,25 @@ int tmpfs_statfs(struct mount *m, struct statfs *st)
 	return 0;
 }
 
-/* "size=N[kmg]" in data; 0 when absent or malformed. */
+/* "size=N[kmg]" in data; 0 when absent, malformed or too large. */
 static size_t parse_size(const char *data)
 {
 	const char *s = data ? strstr(data, "size=") : NULL;
-	size_t v = 0;
+	size_t v = 0, mult = 1;
 
 	if (!s)
 		return 0;
 	for (s += 5; *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (size_t)(*s - '0');
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (size_t)(*s - '0'), &v))
+			return 0;
 	if (*s == 'k' || *s == 'K')
-		v <<= 10;
+		mult = (size_t)1 << 10;
 	else if (*s == 'm' || *s == 'M')
-		v <<= 20;
+		mult = (size_t)1 << 20;
 	else if (*s == 'g' || *s == 'G')
-		v <<= 30;
-	return v;
+		mult = (size_t)1 << 30;
+	return __builtin_mul_overflow(v, mult, &v) ? 0 : v;
 }
 
 static int tmpfs_mount(struct mount *m, const char *source,

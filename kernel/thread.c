@@ -311,6 +311,9 @@ __noreturn void thread_die(void *value)
 	bool last;
 
 	t->exiting = true;
+	/* However it ends (returned, killed, faulted): the PI, PP and robust
+	 * mutexes it owns are given up, so that none keeps a pointer to it. */
+	kmutex_thread_exit(t);
 	f = sched_lock_acquire();
 	last = task_detach_locked(t);
 	sched_lock_release(f);

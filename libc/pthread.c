@@ -32,7 +32,7 @@ static void exit_hook(void)
 		*slot = NULL;
 		free(pd);
 	}
-	kmutex_thread_exit(thread_current());
+	/* Then thread_die() gives up the mutexes it still owns. */
 }
 
 void pthread_exit_hook_install(void)

@@ -16,6 +16,10 @@
  *                (another thread holds it) after an alarm(1): the
  *                handler must run and the wait go on
  *   killrace N   spawns N children that exit at once and kills each
+ *   openumount S for S seconds, three threads open, read and close a
+ *                file and a FIFO inside a tmpfs mounted at DIR while
+ *                the main thread mounts and unmounts it: every umount
+ *                either succeeds or says EBUSY, nothing is freed in use
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +34,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <vireo/app.h>
 
@@ -233,6 +239,100 @@ static int attack_killrace(int n)
 	return 0;
 }
 
+#define OU_DIR "/tmp/ou"
+
+static volatile int ou_stop, ou_hold;	/* set by the main thread */
+static int ou_inside;			/* openers between open and close */
+
+/* Opens inside the mount while it comes and goes: ENOENT when it is
+ * gone; a FIFO open without O_NONBLOCK would wait, so the FIFO is opened
+ * for reading with O_NONBLOCK (it does not wait, but holds a reference
+ * across the same window). */
+static void *opener(void *arg)
+{
+	unsigned long *opens = arg;
+	char c;
+
+	while (!ou_stop) {
+		int fd;
+
+		__atomic_add_fetch(&ou_inside, 1, __ATOMIC_SEQ_CST);
+		if (ou_hold) {		/* re-checked after counting in */
+			__atomic_sub_fetch(&ou_inside, 1, __ATOMIC_SEQ_CST);
+			sched_yield();
+			continue;
+		}
+		fd = open(OU_DIR "/f", O_RDONLY);
+		if (fd >= 0) {
+			read(fd, &c, 1);
+			close(fd);
+			++*opens;
+		}
+		fd = open(OU_DIR "/p", O_RDONLY | O_NONBLOCK);
+		if (fd >= 0)
+			close(fd);
+		__atomic_sub_fetch(&ou_inside, 1, __ATOMIC_SEQ_CST);
+		sched_yield();	/* SCHED_FIFO peers on one CPU */
+	}
+	return NULL;
+}
+
+/* One mount/populate/umount round: 0, or the errno of what failed.  A
+ * umount racing the openers may say EBUSY (a hundred tries); then they
+ * are held off and, once none is inside, the umount must succeed: a
+ * reference or busy count left behind would show here. */
+static int ou_round(unsigned long *busy)
+{
+	int fd, r;
+
+	if (mount(NULL, OU_DIR, "tmpfs", 0, NULL))
+		return errno;
+	fd = open(OU_DIR "/f", O_WRONLY | O_CREAT, 0644);
+	if (fd >= 0) {
+		write(fd, "x", 1);
+		close(fd);
+	}
+	mkfifo(OU_DIR "/p", 0644);
+	for (int tries = 0; umount(OU_DIR); tries++) {
+		if (errno != EBUSY)
+			return errno;
+		++*busy;
+		if (tries == 100) {
+			ou_hold = 1;
+			while (__atomic_load_n(&ou_inside, __ATOMIC_SEQ_CST))
+				sched_yield();
+			r = umount(OU_DIR) ? errno : 0;
+			ou_hold = 0;
+			return r;
+		}
+		sched_yield();
+	}
+	return 0;
+}
+
+static int attack_openumount(int seconds)
+{
+	unsigned long opens[3] = { 0 }, busy = 0, rounds = 0;
+	pthread_t t[3];
+	time_t end = time(NULL) + seconds;
+	int r = 0;
+
+	mkdir(OU_DIR, 0755);
+	ou_stop = ou_hold = ou_inside = 0;	/* statics outlive a task */
+	for (int i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, opener, &opens[i]);
+	while (time(NULL) < end && (r = ou_round(&busy)) == 0)
+		rounds++;
+	ou_stop = 1;
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	rmdir(OU_DIR);
+	printf("torture: openumount %lu rounds, %lu busy, %lu opens: %s\n",
+	       rounds, busy, opens[0] + opens[1] + opens[2],
+	       r ? strerror(r) : "ok");
+	return r != 0;
+}
+
 static int torture_main(int argc, char **argv)
 {
 	int n = argc > 2 ? atoi(argv[2]) : 1;
@@ -256,9 +356,12 @@ static int torture_main(int argc, char **argv)
 		return n;
 	if (strcmp(argv[1], "killrace") == 0)
 		return attack_killrace(n);
+	if (strcmp(argv[1], "openumount") == 0)
+		return attack_openumount(n);
 usage:
 	fprintf(stderr, "usage: torture fault|stacksize|timers N|prio|timerexit|"
-		"mq N|block mutex|barrier|rwlock-rd|rwlock-wr|killrace N\n");
+		"mq N|block mutex|barrier|rwlock-rd|rwlock-wr|killrace N|"
+		"openumount SECONDS\n");
 	return 2;
 }
 

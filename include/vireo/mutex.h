@@ -99,10 +99,10 @@ int kmutex_consistent(struct kmutex *m);
 int kmutex_set_ceiling(struct kmutex *m, int ceiling, int *old);
 
 /*
- * Thread exit (from the exit hook, in the exiting thread): robust mutexes
- * it holds pass to their next waiter with EOWNERDEAD (or become free and
- * owner-dead); other PI/PP mutexes stay locked for ever, as POSIX leaves
- * them, but no longer point at the dead thread.
+ * Thread exit (thread_die(), in the exiting thread, however it ends):
+ * robust mutexes it holds pass to their next waiter with EOWNERDEAD (or
+ * become free and owner-dead); other PI/PP mutexes stay locked for ever,
+ * as POSIX leaves them, but no longer point at the dead thread.
  */
 void kmutex_thread_exit(struct thread *t);
 /* The calling thread t ends without returning from where it is (a

@@ -107,6 +107,33 @@ def torture_single(t):
     interrupt(m, "ostest", r"ostest: \S+ \.\.\. PASS", timeout=120)
     steady(m, "Ctrl-C during ostest")
 
+    fifo_umount(m)
+
+
+def fifo_umount(m):
+    """Item 6: a FIFO open waiting inside a mount keeps it busy."""
+    for line in ("mkdir /tmp/m", "mount -t tmpfs /tmp/m", "mkfifo /tmp/m/f"):
+        m.command(line)
+    m.sendline("cat /tmp/m/f &")
+    m.expect(r"^\[\d+\]")
+    m.expect(r"^nsh> ")
+    # Its open waits for a writer: seen as a waiting "cat" in ps.
+    deadline = time.monotonic() + 30
+    while not re.search(r"\bWAIT\s.*\bcat$", m.command("ps"), re.M):
+        check(time.monotonic() < deadline, "the background cat never waited")
+        m.command("sleep 1")
+    out = m.command("umount /tmp/m")
+    check_in("Device or resource busy", out, "umount under a waiting FIFO open")
+    m.sendline("echo hello > /tmp/m/f")
+    m.expect(r"hello\n")	# cat's, after the prompt or before it
+    m.sendline("echo synced")	# past whichever came last
+    m.expect(r"^synced\n")
+    m.expect(r"^nsh> ")
+    m.command("umount /tmp/m")
+    check(m.command("echo $?").strip() == "0", "umount after the FIFO closed failed")
+    m.command("rmdir /tmp/m")
+    steady(m, "fifo umount")
+
 
 @test("issue 19 item 4: a script that runs itself until its stack overflows "
       "(in the background, inside VFS calls) dies alone: the VFS lock is not "
@@ -124,11 +151,17 @@ def torture_overflow(t):
     steady(m, "overflow")
 
 
-@test("issue 19 items 2 and 7 on SMP (-smp 4): kill() racing with tasks that "
-      "end, Ctrl-C during ostest and an application fault leave the system up "
-      "with the heap at its baseline", configs=("nsh_smp",), timeout=900)
+@test("issue 19 items 2, 6 and 7 on SMP (-smp 4): kill() racing with tasks "
+      "that end, open racing umount on four CPUs (umount says EBUSY or "
+      "succeeds, nothing is freed in use), Ctrl-C during ostest and an "
+      "application fault leave the system up with the heap at its baseline",
+      configs=("nsh_smp",), timeout=900)
 def torture_smp(t):
     m = start(t, "nsh_smp")
+    out = m.command("torture openumount 10", timeout=120)
+    check_match(r"^torture: openumount \d+ rounds, \d+ busy, \d+ opens: ok$",
+                out, "openumount")
+    steady(m, "openumount")
     for _ in range(3):
         out = m.command("torture killrace 50", timeout=120)
         check_in("torture: killrace 50 ok", out, "killrace")
