@@ -194,7 +194,8 @@ static int relock_self(struct kmutex *m, bool try)
 	return try ? -EBUSY : 1;	/* normal: deadlock, as POSIX says */
 }
 
-static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try)
+static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try,
+		       enum wait_intr intr)
 {
 	struct thread *cur = thread_current();
 	int r;
@@ -215,10 +216,11 @@ static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try)
 	 * the owner sees the waiter and the boost together. */
 	if (m->protocol == KMUTEX_PRIO_INHERIT)
 		propagate_locked(m->owner, cur->prio);
-	r = wait_block_locked(&m->wq, deadline_ns);
+	r = wait_block_kind_locked(&m->wq, deadline_ns, intr);
 	if (r == 0 || r == -EOWNERDEAD || r == -ENOTRECOVERABLE)
 		return r;
-	/* Timed out: no longer a waiter, so the owner may drop. */
+	/* Timed out or interrupted: no longer a waiter, so the owner may
+	 * drop. */
 	if (m->protocol == KMUTEX_PRIO_INHERIT)
 		propagate_locked(m->owner, 0);
 	return r;
@@ -278,7 +280,8 @@ int kmutex_destroy(struct kmutex *m)
 	return r;
 }
 
-int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
+static int timedlock(struct kmutex *m, uint64_t deadline_ns,
+		     enum wait_intr intr)
 {
 	irqflags_t f;
 	int r;
@@ -286,9 +289,20 @@ int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
 	kassert(!in_interrupt());
 	thread_stack_reserve_check();
 	f = sched_lock_acquire();
-	r = lock_locked(m, deadline_ns, false);
+	r = lock_locked(m, deadline_ns, false, intr);
 	sched_lock_release(f);
 	return r;
+}
+
+int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
+{
+	return timedlock(m, deadline_ns, WAIT_UNINTR);
+}
+
+int kmutex_lock_sig(struct kmutex *m, uint64_t deadline_ns)
+{
+	kassert(!m->internal);	/* the kernel's own waits are not */
+	return timedlock(m, deadline_ns, WAIT_SIGNALS);
 }
 
 int kmutex_lock(struct kmutex *m)
@@ -299,7 +313,7 @@ int kmutex_lock(struct kmutex *m)
 int kmutex_trylock(struct kmutex *m)
 {
 	irqflags_t f = sched_lock_acquire();
-	int r = lock_locked(m, 0, true);
+	int r = lock_locked(m, 0, true, WAIT_UNINTR);
 
 	sched_lock_release(f);
 	return r;
@@ -370,7 +384,7 @@ int kmutex_release_locked(struct kmutex *m, unsigned int *depth)
 
 int kmutex_reacquire_locked(struct kmutex *m, unsigned int depth)
 {
-	int r = lock_locked(m, WAIT_FOREVER, false);
+	int r = lock_locked(m, WAIT_FOREVER, false, WAIT_UNINTR);
 
 	if (r == 0 || r == -EOWNERDEAD)
 		m->depth = depth;

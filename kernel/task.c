@@ -216,30 +216,37 @@ bool task_detach_locked(struct thread *t)
 	return --task->nr_threads == 0 && task != &kernel_task;
 }
 
-uint64_t task_cpu_ns(struct task *task)
+static uint64_t cpu_ns_locked(struct task *task)
 {
-	irqflags_t f = sched_lock_acquire();
 	uint64_t ns = task->dead_cpu_ns;
 	struct list_node *n;
 
 	list_for_each(n, &task->threads)
 		ns += thread_cpu_ns_locked(list_entry(n, struct thread, task_node));
+	return ns;
+}
+
+uint64_t task_cpu_ns(struct task *task)
+{
+	irqflags_t f = sched_lock_acquire();
+	uint64_t ns = cpu_ns_locked(task);
+
 	sched_lock_release(f);
 	return ns;
 }
 
+/* Under one hold of the lock: once released, the task may end and its
+ * parent (another task) reap it. */
 int task_cpu_ns_by_pid(pid_t pid, uint64_t *ns)
 {
 	irqflags_t f = sched_lock_acquire();
 	struct task *task = task_find_locked(pid);
+	int r = !task || task->zombie ? -ESRCH : 0;
 
+	if (!r)
+		*ns = cpu_ns_locked(task);
 	sched_lock_release(f);
-	if (!task || task->zombie)
-		return -ESRCH;
-	*ns = task_cpu_ns(task);	/* the task cannot be freed: only its
-					 * parent reaps it, and that is us or
-					 * it is not a zombie */
-	return 0;
+	return r;
 }
 
 /* ---- spawning ---- */

@@ -588,7 +588,7 @@ int thread_cancel(int tid)
 	t->cancel_pending = true;
 	sched_kick_thread_locked(t);
 	if (t->cancel_state == THREAD_CANCEL_ENABLE && t->state == THREAD_BLOCKED &&
-	    t->intr_wait)
+	    t->intr_wait && t->intr_cancel)
 		sched_wake_locked(t, -ECANCELED);
 	sched_lock_release(f);
 	/* An asynchronous self-cancel acts at once. */

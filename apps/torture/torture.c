@@ -13,8 +13,9 @@
  *   timerexit    arms a periodic SIGALRM timer and returns
  *   mq N         opens N message-queue descriptors and returns
  *   block KIND   blocks in a mutex, barrier, rwlock-rd or rwlock-wr wait
- *                (another thread holds it) after an alarm(1): the
- *                handler must run and the wait go on
+ *                (another thread, which blocks SIGALRM, holds it) after
+ *                an alarm(1): the handler must run and the wait go on
+ *   hang KIND    the same wait, never satisfied: must die on Ctrl-C
  *   killrace N   spawns N children that exit at once and kills each
  *   openumount S for S seconds, three threads open, read and close a
  *                file and a FIFO inside a tmpfs mounted at DIR while
@@ -153,9 +154,9 @@ static int attack_mq(int n)
 
 /* ---- signals reaching blocked threads ---- */
 
-static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t mutex;
 static pthread_barrier_t barrier;
-static pthread_rwlock_t rwlock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_rwlock_t rwlock;
 static volatile int alarms;
 
 static void on_alarm(int sig)
@@ -164,20 +165,28 @@ static void on_alarm(int sig)
 }
 
 static volatile int held;	/* the holder has the object */
+static volatile int forever;	/* hang: the holder never lets go */
 
 /* Holds the object until the blocked main thread's handler ran (at most
  * 3 s), then lets go: a handler that cannot reach the waiter shows as
- * alarms == 0 in the report. */
+ * alarms == 0 in the report.  SIGALRM is blocked here, so the task's
+ * alarm can only go to the waiter. */
 static void *holder(void *arg)
 {
 	const char *kind = arg;
 	struct timespec tick = { 0, 10000000 };
+	sigset_t alrm;
 
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &alrm, NULL);
 	if (strcmp(kind, "mutex") == 0)
 		pthread_mutex_lock(&mutex);
 	else if (strcmp(kind, "rwlock-rd") == 0 || strcmp(kind, "rwlock-wr") == 0)
 		pthread_rwlock_wrlock(&rwlock);
 	held = 1;
+	while (forever)
+		pause();
 	for (int i = 0; i < 300 && !alarms; i++)
 		nanosleep(&tick, NULL);
 	if (strcmp(kind, "mutex") == 0)
@@ -189,7 +198,7 @@ static void *holder(void *arg)
 	return NULL;
 }
 
-static int attack_block(const char *kind)
+static int attack_block(const char *kind, bool hang)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct timespec tick = { 0, 10000000 };
@@ -199,13 +208,23 @@ static int attack_block(const char *kind)
 	if (strcmp(kind, "mutex") && strcmp(kind, "barrier") &&
 	    strcmp(kind, "rwlock-rd") && strcmp(kind, "rwlock-wr"))
 		return 2;
-	alarms = held = 0;	/* statics outlive a task in the flat build */
+	/* Statics outlive a task in the flat build: a killed "hang" left
+	 * them held by its dead threads. */
+	alarms = held = 0;
+	forever = hang;
+	pthread_mutex_init(&mutex, NULL);
+	pthread_rwlock_init(&rwlock, NULL);
 	pthread_barrier_init(&barrier, NULL, 2);
 	sigaction(SIGALRM, &sa, NULL);
 	pthread_create(&t, NULL, holder, (void *)kind);
 	while (!held)
 		nanosleep(&tick, NULL);
-	alarm(1);
+	if (hang) {
+		printf("torture: hang %s waiting\n", kind);
+		fflush(stdout);
+	} else {
+		alarm(1);
+	}
 	if (strcmp(kind, "mutex") == 0)
 		r = pthread_mutex_lock(&mutex) || pthread_mutex_unlock(&mutex);
 	else if (strcmp(kind, "barrier") == 0)
@@ -351,8 +370,8 @@ static int torture_main(int argc, char **argv)
 		return attack_timerexit();
 	if (strcmp(argv[1], "mq") == 0)
 		return attack_mq(n);
-	if (strcmp(argv[1], "block") == 0 && argc > 2 &&
-	    (n = attack_block(argv[2])) != 2)
+	if ((strcmp(argv[1], "block") == 0 || strcmp(argv[1], "hang") == 0) &&
+	    argc > 2 && (n = attack_block(argv[2], argv[1][0] == 'h')) != 2)
 		return n;
 	if (strcmp(argv[1], "killrace") == 0)
 		return attack_killrace(n);
@@ -360,7 +379,7 @@ static int torture_main(int argc, char **argv)
 		return attack_openumount(n);
 usage:
 	fprintf(stderr, "usage: torture fault|stacksize|timers N|prio|timerexit|"
-		"mq N|block mutex|barrier|rwlock-rd|rwlock-wr|killrace N|"
+		"mq N|block|hang mutex|barrier|rwlock-rd|rwlock-wr|killrace N|"
 		"openumount SECONDS\n");
 	return 2;
 }

@@ -89,6 +89,10 @@ int kmutex_destroy(struct kmutex *m);
  */
 int kmutex_lock(struct kmutex *m);
 int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns);
+/* kmutex_timedlock() for an application mutex (not internal) whose wait
+ * a deliverable signal or a kill ends with -EINTR: the caller runs the
+ * handlers and locks again (pthread_mutex_lock never fails with EINTR). */
+int kmutex_lock_sig(struct kmutex *m, uint64_t deadline_ns);
 /* As kmutex_lock() but -EBUSY instead of blocking. */
 int kmutex_trylock(struct kmutex *m);
 /* 0 or -EPERM when the caller is not the owner. */
@@ -134,13 +138,13 @@ void kcond_init(struct kcond *c, int clock);
 int kcond_destroy(struct kcond *c);
 /*
  * Atomically releases m and waits for a signal or the monotonic deadline,
- * then locks m again (also on error).  intr: a signal or a cancellation
- * ends the wait (-EINTR, -ECANCELED).  Returns 0, -EPERM (m not owned by
- * the caller), -ETIMEDOUT, -EINTR, -ECANCELED, or -EOWNERDEAD from the
- * relock.
+ * then locks m again (also on error).  intr (<vireo/wait.h>): whether a
+ * signal (WAIT_SIGNALS, WAIT_INTR) or a cancellation (WAIT_INTR) ends the
+ * wait (-EINTR, -ECANCELED).  Returns 0, -EPERM (m not owned by the
+ * caller), -ETIMEDOUT, -EINTR, -ECANCELED, or -EOWNERDEAD from the relock.
  */
 int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline_ns,
-	       bool intr);
+	       enum wait_intr intr);
 void kcond_signal(struct kcond *c);
 void kcond_broadcast(struct kcond *c);
 int kcond_clock(const struct kcond *c);

@@ -112,7 +112,9 @@ struct thread {
 	uint8_t cancel_type;
 	bool cancel_pending;
 	bool exiting;			/* in thread_exit_value(): no more delivery */
-	bool intr_wait;			/* blocked in wait_block_intr_locked() */
+	bool intr_wait;			/* blocked in wait_block_intr_locked()
+					 * or wait_block_sig_locked() */
+	bool intr_cancel;		/* ...the first: cancellation wakes it */
 	/* The idle thread frees an ended thread's stack (thread.c):
 	 * REAP_BUSY while it does, with the lock dropped; the struct may
 	 * only be freed once REAP_DONE. */

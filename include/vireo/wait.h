@@ -40,3 +40,21 @@ int wait_wake_all_locked(struct wait_queue *wq, int result);
  * POSIX calls; kernel-internal waits stay uninterruptible.
  */
 int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns);
+/*
+ * As wait_block_intr_locked(), but not a cancellation point: only a
+ * deliverable signal, a kill or an asynchronous cancellation ends the
+ * wait (-EINTR), so that the caller runs the handlers and waits again
+ * (pthread_mutex_lock, rwlocks, barriers: POSIX has the handler run and
+ * the wait resume).
+ */
+int wait_block_sig_locked(struct wait_queue *wq, uint64_t deadline_ns);
+
+/* How a wait may be ended early (kcond_wait, kmutex_lock_sig). */
+enum wait_intr {
+	WAIT_UNINTR,		/* wait_block_locked() */
+	WAIT_SIGNALS,		/* wait_block_sig_locked() */
+	WAIT_INTR,		/* wait_block_intr_locked() */
+};
+/* The wait of kind intr. */
+int wait_block_kind_locked(struct wait_queue *wq, uint64_t deadline_ns,
+			   enum wait_intr intr);

@@ -103,6 +103,8 @@ def torture_single(t):
         check_in("torture: block %s: handler ran while blocked, wait resumed"
                  % kind, out, "block " + kind)
         steady(m, "block " + kind)
+        interrupt(m, "torture hang " + kind, r"torture: hang \S+ waiting")
+        steady(m, "Ctrl-C in a %s wait" % kind)
 
     interrupt(m, "ostest", r"ostest: \S+ \.\.\. PASS", timeout=120)
     steady(m, "Ctrl-C during ostest")
