@@ -493,11 +493,12 @@ static ssize_t tmpfs_write(struct vnode *vn, const void *buf, size_t len,
 			   off_t off)
 {
 	struct tmpfs_node *n = node_of(vn);
-	size_t done = 0;
+	size_t done = 0, end;
 
 	if (!S_ISREG(vn->mode))
 		return -EISDIR;
-	if (off < 0 || (uint64_t)off + len > (uint64_t)SIZE_MAX / 2)
+	if (off < 0 || __builtin_add_overflow((size_t)off, len, &end) ||
+	    end > SIZE_MAX / 2)
 		return -EFBIG;
 	while (done < len) {
 		size_t pos = (size_t)off + done;

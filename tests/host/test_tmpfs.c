@@ -227,6 +227,19 @@ TEST(umount_with_reference_is_caught)
 	EXPECT(m.root == NULL);
 }
 
+/* A write whose end does not fit (off + len wraps) is EFBIG, not a
+ * write at a wrapped offset. */
+TEST(write_end_overflow)
+{
+	struct vnode *root = mk(1 << 20), *f;
+
+	EXPECT_EQ(root->ops->create(root, "f", S_IFREG | 0644, &f), 0);
+	EXPECT_EQ(f->ops->write(f, "x", SIZE_MAX, INT64_MAX), -EFBIG);
+	EXPECT_EQ(f->ops->write(f, "x", (size_t)-8, 16), -EFBIG);
+	put(f);
+	tmpfs_umount(&m);
+}
+
 /* size=N beyond what a size_t holds is malformed: the default limit. */
 TEST(mount_size_overflow)
 {
@@ -248,4 +261,4 @@ UNIT_MAIN(UNIT_CASE(dirs_and_files), UNIT_CASE(large_file_and_holes),
 	  UNIT_CASE(rename_rules), UNIT_CASE(enospc_is_harmless),
 	  UNIT_CASE(symlinks), UNIT_CASE(deep_tree_umount),
 	  UNIT_CASE(umount_with_reference_is_caught),
-	  UNIT_CASE(mount_size_overflow))
+	  UNIT_CASE(mount_size_overflow), UNIT_CASE(write_end_overflow))
