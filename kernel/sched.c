@@ -71,22 +71,28 @@ irqflags_t sched_lock_acquire(void)
 }
 
 static void maybe_switch_locked(bool rotate);
+static bool switch_wanted_locked(const struct cpu *c);
 
 /* A switch that wake-ups under the lock left pending on this CPU is
  * taken here, where the caller is done with whatever it walked.  When
  * it cannot be taken now (an interrupt handler, pre-emption locked, or
  * IRQs masked by the caller's caller) need_resched stays set for the
- * interrupt exit or sched_unlock(); with IRQs masked an interrupt to
- * ourselves makes sure one comes as soon as they are unmasked. */
+ * interrupt exit or sched_unlock(); with IRQs masked, and a switch due,
+ * an interrupt to ourselves makes sure one comes as soon as they are
+ * unmasked (never otherwise: on the interrupt exit path that would be
+ * one nested interrupt after another). */
 void sched_lock_release(irqflags_t flags)
 {
 	struct cpu *c = this_cpu();
 
 	if (c->need_resched && !in_interrupt() && !c->current->preempt_off) {
-		if (arch_irq_flags_masked(flags))
-			irq_send_sgi(SGI_RESCHED, 1u << c->id);
-		else
+		if (!arch_irq_flags_masked(flags)) {
+			c->need_resched = false;
 			maybe_switch_locked(c->slice_expired);
+			c->slice_expired = false;
+		} else if (switch_wanted_locked(c)) {
+			irq_send_sgi(SGI_RESCHED, 1u << c->id);
+		}
 	}
 	spin_unlock_irqrestore(&sched_spin, flags);
 }
@@ -321,6 +327,18 @@ static void place_locked(struct thread *t, bool skip_self)
 	if (!best || t->prio <= best_prio)
 		return;
 	preempt_cpu_locked(best, t->prio);	/* this CPU: at the release */
+}
+
+/* Whether c's current thread should give way now (maybe_switch_locked()
+ * would switch, rotate being whether its slice ran out). */
+static bool switch_wanted_locked(const struct cpu *c)
+{
+	const struct thread *cur = c->current;
+	int top = top_prio_for(c);
+
+	return cur->state == THREAD_RUNNING &&
+	       (!allowed(cur, c) || top > cur->prio ||
+		(c->slice_expired && top == cur->prio));
 }
 
 /* Current thread gives way to a ready thread of higher priority, or of

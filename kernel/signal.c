@@ -460,10 +460,12 @@ static bool death_pending(const struct thread *t)
 static void act_on_death_locked(struct thread *t, irqflags_t f)
 {
 	if (t->kill_pending) {
+		t->exiting = true;	/* see signal_deliver() */
 		sched_lock_release(f);
 		thread_die(NULL);
 	}
 	if (t->stack_smashed) {
+		t->exiting = true;
 		sched_lock_release(f);
 		thread_stack_overflow();
 	}
@@ -511,6 +513,11 @@ enum signal_delivery signal_deliver(void)
 			continue;
 		}
 		if (act.sa_handler == SIG_DFL || sig == SIGKILL) {
+			/* No delivery from here on: a signal coming in while
+			 * it ends (an interrupt exit on its stack) would start
+			 * the same death again, nested, until the stack ran
+			 * out (a kill() storm did that). */
+			t->exiting = true;
 			sched_lock_release(f);
 			task_exit_signaled(sig);
 		}
@@ -551,6 +558,24 @@ bool signal_pending(void)
 
 	sched_lock_release(f);
 	return r;
+}
+
+/* Interrupt-exit deliveries that may be in progress on one thread. */
+#define IRQ_DELIVERY_NEST_MAX 3
+
+bool signal_irq_delivery_begin(void)
+{
+	struct thread *t = this_cpu()->current;	/* IRQs masked */
+
+	if (t->irq_deliveries >= IRQ_DELIVERY_NEST_MAX)
+		return false;
+	t->irq_deliveries++;
+	return true;
+}
+
+void signal_irq_delivery_end(void)
+{
+	this_cpu()->current->irq_deliveries--;
 }
 
 void signal_irq_exit_deliver(void)

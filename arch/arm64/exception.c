@@ -73,14 +73,18 @@ static bool task_can_die(const struct cpu *c, uint64_t spsr)
  * is only used with IRQs masked, so another CPU-local overflow cannot
  * find it in use.
  */
-__noreturn void arm64_stack_overflow(void)
+__noreturn void arm64_stack_overflow(uintptr_t sp)
 {
 	struct cpu *c = this_cpu();
 	struct thread *t = c->current;
+	uint64_t spsr = read_sysreg(spsr_el1);
 
-	if (!task_can_die(c, read_sysreg(spsr_el1)))
-		panic("stack overflow in thread %s (tid %d)%s", t->name, t->tid,
-		      c->exception_depth ? " in an exception handler" : "");
+	if (!task_can_die(c, spsr))
+		panic("stack overflow in thread %s (tid %d)%s: sp %#lx, stack %p, "
+		      "elr %#lx, spsr %#lx", t->name, t->tid,
+		      c->exception_depth ? " in an exception handler" : "",
+		      (unsigned long)sp, t->stack,
+		      (unsigned long)read_sysreg(elr_el1), (unsigned long)spsr);
 	arm64_call_on_stack((uintptr_t)t->stack + t->stack_size,
 			    thread_stack_overflow_irq_on);
 }
@@ -170,11 +174,13 @@ void arm64_irq_handler(struct trap_frame *f)
 		sched_irq_exit();	/* may switch threads and come back later */
 		/* Signals, a task kill or an asynchronous cancellation: run
 		 * on the thread's stack with IRQs on, as thread code would;
-		 * the trap frame below stays intact for the return. */
-		if (signal_pending()) {
+		 * the trap frame below stays intact for the return.  Only a
+		 * few such deliveries nest (signal_irq_delivery_begin()). */
+		if (signal_pending() && signal_irq_delivery_begin()) {
 			arch_irq_enable();
 			signal_irq_exit_deliver();
 			arch_irq_disable();
+			signal_irq_delivery_end();
 		}
 	}
 	arm64_fpu_exception_exit();

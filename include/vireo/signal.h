@@ -105,6 +105,15 @@ void signal_thread_release_locked(struct thread *t);
 /* From the arch interrupt-exit path, IRQs enabled, thread stack: runs
  * pending signals, a pending asynchronous cancellation or task kill. */
 void signal_irq_exit_deliver(void);
+/* Around it, IRQs masked: whether this interrupt exit may deliver.  Each
+ * delivery runs with IRQs on, on top of the interrupted frame, so an
+ * interrupt coming in before it took its signal would start another one
+ * on top, and a stream of them (a kill() storm from another CPU) would
+ * nest until the stack ran out.  A few levels may nest (a handler
+ * interrupted by another signal); deeper, the deliveries in progress
+ * take what is pending. */
+bool signal_irq_delivery_begin(void);
+void signal_irq_delivery_end(void);
 /* pthread_kill(): sends to thread tid of the calling task.  sig 0 only
  * checks it exists.  0, -ESRCH, -EINVAL, -EAGAIN.  Any thread context. */
 int signal_send_tid(int tid, const siginfo_t *info);

@@ -127,6 +127,7 @@ struct thread {
 	struct list_node held_kmutexes;	/* the same, by kmutex->tracked */
 	unsigned int files_borrowed;	/* fd_get() not yet fd_put() */
 	int fault_sig;			/* signal of the fault ending it (arch) */
+	unsigned int irq_deliveries;	/* nested interrupt-exit deliveries */
 	void *(*start)(void *);		/* thread_spawn() routine */
 
 	/* For libc: TSD and cleanup stacks (P), and the hook run at exit in
