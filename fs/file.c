@@ -11,9 +11,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <vireo/file.h>
-#include <vireo/vfs.h>
+#include <vireo/mm.h>
+#include <vireo/signal.h>
 #include <vireo/spinlock.h>
 #include <vireo/task.h>
+#include <vireo/thread.h>
+#include <vireo/vfs.h>
 
 
 struct fd_table {
@@ -26,7 +29,7 @@ _Static_assert(FD_MAX <= 64, "cloexec is one 64-bit word");
 
 struct file *file_new(const struct file_ops *ops, void *priv, int flags)
 {
-	struct file *f = calloc(1, sizeof(*f));
+	struct file *f = kcalloc(1, sizeof(*f));
 
 	if (!f)
 		return NULL;
@@ -61,7 +64,7 @@ static struct fd_table *current_table(void)
 
 struct fd_table *fd_table_new(void)
 {
-	struct fd_table *t = calloc(1, sizeof(*t));
+	struct fd_table *t = kcalloc(1, sizeof(*t));
 
 	if (t)
 		spin_init(&t->lock);
@@ -127,7 +130,15 @@ struct file *fd_get_in(struct fd_table *t, int fd)
 	if (f)
 		file_get(f);
 	spin_unlock_irqrestore(&t->lock, fl);
+	if (f)
+		thread_current()->files_borrowed++;
 	return f;
+}
+
+void fd_put(struct file *f)
+{
+	file_put(f);
+	signal_hold_drop(&thread_current()->files_borrowed);
 }
 
 struct file *fd_get(int fd)
