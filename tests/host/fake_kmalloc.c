@@ -8,6 +8,11 @@
 #include <string.h>
 #include <vireo/mm.h>
 
+void *kmalloc(size_t size)
+{
+	return malloc(size);
+}
+
 void *kcalloc(size_t n, size_t size)
 {
 	return calloc(n, size);
@@ -21,4 +26,9 @@ void *krealloc(void *p, size_t size)
 char *kstrdup(const char *s)
 {
 	return strdup(s);
+}
+
+void *kaligned_alloc(size_t align, size_t size)
+{
+	return aligned_alloc(align, size);
 }
