@@ -118,7 +118,9 @@ int fd_install(struct file *f, int min)
 	return fd_install_in(current_table(), f, min);
 }
 
-struct file *fd_get_in(struct fd_table *t, int fd)
+/* The file behind fd with a new reference, not borrowed: the caller
+ * hands the reference on (fd_dup2_in) within this call. */
+static struct file *fd_ref_in(struct fd_table *t, int fd)
 {
 	struct file *f;
 	irqflags_t fl;
@@ -130,6 +132,13 @@ struct file *fd_get_in(struct fd_table *t, int fd)
 	if (f)
 		file_get(f);
 	spin_unlock_irqrestore(&t->lock, fl);
+	return f;
+}
+
+struct file *fd_get_in(struct fd_table *t, int fd)
+{
+	struct file *f = fd_ref_in(t, fd);
+
 	if (f)
 		thread_current()->files_borrowed++;
 	return f;
@@ -176,7 +185,7 @@ int fd_dup2_in(struct fd_table *t, int oldfd, int newfd)
 
 	if (newfd < 0 || newfd >= FD_MAX)
 		return -EBADF;
-	f = fd_get_in(t, oldfd);
+	f = fd_ref_in(t, oldfd);
 	if (!f)
 		return -EBADF;
 	if (oldfd == newfd) {
@@ -185,7 +194,7 @@ int fd_dup2_in(struct fd_table *t, int oldfd, int newfd)
 	}
 	fl = spin_lock_irqsave(&t->lock);
 	old = t->files[newfd];
-	t->files[newfd] = f;	/* the table keeps get_in's reference */
+	t->files[newfd] = f;	/* the table keeps ref_in's reference */
 	t->cloexec &= ~(1ULL << newfd);	/* dup2 clears FD_CLOEXEC */
 	spin_unlock_irqrestore(&t->lock, fl);
 	if (old)

@@ -140,7 +140,7 @@ int ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, unsigned long);	/* every request has one */
 	va_end(ap);
 	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
-	file_put(f);
+	fd_put(f);
 	return (int)posix_result(r);
 }
 
@@ -166,7 +166,7 @@ static int tty_ioctl(int fd, unsigned long req, unsigned long arg)
 	if (!f)
 		return (int)posix_result(-EBADF);
 	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
-	file_put(f);
+	fd_put(f);
 	return (int)posix_result(r);
 }
 

@@ -16,6 +16,9 @@
  *                (another thread, which blocks SIGALRM, holds it) after
  *                an alarm(1): the handler must run and the wait go on
  *   hang KIND    the same wait, never satisfied: must die on Ctrl-C
+ *   descs        dup2, ioctl and tcgetpgrp on its descriptors, then
+ *                waits: none may leave the thread holding a borrowed
+ *                file (kills wait for those), so it must die on Ctrl-C
  *   killrace N   spawns N children that exit at once and kills each
  *   openumount S for S seconds, three threads open, read and close a
  *                file and a FIFO inside a tmpfs mounted at DIR while
@@ -35,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -241,6 +245,21 @@ static int attack_block(const char *kind, bool hang)
 	return r || !ran;
 }
 
+/* Calls that borrow a descriptor's file inside the kernel, each of which
+ * must give the borrow back (the request and the results do not matter:
+ * 0 is no ioctl request of any device). */
+static int attack_descs(void)
+{
+	if (dup2(STDOUT_FILENO, 9) < 0 || dup2(9, 9) < 0)
+		return 1;
+	ioctl(STDOUT_FILENO, 0);
+	tcgetpgrp(STDIN_FILENO);
+	printf("torture: descs waiting\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 /* kill() against tasks that are ending at that moment. */
 static int attack_killrace(int n)
 {
@@ -373,14 +392,16 @@ static int torture_main(int argc, char **argv)
 	if ((strcmp(argv[1], "block") == 0 || strcmp(argv[1], "hang") == 0) &&
 	    argc > 2 && (n = attack_block(argv[2], argv[1][0] == 'h')) != 2)
 		return n;
+	if (strcmp(argv[1], "descs") == 0)
+		return attack_descs();
 	if (strcmp(argv[1], "killrace") == 0)
 		return attack_killrace(n);
 	if (strcmp(argv[1], "openumount") == 0)
 		return attack_openumount(n);
 usage:
 	fprintf(stderr, "usage: torture fault|stacksize|timers N|prio|timerexit|"
-		"mq N|block|hang mutex|barrier|rwlock-rd|rwlock-wr|killrace N|"
-		"openumount SECONDS\n");
+		"mq N|block|hang mutex|barrier|rwlock-rd|rwlock-wr|descs|"
+		"killrace N|openumount SECONDS\n");
 	return 2;
 }
 

@@ -69,7 +69,8 @@ def interrupt(m, line, ready, timeout=30):
       "period still let Ctrl-C through; a task's timers die with it; a task "
       "at the highest priority that returns, and Ctrl-C during ostest, leave "
       "the machine running; signals reach threads blocked in mutex, barrier "
-      "and rwlock waits; after each, the console answers and the heap is back "
+      "and rwlock waits; Ctrl-C ends a task that used dup2, ioctl and "
+      "tcgetpgrp; after each, the console answers and the heap is back "
       "at its baseline", timeout=900)
 def torture_single(t):
     m = start(t)
@@ -105,6 +106,9 @@ def torture_single(t):
         steady(m, "block " + kind)
         interrupt(m, "torture hang " + kind, r"torture: hang \S+ waiting")
         steady(m, "Ctrl-C in a %s wait" % kind)
+
+    interrupt(m, "torture descs", r"torture: descs waiting")
+    steady(m, "Ctrl-C after dup2, ioctl and tcgetpgrp")
 
     interrupt(m, "ostest", r"ostest: \S+ \.\.\. PASS", timeout=120)
     steady(m, "Ctrl-C during ostest")
