@@ -184,7 +184,7 @@ static int wait_for(struct kmq *q, struct kcond *cv, uint64_t deadline,
 
 	if (nonblock)
 		return -EAGAIN;
-	r = kcond_wait(cv, &q->lock, deadline, true);
+	r = kcond_wait(cv, &q->lock, deadline, WAIT_INTR);
 	return r == -EOWNERDEAD ? 0 : r;
 }
 
