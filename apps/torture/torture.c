@@ -16,6 +16,8 @@
  *                (another thread, which blocks SIGALRM, holds it) after
  *                an alarm(1): the handler must run and the wait go on
  *   hang KIND    the same wait, never satisfied: must die on Ctrl-C
+ *   overflow     recurses with a stat() at every level until the stack
+ *                runs out inside a VFS call: ends this task alone
  *   descs        dup2, ioctl and tcgetpgrp on its descriptors, then
  *                waits: none may leave the thread holding a borrowed
  *                file (kills wait for those), so it must die on Ctrl-C
@@ -245,6 +247,20 @@ static int attack_block(const char *kind, bool hang)
 	return r || !ran;
 }
 
+/* One level of the overflow: a frame the compiler cannot fold away (the
+ * sum comes after the call) and a VFS call, which takes the VFS lock.
+ * The path does not exist, so only the stack ends it. */
+static int overflow_level(int n)
+{
+	volatile char pad[256];
+	struct stat st;
+
+	pad[0] = (char)n;
+	if (stat("/tmp/a/b/c/d", &st) == 0)
+		return 0;
+	return overflow_level(n + 1) + pad[0];
+}
+
 /* Calls that borrow a descriptor's file inside the kernel, each of which
  * must give the borrow back (the request and the results do not matter:
  * 0 is no ioctl request of any device). */
@@ -392,6 +408,8 @@ static int torture_main(int argc, char **argv)
 	if ((strcmp(argv[1], "block") == 0 || strcmp(argv[1], "hang") == 0) &&
 	    argc > 2 && (n = attack_block(argv[2], argv[1][0] == 'h')) != 2)
 		return n;
+	if (strcmp(argv[1], "overflow") == 0)
+		return overflow_level(0);
 	if (strcmp(argv[1], "descs") == 0)
 		return attack_descs();
 	if (strcmp(argv[1], "killrace") == 0)
@@ -400,7 +418,7 @@ static int torture_main(int argc, char **argv)
 		return attack_openumount(n);
 usage:
 	fprintf(stderr, "usage: torture fault|stacksize|timers N|prio|timerexit|"
-		"mq N|block|hang mutex|barrier|rwlock-rd|rwlock-wr|descs|"
+		"mq N|block|hang mutex|barrier|rwlock-rd|rwlock-wr|overflow|descs|"
 		"killrace N|openumount SECONDS\n");
 	return 2;
 }
