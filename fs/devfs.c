@@ -20,6 +20,7 @@
 #include <vireo/clock.h>
 #include <vireo/devfs.h>
 #include <vireo/list.h>
+#include <vireo/mm.h>
 #include <vireo/spinlock.h>
 #include <vireo/vfs.h>
 
@@ -70,7 +71,7 @@ int devfs_register_node(const char *name, mode_t mode,
 
 	if (!name || !*name || strlen(name) >= sizeof(d->name) || strchr(name, '/'))
 		return -EINVAL;
-	d = calloc(1, sizeof(*d));
+	d = kcalloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	strcpy(d->name, name);

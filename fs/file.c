@@ -13,9 +13,12 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <vireo/file.h>
-#include <vireo/vfs.h>
+#include <vireo/mm.h>
+#include <vireo/signal.h>
 #include <vireo/spinlock.h>
 #include <vireo/task.h>
+#include <vireo/thread.h>
+#include <vireo/vfs.h>
 
 
 struct fd_table {
@@ -48,7 +51,7 @@ off_t file_seek_in_size(struct file *f, off_t off, int whence, off_t size)
 
 struct file *file_new(const struct file_ops *ops, void *priv, int flags)
 {
-	struct file *f = calloc(1, sizeof(*f));
+	struct file *f = kcalloc(1, sizeof(*f));
 
 	if (!f)
 		return NULL;
@@ -83,7 +86,7 @@ static struct fd_table *current_table(void)
 
 struct fd_table *fd_table_new(void)
 {
-	struct fd_table *t = calloc(1, sizeof(*t));
+	struct fd_table *t = kcalloc(1, sizeof(*t));
 
 	if (t)
 		spin_init(&t->lock);
@@ -137,7 +140,9 @@ int fd_install(struct file *f, int min)
 	return fd_install_in(current_table(), f, min);
 }
 
-struct file *fd_get_in(struct fd_table *t, int fd)
+/* The file behind fd with a new reference, not borrowed: the caller
+ * hands the reference on (fd_dup2_in) within this call. */
+static struct file *fd_ref_in(struct fd_table *t, int fd)
 {
 	struct file *f;
 	irqflags_t fl;
@@ -150,6 +155,21 @@ struct file *fd_get_in(struct fd_table *t, int fd)
 		file_get(f);
 	spin_unlock_irqrestore(&t->lock, fl);
 	return f;
+}
+
+struct file *fd_get_in(struct fd_table *t, int fd)
+{
+	struct file *f = fd_ref_in(t, fd);
+
+	if (f)
+		thread_current()->files_borrowed++;
+	return f;
+}
+
+void fd_put(struct file *f)
+{
+	file_put(f);
+	signal_hold_drop(&thread_current()->files_borrowed);
 }
 
 struct file *fd_get(int fd)
@@ -187,7 +207,7 @@ int fd_dup2_in(struct fd_table *t, int oldfd, int newfd)
 
 	if (newfd < 0 || newfd >= FD_MAX)
 		return -EBADF;
-	f = fd_get_in(t, oldfd);
+	f = fd_ref_in(t, oldfd);
 	if (!f)
 		return -EBADF;
 	if (oldfd == newfd) {
@@ -196,7 +216,7 @@ int fd_dup2_in(struct fd_table *t, int oldfd, int newfd)
 	}
 	fl = spin_lock_irqsave(&t->lock);
 	old = t->files[newfd];
-	t->files[newfd] = f;	/* the table keeps get_in's reference */
+	t->files[newfd] = f;	/* the table keeps ref_in's reference */
 	t->cloexec &= ~(1ULL << newfd);	/* dup2 clears FD_CLOEXEC */
 	spin_unlock_irqrestore(&t->lock, fl);
 	if (old)

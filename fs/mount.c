@@ -12,6 +12,7 @@
 #include <vireo/compiler.h>
 #include <vireo/devfs.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include "fs_priv.h"
 
 static struct list_node fs_types = LIST_INIT(fs_types);	/* VFS lock */
@@ -45,7 +46,7 @@ int vfs_register_fs(struct fs_type *t)
 static struct mount *mount_new(struct fs_type *t, const char *source,
 			       unsigned long flags)
 {
-	struct mount *m = calloc(1, sizeof(*m));
+	struct mount *m = kcalloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;

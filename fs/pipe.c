@@ -17,10 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/file.h>
+#include <vireo/mm.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
-#include <vireo/wait.h>
 #include <vireo/vfs.h>
+#include <vireo/wait.h>
 
 #define PIPE_SIZE 4096
 #ifndef PIPE_BUF
@@ -38,7 +39,7 @@ struct pipe {
 
 static struct pipe *pipe_alloc(void)
 {
-	struct pipe *p = calloc(1, sizeof(*p));
+	struct pipe *p = kcalloc(1, sizeof(*p));
 
 	if (p) {
 		wait_queue_init_kind(&p->rq, WAIT_IO);

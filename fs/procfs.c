@@ -59,7 +59,7 @@ static void pb_printf(struct pbuf *p, const char *fmt, ...)
 		size_t cap = p->cap ? p->cap * 2 : 512;
 		while (cap < p->len + (size_t)n + 1)
 			cap *= 2;
-		char *nb = realloc(p->b, cap);
+		char *nb = krealloc(p->b, cap);
 		if (!nb)
 			return;
 		p->b = nb;
@@ -139,7 +139,7 @@ static void gen_cpuinfo(struct pbuf *p, int pid)
  * runnable and total thread counts and the last thread id. */
 static void gen_loadavg(struct pbuf *p, int pid)
 {
-	struct thread_info *ti = calloc(MAX_THREADS, sizeof(*ti));
+	struct thread_info *ti = kcalloc(MAX_THREADS, sizeof(*ti));
 	int n, i, running = 0, last = 0;
 
 	(void)pid;
@@ -222,7 +222,7 @@ static void gen_arm64fpu(struct pbuf *p, int pid)
 /* The threads of task pid: returns how many, in *out (free it). */
 static int task_threads(int pid, struct thread_info **out)
 {
-	struct thread_info *ti = calloc(MAX_THREADS, sizeof(*ti));
+	struct thread_info *ti = kcalloc(MAX_THREADS, sizeof(*ti));
 	int n, i, k = 0;
 
 	*out = ti;
@@ -302,7 +302,7 @@ static const struct vnode_ops proc_vops;
 static struct vnode *pnode_new(struct mount *m, enum pkind kind, int pid,
 			       int gen, int fd)
 {
-	struct pnode *n = calloc(1, sizeof(*n));
+	struct pnode *n = kcalloc(1, sizeof(*n));
 	static const mode_t modes[] = {
 		[P_ROOT] = S_IFDIR | 0555, [P_FILE] = S_IFREG | 0444,
 		[P_SELF] = S_IFLNK | 0777, [P_PIDDIR] = S_IFDIR | 0555,
@@ -343,7 +343,7 @@ static bool pid_exists(int pid)
 /* The distinct pids, ascending, into pids[max]; returns the count. */
 static int list_pids(int *pids, int max)
 {
-	struct thread_info *ti = calloc(MAX_THREADS, sizeof(*ti));
+	struct thread_info *ti = kcalloc(MAX_THREADS, sizeof(*ti));
 	int n, i, j, k = 0;
 
 	if (!ti)
@@ -414,7 +414,7 @@ static int lookup_in(struct pnode *d, const char *name, struct vnode **out)
 	struct file *f = task_fd_get(d->pid, v);
 	if (!f)
 		return -ENOENT;
-	file_put(f);
+	fd_put(f);
 	return (*out = pnode_new(d->vn.mnt, P_FDLINK, d->pid, 0, v)) ? 0
 								   : -ENOMEM;
 }
@@ -481,7 +481,7 @@ static int readdir_fd(struct pnode *d, uint64_t pos, struct vfs_dirent *e)
 		struct file *f = task_fd_get(d->pid, (int)i);
 		if (!f)
 			continue;
-		file_put(f);
+		fd_put(f);
 		if (seen++ == pos) {
 			snprintf(num, sizeof(num), "%d", (int)i);
 			dirent_set(e, num, 10, i + 1);
@@ -534,7 +534,7 @@ static ssize_t proc_readlink(struct vnode *vn, char *buf, size_t len)
 			 "file" : S_ISDIR(st.st_mode) ? "dir" : "dev",
 			 (unsigned long long)st.st_ino);
 		if (f)
-			file_put(f);
+			fd_put(f);
 	}
 	l = strlen(tmp);
 	if (l > len)
@@ -599,7 +599,7 @@ static int proc_open_file(struct vnode *vn, int flags, struct file **out)
 		return 1;
 	if ((flags & O_ACCMODE) != O_RDONLY)
 		return -EACCES;
-	p = calloc(1, sizeof(*p));
+	p = kcalloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	if (n->kind == P_FILE)

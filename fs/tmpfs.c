@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <vireo/mm.h>
+#include <vireo/panic.h>
 #include <vireo/vfs.h>
 
 #define CHUNK_SIZE 4096
@@ -77,9 +79,9 @@ static struct tmpfs_node *node_new(struct tmpfs *fs, struct tmpfs_node *dir,
 
 	if (charge(fs, node_cost(name)))
 		return NULL;
-	n = calloc(1, sizeof(*n));
+	n = kcalloc(1, sizeof(*n));
 	if (n)
-		n->name = strdup(name);
+		n->name = kstrdup(name);
 	if (!n || !n->name) {
 		free(n);
 		uncharge(fs, node_cost(name));
@@ -238,7 +240,7 @@ static int tmpfs_symlink(struct vnode *dir, const char *name,
 		return -ENOSPC;
 	n = node_new(node_of(dir)->fs, node_of(dir), name, S_IFLNK | 0777);
 	if (n)
-		n->target = strdup(target);
+		n->target = kstrdup(target);
 	if (!n || !n->target) {
 		if (n) {
 			list_del(&n->sibling);
@@ -371,7 +373,7 @@ static int tmpfs_rename(struct vnode *odir, const char *oname,
 	/* The new name is the only allocation: do it before any change. */
 	if (charge(src->fs, strlen(nname) + 1))
 		return -ENOSPC;
-	nn = strdup(nname);
+	nn = kstrdup(nname);
 	if (!nn) {
 		uncharge(src->fs, strlen(nname) + 1);
 		return -ENOSPC;
@@ -462,7 +464,7 @@ static int grow_table(struct tmpfs_node *n, size_t want)
 		cap *= 2;
 	if (charge(n->fs, (cap - n->nchunks) * sizeof(char *)))
 		return -ENOSPC;
-	t = realloc(n->chunks, cap * sizeof(char *));
+	t = krealloc(n->chunks, cap * sizeof(char *));
 	if (!t) {
 		uncharge(n->fs, (cap - n->nchunks) * sizeof(char *));
 		return -ENOSPC;
@@ -480,7 +482,7 @@ static char *chunk_at(struct tmpfs_node *n, size_t ci)
 	if (!n->chunks[ci]) {
 		if (charge(n->fs, CHUNK_SIZE))
 			return NULL;
-		n->chunks[ci] = calloc(1, CHUNK_SIZE);
+		n->chunks[ci] = kcalloc(1, CHUNK_SIZE);
 		if (!n->chunks[ci])
 			uncharge(n->fs, CHUNK_SIZE);
 	}
@@ -491,11 +493,12 @@ static ssize_t tmpfs_write(struct vnode *vn, const void *buf, size_t len,
 			   off_t off)
 {
 	struct tmpfs_node *n = node_of(vn);
-	size_t done = 0;
+	size_t done = 0, end;
 
 	if (!S_ISREG(vn->mode))
 		return -EISDIR;
-	if (off < 0 || (uint64_t)off + len > (uint64_t)SIZE_MAX / 2)
+	if (off < 0 || __builtin_add_overflow((size_t)off, len, &end) ||
+	    end > SIZE_MAX / 2)
 		return -EFBIG;
 	while (done < len) {
 		size_t pos = (size_t)off + done;
@@ -598,7 +601,7 @@ static const struct vnode_ops tmpfs_vops = {
 
 int tmpfs_mount_limit(struct mount *m, size_t limit)
 {
-	struct tmpfs *fs = calloc(1, sizeof(*fs));
+	struct tmpfs *fs = kcalloc(1, sizeof(*fs));
 	struct tmpfs_node *root;
 
 	if (!fs)
@@ -616,15 +619,41 @@ int tmpfs_mount_limit(struct mount *m, size_t limit)
 	return 0;
 }
 
-/* Frees the subtree under n (n included). */
-static void free_tree(struct tmpfs_node *n)
+/* Frees one node of an unmounted tree: nothing may refer to it any
+ * more but the mount (the root's one reference): umount refuses a busy
+ * mount, and opens in progress count as busy (vfs_open_mode). */
+static void free_unused(struct tmpfs_node *n, bool root)
 {
-	struct list_node *l, *t;
-
-	list_for_each_safe(l, t, &n->children)
-		free_tree(list_entry(l, struct tmpfs_node, sibling));
+	CHECK(n->vn.refs == (root ? 1 : 0));
 	list_del(&n->sibling);
 	node_free(n);
+}
+
+/* Frees the tree under top (top included), without recursion: a tree
+ * as deep as its users made it must not overflow the caller's stack. */
+static void free_tree(struct tmpfs_node *top)
+{
+	struct tmpfs_node *n = top;
+
+	for (;;) {
+		struct list_node *c = list_first(&n->children);
+		struct tmpfs_node *child;
+
+		if (!c) {
+			struct tmpfs_node *up = n->parent;
+			bool last = n == top;
+			free_unused(n, last);
+			if (last)
+				return;
+			n = up;
+			continue;
+		}
+		child = list_entry(c, struct tmpfs_node, sibling);
+		if (list_empty(&child->children))
+			free_unused(child, false);
+		else
+			n = child;
+	}
 }
 
 void tmpfs_umount(struct mount *m)
@@ -652,23 +681,25 @@ int tmpfs_statfs(struct mount *m, struct statfs *st)
 	return 0;
 }
 
-/* "size=N[kmg]" in data; 0 when absent or malformed. */
+/* "size=N[kmg]" in data; 0 when absent, malformed or too large. */
 static size_t parse_size(const char *data)
 {
 	const char *s = data ? strstr(data, "size=") : NULL;
-	size_t v = 0;
+	size_t v = 0, mult = 1;
 
 	if (!s)
 		return 0;
 	for (s += 5; *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (size_t)(*s - '0');
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, (size_t)(*s - '0'), &v))
+			return 0;
 	if (*s == 'k' || *s == 'K')
-		v <<= 10;
+		mult = (size_t)1 << 10;
 	else if (*s == 'm' || *s == 'M')
-		v <<= 20;
+		mult = (size_t)1 << 20;
 	else if (*s == 'g' || *s == 'G')
-		v <<= 30;
-	return v;
+		mult = (size_t)1 << 30;
+	return __builtin_mul_overflow(v, mult, &v) ? 0 : v;
 }
 
 static int tmpfs_mount(struct mount *m, const char *source,

@@ -599,6 +599,7 @@ static int open_check(struct vnode *vn, int flags)
 int vfs_open_mode(const char *path, int flags, mode_t mode, struct file **out)
 {
 	struct vnode *vn;
+	bool kept = false;
 	int r;
 
 	if (!path)
@@ -617,18 +618,28 @@ int vfs_open_mode(const char *path, int flags, mode_t mode, struct file **out)
 		if (r)
 			vnode_put_locked(vn);
 	}
+	/* Our reference is used without the lock below (a FIFO's open
+	 * waits for its other end): the mount stays busy meanwhile, so an
+	 * umount cannot free the vnode under it.  The file, once made,
+	 * keeps the mount busy itself. */
+	if (!r)
+		vn->mnt->busy++;
 	vfs_unlock();
 	if (r)
 		return r;
-	/* Devices and FIFOs make their own files, possibly blocking. */
+	/* Devices and FIFOs make their own files (with their own vnode
+	 * reference), possibly blocking. */
 	r = vn->ops->open_file ? vn->ops->open_file(vn, flags, out) : 1;
 	if (r == 1) {
 		*out = vfs_vnode_file_new(vn, flags);
-		if (*out)
-			return 0;	/* the file keeps our reference */
-		r = -ENOMEM;
+		r = *out ? 0 : -ENOMEM;
+		kept = !r;	/* the file keeps our reference */
 	}
-	vnode_put(vn);
+	vfs_lock();
+	vn->mnt->busy--;
+	if (!kept)
+		vnode_put_locked(vn);
+	vfs_unlock();
 	return r;
 }
 

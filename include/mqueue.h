@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * POSIX message queues (IEEE 1003.1-2017 <mqueue.h>).  A mqd_t is a small
- * descriptor number private to libc/mqueue.c; queue names start with '/'.
+ * POSIX message queues (IEEE 1003.1-2017 <mqueue.h>).  A mqd_t is a
+ * descriptor of the task's own table (closed at exit, not inherited by
+ * spawned tasks); queue names start with '/'.
  */
 #pragma once
 

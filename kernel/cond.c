@@ -42,7 +42,7 @@ int kcond_destroy(struct kcond *c)
 }
 
 int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline_ns,
-	       bool intr)
+	       enum wait_intr intr)
 {
 	struct thread *cur = thread_current();
 	unsigned int depth;
@@ -61,10 +61,7 @@ int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline_ns,
 		sched_lock_release(f);
 		return r;
 	}
-	if (intr)
-		r = wait_block_intr_locked(&c->wq, deadline_ns);
-	else
-		r = wait_block_locked(&c->wq, deadline_ns);
+	r = wait_block_kind_locked(&c->wq, deadline_ns, intr);
 	r2 = kmutex_reacquire_locked(m, depth);
 	sched_lock_release(f);
 	return r2 ? r2 : r;

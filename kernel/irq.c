@@ -15,6 +15,7 @@
 #include <vireo/irq.h>
 #include <vireo/irq_chip.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/spinlock.h>
 
 #define IRQ_MAX 1020
@@ -83,7 +84,7 @@ static int attach(uint32_t intid, irq_handler_t fn, void *arg,
 
 	if (!d || !fn)
 		return -EINVAL;
-	if (shared && !(a = malloc(sizeof(*a))))
+	if (shared && !(a = kmalloc(sizeof(*a))))
 		return -ENOMEM;
 	f = spin_lock_irqsave(&irq_lock);
 	if (d->fn && (!shared || !d->shared)) {

@@ -71,6 +71,8 @@ struct task {
 	bool set_sigmask;		/* first thread's mask: init_sigmask */
 	uint64_t init_sigmask;
 	void *args;			/* argv block of the main thread */
+	struct list_node heap;		/* its threads' malloc()s (mm/malloc.c) */
+	bool heap_released;		/* heap given back: allocate as kernel */
 	char name[24];
 };
 void task_free(struct task *t);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/list.h>
+#include <vireo/mm.h>
 #include <vireo/mqueue.h>
 #include <vireo/mutex.h>
 #include <vireo/signal.h>
@@ -76,11 +77,11 @@ static struct kmq *find_locked(const char *name)
 
 static struct kmq *create(const char *name, long maxmsg, long msgsize)
 {
-	struct kmq *q = calloc(1, sizeof(*q));
+	struct kmq *q = kcalloc(1, sizeof(*q));
 
 	if (!q)
 		return NULL;
-	q->slots = calloc((size_t)maxmsg, slot_size(msgsize));
+	q->slots = kcalloc((size_t)maxmsg, slot_size(msgsize));
 	if (!q->slots) {
 		free(q);
 		return NULL;
@@ -183,7 +184,7 @@ static int wait_for(struct kmq *q, struct kcond *cv, uint64_t deadline,
 
 	if (nonblock)
 		return -EAGAIN;
-	r = kcond_wait(cv, &q->lock, deadline, true);
+	r = kcond_wait(cv, &q->lock, deadline, WAIT_INTR);
 	return r == -EOWNERDEAD ? 0 : r;
 }
 
@@ -216,7 +217,7 @@ static void notify_locked(struct kmq *q)
 		};
 		signal_send_pid(pid, &info);
 	} else if (ev.sigev_notify == SIGEV_THREAD) {
-		struct notify_call *c = malloc(sizeof(*c));
+		struct notify_call *c = kmalloc(sizeof(*c));
 		if (!c)
 			return;
 		c->fn = ev.sigev_notify_function;

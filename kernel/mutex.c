@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <vireo/compiler.h>
 #include <vireo/cpu.h>
+#include <vireo/klog.h>
 #include <vireo/mutex.h>
 #include <vireo/panic.h>
 #include <vireo/thread.h>
@@ -118,8 +119,10 @@ static int take_locked(struct kmutex *m, struct thread *t)
 {
 	m->owner = t;
 	m->depth = 1;
-	if (m->internal)
+	if (m->internal) {
 		t->kmutex_held++;
+		list_add_tail(&t->held_kmutexes, &m->tracked);
+	}
 	if (is_tracked(m)) {
 		list_add_tail(&tracked_mutexes, &m->tracked);
 		if (m->protocol != KMUTEX_PRIO_NONE)
@@ -135,6 +138,8 @@ static void drop_owner_locked(struct kmutex *m)
 	if (m->internal && t && t != OWNER_GONE) {
 		kassert(t->kmutex_held > 0);
 		t->kmutex_held--;
+		list_del(&m->tracked);
+		list_init(&m->tracked);
 	}
 	m->owner = NULL;
 	m->depth = 0;
@@ -151,7 +156,7 @@ static void hand_over_locked(struct kmutex *m)
 		return;
 	list_del(&next->sched_node);
 	next->waiting_on = NULL;
-	/* Owner first: the wake may switch to next at once. */
+	/* Owner first: next is its owner when it runs. */
 	r = take_locked(m, next);
 	sched_wake_locked(next, r);
 }
@@ -189,7 +194,8 @@ static int relock_self(struct kmutex *m, bool try)
 	return try ? -EBUSY : 1;	/* normal: deadlock, as POSIX says */
 }
 
-static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try)
+static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try,
+		       enum wait_intr intr)
 {
 	struct thread *cur = thread_current();
 	int r;
@@ -210,10 +216,11 @@ static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try)
 	 * the owner sees the waiter and the boost together. */
 	if (m->protocol == KMUTEX_PRIO_INHERIT)
 		propagate_locked(m->owner, cur->prio);
-	r = wait_block_locked(&m->wq, deadline_ns);
+	r = wait_block_kind_locked(&m->wq, deadline_ns, intr);
 	if (r == 0 || r == -EOWNERDEAD || r == -ENOTRECOVERABLE)
 		return r;
-	/* Timed out: no longer a waiter, so the owner may drop. */
+	/* Timed out or interrupted: no longer a waiter, so the owner may
+	 * drop. */
 	if (m->protocol == KMUTEX_PRIO_INHERIT)
 		propagate_locked(m->owner, 0);
 	return r;
@@ -273,16 +280,29 @@ int kmutex_destroy(struct kmutex *m)
 	return r;
 }
 
-int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
+static int timedlock(struct kmutex *m, uint64_t deadline_ns,
+		     enum wait_intr intr)
 {
 	irqflags_t f;
 	int r;
 
 	kassert(!in_interrupt());
+	thread_stack_reserve_check();
 	f = sched_lock_acquire();
-	r = lock_locked(m, deadline_ns, false);
+	r = lock_locked(m, deadline_ns, false, intr);
 	sched_lock_release(f);
 	return r;
+}
+
+int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
+{
+	return timedlock(m, deadline_ns, WAIT_UNINTR);
+}
+
+int kmutex_lock_sig(struct kmutex *m, uint64_t deadline_ns)
+{
+	kassert(!m->internal);	/* the kernel's own waits are not */
+	return timedlock(m, deadline_ns, WAIT_SIGNALS);
 }
 
 int kmutex_lock(struct kmutex *m)
@@ -293,7 +313,7 @@ int kmutex_lock(struct kmutex *m)
 int kmutex_trylock(struct kmutex *m)
 {
 	irqflags_t f = sched_lock_acquire();
-	int r = lock_locked(m, 0, true);
+	int r = lock_locked(m, 0, true, WAIT_UNINTR);
 
 	sched_lock_release(f);
 	return r;
@@ -313,7 +333,7 @@ int kmutex_unlock(struct kmutex *m)
 	sched_lock();
 	f = sched_lock_acquire();
 	r = unlock_locked(m);
-	if (m->internal && cur->kmutex_held == 0 &&
+	if (m->internal && !cur->kmutex_held && !cur->files_borrowed &&
 	    thread_has_work_locked(cur, true))
 		sched_request_delivery_locked();
 	sched_lock_release(f);
@@ -364,7 +384,7 @@ int kmutex_release_locked(struct kmutex *m, unsigned int *depth)
 
 int kmutex_reacquire_locked(struct kmutex *m, unsigned int depth)
 {
-	int r = lock_locked(m, WAIT_FOREVER, false);
+	int r = lock_locked(m, WAIT_FOREVER, false, WAIT_UNINTR);
 
 	if (r == 0 || r == -EOWNERDEAD)
 		m->depth = depth;
@@ -383,6 +403,31 @@ static struct kmutex *first_held(struct thread *t)
 	return NULL;
 }
 
+/*
+ * t ends where it stands (a fault, a stack overflow): the internal
+ * mutexes it holds go to their next waiter, so the rest of the system
+ * goes on (what they protect may be half-updated; a log line says which
+ * lock).  Called by t itself.
+ */
+void kmutex_thread_abandon(struct thread *t)
+{
+	irqflags_t f;
+
+	sched_lock();
+	f = sched_lock_acquire();
+	sched_walk_begin();
+	while (!list_empty(&t->held_kmutexes)) {
+		struct kmutex *m = list_entry(list_first(&t->held_kmutexes),
+					      struct kmutex, tracked);
+		pr_warn("thread %s (tid %d) ended holding kernel lock %p: released\n",
+			t->name, t->tid, (void *)m);
+		hand_over_locked(m);
+	}
+	sched_walk_end();
+	sched_lock_release(f);
+	sched_unlock();
+}
+
 void kmutex_thread_exit(struct thread *t)
 {
 	struct kmutex *m;
@@ -390,6 +435,7 @@ void kmutex_thread_exit(struct thread *t)
 
 	sched_lock();
 	f = sched_lock_acquire();
+	sched_walk_begin();
 	while ((m = first_held(t))) {
 		if (m->robust) {
 			m->state = KMUTEX_OWNER_DEAD;
@@ -401,6 +447,7 @@ void kmutex_thread_exit(struct thread *t)
 			m->owner = OWNER_GONE;
 		}
 	}
+	sched_walk_end();
 	sched_lock_release(f);
 	sched_unlock();
 }

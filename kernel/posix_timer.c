@@ -21,16 +21,22 @@
 #include <stdlib.h>
 #include <time.h>
 #include <vireo/clock.h>
+#include <vireo/compiler.h>
 #include <vireo/ktimer.h>
 #include <vireo/list.h>
+#include <vireo/mm.h>
 #include <vireo/posix_timer.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
 
-/* Shortest period: a shorter one would keep the CPU in the timer
- * interrupt.  POSIX lets an implementation round intervals up. */
+/* The timer interrupt load all periodic timers together may cause: at
+ * most one expiration per MIN_PERIOD_NS on average.  Each of n armed
+ * periodic timers is re-armed at least n * MIN_PERIOD_NS later, so a
+ * hundred timers at the shortest period share the budget of one instead
+ * of keeping the CPU in the timer interrupt.  POSIX lets an
+ * implementation round intervals up. */
 #define MIN_PERIOD_NS (20 * NSEC_PER_USEC)
 
 struct posix_timer {
@@ -44,6 +50,7 @@ struct posix_timer {
 	int overrun;			/* counted since the signal was queued */
 	int overrun_last;		/* for timer_getoverrun() */
 	bool sig_queued;		/* SIGEV_SIGNAL: not yet taken */
+	bool periodic;			/* armed with an interval: nr_periodic */
 	bool deleted;
 	int refs;
 	uint64_t fires;			/* SIGEV_THREAD: expirations not run */
@@ -52,6 +59,24 @@ struct posix_timer {
 
 static struct list_node all_timers = LIST_INIT(all_timers);
 static timer_t next_id = 1;
+static unsigned int nr_periodic;	/* armed with an interval */
+
+/* The period pt runs at now: its own, or its share of the budget. */
+static uint64_t period_locked(const struct posix_timer *pt)
+{
+	return MAX(pt->interval_ns, (uint64_t)MIN_PERIOD_NS * nr_periodic);
+}
+
+/* Sets pt's interval (0: one-shot) and whether it is armed, keeping
+ * nr_periodic: the armed ones with an interval. */
+static void set_interval_locked(struct posix_timer *pt, uint64_t interval_ns,
+				bool armed)
+{
+	nr_periodic -= pt->periodic;
+	pt->interval_ns = interval_ns;
+	pt->periodic = armed && interval_ns;
+	nr_periodic += pt->periodic;
+}
 
 static struct posix_timer *find_locked(timer_t id)
 {
@@ -110,12 +135,12 @@ static void timer_expired(struct ktimer *kt)
 	uint64_t n = 1;
 
 	if (pt->interval_ns) {
-		uint64_t now = clock_monotonic_ns();
-		uint64_t next = kt->deadline_ns + pt->interval_ns;
+		uint64_t now = clock_monotonic_ns(), period = period_locked(pt);
+		uint64_t next = kt->deadline_ns + period;
 		if (next <= now) {
-			uint64_t missed = (now - next) / pt->interval_ns + 1;
+			uint64_t missed = (now - next) / period + 1;
 			n += missed;
-			next += missed * pt->interval_ns;
+			next += missed * period;
 		}
 		ktimer_arm_locked(kt, next, timer_expired);
 	}
@@ -207,7 +232,7 @@ int posix_timer_create(clockid_t clock, const struct sigevent *ev, timer_t *id)
 		       clock == CLOCK_PROCESS_CPUTIME_ID ? -ENOTSUP : -EINVAL;
 	if (ev && (err = check_event(ev)))
 		return err;
-	pt = calloc(1, sizeof(*pt));
+	pt = kcalloc(1, sizeof(*pt));
 	if (!pt)
 		return -EAGAIN;
 	pt->owner = task_current();
@@ -242,6 +267,7 @@ int posix_timer_create(clockid_t clock, const struct sigevent *ev, timer_t *id)
 static bool delete_locked(struct posix_timer *pt)
 {
 	ktimer_cancel_locked(&pt->kt);
+	set_interval_locked(pt, 0, false);
 	list_del(&pt->node);
 	pt->deleted = true;
 	wait_wake_all_locked(&pt->notify_wq, 0);
@@ -327,8 +353,7 @@ int posix_timer_settime(timer_t id, bool abs, uint64_t value_ns,
 	}
 	get_locked(pt, old_value, old_interval);
 	ktimer_cancel_locked(&pt->kt);
-	pt->interval_ns = interval_ns && interval_ns < MIN_PERIOD_NS ?
-			  MIN_PERIOD_NS : interval_ns;
+	set_interval_locked(pt, interval_ns, value_ns != 0);
 	if (value_ns)
 		arm_locked(pt, abs, value_ns);
 	sched_lock_release(f);

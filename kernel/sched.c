@@ -25,9 +25,16 @@
  * interrupt exit switches.  kick_prio remembers what a CPU was kicked
  * for until it switches, so a burst of wake-ups spreads over CPUs.
  *
- * Preemption: making a more urgent thread ready switches at once from
- * thread context, or sets need_resched when in an interrupt handler (or
- * while pre-emption is locked); the interrupt exit path then switches.
+ * Preemption: making a more urgent thread ready never switches inside
+ * the locked section that did it: it only sets need_resched.  The switch
+ * happens when the lock is released (sched_lock_release()), at the
+ * interrupt exit, or at sched_unlock() when pre-emption was locked.  So
+ * a caller that walks a list under the lock (a task's threads, a wait
+ * queue) and wakes threads as it goes is never switched away in the
+ * middle, where a woken, more urgent thread could change that list (or
+ * free the walker's task).  Only a thread that blocks itself
+ * (sched_block_locked()) switches with the lock held by its caller, and
+ * sched_walk_begin()/end() make that a checked error inside a walk.
  * A pre-empted thread goes back to the head of its queue, a thread that
  * yields or uses up its SCHED_RR slice to the tail (POSIX 2.8.4).
  *
@@ -63,9 +70,43 @@ irqflags_t sched_lock_acquire(void)
 	return spin_lock_irqsave(&sched_spin);
 }
 
+static void maybe_switch_locked(bool rotate);
+static bool switch_wanted_locked(const struct cpu *c);
+
+/* A switch that wake-ups under the lock left pending on this CPU is
+ * taken here, where the caller is done with whatever it walked.  When
+ * it cannot be taken now (an interrupt handler, pre-emption locked, or
+ * IRQs masked by the caller's caller) need_resched stays set for the
+ * interrupt exit or sched_unlock(); with IRQs masked, and a switch due,
+ * an interrupt to ourselves makes sure one comes as soon as they are
+ * unmasked (never otherwise: on the interrupt exit path that would be
+ * one nested interrupt after another). */
 void sched_lock_release(irqflags_t flags)
 {
+	struct cpu *c = this_cpu();
+
+	if (c->need_resched && !in_interrupt() && !c->current->preempt_off) {
+		if (!arch_irq_flags_masked(flags)) {
+			c->need_resched = false;
+			maybe_switch_locked(c->slice_expired);
+			c->slice_expired = false;
+		} else if (switch_wanted_locked(c)) {
+			irq_send_sgi(SGI_RESCHED, 1u << c->id);
+		}
+	}
 	spin_unlock_irqrestore(&sched_spin, flags);
+}
+
+void sched_walk_begin(void)
+{
+	kassert(sched_lock_held());
+	this_cpu()->walkers++;
+}
+
+void sched_walk_end(void)
+{
+	kassert(this_cpu()->walkers > 0);
+	this_cpu()->walkers--;
 }
 
 bool sched_lock_held(void)
@@ -105,8 +146,6 @@ static void rq_del(struct thread *t)
 	if (list_empty(&ready[t->prio]))
 		ready_bitmap[t->prio / 64] &= ~(1UL << (t->prio % 64));
 }
-
-static void maybe_switch_locked(bool rotate);
 
 static bool allowed(const struct thread *t, const struct cpu *c)
 {
@@ -213,6 +252,9 @@ static void switch_locked(void)
 	struct thread *prev = c->current, *next = pick_locked(c);
 	uint64_t now;
 
+	/* A list walker under the scheduler lock must not lose the CPU
+	 * in the middle of its walk (see the rule at the top). */
+	kassert(c->walkers == 0);
 	if (next)
 		rq_del(next);
 	else
@@ -283,10 +325,19 @@ static void place_locked(struct thread *t, bool skip_self)
 	}
 	if (!best || t->prio <= best_prio)
 		return;
-	if (best == self && !in_interrupt() && !self->current->preempt_off)
-		maybe_switch_locked(false);
-	else
-		preempt_cpu_locked(best, t->prio);
+	preempt_cpu_locked(best, t->prio);	/* this CPU: at the release */
+}
+
+/* Whether c's current thread should give way now (maybe_switch_locked()
+ * would switch, rotate being whether its slice ran out). */
+static bool switch_wanted_locked(const struct cpu *c)
+{
+	const struct thread *cur = c->current;
+	int top = top_prio_for(c);
+
+	return cur->state == THREAD_RUNNING &&
+	       (!allowed(cur, c) || top > cur->prio ||
+		(c->slice_expired && top == cur->prio));
 }
 
 /* Current thread gives way to a ready thread of higher priority, or of
@@ -325,11 +376,7 @@ static void preempt_check_locked(struct cpu *c)
 {
 	if (top_prio_for(c) <= c->current->prio && allowed(c->current, c))
 		return;
-	if (c != this_cpu() || in_interrupt() || c->current->preempt_off ||
-	    !c->online)
-		preempt_cpu_locked(c, top_prio_for(c));
-	else
-		maybe_switch_locked(false);
+	preempt_cpu_locked(c, top_prio_for(c));
 }
 
 /* Behind every waiter of equal or higher priority (as wait.c queues). */

@@ -15,12 +15,26 @@
  * interrupted wait, and signal_irq_exit_deliver() from the interrupt
  * exit path); handlers run on its stack in thread context with the
  * scheduler lock released.
+ *
+ * Dying inside the kernel.  A kill (the task is exiting), a signal whose
+ * action ends the task, and an asynchronous cancellation end a thread
+ * where it stands, so they take effect only where it holds nothing the
+ * kernel would lose: no internal kernel mutex (vfs_mutex, picolibc's
+ * stdio locks: thread->kmutex_held), no descriptor borrowed with
+ * fd_get() (thread->files_borrowed) and not inside sched_lock().  Until
+ * then the death stays pending: an interrupt exit leaves it, a delivery
+ * point reports SIGNAL_RAN_INTR so that the call gives up with EINTR and
+ * lets go, and the release of the last hold (signal_hold_drop(),
+ * kmutex_unlock()) requests an interrupt whose exit ends the thread.  A
+ * thread ended by a fault or a stack overflow cannot wait: it gives its
+ * internal mutexes to their next waiters (kmutex_thread_abandon()).
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/clock.h>
+#include <vireo/mm.h>
 #include <vireo/panic.h>
 #include <vireo/posix_timer.h>
 #include <vireo/signal.h>
@@ -66,7 +80,7 @@ static bool default_ignored(int sig)
 
 struct task_signals *signal_task_new(struct task *owner)
 {
-	struct task_signals *ts = calloc(1, sizeof(*ts));
+	struct task_signals *ts = kcalloc(1, sizeof(*ts));
 
 	if (ts) {
 		list_init(&ts->queue);
@@ -164,7 +178,7 @@ static int enqueue_locked(struct task_signals *ts, uint64_t *pending,
 		*pending |= SIG_BIT(sig);	/* info is synthesized */
 		return 1;
 	}
-	q = malloc(sizeof(*q));	/* the heap lock nests inside ours */
+	q = kmalloc(sizeof(*q));	/* the heap lock nests inside ours */
 	if (!q) {
 		if (sig >= SIGRTMIN)
 			return -EAGAIN;
@@ -186,6 +200,13 @@ static bool ignored(struct task *task, int sig)
 
 	return sig != SIGKILL && (a->sa_handler == SIG_IGN ||
 		(a->sa_handler == SIG_DFL && default_ignored(sig)));
+}
+
+/* Whether taking sig ends task (its default action, not ignored). */
+static bool fatal(struct task *task, int sig)
+{
+	return sig == SIGKILL || (task->sig->act[sig].sa_handler == SIG_DFL &&
+				  !default_ignored(sig));
 }
 
 /* Whether t blocks sig or waits for it in sigwait*. */
@@ -243,6 +264,7 @@ static int send_task_locked(struct task *task, const siginfo_t *info,
 	if (r < 0)
 		return r;
 	/* A sigwait caller takes precedence, then any thread not blocking it. */
+	sched_walk_begin();
 	list_for_each(n, &task->threads) {
 		struct thread *t = list_entry(n, struct thread, task_node);
 		if (t->sig_waiting & SIG_BIT(sig)) {
@@ -254,6 +276,7 @@ static int send_task_locked(struct task *task, const siginfo_t *info,
 	}
 	if (target)
 		notify_locked(target, sig);
+	sched_walk_end();
 	return r;
 }
 
@@ -361,7 +384,9 @@ int signal_send_pid(pid_t pid, const siginfo_t *info)
 		task = task_current();
 	else
 		task = task_find_locked(pid < 0 ? -pid : pid);
-	if (!task || task == task_kernel() || task->zombie)
+	/* task_finish() clears task->sig before the task becomes a zombie:
+	 * a task that far into its end takes no more signals. */
+	if (!task || task == task_kernel() || task->zombie || !task->sig)
 		r = -ESRCH;
 	else if (info->si_signo)
 		r = send_task_locked(task, info, 0);
@@ -493,15 +518,46 @@ static void run_handler(int sig, const struct sigaction *act, siginfo_t *info)
 	t->fpu = saved;
 }
 
+bool thread_holds_kernel_state(const struct thread *t)
+{
+	return t->preempt_off || t->kmutex_held || t->files_borrowed;
+}
+
+void signal_hold_drop(unsigned int *count)
+{
+	struct thread *t = thread_current();
+	irqflags_t f;
+
+	kassert(*count > 0);
+	(*count)--;
+	if (thread_holds_kernel_state(t))
+		return;
+	f = sched_lock_acquire();
+	if (thread_has_work_locked(t, true))
+		sched_request_delivery_locked();
+	sched_lock_release(f);
+}
+
+/* Whether t must die now: a kill, stack smash or asynchronous
+ * cancellation. */
+static bool death_pending(const struct thread *t)
+{
+	return t->kill_pending || t->stack_smashed ||
+	       (t->cancel_pending && t->cancel_state == THREAD_CANCEL_ENABLE &&
+		t->cancel_type == THREAD_CANCEL_ASYNCHRONOUS);
+}
+
 /* Acts on a kill, stack smash or asynchronous cancellation; returns
  * only when there is none.  Lock held on entry, released if acting. */
 static void act_on_death_locked(struct thread *t, irqflags_t f)
 {
 	if (t->kill_pending) {
+		t->exiting = true;	/* see signal_deliver() */
 		sched_lock_release(f);
 		thread_die(NULL);
 	}
 	if (t->stack_smashed) {
+		t->exiting = true;
 		sched_lock_release(f);
 		thread_stack_overflow();
 	}
@@ -515,11 +571,17 @@ static void act_on_death_locked(struct thread *t, irqflags_t f)
 enum signal_delivery signal_deliver(void)
 {
 	struct thread *t = thread_current();
+	bool deferred = false;	/* a death waits for the holds to go */
 
 	for (;;) {
 		irqflags_t f = sched_lock_acquire();
 		if (t->exiting || !t->task->sig) {
 			sched_lock_release(f);
+			break;
+		}
+		if (thread_holds_kernel_state(t) && death_pending(t)) {
+			sched_lock_release(f);
+			deferred = true;
 			break;
 		}
 		act_on_death_locked(t, f);
@@ -530,6 +592,11 @@ enum signal_delivery signal_deliver(void)
 		}
 		int sig = __builtin_ctzll(set) + 1;
 		siginfo_t info;
+		if (fatal(t->task, sig) && thread_holds_kernel_state(t)) {
+			sched_lock_release(f);	/* stays pending */
+			deferred = true;
+			break;
+		}
 		dequeue_locked(t, sig, &info);
 		struct sigaction *a = &t->task->sig->act[sig], act = *a;
 		if (act.sa_handler == SIG_IGN ||
@@ -538,6 +605,11 @@ enum signal_delivery signal_deliver(void)
 			continue;
 		}
 		if (act.sa_handler == SIG_DFL || sig == SIGKILL) {
+			/* No delivery from here on: a signal coming in while
+			 * it ends (an interrupt exit on its stack) would start
+			 * the same death again, nested, until the stack ran
+			 * out (a kill() storm did that). */
+			t->exiting = true;
 			sched_lock_release(f);
 			task_exit_signaled(sig);
 		}
@@ -555,6 +627,8 @@ enum signal_delivery signal_deliver(void)
 		t->sig_ran |= SIG_RAN |
 			      (act.sa_flags & SA_RESTART ? 0 : SIG_RAN_NORESTART);
 	}
+	if (deferred)
+		return SIGNAL_RAN_INTR;	/* the caller lets go: then it dies */
 	/* Also what ran before the call, from the interrupt exit path, since
 	 * the wait began (wait_block_intr_locked() clears it). */
 	if (!(t->sig_ran & SIG_RAN))
@@ -578,14 +652,31 @@ bool signal_pending(void)
 	return r;
 }
 
+/* Interrupt-exit deliveries that may be in progress on one thread. */
+#define IRQ_DELIVERY_NEST_MAX 3
+
+bool signal_irq_delivery_begin(void)
+{
+	struct thread *t = this_cpu()->current;	/* IRQs masked */
+
+	if (t->irq_deliveries >= IRQ_DELIVERY_NEST_MAX)
+		return false;
+	t->irq_deliveries++;
+	return true;
+}
+
+void signal_irq_delivery_end(void)
+{
+	this_cpu()->current->irq_deliveries--;
+}
+
 void signal_irq_exit_deliver(void)
 {
 	struct thread *t = thread_current();
 
-	/* Not inside sched_lock() sections or kernel mutexes: killing the
-	 * thread there would leave the lock held forever.  The next
-	 * delivery point takes it. */
-	if (t->preempt_off || t->kmutex_held)
+	/* Not while it holds kernel state (see the top): the release of
+	 * the last hold asks for another interrupt. */
+	if (thread_holds_kernel_state(t))
 		return;
 	signal_deliver_pending();
 }

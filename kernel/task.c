@@ -25,7 +25,9 @@
 #include <vireo/file.h>
 #include <vireo/klog.h>
 #include <vireo/libc.h>
+#include <vireo/mm.h>
 #include <vireo/panic.h>
+#include <vireo/posix_timer.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/vfs.h>
@@ -139,6 +141,18 @@ uint64_t task_children_cpu_ns(void)
 	return ns;
 }
 
+struct list_node *task_heap_owner(void)
+{
+	struct thread *t;
+
+	if (in_interrupt())
+		return NULL;
+	t = thread_current();
+	if (!t || !t->task || t->task == &kernel_task || t->task->heap_released)
+		return NULL;
+	return &t->task->heap;
+}
+
 char ***task_environ(void)
 {
 	return &task_current()->environ;
@@ -214,30 +228,37 @@ bool task_detach_locked(struct thread *t)
 	return --task->nr_threads == 0 && task != &kernel_task;
 }
 
-uint64_t task_cpu_ns(struct task *task)
+static uint64_t cpu_ns_locked(struct task *task)
 {
-	irqflags_t f = sched_lock_acquire();
 	uint64_t ns = task->dead_cpu_ns;
 	struct list_node *n;
 
 	list_for_each(n, &task->threads)
 		ns += thread_cpu_ns_locked(list_entry(n, struct thread, task_node));
+	return ns;
+}
+
+uint64_t task_cpu_ns(struct task *task)
+{
+	irqflags_t f = sched_lock_acquire();
+	uint64_t ns = cpu_ns_locked(task);
+
 	sched_lock_release(f);
 	return ns;
 }
 
+/* Under one hold of the lock: once released, the task may end and its
+ * parent (another task) reap it. */
 int task_cpu_ns_by_pid(pid_t pid, uint64_t *ns)
 {
 	irqflags_t f = sched_lock_acquire();
 	struct task *task = task_find_locked(pid);
+	int r = !task || task->zombie ? -ESRCH : 0;
 
+	if (!r)
+		*ns = cpu_ns_locked(task);
 	sched_lock_release(f);
-	if (!task || task->zombie)
-		return -ESRCH;
-	*ns = task_cpu_ns(task);	/* the task cannot be freed: only its
-					 * parent reaps it, and that is us or
-					 * it is not a zombie */
-	return 0;
+	return r;
 }
 
 /* ---- spawning ---- */
@@ -260,11 +281,11 @@ static char **copy_strv(char *const v[])
 
 	while (v && v[n])
 		n++;
-	c = calloc(n + 1, sizeof(*c));
+	c = kcalloc(n + 1, sizeof(*c));
 	if (!c)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		c[i] = strdup(v[i]);
+		c[i] = kstrdup(v[i]);
 		if (!c[i]) {
 			free_strv(c);
 			return NULL;
@@ -301,7 +322,7 @@ static struct spawn_args *copy_args(task_main_t main, char *const argv[],
 	struct spawn_args *a;
 	char *p;
 
-	a = malloc(sizeof(*a) + (n + 1) * sizeof(char *) +
+	a = kmalloc(sizeof(*a) + (n + 1) * sizeof(char *) +
 		   na * sizeof(struct task_fd_action) + bytes);
 	if (!a)
 		return NULL;
@@ -401,12 +422,13 @@ static const char *basename_of(const char *path)
 static struct task *task_alloc(task_main_t main, char *const argv[],
 			       char *const envp[], const struct task_spawn_attr *attr)
 {
-	struct task *cur = task_current(), *t = calloc(1, sizeof(*t));
+	struct task *cur = task_current(), *t = kcalloc(1, sizeof(*t));
 
 	if (!t)
 		return NULL;
 	list_init(&t->children);
 	list_init(&t->threads);
+	list_init(&t->heap);
 	wait_queue_init_kind(&t->child_wq, WAIT_CHILD);
 	t->args = copy_args(main, argv, attr);
 	t->environ = copy_strv(envp ? envp : cur->environ);
@@ -483,6 +505,7 @@ void task_kill_others_locked(struct task *task)
 	struct thread *cur = thread_current();
 	struct list_node *n;
 
+	sched_walk_begin();
 	list_for_each(n, &task->threads) {
 		struct thread *t = list_entry(n, struct thread, task_node);
 		if (t == cur)
@@ -492,6 +515,7 @@ void task_kill_others_locked(struct task *task)
 		if (t->state == THREAD_BLOCKED && t->intr_wait)
 			sched_wake_locked(t, -EINTR);
 	}
+	sched_walk_end();
 }
 
 static __noreturn void end_task(int wait_status)
@@ -527,6 +551,8 @@ void task_finish(struct task *task)
 	struct fd_table *fds;
 	irqflags_t f;
 
+	/* Its POSIX timers first: none may fire into what goes next. */
+	posix_timer_task_exit(task);
 	/* Detached under the scheduler lock, so task_fd_get() never sees a
 	 * table being freed. */
 	f = sched_lock_acquire();
@@ -544,6 +570,13 @@ void task_finish(struct task *task)
 	task->environ = NULL;
 	libc_task_end(task->stdio);
 	task->stdio = NULL;
+	/* Last: every use of the task's own memory is over (its threads
+	 * are gone but this one, which runs kernel code from here on).
+	 * After libc_task_end(): the streams block is the task's own
+	 * (malloc'd at its first use) and free() unlinks it from the task's
+	 * list; released first, it would be freed twice. */
+	task->heap_released = true;
+	heap_release_task(&task->heap);
 }
 
 /* Orphans go to the init task (pid 1), which may reap them. */
@@ -554,6 +587,7 @@ static void reparent_children_locked(struct task *task)
 
 	if (!init || init == task || init->zombie)
 		init = &kernel_task;
+	sched_walk_begin();
 	list_for_each_safe(n, tmp, &task->children) {
 		struct task *c = list_entry(n, struct task, sibling);
 		list_del(n);
@@ -561,6 +595,7 @@ static void reparent_children_locked(struct task *task)
 		list_add_tail(&init->children, &c->sibling);
 	}
 	wait_wake_all_locked(&init->child_wq, 0);
+	sched_walk_end();
 }
 
 void task_zombie_locked(struct task *task)

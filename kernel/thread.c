@@ -28,7 +28,9 @@
 #include <vireo/clock.h>
 #include <vireo/cpu.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmu.h>
+#include <vireo/mutex.h>
 #include <vireo/panic.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
@@ -69,6 +71,7 @@ static void init_idle_fields(struct thread *t, struct cpu *c)
 	t->detached = true;
 	list_init(&t->sched_node);
 	list_init(&t->sig_queue);
+	list_init(&t->held_kmutexes);
 	c->current = c->idle = t;
 }
 
@@ -96,7 +99,7 @@ static void setup_stack(struct thread *t);
 
 int thread_init_idle_secondary(struct cpu *c)
 {
-	struct thread *t = calloc(1, sizeof(*t));
+	struct thread *t = kcalloc(1, sizeof(*t));
 	irqflags_t f;
 
 	if (!t)
@@ -129,7 +132,7 @@ static void *alloc_tls(void)
 {
 	size_t align = MAX((size_t)__tls_align, 16);
 	size_t size = ALIGN_UP((size_t)__tls_size, align);
-	void *tls = aligned_alloc(align, size ? size : align);
+	void *tls = kaligned_alloc(align, size ? size : align);
 
 	if (tls)
 		_init_tls(tls);
@@ -141,9 +144,12 @@ static void *alloc_tls(void)
 static int alloc_stack(struct thread *t, size_t size)
 {
 	static bool warned;
+	size_t total;
 
-	size = ALIGN_UP(size, PAGE_SIZE);
-	t->stack_alloc = aligned_alloc(PAGE_SIZE, THREAD_GUARD_SIZE + size);
+	if (!align_up_checked(size, PAGE_SIZE, &size) ||
+	    __builtin_add_overflow(size, THREAD_GUARD_SIZE, &total))
+		return -ENOMEM;		/* more than there can ever be */
+	t->stack_alloc = kaligned_alloc(PAGE_SIZE, total);
 	if (!t->stack_alloc)
 		return -ENOMEM;
 	t->stack = (char *)t->stack_alloc + THREAD_GUARD_SIZE;
@@ -176,7 +182,8 @@ static int check_attr(const struct thread_attr *a, struct thread *cur,
 	*policy = a->policy ? a->policy : cur->policy;
 	if (sched_policy_check(*policy, prio))
 		return -EINVAL;
-	if (a->stack_addr && a->stack_size < STACK_MIN)
+	if (a->stack_addr && (a->stack_size < STACK_MIN ||
+	    (uintptr_t)a->stack_addr + a->stack_size < (uintptr_t)a->stack_addr))
 		return -EINVAL;
 	if (READ_ONCE(nr_threads) >= CONFIG_MAX_THREADS)
 		return -EAGAIN;
@@ -200,7 +207,7 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	err = check_attr(a, cur, &prio, &policy);
 	if (err)
 		return err;
-	t = calloc(1, sizeof(*t));
+	t = kcalloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	strncpy(t->name, a->name ? a->name : "thread", sizeof(t->name) - 1);
@@ -213,8 +220,10 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	} else {
 		err = alloc_stack(t, MAX(size, STACK_MIN));
 	}
+	if (err)
+		goto err_free;
 	t->tls = alloc_tls();
-	if (err || !t->tls)
+	if (!t->tls)
 		goto err_free;
 	setup_stack(t);
 	t->prio = t->base_prio = prio;
@@ -230,6 +239,7 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	t->sig_mask = cur->sig_mask;
 	list_init(&t->sched_node);
 	list_init(&t->sig_queue);
+	list_init(&t->held_kmutexes);
 	arch_context_init(&t->ctx, (char *)t->stack + t->stack_size,
 			  (uintptr_t)t->tls - (uintptr_t)__arm64_tls_tcb_offset);
 
@@ -300,6 +310,9 @@ __noreturn void thread_die(void *value)
 	bool last;
 
 	t->exiting = true;
+	/* However it ends (returned, killed, faulted): the PI, PP and robust
+	 * mutexes it owns are given up, so that none keeps a pointer to it. */
+	kmutex_thread_exit(t);
 	f = sched_lock_acquire();
 	last = task_detach_locked(t);
 	sched_lock_release(f);
@@ -436,7 +449,7 @@ static struct wait_queue *join_queue(struct thread *t)
 
 	if (t->join_wq)
 		return t->join_wq;
-	wq = malloc(sizeof(*wq));	/* heap lock nests inside sched lock */
+	wq = kmalloc(sizeof(*wq));	/* heap lock nests inside sched lock */
 	if (wq)
 		wait_queue_init_kind(wq, WAIT_JOIN);
 	t->join_wq = wq;
@@ -574,7 +587,7 @@ int thread_cancel(int tid)
 	t->cancel_pending = true;
 	sched_kick_thread_locked(t);
 	if (t->cancel_state == THREAD_CANCEL_ENABLE && t->state == THREAD_BLOCKED &&
-	    t->intr_wait)
+	    t->intr_wait && t->intr_cancel)
 		sched_wake_locked(t, -ECANCELED);
 	sched_lock_release(f);
 	/* An asynchronous self-cancel acts at once. */
@@ -645,14 +658,52 @@ int thread_cpu_ns_by_tid(int tid, uint64_t *ns)
 
 /* ---- stack overflow ---- */
 
+__noreturn void thread_fault_exit(int sig)
+{
+	struct thread *t = thread_current();
+
+	t->fault_sig = sig;
+	if (t->task == task_kernel())
+		panic("fault in kernel thread %s", t->name);
+	/* Where it stood is abandoned: give back what it held there. */
+	kmutex_thread_abandon(t);
+	t->preempt_off = 0;
+	t->files_borrowed = 0;	/* those references are lost (kernel/signal.c) */
+	task_exit_signaled(sig);
+}
+
+/* Deepest stack that code holding a spinlock, a kernel mutex or in an
+ * interrupt handler may need below the point of the check. */
+#define STACK_RESERVE 2048
+
+/*
+ * The safe point for a stack overflow: an application thread that is
+ * about to mask IRQs or take a kernel mutex with less than
+ * STACK_RESERVE left ends now, holding nothing, instead of overflowing
+ * where its death would leave a lock held (kernel/signal.c).
+ */
+void thread_stack_reserve_check(void)
+{
+	struct thread *t;
+
+	if (arch_irqs_disabled())
+		return;		/* already inside: too late, and not here */
+	t = thread_current();
+	/* Not again while it ends (its report takes locks too). */
+	if (!t || !t->stack_alloc || !t->task || t->task == task_kernel() ||
+	    in_interrupt() || t->exiting || t->fault_sig)
+		return;
+	if (arch_frame_address() - (uintptr_t)t->stack < STACK_RESERVE)
+		thread_stack_overflow();
+}
+
 __noreturn void thread_stack_overflow(void)
 {
 	struct thread *t = thread_current();
 
+	t->fault_sig = SIGSEGV;
 	pr_err("stack overflow in thread %s (tid %d)\n", t->name, t->tid);
-	if (t->task == task_kernel())
-		panic("stack overflow in kernel thread %s", t->name);
-	task_exit_signaled(SIGSEGV);
+	thread_fault_exit(SIGSEGV);
 }
 
 /* Deepest stack use so far: the stack grows down from the top, so the

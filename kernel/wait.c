@@ -56,8 +56,10 @@ int wait_wake_all_locked(struct wait_queue *wq, int result)
 {
 	int n = 0;
 
+	sched_walk_begin();
 	while (wait_wake_one_locked(wq, result))
 		n++;
+	sched_walk_end();
 	return n;
 }
 
@@ -68,7 +70,8 @@ int wait_wake_all_locked(struct wait_queue *wq, int result)
  * lost: either it is seen here, or the sender finds the thread blocked
  * with intr_wait set and wakes it.
  */
-int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns)
+static int block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns,
+			     bool cancel_point)
 {
 	struct thread *cur = thread_current();
 	int r;
@@ -77,15 +80,34 @@ int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns)
 	/* The wrapper's signal_deliver() reports the handlers run from here
 	 * on, wherever they ran (also at an interrupt's exit before it). */
 	cur->sig_ran = 0;
-	if (cur->cancel_pending && cur->cancel_state == THREAD_CANCEL_ENABLE &&
-	    !cur->exiting)
+	if (cancel_point && cur->cancel_pending &&
+	    cur->cancel_state == THREAD_CANCEL_ENABLE && !cur->exiting)
 		return -ECANCELED;
 	if (thread_has_work_locked(cur, false))
 		return -EINTR;
 	cur->intr_wait = true;
+	cur->intr_cancel = cancel_point;
 	r = wait_block_locked(wq, deadline_ns);
 	cur->intr_wait = false;
 	return r;
+}
+
+int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns)
+{
+	return block_intr_locked(wq, deadline_ns, true);
+}
+
+int wait_block_sig_locked(struct wait_queue *wq, uint64_t deadline_ns)
+{
+	return block_intr_locked(wq, deadline_ns, false);
+}
+
+int wait_block_kind_locked(struct wait_queue *wq, uint64_t deadline_ns,
+			   enum wait_intr intr)
+{
+	if (intr == WAIT_UNINTR)
+		return wait_block_locked(wq, deadline_ns);
+	return block_intr_locked(wq, deadline_ns, intr == WAIT_INTR);
 }
 
 int wait_while_intr(struct wait_queue *wq, spinlock_t *lock,

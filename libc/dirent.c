@@ -65,7 +65,7 @@ int readdir_r(DIR *d, struct dirent *entry, struct dirent **result)
 	if (!f)
 		return EBADF;
 	r = vfs_file_readdir(f, &e);
-	file_put(f);
+	fd_put(f);
 	if (r < 0)
 		return -r;
 	if (r == 0)

@@ -127,7 +127,7 @@ int umount(const char *target)
 		long _r = -EBADF;                                          \
 		if (f) {                                                   \
 			_r = (expr);                                       \
-			file_put(f);                                       \
+			fd_put(f);                                         \
 		}                                                          \
 		ret(_r);                                                   \
 	})
@@ -257,7 +257,7 @@ static long do_fcntl(int fd, int cmd, long arg)
 	default:
 		r = -EINVAL;
 	}
-	file_put(f);
+	fd_put(f);
 	return r;
 }
 
@@ -337,7 +337,7 @@ static int do_poll(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
 	for (i = 0; i < n; i++) {
 		if (p[i].f) {
 			fds[i].revents = (short)p[i].revents;
-			file_put(p[i].f);
+			fd_put(p[i].f);
 		}
 	}
 	if (r == -EINTR) {

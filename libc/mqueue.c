@@ -1,27 +1,34 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * POSIX message queues over kernel/mqueue.c.  A mqd_t indexes a table of
- * open descriptions (queue, access mode, O_NONBLOCK), guarded by
- * mqd_lock; the queue itself does its own locking.  mq_send and
- * mq_receive are cancellation points and fail with EINTR when a signal
- * handler runs.
+ * POSIX message queues over kernel/mqueue.c.  A mqd_t is a descriptor in
+ * the task's own table (as on Linux): an open description holding a
+ * queue reference, its access mode and O_NONBLOCK.  So each task has its
+ * own, a racing mq_close() cannot free a queue in use (the call holds
+ * its descriptor's file), and a task's queues are closed when it ends,
+ * however it ends.  They are close-on-exec: a spawned task does not
+ * inherit them (POSIX closes them at exec).  mq_send and mq_receive are
+ * cancellation points and fail with EINTR when a signal handler runs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <mqueue.h>
 #include <stdarg.h>
+#include <vireo/file.h>
 #include <vireo/mqueue.h>
-#include <vireo/mutex.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
+#include <vireo/wait.h>
 #include "pthread_priv.h"
 
-struct mq_desc {
-	struct kmq *q;		/* NULL: free */
-	int oflag;		/* access mode and O_NONBLOCK */
-};
+static void mq_release(struct file *f)
+{
+	kmq_close(f->priv);
+}
 
-static struct kmutex mqd_lock = KMUTEX_INIT(mqd_lock, false);
-static struct mq_desc mqds[MQ_OPEN_MAX];
+/* Neither read nor write: the mq_* calls only. */
+static const struct file_ops mq_file_ops = {
+	.release = mq_release,
+};
 
 static int fail(int err)
 {
@@ -29,37 +36,33 @@ static int fail(int err)
 	return -1;
 }
 
-/* The description of an open mqd (a copy: a racing close is the
- * application's bug, and the queue reference keeps q valid meanwhile). */
-static int lookup(mqd_t mqd, struct mq_desc *out)
+/* The open queue behind mqd, borrowed until fd_put(), or NULL. */
+static struct file *lookup(mqd_t mqd)
 {
-	int r = EBADF;
+	struct file *f = fd_get(mqd);
 
-	if (mqd < 0 || mqd >= MQ_OPEN_MAX)
-		return EBADF;
-	kmutex_lock(&mqd_lock);
-	if (mqds[mqd].q) {
-		*out = mqds[mqd];
-		r = 0;
+	if (f && f->ops != &mq_file_ops) {
+		fd_put(f);
+		return NULL;
 	}
-	kmutex_unlock(&mqd_lock);
-	return r;
+	return f;
 }
 
 static int alloc_desc(struct kmq *q, int oflag)
 {
-	int fd = -1;
+	struct file *f = file_new(&mq_file_ops, q, oflag & (O_ACCMODE | O_NONBLOCK));
+	int fd;
 
-	kmutex_lock(&mqd_lock);
-	for (int i = 0; i < MQ_OPEN_MAX; i++) {
-		if (!mqds[i].q) {
-			mqds[i].q = q;
-			mqds[i].oflag = oflag & (O_ACCMODE | O_NONBLOCK);
-			fd = i;
-			break;
-		}
+	if (!f) {
+		kmq_close(q);
+		return -ENOMEM;
 	}
-	kmutex_unlock(&mqd_lock);
+	fd = fd_install(f, 0);
+	if (fd < 0) {
+		file_put(f);	/* closes q */
+		return fd;
+	}
+	fd_set_cloexec(fd, true);
 	return fd;
 }
 
@@ -87,27 +90,17 @@ mqd_t mq_open(const char *name, int oflag, ...)
 	if (r)
 		return fail(-r);
 	fd = alloc_desc(q, oflag);
-	if (fd < 0) {
-		kmq_close(q);
-		return fail(EMFILE);
-	}
-	return fd;
+	return fd < 0 ? fail(-fd) : fd;
 }
 
 int mq_close(mqd_t mqd)
 {
-	struct kmq *q = NULL;
+	struct file *f = lookup(mqd);
 
-	if (mqd < 0 || mqd >= MQ_OPEN_MAX)
+	if (!f)
 		return fail(EBADF);
-	kmutex_lock(&mqd_lock);
-	q = mqds[mqd].q;
-	mqds[mqd].q = NULL;
-	kmutex_unlock(&mqd_lock);
-	if (!q)
-		return fail(EBADF);
-	kmq_close(q);
-	return 0;
+	fd_put(f);
+	return fd_close(mqd) ? fail(EBADF) : 0;
 }
 
 int mq_unlink(const char *name)
@@ -131,32 +124,53 @@ static bool again(long r)
 	return r == -EINTR && signal_deliver_pending();
 }
 
+/* The first, non-blocking try r of a timed call (POSIX: abstime is not
+ * checked when the call can proceed now): the call's result, or 1 to go
+ * on waiting until *deadline. */
+static long timed_first(long r, bool nonblock, const struct timespec *abstime,
+			uint64_t *deadline)
+{
+	int e;
+
+	if (r != -EAGAIN || nonblock)
+		return r;
+	e = pthread_deadline(CLOCK_REALTIME, abstime, deadline);
+	return e ? -e : 1;
+}
+
 static long finish(long r)
 {
 	return r < 0 ? fail((int)-r) : r;
 }
 
+static int send_on(struct file *f, const char *msg, size_t len,
+		   unsigned int prio, const struct timespec *abstime)
+{
+	uint64_t deadline = WAIT_FOREVER;
+	bool nonblock = f->flags & O_NONBLOCK;
+	long r;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (abstime && (r = timed_first(kmq_send(f->priv, msg, len, prio, 0, true),
+					nonblock, abstime, &deadline)) != 1)
+		return r;
+	do
+		r = kmq_send(f->priv, msg, len, prio, deadline, nonblock);
+	while (again(r));
+	return r;
+}
+
 static int send(mqd_t mqd, const char *msg, size_t len, unsigned int prio,
 		const struct timespec *abstime)
 {
-	struct mq_desc d;
-	uint64_t deadline = WAIT_FOREVER;
-	int r = lookup(mqd, &d);
+	struct file *f = lookup(mqd);
+	int r;
 
-	if (r || (d.oflag & O_ACCMODE) == O_RDONLY)
+	if (!f)
 		return fail(EBADF);
-	if (abstime) {
-		/* POSIX: abstime is not checked when there is room now. */
-		r = kmq_send(d.q, msg, len, prio, 0, true);
-		if (r != -EAGAIN || (d.oflag & O_NONBLOCK))
-			return finish(r);
-		r = pthread_deadline(CLOCK_REALTIME, abstime, &deadline);
-		if (r)
-			return fail(r);
-	}
-	do
-		r = kmq_send(d.q, msg, len, prio, deadline, d.oflag & O_NONBLOCK);
-	while (again(r));
+	r = send_on(f, msg, len, prio, abstime);
+	fd_put(f);
 	return finish(r);
 }
 
@@ -171,27 +185,34 @@ int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned int prio,
 	return send(mqd, msg, len, prio, abstime);
 }
 
+static ssize_t receive_on(struct file *f, char *buf, size_t len,
+			  unsigned int *prio, const struct timespec *abstime)
+{
+	uint64_t deadline = WAIT_FOREVER;
+	bool nonblock = f->flags & O_NONBLOCK;
+	ssize_t n;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (abstime && (n = timed_first(kmq_receive(f->priv, buf, len, prio, 0, true),
+					nonblock, abstime, &deadline)) != 1)
+		return n;
+	do
+		n = kmq_receive(f->priv, buf, len, prio, deadline, nonblock);
+	while (again(n));
+	return n;
+}
+
 static ssize_t receive(mqd_t mqd, char *buf, size_t len, unsigned int *prio,
 		       const struct timespec *abstime)
 {
-	struct mq_desc d;
-	uint64_t deadline = WAIT_FOREVER;
+	struct file *f = lookup(mqd);
 	ssize_t n;
-	int r = lookup(mqd, &d);
 
-	if (r || (d.oflag & O_ACCMODE) == O_WRONLY)
+	if (!f)
 		return fail(EBADF);
-	if (abstime) {
-		n = kmq_receive(d.q, buf, len, prio, 0, true);
-		if (n != -EAGAIN || (d.oflag & O_NONBLOCK))
-			return finish(n);
-		r = pthread_deadline(CLOCK_REALTIME, abstime, &deadline);
-		if (r)
-			return fail(r);
-	}
-	do
-		n = kmq_receive(d.q, buf, len, prio, deadline, d.oflag & O_NONBLOCK);
-	while (again(n));
+	n = receive_on(f, buf, len, prio, abstime);
+	fd_put(f);
 	return finish(n);
 }
 
@@ -208,39 +229,40 @@ ssize_t mq_timedreceive(mqd_t mqd, char *buf, size_t len, unsigned int *prio,
 
 int mq_getattr(mqd_t mqd, struct mq_attr *attr)
 {
-	struct mq_desc d;
+	struct file *f = lookup(mqd);
 
-	if (lookup(mqd, &d))
+	if (!f)
 		return fail(EBADF);
-	attr->mq_flags = d.oflag & O_NONBLOCK;
-	kmq_getattr(d.q, &attr->mq_maxmsg, &attr->mq_msgsize,
+	attr->mq_flags = f->flags & O_NONBLOCK;
+	kmq_getattr(f->priv, &attr->mq_maxmsg, &attr->mq_msgsize,
 		    &attr->mq_curmsgs);
+	fd_put(f);
 	return 0;
 }
 
-/* Only O_NONBLOCK can change (POSIX). */
+/* Only O_NONBLOCK can change (POSIX); as fcntl(F_SETFL), a plain store. */
 int mq_setattr(mqd_t mqd, const struct mq_attr *attr, struct mq_attr *old)
 {
+	struct file *f;
+
 	if (old && mq_getattr(mqd, old))
 		return -1;
-	kmutex_lock(&mqd_lock);
-	if (mqd < 0 || mqd >= MQ_OPEN_MAX || !mqds[mqd].q) {
-		kmutex_unlock(&mqd_lock);
+	f = lookup(mqd);
+	if (!f)
 		return fail(EBADF);
-	}
-	mqds[mqd].oflag = (mqds[mqd].oflag & ~O_NONBLOCK) |
-			  (attr->mq_flags & O_NONBLOCK);
-	kmutex_unlock(&mqd_lock);
+	f->flags = (f->flags & ~O_NONBLOCK) | (attr->mq_flags & O_NONBLOCK);
+	fd_put(f);
 	return 0;
 }
 
 int mq_notify(mqd_t mqd, const struct sigevent *ev)
 {
-	struct mq_desc d;
+	struct file *f = lookup(mqd);
 	int r;
 
-	if (lookup(mqd, &d))
+	if (!f)
 		return fail(EBADF);
-	r = kmq_notify(d.q, ev);
+	r = kmq_notify(f->priv, ev);
+	fd_put(f);
 	return r ? fail(-r) : 0;
 }

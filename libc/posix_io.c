@@ -7,10 +7,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vireo/compiler.h>
 #include <vireo/file.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
@@ -70,9 +72,9 @@ ssize_t read(int fd, void *buf, size_t len)
 		r = -EFAULT;
 	else
 		do {
-			r = f->ops->read(f, buf, len);
+			r = f->ops->read(f, buf, MIN(len, (size_t)PTRDIFF_MAX));
 		} while (r == -EINTR && signal_deliver_pending());
-	file_put(f);
+	fd_put(f);
 	return posix_result(r);
 }
 
@@ -89,9 +91,9 @@ ssize_t write(int fd, const void *buf, size_t len)
 		r = -EFAULT;
 	else
 		do {
-			r = f->ops->write(f, buf, len);
+			r = f->ops->write(f, buf, MIN(len, (size_t)PTRDIFF_MAX));
 		} while (r == -EINTR && signal_deliver_pending());
-	file_put(f);
+	fd_put(f);
 	return posix_result(r);
 }
 
@@ -103,7 +105,7 @@ off_t lseek(int fd, off_t off, int whence)
 	if (!f)
 		return posix_result(-EBADF);
 	r = f->ops->lseek ? f->ops->lseek(f, off, whence) : -ESPIPE;
-	file_put(f);
+	fd_put(f);
 	return posix_result(r);
 }
 
@@ -121,7 +123,7 @@ int fstat(int fd, struct stat *st)
 		if (f->ops->stat)
 			r = f->ops->stat(f, st);
 	}
-	file_put(f);
+	fd_put(f);
 	return (int)posix_result(r);
 }
 
@@ -138,7 +140,7 @@ int ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, unsigned long);	/* every request has one */
 	va_end(ap);
 	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
-	file_put(f);
+	fd_put(f);
 	return (int)posix_result(r);
 }
 
@@ -164,7 +166,7 @@ static int tty_ioctl(int fd, unsigned long req, unsigned long arg)
 	if (!f)
 		return (int)posix_result(-EBADF);
 	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
-	file_put(f);
+	fd_put(f);
 	return (int)posix_result(r);
 }
 
@@ -191,9 +193,11 @@ int dup(int fd)
 
 	if (!f)
 		return (int)posix_result(-EBADF);
+	file_get(f);		/* the new descriptor's */
 	r = fd_install(f, 0);
 	if (r < 0)
 		file_put(f);
+	fd_put(f);
 	return (int)posix_result(r);
 }
 

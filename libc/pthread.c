@@ -14,6 +14,7 @@
 #include <string.h>
 #include <vireo/clock.h>
 #include <vireo/mutex.h>
+#include <vireo/signal.h>
 #include <vireo/thread.h>
 #include "pthread_priv.h"
 
@@ -32,7 +33,7 @@ static void exit_hook(void)
 		*slot = NULL;
 		free(pd);
 	}
-	kmutex_thread_exit(thread_current());
+	/* Then thread_die() gives up the mutexes it still owns. */
 }
 
 void pthread_exit_hook_install(void)
@@ -44,6 +45,13 @@ void pthread_exit_hook_install(void)
 		thread_set_exit_hook(exit_hook);
 		WRITE_ONCE(installed, true);
 	}
+}
+
+void pthread_deliver_unlocked(struct kmutex *m)
+{
+	kmutex_unlock(m);
+	signal_deliver();
+	kmutex_lock(m);
 }
 
 struct pthread_data *pthread_data_get(void)
@@ -168,7 +176,7 @@ int pthread_once(pthread_once_t *once, void (*init)(void))
 		return 0;
 	kmutex_lock(&once_lock);
 	while (once->state == 1)
-		kcond_wait(&once_done, &once_lock, WAIT_FOREVER, false);
+		kcond_wait(&once_done, &once_lock, WAIT_FOREVER, WAIT_UNINTR);
 	if (once->state == 0) {
 		once->state = 1;
 		kmutex_unlock(&once_lock);

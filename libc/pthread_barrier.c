@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <vireo/mutex.h>
+#include "pthread_priv.h"
 
 static struct kmutex *lk(pthread_barrier_t *b)
 {
@@ -25,12 +26,16 @@ int pthread_barrierattr_init(pthread_barrierattr_t *a)
 
 int pthread_barrierattr_destroy(pthread_barrierattr_t *a)
 {
+	if (!a->initialized)
+		return EINVAL;
 	a->initialized = 0;
 	return 0;
 }
 
 int pthread_barrierattr_setpshared(pthread_barrierattr_t *a, int pshared)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED)
 		return EINVAL;
 	a->pshared = pshared;
@@ -39,6 +44,8 @@ int pthread_barrierattr_setpshared(pthread_barrierattr_t *a, int pshared)
 
 int pthread_barrierattr_getpshared(const pthread_barrierattr_t *a, int *pshared)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*pshared = a->pshared;
 	return 0;
 }
@@ -83,9 +90,11 @@ int pthread_barrier_wait(pthread_barrier_t *b)
 		kcond_broadcast((struct kcond *)&b->cv);
 		r = PTHREAD_BARRIER_SERIAL_THREAD;
 	} else {
+		/* A signal's handlers run, then the wait goes on (POSIX). */
 		while (cycle == b->cycle)
-			kcond_wait((struct kcond *)&b->cv, lk(b), WAIT_FOREVER,
-				   false);
+			if (kcond_wait((struct kcond *)&b->cv, lk(b), WAIT_FOREVER,
+				       WAIT_SIGNALS) == -EINTR)
+				pthread_deliver_unlocked(lk(b));
 	}
 	kmutex_unlock(lk(b));
 	return r;

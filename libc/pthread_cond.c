@@ -41,6 +41,8 @@ int pthread_condattr_destroy(pthread_condattr_t *a)
 
 int pthread_condattr_setclock(pthread_condattr_t *a, clockid_t clock)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
 		return EINVAL;
 	a->clock = clock;
@@ -49,12 +51,16 @@ int pthread_condattr_setclock(pthread_condattr_t *a, clockid_t clock)
 
 int pthread_condattr_getclock(const pthread_condattr_t *a, clockid_t *clock)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*clock = a->clock;
 	return 0;
 }
 
 int pthread_condattr_setpshared(pthread_condattr_t *a, int pshared)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED)
 		return EINVAL;
 	a->pshared = pshared;
@@ -63,6 +69,8 @@ int pthread_condattr_setpshared(pthread_condattr_t *a, int pshared)
 
 int pthread_condattr_getpshared(const pthread_condattr_t *a, int *pshared)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*pshared = a->pshared;
 	return 0;
 }
@@ -83,7 +91,7 @@ int pthread_cond_destroy(pthread_cond_t *c)
 
 static int cond_wait(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
 {
-	int r = kcond_wait(kc(c), (struct kmutex *)m, deadline, true);
+	int r = kcond_wait(kc(c), (struct kmutex *)m, deadline, WAIT_INTR);
 
 	if (r == -EINTR) {
 		signal_deliver_pending();

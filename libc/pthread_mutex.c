@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <vireo/mutex.h>
+#include <vireo/signal.h>
 #include <vireo/thread.h>
 #include "pthread_priv.h"
 
@@ -46,6 +47,8 @@ int pthread_mutexattr_destroy(pthread_mutexattr_t *a)
 
 int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (type < PTHREAD_MUTEX_NORMAL || type > PTHREAD_MUTEX_RECURSIVE)
 		return EINVAL;
 	a->type = type;
@@ -54,12 +57,16 @@ int pthread_mutexattr_settype(pthread_mutexattr_t *a, int type)
 
 int pthread_mutexattr_gettype(const pthread_mutexattr_t *a, int *type)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*type = a->type;
 	return 0;
 }
 
 int pthread_mutexattr_setprotocol(pthread_mutexattr_t *a, int protocol)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (protocol < PTHREAD_PRIO_NONE || protocol > PTHREAD_PRIO_PROTECT)
 		return ENOTSUP;
 	a->protocol = protocol;
@@ -68,12 +75,16 @@ int pthread_mutexattr_setprotocol(pthread_mutexattr_t *a, int protocol)
 
 int pthread_mutexattr_getprotocol(const pthread_mutexattr_t *a, int *protocol)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*protocol = a->protocol;
 	return 0;
 }
 
 int pthread_mutexattr_setprioceiling(pthread_mutexattr_t *a, int ceiling)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (ceiling < SCHED_PRIO_MIN || ceiling > SCHED_PRIO_MAX)
 		return EINVAL;
 	a->prioceiling = ceiling;
@@ -82,12 +93,16 @@ int pthread_mutexattr_setprioceiling(pthread_mutexattr_t *a, int ceiling)
 
 int pthread_mutexattr_getprioceiling(const pthread_mutexattr_t *a, int *ceiling)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*ceiling = a->prioceiling;
 	return 0;
 }
 
 int pthread_mutexattr_setrobust(pthread_mutexattr_t *a, int robust)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (robust != PTHREAD_MUTEX_STALLED && robust != PTHREAD_MUTEX_ROBUST)
 		return EINVAL;
 	a->robust = robust;
@@ -96,12 +111,16 @@ int pthread_mutexattr_setrobust(pthread_mutexattr_t *a, int robust)
 
 int pthread_mutexattr_getrobust(const pthread_mutexattr_t *a, int *robust)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*robust = a->robust;
 	return 0;
 }
 
 int pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int pshared)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED)
 		return EINVAL;
 	a->pshared = pshared;
@@ -110,6 +129,8 @@ int pthread_mutexattr_setpshared(pthread_mutexattr_t *a, int pshared)
 
 int pthread_mutexattr_getpshared(const pthread_mutexattr_t *a, int *pshared)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*pshared = a->pshared;
 	return 0;
 }
@@ -136,9 +157,19 @@ int pthread_mutex_destroy(pthread_mutex_t *m)
 	return -kmutex_destroy(km(m));
 }
 
+/* A signal's handlers run, then the wait goes on (POSIX: no EINTR). */
+static int lock_until(pthread_mutex_t *m, uint64_t deadline)
+{
+	int r;
+
+	while ((r = kmutex_lock_sig(km(m), deadline)) == -EINTR)
+		signal_deliver();
+	return -r;
+}
+
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
-	return -kmutex_lock(km(m));
+	return lock_until(m, WAIT_FOREVER);
 }
 
 /* POSIX: EBUSY whenever the mutex is held, by the caller too (the
@@ -162,7 +193,7 @@ int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock,
 	r = pthread_deadline(clock, abstime, &deadline);
 	if (r)
 		return r;
-	return -kmutex_timedlock(km(m), deadline);
+	return lock_until(m, deadline);
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)

@@ -24,6 +24,10 @@ struct pthread_data {
 /* The calling thread's data, allocated if needed (NULL: out of memory).
  * Also installs the exit hook the first time. */
 struct pthread_data *pthread_data_get(void);
+struct kmutex;
+/* Runs the caller's pending signal handlers (or its death) with m, an
+ * internal lock it holds, let go meanwhile; m is held again after. */
+void pthread_deliver_unlocked(struct kmutex *m);
 /* Installs the exit hook if not yet done (idempotent). */
 void pthread_exit_hook_install(void);
 /* pthread_tsd.c: runs the destructors of pd's values (POSIX 2.9.x,

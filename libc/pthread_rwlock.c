@@ -22,9 +22,18 @@ static struct kmutex *lk(pthread_rwlock_t *rw)
 	return (struct kmutex *)&rw->lock;
 }
 
+/* A signal ends the wait only to run its handlers (with the rwlock's
+ * own lock let go); the caller then looks again and waits on: POSIX
+ * rwlock waits do not fail with EINTR. */
 static int wait_on(pthread_cond_t *cv, pthread_rwlock_t *rw, uint64_t deadline)
 {
-	return kcond_wait((struct kcond *)cv, lk(rw), deadline, false);
+	int r = kcond_wait((struct kcond *)cv, lk(rw), deadline, WAIT_SIGNALS);
+
+	if (r == -EINTR) {
+		pthread_deliver_unlocked(lk(rw));
+		r = 0;
+	}
+	return r;
 }
 
 /* Read locks the calling thread holds on rw, found in a small per-thread
@@ -82,12 +91,16 @@ int pthread_rwlockattr_init(pthread_rwlockattr_t *a)
 
 int pthread_rwlockattr_destroy(pthread_rwlockattr_t *a)
 {
+	if (!a->initialized)
+		return EINVAL;
 	a->initialized = 0;
 	return 0;
 }
 
 int pthread_rwlockattr_setpshared(pthread_rwlockattr_t *a, int pshared)
 {
+	if (!a->initialized)
+		return EINVAL;
 	if (pshared != PTHREAD_PROCESS_PRIVATE && pshared != PTHREAD_PROCESS_SHARED)
 		return EINVAL;
 	a->pshared = pshared;
@@ -96,6 +109,8 @@ int pthread_rwlockattr_setpshared(pthread_rwlockattr_t *a, int pshared)
 
 int pthread_rwlockattr_getpshared(const pthread_rwlockattr_t *a, int *pshared)
 {
+	if (!a->initialized)
+		return EINVAL;
 	*pshared = a->pshared;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <semaphore.h>
 #include <vireo/list.h>
+#include <vireo/mm.h>
 #include <vireo/mutex.h>
 #include <vireo/sem.h>
 #include <vireo/signal.h>
@@ -152,7 +153,7 @@ static struct named_sem *create_locked(const char *name, unsigned int value,
 		*err = EINVAL;
 		return NULL;
 	}
-	ns = calloc(1, sizeof(*ns));
+	ns = kcalloc(1, sizeof(*ns));
 	if (!ns) {
 		*err = ENOSPC;
 		return NULL;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/app.h>
+#include <vireo/mm.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 
@@ -33,7 +34,7 @@ struct __posix_spawn_file_actions {
 
 int posix_spawnattr_init(posix_spawnattr_t *attr)
 {
-	*attr = calloc(1, sizeof(**attr));
+	*attr = kcalloc(1, sizeof(**attr));
 	return *attr ? 0 : ENOMEM;
 }
 
@@ -126,7 +127,7 @@ int posix_spawnattr_getpgroup(const posix_spawnattr_t *attr, pid_t *pgroup)
 
 int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
 {
-	*fa = calloc(1, sizeof(**fa));
+	*fa = kcalloc(1, sizeof(**fa));
 	return *fa ? 0 : ENOMEM;
 }
 
@@ -146,7 +147,7 @@ static struct task_fd_action *add_action(posix_spawn_file_actions_t *fa)
 
 	if (s->n == s->cap) {
 		int cap = s->cap ? s->cap * 2 : 4;
-		struct task_fd_action *a = realloc(s->a, cap * sizeof(*a));
+		struct task_fd_action *a = krealloc(s->a, cap * sizeof(*a));
 		if (!a)
 			return NULL;
 		s->a = a;
@@ -164,7 +165,7 @@ int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd,
 
 	if (fd < 0)
 		return EBADF;
-	copy = strdup(path);
+	copy = kstrdup(path);
 	if (!copy || !(a = add_action(fa))) {
 		free(copy);
 		return ENOMEM;

@@ -44,6 +44,7 @@
 enum heap_magic {
 	MAGIC_SHIFT = 48,
 	MAGIC_USED = 0xb10c,
+	MAGIC_TAGGED = 0xb10d,	/* used, and tagged by its allocator */
 	MAGIC_FREE = 0xf4ee,
 };
 #define SIZE_MASK (((uint64_t)1 << MAGIC_SHIFT) - 1)
@@ -82,6 +83,11 @@ static enum heap_magic block_magic(const struct heap_block *b)
 static bool block_free(const struct heap_block *b)
 {
 	return block_magic(b) == MAGIC_FREE;
+}
+
+static bool block_used(const struct heap_block *b)
+{
+	return block_magic(b) == MAGIC_USED || block_magic(b) == MAGIC_TAGGED;
 }
 
 static void block_set(struct heap_block *b, size_t size, enum heap_magic magic)
@@ -237,7 +243,7 @@ static void split_tail(struct heap *h, struct heap_block *b, size_t size)
 	rest = (struct heap_block *)((char *)payload(b) + size);
 	rest->prev_phys = b;
 	block_set(rest, have - size - HDR_SIZE, MAGIC_FREE);
-	block_set(b, size, MAGIC_USED);
+	block_set(b, size, block_magic(b));	/* a tag stays */
 	release(h, rest);
 }
 
@@ -267,7 +273,7 @@ static struct heap_block *checked_block(const void *p)
 
 	CHECK(((uintptr_t)p & (ALIGN - 1)) == 0);
 	CHECK(!block_free(b));			/* double free */
-	CHECK(block_magic(b) == MAGIC_USED);	/* not from the heap */
+	CHECK(block_used(b));			/* not from the heap */
 	CHECK(block_size(b) >= MIN_PAYLOAD);
 	CHECK(next_phys(b)->prev_phys == b);	/* header overwritten */
 	return b;
@@ -345,7 +351,7 @@ static bool grow_in_place(struct heap *h, struct heap_block *b, size_t size)
 	if (!block_free(next) || have + HDR_SIZE + block_size(next) < size)
 		return false;
 	list_remove(h, next);
-	block_set(b, have + HDR_SIZE + block_size(next), MAGIC_USED);
+	block_set(b, have + HDR_SIZE + block_size(next), block_magic(b));
 	poison_header(next);
 	next_phys(b)->prev_phys = b;
 	split_tail(h, b, size);
@@ -420,6 +426,23 @@ void *heap_memalign(struct heap *h, size_t align, size_t size)
 	return take(h, b, req);
 }
 
+void heap_set_tag(void *p, bool tagged)
+{
+	struct heap_block *b = checked_block(p);
+
+	block_set(b, block_size(b), tagged ? MAGIC_TAGGED : MAGIC_USED);
+}
+
+bool heap_tagged(const void *p)
+{
+	return block_magic(checked_block(p)) == MAGIC_TAGGED;
+}
+
+bool heap_is_payload(const void *p)
+{
+	return ((uintptr_t)p & (ALIGN - 1)) == 0 && block_used(from_payload(p));
+}
+
 size_t heap_usable_size(const void *p)
 {
 	return block_size(checked_block(p));
@@ -466,7 +489,7 @@ static int check_region(const struct heap_region *r, size_t *used,
 				return -EINVAL;	/* missed a merge */
 			*free_bytes += block_size(b);
 			(*nr_free)++;
-		} else if (block_magic(b) == MAGIC_USED) {
+		} else if (block_used(b)) {
 			*used += HDR_SIZE + block_size(b);
 			(*nr_used)++;
 		} else {

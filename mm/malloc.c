@@ -4,14 +4,38 @@
  * The heap itself is not thread-safe; heap_lock (IRQ-safe, held only for
  * the O(1) heap operation) makes these callable from any context.
  * picolibc's own allocator is not linked: these definitions replace it.
+ *
+ * Ownership.  What an application task allocates (malloc() from its
+ * threads, directly or through picolibc or libc) belongs to that task and
+ * goes back to the heap when the task ends, however it ends
+ * (heap_release_task(), from task_finish()).  Such a block is tagged in
+ * the heap and starts with a hidden list node linking it into its task's
+ * list; the caller gets the memory after it.  Kernel objects that may
+ * outlive the task whose thread creates them (tasks, threads, stacks,
+ * files, file-system nodes, queues, signals, timers) are allocated with
+ * kmalloc() and friends (<vireo/mm.h>): untagged, freed only by free().
+ * Allocations from interrupt handlers and kernel threads are the
+ * kernel's too.  Aligned allocations above 16 bytes are never tagged
+ * (the node would break the alignment): an application's stay allocated.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vireo/compiler.h>
 #include <vireo/heap.h>
 #include <vireo/klog.h>
+#include <vireo/list.h>
 #include <vireo/mm.h>
+#include <vireo/panic.h>
 #include <vireo/spinlock.h>
+#include <vireo/task.h>
+
+/* The hidden start of a task's block. */
+#define OWNED_HDR sizeof(struct list_node)
+_Static_assert(sizeof(struct list_node) == 16, "keeps payloads 16-aligned");
+
+/* Blocks freed per heap_lock hold when a task's heap is given back. */
+#define RELEASE_BATCH 32
 
 static struct heap kheap;
 static spinlock_t heap_lock = SPINLOCK_INIT;
@@ -55,10 +79,36 @@ void mm_get_stats(struct mm_stats *st)
 	st->nr_used = hs.nr_used;
 }
 
-void *malloc(size_t size)
+/* Heap lock held: size bytes for owner's list (NULL: the kernel's). */
+static void *alloc_locked(size_t size, struct list_node *owner)
+{
+	struct list_node *n;
+
+	if (!owner)
+		return heap_alloc(&kheap, size);
+	if (__builtin_add_overflow(size, OWNED_HDR, &size))
+		return NULL;
+	n = heap_alloc(&kheap, size);
+	if (!n)
+		return NULL;
+	heap_set_tag(n, true);
+	list_add_tail(owner, n);
+	return n + 1;
+}
+
+/* The heap block of a pointer malloc() returned: the pointer itself, or
+ * the hidden node before it (*owned).  A node's second word is a pointer,
+ * which never looks like a block header (its magic is in the top bits). */
+static void *block_of(void *p, bool *owned)
+{
+	*owned = !heap_is_payload(p);
+	return *owned ? (struct list_node *)p - 1 : p;
+}
+
+static void *alloc(size_t size, struct list_node *owner)
 {
 	irqflags_t f = spin_lock_irqsave(&heap_lock);
-	void *p = heap_alloc(&kheap, size);
+	void *p = alloc_locked(size, owner);
 
 	spin_unlock_irqrestore(&heap_lock, f);
 	if (!p)
@@ -66,56 +116,141 @@ void *malloc(size_t size)
 	return p;
 }
 
+void *malloc(size_t size)
+{
+	return alloc(size, task_heap_owner());
+}
+
+void *kmalloc(size_t size)
+{
+	return alloc(size, NULL);
+}
+
 void free(void *ptr)
 {
+	irqflags_t f;
+	bool owned;
+	void *b;
+
 	if (!ptr)
 		return;
-	irqflags_t f = spin_lock_irqsave(&heap_lock);
-	heap_free(&kheap, ptr);
+	f = spin_lock_irqsave(&heap_lock);
+	b = block_of(ptr, &owned);
+	if (owned) {
+		CHECK(heap_tagged(b));
+		list_del(b);
+	}
+	heap_free(&kheap, b);
 	spin_unlock_irqrestore(&heap_lock, f);
 }
 
 /* Not malloc() + memset(): GCC folds that pair into a call to calloc(),
  * which here would be this function calling itself. */
-void *calloc(size_t n, size_t size)
+static void *zalloc(size_t n, size_t size, struct list_node *owner)
 {
 	size_t total;
-	irqflags_t f;
 	void *p;
 
 	if (__builtin_mul_overflow(n, size, &total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	f = spin_lock_irqsave(&heap_lock);
-	p = heap_alloc(&kheap, total);
-	spin_unlock_irqrestore(&heap_lock, f);
-	if (!p) {
-		errno = ENOMEM;
+	p = alloc(total, owner);
+	return p ? memset(p, 0, total) : NULL;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	return zalloc(n, size, task_heap_owner());
+}
+
+void *kcalloc(size_t n, size_t size)
+{
+	return zalloc(n, size, NULL);
+}
+
+/* An owned block moves with its place in its owner's list. */
+static void *realloc_owned_locked(struct list_node *n, size_t size)
+{
+	struct list_node *prev = n->prev, *next = n->next;
+	struct list_node *q;
+
+	if (__builtin_add_overflow(size, OWNED_HDR, &size))
+		return NULL;
+	list_del(n);
+	q = heap_realloc(&kheap, n, size);
+	if (!q) {
+		list_insert(n, prev, next);	/* unchanged, as C says */
 		return NULL;
 	}
-	return memset(p, 0, total);
+	heap_set_tag(q, true);
+	list_insert(q, prev, next);
+	return q + 1;
+}
+
+static void *resize(void *ptr, size_t size, struct list_node *owner)
+{
+	irqflags_t f;
+	bool owned;
+	void *p, *b;
+
+	if (!ptr)
+		return alloc(size, owner);
+	if (!size) {
+		free(ptr);
+		return NULL;
+	}
+	f = spin_lock_irqsave(&heap_lock);
+	b = block_of(ptr, &owned);
+	p = owned ? realloc_owned_locked(b, size) : heap_realloc(&kheap, b, size);
+	spin_unlock_irqrestore(&heap_lock, f);
+	if (!p)
+		errno = ENOMEM;
+	return p;
 }
 
 void *realloc(void *ptr, size_t size)
 {
-	irqflags_t f = spin_lock_irqsave(&heap_lock);
-	void *p = heap_realloc(&kheap, ptr, size);
+	return resize(ptr, size, task_heap_owner());
+}
 
+void *krealloc(void *ptr, size_t size)
+{
+	return resize(ptr, size, NULL);
+}
+
+/* strdup() for kernel objects (picolibc's strdup() calls malloc(), right
+ * for an application). */
+char *kstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *c = kmalloc(n);
+
+	return c ? memcpy(c, s, n) : NULL;
+}
+
+static void *aligned(size_t align, size_t size, int *err)
+{
+	irqflags_t f;
+	void *p;
+
+	if (align <= 16)
+		return alloc(size, task_heap_owner());
+	f = spin_lock_irqsave(&heap_lock);
+	p = heap_memalign(&kheap, align, size);
 	spin_unlock_irqrestore(&heap_lock, f);
-	if (!p && size)
-		errno = ENOMEM;
+	if (!p)
+		*err = align & (align - 1) ? EINVAL : ENOMEM;
 	return p;
 }
 
 void *memalign(size_t align, size_t size)
 {
-	irqflags_t f = spin_lock_irqsave(&heap_lock);
-	void *p = heap_memalign(&kheap, align, size);
+	int err = 0;
+	void *p = aligned(align, size, &err);
 
-	spin_unlock_irqrestore(&heap_lock, f);
-	if (!p)
-		errno = align & (align - 1) ? EINVAL : ENOMEM;
+	if (err)
+		errno = err;
 	return p;
 }
 
@@ -124,20 +259,59 @@ void *aligned_alloc(size_t align, size_t size)
 	return memalign(align, size);
 }
 
-int posix_memalign(void **out, size_t align, size_t size)
+void *kaligned_alloc(size_t align, size_t size)
 {
-	if (align < sizeof(void *) || (align & (align - 1)))
-		return EINVAL;
 	irqflags_t f = spin_lock_irqsave(&heap_lock);
-	void *p = heap_memalign(&kheap, align, size);
+	void *p = align <= 16 ? heap_alloc(&kheap, size)
+			      : heap_memalign(&kheap, align, size);
+
 	spin_unlock_irqrestore(&heap_lock, f);
 	if (!p)
-		return ENOMEM;
+		errno = ENOMEM;
+	return p;
+}
+
+int posix_memalign(void **out, size_t align, size_t size)
+{
+	int err = 0;
+	void *p;
+
+	if (align < sizeof(void *) || (align & (align - 1)))
+		return EINVAL;
+	p = aligned(align, size, &err);
+	if (!p)
+		return err ? err : ENOMEM;
 	*out = p;
 	return 0;
 }
 
 size_t malloc_usable_size(void *ptr)
 {
-	return ptr ? heap_usable_size(ptr) : 0;
+	bool owned;
+	void *b;
+
+	if (!ptr)
+		return 0;
+	b = block_of(ptr, &owned);
+	return heap_usable_size(b) - (owned ? OWNED_HDR : 0);
+}
+
+size_t heap_release_task(struct list_node *owned)
+{
+	size_t bytes = 0;
+
+	for (;;) {
+		irqflags_t f = spin_lock_irqsave(&heap_lock);
+		int i;
+
+		for (i = 0; i < RELEASE_BATCH && !list_empty(owned); i++) {
+			struct list_node *n = owned->next;
+			list_del(n);
+			bytes += heap_usable_size(n) - OWNED_HDR;
+			heap_free(&kheap, n);
+		}
+		spin_unlock_irqrestore(&heap_lock, f);
+		if (i < RELEASE_BATCH)
+			return bytes;
+	}
 }

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <vireo/panic.h>
+#include <vireo/thread.h>
 #include "nsh.h"
 
 /* A store to 0x10: a translation fault, as a NULL structure access. */
@@ -52,6 +54,23 @@ static void crash_store(uintptr_t addr)
 	*(volatile uint32_t *)addr = 0xdead;
 }
 
+static int cmd_crash(struct nsh *sh, int argc, char **argv);
+
+static void crash_text(void)
+{
+	crash_store((uintptr_t)cmd_crash);
+}
+
+static void crash_rodata(void)
+{
+	crash_store((uintptr_t)&crash_rodata_word);
+}
+
+static void crash_panic(void)
+{
+	panic("crash command");
+}
+
 /* Jumps into writable data, which is mapped execute-never: an
  * instruction abort (permission fault) at the data's address. */
 static void crash_exec(void)
@@ -63,29 +82,37 @@ static void crash_exec(void)
 	fn();
 }
 
+static const struct {
+	const char *name;
+	void (*provoke)(void);
+} faults[] = {
+	{ "null", crash_null }, { "undef", crash_undef }, { "align", crash_align },
+	{ "text", crash_text }, { "rodata", crash_rodata }, { "exec", crash_exec },
+	{ "panic", crash_panic },
+};
+
+/* In a kernel thread: a fault in an application task (this shell) ends
+ * only that task, while the crash report under test is the panic's. */
+static void crash_thread(void *arg)
+{
+	((void (*)(void))arg)();
+}
+
 static int cmd_crash(struct nsh *sh, int argc, char **argv)
 {
 	if (argc != 2)
 		return nsh_usage("crash");
 	fflush(stdout);
-	if (strcmp(argv[1], "null") == 0)
-		crash_null();
-	else if (strcmp(argv[1], "undef") == 0)
-		crash_undef();
-	else if (strcmp(argv[1], "align") == 0)
-		crash_align();
-	else if (strcmp(argv[1], "text") == 0)
-		crash_store((uintptr_t)cmd_crash);
-	else if (strcmp(argv[1], "rodata") == 0)
-		crash_store((uintptr_t)&crash_rodata_word);
-	else if (strcmp(argv[1], "exec") == 0)
-		crash_exec();
-	else if (strcmp(argv[1], "panic") == 0)
-		panic("crash command");
-	else
-		return nsh_usage("crash");
-	nsh_error("crash: the %s fault did not happen\n", argv[1]);
-	return 1;
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		if (strcmp(argv[1], faults[i].name))
+			continue;
+		if (thread_create(NULL, "crash", SCHED_PRIO_MAX, 0, 0, crash_thread,
+				  (void *)faults[i].provoke) == 0)
+			sleep(1);	/* it pre-empts us at once */
+		nsh_error("crash: the %s fault did not happen\n", argv[1]);
+		return 1;
+	}
+	return nsh_usage("crash");
 }
 NSH_COMMAND(crash, cmd_crash, "crash null|undef|align|text|rodata|exec|panic",
 	    "Provoke a fault or a panic to test the crash report");

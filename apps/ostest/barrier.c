@@ -51,5 +51,21 @@ static void barrier_serial(void)
 	OT_EXPECT_RC(pthread_barrier_destroy(&b), 0);
 }
 
+/* A barrier attribute used after pthread_barrierattr_destroy(): EINVAL. */
+static void barrier_attr_destroyed(void)
+{
+	pthread_barrierattr_t a;
+	pthread_barrier_t b;
+	int v;
+
+	OT_ASSERT_RC(pthread_barrierattr_init(&a), 0);
+	OT_EXPECT_RC(pthread_barrierattr_destroy(&a), 0);
+	OT_EXPECT_RC(pthread_barrierattr_destroy(&a), EINVAL);
+	OT_EXPECT_RC(pthread_barrierattr_setpshared(&a, PTHREAD_PROCESS_PRIVATE), EINVAL);
+	OT_EXPECT_RC(pthread_barrierattr_getpshared(&a, &v), EINVAL);
+	OT_EXPECT_RC(pthread_barrier_init(&b, &a, 2), EINVAL);
+}
+
 OT_AREA(barrier,
-	OT_CASE(barrier, serial, 5));
+	OT_CASE(barrier, serial, 5),
+	OT_CASE(barrier, attr_destroyed, 5));

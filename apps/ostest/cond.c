@@ -128,7 +128,26 @@ static void cond_timedwait_realtime(void)
 	pthread_mutex_destroy(&m);
 }
 
+/* A condition attribute used after pthread_condattr_destroy(): EINVAL. */
+static void cond_attr_destroyed(void)
+{
+	pthread_condattr_t a;
+	pthread_cond_t c;
+	clockid_t clk;
+	int v;
+
+	OT_ASSERT_RC(pthread_condattr_init(&a), 0);
+	OT_EXPECT_RC(pthread_condattr_destroy(&a), 0);
+	OT_EXPECT_RC(pthread_condattr_destroy(&a), EINVAL);
+	OT_EXPECT_RC(pthread_condattr_setclock(&a, CLOCK_MONOTONIC), EINVAL);
+	OT_EXPECT_RC(pthread_condattr_getclock(&a, &clk), EINVAL);
+	OT_EXPECT_RC(pthread_condattr_setpshared(&a, PTHREAD_PROCESS_PRIVATE), EINVAL);
+	OT_EXPECT_RC(pthread_condattr_getpshared(&a, &v), EINVAL);
+	OT_EXPECT_RC(pthread_cond_init(&c, &a), EINVAL);
+}
+
 OT_AREA(cond,
 	OT_CASE(cond, signal_broadcast, 5),
 	OT_CASE(cond, timedwait_monotonic, 5),
-	OT_CASE(cond, timedwait_realtime, 5));
+	OT_CASE(cond, timedwait_realtime, 5),
+	OT_CASE(cond, attr_destroyed, 5));

@@ -340,6 +340,30 @@ static void mutex_spin(void)
 	OT_EXPECT_RC(pthread_spin_destroy(&s), 0);
 }
 
+/* An attribute object used after pthread_mutexattr_destroy(): EINVAL
+ * from every call, never a fault (POSIX "may fail": Vireo does). */
+static void mutex_attr_destroyed(void)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t m;
+	int v;
+
+	OT_ASSERT_RC(pthread_mutexattr_init(&a), 0);
+	OT_EXPECT_RC(pthread_mutexattr_destroy(&a), 0);
+	OT_EXPECT_RC(pthread_mutexattr_destroy(&a), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_gettype(&a, &v), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_getprotocol(&a, &v), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_setprioceiling(&a, OT_PRIO), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_getprioceiling(&a, &v), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_getrobust(&a, &v), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_PRIVATE), EINVAL);
+	OT_EXPECT_RC(pthread_mutexattr_getpshared(&a, &v), EINVAL);
+	OT_EXPECT_RC(pthread_mutex_init(&m, &a), EINVAL);
+}
+
 OT_AREA(mutex,
 	OT_CASE(mutex, normal, 5),
 	OT_CASE(mutex, errorcheck, 5),
@@ -350,4 +374,5 @@ OT_AREA(mutex,
 	OT_CASE(mutex, pp_ceiling, 5),
 	OT_CASE(mutex, robust, 5),
 	OT_CASE(mutex, contention, 10),
-	OT_CASE(mutex, spin, 5));
+	OT_CASE(mutex, spin, 5),
+	OT_CASE(mutex, attr_destroyed, 5));

@@ -126,7 +126,23 @@ static void rwlock_contention(void)
 	OT_EXPECT_RC(pthread_rwlock_destroy(&rw), 0);
 }
 
+/* An rwlock attribute used after pthread_rwlockattr_destroy(): EINVAL. */
+static void rwlock_attr_destroyed(void)
+{
+	pthread_rwlockattr_t a;
+	pthread_rwlock_t rw;
+	int v;
+
+	OT_ASSERT_RC(pthread_rwlockattr_init(&a), 0);
+	OT_EXPECT_RC(pthread_rwlockattr_destroy(&a), 0);
+	OT_EXPECT_RC(pthread_rwlockattr_destroy(&a), EINVAL);
+	OT_EXPECT_RC(pthread_rwlockattr_setpshared(&a, PTHREAD_PROCESS_PRIVATE), EINVAL);
+	OT_EXPECT_RC(pthread_rwlockattr_getpshared(&a, &v), EINVAL);
+	OT_EXPECT_RC(pthread_rwlock_init(&rw, &a), EINVAL);
+}
+
 OT_AREA(rwlock,
 	OT_CASE(rwlock, readers_share, 5),
 	OT_CASE(rwlock, writer_excludes, 5),
-	OT_CASE(rwlock, contention, 10));
+	OT_CASE(rwlock, contention, 10),
+	OT_CASE(rwlock, attr_destroyed, 5));

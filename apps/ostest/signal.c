@@ -564,6 +564,100 @@ static void signal_default_terminates(void)
 	OT_EXPECT_EQ(WTERMSIG(status), SIGTERM);
 }
 
+/* ---- a signal reaches a thread blocked on a lock, and the wait goes on ---- */
+
+static pthread_mutex_t lw_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_rwlock_t lw_rwlock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_barrier_t lw_barrier;
+static volatile int lw_result;
+
+enum lock_wait { LW_MUTEX, LW_RDLOCK, LW_WRLOCK, LW_BARRIER };
+
+/* Blocks in the wait of kind (another thread holds the object). */
+static void *lock_waiter(void *arg)
+{
+	switch ((enum lock_wait)(intptr_t)arg) {
+	case LW_MUTEX:
+		lw_result = pthread_mutex_lock(&lw_mutex);
+		pthread_mutex_unlock(&lw_mutex);
+		break;
+	case LW_RDLOCK:
+		lw_result = pthread_rwlock_rdlock(&lw_rwlock);
+		pthread_rwlock_unlock(&lw_rwlock);
+		break;
+	case LW_WRLOCK:
+		lw_result = pthread_rwlock_wrlock(&lw_rwlock);
+		pthread_rwlock_unlock(&lw_rwlock);
+		break;
+	case LW_BARRIER:
+		lw_result = pthread_barrier_wait(&lw_barrier);
+		if (lw_result == PTHREAD_BARRIER_SERIAL_THREAD)
+			lw_result = 0;
+		break;
+	}
+	return NULL;
+}
+
+/* The case thread holds the object; the waiter blocks on it, gets
+ * SIGUSR1 (its handler must run while it still waits: POSIX), and its
+ * wait then resumes and succeeds once the object is released. */
+static void lock_wait_case(enum lock_wait kind)
+{
+	struct sigaction old;
+	pthread_t t;
+
+	reset_rec();
+	lw_result = 99;
+	if (kind == LW_MUTEX)
+		pthread_mutex_lock(&lw_mutex);
+	else if (kind == LW_BARRIER)
+		pthread_barrier_init(&lw_barrier, NULL, 2);
+	else
+		pthread_rwlock_wrlock(&lw_rwlock);
+	catch(SIGUSR1, 0, NULL, &old);
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO + 10, lock_waiter,
+				   (void *)(intptr_t)kind), 0)) {
+		OT_EXPECT(ot_wait_blocked(t, 1000));
+		OT_EXPECT_RC(pthread_kill(t, SIGUSR1), 0);
+		for (int i = 0; i < 100 && nrec == 0; i++)
+			ot_msleep(10);
+		OT_EXPECT_EQ(nrec, 1);		/* the handler ran... */
+		OT_EXPECT_EQ(lw_result, 99);	/* ...and the wait goes on */
+		OT_EXPECT(ot_wait_blocked(t, 1000));
+		if (kind == LW_MUTEX)
+			pthread_mutex_unlock(&lw_mutex);
+		else if (kind == LW_BARRIER)
+			pthread_barrier_wait(&lw_barrier);
+		else
+			pthread_rwlock_unlock(&lw_rwlock);
+		pthread_join(t, NULL);
+		OT_EXPECT_EQ(lw_result, 0);
+	}
+	restore(SIGUSR1, &old);
+	if (kind == LW_BARRIER)
+		pthread_barrier_destroy(&lw_barrier);
+}
+
+static void signal_mutex_wait(void)
+{
+	lock_wait_case(LW_MUTEX);
+}
+
+static void signal_rwlock_rd_wait(void)
+{
+	lock_wait_case(LW_RDLOCK);
+}
+
+static void signal_rwlock_wr_wait(void)
+{
+	lock_wait_case(LW_WRLOCK);
+}
+
+static void signal_barrier_wait(void)
+{
+	lock_wait_case(LW_BARRIER);
+}
+
 OT_AREA(signal,
 	OT_CASE(signal, handler_siginfo, 5),
 	OT_CASE(signal, rt_order_handlers, 5),
@@ -579,4 +673,8 @@ OT_AREA(signal,
 	OT_CASE(signal, resethand_nodefer, 5),
 	OT_CASE(signal, thread_directed, 5),
 	OT_CASE(signal, ignore, 5),
-	OT_CASE(signal, default_terminates, 5));
+	OT_CASE(signal, default_terminates, 5),
+	OT_CASE(signal, mutex_wait, 5),
+	OT_CASE(signal, rwlock_rd_wait, 5),
+	OT_CASE(signal, rwlock_wr_wait, 5),
+	OT_CASE(signal, barrier_wait, 5));

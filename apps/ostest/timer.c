@@ -185,9 +185,29 @@ static void timer_none_abstime(void)
 	OT_EXPECT_OK(timer_delete(t));
 }
 
+/* A deleted or never-created timer id is EINVAL for every call, never a
+ * fault (POSIX: "timerid does not correspond to an id returned by
+ * timer_create() but not yet deleted"). */
+static void timer_bad_ids(void)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_NONE };
+	struct itimerspec its = { .it_value = { 1, 0 } }, cur;
+	timer_t ids[3] = { 0, (timer_t)0x7fffffff };
+
+	OT_ASSERT_OK(timer_create(CLOCK_MONOTONIC, &ev, &ids[2]));
+	OT_EXPECT_OK(timer_delete(ids[2]));
+	for (int i = 0; i < 3; i++) {
+		OT_EXPECT_ERRNO(timer_gettime(ids[i], &cur), EINVAL);
+		OT_EXPECT_ERRNO(timer_settime(ids[i], 0, &its, NULL), EINVAL);
+		OT_EXPECT_ERRNO(timer_getoverrun(ids[i]), EINVAL);
+		OT_EXPECT_ERRNO(timer_delete(ids[i]), EINVAL);
+	}
+}
+
 OT_AREA(timer,
 	OT_CASE(timer, signal_periodic, 5),
 	OT_CASE(timer, sigev_thread, 5),
 	OT_CASE(timer, gettime_remaining, 5),
 	OT_CASE(timer, overrun, 5),
-	OT_CASE(timer, none_abstime, 5));
+	OT_CASE(timer, none_abstime, 5),
+	OT_CASE(timer, bad_ids, 5));

@@ -21,6 +21,13 @@ __noreturn void arm64_call_on_stack(uintptr_t sp, void (*fn)(void));
 void arm64_fpu_trap(void);
 void arm64_fpu_exception_exit(void);
 void arm64_fpu_enable_for_panic(void);
+/* The FP/SIMD registers become free for this CPU's own use (a fault
+ * report that the system survives): their owner's state is saved first.
+ * IRQs masked. */
+void arm64_fpu_save_owner(void);
+/* The report of a fault that ends only its task (exception.c). */
+struct trap_frame;
+void arm64_fault_report(const struct trap_frame *f, int sig);
 void arm64_fpu_save(struct arch_fpu_state *s);
 void arm64_fpu_restore(const struct arch_fpu_state *s);
 

@@ -52,6 +52,20 @@ static __noreturn void thread_stack_overflow_irq_on(void)
 }
 
 /*
+ * Whether a fault (or overflow) of the current thread can end its task
+ * alone: an application thread, not inside an exception handler, and
+ * interrupted with IRQs unmasked (with them masked it may hold a
+ * spinlock, which nothing could give back).  Otherwise: panic.
+ */
+static bool task_can_die(const struct cpu *c, uint64_t spsr)
+{
+	const struct thread *t = c->current;
+
+	return t && t->task != task_kernel() && t->stack_alloc &&
+	       c->exception_depth <= 1 && !arch_irq_flags_masked(spsr);
+}
+
+/*
  * The current thread overflowed its stack (vectors.S moved us to this
  * CPU's emergency stack, IRQs masked).  A kernel thread, or an overflow
  * inside an interrupt handler, cannot be ended alone: panic.  Otherwise
@@ -61,14 +75,18 @@ static __noreturn void thread_stack_overflow_irq_on(void)
  * is only used with IRQs masked, so another CPU-local overflow cannot
  * find it in use.
  */
-__noreturn void arm64_stack_overflow(void)
+__noreturn void arm64_stack_overflow(uintptr_t sp)
 {
 	struct cpu *c = this_cpu();
 	struct thread *t = c->current;
+	uint64_t spsr = read_sysreg(spsr_el1);
 
-	if (t->task == task_kernel() || !t->stack_alloc || c->exception_depth)
-		panic("stack overflow in thread %s (tid %d)%s", t->name, t->tid,
-		      c->exception_depth ? " in an exception handler" : "");
+	if (!task_can_die(c, spsr))
+		panic("stack overflow in thread %s (tid %d)%s: sp %#lx, stack %p, "
+		      "elr %#lx, spsr %#lx", t->name, t->tid,
+		      c->exception_depth ? " in an exception handler" : "",
+		      (unsigned long)sp, t->stack,
+		      (unsigned long)read_sysreg(elr_el1), (unsigned long)spsr);
 	arm64_call_on_stack((uintptr_t)t->stack + t->stack_size,
 			    thread_stack_overflow_irq_on);
 }
@@ -83,20 +101,66 @@ static bool guard_fault(const struct trap_frame *f)
 	       f->far >= t->guard_lo && f->far < (uintptr_t)t->stack;
 }
 
+/* The signal POSIX names for a fault of this class. */
+static int fault_signal(unsigned int ec)
+{
+	switch (ec) {
+	case ESR_EC_UNKNOWN:
+	case ESR_EC_ILLEGAL:
+		return SIGILL;
+	case ESR_EC_PC_ALIGN:
+	case ESR_EC_SP_ALIGN:
+		return SIGBUS;
+	case ESR_EC_FP_EXC64:
+		return SIGFPE;
+	case ESR_EC_BRK64:
+		return SIGTRAP;
+	default:
+		return SIGSEGV;
+	}
+}
+
+/* Thread context again, on the top of the faulting thread's stack
+ * (whatever the fault left on it is abandoned, its SP may be bad). */
+static __noreturn void thread_fault_irq_on(void)
+{
+	int sig = this_cpu()->current->fault_sig;
+
+	arm64_fpu_exception_exit();
+	arch_irq_enable();
+	thread_fault_exit(sig);
+}
+
+/*
+ * A fault in an application thread that can end alone (task_can_die):
+ * the crash report as for a panic, without stopping anything, then the
+ * task ends with the fault's signal.  Kernel threads still panic.
+ */
+static void fault(struct trap_frame *f)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c->current;
+
+	c->exception_depth++;	/* a fault in the report itself: panic */
+	if (!task_can_die(c, f->spsr) || c->exception_depth > 1)
+		arm64_fatal_exception(f, NULL);
+	t->fault_sig = fault_signal(ESR_EC(f->esr));
+	arm64_fault_report(f, t->fault_sig);
+	c->exception_depth--;
+	arm64_call_on_stack((uintptr_t)t->stack + t->stack_size,
+			    thread_fault_irq_on);
+}
+
 void arm64_sync_handler(struct trap_frame *f)
 {
 	struct cpu *c = this_cpu();
 
 	if (guard_fault(f))
 		arm64_stack_overflow_entry();	/* IRQs still masked */
+	if (ESR_EC(f->esr) != ESR_EC_FP_ASIMD)
+		fault(f);	/* returns only if it panicked: never */
 	c->exception_depth++;
-	switch (ESR_EC(f->esr)) {
-	case ESR_EC_FP_ASIMD:
-		arm64_fpu_trap();
-		break;
-	default:
-		arm64_fatal_exception(f, NULL);
-	}
+	arm64_fpu_trap();
 	c->exception_depth--;
 	arm64_fpu_exception_exit();
 }
@@ -112,11 +176,13 @@ void arm64_irq_handler(struct trap_frame *f)
 		sched_irq_exit();	/* may switch threads and come back later */
 		/* Signals, a task kill or an asynchronous cancellation: run
 		 * on the thread's stack with IRQs on, as thread code would;
-		 * the trap frame below stays intact for the return. */
-		if (signal_pending()) {
+		 * the trap frame below stays intact for the return.  Only a
+		 * few such deliveries nest (signal_irq_delivery_begin()). */
+		if (signal_pending() && signal_irq_delivery_begin()) {
 			arch_irq_enable();
 			signal_irq_exit_deliver();
 			arch_irq_disable();
+			signal_irq_delivery_end();
 		}
 	}
 	arm64_fpu_exception_exit();

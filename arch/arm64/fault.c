@@ -13,6 +13,7 @@
 #include <vireo/panic.h>
 #include <vireo/smp.h>
 #include <vireo/spinlock.h>
+#include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/uart.h>
 #include "arm64_priv.h"
@@ -135,7 +136,8 @@ static void stack_bounds(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
 static spinlock_t panic_lock = SPINLOCK_INIT;
 static int others_online, others_stopped;	/* under panic_lock */
 
-static void report_thread_and_backtrace(uintptr_t pc0, uintptr_t fp)
+static void report_thread_and_backtrace(uintptr_t pc0, uintptr_t fp,
+					const char *end)
 {
 	struct cpu *c = this_cpu();
 	struct thread *t = c->current;
@@ -156,7 +158,7 @@ static void report_thread_and_backtrace(uintptr_t pc0, uintptr_t fp)
 	if (others_online)
 		report("other CPUs: %d of %d stopped\n", others_stopped,
 		       others_online);
-	report("*** end of panic report ***\n");
+	report("*** %s ***\n", end);
 }
 
 static void panic_enter(void)
@@ -178,13 +180,12 @@ static __noreturn void halt(void)
 		arch_wait_for_interrupt();
 }
 
-__noreturn void arm64_fatal_exception(struct trap_frame *f, const char *what)
+/* The exception's class, cause, address and registers. */
+static void report_frame(const struct trap_frame *f)
 {
 	unsigned int ec = ESR_EC(f->esr);
 	char cause[64] = "";
 
-	panic_enter();
-	report("\n*** VIREO PANIC: %s ***\n", what ? what : ec_name(ec));
 	report("ESR  0x%016lx  EC 0x%02x (%s)\n", (unsigned long)f->esr, ec,
 	       ec_name(ec));
 	if (ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW ||
@@ -205,8 +206,32 @@ __noreturn void arm64_fatal_exception(struct trap_frame *f, const char *what)
 	report("x28  0x%016lx  x29  0x%016lx  x30  0x%016lx  sp   0x%016lx\n",
 	       (unsigned long)f->x[28], (unsigned long)f->x[29],
 	       (unsigned long)f->x[30], (unsigned long)f->sp);
-	report_thread_and_backtrace(f->elr, f->x[29]);
+}
+
+__noreturn void arm64_fatal_exception(struct trap_frame *f, const char *what)
+{
+	panic_enter();
+	report("\n*** VIREO PANIC: %s ***\n", what ? what : ec_name(ESR_EC(f->esr)));
+	report_frame(f);
+	report_thread_and_backtrace(f->elr, f->x[29], "end of panic report");
 	halt();
+}
+
+/* One fault report at a time; the rest of the system goes on (IRQs are
+ * masked on this CPU while it prints). */
+static spinlock_t fault_lock = SPINLOCK_INIT;
+
+void arm64_fault_report(const struct trap_frame *f, int sig)
+{
+	struct thread *t = this_cpu()->current;
+
+	spin_lock(&fault_lock);
+	arm64_fpu_save_owner();		/* the formatter may use FP registers */
+	report("\n*** VIREO FAULT: %s: task %d (thread %s) ends with signal %d ***\n",
+	       ec_name(ESR_EC(f->esr)), task_pid(t->task), t->name, sig);
+	report_frame(f);
+	report_thread_and_backtrace(f->elr, f->x[29], "end of fault report");
+	spin_unlock(&fault_lock);
 }
 
 __noreturn void panic(const char *fmt, ...)
@@ -219,6 +244,6 @@ __noreturn void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	report("\n*** VIREO PANIC: %s ***\n", msg);
-	report_thread_and_backtrace(0, arch_frame_address());
+	report_thread_and_backtrace(0, arch_frame_address(), "end of panic report");
 	halt();
 }

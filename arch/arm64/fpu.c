@@ -113,6 +113,20 @@ void arm64_fpu_enable_for_panic(void)
 	fpu_set_enabled(true);
 }
 
+void arm64_fpu_save_owner(void)
+{
+	struct cpu *c = this_cpu();
+	struct thread *o = c->fpu_owner;
+
+	fpu_set_enabled(true);
+	if (!o)
+		return;
+	arm64_fpu_save(&o->fpu);
+	c->fpu_saves++;
+	o->fpu_cpu = -1;	/* the registers are about to be clobbered */
+	c->fpu_owner = NULL;
+}
+
 /* t is the calling thread (signal.c): its state is put in t->fpu and no
  * CPU's copy counts any more, so its next FP/SIMD use reloads t->fpu,
  * whatever the caller puts there. */

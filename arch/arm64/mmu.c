@@ -20,6 +20,7 @@
 #include <string.h>
 #include <asm/sysregs.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmu.h>
 #include <vireo/panic.h>
 #include <vireo/smp.h>
@@ -50,7 +51,7 @@ static uint64_t *alloc_table(void)
 	if (!root)
 		return NULL;
 	/* After boot: the heap's lock nests inside mmu_lock. */
-	t = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	t = kaligned_alloc(PAGE_SIZE, PAGE_SIZE);
 	if (t)
 		memset(t, 0, PAGE_SIZE);
 	return t;

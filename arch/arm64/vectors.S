@@ -128,7 +128,10 @@ arm64_vectors:
  * EL1h synchronous entry: the overflow check, then the usual frame.
  * TPIDRRO_EL0 holds x0 meanwhile (it is otherwise unused: threads run at
  * EL1 and keep their TLS pointer in TPIDR_EL0).  IRQs are masked on
- * exception entry, so nothing else can use it.
+ * exception entry, so nothing else can use it.  The frame itself must
+ * fit above the stack's bottom: an exception taken just above it would
+ * otherwise fault again while saving the frame, and be reported as one
+ * taken with IRQs masked.
  */
 el1h_sync:
 	msr	tpidrro_el0, x0
@@ -136,6 +139,7 @@ el1h_sync:
 	ldr	x0, [x0, #CPU_CURRENT]
 	cbz	x0, 1f				/* early boot: no thread yet */
 	ldr	x0, [x0, #THREAD_STACK]		/* lowest usable address */
+	add	x0, x0, #TF_SIZE
 	cmp	sp, x0
 	b.lo	2f
 1:	mrs	x0, tpidrro_el0
@@ -162,13 +166,15 @@ el1h_sync:
  * which does not return.  Entered from el1h_sync above, and called from
  * C (a data abort whose address lies in the guard page while SP is still
  * above it).  In: IRQs masked.  Clobbers x0, x29, x30 and SP; nothing of
- * the overflowed stack is used again.
+ * the overflowed stack is used again.  x0 = the SP it had, for the report.
  */
 	.globl arm64_stack_overflow_entry
 arm64_stack_overflow_entry:
 	mrs	x0, tpidr_el1
 	ldr	x0, [x0, #CPU_EMERGENCY_SP]
+	mov	x29, sp
 	mov	sp, x0
+	mov	x0, x29
 	mov	x29, #0				/* backtraces stop here */
 	mov	x30, #0
 	b	arm64_stack_overflow

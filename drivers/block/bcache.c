@@ -30,6 +30,7 @@
 #include <vireo/blockdev.h>
 #include <vireo/compiler.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mutex.h>
 #include <vireo/sem.h>
 #include "block_priv.h"
@@ -78,17 +79,17 @@ static struct cbuf *to_cbuf(struct buf *b)
 
 int bcache_create(struct blockdev *bd, unsigned int nr)
 {
-	struct bcache *c = calloc(1, sizeof(*c));
+	struct bcache *c = kcalloc(1, sizeof(*c));
 	unsigned int i, nhash = 1;
 
 	while (nhash < nr)
 		nhash <<= 1;
 	if (!c || !nr)
 		goto err;
-	c->bufs = calloc(nr, sizeof(*c->bufs));
-	c->hash = calloc(nhash, sizeof(*c->hash));
-	c->sync_vec = calloc(nr, sizeof(*c->sync_vec));
-	c->data = malloc((size_t)nr * bd->block_size);
+	c->bufs = kcalloc(nr, sizeof(*c->bufs));
+	c->hash = kcalloc(nhash, sizeof(*c->hash));
+	c->sync_vec = kcalloc(nr, sizeof(*c->sync_vec));
+	c->data = kmalloc((size_t)nr * bd->block_size);
 	if (!c->bufs || !c->hash || !c->sync_vec || !c->data)
 		goto err;
 	c->bd = bd;

@@ -15,6 +15,7 @@
 #include <vireo/fdt.h>
 #include <vireo/irq_chip.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmio.h>
 #include <vireo/mmu.h>
 #include <vireo/spinlock.h>
@@ -55,7 +56,7 @@ static int v2m_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 
 static int v2m_probe(const struct fdt *fdt, int node)
 {
-	struct v2m *v = calloc(1, sizeof(*v));
+	struct v2m *v = kcalloc(1, sizeof(*v));
 	volatile uint8_t *regs;
 	uint64_t base, size;
 	uint32_t typer;

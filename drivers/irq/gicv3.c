@@ -21,6 +21,7 @@
 #include <vireo/fdt.h>
 #include <vireo/irq_chip.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmio.h>
 #include <vireo/mmu.h>
 #include "gicv3_priv.h"
@@ -297,8 +298,8 @@ static int lpis_init(void)
 		pr_err("gicv3: LPIs already enabled by firmware: not used\n");
 		return -EBUSY;
 	}
-	lpi_prop = aligned_alloc(PAGE_SIZE, prop_size);
-	pend = aligned_alloc(LPI_PEND_ALIGN, ALIGN_UP(pend_size, LPI_PEND_ALIGN));
+	lpi_prop = kaligned_alloc(PAGE_SIZE, prop_size);
+	pend = kaligned_alloc(LPI_PEND_ALIGN, ALIGN_UP(pend_size, LPI_PEND_ALIGN));
 	if (!lpi_prop || !pend) {
 		free(lpi_prop);
 		free(pend);

@@ -23,6 +23,7 @@
 #include <vireo/fdt.h>
 #include <vireo/irq_chip.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmio.h>
 #include <vireo/mmu.h>
 #include <vireo/spinlock.h>
@@ -192,7 +193,7 @@ static int its_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 {
 	struct its *its = (struct its *)mc;
 	unsigned int bits = 1;
-	struct its_dev *d = malloc(sizeof(*d));
+	struct its_dev *d = kmalloc(sizeof(*d));
 	void *itt;
 	irqflags_t f;
 	int err;
@@ -203,7 +204,7 @@ static int its_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 		free(d);
 		return -EINVAL;
 	}
-	itt = aligned_alloc(ITT_ALIGN, ALIGN_UP((size_t)GITS_TYPER_ITT_SIZE(its->typer) << bits,
+	itt = kaligned_alloc(ITT_ALIGN, ALIGN_UP((size_t)GITS_TYPER_ITT_SIZE(its->typer) << bits,
 						ITT_ALIGN));
 	if (!itt || !d) {
 		free(itt);
@@ -249,7 +250,7 @@ static int setup_baser(struct its *its, int n)
 		return 0;	/* none, or virtual PEs: not used */
 	bytes = ALIGN_UP(entries * esz, ITS_PAGE);
 	bytes = MIN(bytes, (size_t)BASER_MAX_PAGES * ITS_PAGE);
-	table = aligned_alloc(ITS_PAGE, bytes);
+	table = kaligned_alloc(ITS_PAGE, bytes);
 	if (!table)
 		return -ENOMEM;
 	memset(table, 0, bytes);
@@ -276,7 +277,7 @@ static int its_init(struct its *its)
 		;
 	for (int n = 0; n < 8 && !err; n++)
 		err = setup_baser(its, n);
-	its->cmdq = aligned_alloc(CMDQ_SIZE, CMDQ_SIZE);
+	its->cmdq = kaligned_alloc(CMDQ_SIZE, CMDQ_SIZE);
 	if (err || !its->cmdq)
 		return err ? err : -ENOMEM;
 	memset(its->cmdq, 0, CMDQ_SIZE);
@@ -299,7 +300,7 @@ static int its_init(struct its *its)
 
 int gicv3_its_probe(const struct fdt *fdt, int node, uint32_t nr_lpis)
 {
-	struct its *its = calloc(1, sizeof(*its));
+	struct its *its = kcalloc(1, sizeof(*its));
 	uint64_t base = 0, size;
 	int err = -EINVAL;
 

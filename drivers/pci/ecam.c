@@ -20,6 +20,7 @@
 #include <vireo/driver.h>
 #include <vireo/fdt.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmio.h>
 #include <vireo/mmu.h>
 #include "pci_priv.h"
@@ -205,7 +206,7 @@ static void assign_bar(struct pci_host *h, struct pci_dev *pdev, int i)
 /* Assigns the BARs of every endpoint in devs[0..n) largest first. */
 static void assign_bus_bars(struct pci_host *h, struct pci_dev **devs, int n)
 {
-	struct bar_ref *refs = calloc((size_t)n * PCI_NUM_BARS + 1, sizeof(*refs));
+	struct bar_ref *refs = kcalloc((size_t)n * PCI_NUM_BARS + 1, sizeof(*refs));
 	int nr = 0;
 
 	if (!refs) {
@@ -235,7 +236,7 @@ static struct pci_dev *probe_function(struct pci_host *h, unsigned int bus,
 
 	if ((id & 0xffff) == 0xffff || (id & 0xffff) == 0)
 		return NULL;
-	p = calloc(1, sizeof(*p));
+	p = kcalloc(1, sizeof(*p));
 	if (!p) {
 		pr_err("pci %s: out of memory at %02x:%02x.%u\n", h->name, bus, dev, fn);
 		return NULL;
@@ -361,7 +362,7 @@ static unsigned int scan_bus(struct pci_host *h, unsigned int bus,
 
 static int ecam_probe(const struct fdt *fdt, int node)
 {
-	struct pci_host *h = calloc(1, sizeof(*h));
+	struct pci_host *h = kcalloc(1, sizeof(*h));
 	uint64_t base, size, r0 = 0, r1 = 0xff;
 	int err = -EINVAL;
 

@@ -12,6 +12,7 @@
 #include <vireo/fdt.h>
 #include <vireo/irq_chip.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmio.h>
 #include "pci_priv.h"
 
@@ -110,8 +111,8 @@ static int setup_msix(struct pci_dev *pdev, unsigned int min, unsigned int max)
 				       (uint64_t)size * MSIX_ENTRY);
 	if (!pdev->msix_table)
 		return -EINVAL;		/* logged: the table is not in a BAR */
-	pdev->vectors = calloc(n, sizeof(*pdev->vectors));
-	msgs = calloc(n, sizeof(*msgs));
+	pdev->vectors = kcalloc(n, sizeof(*pdev->vectors));
+	msgs = kcalloc(n, sizeof(*msgs));
 	err = pdev->vectors && msgs ? 0 : -ENOMEM;
 	if (!err)
 		err = mc->alloc(mc, devid, n, pdev->vectors, msgs);
@@ -143,7 +144,7 @@ int pci_alloc_irq_vectors(struct pci_dev *pdev, unsigned int min,
 		return r;
 	if (!pdev->intx)
 		return r;	/* why MSI-X failed, or -ENODEV */
-	pdev->vectors = malloc(sizeof(*pdev->vectors));
+	pdev->vectors = kmalloc(sizeof(*pdev->vectors));
 	if (!pdev->vectors)
 		return -ENOMEM;
 	pdev->vectors[0] = pdev->intx;

@@ -26,6 +26,7 @@
  * no text is being drawn.
  */
 #include <stdlib.h>
+#include <vireo/mm.h>
 #include <vireo/console.h>
 #include <vireo/fb.h>
 #include <vireo/klog.h>
@@ -127,7 +128,7 @@ static void replay_log(void)
 void fbcon_attach(struct fb *fb)
 {
 	unsigned int cols = fbtext_cols(fb->width), rows = fbtext_rows(fb->height);
-	char *grid = cols && rows ? malloc((size_t)cols * rows) : NULL;
+	char *grid = cols && rows ? kmalloc((size_t)cols * rows) : NULL;
 
 	if (!grid) {
 		pr_err("fbcon: no text console on /dev/fb%u (%ux%u)\n", fb->index,

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vireo/mm.h>
 #include <vireo/cpu.h>
 #include <vireo/klog.h>
 #include <vireo/p9_trans.h>
@@ -167,7 +168,7 @@ static int read_tag(struct v9p *v)
 
 static int v9p_probe(struct virtio_device *vdev)
 {
-	struct v9p *v = calloc(1, sizeof(*v));
+	struct v9p *v = kcalloc(1, sizeof(*v));
 	int err;
 
 	if (!v)

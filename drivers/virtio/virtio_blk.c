@@ -30,6 +30,7 @@
 #include <vireo/blockdev.h>
 #include <vireo/compiler.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/spinlock.h>
 #include <vireo/thread.h>
 #include <vireo/virtio.h>
@@ -444,7 +445,7 @@ static int make_slots(struct vblk *vb)
 	if (n < 4)
 		return -ENODEV;
 	vb->segs = MIN(vb->segs, n - 3);
-	vb->slots = calloc(n, sizeof(*vb->slots));
+	vb->slots = kcalloc(n, sizeof(*vb->slots));
 	if (!vb->slots)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < n; i++) {
@@ -466,7 +467,7 @@ static void log_disk(struct vblk *vb)
 
 static int vblk_probe(struct virtio_device *vdev)
 {
-	struct vblk *vb = calloc(1, sizeof(*vb));
+	struct vblk *vb = kcalloc(1, sizeof(*vb));
 	int r;
 
 	if (!vb)

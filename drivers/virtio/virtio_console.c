@@ -50,6 +50,7 @@
 #include <string.h>
 #include <vireo/compiler.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/ringbuf.h>
 #include <vireo/spinlock.h>
 #include <vireo/tty.h>
@@ -352,7 +353,7 @@ static void ctrl_tx_done(struct virtqueue *vq)
 
 static struct vcon_port *port_new(struct vcon_dev *d, unsigned int id)
 {
-	struct vcon_port *p = calloc(1, sizeof(*p));
+	struct vcon_port *p = kcalloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
@@ -574,7 +575,7 @@ static void post_ctrl_buffers(struct vcon_dev *d)
 
 static int vcon_probe(struct virtio_device *vdev)
 {
-	struct vcon_dev *d = calloc(1, sizeof(*d));
+	struct vcon_dev *d = kcalloc(1, sizeof(*d));
 	int r;
 
 	if (!d)

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vireo/mm.h>
 #include <vireo/fb.h>
 #include <vireo/klog.h>
 #include <vireo/mutex.h>
@@ -336,7 +337,7 @@ static int setup(struct gpu *g)
 		fb->stride = fb->width * BPP;
 		fb->size = (size_t)fb->stride * fb->height;
 		fb->format = FB_FMT_XRGB8888;
-		fb->mem = calloc(1, fb->size);
+		fb->mem = kcalloc(1, fb->size);
 		err = fb->mem ? make_scanout_locked(g) : -ENOMEM;
 	}
 	kmutex_unlock(&g->cmd_lock);
@@ -376,7 +377,7 @@ static void gpu_config_changed(struct virtio_device *vdev)
 
 static int gpu_probe(struct virtio_device *vdev)
 {
-	struct gpu *g = calloc(1, sizeof(*g));
+	struct gpu *g = kcalloc(1, sizeof(*g));
 	int err;
 
 	if (!g)

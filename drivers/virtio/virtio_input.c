@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <vireo/mm.h>
 #include <vireo/compiler.h>
 #include <vireo/console.h>
 #include <vireo/fb.h>
@@ -113,7 +114,7 @@ static void read_name(struct virtio_device *vdev, char *name)
 
 static int input_probe(struct virtio_device *vdev)
 {
-	struct vinput *in = calloc(1, sizeof(*in));
+	struct vinput *in = kcalloc(1, sizeof(*in));
 	char name[NAME_MAX_LEN];
 
 	if (!in)

@@ -29,6 +29,7 @@
 #include <vireo/fdt.h>
 #include <vireo/irq.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmio.h>
 #include <vireo/mmu.h>
 #include <vireo/virtio.h>
@@ -261,7 +262,7 @@ static int identify(volatile uint8_t *base, uint64_t pa, uint32_t *version)
 static struct mmio_dev *new_dev(volatile uint8_t *base, uint64_t pa,
 				uint32_t version, uint32_t intid)
 {
-	struct mmio_dev *d = calloc(1, sizeof(*d));
+	struct mmio_dev *d = kcalloc(1, sizeof(*d));
 
 	if (!d)
 		return NULL;

@@ -26,6 +26,7 @@
 #include <vireo/cpu.h>
 #include <vireo/dma.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/mmio.h>
 #include <vireo/pci.h>
 #include <vireo/virtio.h>
@@ -414,7 +415,7 @@ static int vpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	(void)id;
 	if (pdev->device < VIRTIO_PCI_TRANS_FIRST || pdev->device > VIRTIO_PCI_LAST)
 		return -ENODEV;		/* another 0x1af4 device (ivshmem) */
-	vp = calloc(1, sizeof(*vp));
+	vp = kcalloc(1, sizeof(*vp));
 	if (!vp)
 		return -ENOMEM;
 	vp->pdev = pdev;

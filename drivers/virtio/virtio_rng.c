@@ -26,6 +26,7 @@
 #include <string.h>
 #include <vireo/devfs.h>
 #include <vireo/klog.h>
+#include <vireo/mm.h>
 #include <vireo/spinlock.h>
 #include <vireo/thread.h>
 #include <vireo/vfs.h>
@@ -182,7 +183,7 @@ static const struct file_ops hwrng_ops = {
 
 static int rng_probe(struct virtio_device *vdev)
 {
-	struct rng *r = calloc(1, sizeof(*r));
+	struct rng *r = kcalloc(1, sizeof(*r));
 	int err;
 
 	if (!r)

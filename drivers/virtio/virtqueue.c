@@ -21,6 +21,7 @@
 #include <string.h>
 #include <vireo/compiler.h>
 #include <vireo/dma.h>
+#include <vireo/mm.h>
 #include <vireo/virtio.h>
 #include "virtio_priv.h"
 
@@ -158,11 +159,11 @@ struct virtqueue *virtqueue_new(struct virtio_device *vdev, unsigned int index,
 
 	if (!size_valid(size))
 		return NULL;
-	vq = calloc(1, sizeof(*vq) + sizeof(struct slot) * size);
+	vq = kcalloc(1, sizeof(*vq) + sizeof(struct slot) * size);
 	if (!vq)
 		return NULL;
 	bytes = ALIGN_UP(virtqueue_ring_bytes(size), (size_t)VIRTQ_USED_ALIGN);
-	vq->ring = aligned_alloc(VIRTQ_USED_ALIGN, bytes);
+	vq->ring = kaligned_alloc(VIRTQ_USED_ALIGN, bytes);
 	if (!vq->ring) {
 		free(vq);
 		return NULL;
@@ -229,7 +230,7 @@ static struct virtq_desc *make_indirect(const struct virtq_buf *bufs,
 					unsigned int nr_out, unsigned int n,
 					uint32_t *in_len)
 {
-	struct virtq_desc *table = aligned_alloc(16, sizeof(*table) * n);
+	struct virtq_desc *table = kaligned_alloc(16, sizeof(*table) * n);
 
 	if (table)
 		*in_len = fill_descs(table, NULL, 0, bufs, nr_out, n);

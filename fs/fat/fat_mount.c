@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <vireo/mm.h>
 #include <vireo/klog.h>
 #include "../fs_priv.h"
 #include "fat_priv.h"
@@ -129,7 +130,7 @@ static int fat_mount(struct mount *m, const char *source, unsigned long flags,
 	slot = vol_slot(bd);
 	if (slot < 0)
 		return slot;
-	v = calloc(1, sizeof(*v));
+	v = kcalloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	v->bd = bd;

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vireo/mm.h>
 #include <vireo/klog.h>
 #include "../fs_priv.h"
 #include "fat_priv.h"
@@ -37,7 +38,7 @@ static struct fat_node *live_node(struct fat_vol *v, uint64_t off)
 struct fat_node *fat_node_new(struct fat_vol *v, struct fat_node *parent,
 				 const uint8_t *raw, uint64_t off)
 {
-	struct fat_node *n = calloc(1, sizeof(*n));
+	struct fat_node *n = kcalloc(1, sizeof(*n));
 	bool dir;
 
 	if (!n)

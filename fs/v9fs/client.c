@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vireo/mm.h>
 #include <vireo/klog.h>
 #include "v9fs_priv.h"
 
@@ -72,7 +73,7 @@ static int call_begin(struct p9_client *c, struct call *k, uint8_t type,
 
 	if (tag < 0)
 		return -EAGAIN;
-	k->mem = malloc((size_t)txcap + rxcap);
+	k->mem = kmalloc((size_t)txcap + rxcap);
 	if (!k->mem) {
 		id_free(c, c->tags, (unsigned int)tag);
 		return -ENOMEM;

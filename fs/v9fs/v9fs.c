@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
+#include <vireo/mm.h>
 #include <vireo/klog.h>
 #include <vireo/vfs.h>
 #include "v9fs_priv.h"
@@ -83,7 +84,7 @@ static int node_get(struct mount *m, struct v9fs *fs, uint32_t fid,
 			return 0;
 		}
 	}
-	n = calloc(1, sizeof(*n));
+	n = kcalloc(1, sizeof(*n));
 	if (!n) {
 		p9c_clunk(&fs->client, fid);
 		return -ENOMEM;
@@ -315,7 +316,7 @@ static int readdir_fetch(struct v9fs_node *n)
 {
 	int r;
 
-	if (!n->dbuf && !(n->dbuf = malloc(READDIR_CHUNK)))
+	if (!n->dbuf && !(n->dbuf = kmalloc(READDIR_CHUNK)))
 		return -ENOMEM;
 	r = p9c_readdir(client_of(&n->vn), n->iofid, n->cookie, n->dbuf,
 			READDIR_CHUNK);
@@ -523,7 +524,7 @@ static int v9fs_mount(struct mount *m, const char *source, unsigned long flags,
 		       o.tag);
 		return -ENOENT;
 	}
-	fs = calloc(1, sizeof(*fs));
+	fs = kcalloc(1, sizeof(*fs));
 	if (!fs)
 		return -ENOMEM;
 	list_init(&fs->nodes);

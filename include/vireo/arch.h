@@ -3,6 +3,7 @@
  * The architecture contract: what the portable kernel may ask of the CPU.
  * Inline primitives come from <asm/cpu.h> of the architecture in use:
  *   arch_irq_save/restore/enable/disable  any context; mask IRQs on this CPU
+ *   arch_irq_flags_masked(f)              whether saved flags f mask IRQs
  *   arch_this_cpu()                       any context; this CPU's struct cpu
  *   arch_counter_read/freq()              any context; the monotonic counter
  *   arch_wait_for_interrupt()             idle thread only, IRQs may be masked

@@ -3,12 +3,27 @@
  * defines some of the same names identically; theirs are kept. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <sys/cdefs.h>
 
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+/* Sizes that come from callers (attributes, lengths, counts) are combined
+ * only through these, or __builtin_{add,mul}_overflow: ALIGN_UP and '+'
+ * wrap silently.  align_up_checked() stores x rounded up to a (a power
+ * of two) and returns false when that does not fit in a size_t. */
+static inline bool align_up_checked(size_t x, size_t a, size_t *out)
+{
+	size_t sum;
+
+	if (__builtin_add_overflow(x, a - 1, &sum))
+		return false;
+	*out = sum & ~(a - 1);
+	return true;
+}
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
 #endif

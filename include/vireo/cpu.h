@@ -36,6 +36,8 @@ struct cpu {
 	uint64_t idle_since_ns;		/* when the current wait began, or 0 */
 	/* Emergency stack for the stack-overflow path of vectors.S: its top. */
 	uintptr_t emergency_sp;
+	unsigned int walkers;		/* list walks under the scheduler lock
+					 * in progress: no switch (sched.c) */
 };
 
 extern struct cpu cpus[CONFIG_SMP_NCPUS];

@@ -64,8 +64,11 @@ void file_put(struct file *f);
 /* Installs f at the lowest free descriptor >= min; the table takes over
  * the caller's reference.  Returns the descriptor or -EMFILE. */
 int fd_install(struct file *f, int min);
-/* The file behind fd with a new reference (file_put when done), or NULL. */
+/* The file behind fd with a new reference, or NULL.  The caller gives it
+ * back with fd_put() in the same thread: meanwhile the thread is not
+ * killed (kernel/signal.c), so the reference cannot be lost. */
 struct file *fd_get(int fd);
+void fd_put(struct file *f);
 /* 0 or -EBADF. */
 int fd_close(int fd);
 /* Makes newfd refer to the file of oldfd (dup2 semantics). */
@@ -74,7 +77,7 @@ int fd_dup2(int oldfd, int newfd);
 /* Lowest free descriptor >= min of table t (see fd_install). */
 int fd_install_in(struct fd_table *t, struct file *f, int min);
 int fd_close_in(struct fd_table *t, int fd);
-/* fd_get() on table t. */
+/* fd_get() on table t (also fd_put() when done). */
 struct file *fd_get_in(struct fd_table *t, int fd);
 int fd_dup2_in(struct fd_table *t, int oldfd, int newfd);
 /* FD_CLOEXEC of fd in the caller's table: 0/-EBADF; get returns 0/1. */

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,14 @@ void *heap_realloc(struct heap *h, void *p, size_t size);
 void *heap_memalign(struct heap *h, size_t align, size_t size);
 /* Bytes usable at p (>= the size requested). */
 size_t heap_usable_size(const void *p);
+/* A tag on a live allocation, for its allocator's own use (mm/malloc.c:
+ * the block belongs to a task); realloc in place and splitting keep it. */
+void heap_set_tag(void *p, bool tagged);
+bool heap_tagged(const void *p);
+/* Whether p looks like the start of a live allocation (its header says
+ * so).  Only for telling p from an address inside another allocation
+ * whose 8 bytes before p cannot look like a header (mm/malloc.c). */
+bool heap_is_payload(const void *p);
 /* Walks the free lists: O(number of free blocks); for statistics only.
  * free and largest_free count usable bytes (headers excluded); used
  * counts headers, so used + free + header * nr_free stays constant. */

@@ -40,7 +40,8 @@ enum kmutex_state {
 struct kmutex {
 	struct thread *owner;
 	struct wait_queue wq;		/* waiters.next == NULL: not set up yet */
-	struct list_node tracked;	/* owned PI/PP/robust: on mutex.c's list */
+	struct list_node tracked;	/* owned PI/PP/robust: on mutex.c's list;
+					 * owned internal: owner->held_kmutexes */
 	unsigned int depth;		/* recursive lock count */
 	uint8_t type;
 	uint8_t protocol;
@@ -88,6 +89,10 @@ int kmutex_destroy(struct kmutex *m);
  */
 int kmutex_lock(struct kmutex *m);
 int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns);
+/* kmutex_timedlock() for an application mutex (not internal) whose wait
+ * a deliverable signal or a kill ends with -EINTR: the caller runs the
+ * handlers and locks again (pthread_mutex_lock never fails with EINTR). */
+int kmutex_lock_sig(struct kmutex *m, uint64_t deadline_ns);
 /* As kmutex_lock() but -EBUSY instead of blocking. */
 int kmutex_trylock(struct kmutex *m);
 /* 0 or -EPERM when the caller is not the owner. */
@@ -98,12 +103,15 @@ int kmutex_consistent(struct kmutex *m);
 int kmutex_set_ceiling(struct kmutex *m, int ceiling, int *old);
 
 /*
- * Thread exit (from the exit hook, in the exiting thread): robust mutexes
- * it holds pass to their next waiter with EOWNERDEAD (or become free and
- * owner-dead); other PI/PP mutexes stay locked for ever, as POSIX leaves
- * them, but no longer point at the dead thread.
+ * Thread exit (thread_die(), in the exiting thread, however it ends):
+ * robust mutexes it holds pass to their next waiter with EOWNERDEAD (or
+ * become free and owner-dead); other PI/PP mutexes stay locked for ever,
+ * as POSIX leaves them, but no longer point at the dead thread.
  */
 void kmutex_thread_exit(struct thread *t);
+/* The calling thread t ends without returning from where it is (a
+ * fault): every internal mutex it holds is handed to its next waiter. */
+void kmutex_thread_abandon(struct thread *t);
 /* Highest priority t must run at because of the mutexes it holds (PI
  * waiters, PP ceilings), or 0.  Scheduler lock held.  For the scheduler
  * when it changes a thread's base priority. */
@@ -130,13 +138,13 @@ void kcond_init(struct kcond *c, int clock);
 int kcond_destroy(struct kcond *c);
 /*
  * Atomically releases m and waits for a signal or the monotonic deadline,
- * then locks m again (also on error).  intr: a signal or a cancellation
- * ends the wait (-EINTR, -ECANCELED).  Returns 0, -EPERM (m not owned by
- * the caller), -ETIMEDOUT, -EINTR, -ECANCELED, or -EOWNERDEAD from the
- * relock.
+ * then locks m again (also on error).  intr (<vireo/wait.h>): whether a
+ * signal (WAIT_SIGNALS, WAIT_INTR) or a cancellation (WAIT_INTR) ends the
+ * wait (-EINTR, -ECANCELED).  Returns 0, -EPERM (m not owned by the
+ * caller), -ETIMEDOUT, -EINTR, -ECANCELED, or -EOWNERDEAD from the relock.
  */
 int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline_ns,
-	       bool intr);
+	       enum wait_intr intr);
 void kcond_signal(struct kcond *c);
 void kcond_broadcast(struct kcond *c);
 int kcond_clock(const struct kcond *c);

@@ -46,6 +46,15 @@ enum signal_delivery signal_deliver(void);
 bool signal_deliver_pending(void);
 /* Whether the calling thread has a deliverable signal pending. */
 bool signal_pending(void);
+/* Whether t holds kernel state that its death would lose (an internal
+ * mutex, a borrowed descriptor, sched_lock()): its death waits (see
+ * "Dying inside the kernel" in kernel/signal.c).  Deliveries then end
+ * a call with SIGNAL_RAN_INTR instead of the thread. */
+bool thread_holds_kernel_state(const struct thread *t);
+/* Drops one of the calling thread's holds (*count is one of its
+ * counters, e.g. files_borrowed); when it was the last, a death held
+ * off meanwhile is requested now.  Thread context. */
+void signal_hold_drop(unsigned int *count);
 
 /* Bit of signal sig in a 64-bit set. */
 #define SIG_BIT(sig) (1ULL << ((sig) - 1))
@@ -113,6 +122,15 @@ void signal_thread_release_locked(struct thread *t);
 /* From the arch interrupt-exit path, IRQs enabled, thread stack: runs
  * pending signals, a pending asynchronous cancellation or task kill. */
 void signal_irq_exit_deliver(void);
+/* Around it, IRQs masked: whether this interrupt exit may deliver.  Each
+ * delivery runs with IRQs on, on top of the interrupted frame, so an
+ * interrupt coming in before it took its signal would start another one
+ * on top, and a stream of them (a kill() storm from another CPU) would
+ * nest until the stack ran out.  A few levels may nest (a handler
+ * interrupted by another signal); deeper, the deliveries in progress
+ * take what is pending. */
+bool signal_irq_delivery_begin(void);
+void signal_irq_delivery_end(void);
 /* pthread_kill(): sends to thread tid of the calling task.  sig 0 only
  * checks it exists.  0, -ESRCH, -EINVAL, -EAGAIN.  Any thread context. */
 int signal_send_tid(int tid, const siginfo_t *info);

@@ -43,8 +43,14 @@ static inline bool spin_is_locked(spinlock_t *l)
 	return arch_spin_is_locked(&l->raw);
 }
 
+/* kernel/thread.c: an application thread about to mask IRQs with little
+ * stack left ends here, as if it had overflowed, rather than overflow
+ * inside the masked section where nothing could end it alone. */
+void thread_stack_reserve_check(void);
+
 static inline irqflags_t spin_lock_irqsave(spinlock_t *l)
 {
+	thread_stack_reserve_check();
 	irqflags_t f = arch_irq_save();
 	arch_spin_lock(&l->raw);
 	return f;

@@ -97,6 +97,11 @@ char ***task_environ(void);
 /* The calling task's slot for libc's buffered streams (libc/stdio.c
  * fills it at first use; the task hands it to libc_task_end()). */
 void **task_stdio_slot(void);
+/* The list malloc() links the calling thread's allocations into: its
+ * task's, or NULL when they are the kernel's (a kernel thread, an
+ * interrupt handler, a task whose heap was given back).  Any context. */
+struct list_node;
+struct list_node *task_heap_owner(void);
 /* The pid of the task's parent, 0 for the kernel task. */
 pid_t task_getppid(void);
 /* CPU time of all threads of t, living and ended.  Any thread context. */

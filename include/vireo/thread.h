@@ -130,13 +130,22 @@ struct thread {
 	uint8_t cancel_type;
 	bool cancel_pending;
 	bool exiting;			/* in thread_exit_value(): no more delivery */
-	bool intr_wait;			/* blocked in wait_block_intr_locked() */
+	bool intr_wait;			/* blocked in wait_block_intr_locked()
+					 * or wait_block_sig_locked() */
+	bool intr_cancel;		/* ...the first: cancellation wakes it */
 	/* The idle thread frees an ended thread's stack (thread.c):
 	 * REAP_BUSY while it does, with the lock dropped; the struct may
 	 * only be freed once REAP_DONE. */
 	enum { REAP_NONE, REAP_BUSY, REAP_DONE } reap;
-	unsigned int kmutex_held;	/* kernel mutexes held (mutex.c): no
-					 * asynchronous kill while > 0 */
+	/* What the thread holds inside the kernel (see "Dying inside the
+	 * kernel" in kernel/signal.c): no kill, fatal signal or
+	 * asynchronous cancellation takes effect while any is held, and a
+	 * thread ended by a fault gives each back (thread_abandon()). */
+	unsigned int kmutex_held;	/* internal kernel mutexes (mutex.c) */
+	struct list_node held_kmutexes;	/* the same, by kmutex->tracked */
+	unsigned int files_borrowed;	/* fd_get() not yet fd_put() */
+	int fault_sig;			/* signal of the fault ending it (arch) */
+	unsigned int irq_deliveries;	/* nested interrupt-exit deliveries */
 	void *(*start)(void *);		/* thread_spawn() routine */
 
 	/* For libc: TSD and cleanup stacks (P), and the hook run at exit in
@@ -261,12 +270,18 @@ void sched_unlock(void);
 irqflags_t sched_lock_acquire(void);
 void sched_lock_release(irqflags_t flags);
 bool sched_lock_held(void);
+/* Around a walk of a list under the scheduler lock whose body may wake
+ * threads: asserts (debug builds) that no switch happens inside it.
+ * Wake-ups never switch before sched_lock_release(); this catches a
+ * walker that blocks, or a new path that switches early. */
+void sched_walk_begin(void);
+void sched_walk_end(void);
 
 /*
  * Sets t's effective priority (its base priority is unchanged): a ready
  * t moves to its new ready queue, a blocked t is re-inserted in its wait
  * queue by the new priority, and the CPU goes to the most urgent thread
- * (at once from thread context, else at interrupt exit or at the
+ * (when the scheduler lock is released, else at interrupt exit or at the
  * running thread's sched_unlock()).  For the mutex code's priority
  * inheritance and ceilings.  Scheduler lock held.
  */
@@ -322,6 +337,10 @@ int arch_stack_guard(uintptr_t lo, size_t size, bool guard);
 /* Stack-overflow report and termination of the current thread's task,
  * from the fault path (thread.c).  Never returns. */
 __noreturn void thread_stack_overflow(void);
+/* A fault of the current application thread (reported already) ends its
+ * task with sig; what it held in the kernel is given back first
+ * (kmutex_thread_abandon()).  Thread context, IRQs on.  Never returns. */
+__noreturn void thread_fault_exit(int sig);
 
 static inline void **thread_libc_data(void)
 {

@@ -85,3 +85,22 @@ int wait_while_intr(struct wait_queue *wq, spinlock_t *lock,
 /* wait_wake_all_locked(wq, 0) taking the scheduler lock itself.  Any
  * context that holds no driver spinlock (the scheduler lock is outer). */
 void wait_wake_all(struct wait_queue *wq);
+
+/*
+ * As wait_block_intr_locked(), but not a cancellation point: only a
+ * deliverable signal, a kill or an asynchronous cancellation ends the
+ * wait (-EINTR), so that the caller runs the handlers and waits again
+ * (pthread_mutex_lock, rwlocks, barriers: POSIX has the handler run and
+ * the wait resume).
+ */
+int wait_block_sig_locked(struct wait_queue *wq, uint64_t deadline_ns);
+
+/* How a wait may be ended early (kcond_wait, kmutex_lock_sig). */
+enum wait_intr {
+	WAIT_UNINTR,		/* wait_block_locked() */
+	WAIT_SIGNALS,		/* wait_block_sig_locked() */
+	WAIT_INTR,		/* wait_block_intr_locked() */
+};
+/* The wait of kind intr. */
+int wait_block_kind_locked(struct wait_queue *wq, uint64_t deadline_ns,
+			   enum wait_intr intr);

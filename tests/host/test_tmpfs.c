@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/statfs.h>
 #include <vireo/vfs.h>
+#include "fake_panic.h"
 #include "unit.h"
 
 /* What the kernel provides to tmpfs. */
@@ -192,6 +193,72 @@ TEST(symlinks)
 	tmpfs_umount(&m);
 }
 
+/* A tree far deeper than any recursion could take on a thread's stack
+ * is freed by umount (iteratively), with files at every level. */
+TEST(deep_tree_umount)
+{
+	struct vnode *d = mk(256 << 20), *f;
+
+	for (int i = 0; i < 100000; i++) {
+		struct vnode *next;
+		EXPECT_EQ(d->ops->create(d, "f", S_IFREG | 0644, &f), 0);
+		put(f);
+		EXPECT_EQ(d->ops->mkdir(d, "d", 0755), 0);
+		next = get(d, "d");
+		if (d != m.root)
+			put(d);
+		d = next;
+	}
+	put(d);
+	tmpfs_umount(&m);
+	EXPECT(m.root == NULL);
+}
+
+/* A node still referenced at umount is a VFS bug (a reference held
+ * across an unlocked window): caught, not freed under its user. */
+TEST(umount_with_reference_is_caught)
+{
+	struct vnode *root = mk(1 << 20), *f;
+
+	EXPECT_EQ(root->ops->create(root, "f", S_IFREG | 0644, &f), 0);
+	EXPECT_PANIC(tmpfs_umount(&m));	/* stops before freeing anything */
+	put(f);
+	tmpfs_umount(&m);
+	EXPECT(m.root == NULL);
+}
+
+/* A write whose end does not fit (off + len wraps) is EFBIG, not a
+ * write at a wrapped offset. */
+TEST(write_end_overflow)
+{
+	struct vnode *root = mk(1 << 20), *f;
+
+	EXPECT_EQ(root->ops->create(root, "f", S_IFREG | 0644, &f), 0);
+	EXPECT_EQ(f->ops->write(f, "x", SIZE_MAX, INT64_MAX), -EFBIG);
+	EXPECT_EQ(f->ops->write(f, "x", (size_t)-8, 16), -EFBIG);
+	put(f);
+	tmpfs_umount(&m);
+}
+
+/* size=N beyond what a size_t holds is malformed: the default limit. */
+TEST(mount_size_overflow)
+{
+	struct statfs st;
+
+	memset(&m, 0, sizeof(m));
+	EXPECT_EQ(tmpfs_type.mount(&m, NULL, 0, "size=99999999999999999999999"), 0);
+	tmpfs_statfs(&m, &st);
+	EXPECT_EQ(st.f_blocks * st.f_bsize, (uint64_t)tmpfs_default_limit());
+	tmpfs_umount(&m);
+	memset(&m, 0, sizeof(m));
+	EXPECT_EQ(tmpfs_type.mount(&m, NULL, 0, "size=17179869184g"), 0);
+	tmpfs_statfs(&m, &st);
+	EXPECT_EQ(st.f_blocks * st.f_bsize, (uint64_t)tmpfs_default_limit());
+	tmpfs_umount(&m);
+}
+
 UNIT_MAIN(UNIT_CASE(dirs_and_files), UNIT_CASE(large_file_and_holes),
 	  UNIT_CASE(rename_rules), UNIT_CASE(enospc_is_harmless),
-	  UNIT_CASE(symlinks))
+	  UNIT_CASE(symlinks), UNIT_CASE(deep_tree_umount),
+	  UNIT_CASE(umount_with_reference_is_caught),
+	  UNIT_CASE(mount_size_overflow), UNIT_CASE(write_end_overflow))

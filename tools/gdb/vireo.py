@@ -512,6 +512,8 @@ class HeapWalk:
         self.min_payload = lookup_type("struct heap_block").sizeof - self.hdr
         self.shift = enum_value("enum heap_magic", "MAGIC_SHIFT")
         self.used_magic = enum_value("enum heap_magic", "MAGIC_USED")
+        # A task's own block (mm/malloc.c) is in use as well.
+        self.tagged_magic = enum_value("enum heap_magic", "MAGIC_TAGGED")
         self.free_magic = enum_value("enum heap_magic", "MAGIC_FREE")
         self.region_size = lookup_type("struct heap_region").sizeof
         self.problems, self.free_blocks = [], set()
@@ -557,7 +559,7 @@ class HeapWalk:
                 self.free += size
                 self.nr_free += 1
                 self.largest = max(self.largest, size)
-            elif magic == self.used_magic:
+            elif magic in (self.used_magic, self.tagged_magic):
                 used += self.hdr + size
                 nr_used += 1
             else:

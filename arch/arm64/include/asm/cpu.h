@@ -50,6 +50,12 @@ static inline bool arch_irqs_disabled(void)
 	return read_sysreg(daif) & DAIF_I;
 }
 
+/* Whether flags from arch_irq_save() had IRQs masked. */
+static inline bool arch_irq_flags_masked(irqflags_t f)
+{
+	return f & DAIF_I;
+}
+
 struct cpu;
 static inline struct cpu *arch_this_cpu(void)
 {
