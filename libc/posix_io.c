@@ -11,12 +11,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vireo/file.h>
+#include <vireo/libc.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
 #include <vireo/vfs.h>
 
 /* Blocking I/O is a cancellation point: a cancelled wait ends here. */
-static long posix_result(long r)
+long libc_result(long r)
 {
 	if (r == -ECANCELED)
 		thread_testcancel();
@@ -47,12 +48,12 @@ int open(const char *path, int flags, ...)
 		else if (flags & O_CLOEXEC)
 			fd_set_cloexec(r, true);
 	}
-	return (int)posix_result(r);
+	return (int)libc_result(r);
 }
 
 int close(int fd)
 {
-	return (int)posix_result(fd_close(fd));
+	return (int)libc_result(fd_close(fd));
 }
 
 ssize_t read(int fd, void *buf, size_t len)
@@ -61,7 +62,7 @@ ssize_t read(int fd, void *buf, size_t len)
 	ssize_t r;
 
 	if (!f)
-		return posix_result(-EBADF);
+		return libc_result(-EBADF);
 	if ((f->flags & O_ACCMODE) == O_WRONLY || !f->ops->read)
 		r = -EBADF;
 	else if (!buf && len)
@@ -71,7 +72,7 @@ ssize_t read(int fd, void *buf, size_t len)
 			r = f->ops->read(f, buf, len);
 		} while (r == -EINTR && signal_deliver_pending());
 	file_put(f);
-	return posix_result(r);
+	return libc_result(r);
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
@@ -80,7 +81,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 	ssize_t r;
 
 	if (!f)
-		return posix_result(-EBADF);
+		return libc_result(-EBADF);
 	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write)
 		r = -EBADF;
 	else if (!buf && len)
@@ -90,7 +91,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 			r = f->ops->write(f, buf, len);
 		} while (r == -EINTR && signal_deliver_pending());
 	file_put(f);
-	return posix_result(r);
+	return libc_result(r);
 }
 
 off_t lseek(int fd, off_t off, int whence)
@@ -99,10 +100,10 @@ off_t lseek(int fd, off_t off, int whence)
 	off_t r;
 
 	if (!f)
-		return posix_result(-EBADF);
+		return libc_result(-EBADF);
 	r = f->ops->lseek ? f->ops->lseek(f, off, whence) : -ESPIPE;
 	file_put(f);
-	return posix_result(r);
+	return libc_result(r);
 }
 
 int fstat(int fd, struct stat *st)
@@ -111,7 +112,7 @@ int fstat(int fd, struct stat *st)
 	int r = 0;
 
 	if (!f)
-		return (int)posix_result(-EBADF);
+		return (int)libc_result(-EBADF);
 	if (!st) {
 		r = -EFAULT;
 	} else {
@@ -120,7 +121,7 @@ int fstat(int fd, struct stat *st)
 			r = f->ops->stat(f, st);
 	}
 	file_put(f);
-	return (int)posix_result(r);
+	return (int)libc_result(r);
 }
 
 int isatty(int fd)
@@ -142,14 +143,14 @@ int dup(int fd)
 	int r;
 
 	if (!f)
-		return (int)posix_result(-EBADF);
+		return (int)libc_result(-EBADF);
 	r = fd_install(f, 0);
 	if (r < 0)
 		file_put(f);
-	return (int)posix_result(r);
+	return (int)libc_result(r);
 }
 
 int dup2(int oldfd, int newfd)
 {
-	return (int)posix_result(fd_dup2(oldfd, newfd));
+	return (int)libc_result(fd_dup2(oldfd, newfd));
 }

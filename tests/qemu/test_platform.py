@@ -27,6 +27,39 @@ BOARD_DOC_LINES = {
                "-machine virt,virtualization=on,gic-version=3 "
                "-net none -chardev stdio,id=con,mux=on -serial chardev:con "
                "-mon chardev=con,mode=readline -kernel ./vireo",
+    "netnsh": "qemu-system-aarch64 -cpu cortex-a53 -nographic "
+              "-machine virt,virtualization=on,gic-version=3 "
+              "-chardev stdio,id=con,mux=on -serial chardev:con "
+              "-global virtio-mmio.force-legacy=false "
+              "-device virtio-serial-device,bus=virtio-mmio-bus.0 "
+              "-chardev socket,telnet=on,host=127.0.0.1,port=3450,server=on,wait=off,id=foo "
+              "-device virtconsole,chardev=foo "
+              "-device virtio-rng-device,bus=virtio-mmio-bus.1 "
+              "-netdev user,id=u1,hostfwd=tcp:127.0.0.1:10023-10.0.2.15:23,"
+              "hostfwd=tcp:127.0.0.1:15001-10.0.2.15:5001 "
+              "-device virtio-net-device,netdev=u1,bus=virtio-mmio-bus.2 "
+              "-drive file=./mydisk-1gb.img,if=none,format=raw,id=hd "
+              "-device virtio-blk-device,bus=virtio-mmio-bus.3,drive=hd "
+              "-mon chardev=con,mode=readline -kernel ./vireo",
+    "netnsh_smp": "qemu-system-aarch64 -cpu cortex-a53 -smp 4 -nographic "
+                  "-machine virt,virtualization=on,gic-version=3 "
+                  "-chardev stdio,id=con,mux=on -serial chardev:con "
+                  "-global virtio-mmio.force-legacy=false "
+                  "-netdev user,id=u1,hostfwd=tcp:127.0.0.1:10023-10.0.2.15:23,"
+                  "hostfwd=tcp:127.0.0.1:15001-10.0.2.15:5001 "
+                  "-device virtio-net-device,netdev=u1,bus=virtio-mmio-bus.0 "
+                  "-mon chardev=con,mode=readline -kernel ./vireo",
+    # The KVM line; the tests run it with -accel tcg -cpu max.
+    "netnsh_smp_hv": "qemu-system-aarch64 -nographic "
+                     "-machine virt -cpu host -smp 4 -accel kvm "
+                     "-chardev stdio,id=con,mux=on -serial chardev:con "
+                     "-global virtio-mmio.force-legacy=false "
+                     "-drive file=./mydisk-1gb.img,if=none,format=raw,id=hd "
+                     "-device virtio-blk-device,drive=hd "
+                     "-netdev user,id=u1,hostfwd=tcp:127.0.0.1:10023-10.0.2.15:23,"
+                     "hostfwd=tcp:127.0.0.1:15001-10.0.2.15:5001 "
+                     "-device virtio-net-device,netdev=u1,bus=virtio-mmio-bus.0 "
+                     "-mon chardev=con,mode=readline -kernel ./vireo",
 }
 
 # Printed once per boot: "Vireo <version> <board:config>, built <date>",
