@@ -4,6 +4,7 @@
  * lwIP's address parsers, getaddrinfo() on its DNS client (servers from
  * DHCP, or 10.0.2.3 with the static fallback), interface indexes.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netdb.h>
@@ -59,6 +60,9 @@ const char *inet_ntop(int af, const void *src, char *dst, socklen_t size)
 		memcpy(a6.addr, src, 16);
 		ip6_addr_clear_zone(&a6);
 		r = ip6addr_ntoa_r(&a6, dst, (int)size);
+		/* lwIP writes upper-case hex digits; RFC 5952 4.3 lower. */
+		for (char *p = r ? dst : ""; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
 	} else {
 		errno = EAFNOSUPPORT;
 		return NULL;

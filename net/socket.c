@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,6 +29,8 @@
 #include <vireo/clock.h>
 #include <vireo/file.h>
 #include <vireo/mutex.h>
+#include <vireo/signal.h>
+#include <vireo/thread.h>
 #include <vireo/vfs.h>
 #include "lwip/api.h"
 #include "lwip/tcp.h"
@@ -451,8 +454,16 @@ ssize_t sock_send(struct file *f, const void *buf, size_t len, int flags,
 	u16_t port;
 	int r;
 
-	if (is_tcp(s))
-		return stream_send(f, s, buf, len, flags);
+	if (is_tcp(s)) {
+		ssize_t n = stream_send(f, s, buf, len, flags);
+
+		if (n == -EPIPE && !(flags & MSG_NOSIGNAL)) {
+			siginfo_t si = { .si_signo = SIGPIPE, .si_code = SI_USER };
+
+			signal_send_thread(thread_current(), &si);
+		}
+		return n;
+	}
 	if (!to)
 		return dgram_send(s, buf, len, NULL, 0);
 	r = sock_addr_in(s, to, tolen, &ip, &port);

@@ -59,6 +59,9 @@ static const struct {
 	{ &ot_area_clock, true }, { &ot_area_task, true },
 	{ &ot_area_stack, true }, { &ot_area_io, true },
 	{ &ot_area_smp, false }, { &ot_area_kernel, true },
+#ifdef CONFIG_NET	/* apps/ostest/net.c is built with the stack */
+	{ &ot_area_net, true },
+#endif
 };
 
 /* Failures of the running case: written by any of its threads. */
