@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <netinet/ip_icmp.h>
 #include <stdlib.h>
 #include <string.h>
 #include "lwip/api.h"
+#include "lwip/inet_chksum.h"
 #include "lwip/ip_addr.h"
 #include "lwip/priv/tcpip_priv.h"
 #include "lwip/netif.h"
@@ -95,6 +97,12 @@ char *inet_ntoa(struct in_addr in)
 	static char buf[INET_ADDRSTRLEN];
 
 	return (char *)inet_ntop(AF_INET, &in.s_addr, buf, sizeof(buf));
+}
+
+uint16_t in_cksum(const void *data, size_t len)
+{
+	/* lwIP's sum is in the data's byte order already. */
+	return inet_chksum(data, (u16_t)len);
 }
 
 /* ---- getaddrinfo ---- */

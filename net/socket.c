@@ -125,13 +125,16 @@ int sock_create(int domain, int type, int protocol)
 		t = NETCONN_TCP;
 	else if (type == SOCK_DGRAM && (!protocol || protocol == IPPROTO_UDP))
 		t = NETCONN_UDP;
+	else if (type == SOCK_RAW && protocol > 0 && protocol < 256)
+		t = NETCONN_RAW;	/* IPv4: whole packets in, payload out */
 	else if (type == SOCK_STREAM || type == SOCK_DGRAM)
 		return -EPROTONOSUPPORT;
 	else
 		return -EPROTOTYPE;
 	if (domain == AF_INET6)
 		t = (enum netconn_type)(t | NETCONN_TYPE_IPV6);
-	conn = netconn_new_with_callback(t, conn_event);
+	conn = netconn_new_with_proto_and_callback(
+		t, type == SOCK_RAW ? (u8_t)protocol : 0, conn_event);
 	if (!conn)
 		return -ENOBUFS;
 	f = sock_file(conn, domain, type, flags);

@@ -4,12 +4,14 @@
  * the network stack has: TCP and UDP transfer, non-blocking connect with
  * poll, poll on many sockets beside a pipe, accept interrupted by a
  * signal, half-close, the errors EADDRINUSE, ECONNREFUSED and EPIPE,
- * SO_RCVTIMEO, FIONBIO/FIONREAD, dup, and the address helpers.
+ * SO_RCVTIMEO, FIONBIO/FIONREAD, dup, the address helpers, and a raw
+ * ICMP socket answered by the stack.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
@@ -401,6 +403,37 @@ static void net_addresses(void)
 	OT_EXPECT(strcmp(gai_strerror(EAI_NONAME), "Name or service not known") == 0);
 }
 
+/* A raw ICMP socket (what ping uses): an echo request to 127.0.0.1 is
+ * answered by the stack; the reply comes with its IPv4 header. */
+static void net_raw_icmp(void)
+{
+	uint8_t req[16] = { 8, 0, 0, 0, 0x12, 0x34, 0, 1, 'v', 'i', 'r', 'e', 'o' };
+	struct sockaddr_in a = loopback(0);
+	struct timeval tv = { 2, 0 };
+	uint8_t buf[128];
+	uint16_t sum = in_cksum(req, sizeof(req));
+	int fd, n = -1;
+
+	memcpy(req + 2, &sum, 2);
+	OT_ASSERT_OK(fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+	OT_EXPECT_OK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	OT_EXPECT_EQ(sendto(fd, req, sizeof(req), 0, (struct sockaddr *)&a,
+			    sizeof(a)), (long)sizeof(req));
+	/* The request itself passes by on loopback too: wait for type 0. */
+	for (int i = 0; i < 4; i++) {
+		n = (int)recv(fd, buf, sizeof(buf), 0);
+		if (n < 20 + 8 || buf[20] == 0)
+			break;
+	}
+	OT_EXPECT_EQ(n, 20 + (int)sizeof(req));
+	if (n == 20 + (int)sizeof(req)) {
+		OT_EXPECT_EQ(buf[0] >> 4, 4);		/* IPv4 header first */
+		OT_EXPECT_EQ(buf[20], 0);		/* echo reply */
+		OT_EXPECT(memcmp(buf + 24, req + 4, sizeof(req) - 4) == 0);
+	}
+	close(fd);
+}
+
 OT_AREA(net,
 	OT_CASE(net, tcp_loopback, 20),
 	OT_CASE(net, udp_loopback, 20),
@@ -412,4 +445,5 @@ OT_AREA(net,
 	OT_CASE(net, epipe, 20),
 	OT_CASE(net, rcvtimeo, 20),
 	OT_CASE(net, fd_calls, 20),
-	OT_CASE(net, addresses, 20));
+	OT_CASE(net, addresses, 20),
+	OT_CASE(net, raw_icmp, 20));

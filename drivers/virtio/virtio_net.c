@@ -109,6 +109,17 @@ static unsigned int take_merged(struct vnet *n, struct netdev_frag *frags,
 	return i == want ? i : 0;
 }
 
+/* Gives the next count buffers back to the device unread: the rest of a
+ * frame too long to take. */
+static void drop_merged(struct vnet *n, unsigned int count)
+{
+	uint32_t len;
+	uint8_t *b;
+
+	while (count-- && (b = virtqueue_get_buf(n->rxq, &len)))
+		post_rx(n, b);
+}
+
 /* Receives one frame (first buffer buf, len bytes); reposts every buffer
  * it used. */
 static void rx_frame(struct vnet *n, uint8_t *buf, uint32_t len)
@@ -122,6 +133,9 @@ static void rx_frame(struct vnet *n, uint8_t *buf, uint32_t len)
 	if (virtio_has_feature(n->vdev, VIRTIO_NET_F_MRG_RXBUF))
 		want = h->num_buffers;
 	if (len < n->hdr_len || want == 0 || want > NETDEV_MAX_FRAGS) {
+		if (len >= n->hdr_len && want > NETDEV_MAX_FRAGS &&
+		    want <= n->rx_count)
+			drop_merged(n, want - 1u);
 		nr = 0;
 	} else {
 		frags[0] = (struct netdev_frag){ buf + n->hdr_len,
