@@ -37,8 +37,11 @@ static uint64_t next_ino = 2;			/* devfs_lock */
 
 static int dev_open_file(struct vnode *vn, int flags, struct file **out);
 
+static int dev_getattr(struct vnode *vn, struct stat *st);
+
 static const struct vnode_ops dev_vops = {
 	.open_file = dev_open_file,
+	.getattr = dev_getattr,
 };
 
 static struct devfs_node *find_locked(const char *name)
@@ -55,6 +58,12 @@ static struct devfs_node *find_locked(const char *name)
 
 int devfs_register(const char *name, const struct file_ops *ops, void *priv)
 {
+	return devfs_register_node(name, S_IFCHR | 0666, ops, priv);
+}
+
+int devfs_register_node(const char *name, mode_t mode,
+			const struct file_ops *ops, void *priv)
+{
 	struct devfs_node *d;
 	irqflags_t f;
 	int r = 0;
@@ -68,7 +77,7 @@ int devfs_register(const char *name, const struct file_ops *ops, void *priv)
 	d->ops = ops;
 	d->priv = priv;
 	d->vn.ops = &dev_vops;
-	d->vn.mode = S_IFCHR | 0666;
+	d->vn.mode = mode;
 	d->vn.refs = 1;		/* never freed */
 	d->vn.priv = d;
 	f = spin_lock_irqsave(&devfs_lock);
@@ -105,6 +114,16 @@ static int dev_open_file(struct vnode *vn, int flags, struct file **out)
 
 	*out = file_new(d->ops, d->priv, flags);
 	return *out ? 0 : -ENOMEM;
+}
+
+/* stat by path: the device's own stat op on a file that is not open
+ * (see struct file_ops). */
+static int dev_getattr(struct vnode *vn, struct stat *st)
+{
+	struct devfs_node *d = vn->priv;
+	struct file f = { .ops = d->ops, .priv = d->priv };
+
+	return d->ops->stat ? d->ops->stat(&f, st) : 0;
 }
 
 static int root_lookup(struct vnode *dir, const char *name,
@@ -148,7 +167,7 @@ static int root_readdir(struct vnode *dir, uint64_t pos,
 		struct devfs_node *d = list_entry(n, struct devfs_node, link);
 		if (i++ == pos) {
 			e->ino = d->vn.ino;
-			e->type = 2;	/* DT_CHR */
+			e->type = (unsigned char)(d->vn.mode >> 12);
 			strcpy(e->name, d->name);
 			r = 1;
 			break;

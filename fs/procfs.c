@@ -18,6 +18,7 @@
 #include <vireo/file.h>
 #include <vireo/irq.h>
 #include <vireo/mm.h>
+#include <vireo/pci.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include "fs_priv.h"
@@ -177,6 +178,20 @@ static void gen_interrupts(struct pbuf *p, int pid)
 			  info[i].name ? info[i].name : "");
 }
 
+/* Every PCI function, as lspci prints it. */
+static void gen_pci(struct pbuf *p, int pid)
+{
+	char line[512];
+
+	(void)pid;
+	if (!IS_ENABLED(CONFIG_PCI))
+		return;		/* no bus code built: no devices */
+	for (struct pci_dev *d = pci_dev_first(); d; d = d->next) {
+		pci_format_dev(d, line, sizeof(line));
+		pb_printf(p, "%s\n", line);
+	}
+}
+
 static void mount_line(struct mount *m, void *ctx)
 {
 	pb_printf(ctx, "%s %s %s %s 0 0\n", m->source, m->path, m->type->name,
@@ -269,6 +284,7 @@ static const struct pfile root_files[] = {
 	{ "arm64fpu", gen_arm64fpu }, { "cpuinfo", gen_cpuinfo },
 	{ "interrupts", gen_interrupts }, { "loadavg", gen_loadavg },
 	{ "meminfo", gen_meminfo }, { "mounts", gen_mounts },
+	{ "pci", gen_pci },
 	{ "uptime", gen_uptime }, { "version", gen_version },
 };
 #define NROOT ((int)(sizeof(root_files) / sizeof(root_files[0])))

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/statfs.h>
+#include <vireo/blockdev.h>
 #include <vireo/clock.h>
 #include <vireo/devfs.h>
 #include <vireo/file.h>
@@ -231,7 +232,8 @@ void vfs_fill_stat(struct vnode *vn, struct stat *st)
 		vn->ops->getattr(vn, st);
 	st->st_dev = (dev_t)(uintptr_t)vn->mnt & 0xffff;
 	st->st_ino = (ino_t)vn->ino;
-	st->st_blksize = 512;
+	if (!st->st_blksize)
+		st->st_blksize = 512;
 }
 
 int vfs_stat(const char *path, struct stat *st, bool follow)
@@ -630,4 +632,11 @@ int vfs_open_mode(const char *path, int flags, mode_t mode, struct file **out)
 int vfs_open(const char *path, int flags, struct file **out)
 {
 	return vfs_open_mode(path, flags, 0666, out);
+}
+
+int vfs_sync(void)
+{
+	/* File systems keep nothing of their own in memory yet: their data
+	 * is either in RAM only or in the block devices' caches. */
+	return IS_ENABLED(CONFIG_BLOCK) ? blockdev_sync_all() : 0;
 }

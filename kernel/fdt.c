@@ -517,8 +517,7 @@ int fdt_get_reg(const struct fdt *fdt, int node, int idx, uint64_t *base,
 	return 0;
 }
 
-/* The node whose phandle (or legacy linux,phandle) is ph, or -errno. */
-static int node_by_phandle(const struct fdt *fdt, uint32_t ph)
+int fdt_node_by_phandle(const struct fdt *fdt, uint32_t ph)
 {
 	int depth = 0;
 
@@ -541,7 +540,7 @@ static int interrupt_parent(const struct fdt *fdt, int node)
 	while (node >= 0) {
 		err = fdt_getprop_u32(fdt, node, "interrupt-parent", &ph);
 		if (!err)
-			return node_by_phandle(fdt, ph);
+			return fdt_node_by_phandle(fdt, ph);
 		if (err != -ENOENT)
 			return err;
 		node = fdt_parent(fdt, node);
@@ -549,11 +548,24 @@ static int interrupt_parent(const struct fdt *fdt, int node)
 	return node;
 }
 
+/* Decodes one 3-cell GIC specifier at p (type, number, flags). */
+static int decode_gic(const uint8_t *p, uint32_t *intid, uint32_t *flags)
+{
+	uint32_t type = be32(p), num = be32(p + 4);
+
+	if (type >= ARRAY_SIZE(gic_int_types) || num >= gic_int_types[type].count)
+		return -EINVAL;
+	*intid = gic_int_types[type].base + num;
+	/* Bits 3:0 are the trigger; GICv2 PPIs carry a CPU mask in 15:8. */
+	*flags = be32(p + 8) & 0xf;
+	return 0;
+}
+
 int fdt_get_gic_interrupt(const struct fdt *fdt, int node, int idx,
 			  uint32_t *intid, uint32_t *flags)
 {
 	int ctrl = interrupt_parent(fdt, node), len;
-	uint32_t cells, type, num;
+	uint32_t cells;
 	const uint8_t *p;
 
 	if (idx < 0)
@@ -570,15 +582,85 @@ int fdt_get_gic_interrupt(const struct fdt *fdt, int node, int idx,
 		return -EINVAL;
 	if (idx >= len / (GIC_INT_CELLS * 4))
 		return -ENOENT;
-	p += (size_t)idx * GIC_INT_CELLS * 4;
-	type = be32(p);
-	num = be32(p + 4);
-	if (type >= ARRAY_SIZE(gic_int_types) || num >= gic_int_types[type].count)
+	return decode_gic(p + (size_t)idx * GIC_INT_CELLS * 4, intid, flags);
+}
+
+/* Whether the nac + nic cells of an interrupt-map entry at p equal the
+ * child's unit address and specifier under the mask (absent: all ones). */
+static bool map_entry_matches(const uint8_t *p, const uint8_t *mask,
+			      const uint32_t *key, int ncells)
+{
+	for (int i = 0; i < ncells; i++) {
+		uint32_t m = mask ? be32(mask + 4 * i) : 0xffffffffu;
+		if ((key[i] & m) != be32(p + 4 * i))
+			return false;
+	}
+	return true;
+}
+
+/* Cells of an interrupt parent in a map entry: its unit address
+ * (#address-cells, 0 when absent, DTSpec 2.4.3.1) and its specifier. */
+static int parent_cells(const struct fdt *fdt, int parent, uint32_t *pac,
+			uint32_t *pic)
+{
+	int err = fdt_getprop_u32(fdt, parent, "#address-cells", pac);
+
+	if (err == -ENOENT)
+		*pac = 0;
+	else if (err)
+		return err;
+	if (fdt_getprop_u32(fdt, parent, "#interrupt-cells", pic))
 		return -EINVAL;
-	*intid = gic_int_types[type].base + num;
-	/* Bits 3:0 are the trigger; GICv2 PPIs carry a CPU mask in 15:8. */
-	*flags = be32(p + 8) & 0xf;
-	return 0;
+	return *pac <= 4 && *pic >= 1 && *pic <= 4 ? 0 : -EINVAL;
+}
+
+#define MAP_MAX_CELLS 8		/* unit address + specifier of one side */
+#define MAP_MAX_DEPTH 8		/* nexus nodes chained */
+
+static int map_interrupt(const struct fdt *fdt, int nexus, const uint32_t *key,
+			 int depth, uint32_t *intid, uint32_t *flags)
+{
+	uint32_t nac, nic, pac, pic, next[MAP_MAX_CELLS];
+	int len, mlen, err;
+	const uint8_t *map, *mask, *p, *end;
+
+	if (depth > MAP_MAX_DEPTH)
+		return -EINVAL;
+	if ((err = parent_cells(fdt, nexus, &nac, &nic)))
+		return err;
+	if (nac + nic > MAP_MAX_CELLS)
+		return -EINVAL;
+	map = fdt_getprop(fdt, nexus, "interrupt-map", &len);
+	if (!map)
+		return len;
+	mask = fdt_getprop(fdt, nexus, "interrupt-map-mask", &mlen);
+	if (mask && mlen != (int)(nac + nic) * 4)
+		return -EINVAL;
+	for (p = map, end = map + len; p + (nac + nic + 1) * 4 <= end;) {
+		int parent = fdt_node_by_phandle(fdt, be32(p + (nac + nic) * 4));
+		if (parent < 0 || (err = parent_cells(fdt, parent, &pac, &pic)))
+			return parent < 0 ? -EINVAL : err;
+		const uint8_t *pspec = p + (nac + nic + 1 + pac) * 4;
+		if (pspec + pic * 4 > end || pac + pic > MAP_MAX_CELLS)
+			return -EINVAL;
+		if (map_entry_matches(p, mask, key, (int)(nac + nic))) {
+			if (!fdt_getprop(fdt, parent, "interrupt-map", NULL))
+				return pic == GIC_INT_CELLS ?
+				       decode_gic(pspec, intid, flags) : -EINVAL;
+			for (uint32_t i = 0; i < pac + pic; i++)
+				next[i] = be32(p + (nac + nic + 1 + i) * 4);
+			return map_interrupt(fdt, parent, next, depth + 1,
+					     intid, flags);
+		}
+		p = pspec + pic * 4;
+	}
+	return p == end ? -ENOENT : -EINVAL;
+}
+
+int fdt_map_gic_interrupt(const struct fdt *fdt, int nexus,
+			  const uint32_t *key, uint32_t *intid, uint32_t *flags)
+{
+	return map_interrupt(fdt, nexus, key, 0, intid, flags);
 }
 
 const char *fdt_chosen_stdout(const struct fdt *fdt)

@@ -13,7 +13,6 @@
 #include <vireo/init.h>
 #include <vireo/klog.h>
 #include <vireo/net.h>
-#include <vireo/libc.h>
 #include <vireo/mm.h>
 #include <vireo/panic.h>
 #include <vireo/smp.h>
@@ -132,7 +131,6 @@ __noreturn void kernel_main(const void *dtb)
 	driver_probe_all(&the_fdt);
 	klog_console_ready();
 	smp_init();
-	libc_stdio_init();
 	if (vfs_init())
 		panic("cannot mount the root file system");
 	if (console_init())

@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Interrupt dispatch over the registered controller.  The handler table
- * is written under irq_lock at attach time and only read by dispatch;
- * counts are updated with relaxed atomics (they are statistics).
+ * covers the INTIDs below 1020 and IRQ_NR_LPIS LPIs from IRQ_LPI_BASE.
+ * It is written under irq_lock at attach time and only read by dispatch:
+ * a handler is published with a release store of its fn, and a shared
+ * line's extra handlers are appended (never removed) with release stores
+ * of the list links, so dispatch walks them without the lock.  Counts
+ * are updated with relaxed atomics (they are statistics).  irq_lock also
+ * serialises the chip's distributor settings, and msi_lock the list of
+ * MSI controllers (written at boot, read at driver probe).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <vireo/irq.h>
 #include <vireo/irq_chip.h>
 #include <vireo/klog.h>
@@ -12,15 +19,24 @@
 
 #define IRQ_MAX 1020
 
+struct irq_action {
+	irq_handler_t fn;
+	void *arg;
+	const char *name;
+	struct irq_action *next;
+};
+
 struct irq_desc {
 	irq_handler_t fn;
 	void *arg;
 	const char *name;
+	bool shared;
+	struct irq_action *more;	/* a shared line's other handlers */
 	uint64_t count;
 };
 
 static const struct irq_chip *chip;
-static struct irq_desc descs[IRQ_MAX];
+static struct irq_desc descs[IRQ_MAX + IRQ_NR_LPIS];
 static spinlock_t irq_lock = SPINLOCK_INIT;
 static uint64_t spurious;
 
@@ -37,34 +53,75 @@ const char *irq_chip_name(void)
 	return chip ? chip->name : "none";
 }
 
-static bool valid(uint32_t intid)
+/* The descriptor of intid, NULL when the chip has no such interrupt. */
+static struct irq_desc *desc_of(uint32_t intid)
 {
-	return chip && intid < chip->nr_irqs && intid < IRQ_MAX;
+	if (!chip)
+		return NULL;
+	if (intid < chip->nr_irqs && intid < IRQ_MAX)
+		return &descs[intid];
+	if (intid >= IRQ_LPI_BASE && intid - IRQ_LPI_BASE < chip->nr_lpis &&
+	    intid - IRQ_LPI_BASE < IRQ_NR_LPIS)
+		return &descs[IRQ_MAX + intid - IRQ_LPI_BASE];
+	return NULL;
+}
+
+static uint32_t intid_of(const struct irq_desc *d)
+{
+	uint32_t i = (uint32_t)(d - descs);
+
+	return i < IRQ_MAX ? i : IRQ_LPI_BASE + i - IRQ_MAX;
+}
+
+static int attach(uint32_t intid, irq_handler_t fn, void *arg,
+		  const char *name, bool shared)
+{
+	struct irq_desc *d = desc_of(intid);
+	struct irq_action *a = NULL;
+	irqflags_t f;
+	int r = 0;
+
+	if (!d || !fn)
+		return -EINVAL;
+	if (shared && !(a = malloc(sizeof(*a))))
+		return -ENOMEM;
+	f = spin_lock_irqsave(&irq_lock);
+	if (d->fn && (!shared || !d->shared)) {
+		r = -EBUSY;
+	} else if (d->fn) {
+		/* Appended at the end: dispatch may be walking the list. */
+		struct irq_action **tail = &d->more;
+		while (*tail)
+			tail = &(*tail)->next;
+		*a = (struct irq_action){ fn, arg, name, NULL };
+		__atomic_store_n(tail, a, __ATOMIC_RELEASE);
+		a = NULL;
+	} else {
+		d->arg = arg;
+		d->name = name;
+		d->shared = shared;
+		__atomic_store_n(&d->fn, fn, __ATOMIC_RELEASE);
+		chip->set_priority(intid, IRQ_PRIO_DEFAULT);
+	}
+	spin_unlock_irqrestore(&irq_lock, f);
+	free(a);
+	return r;
 }
 
 int irq_attach(uint32_t intid, irq_handler_t fn, void *arg, const char *name)
 {
-	irqflags_t f;
-	int r = 0;
+	return attach(intid, fn, arg, name, false);
+}
 
-	if (!valid(intid) || !fn)
-		return -EINVAL;
-	f = spin_lock_irqsave(&irq_lock);
-	if (descs[intid].fn) {
-		r = -EBUSY;
-	} else {
-		descs[intid].arg = arg;
-		descs[intid].name = name;
-		__atomic_store_n(&descs[intid].fn, fn, __ATOMIC_RELEASE);
-		chip->set_priority(intid, IRQ_PRIO_DEFAULT);
-	}
-	spin_unlock_irqrestore(&irq_lock, f);
-	return r;
+int irq_attach_shared(uint32_t intid, irq_handler_t fn, void *arg,
+		      const char *name)
+{
+	return attach(intid, fn, arg, name, true);
 }
 
 /* Distributor settings, serialised by irq_lock. */
 #define CHIP_CALL(op, ...) do {						\
-	if (valid(intid)) {						\
+	if (desc_of(intid)) {						\
 		irqflags_t f = spin_lock_irqsave(&irq_lock);		\
 		chip->op(__VA_ARGS__);					\
 		spin_unlock_irqrestore(&irq_lock, f);			\
@@ -92,15 +149,19 @@ void irq_dispatch(void)
 	for (;;) {
 		uint32_t token = chip->ack();
 		uint32_t intid = IRQ_TOKEN_INTID(token);
-		if (intid >= IRQ_MAX)
+		if (intid >= IRQ_MAX && intid < IRQ_LPI_BASE)
 			return;		/* 1020-1023: special or spurious */
-		struct irq_desc *d = &descs[intid];
-		irq_handler_t fn = __atomic_load_n(&d->fn, __ATOMIC_ACQUIRE);
-		__atomic_fetch_add(&d->count, 1, __ATOMIC_RELAXED);
+		struct irq_desc *d = desc_of(intid);
+		irq_handler_t fn = d ? __atomic_load_n(&d->fn, __ATOMIC_ACQUIRE) : NULL;
 		if (fn) {
+			__atomic_fetch_add(&d->count, 1, __ATOMIC_RELAXED);
 			fn(intid, d->arg);
+			for (struct irq_action *a = __atomic_load_n(&d->more, __ATOMIC_ACQUIRE);
+			     a; a = __atomic_load_n(&a->next, __ATOMIC_ACQUIRE))
+				a->fn(intid, a->arg);
 		} else {
-			chip->disable(intid);
+			if (d)	/* nobody wants it: stop it coming back */
+				chip->disable(intid);
 			spurious++;
 		}
 		chip->eoi(token);
@@ -111,13 +172,57 @@ int irq_get_info(struct irq_info *out, int max)
 {
 	int n = 0;
 
-	for (uint32_t i = 0; i < IRQ_MAX && n < max; i++) {
-		if (!descs[i].fn)
+	for (size_t i = 0; i < IRQ_MAX + IRQ_NR_LPIS && n < max; i++) {
+		struct irq_desc *d = &descs[i];
+		if (!d->fn)
 			continue;
-		out[n].intid = i;
-		out[n].count = __atomic_load_n(&descs[i].count, __ATOMIC_RELAXED);
-		out[n].name = descs[i].name;
-		n++;
+		uint64_t count = __atomic_load_n(&d->count, __ATOMIC_RELAXED);
+		out[n++] = (struct irq_info){ intid_of(d), count, d->name };
+		for (struct irq_action *a = __atomic_load_n(&d->more, __ATOMIC_ACQUIRE);
+		     a && n < max; a = a->next)
+			out[n++] = (struct irq_info){ intid_of(d), count, a->name };
 	}
 	return n;
+}
+
+/* ---- MSI controllers ---- */
+
+static struct msi_controller *msi_controllers;
+static spinlock_t msi_lock = SPINLOCK_INIT;
+
+void msi_controller_register(struct msi_controller *mc)
+{
+	irqflags_t f = spin_lock_irqsave(&msi_lock);
+
+	mc->next = msi_controllers;
+	msi_controllers = mc;
+	spin_unlock_irqrestore(&msi_lock, f);
+}
+
+int msi_take_free(uint8_t *used, uint32_t count, unsigned int n, uint32_t base,
+		  uint32_t *intids)
+{
+	unsigned int got = 0;
+
+	for (uint32_t i = 0; i < count && got < n; i++)
+		if (!(used[i / 8] & (1u << (i % 8))))
+			intids[got++] = i;
+	if (got < n)
+		return -ENOSPC;
+	for (unsigned int k = 0; k < n; k++) {
+		used[intids[k] / 8] |= (uint8_t)(1u << (intids[k] % 8));
+		intids[k] += base;
+	}
+	return 0;
+}
+
+struct msi_controller *msi_controller_find(int node)
+{
+	struct msi_controller *mc;
+	irqflags_t f = spin_lock_irqsave(&msi_lock);
+
+	for (mc = msi_controllers; mc && mc->node != node; mc = mc->next)
+		;
+	spin_unlock_irqrestore(&msi_lock, f);
+	return mc;
 }

@@ -105,6 +105,14 @@ size_t ringbuf_get(struct ringbuf *r, void *out, size_t len)
 	return n;
 }
 
+size_t ringbuf_skip(struct ringbuf *r, size_t len)
+{
+	size_t n = MIN(len, ringbuf_used(r));
+
+	r->tail += n;
+	return n;
+}
+
 int ringbuf_putc(struct ringbuf *r, uint8_t c)
 {
 	return ringbuf_put(r, &c, 1) ? 0 : -1;

@@ -17,17 +17,29 @@ void ksem_init(struct ksem *s, int count)
 	wait_queue_init_kind(&s->wq, WAIT_SEM);
 }
 
-int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns)
+static int sem_wait(struct ksem *s, uint64_t deadline_ns, bool intr)
 {
 	irqflags_t f = sched_lock_acquire();
 	int r = 0;
 
 	if (s->count > 0)
 		s->count--;
-	else
+	else if (intr)
 		r = wait_block_intr_locked(&s->wq, deadline_ns);
+	else
+		r = wait_block_locked(&s->wq, deadline_ns);
 	sched_lock_release(f);
 	return r;
+}
+
+int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns)
+{
+	return sem_wait(s, deadline_ns, true);
+}
+
+void ksem_wait(struct ksem *s)
+{
+	sem_wait(s, WAIT_FOREVER, false);
 }
 
 bool ksem_has_waiters(struct ksem *s)

@@ -87,3 +87,27 @@ int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns)
 	cur->intr_wait = false;
 	return r;
 }
+
+int wait_while_intr(struct wait_queue *wq, spinlock_t *lock,
+		    bool (*busy)(void *arg), void *arg)
+{
+	irqflags_t f = sched_lock_acquire();
+	bool block;
+	int r = 0;
+
+	spin_lock(lock);
+	block = busy(arg);
+	spin_unlock(lock);
+	if (block)
+		r = wait_block_intr_locked(wq, WAIT_FOREVER);
+	sched_lock_release(f);
+	return r;
+}
+
+void wait_wake_all(struct wait_queue *wq)
+{
+	irqflags_t f = sched_lock_acquire();
+
+	wait_wake_all_locked(wq, 0);
+	sched_lock_release(f);
+}

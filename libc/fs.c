@@ -16,7 +16,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <vireo/file.h>
@@ -143,6 +142,11 @@ int fsync(int fd)
 	return (int)WITH_FILE(fd, f, vfs_file_fsync(f));
 }
 
+void sync(void)
+{
+	vfs_sync();
+}
+
 int fstatfs(int fd, struct statfs *st)
 {
 	if (!st)
@@ -266,43 +270,6 @@ int fcntl(int fd, int cmd, ...)
 	arg = va_arg(ap, long);
 	va_end(ap);
 	return (int)ret(do_fcntl(fd, cmd, arg));
-}
-
-/* FIONBIO is the descriptor's O_NONBLOCK for every file; the rest is
- * the file's own. */
-static long do_ioctl(int fd, unsigned long req, unsigned long arg)
-{
-	struct file *f = fd_get(fd);
-	long r;
-
-	if (!f)
-		return -EBADF;
-	if (req == FIONBIO) {
-		if (!arg) {
-			r = -EFAULT;
-		} else {
-			if (*(int *)arg)
-				__atomic_fetch_or(&f->flags, O_NONBLOCK, __ATOMIC_RELAXED);
-			else
-				__atomic_fetch_and(&f->flags, ~O_NONBLOCK, __ATOMIC_RELAXED);
-			r = 0;
-		}
-	} else {
-		r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
-	}
-	file_put(f);
-	return r;
-}
-
-int ioctl(int fd, unsigned long req, ...)
-{
-	va_list ap;
-	unsigned long arg;
-
-	va_start(ap, req);
-	arg = va_arg(ap, unsigned long);
-	va_end(ap);
-	return (int)ret(do_ioctl(fd, req, arg));
 }
 
 int pipe2(int fds[2], int flags)

@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vireo/file.h>
 #include <vireo/libc.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
+#include <vireo/tty.h>
 #include <vireo/vfs.h>
 
 /* Blocking I/O is a cancellation point: a cancelled wait ends here. */
@@ -124,6 +126,37 @@ int fstat(int fd, struct stat *st)
 	return (int)libc_result(r);
 }
 
+static int set_nonblock(struct file *f, const int *on)
+{
+	if (!on)
+		return -EFAULT;
+	if (*on)
+		__atomic_fetch_or(&f->flags, O_NONBLOCK, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&f->flags, ~O_NONBLOCK, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int ioctl(int fd, unsigned long req, ...)
+{
+	struct file *f = fd_get(fd);
+	unsigned long arg;
+	va_list ap;
+	int r;
+
+	if (!f)
+		return (int)libc_result(-EBADF);
+	va_start(ap, req);
+	arg = va_arg(ap, unsigned long);	/* every request has one */
+	va_end(ap);
+	if (req == FIONBIO)	/* every file's O_NONBLOCK */
+		r = set_nonblock(f, (const int *)arg);
+	else
+		r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+	file_put(f);
+	return (int)libc_result(r);
+}
+
 int isatty(int fd)
 {
 	struct stat st;
@@ -135,6 +168,38 @@ int isatty(int fd)
 		return 0;
 	}
 	return 1;
+}
+
+/* A tty file's ioctl (<vireo/tty.h>); ENOTTY for anything else. */
+static int tty_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	struct file *f = fd_get(fd);
+	int r;
+
+	if (!f)
+		return (int)libc_result(-EBADF);
+	if (req == FIONBIO)	/* every file's O_NONBLOCK */
+		r = set_nonblock(f, (const int *)arg);
+	else
+		r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+	file_put(f);
+	return (int)libc_result(r);
+}
+
+/* Tasks are their own process groups: pgrp is a pid (0: no foreground,
+ * Ctrl-C is read as a byte). */
+int tcsetpgrp(int fd, pid_t pgrp)
+{
+	return tty_ioctl(fd, TTY_IOC_SET_FOREGROUND, (unsigned long)pgrp);
+}
+
+pid_t tcgetpgrp(int fd)
+{
+	pid_t pgrp;
+
+	if (tty_ioctl(fd, TTY_IOC_GET_FOREGROUND, (unsigned long)&pgrp) < 0)
+		return -1;
+	return pgrp;
 }
 
 int dup(int fd)

@@ -17,8 +17,7 @@
 
 void _exit(int status)
 {
-	/* Streams are shared by every task of the flat build: what this
-	 * task wrote must not wait for another task's flush. */
+	/* stdout's buffer is the calling thread's (stdio.c). */
 	fflush(stdout);
 	fflush(stderr);
 	task_exit(status);

@@ -5,11 +5,12 @@
  * handlers.  Per-thread libc state hangs off struct thread's libc_data
  * and is unwound by the exit hook installed here, which runs in the
  * exiting thread (pthread_exit, return from the start routine,
- * cancellation): cleanup handlers, then TSD destructors, then robust
- * mutexes are passed on.
+ * cancellation): cleanup handlers, then TSD destructors, then the
+ * thread's stdout buffer is flushed and robust mutexes are passed on.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/clock.h>
@@ -32,6 +33,7 @@ static void exit_hook(void)
 		*slot = NULL;
 		free(pd);
 	}
+	fflush(stdout);		/* its buffer is this thread's (stdio.c) */
 	kmutex_thread_exit(thread_current());
 }
 

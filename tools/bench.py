@@ -12,7 +12,9 @@ the test harness's Machine):
     QEMU to the first shell prompt; the median is boot_to_prompt_ms_median;
   - reads the image's text/data/bss (the cross `size`) and, at the prompt,
     the heap in use (`free`) plus the image's loaded size;
-  - runs `osperf` and collects every figure it prints.
+  - runs `osperf` and collects every figure it prints, with a 256 MiB
+    scratch disk (BUILD/bench-disk.img, removed afterwards) as /dev/vda
+    for the block figures.
 Prints a table and writes BUILD/bench.json: one flat object of plain
 numbers, the unit in each key (ctx_switch_yield_ns_median,
 boot_to_prompt_ms_median, image_text_bytes, ram_used_at_prompt_bytes).
@@ -57,8 +59,13 @@ NS_FIGURES = (
     "mq_roundtrip", "signal_roundtrip", "irq_latency_handler",
     "irq_latency_thread", "timer_sleep_wake", "timer_signal", "cross_cpu_wake",
 )
-MB_S_FIGURES = ("pipe_throughput", "memcpy_4k", "memcpy_1m")
+MB_S_FIGURES = ("pipe_throughput", "memcpy_4k", "memcpy_1m", "blk_seq_write_1m",
+                "blk_seq_read_1m")
 HEADER_KEYS = ("counter_freq_hz", "counter_resolution_ns", "iterations")
+# Figures printed under their own key (a rate with its unit in the name).
+VALUE_FIGURES = ("blk_rand_read_4k_iops",)
+# The scratch disk osperf's block group overwrites (/dev/vda).
+SCRATCH_DISK_BYTES = 256 << 20
 
 FIGURE_RE = re.compile(r"^osperf: (\w+) (-?\d+(?:\.\d+)?) (\S+)$", re.M)
 NA_RE = re.compile(r"^osperf: (\w+): not available \((.*)\)$", re.M)
@@ -86,7 +93,7 @@ def parse_osperf(text):
 def missing_figures(figures, not_available):
     """Names of expected figures that were neither printed nor excused."""
     missing = []
-    for name in NS_FIGURES + MB_S_FIGURES + HEADER_KEYS:
+    for name in NS_FIGURES + MB_S_FIGURES + HEADER_KEYS + VALUE_FIGURES:
         if name in not_available:
             continue
         if not all(k in figures for k in figure_keys(name)):
@@ -127,9 +134,18 @@ def image_sizes(build_dir):
 
 
 # -- QEMU --------------------------------------------------------------------
-def machine(build_dir, overrides, log_name):
-    return harness.Machine(build_dir, overrides,
+def machine(build_dir, overrides, log_name, extra=()):
+    return harness.Machine(build_dir, overrides, extra,
                            log_path=os.path.join(build_dir, "bench-logs", log_name))
+
+
+def scratch_disk_args(path):
+    """A zeroed (sparse) raw image at PATH attached as virtio-blk: /dev/vda."""
+    with open(path, "wb") as f:
+        f.truncate(SCRATCH_DISK_BYTES)
+    return ["-global", "virtio-mmio.force-legacy=false",
+            "-drive", "file=%s,if=none,format=raw,id=scratch" % path,
+            "-device", "virtio-blk-device,drive=scratch"]
 
 
 def boot_times(build_dir, overrides, boots):
@@ -156,8 +172,10 @@ def heap_used(m):
 
 
 def run_osperf(build_dir, overrides, iterations):
-    """Boots once more; returns (heap total, heap used, osperf output)."""
-    m = machine(build_dir, overrides, "osperf.log")
+    """Boots once more, with a scratch disk for the block figures; returns
+    (heap total, heap used, osperf output)."""
+    disk = os.path.join(build_dir, "bench-disk.img")
+    m = machine(build_dir, overrides, "osperf.log", scratch_disk_args(disk))
     try:
         m.start()
         m.boot()
@@ -171,6 +189,7 @@ def run_osperf(build_dir, overrides, iterations):
         return total, used, out
     finally:
         m.kill()
+        os.remove(disk)
 
 
 # -- report ------------------------------------------------------------------

@@ -91,7 +91,7 @@ static int cmd_exit(struct nsh *sh, int argc, char **argv)
 
 	if (argc > 2 || (argc == 2 && !nsh_parse_long("exit", argv[1], &v)))
 		return nsh_usage("exit");
-	if (!sh->argv) {
+	if (!sh->argv && !sh->may_exit) {
 		nsh_error("exit: the console shell keeps running (poweroff stops the machine)\n");
 		return (int)v;
 	}
@@ -99,7 +99,8 @@ static int cmd_exit(struct nsh *sh, int argc, char **argv)
 	sh->exit_status = (int)(v & 0xff);
 	return sh->exit_status;
 }
-NSH_COMMAND(exit, cmd_exit, "exit [STATUS]", "Leave the script being run");
+NSH_COMMAND(exit, cmd_exit, "exit [STATUS]",
+	    "Leave the script being run, or a shell started with nsh");
 
 static int cmd_break(struct nsh *sh, int argc, char **argv)
 {
@@ -180,6 +181,7 @@ static bool file_test(char op, const char *path)
 	case 'd': return S_ISDIR(st.st_mode);
 	case 'p': return S_ISFIFO(st.st_mode);
 	case 'c': return S_ISCHR(st.st_mode);
+	case 'b': return S_ISBLK(st.st_mode);
 	case 's': return st.st_size > 0;
 	case 'r': return access(path, R_OK) == 0;
 	case 'w': return access(path, W_OK) == 0;
@@ -240,7 +242,7 @@ static bool primary(struct texpr *t)
 			return arg[0] != '\0';
 		if (a[1] == 'z')
 			return arg[0] == '\0';
-		if (strchr("efdpcsrwxhL", a[1]))
+		if (strchr("efdpcbsrwxhL", a[1]))
 			return file_test(a[1], arg);
 		t->error = true;
 		return false;

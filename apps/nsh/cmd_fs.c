@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * File-system commands: ls, cat, pwd, cd, mkdir, rmdir, rm, cp, mv, ln,
- * touch, truncate, mkfifo, mount, umount and df.  POSIX calls only; every
- * failure prints "cmd: path: reason" from strerror(errno).
+ * touch, truncate, mkfifo, mount, umount, df, sync and blkdiscard.  POSIX
+ * calls only (and the block-device ioctls); every failure prints
+ * "cmd: path: reason" from strerror(errno).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -65,7 +67,8 @@ static void ls_entry(const char *path, const char *name, unsigned flags)
 		const char *rwx = "rwxrwxrwx";
 
 		mode[0] = S_ISDIR(st.st_mode) ? 'd' : S_ISLNK(st.st_mode) ? 'l' :
-			  S_ISFIFO(st.st_mode) ? 'p' : S_ISCHR(st.st_mode) ? 'c' : '-';
+			  S_ISFIFO(st.st_mode) ? 'p' : S_ISCHR(st.st_mode) ? 'c' :
+			  S_ISBLK(st.st_mode) ? 'b' : '-';
 		for (int b = 0; b < 9; b++)
 			if (st.st_mode & (0400 >> b))
 				mode[b + 1] = rwx[b];
@@ -366,7 +369,7 @@ static int cmd_truncate(struct nsh *sh, int argc, char **argv)
 
 	if (argc != 4 || strcmp(argv[1], "-s") != 0)
 		return nsh_usage("truncate");
-	if (!nsh_parse_long("truncate", argv[2], &len) || len < 0)
+	if (!nsh_parse_size("truncate", argv[2], &len) || len < 0)
 		return NSH_STATUS_USAGE;
 	if (truncate(argv[3], len) != 0)
 		return nsh_fail("truncate", argv[3]);
@@ -478,3 +481,54 @@ static int cmd_df(struct nsh *sh, int argc, char **argv)
 	return 0;
 }
 NSH_COMMAND(df, cmd_df, "df [-h]", "Show file-system space (-h: human units)");
+
+/* A failed write-back is logged by the block layer (sync() has no
+ * result to give). */
+static int cmd_sync(struct nsh *sh, int argc, char **argv)
+{
+	if (argc != 1)
+		return nsh_usage("sync");
+	sync();
+	return 0;
+}
+NSH_COMMAND(sync, cmd_sync, "sync", "Write cached data to the disks");
+
+/* blkdiscard [-z] [-o OFFSET] [-l LENGTH] DEVICE: whole blocks; the
+ * length defaults to the rest of the device. */
+static int cmd_blkdiscard(struct nsh *sh, int argc, char **argv)
+{
+	long off = 0, len = -1;
+	uint64_t range[2], size;
+	bool zero = false;
+	int i, fd, r;
+
+	for (i = 1; i < argc - 1; i++) {
+		long *val = !strcmp(argv[i], "-o") ? &off :
+			    !strcmp(argv[i], "-l") ? &len : NULL;
+
+		if (!strcmp(argv[i], "-z")) {
+			zero = true;
+			continue;
+		}
+		if (!val || i + 1 >= argc - 1)
+			return nsh_usage("blkdiscard");
+		if (!nsh_parse_size("blkdiscard", argv[++i], val))
+			return 1;
+	}
+	if (argc < 2 || off < 0 || len < -1)
+		return nsh_usage("blkdiscard");
+	if ((fd = open(argv[argc - 1], O_WRONLY)) < 0)
+		return nsh_fail("blkdiscard", argv[argc - 1]);
+	r = ioctl(fd, BLKGETSIZE64, &size);
+	if (!r) {
+		range[0] = (uint64_t)off;
+		range[1] = len < 0 ? size - MIN(size, range[0]) : (uint64_t)len;
+		r = ioctl(fd, zero ? BLKZEROOUT : BLKDISCARD, range);
+	}
+	if (r)
+		nsh_fail("blkdiscard", argv[argc - 1]);
+	close(fd);
+	return r ? 1 : 0;
+}
+NSH_COMMAND(blkdiscard, cmd_blkdiscard, "blkdiscard [-z] [-o OFFSET] [-l LENGTH] DEVICE",
+	    "Discard (-z: zero) a range of a block device");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <vireo/arch.h>
 #include <vireo/clock.h>
 #include <vireo/irq.h>
@@ -192,18 +193,20 @@ static int cmd_poweroff(struct nsh *sh, int argc, char **argv)
 	if (argc != 1)
 		return nsh_usage("poweroff");
 	fflush(stdout);
+	sync();
 	arch_poweroff();
 }
-NSH_COMMAND(poweroff, cmd_poweroff, "poweroff", "Switch the machine off");
+NSH_COMMAND(poweroff, cmd_poweroff, "poweroff", "Write cached data to the disks, switch the machine off");
 
 static int cmd_reboot(struct nsh *sh, int argc, char **argv)
 {
 	if (argc != 1)
 		return nsh_usage("reboot");
 	fflush(stdout);
+	sync();
 	arch_reset();
 }
-NSH_COMMAND(reboot, cmd_reboot, "reboot", "Restart the machine");
+NSH_COMMAND(reboot, cmd_reboot, "reboot", "Write cached data to the disks, restart the machine");
 
 /* Attached interrupts with their counts, as /proc/interrupts. */
 static int cmd_irqinfo(struct nsh *sh, int argc, char **argv)

@@ -137,6 +137,8 @@ NSH_COMMAND(dirname, cmd_dirname, "dirname PATH",
 
 /* ---- dd ---- */
 
+#define DD_BS_MAX (1L << 20)	/* whole 1 MiB device requests */
+
 struct dd_args {
 	const char *in, *out;
 	long bs, count, skip, seek;
@@ -159,7 +161,7 @@ static bool dd_operand(struct dd_args *d, const char *a)
 		size_t k = strlen(nums[i].key);
 
 		if (!strncmp(a, nums[i].key, k))
-			return nsh_parse_long("dd", a + k,
+			return nsh_parse_size("dd", a + k,
 					      (long *)((char *)d + nums[i].off));
 	}
 	return false;
@@ -204,7 +206,7 @@ static int cmd_dd(struct nsh *sh, int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!dd_operand(&d, argv[i]))
 			return nsh_usage("dd");
-	if (d.bs <= 0 || d.bs > 65536 || d.skip < 0 || d.seek < 0)
+	if (d.bs <= 0 || d.bs > DD_BS_MAX || d.skip < 0 || d.seek < 0)
 		return nsh_usage("dd");
 	fflush(stdout);
 	if (d.in && (in = open(d.in, O_RDONLY)) < 0)
@@ -230,7 +232,7 @@ out_in:
 	return r;
 }
 NSH_COMMAND(dd, cmd_dd, "dd [if=FILE] [of=FILE] [bs=BYTES] [count=N] [skip=N] [seek=N]",
-	    "Copy blocks between files");
+	    "Copy blocks between files (numbers take K, M, G; bs up to 1M)");
 
 /* ---- time ---- */
 

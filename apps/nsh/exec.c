@@ -10,12 +10,17 @@
  * FIFO's writer waits for a reader that may be the shell's next command.
  * Variables are environment variables, as in NSH.
  *
- * Ctrl-C: while the shell runs a typed line, the console's foreground is
- * the shell itself with SIGINT blocked, so a Ctrl-C typed at any moment
- * becomes a signal pending on the shell and is never read as input.  A
- * task gets the foreground as soon as it is spawned, together with any
- * interrupt pending on the shell; a built-in unblocks SIGINT while it
- * runs.  An interrupted command abandons the rest of the line.
+ * Ctrl-C: while the shell runs a typed line, its terminal's foreground
+ * (tcsetpgrp) is the shell itself with SIGINT blocked, so a Ctrl-C typed
+ * at any moment becomes a signal pending on the shell and is never read
+ * as input.  A task gets the foreground as soon as it is spawned,
+ * together with any interrupt pending on the shell; a built-in unblocks
+ * SIGINT while it runs.  An interrupted command abandons the rest of the
+ * line.
+ *
+ * Several shells run at once (one per terminal, and built-ins run as
+ * tasks), all in one address space: the terminal state below is per
+ * thread, and a built-in task gets a shell state of its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,18 +40,19 @@
 #define MAX_STAGES 8
 #define MAX_REDIRS 8
 
-extern void console_set_foreground(pid_t pid) __attribute__((weak));
-
-/* The shell that built-in tasks (pipeline stages, background jobs) use
- * for the few commands that look at shell state. */
-static struct nsh *task_shell;
+/* The shell's own descriptor of its terminal (a close-on-exec copy of
+ * stdin, so redirections do not move it), -1 when stdin is no terminal
+ * or this thread runs no interactive shell: it then never takes the
+ * foreground. */
+static _Thread_local int term_fd = -1;
 
 /* Where the foreground goes back to between commands: the shell's pid
  * while it runs a typed line (nsh_console_claim), else 0. */
-static pid_t console_home;
+static _Thread_local pid_t console_home;
 
-/* Set by the shell's SIGINT handler; only the shell's thread touches it. */
-static volatile sig_atomic_t intr_pending;
+/* Set by the shell's SIGINT handler, which runs on the shell's thread
+ * (its task's only one). */
+static _Thread_local volatile sig_atomic_t intr_pending;
 
 /* A command's redirections as file actions for a task. */
 struct redir_plan {
@@ -63,8 +69,8 @@ struct args {
 
 static void set_foreground(pid_t pid)
 {
-	if (console_set_foreground)
-		console_set_foreground(pid);
+	if (term_fd >= 0)
+		tcsetpgrp(term_fd, pid);
 }
 
 static void on_sigint(int sig)
@@ -82,13 +88,15 @@ static sigset_t sigint_set(void)
 	return set;
 }
 
-void nsh_signals_init(void)
+void nsh_terminal_init(void)
 {
 	struct sigaction sa = { .sa_handler = on_sigint };
 
 	/* No SA_RESTART: Ctrl-C must end a built-in's blocking call. */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
+	if (tcgetpgrp(STDIN_FILENO) >= 0)
+		term_fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 10);
 }
 
 void nsh_console_claim(void)
@@ -307,12 +315,21 @@ static int apply_redirs(struct nsh *sh, struct nsh_redir *r,
 
 /* ---- tasks ---- */
 
+/* A built-in as a task (pipeline stage, background job) gets a shell
+ * state of its own, as a subshell does: it cannot change the spawning
+ * shell's, and `exit` ends the task. */
 static int builtin_task_main(int argc, char **argv)
 {
 	const struct nsh_cmd *c = nsh_find_cmd(argv[0]);
-	int r = c ? c->handler(task_shell, argc, argv) : NSH_STATUS_NOT_FOUND;
+	struct nsh *sh = calloc(1, sizeof(*sh));
+	int r;
 
+	if (!sh)
+		return nsh_fail(argv[0], "shell state");
+	sh->may_exit = true;
+	r = c ? c->handler(sh, argc, argv) : NSH_STATUS_NOT_FOUND;
 	fflush(stdout);
+	free(sh);
 	return r;
 }
 
@@ -542,7 +559,6 @@ static pid_t start_stage(struct nsh *sh, const struct nsh_node *n, int in,
 		   plan_redirs(sh, n->redir, p) == 0 &&
 		   (in < 0 || redirect_fd(&s, 0, in) == 0) &&
 		   (out < 0 || redirect_fd(&s, 1, out) == 0)) {
-		task_shell = sh;
 		pid = start_task(a->argv, p);
 	}
 	restore_fds(&s);

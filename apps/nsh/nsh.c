@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The shell's main loop: banner, prompt, read console bytes, feed the line
- * editor, parse and run each finished line.  It is the first application
- * thread (app_init_main, started by kernel/init.c) and uses only POSIX
- * I/O: raw bytes from fd 0, all output through stdout/stderr (the console
- * tty turns "\n" into "\r\n").  Everything goes through stdio and is
- * flushed before the shell waits for input, so echo, prompt and command
- * output reach the console in order.
+ * The shell's main loop: banner, prompt, read terminal bytes, feed the
+ * line editor, parse and run each finished line.  The console shell is
+ * the first application thread (app_init_main, started by kernel/init.c);
+ * the application `nsh [DEVICE]` starts another shell, on DEVICE (a
+ * second terminal such as /dev/ttyV0) or on the caller's terminal.  Both
+ * use only POSIX I/O: raw bytes from fd 0, all output through
+ * stdout/stderr (a tty turns "\n" into "\r\n").  Everything goes through
+ * stdio and is flushed before the shell waits for input, so echo, prompt
+ * and command output reach the terminal in order.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -18,6 +22,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vireo/app.h>
 #include "nsh.h"
 
 _Static_assert(sizeof(struct nsh_cmd) % 8 == 0,
@@ -72,6 +77,32 @@ bool nsh_parse_long(const char *cmd, const char *s, long *out)
 		nsh_error("%s: %s: not a number\n", cmd, s);
 		return false;
 	}
+	return true;
+}
+
+bool nsh_parse_size(const char *cmd, const char *s, long *out)
+{
+	static const char units[] = "KMG";
+	const char *u;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (*end && !end[1] && (u = strchr(units, *end == 'k' ? 'K' : *end))) {
+		int shift = 10 * (int)(u - units + 1);
+
+		if (v > LONG_MAX >> shift || v < LONG_MIN >> shift)
+			errno = ERANGE;
+		else
+			v *= 1L << shift;
+		end++;
+	}
+	if (*s == '\0' || *end != '\0' || errno) {
+		nsh_error("%s: %s: not a number\n", cmd, s);
+		return false;
+	}
+	*out = v;
 	return true;
 }
 
@@ -159,6 +190,7 @@ static void line_done(struct nsh *sh, const char *line)
 	sh->pending_len = 0;
 	typeahead_intr(sh);
 	nsh_execute(sh, sh->pending);
+	sh->quit = sh->exiting;		/* only a may_exit shell sets it */
 	sh->exiting = false;
 	sh->breaking = 0;
 	sh->interrupted = false;
@@ -191,6 +223,9 @@ static void feed_byte(struct nsh *sh, unsigned char byte)
 		prompt();
 		break;
 	case LE_EOF:		/* the console has no end: ignore Ctrl-D */
+		sh->quit = sh->may_exit;
+		sh->exit_status = sh->status;
+		break;
 	case LE_PENDING:
 		break;
 	}
@@ -209,41 +244,84 @@ static void nsh_init(struct nsh *sh)
 
 	le_init(&sh->le, &st, echo_out, sh);
 	sh->status = 0;
-	nsh_signals_init();
+	nsh_terminal_init();
+	printf("\nVireo %s %s, built %s\n", CONFIG_VERSION_STRING,
+	       VIREO_BOARD_CONFIG, VIREO_BUILD_DATE);
 }
 
-static void nsh_console_loop(struct nsh *sh)
+/* Reads and runs typed lines until the shell is told to quit. */
+static void nsh_interact(struct nsh *sh)
 {
-	for (;;) {
+	sh->interrupted = false;
+	sh->interactive = true;
+	prompt();
+	while (!sh->quit) {
 		ssize_t n = read(STDIN_FILENO, sh->in, sizeof(sh->in));
 
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0) {
-			nsh_error("nsh: console read failed: %s\n",
+			nsh_error("nsh: terminal read failed: %s\n",
 				  n < 0 ? strerror(errno) : "end of input");
 			return;
 		}
 		sh->in_pos = 0;
 		sh->in_len = (size_t)n;
 		/* typeahead_intr() may move and extend the buffer. */
-		while (sh->in_pos < sh->in_len)
+		while (sh->in_pos < sh->in_len && !sh->quit)
 			feed_byte(sh, sh->in[sh->in_pos++]);
 		fflush(stdout);
 	}
 }
 
+/* The console shell: runs the start-up script, then never ends. */
 void app_init_main(void *arg)
 {
 	struct nsh *sh = &the_shell;
 
 	nsh_init(sh);
-	printf("\nVireo %s %s, built %s\n", CONFIG_VERSION_STRING,
-	       VIREO_BOARD_CONFIG, VIREO_BUILD_DATE);
 	if (access(NSH_RCS, R_OK) == 0)
 		nsh_run_script(sh, NSH_RCS, 1, (char *[]){ NSH_RCS, NULL });
-	sh->interrupted = false;
-	sh->interactive = true;
-	prompt();
-	nsh_console_loop(sh);
+	nsh_interact(sh);
 }
+
+/* Makes the terminal at path the task's stdin, stdout and stderr. */
+static int open_terminal(const char *path)
+{
+	int fd = open(path, O_RDWR);
+
+	if (fd < 0)
+		return -1;
+	for (int i = 0; i <= STDERR_FILENO; i++)
+		if (fd != i && dup2(fd, i) < 0)
+			return -1;
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
+/* nsh [DEVICE]: a shell on DEVICE, or on the caller's terminal.  It ends
+ * with `exit` or Ctrl-D on an empty line; its status is exit's. */
+static int nsh_main(int argc, char **argv)
+{
+	struct nsh *sh;
+	int status;
+
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		fprintf(stderr, "Usage: nsh [DEVICE]\n");
+		return NSH_STATUS_USAGE;
+	}
+	if (argc == 2 && open_terminal(argv[1]) < 0)
+		return nsh_fail("nsh", argv[1]);
+	sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		return nsh_fail("nsh", "shell state");
+	sh->may_exit = true;
+	nsh_init(sh);
+	nsh_interact(sh);
+	fflush(stdout);
+	status = sh->exit_status;
+	free(sh);
+	return status;
+}
+APP_REGISTER(nsh, nsh_main, 0, 0);

@@ -34,7 +34,10 @@ struct nsh {
 	int exit_status;		/* the script's status then */
 	bool interrupted;		/* Ctrl-C ended a command: leave the
 					 * line (and any script it runs) */
-	bool interactive;		/* reading the console */
+	bool interactive;		/* reading its terminal */
+	bool may_exit;			/* `exit` and Ctrl-D end this shell:
+					 * not the console's */
+	bool quit;			/* ...and one did */
 	char num[24];			/* $? $$ $# $! formatted */
 	unsigned char in[128];		/* console bytes read, not yet fed */
 	size_t in_pos, in_len;
@@ -96,12 +99,13 @@ int nsh_execute(struct nsh *sh, const char *text);
  * returns its status, or 127 with a message when it cannot be read. */
 int nsh_run_script(struct nsh *sh, const char *path, int argc, char **argv);
 
-/* SIGINT handling of the shell (exec.c): nsh_signals_init() once;
- * nsh_console_claim() when a typed line is complete, before its echo
- * ends, so that from then on Ctrl-C is a signal pending on the shell
- * (handed to the command the line starts) and never an input byte;
- * nsh_console_release() when the line is done. */
-void nsh_signals_init(void);
+/* SIGINT handling of the shell (exec.c): nsh_terminal_init() once, on
+ * the shell's thread with stdin on its terminal; nsh_console_claim()
+ * when a typed line is complete, before its echo ends, so that from then
+ * on Ctrl-C is a signal pending on the shell (handed to the command the
+ * line starts) and never an input byte; nsh_console_release() when the
+ * line is done. */
+void nsh_terminal_init(void);
 void nsh_console_claim(void);
 void nsh_console_release(void);
 
@@ -110,3 +114,5 @@ int nsh_fail(const char *cmd, const char *arg);
 
 /* Parses an integer argument; false (and a message) when it is not one. */
 bool nsh_parse_long(const char *cmd, const char *s, long *out);
+/* As nsh_parse_long, with an optional K (or k), M or G suffix (x1024^n). */
+bool nsh_parse_size(const char *cmd, const char *s, long *out);

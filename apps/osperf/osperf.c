@@ -342,6 +342,7 @@ static const struct group {
 	{ "timer", bench_timer },
 	{ "memory", bench_memory },
 	{ "smp", bench_smp },
+	{ "block", bench_block },
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -349,7 +350,7 @@ static const struct group {
 static int usage(void)
 {
 	fprintf(stderr, "Usage: osperf [-n ITERATIONS] [GROUP...]\n"
-		"groups: sched threads ipc timer memory smp (default: all)\n");
+		"groups: sched threads ipc timer memory smp block (default: all)\n");
 	return 2;
 }
 

@@ -124,6 +124,7 @@ void bench_ipc(void);		/* bench_ipc.c: mqueue, signal, pipe */
 void bench_timer(void);		/* bench_timer.c: interrupt and timer latency */
 void bench_memory(void);	/* bench_memory.c: memcpy */
 void bench_smp(void);		/* bench_smp.c: cross-CPU wake-up */
+void bench_block(void);		/* bench_block.c: /dev/vda throughput */
 
 /* Kernel-level part of bench_timer (irqlat.c, general registers only).
  * Fills handler[] and thread[] with up to n latencies in ticks from

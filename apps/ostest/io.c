@@ -2,12 +2,21 @@
 /*
  * Pipes, FIFOs, poll and select: blocking and non-blocking transfer, end
  * of file and EPIPE, readiness with timeouts (both the timeout and the
- * early wake), a signal interrupting poll with EINTR, ppoll's mask; and
- * /dev/hwrng's non-blocking reads and poll when a virtio-rng is present.
+ * early wake), a signal interrupting poll with EINTR, ppoll's mask;
+ * /dev/hwrng's non-blocking reads and poll when a virtio-rng is present;
+ * a terminal's foreground task (tcsetpgrp).
+ *
+ * The tty area: a raw serial port whose peer echoes every byte back
+ * ($OSTEST_TTY, by default /dev/ttyV1, where tests/qemu/test_console.py
+ * puts a virtio serial port with an echoing host): non-blocking reads and
+ * writes, poll, a blocking read woken by data and by a signal, and a
+ * transfer larger than every buffer on the way.  It runs only when named
+ * (`ostest tty`).
  */
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -233,6 +242,186 @@ static void io_fifo(void)
 	OT_EXPECT_OK(unlink(FIFO_PATH));
 }
 
+/* tcsetpgrp names the task that gets the terminal's Ctrl-C. */
+static void io_tty_foreground(void)
+{
+	int fd = open("/dev/console", O_RDWR);
+	pid_t old;
+
+	OT_ASSERT(fd >= 0);
+	old = tcgetpgrp(fd);
+	OT_EXPECT_GE(old, 0);
+	OT_EXPECT_OK(tcsetpgrp(fd, getpid()));
+	OT_EXPECT_EQ(tcgetpgrp(fd), getpid());
+	OT_EXPECT_ERRNO(tcsetpgrp(fd, -1), EINVAL);
+	OT_EXPECT_OK(tcsetpgrp(fd, old));
+	close(fd);
+	if (OT_EXPECT_OK(pipe(fds))) {
+		OT_EXPECT_ERRNO(tcgetpgrp(fds[0]), ENOTTY);
+		OT_EXPECT_ERRNO(tcsetpgrp(fds[0], getpid()), ENOTTY);
+		close(fds[0]);
+		close(fds[1]);
+	}
+}
+
+/* ---- the tty area: a port with an echoing peer ---- */
+
+#define TTY_ECHO_MS 5000	/* the echo's round trip, generously */
+#define TTY_BULK 24576		/* more than every ring on the way */
+
+/* Opens the port and drops what an earlier case left in it. */
+static int tty_open(int flags)
+{
+	const char *path = getenv("OSTEST_TTY");
+	char junk[64];
+	int fd = open(path ? path : "/dev/ttyV1", O_RDWR | O_NONBLOCK);
+
+	if (fd < 0) {
+		OT_FAIL("open %s: %s", path ? path : "/dev/ttyV1", strerror(errno));
+		return -1;
+	}
+	while (read(fd, junk, sizeof(junk)) > 0)
+		;
+	fcntl(fd, F_SETFL, flags);
+	return fd;
+}
+
+/* Reads exactly len bytes, each wait bounded by poll; false on failure. */
+static bool tty_read_all(int fd, void *buf, size_t len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n;
+
+		if (poll(&p, 1, TTY_ECHO_MS) != 1) {
+			OT_FAIL("%zu of %zu bytes came back", got, len);
+			return false;
+		}
+		n = read(fd, (char *)buf + got, len - got);
+		if (n <= 0 && !(n < 0 && errno == EAGAIN)) {
+			OT_FAIL("read: %zd (%s)", n, strerror(errno));
+			return false;
+		}
+		got += n > 0 ? (size_t)n : 0;
+	}
+	return true;
+}
+
+static void tty_nonblock_poll(void)
+{
+	struct pollfd p;
+	char buf[8];
+	int fd = tty_open(O_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
+	OT_EXPECT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
+	OT_EXPECT_EQ(poll(&p, 1, 0), 1);
+	OT_EXPECT_EQ(p.revents, POLLOUT);		/* writable, nothing to read */
+	OT_EXPECT_EQ(write(fd, "ping", 4), 4);
+	p.events = POLLIN;
+	OT_EXPECT_EQ(poll(&p, 1, TTY_ECHO_MS), 1);	/* woken by the echo */
+	OT_EXPECT(p.revents & POLLIN);
+	if (tty_read_all(fd, buf, 4))
+		OT_EXPECT(memcmp(buf, "ping", 4) == 0);
+	OT_EXPECT_ERRNO(read(fd, buf, sizeof(buf)), EAGAIN);
+	close(fd);
+}
+
+static int tty_fd;
+
+static void *tty_write_later(void *arg)
+{
+	ot_msleep(20);
+	(void)!write(tty_fd, arg, strlen(arg));
+	return NULL;
+}
+
+/* A blocking read waits for data; a signal ends the wait with EINTR. */
+static void tty_blocking_read(void)
+{
+	struct sigaction sa = { .sa_handler = ot_on_usr1 }, old;
+	pthread_t self = pthread_self(), t;
+	char buf[8] = "";
+	int64_t t0 = ot_now_ns();
+
+	tty_fd = tty_open(0);
+	if (tty_fd < 0)
+		return;
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, tty_write_later, "pong"), 0)) {
+		ssize_t n = read(tty_fd, buf, 4);	/* waits for the echo */
+
+		OT_EXPECT_GE(ot_now_ns() - t0, 20 * NS_PER_MS);
+		if (OT_CMP_(n, >=, 1) && tty_read_all(tty_fd, buf + n, 4 - n))
+			OT_EXPECT(memcmp(buf, "pong", 4) == 0);
+		pthread_join(t, NULL);
+	}
+	ot_handled = 0;
+	sigaction(SIGUSR1, &sa, &old);
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, ot_usr1_later, &self), 0)) {
+		OT_EXPECT_ERRNO(read(tty_fd, buf, 1), EINTR);
+		OT_EXPECT_EQ(ot_handled, SIGUSR1);
+		pthread_join(t, NULL);
+	}
+	sigaction(SIGUSR1, &old, NULL);
+	close(tty_fd);
+}
+
+static uint8_t tty_pattern(size_t i)
+{
+	return (uint8_t)(i * 7 + i / 251);
+}
+
+static void *tty_bulk_writer(void *arg)
+{
+	uint8_t *out = arg;
+	size_t done = 0;
+
+	while (done < TTY_BULK) {
+		ssize_t n = write(tty_fd, out + done, TTY_BULK - done);
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	return (void *)done;
+}
+
+/* Blocking writes that fill the transmit ring, the device and the peer,
+ * read back in order while they go on. */
+static void tty_bulk(void)
+{
+	uint8_t *out = malloc(TTY_BULK), *in = malloc(TTY_BULK);
+	void *written;
+	pthread_t t;
+
+	tty_fd = tty_open(0);
+	if (!out || !in || tty_fd < 0) {
+		OT_EXPECT(out && in);
+		goto out;
+	}
+	for (size_t i = 0; i < TTY_BULK; i++)
+		out[i] = tty_pattern(i);
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, tty_bulk_writer, out), 0)) {
+		if (tty_read_all(tty_fd, in, TTY_BULK))
+			OT_EXPECT(memcmp(in, out, TTY_BULK) == 0);
+		pthread_join(t, &written);
+		OT_EXPECT_EQ((size_t)written, TTY_BULK);
+	}
+out:
+	if (tty_fd >= 0)
+		close(tty_fd);
+	free(out);
+	free(in);
+}
+
+OT_AREA(tty,
+	OT_CASE(tty, nonblock_poll, 15),
+	OT_CASE(tty, blocking_read, 15),
+	OT_CASE(tty, bulk, 30));
+
 /* /dev/hwrng (virtio-rng), when the machine has one: a non-blocking read
  * returns what the driver has (its pool, and what refills complete while
  * it copies) or EAGAIN, and poll then announces the refill; a blocking
@@ -278,4 +467,5 @@ OT_AREA(io,
 	OT_CASE(io, poll_eintr, 10),
 	OT_CASE(io, ppoll_mask, 10),
 	OT_CASE(io, fifo, 10),
-	OT_CASE(io, hwrng, 10));
+	OT_CASE(io, hwrng, 10),
+	OT_CASE(io, tty_foreground, 5));

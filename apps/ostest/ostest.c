@@ -45,10 +45,13 @@
 
 #define MAX_SNAP 128	/* threads thread_snapshot() copies */
 
-/* pinned: the case thread runs on one CPU (see the top of the file). */
+/* pinned: the case thread runs on one CPU (see the top of the file);
+ * named: the area runs only when a prefix names it (its cases need a peer
+ * outside the guest, which the QEMU test that names it provides). */
 static const struct {
 	const struct ot_area *area;
 	bool pinned;
+	bool named;
 } areas[] = {
 	{ &ot_area_thread, true }, { &ot_area_cancel, true },
 	{ &ot_area_tsd, true }, { &ot_area_sched, true },
@@ -59,6 +62,7 @@ static const struct {
 	{ &ot_area_clock, true }, { &ot_area_task, true },
 	{ &ot_area_stack, true }, { &ot_area_io, true },
 	{ &ot_area_smp, false }, { &ot_area_kernel, true },
+	{ &ot_area_tty, true, .named = true },
 #ifdef CONFIG_NET	/* apps/ostest/net.c is built with the stack */
 	{ &ot_area_net, true },
 #endif
@@ -516,10 +520,11 @@ static bool run_case(const struct ot_case *c, int cpu, bool print,
 	return true;
 }
 
-static bool selected(const struct ot_case *c, int nprefix, char **prefix)
+static bool selected(const struct ot_case *c, bool named, int nprefix,
+		     char **prefix)
 {
 	if (nprefix == 0)
-		return true;
+		return !named;
 	for (int i = 0; i < nprefix; i++) {
 		if (strncmp(c->name, prefix[i], strlen(prefix[i])) == 0)
 			return true;
@@ -539,7 +544,7 @@ static bool run_round(int r, int nprefix, char **prefix, bool print,
 			const struct ot_case *c = &areas[a].area->cases[i];
 			int cpu;
 
-			if (!selected(c, nprefix, prefix))
+			if (!selected(c, areas[a].named, nprefix, prefix))
 				continue;
 			cpu = areas[a].pinned ? nth_cpu(k + r - 1) : -1;
 			k++;

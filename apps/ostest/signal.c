@@ -346,10 +346,13 @@ static void signal_fp_handler(void)
 			ot_msleep(5);
 			pthread_kill(t, SIGUSR1);
 			mine = mine * 2.0;
+			/* Delivered when the spinner next runs.  Standard
+			 * signals do not queue: the next is sent only once
+			 * this one is handled, or a spinner whose (virtual)
+			 * CPU was not running would see two as one. */
+			for (int j = 0; j < 200 && fp_handled <= i; j++)
+				ot_msleep(5);
 		}
-		/* A signal is delivered when the spinner next runs. */
-		for (int i = 0; i < 100 && fp_handled < 5; i++)
-			ot_msleep(5);
 		fp_stop = 1;
 		pthread_join(t, NULL);
 	}

@@ -73,6 +73,9 @@ int ot_child_main(int argc, char **argv)
 		return ot_child_overflow();
 	} else if (strcmp(mode, "cwd") == 0) {
 		return child_cwd();
+	} else if (strcmp(mode, "print") == 0 && argc > 1) {
+		printf("%s\n", argv[1]);
+		return 0;
 	}
 	return 100;
 }
@@ -194,6 +197,39 @@ static void task_own_fds(void)
 	OT_EXPECT_EQ(write(STDERR_FILENO, "", 0), 0);
 }
 
+/* Text the parent left in its stdout buffer (no newline yet) is not
+ * flushed by a child onto the child's descriptor 1: each has its own
+ * buffer, as in separate processes.  The parent's stdout is a pipe
+ * around the test, so nothing reaches the console. */
+static void task_own_stdout_buffer(void)
+{
+	char *args[] = { "print", "child", NULL };
+	int mine[2], childs[2], saved = dup(STDOUT_FILENO);
+	char buf[16] = "";
+
+	OT_ASSERT(saved >= 0);
+	if (!OT_EXPECT_OK(pipe(mine)) || !OT_EXPECT_OK(pipe(childs)))
+		goto out;
+	fflush(stdout);
+	dup2(mine[1], STDOUT_FILENO);
+	printf("parent");			/* stays in our buffer */
+	dup2(childs[1], STDOUT_FILENO);		/* what the child inherits */
+	OT_EXPECT_EQ(run_child(args, NULL), 0);
+	OT_EXPECT_EQ(read(childs[0], buf, sizeof(buf)), 6);
+	OT_EXPECT(memcmp(buf, "child\n", 6) == 0);
+	dup2(mine[1], STDOUT_FILENO);
+	fflush(stdout);
+	OT_EXPECT_EQ(read(mine[0], buf, sizeof(buf)), 6);
+	OT_EXPECT(memcmp(buf, "parent", 6) == 0);
+	close(childs[0]);
+	close(childs[1]);
+	close(mine[0]);
+	close(mine[1]);
+out:
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
 static void task_own_cwd(void)
 {
 	char *args[] = { "cwd", NULL }, old[64] = "/", now[64] = "";
@@ -264,6 +300,7 @@ OT_AREA(task,
 	OT_CASE(task, atexit, 5),
 	OT_CASE(task, own_cwd, 5),
 	OT_CASE(task, own_fds, 5),
+	OT_CASE(task, own_stdout_buffer, 5),
 	OT_CASE(task, sigkill, 5),
 	OT_CASE(task, environment, 5),
 	OT_CASE(task, spawn_errors, 5));

@@ -123,17 +123,22 @@ static void v2_set_affinity(uint32_t intid, int cpu)
 		mmio_write8(gicd + GICD_ITARGETSR(intid), mask_of_cpu(cpu));
 }
 
+/* IAR bits 12:10 carry the source CPU of an SGI and must be written
+ * back unchanged to EOIR (4.4.4, 4.4.5); the token keeps them in its
+ * chip bits 31:24, above the INTID. */
+#define IAR_INTID(iar)		((iar) & 0x3ff)
+#define IAR_CPUID(iar)		((iar) >> 10 & 7)
+#define TOKEN_CPUID_SHIFT	24
+
 static uint32_t v2_ack(void)
 {
-	/* The whole IAR: bits 12:10 carry the source CPU of an SGI and must
-	 * be written back unchanged to EOIR (4.4.4, 4.4.5). */
 	uint32_t iar = mmio_read32(gicc + GICC_IAR);
 
 	/* Normal-memory reads of the handler (data an SGI sender wrote)
 	 * must not be satisfied before the acknowledge.  IAR is a memory
 	 * access, so a DMB orders it (GICv3's system register needs a DSB). */
 	dmb(sy);
-	return iar;
+	return IAR_INTID(iar) | IAR_CPUID(iar) << TOKEN_CPUID_SHIFT;
 }
 
 static void v2_eoi(uint32_t token)
@@ -142,7 +147,8 @@ static void v2_eoi(uint32_t token)
 	 * not ordered against the GIC's registers by Device-nGnRE) must be
 	 * complete before EOIR lets the GIC sample the line again. */
 	dsb(sy);
-	mmio_write32(gicc + GICC_EOIR, token);
+	mmio_write32(gicc + GICC_EOIR, IRQ_TOKEN_INTID(token) |
+		     (token >> TOKEN_CPUID_SHIFT) << 10);
 }
 
 static void v2_send_sgi(uint32_t sgi, uint32_t cpu_mask)

@@ -5,8 +5,17 @@
  * interrupts in non-secure Group 1 with affinity routing.  Binds to
  * "arm,gic-v3": reg[0] is the distributor, reg[1..] the redistributor
  * regions.
+ *
+ * LPIs (GICv3 spec chapter 5), when the distributor supports them: one
+ * configuration table (priority and enable per LPI) and the boot CPU's
+ * pending table; every LPI targets the boot CPU, as SPIs do.  Enabling
+ * one or changing its priority writes its table byte, which the
+ * redistributor may cache, so the ITS that maps it is told to re-read it
+ * (INV).  The ITS itself (message translation) is gicv3_its.c.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <vireo/cpu.h>
 #include <vireo/driver.h>
 #include <vireo/fdt.h>
@@ -14,6 +23,7 @@
 #include <vireo/klog.h>
 #include <vireo/mmio.h>
 #include <vireo/mmu.h>
+#include "gicv3_priv.h"
 
 #define GICD_CTLR		0x0000
 #define GICD_TYPER		0x0004
@@ -24,6 +34,7 @@
 #define GICD_IPRIORITYR(n)	(0x0400 + (n))
 #define GICD_ICFGR(n)		(0x0c00 + 4 * (n))
 #define GICD_IROUTER(n)		(0x6000 + 8 * (n))
+#define GICD_TYPER_LPIS		(1u << 17)
 #define GICD_CTLR_RWP		(1u << 31)
 #define GICD_CTLR_ARE_NS	(1u << 4)	/* ARE when DS=1 */
 #define GICD_CTLR_ENABLE_G1	(1u << 1)	/* G1A when DS=0, G1 when DS=1 */
@@ -32,6 +43,10 @@
 #define GICR_CTLR		0x0000
 #define GICR_TYPER		0x0008
 #define GICR_WAKER		0x0014
+#define GICR_PROPBASER		0x0070
+#define GICR_PENDBASER		0x0078
+#define GICR_CTLR_ENABLE_LPIS	(1u << 0)
+#define GICR_TYPER_PROC_NUM(t)	((t) >> 8 & 0xffff)
 #define GICR_TYPER_VLPIS	(1u << 1)	/* GICv4: two more 64 KiB frames */
 #define GICR_TYPER_LAST		(1u << 4)
 #define GICR_WAKER_SLEEP	(1u << 1)
@@ -54,11 +69,26 @@
 
 #define MAX_RD_REGIONS 4
 
+/* LPI tables (GICv3 5.1.1, 12.11.30-31): INTIDs below 2^LPI_ID_BITS, so
+ * the configuration table holds 2^14 - 8192 bytes and the pending table
+ * 2^14 bits, 64 KiB aligned. */
+#define LPI_ID_BITS		14
+#define LPI_PEND_ALIGN		0x10000
+#define LPI_PROP_RES1		(1u << 1)
+#define LPI_PROP_ENABLE		(1u << 0)
+#define LPI_PROP_PRIO_MASK	0xfc
+#define BASER_INNER_WAWB	(7ULL << 7)	/* Normal, inner write-back */
+#define BASER_INNER_SHAREABLE	(1ULL << 10)
+_Static_assert((1u << LPI_ID_BITS) >= IRQ_LPI_BASE + IRQ_NR_LPIS,
+	       "LPI tables too small for the dispatch table");
+
 static volatile uint8_t *gicd;
 static struct { volatile uint8_t *base; uint64_t size; } rd_regions[MAX_RD_REGIONS];
 static int nr_rd_regions;
 static uint64_t rd_stride;		/* 0: from each GICR_TYPER */
 static volatile uint8_t *rd_of_cpu[CONFIG_SMP_NCPUS];
+static uint8_t *lpi_prop;		/* NULL: no LPIs */
+static uint32_t nr_lpis;
 
 #define ICC_READ(reg) ({ uint64_t _v; __asm__ volatile("mrs %0, " reg : "=r"(_v)); _v; })
 #define ICC_WRITE(reg, v) __asm__ volatile("msr " reg ", %0" :: "r"((uint64_t)(v)) : "memory")
@@ -77,9 +107,28 @@ static volatile uint8_t *this_rd(void)
 	return rd_of_cpu[this_cpu()->id];
 }
 
+static bool is_lpi(uint32_t intid)
+{
+	return intid >= IRQ_LPI_BASE && intid - IRQ_LPI_BASE < nr_lpis;
+}
+
+/* Changes an LPI's configuration byte; the caller holds irq_lock. */
+static void lpi_update(uint32_t intid, uint8_t clear, uint8_t set)
+{
+	uint8_t *p = &lpi_prop[intid - IRQ_LPI_BASE];
+
+	*p = (uint8_t)((*p & ~clear) | set);
+	/* The redistributor reads the table from memory: the byte is
+	 * written before the ITS command that makes it look again. */
+	dsb(ishst);
+	gicv3_its_inv(intid);
+}
+
 static void v3_enable(uint32_t intid)
 {
-	if (intid < 32)
+	if (is_lpi(intid))
+		lpi_update(intid, 0, LPI_PROP_ENABLE);
+	else if (intid < 32)
 		mmio_write32(this_rd() + GICR_ISENABLER0, 1u << intid);
 	else
 		mmio_write32(gicd + GICD_ISENABLER(intid / 32), 1u << (intid % 32));
@@ -87,7 +136,9 @@ static void v3_enable(uint32_t intid)
 
 static void v3_disable(uint32_t intid)
 {
-	if (intid < 32) {
+	if (is_lpi(intid)) {
+		lpi_update(intid, LPI_PROP_ENABLE, 0);
+	} else if (intid < 32) {
 		mmio_write32(this_rd() + GICR_ICENABLER0, 1u << intid);
 	} else {
 		mmio_write32(gicd + GICD_ICENABLER(intid / 32), 1u << (intid % 32));
@@ -97,7 +148,9 @@ static void v3_disable(uint32_t intid)
 
 static void v3_set_priority(uint32_t intid, uint8_t prio)
 {
-	if (intid < 32)
+	if (is_lpi(intid))
+		lpi_update(intid, LPI_PROP_PRIO_MASK, prio & LPI_PROP_PRIO_MASK);
+	else if (intid < 32)
 		mmio_write8(this_rd() + GICR_IPRIORITYR(intid), prio);
 	else
 		mmio_write8(gicd + GICD_IPRIORITYR(intid), prio);
@@ -109,8 +162,8 @@ static void v3_set_trigger(uint32_t intid, bool edge)
 					   : gicd + GICD_ICFGR(intid / 16);
 	uint32_t shift = (intid % 16) * 2 + 1, v = mmio_read32(reg);
 
-	if (intid < 16)
-		return;		/* SGIs are always edge-triggered */
+	if (intid < 16 || intid >= 1020)
+		return;		/* SGIs and LPIs are always edge-triggered */
 	v = edge ? v | (1u << shift) : v & ~(1u << shift);
 	mmio_write32(reg, v);
 }
@@ -122,7 +175,7 @@ static uint64_t mpidr_to_affinity(uint64_t mpidr)
 
 static void v3_set_affinity(uint32_t intid, int cpu)
 {
-	if (intid >= 32)
+	if (intid >= 32 && intid < 1020)
 		mmio_write64(gicd + GICD_IROUTER(intid),
 			     mpidr_to_affinity(cpus[cpu].mpidr));
 }
@@ -222,6 +275,77 @@ static int v3_init_cpu(void)
 	return 0;
 }
 
+uint64_t gicv3_rd_target(int cpu, bool physical)
+{
+	volatile uint8_t *rd = rd_of_cpu[cpu];
+
+	return physical ? (uint64_t)(uintptr_t)rd
+			: GICR_TYPER_PROC_NUM(mmio_read64(rd + GICR_TYPER));
+}
+
+/* Sets up the LPI tables and enables LPIs in the boot CPU's
+ * redistributor (GICv3 5.1.1).  The base registers must be written
+ * while EnableLPIs is 0, and it cannot be turned off again. */
+static int lpis_init(void)
+{
+	size_t prop_size = (1u << LPI_ID_BITS) - IRQ_LPI_BASE;
+	size_t pend_size = (1u << LPI_ID_BITS) / 8;
+	volatile uint8_t *rd = rd_of_cpu[0];
+	uint8_t *pend;
+
+	if (mmio_read32(rd + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS) {
+		pr_err("gicv3: LPIs already enabled by firmware: not used\n");
+		return -EBUSY;
+	}
+	lpi_prop = aligned_alloc(PAGE_SIZE, prop_size);
+	pend = aligned_alloc(LPI_PEND_ALIGN, ALIGN_UP(pend_size, LPI_PEND_ALIGN));
+	if (!lpi_prop || !pend) {
+		free(lpi_prop);
+		free(pend);
+		lpi_prop = NULL;
+		return -ENOMEM;
+	}
+	memset(lpi_prop, IRQ_PRIO_DEFAULT_CHIP | LPI_PROP_RES1, prop_size);
+	memset(pend, 0, pend_size);
+	dsb(ishst);	/* tables in memory before the redistributor reads them */
+	mmio_write64(rd + GICR_PROPBASER, (uintptr_t)lpi_prop | BASER_INNER_SHAREABLE |
+		     BASER_INNER_WAWB | (LPI_ID_BITS - 1));
+	mmio_write64(rd + GICR_PENDBASER, (uintptr_t)pend | BASER_INNER_SHAREABLE |
+		     BASER_INNER_WAWB);
+	mmio_write32(rd + GICR_CTLR, mmio_read32(rd + GICR_CTLR) | GICR_CTLR_ENABLE_LPIS);
+	nr_lpis = IRQ_NR_LPIS;
+	return 0;
+}
+
+/* The next enabled ITS node below the GIC node after child (-1: the
+ * first), or -ENOENT. */
+static int next_its(const struct fdt *fdt, int gic, int child)
+{
+	child = child < 0 ? fdt_first_subnode(fdt, gic) : fdt_next_subnode(fdt, child);
+	for (; child >= 0; child = fdt_next_subnode(fdt, child))
+		if (fdt_is_compatible(fdt, child, "arm,gic-v3-its") &&
+		    fdt_node_enabled(fdt, child))
+			return child;
+	return -ENOENT;
+}
+
+/* LPIs and the ITS nodes below the GIC node.  Only an ITS raises LPIs
+ * here, so without one the tables are not set up at all. */
+static void lpis_probe(const struct fdt *fdt, int node, struct irq_chip *chip)
+{
+	int its = 0;
+
+	if (!(mmio_read32(gicd + GICD_TYPER) & GICD_TYPER_LPIS) ||
+	    next_its(fdt, node, -1) < 0 || lpis_init())
+		return;
+	/* Boot, single-threaded: the chip is registered but not yet used
+	 * for LPIs, so their count may still be filled in. */
+	chip->nr_lpis = nr_lpis;
+	for (int c = next_its(fdt, node, -1); c >= 0; c = next_its(fdt, node, c))
+		its += gicv3_its_probe(fdt, c, nr_lpis) == 0;
+	pr_info("gicv3: %u LPIs, %d ITS\n", nr_lpis, its);
+}
+
 static const struct irq_chip gicv3_chip = {
 	.name = "gicv3",
 	.init_cpu = v3_init_cpu,
@@ -288,7 +412,10 @@ static int gicv3_probe(const struct fdt *fdt, int node)
 		return -EBUSY;
 	pr_info("gicv3: distributor %#lx, %u interrupts, %d redistributor region(s)\n",
 		(unsigned long)(uintptr_t)gicd, chip.nr_irqs, nr_rd_regions);
-	return v3_init_cpu();
+	int err = v3_init_cpu();
+	if (!err)
+		lpis_probe(fdt, node, &chip);
+	return err;
 }
 
 static const char *const gicv3_compat[] = { "arm,gic-v3", NULL };

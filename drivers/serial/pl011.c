@@ -7,16 +7,19 @@
  * output (early console before interrupts exist, panics) writes the data
  * register directly and takes no lock.
  *
+ * The rings, their wait queues and the read/write loops are a tty_port
+ * (kernel/tty_port.c).
+ *
  * Locking, per port:
- *   p->lock (IRQ-safe spinlock) protects both rings, the shadow of
+ *   p->port.lock (IRQ-safe spinlock) protects both rings, the shadow of
  *   UARTIMSC, the error counters and every register access except the
  *   polled output's.  Never held while blocking or logging.
  *   The scheduler lock protects the two wait queues.  When both are
  *   taken, the scheduler lock comes first (read/write re-check their
- *   condition under it); the interrupt handler releases p->lock before
- *   taking the scheduler lock to wake waiters.  The kernel log calls
- *   write(nonblock) with its own lock and possibly the scheduler lock
- *   held; that path takes only p->lock, which is innermost.
+ *   condition under it); the interrupt handler releases p->port.lock
+ *   before taking the scheduler lock to wake waiters.  The kernel log
+ *   calls write(nonblock) with its own lock and possibly the scheduler
+ *   lock held; that path takes only p->port.lock, which is innermost.
  *
  * Only one port is supported: kernel/uart.c registers a single console.
  */
@@ -32,8 +35,8 @@
 #include <vireo/ringbuf.h>
 #include <vireo/spinlock.h>
 #include <vireo/thread.h>
+#include <vireo/tty.h>
 #include <vireo/uart.h>
-#include <vireo/wait.h>
 
 _Static_assert((CONFIG_PL011_RXBUF & (CONFIG_PL011_RXBUF - 1)) == 0,
 	       "CONFIG_PL011_RXBUF must be a power of two");
@@ -98,10 +101,8 @@ struct pl011_port {
 	struct uart uart;
 	volatile uint8_t *base;
 	uint32_t intid;
-	spinlock_t lock;		/* see the top of the file */
+	struct tty_port port;		/* rings and lock: see the top */
 	uint32_t imsc;			/* shadow of UARTIMSC */
-	struct ringbuf rx, tx;
-	struct wait_queue rx_wq, tx_wq;	/* scheduler lock */
 	struct pl011_stats stats;
 };
 
@@ -112,7 +113,7 @@ static volatile uint8_t *early_base;
 
 /* Polled output: wait for room in the TX FIFO (bounded, so a dead UART
  * cannot stop a panic report), then write the data register.  No lock:
- * a panic may come while this CPU holds p->lock. */
+ * a panic may come while this CPU holds the port lock. */
 static void putc_raw(volatile uint8_t *base, char c)
 {
 	for (int i = 0; i < POLL_SPINS && (mmio_read32(base + UARTFR) & FR_TXFF); i++)
@@ -146,7 +147,7 @@ static size_t tx_fill_locked(struct pl011_port *p)
 	int c;
 
 	while (!(mmio_read32(p->base + UARTFR) & FR_TXFF) &&
-	       (c = ringbuf_getc(&p->tx)) >= 0) {
+	       (c = ringbuf_getc(&p->port.tx)) >= 0) {
 		mmio_write32(p->base + UARTDR, (uint32_t)c);
 		n++;
 	}
@@ -164,16 +165,25 @@ static size_t tx_fill_locked(struct pl011_port *p)
 static void tx_kick_locked(struct pl011_port *p)
 {
 	tx_fill_locked(p);
-	if (!ringbuf_empty(&p->tx))
+	if (!ringbuf_empty(&p->port.tx))
 		set_imsc_locked(p, p->imsc | INT_TX);
 }
+
+static void pl011_tx_start_locked(struct tty_port *port)
+{
+	tx_kick_locked(container_of(port, struct pl011_port, port));
+}
+
+static const struct tty_port_ops pl011_port_ops = {
+	.tx_start_locked = pl011_tx_start_locked,
+};
 
 /* TX interrupt: refill; once the ring is empty stop the interrupt. */
 static size_t tx_irq_locked(struct pl011_port *p)
 {
 	size_t n = tx_fill_locked(p);
 
-	if (ringbuf_empty(&p->tx)) {
+	if (ringbuf_empty(&p->port.tx)) {
 		set_imsc_locked(p, p->imsc & ~INT_TX);
 		mmio_write32(p->base + UARTICR, INT_TX);
 	}
@@ -222,7 +232,7 @@ static size_t rx_drain_locked(struct pl011_port *p, size_t *intr)
 			(*intr)++;
 			continue;
 		}
-		if (ringbuf_putc(&p->rx, (uint8_t)dr) < 0) {
+		if (ringbuf_putc(&p->port.rx, (uint8_t)dr) < 0) {
 			p->stats.rx_ring_full++;
 		} else {
 			queued++;
@@ -234,19 +244,11 @@ static size_t rx_drain_locked(struct pl011_port *p, size_t *intr)
 	return queued;
 }
 
-static void wake_all(struct wait_queue *wq)
-{
-	irqflags_t f = sched_lock_acquire();
-
-	wait_wake_all_locked(wq, 0);
-	sched_lock_release(f);
-}
-
 static void pl011_irq(uint32_t intid, void *arg)
 {
 	struct pl011_port *p = arg;
 	size_t received = 0, sent = 0, intr = 0;
-	irqflags_t f = spin_lock_irqsave(&p->lock);
+	irqflags_t f = spin_lock_irqsave(&p->port.lock);
 	uint32_t mis = mmio_read32(p->base + UARTMIS);
 
 	if (mis & (INT_RX | INT_RT | INT_ERRORS)) {
@@ -266,72 +268,19 @@ static void pl011_irq(uint32_t intid, void *arg)
 	}
 	if (mis & INT_TX)
 		sent = tx_irq_locked(p);
-	spin_unlock_irqrestore(&p->lock, f);
+	spin_unlock_irqrestore(&p->port.lock, f);
 
-	/* Outside p->lock: the scheduler lock is always taken first. */
-	if (received) {
-		wake_all(&p->rx_wq);
-		uart_rx_ready_from_irq(&p->uart);
-	}
+	/* Outside the lock: the scheduler lock is always taken first. */
+	if (received || sent)
+		tty_port_wake(&p->port);
 	if (intr)
 		uart_rx_intr_from_irq(&p->uart);
-	if (sent)
-		wake_all(&p->tx_wq);
-}
-
-static bool rx_empty(struct pl011_port *p)
-{
-	return ringbuf_empty(&p->rx);
-}
-
-static bool tx_full(struct pl011_port *p)
-{
-	return ringbuf_space(&p->tx) == 0;
-}
-
-/*
- * Blocks on wq while cond(p) holds.  The condition is checked again
- * with the scheduler lock held, which the interrupt handler needs to
- * wake us, so a wake-up between the caller's look at the ring and the
- * block cannot be lost.  Returns 0, -EINTR (a signal: the POSIX layer
- * runs the handler and restarts or fails the call) or -ECANCELED.
- */
-static int wait_while(struct pl011_port *p, struct wait_queue *wq,
-		      bool (*cond)(struct pl011_port *p))
-{
-	irqflags_t f = sched_lock_acquire();
-	bool block;
-	int r = 0;
-
-	spin_lock(&p->lock);
-	block = cond(p);
-	spin_unlock(&p->lock);
-	if (block)
-		r = wait_block_intr_locked(wq, WAIT_FOREVER);
-	sched_lock_release(f);
-	return r;
 }
 
 static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
 {
-	struct pl011_port *p = u->priv;
-
-	if (len == 0)
-		return 0;
-	for (;;) {
-		irqflags_t f = spin_lock_irqsave(&p->lock);
-		size_t n = ringbuf_get(&p->rx, buf, len);
-		spin_unlock_irqrestore(&p->lock, f);
-
-		if (n)
-			return n;
-		if (nonblock)
-			return -EAGAIN;
-		kassert(!in_interrupt());
-		int r = wait_while(p, &p->rx_wq, rx_empty);
-		if (r < 0)
-			return r;
-	}
+	return tty_port_read(&((struct pl011_port *)u->priv)->port, buf, len,
+			     nonblock);
 }
 
 /* With nonblock: any context (the kernel log calls it with IRQs masked
@@ -339,36 +288,13 @@ static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
 static ssize_t pl011_write(struct uart *u, const void *buf, size_t len,
 			   bool nonblock)
 {
-	struct pl011_port *p = u->priv;
-	const uint8_t *s = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		irqflags_t f = spin_lock_irqsave(&p->lock);
-		size_t n = ringbuf_put(&p->tx, s + done, len - done);
-		if (n)
-			tx_kick_locked(p);
-		spin_unlock_irqrestore(&p->lock, f);
-
-		done += n;
-		if (done == len || nonblock)
-			break;
-		kassert(!in_interrupt());
-		int r = wait_while(p, &p->tx_wq, tx_full);
-		if (r < 0)
-			return done ? (ssize_t)done : r;
-	}
-	return done;
+	return tty_port_write(&((struct pl011_port *)u->priv)->port, buf, len,
+			      nonblock);
 }
 
 static size_t pl011_rx_available(struct uart *u)
 {
-	struct pl011_port *p = u->priv;
-	irqflags_t f = spin_lock_irqsave(&p->lock);
-	size_t n = ringbuf_used(&p->rx);
-
-	spin_unlock_irqrestore(&p->lock, f);
-	return n;
+	return tty_port_rx_available(&((struct pl011_port *)u->priv)->port);
 }
 
 static const struct uart_ops pl011_ops = {
@@ -421,11 +347,8 @@ static void port_init(struct pl011_port *p, volatile uint8_t *base,
 	p->uart.priv = p;
 	p->base = base;
 	p->intid = intid;
-	spin_init(&p->lock);
-	ringbuf_init(&p->rx, port0_rx_buf, sizeof(port0_rx_buf));
-	ringbuf_init(&p->tx, port0_tx_buf, sizeof(port0_tx_buf));
-	wait_queue_init_kind(&p->rx_wq, WAIT_IO);
-	wait_queue_init_kind(&p->tx_wq, WAIT_IO);
+	tty_port_init(&p->port, &pl011_port_ops, port0_rx_buf,
+		      sizeof(port0_rx_buf), port0_tx_buf, sizeof(port0_tx_buf));
 }
 
 static int pl011_probe(const struct fdt *fdt, int node)
@@ -457,9 +380,9 @@ static int pl011_probe(const struct fdt *fdt, int node)
 		goto err_port;
 	irq_set_trigger(intid, flags & 0x3);	/* DT flags 1, 2: edge */
 	irq_enable(intid);
-	irqflags_t f = spin_lock_irqsave(&p->lock);
+	irqflags_t f = spin_lock_irqsave(&p->port.lock);
 	set_imsc_locked(p, INT_RX | INT_RT | INT_ERRORS);
-	spin_unlock_irqrestore(&p->lock, f);
+	spin_unlock_irqrestore(&p->port.lock, f);
 
 	uart_register(&p->uart);	/* cannot fail: checked above */
 	pr_info("pl011: ttyS0 at %#lx, INTID %u, %u/%u byte buffers\n",

@@ -231,7 +231,7 @@ struct virtqueue *virtio_find_vq(struct virtio_device *vdev, unsigned int idx,
 
 	if (idx >= ARRAY_SIZE(vdev->vqs) || vdev->vqs[idx]) {
 		pr_err("%s: queue %u %s\n", vdev->name, idx,
-		       idx >= ARRAY_SIZE(vdev->vqs) ? "beyond the supported 8" : "set up twice");
+		       idx >= ARRAY_SIZE(vdev->vqs) ? "beyond VIRTIO_MAX_VQS" : "set up twice");
 		return NULL;
 	}
 	dev_max = vdev->ops->queue_max_size(vdev, idx);

@@ -137,52 +137,16 @@ static void set_features(struct virtio_device *vdev, uint64_t features)
 	}
 }
 
-/* Configuration space in the widest accesses both ends' alignment allows:
- * a 32-bit field is then read in one access where the layout permits. */
 static void read_config(struct virtio_device *vdev, unsigned int off,
 			void *buf, size_t len)
 {
-	volatile uint8_t *cfg = to_mmio(vdev)->base + MMIO_CONFIG;
-	uint8_t *p = buf;
-
-	while (len) {
-		if (len >= 4 && !(off & 3)) {
-			uint32_t v = mmio_read32(cfg + off);
-			__builtin_memcpy(p, &v, 4);
-			off += 4, p += 4, len -= 4;
-		} else if (len >= 2 && !(off & 1)) {
-			uint16_t v = mmio_read16(cfg + off);
-			__builtin_memcpy(p, &v, 2);
-			off += 2, p += 2, len -= 2;
-		} else {
-			*p++ = mmio_read8(cfg + off++);
-			len--;
-		}
-	}
+	mmio_read_bytes(to_mmio(vdev)->base + MMIO_CONFIG, off, buf, len);
 }
 
 static void write_config(struct virtio_device *vdev, unsigned int off,
 			 const void *buf, size_t len)
 {
-	volatile uint8_t *cfg = to_mmio(vdev)->base + MMIO_CONFIG;
-	const uint8_t *p = buf;
-
-	while (len) {
-		if (len >= 4 && !(off & 3)) {
-			uint32_t v;
-			__builtin_memcpy(&v, p, 4);
-			mmio_write32(cfg + off, v);
-			off += 4, p += 4, len -= 4;
-		} else if (len >= 2 && !(off & 1)) {
-			uint16_t v;
-			__builtin_memcpy(&v, p, 2);
-			mmio_write16(cfg + off, v);
-			off += 2, p += 2, len -= 2;
-		} else {
-			mmio_write8(cfg + off++, *p++);
-			len--;
-		}
-	}
+	mmio_write_bytes(to_mmio(vdev)->base + MMIO_CONFIG, off, buf, len);
 }
 
 /* Legacy devices have no generation counter: a constant means "no change

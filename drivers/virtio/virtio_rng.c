@@ -190,7 +190,7 @@ static int rng_probe(struct virtio_device *vdev)
 	r->vdev = vdev;
 	r->seed_needed = RESEED_BYTES;
 	spin_init(&r->lock);
-	wait_queue_init(&r->wq);
+	wait_queue_init_kind(&r->wq, WAIT_IO);
 	if (nr_rngs)
 		snprintf(r->name, sizeof(r->name), "hwrng%u", nr_rngs);
 	else

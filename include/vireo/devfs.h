@@ -5,11 +5,16 @@
  */
 #pragma once
 
+#include <sys/types.h>
 #include <vireo/file.h>
 
 /* 0, -EEXIST, -ENOMEM.  name has no "/dev/" prefix ("ttyS0").  Drivers
  * may register at probe, before /dev is mounted. */
 int devfs_register(const char *name, const struct file_ops *ops, void *priv);
+/* As devfs_register() with the node's type and permissions (S_IFBLK for
+ * a block device). */
+int devfs_register_node(const char *name, mode_t mode,
+			const struct file_ops *ops, void *priv);
 /* Opens /dev/<name>: 0 and *out, or -ENOENT. */
 int devfs_open(const char *name, int flags, struct file **out);
 

@@ -87,6 +87,20 @@ int fdt_get_reg(const struct fdt *fdt, int node, int idx, uint64_t *base,
 int fdt_get_gic_interrupt(const struct fdt *fdt, int node, int idx,
 			  uint32_t *intid, uint32_t *flags);
 
+/* The node whose phandle (or legacy linux,phandle) is ph, or -ENOENT. */
+int fdt_node_by_phandle(const struct fdt *fdt, uint32_t ph);
+/*
+ * Translates an interrupt of a child of the nexus node through its
+ * "interrupt-map" and "interrupt-map-mask" (DTSpec 2.4.3), following
+ * further nexus nodes, down to a GIC specifier: *intid and *flags as
+ * fdt_get_gic_interrupt.  key holds the child's unit address
+ * (#address-cells of the nexus) followed by its specifier
+ * (#interrupt-cells of the nexus), e.g. a PCI device's 3-cell address
+ * and its pin.  0, -ENOENT (no entry matches) or -EINVAL (malformed).
+ */
+int fdt_map_gic_interrupt(const struct fdt *fdt, int nexus,
+			  const uint32_t *key, uint32_t *intid, uint32_t *flags);
+
 /* /chosen stdout-path (or linux,stdout-path), NULL when absent. */
 const char *fdt_chosen_stdout(const struct fdt *fdt);
 /* Memory reservation block entry idx (5.3): 0, -ENOENT at the end. */

@@ -32,8 +32,12 @@ struct file_ops {
 	off_t (*lseek)(struct file *f, off_t off, int whence);
 	/* Optional: -ENOTTY when absent. */
 	int (*ioctl)(struct file *f, unsigned long req, unsigned long arg);
-	/* Optional: fills what the file knows beyond the defaults. */
+	/* Optional: fills what the file knows beyond the defaults.  For a
+	 * device file also called by stat() on its path, with a struct
+	 * file that is not open (only ops and priv set). */
 	int (*stat)(struct file *f, struct stat *st);
+	/* Optional (nothing to write back when absent): fsync(). */
+	int (*fsync)(struct file *f);
 	/* Optional: the ready POLLIN/POLLOUT/... bits among events (plus
 	 * POLLERR/POLLHUP); absent means always ready.  Readiness changes
 	 * are announced with poll_notify() (<vireo/vfs.h>). */

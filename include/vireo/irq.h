@@ -16,6 +16,11 @@ typedef void (*irq_handler_t)(uint32_t intid, void *arg);
 
 /* Thread context.  0, -EINVAL (bad INTID), -EBUSY (already attached). */
 int irq_attach(uint32_t intid, irq_handler_t fn, void *arg, const char *name);
+/* A level-triggered line several devices share (PCI INTx): each handler
+ * is called on every interrupt and checks its own device.  Mixing with
+ * irq_attach on one INTID is -EBUSY; -ENOMEM.  Thread context. */
+int irq_attach_shared(uint32_t intid, irq_handler_t fn, void *arg,
+		      const char *name);
 void irq_enable(uint32_t intid);
 void irq_disable(uint32_t intid);
 void irq_set_priority(uint32_t intid, uint8_t prio);
@@ -32,6 +37,7 @@ struct irq_info {
 	uint64_t count;
 	const char *name;
 };
-/* Fills up to max entries for attached interrupts; returns the number. */
+/* Fills up to max entries for attached interrupts, one per handler (a
+ * shared line repeats its INTID and count); returns the number. */
 int irq_get_info(struct irq_info *out, int max);
 const char *irq_chip_name(void);

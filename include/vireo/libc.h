@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Start-up of the system layer under picolibc (libc/). */
+/* What the system layer under picolibc (libc/) offers the other POSIX
+ * call layers (net/socket_api.c). */
 #pragma once
-
-/* Boot, after the scheduler exists and before applications: creates the
- * locks of the standard streams. */
-void libc_stdio_init(void);
 
 /* The POSIX boundary: a -errno result becomes -1 with errno set (a
  * -ECANCELED one ends the thread if cancellation is pending); other

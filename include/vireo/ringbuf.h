@@ -34,6 +34,9 @@ size_t ringbuf_get(struct ringbuf *r, void *out, size_t len);
  * consuming them; returns the count. */
 size_t ringbuf_peek(const struct ringbuf *r, size_t skip, void *out,
 		    size_t len);
+/* Drops up to len of the oldest bytes (those a peek handed on);
+ * returns the count. */
+size_t ringbuf_skip(struct ringbuf *r, size_t len);
 /* Single bytes: 0 or -1 (full / empty). */
 int ringbuf_putc(struct ringbuf *r, uint8_t c);
 int ringbuf_getc(struct ringbuf *r);

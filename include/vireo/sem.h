@@ -21,6 +21,9 @@ void ksem_init(struct ksem *s, int count);
  * 0 or -ETIMEDOUT; a deliverable signal ends the wait with -EINTR, a
  * pending cancellation with -ECANCELED (wait_block_intr_locked()). */
 int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns);
+/* Waits for a unit, uninterruptibly: for kernel waits that must see the
+ * event happen (a device transfer into the caller's buffer). */
+void ksem_wait(struct ksem *s);
 bool ksem_has_waiters(struct ksem *s);
 /* 0 or -EAGAIN. */
 int ksem_trywait(struct ksem *s);

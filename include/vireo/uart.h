@@ -40,12 +40,11 @@ struct uart {
  * whether a received byte is the interrupt character (Ctrl-C) while a
  * foreground task owns the console; the driver then drops the byte and,
  * once its own lock is released, calls uart_rx_intr_from_irq(), which
- * sends SIGINT to that task.  uart_rx_ready_from_irq() (also outside the
- * driver's lock) wakes poll()/select() after bytes were queued.
+ * sends SIGINT to that task.  A driver keeps its rings in a tty_port
+ * (<vireo/tty.h>), whose wake-up also wakes poll()/select().
  */
 bool uart_rx_is_intr(struct uart *u, unsigned char c);
 void uart_rx_intr_from_irq(struct uart *u);
-void uart_rx_ready_from_irq(struct uart *u);
 
 /* Driver: registers u; the first becomes the console. 0 or -EBUSY. */
 int uart_register(struct uart *u);

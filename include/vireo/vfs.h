@@ -161,6 +161,9 @@ int vfs_chdir(const char *path);
 int vfs_getcwd(char *buf, size_t len);
 int vfs_statfs(const char *path, struct statfs *st);
 int vfs_access(const char *path, int mode);
+/* sync(): writes back every block device's cache.  0 or the first
+ * error (logged by the block layer). */
+int vfs_sync(void);
 
 /* Files. */
 /* A file with ops and priv on vn (which may be NULL: a pipe); takes over

@@ -93,6 +93,10 @@ struct virtio_transport_ops {
 	void (*notify)(struct virtio_device *vdev, struct virtqueue *vq);
 };
 
+/* Queues one device may use: virtio-console with QEMU's default 31 ports
+ * (32 with the console) needs 2 control + 2 x 32 port queues. */
+#define VIRTIO_MAX_VQS		66
+
 struct virtio_device {
 	const struct virtio_transport_ops *ops;
 	void *transport_priv;
@@ -104,7 +108,7 @@ struct virtio_device {
 	const struct virtio_driver *driver;
 	void *priv;		/* the driver's */
 	bool broken;
-	struct virtqueue *vqs[8];
+	struct virtqueue *vqs[VIRTIO_MAX_VQS];
 	unsigned int nr_vqs;
 	struct virtio_device *next;	/* all devices, for listing */
 };

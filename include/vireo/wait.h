@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <vireo/list.h>
+#include <vireo/spinlock.h>
 
 #define WAIT_FOREVER UINT64_MAX
 
@@ -69,3 +70,18 @@ int wait_wake_all_locked(struct wait_queue *wq, int result);
  * POSIX calls; kernel-internal waits stay uninterruptible.
  */
 int wait_block_intr_locked(struct wait_queue *wq, uint64_t deadline_ns);
+
+/*
+ * For drivers whose state an interrupt handler changes under an IRQ-safe
+ * spinlock: blocks on wq, interruptibly, while busy(arg) holds.  busy()
+ * runs with the scheduler lock and then lock held (that order), so the
+ * handler, which needs the scheduler lock to wake wq, cannot slip its
+ * wake-up between the check and the block.  Returns 0 when woken or not
+ * busy (the caller looks again), -EINTR or -ECANCELED.  Thread context;
+ * the caller holds neither lock.
+ */
+int wait_while_intr(struct wait_queue *wq, spinlock_t *lock,
+		    bool (*busy)(void *arg), void *arg);
+/* wait_wake_all_locked(wq, 0) taking the scheduler lock itself.  Any
+ * context that holds no driver spinlock (the scheduler lock is outer). */
+void wait_wake_all(struct wait_queue *wq);

@@ -626,19 +626,28 @@ TEST(built_tree_basics)
 	free(b.data);
 }
 
-TEST(bad_interrupt_specifiers)
+/* Starts a tree whose root has the interrupt parent "gic" (phandle 1,
+ * 3 interrupt cells, 1 address cell for interrupt-map entries); the
+ * root node is left open. */
+static void b_gic_root(void)
 {
-	struct fdt fdt;
-
-	/* SPI 988 is INTID 1020, a special ID; PPI 16 does not exist; type 4
-	 * is unknown; a parent with 2 cells is not a GIC. */
 	b_reset();
 	b_begin("");
 	b_prop_u32("interrupt-parent", 1);
 	b_begin("gic");
 	b_prop_u32("phandle", 1);
 	b_prop_u32("#interrupt-cells", 3);
+	b_prop_u32("#address-cells", 1);
 	b_end();
+}
+
+TEST(bad_interrupt_specifiers)
+{
+	struct fdt fdt;
+
+	/* SPI 988 is INTID 1020, a special ID; PPI 16 does not exist; type 4
+	 * is unknown; a parent with 2 cells is not a GIC. */
+	b_gic_root();
 	b_begin("gpio");
 	b_prop_u32("phandle", 2);
 	b_prop_u32("#interrupt-cells", 2);
@@ -675,6 +684,129 @@ TEST(bad_interrupt_specifiers)
 	EXPECT_EQ(fdt_get_gic_interrupt(&fdt, path(&fdt, "/d"), 0, &i, &f),
 		  -EINVAL);
 	free(b.data);
+}
+
+/* QEMU virt's PCIe interrupt-map: INTx of slot s, pin p (1..4) is SPI
+ * 3 + (s + p - 1) % 4, level-high; only the slot's low two bits and the
+ * pin are in the mask, so the bus and function do not matter. */
+static void check_pci_interrupt_map(const char *file)
+{
+	struct blob b;
+	struct fdt fdt = open_fixture(&b, file);
+	int host = path(&fdt, "/pcie@10000000");
+	uint32_t intid = 0, flags = 0;
+
+	for (uint32_t bus = 0; bus < 3; bus++)
+		for (uint32_t slot = 0; slot < 32; slot++)
+			for (uint32_t pin = 1; pin <= 4; pin++) {
+				uint32_t fn = (slot + pin) % 8;
+				uint32_t key[4] = { bus << 16 | slot << 11 | fn << 8, 0, 0, pin };
+				EXPECT_EQ(fdt_map_gic_interrupt(&fdt, host, key, &intid, &flags), 0);
+				EXPECT_EQ(intid, 32 + 3 + (slot + pin - 1) % 4);
+				EXPECT_EQ(flags, 4);
+			}
+	/* no pin, or a pin past INTD: no entry */
+	EXPECT_EQ(fdt_map_gic_interrupt(&fdt, host, (const uint32_t[]){ 0x800, 0, 0, 0 },
+					&intid, &flags), -ENOENT);
+	EXPECT_EQ(fdt_map_gic_interrupt(&fdt, host, (const uint32_t[]){ 0x800, 0, 0, 5 },
+					&intid, &flags), -ENOENT);
+	/* a node without a map */
+	EXPECT_EQ(fdt_map_gic_interrupt(&fdt, path(&fdt, "/pl011"),
+					(const uint32_t[]){ 0, 0, 0, 1 }, &intid, &flags),
+		  -EINVAL);
+	free(b.data);
+}
+
+TEST(gicv3_pci_interrupt_map)
+{
+	check_pci_interrupt_map("virt-gicv3.dtb");
+}
+
+TEST(gicv2_pci_interrupt_map)
+{
+	check_pci_interrupt_map("virt-gicv2.dtb");
+}
+
+/* A nexus with map entries of 1 address cell + 1 interrupt cell, mapping
+ * to a second nexus (no #address-cells: 0 cells, DTSpec 2.4.3.1) that
+ * maps to the GIC, whose #address-cells is 1 here. */
+static void nexus_tree(const uint32_t *map1, int n1, const uint32_t *mask1, int nmask)
+{
+	b_gic_root();
+	b_begin("nexus2");
+	b_prop_u32("phandle", 2);
+	b_prop_u32("#interrupt-cells", 1);
+	b_prop_cells("interrupt-map", 12, (const uint32_t[]){
+		7, 1, 0, 0, 20, 4,	/* key 7 -> SPI 20 */
+		8, 1, 0, 1, 2, 1 });	/* key 8 -> PPI 2 (edge) */
+	b_end();
+	b_begin("nexus1");
+	b_prop_u32("phandle", 3);
+	b_prop_u32("#address-cells", 1);
+	b_prop_u32("#interrupt-cells", 1);
+	b_prop_cells("interrupt-map", n1, map1);
+	if (mask1)
+		b_prop_cells("interrupt-map-mask", nmask, mask1);
+	b_end();
+	b_begin("loop");	/* maps onto itself */
+	b_prop_u32("phandle", 4);
+	b_prop_u32("#address-cells", 0);
+	b_prop_u32("#interrupt-cells", 1);
+	b_prop_cells("interrupt-map", 2, (const uint32_t[]){ 1, 4, 1 });
+	b_end();
+	b_end();
+}
+
+static int map_built(const uint32_t *map, int n, const uint32_t *mask, int nmask,
+		     uint32_t addr, uint32_t spec, uint32_t *intid, uint32_t *flags)
+{
+	struct fdt fdt;
+	struct blob b;
+	int r;
+
+	nexus_tree(map, n, mask, nmask);
+	b = b_finish();
+	EXPECT_EQ(fdt_init(&fdt, b.data, b.len), 0);
+	r = fdt_map_gic_interrupt(&fdt, path(&fdt, "/nexus1"),
+				  (const uint32_t[]){ addr, spec }, intid, flags);
+	free(b.data);
+	return r;
+}
+
+TEST(interrupt_map_chains_and_bad_maps)
+{
+	/* addr 0x10 pin 1 -> nexus2 key 7; addr 0x20 pin 2 -> nexus2 key 8;
+	 * addr 0x30 pin 1 -> the GIC straight away (1 address cell). */
+	static const uint32_t map[] = { 0x10, 1, 2, 7, 0x20, 2, 2, 8,
+					0x30, 1, 1, 0, 0, 9, 4 };
+	static const uint32_t mask[] = { 0xf0, 0x3 };
+	uint32_t intid = 0, flags = 0;
+
+	EXPECT_EQ(map_built(map, 15, NULL, 0, 0x10, 1, &intid, &flags), 0);
+	EXPECT_EQ(intid, 52);
+	EXPECT_EQ(flags, 4);
+	EXPECT_EQ(map_built(map, 15, NULL, 0, 0x20, 2, &intid, &flags), 0);
+	EXPECT_EQ(intid, 18);
+	EXPECT_EQ(flags, 1);
+	EXPECT_EQ(map_built(map, 15, NULL, 0, 0x30, 1, &intid, &flags), 0);
+	EXPECT_EQ(intid, 41);
+	/* without a mask, extra bits miss; with it, they are ignored */
+	EXPECT_EQ(map_built(map, 15, NULL, 0, 0x31, 1, &intid, &flags), -ENOENT);
+	EXPECT_EQ(map_built(map, 15, mask, 2, 0x31, 5, &intid, &flags), 0);
+	EXPECT_EQ(intid, 41);
+	/* a mask of the wrong length */
+	EXPECT_EQ(map_built(map, 15, mask, 1, 0x10, 1, &intid, &flags), -EINVAL);
+	/* an entry cut short, before and inside the parent specifier */
+	EXPECT_EQ(map_built(map, 13, NULL, 0, 0x30, 1, &intid, &flags), -EINVAL);
+	EXPECT_EQ(map_built(map, 2, NULL, 0, 0x30, 1, &intid, &flags), -EINVAL);
+	/* a dangling phandle, and a map that ends in a loop */
+	EXPECT_EQ(map_built((const uint32_t[]){ 0x10, 1, 9, 7 }, 4, NULL, 0, 0x10, 1,
+			    &intid, &flags), -EINVAL);
+	EXPECT_EQ(map_built((const uint32_t[]){ 0x10, 1, 4, 1 }, 4, NULL, 0, 0x10, 1,
+			    &intid, &flags), -EINVAL);
+	/* a GIC specifier that is no interrupt (SPI 988 is INTID 1020) */
+	EXPECT_EQ(map_built((const uint32_t[]){ 0x10, 1, 1, 0, 0, 988, 4 }, 7, NULL, 0,
+			    0x10, 1, &intid, &flags), -EINVAL);
 }
 
 TEST(memory_reservations)
@@ -794,6 +926,8 @@ static void poke_node(const struct fdt *fdt, int node, bool heavy)
 	for (int i = 0; i < 5; i++)
 		if (fdt_get_gic_interrupt(fdt, node, i, &intid, &flags))
 			break;
+	(void)fdt_map_gic_interrupt(fdt, node, (const uint32_t[]){ 0x800, 0, 0, 1 },
+				    &intid, &flags);
 }
 
 /* Walks the whole tree; heavy_every picks which nodes get the O(tree)
@@ -1149,6 +1283,8 @@ UNIT_MAIN(UNIT_CASE(gicv3_header), UNIT_CASE(gicv2_header),
 	  UNIT_CASE(gicv2_interrupt_controller), UNIT_CASE(path_lookup),
 	  UNIT_CASE(parent_and_subnodes), UNIT_CASE(property_accessors),
 	  UNIT_CASE(built_tree_basics), UNIT_CASE(bad_interrupt_specifiers),
+	  UNIT_CASE(gicv3_pci_interrupt_map), UNIT_CASE(gicv2_pci_interrupt_map),
+	  UNIT_CASE(interrupt_map_chains_and_bad_maps),
 	  UNIT_CASE(memory_reservations), UNIT_CASE(bad_headers),
 	  UNIT_CASE(version_16_header), UNIT_CASE(walk_all_of_fixture),
 	  UNIT_CASE(every_truncation_gicv3), UNIT_CASE(every_truncation_gicv2),

@@ -112,6 +112,24 @@ TEST(cr_lf_counts_once)
 	EXPECT_STR(le_line(&f->le), "y");
 }
 
+/* A telnet client in character mode ends a line with CR NUL (RFC 854);
+ * the NUL, and one typed anywhere else, is neither stored nor echoed. */
+TEST(telnet_cr_nul)
+{
+	struct fixture *f = setup(64, 64);
+
+	feed(f, "ab\r");
+	EXPECT_EQ(f->lines, 1);
+	clear_out(f);
+	EXPECT_EQ(le_feed(&f->le, '\0'), LE_PENDING);
+	feed(f, "c");
+	EXPECT_EQ(le_feed(&f->le, '\0'), LE_PENDING);
+	feed(f, "d\r");
+	EXPECT_EQ(f->lines, 2);
+	EXPECT_STR(le_line(&f->le), "cd");
+	EXPECT_STR(f->out, "cd\n");
+}
+
 TEST(next_byte_starts_a_new_line)
 {
 	struct fixture *f = setup(64, 64);
@@ -567,7 +585,7 @@ TEST(high_bytes_are_kept)
 }
 
 UNIT_MAIN(UNIT_CASE(typing_echoes_each_byte),
-	  UNIT_CASE(cr_lf_counts_once),
+	  UNIT_CASE(cr_lf_counts_once), UNIT_CASE(telnet_cr_nul),
 	  UNIT_CASE(next_byte_starts_a_new_line),
 	  UNIT_CASE(backspace_at_end),
 	  UNIT_CASE(backspace_in_the_middle),

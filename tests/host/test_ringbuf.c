@@ -131,6 +131,23 @@ TEST(peek_with_skip)
 	EXPECT_EQ(ringbuf_used(&r), 14);	/* nothing consumed */
 }
 
+TEST(skip_drops_oldest)
+{
+	uint8_t buf[RB_SIZE], in[14], out[16];
+	struct ringbuf r;
+
+	ring_at(&r, buf, 12);	/* the skip crosses the end of buf */
+	fill_seq(in, sizeof(in), 20);
+	ringbuf_put(&r, in, 14);
+	EXPECT_EQ(ringbuf_skip(&r, 6), 6);
+	EXPECT_EQ(ringbuf_used(&r), 8);
+	EXPECT_EQ(ringbuf_get(&r, out, 2), 2);
+	EXPECT(is_seq(out, 2, 26));
+	EXPECT_EQ(ringbuf_skip(&r, 100), 6);	/* only what is there */
+	EXPECT(ringbuf_empty(&r));
+	EXPECT_EQ(ringbuf_skip(&r, 1), 0);
+}
+
 TEST(overwrite_drops_oldest)
 {
 	uint8_t buf[RB_SIZE], in[10], out[RB_SIZE];
@@ -255,6 +272,7 @@ TEST(init_rejects_non_power_of_two)
 UNIT_MAIN(UNIT_CASE(empty_after_init), UNIT_CASE(put_get_in_order),
 	  UNIT_CASE(put_stops_when_full), UNIT_CASE(putc_getc),
 	  UNIT_CASE(wraps_inside_buffer), UNIT_CASE(peek_with_skip),
+	  UNIT_CASE(skip_drops_oldest),
 	  UNIT_CASE(overwrite_drops_oldest),
 	  UNIT_CASE(overwrite_longer_than_ring),
 	  UNIT_CASE(overwrite_fits_without_drop),

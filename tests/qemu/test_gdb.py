@@ -170,7 +170,7 @@ def scenario(t, config, cpus):
     check_match(r"^heap: consistent", s["vireo heap #3"], "vireo heap, repaired")
     check_match(r"^\[\s*[\d.]+\] pl011: ttyS0", s["vireo dmesg"], "vireo dmesg")
     check_match(r"^/proc\s+procfs", s["vireo mounts"], "vireo mounts")
-    check_match(r"^\s*1 .*<console_ops>", s["vireo fds 1"], "vireo fds")
+    check_match(r"^\s*1 .*<tty_file_ops>", s["vireo fds 1"], "vireo fds")
     if cpus > 1:
         check_match(r"^vireo: thread %d idle\S* runs on CPU %d \(gdb thread %d\)"
                     % (idle_last, cpus - 1, cpus), s["vireo thread %d" % idle_last], "SMP")

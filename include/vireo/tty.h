@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Terminals (kernel/tty.c): a byte-stream device (the console UART, a
+ * virtio console port) seen through /dev with what a terminal adds: the
+ * output newline translation ("\n" -> "\r\n", termios ONLCR) and the
+ * interrupt character (Ctrl-C becomes SIGINT for the terminal's
+ * foreground task, which tcsetpgrp() sets).  Input is passed raw: the
+ * shell's line editor does its own echo and editing.  A raw tty is a plain
+ * byte pipe (a virtio serial port carrying data): neither translation nor
+ * Ctrl-C.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <vireo/ringbuf.h>
+#include <vireo/spinlock.h>
+#include <vireo/wait.h>
+
+struct tty;
+
+struct tty_ops {
+	/* Blocks until at least one byte is there unless nonblock (then
+	 * -EAGAIN); the count, or -EINTR.  Thread context. */
+	ssize_t (*read)(struct tty *t, void *buf, size_t len, bool nonblock);
+	/* Queues bytes; blocks while there is no room unless nonblock.
+	 * The count queued (-EAGAIN for none with nonblock), or -EINTR. */
+	ssize_t (*write)(struct tty *t, const void *buf, size_t len,
+			 bool nonblock);
+	/* The ready bits among events (POLLIN, POLLOUT).  Readiness
+	 * changes are announced with poll_notify(). */
+	int (*poll)(struct tty *t, int events);
+};
+
+struct tty {
+	const struct tty_ops *ops;
+	void *priv;		/* the driver's */
+	bool raw;		/* no ONLCR, no Ctrl-C */
+	pid_t foreground;	/* gets SIGINT; 0: none.  A word replaced
+				 * whole: READ_ONCE/WRITE_ONCE */
+};
+
+/* Makes t reachable as /dev/<name> (more names: call again).  0, -EEXIST,
+ * -ENOMEM, -EINVAL.  Thread context. */
+int tty_register(struct tty *t, const char *name);
+
+/*
+ * Receive hooks for drivers, any context.  tty_rx_is_intr() may run
+ * under the driver's lock: whether byte c is the interrupt character
+ * while a task is in the foreground; the driver then drops the byte and,
+ * with its own lock released (signals take the scheduler lock, which is
+ * outer), calls tty_rx_intr(), which sends SIGINT to that task.
+ */
+bool tty_rx_is_intr(const struct tty *t, unsigned char c);
+void tty_rx_intr(struct tty *t);
+
+/* ioctl() requests of a tty file: tcsetpgrp() and tcgetpgrp() in libc.
+ * A pid names the task (tasks are their own process groups); 0 sets
+ * none, so that Ctrl-C reaches the reader as a byte. */
+#define TTY_IOC_SET_FOREGROUND	0x5410	/* arg: pid_t */
+#define TTY_IOC_GET_FOREGROUND	0x540f	/* arg: pid_t *, kernel pointer */
+
+/*
+ * A buffered byte port (kernel/tty_port.c): the receive and transmit
+ * rings of a serial device, the IRQ-safe lock that protects them (and
+ * whatever else of the device the driver puts under it), their wait
+ * queues, and the read and write loops every such driver shares.  The
+ * interrupt handler fills rx and drains tx under the lock, then, with it
+ * released, calls tty_port_wake().  Lock order: the scheduler lock, then
+ * port->lock.
+ */
+struct tty_port;
+
+struct tty_port_ops {
+	/* port->lock held: hand what tx holds to the hardware.  Required. */
+	void (*tx_start_locked)(struct tty_port *port);
+	/* port->lock held: bytes left rx (room for more).  Optional. */
+	void (*rx_drained_locked)(struct tty_port *port);
+	/* The device is gone for good: waits end and I/O fails with -EIO.
+	 * Any context, port->lock may be held.  Optional. */
+	bool (*dead)(struct tty_port *port);
+};
+
+struct tty_port {
+	const struct tty_port_ops *ops;
+	spinlock_t lock;
+	struct ringbuf rx, tx;
+	struct wait_queue rx_wq, tx_wq;		/* scheduler lock */
+};
+
+/* Sizes are powers of two. */
+void tty_port_init(struct tty_port *port, const struct tty_port_ops *ops,
+		   void *rx_buf, size_t rx_size, void *tx_buf, size_t tx_size);
+/* The tty_ops read and write: thread context, or any context for a
+ * non-blocking write (the kernel log's). */
+ssize_t tty_port_read(struct tty_port *port, void *buf, size_t len,
+		      bool nonblock);
+ssize_t tty_port_write(struct tty_port *port, const void *buf, size_t len,
+		       bool nonblock);
+/* The tty_ops of a tty whose priv is its struct tty_port. */
+extern const struct tty_ops tty_port_tty_ops;
+/* Bytes ready to read; the ready POLLIN/POLLOUT/POLLERR among events. */
+size_t tty_port_rx_available(struct tty_port *port);
+int tty_port_poll(struct tty_port *port, int events);
+/* Wakes readers, writers and poll(): after rx got bytes, tx got room,
+ * or the device died.  Any context, port->lock not held. */
+void tty_port_wake(struct tty_port *port);

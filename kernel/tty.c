@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Terminal files (see <vireo/tty.h>): the file operations every tty
+ * device shares, on top of its driver's tty_ops.  Output translation
+ * writes the runs of bytes between newlines whole, so the driver sees
+ * few, large writes.  The foreground pid is a hint replaced whole and
+ * read from interrupt handlers, so plain once-accesses suffice.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <vireo/compiler.h>
+#include <vireo/devfs.h>
+#include <vireo/signal.h>
+#include <vireo/tty.h>
+
+#define TTY_INTR_CHAR 0x03	/* Ctrl-C, the terminal's VINTR */
+
+bool tty_rx_is_intr(const struct tty *t, unsigned char c)
+{
+	return !READ_ONCE(t->raw) && c == TTY_INTR_CHAR &&
+	       READ_ONCE(t->foreground) > 0;
+}
+
+void tty_rx_intr(struct tty *t)
+{
+	siginfo_t info = { .si_signo = SIGINT, .si_code = SI_KERNEL };
+	pid_t pid = READ_ONCE(t->foreground);
+
+	if (pid > 0)
+		signal_send_pid(pid, &info);
+}
+
+static ssize_t tty_read(struct file *f, void *buf, size_t len)
+{
+	struct tty *t = f->priv;
+
+	if (len == 0)
+		return 0;
+	return t->ops->read(t, buf, len, f->flags & O_NONBLOCK);
+}
+
+/* "\n" -> "\r\n": the count of the caller's bytes written. */
+static ssize_t write_onlcr(struct tty *t, const char *p, size_t len,
+			   bool nonblock)
+{
+	static const char crlf[2] = { '\r', '\n' };
+	size_t done = 0;
+
+	while (done < len) {
+		size_t run = 0;
+		ssize_t r;
+		while (done + run < len && p[done + run] != '\n')
+			run++;
+		if (run) {
+			r = t->ops->write(t, p + done, run, nonblock);
+			if (r <= 0)
+				return done ? (ssize_t)done : r;
+			done += r;
+			if ((size_t)r < run)
+				break;
+			continue;
+		}
+		/* Both bytes or neither, so no newline loses its CR. */
+		r = t->ops->write(t, crlf, 2, nonblock);
+		if (r < 2)
+			return done ? (ssize_t)done : (r < 0 ? r : -EAGAIN);
+		done++;
+	}
+	return done;
+}
+
+static ssize_t tty_write(struct file *f, const void *buf, size_t len)
+{
+	struct tty *t = f->priv;
+	bool nonblock = f->flags & O_NONBLOCK;
+
+	if (READ_ONCE(t->raw))
+		return t->ops->write(t, buf, len, nonblock);
+	return write_onlcr(t, buf, len, nonblock);
+}
+
+static int tty_poll(struct file *f, int events)
+{
+	struct tty *t = f->priv;
+
+	return t->ops->poll(t, events);
+}
+
+static int tty_ioctl(struct file *f, unsigned long req, unsigned long arg)
+{
+	struct tty *t = f->priv;
+
+	switch (req) {
+	case TTY_IOC_SET_FOREGROUND:
+		if ((pid_t)arg < 0)
+			return -EINVAL;
+		WRITE_ONCE(t->foreground, (pid_t)arg);
+		return 0;
+	case TTY_IOC_GET_FOREGROUND:
+		*(pid_t *)arg = READ_ONCE(t->foreground);
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+static const struct file_ops tty_file_ops = {
+	.read = tty_read,
+	.write = tty_write,
+	.poll = tty_poll,
+	.ioctl = tty_ioctl,
+};
+
+int tty_register(struct tty *t, const char *name)
+{
+	return devfs_register(name, &tty_file_ops, t);
+}
