@@ -6,7 +6,7 @@ drives, two disks, legacy virtio-mmio, the end of the device."""
 import os
 import tempfile
 
-from harness import TOP, check, check_in, check_match, config_args_file, test
+from harness import check, check_in, check_match, config_args_file, test
 import bench  # noqa: E402  (tools/bench.py, on the path through harness)
 
 GIB = 1 << 30

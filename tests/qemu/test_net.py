@@ -316,3 +316,16 @@ def bad_frames_survived(t):
     out = m.command("ostest net", timeout=120)
     check_match(r"^ostest: \d+ passed, 0 failed", out, "ostest net")
     m.kill()
+
+
+@test("issue 11: virtio-net as -device virtio-net-pci (the PCIe transport) "
+      "with the nsh image: DHCP and a checked guest client transfer",
+      configs=("nsh",))
+def virtio_net_pci(t):
+    m = t.machine("nsh", extra=("-netdev", "user,id=u1",
+                                "-device", "virtio-net-pci,netdev=u1"))
+    log = m.boot()
+    check_match(r"virtio-pci@\S+: eth0, MAC 52:54:00:12:34:56, link up", log, "boot log")
+    wait_dhcp(m, log)
+    guest_sends(m, 64 * 1024)
+    m.kill()
