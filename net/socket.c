@@ -182,19 +182,34 @@ static err_t pending_err_locked(struct sock *s)
 	return s->conn->pending_err;
 }
 
+/* Notes that the connection came up (core lock): a later error is then
+ * a reset or an EPIPE, not a refusal. */
+static void note_connected_locked(struct sock *s)
+{
+	struct tcp_pcb *pcb = s->conn->pcb.tcp;
+
+	if (pcb && !s->listening && s->conn->state != NETCONN_CONNECT &&
+	    pcb->state >= ESTABLISHED)
+		s->connected_once = true;
+}
+
 static int tcp_ready_locked(struct sock *s)
 {
 	struct tcp_pcb *pcb = s->conn->pcb.tcp;
 	int ready = 0;
 
+	/* A listening pcb is a struct tcp_pcb_listen: no send state. */
+	if (s->listening)
+		return 0;
 	if (!pcb)
 		return VFS_POLLHUP | VFS_POLLOUT;
 	if (s->conn->state == NETCONN_CONNECT)
 		return 0;
+	note_connected_locked(s);
 	if ((pcb->state == ESTABLISHED || pcb->state == CLOSE_WAIT) &&
 	    tcp_sndbuf(pcb) > 0 && pcb->snd_queuelen < TCP_SND_QUEUELEN)
 		ready |= VFS_POLLOUT;
-	if (pcb->state == CLOSED && !s->listening && s->connected_once)
+	if (pcb->state == CLOSED && s->connected_once)
 		ready |= VFS_POLLHUP;
 	return ready;
 }
@@ -211,7 +226,7 @@ int sock_readiness(struct sock *s)
 	    sys_mbox_pending(&s->conn->acceptmbox))
 		ready |= VFS_POLLIN;
 	LOCK_TCPIP_CORE();
-	if (pending_err_locked(s) != ERR_OK || s->err)
+	if (pending_err_locked(s) != ERR_OK)
 		ready |= VFS_POLLERR | VFS_POLLIN | VFS_POLLOUT;
 	if (is_tcp(s))
 		ready |= tcp_ready_locked(s);
@@ -242,12 +257,11 @@ int sock_wait(struct file *f, int events, uint64_t timeout_ns)
  * report it); 0 when none. */
 int sock_take_error(struct sock *s)
 {
+	LOCK_TCPIP_CORE();
+	note_connected_locked(s);
+	UNLOCK_TCPIP_CORE();
 	err_t e = netconn_err(s->conn);
-	int r = s->err;
 
-	s->err = 0;
-	if (r)
-		return r;
 	if (e == ERR_OK)
 		return 0;
 	/* A connection that never came up was refused. */
@@ -393,6 +407,9 @@ static ssize_t stream_send(struct file *f, struct sock *s, const void *buf,
 
 	if (s->shut_wr)
 		return -EPIPE;
+	LOCK_TCPIP_CORE();
+	note_connected_locked(s);
+	UNLOCK_TCPIP_CORE();
 	while (done < len) {
 		size_t n = 0;
 		err_t e = netconn_write_partly(s->conn, (const uint8_t *)buf + done,

@@ -26,7 +26,6 @@ struct sock {
 	bool listening;
 	bool connecting;		/* connect() was called */
 	bool connected_once;		/* the connection came up */
-	int err;			/* errno for SO_ERROR */
 	uint64_t rcvtimeo_ns, sndtimeo_ns;	/* 0: none */
 	int rcvbuf, sndbuf;		/* as set (SO_RCVBUF/SO_SNDBUF) */
 	bool reuseaddr, keepalive;

@@ -22,18 +22,29 @@
 #define LWIP_NETIF_API			0
 #define LWIP_COMPAT_MUTEX		0
 
-/* Memory: the kernel heap (thread-safe malloc) serves both the heap and
- * the pools, so the stack has no fixed pool to run out of. */
+/* Memory: lwIP's fixed pools (static, sized here) for its objects, so
+ * the heap does not drift with connections in TIME_WAIT and a flood
+ * finds a bound (the oldest TIME_WAIT pcb is recycled, lwIP's rule);
+ * variable-size buffers (PBUF_RAM) come from the kernel heap. */
 #define MEM_LIBC_MALLOC			1
-#define MEMP_MEM_MALLOC			1
+#define MEMP_MEM_MALLOC			0
 #define MEM_ALIGNMENT			8
 #define PBUF_POOL_SIZE			256
 #define PBUF_POOL_BUFSIZE		1536
+#define MEMP_NUM_PBUF			64
 #define MEMP_NUM_TCPIP_MSG_INPUT	256
+#define MEMP_NUM_TCPIP_MSG_API		64
 #define MEMP_NUM_NETCONN		128
+#define MEMP_NUM_NETBUF			128
 #define MEMP_NUM_TCP_PCB		64
 #define MEMP_NUM_TCP_PCB_LISTEN		16
+#define MEMP_NUM_TCP_SEG		1024
 #define MEMP_NUM_UDP_PCB		16
+#define MEMP_NUM_RAW_PCB		8
+#define MEMP_NUM_REASSDATA		16
+#define MEMP_NUM_FRAG_PBUF		64
+#define MEMP_NUM_ARP_QUEUE		64
+#define MEMP_NUM_SYS_TIMEOUT		(LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
 
 #define TCPIP_THREAD_NAME		"tcpip"
 #define TCPIP_THREAD_STACKSIZE		16384
