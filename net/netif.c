@@ -104,55 +104,6 @@ void netdev_tx_done(struct netdev *nd, void *token)
 	pbuf_free(token);
 }
 
-/* Sum of 16-bit big-endian words, unfolded. */
-static uint32_t sum16(const uint8_t *b, size_t len)
-{
-	uint32_t s = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		s += (uint32_t)(b[i] << 8 | b[i + 1]);
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
-/* A TCP segment in one contiguous first piece: writes its pseudo-header
- * sum into the checksum field and fills *c.  false when the frame is not
- * IPv4/IPv6 TCP or its headers are not in f (then lwIP's sum stands). */
-static bool tcp_csum_setup(uint8_t *f, size_t len, struct netdev_csum *c)
-{
-	uint16_t type = (uint16_t)(f[12] << 8 | f[13]);
-	uint32_t s;
-	size_t l4;
-	uint16_t l4len;
-
-	if (type == 0x0800 && len >= 34 && f[23] == 6) {
-		size_t ihl = (size_t)(f[14] & 15) * 4;
-		l4 = 14 + ihl;
-		l4len = (uint16_t)((f[16] << 8 | f[17]) - ihl);
-		s = sum16(f + 26, 8) + 6;
-	} else if (type == 0x86dd && len >= 54 && f[20] == 6) {
-		l4 = 54;
-		l4len = (uint16_t)(f[18] << 8 | f[19]);
-		s = sum16(f + 22, 32) + 6;
-	} else {
-		return false;
-	}
-	if (len < l4 + 18)
-		return false;
-	s = fold(s + l4len);
-	f[l4 + 16] = (uint8_t)(s >> 8);
-	f[l4 + 17] = (uint8_t)s;
-	c->start = (uint16_t)l4;
-	c->offset = 16;
-	return true;
-}
-
 static err_t link_output(struct netif *ni, struct pbuf *p)
 {
 	struct netdev *nd = ni->state;
@@ -172,7 +123,7 @@ static err_t link_output(struct netif *ni, struct pbuf *p)
 		if (q->len)
 			frags[nr++] = (struct netdev_frag){ q->payload, q->len };
 	if ((nd->features & NETDEV_F_TX_CSUM) &&
-	    tcp_csum_setup(p->payload, p->len, &csum))
+	    netdev_tcp_csum_setup(p->payload, p->len, &csum))
 		cp = &csum;
 	if (nd->ops->xmit(nd, frags, nr, cp, p)) {
 		pbuf_free(p);

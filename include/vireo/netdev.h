@@ -104,6 +104,15 @@ void netdev_tx_done(struct netdev *nd, void *token);
 /* The link went up or down.  Any context. */
 void netdev_link_changed(struct netdev *nd, bool up);
 
+/*
+ * For a frame whose first piece f (len bytes) holds an IPv4 or IPv6
+ * (without extension headers) TCP segment's headers: stores the
+ * pseudo-header sum in the TCP checksum field and fills *c for the
+ * device (net/csum_offload.c).  false, the frame untouched, for anything
+ * else.  Any context.
+ */
+bool netdev_tcp_csum_setup(uint8_t *f, size_t len, struct netdev_csum *c);
+
 /* Stack side: every registered device, first then ->next.  Any context
  * after boot probing. */
 struct netdev *netdev_first(void);
