@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <stdio.h>
 #include <unistd.h>
 #include "ostest.h"
 
@@ -156,9 +157,18 @@ static void net_udp_loopback(void)
 	OT_EXPECT(memcmp(buf, "data", 4) == 0);
 	OT_EXPECT_EQ(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
 	OT_EXPECT_ERRNO(recv(u1, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
-	/* A reply to the sender's address. */
-	OT_EXPECT_EQ(sendto(u1, "back", 4, 0, (struct sockaddr *)&from, len), 4);
-	OT_EXPECT_EQ(recv(u2, buf, sizeof(buf), 0), 4);
+	/* A reply to the sender's address, gathered from two pieces; read
+	 * into two pieces, the second too short: MSG_TRUNC. */
+	struct iovec out[2] = { { "ba", 2 }, { "ck!", 3 } }, in[2];
+	struct msghdr mh = { .msg_name = &from, .msg_namelen = len,
+			     .msg_iov = out, .msg_iovlen = 2 };
+	OT_EXPECT_EQ(sendmsg(u1, &mh, 0), 5);
+	in[0] = (struct iovec){ buf, 2 };
+	in[1] = (struct iovec){ buf + 8, 2 };
+	mh = (struct msghdr){ .msg_iov = in, .msg_iovlen = 2 };
+	OT_EXPECT_EQ(recvmsg(u2, &mh, 0), 4);
+	OT_EXPECT(memcmp(buf, "ba", 2) == 0 && memcmp(buf + 8, "ck", 2) == 0);
+	OT_EXPECT(mh.msg_flags & MSG_TRUNC);
 	close(u1);
 	close(u2);
 }
@@ -405,6 +415,51 @@ static void net_addresses(void)
 
 /* A raw ICMP socket (what ping uses): an echo request to 127.0.0.1 is
  * answered by the stack; the reply comes with its IPv4 header. */
+/* The child side of net.closed_at_task_end: listens on port for ever. */
+int ot_child_listen(int port)
+{
+	struct sockaddr_in a = loopback((uint16_t)port);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 4))
+		return 1;
+	for (;;)
+		pause();
+}
+
+/* A task killed while it listens loses its socket with it: the port is
+ * free again and the connection it never accepted is reset. */
+static void net_closed_at_task_end(void)
+{
+	uint16_t port = unused_port();
+	char arg[8], *args[] = { "listen", arg, NULL };
+	struct sockaddr_in a = loopback(port);
+	int c = -1, lfd, status, i;
+	pid_t pid;
+	char b;
+
+	snprintf(arg, sizeof(arg), "%u", port);
+	OT_ASSERT((pid = ot_spawn_child(args, NULL)) > 0);
+	for (i = 0; i < 100; i++) {	/* until the child listens */
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(c, (struct sockaddr *)&a, sizeof(a)) == 0)
+			break;
+		close(c);
+		c = -1;
+		ot_msleep(10);
+	}
+	OT_EXPECT_GE(c, 0);
+	OT_EXPECT_OK(kill(pid, SIGKILL));
+	OT_EXPECT_EQ(ot_wait_child(pid, &status, 2000), pid);
+	if (c >= 0) {
+		OT_EXPECT_LE(recv(c, &b, 1, 0), 0);
+		close(c);
+	}
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	OT_EXPECT_OK(bind(lfd, (struct sockaddr *)&a, sizeof(a)));
+	close(lfd);
+}
+
 static void net_raw_icmp(void)
 {
 	uint8_t req[16] = { 8, 0, 0, 0, 0x12, 0x34, 0, 1, 'v', 'i', 'r', 'e', 'o' };
@@ -446,4 +501,5 @@ OT_AREA(net,
 	OT_CASE(net, rcvtimeo, 20),
 	OT_CASE(net, fd_calls, 20),
 	OT_CASE(net, addresses, 20),
-	OT_CASE(net, raw_icmp, 20));
+	OT_CASE(net, raw_icmp, 20),
+	OT_CASE(net, closed_at_task_end, 20));

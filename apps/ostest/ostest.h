@@ -197,3 +197,5 @@ pid_t ot_wait_child(pid_t pid, int *status, int timeout_ms);
 int ot_child_main(int argc, char **argv);
 /* stack.c: the child mode that overflows its stack on purpose. */
 int ot_child_overflow(void);
+/* net.c: the child mode that listens on a TCP port until killed. */
+int ot_child_listen(int port);
