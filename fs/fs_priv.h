@@ -10,6 +10,9 @@
 extern struct mount *vfs_root_mount;
 
 int vfs_resolve_locked(const char *path, bool follow, struct vnode **out);
+/* Whether path (made absolute) is a mount point or a directory above
+ * one (rename must not move it).  VFS lock held (mount.c). */
+bool vfs_mounted_at_or_under_locked(const char *path);
 void vfs_fill_stat(struct vnode *vn, struct stat *st);
 int vfs_truncate_vnode_locked(struct vnode *vn, off_t len);
 int vfs_getcwd_locked(char *buf, size_t len);

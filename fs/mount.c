@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vireo/compiler.h>
 #include <vireo/devfs.h>
 #include <vireo/klog.h>
 #include "fs_priv.h"
@@ -83,6 +84,8 @@ static int mount_locked(const char *source, const char *target,
 		r = -ENOTDIR;
 	else if (dir->covered_by || dir == dir->mnt->root)
 		r = -EBUSY;
+	else if (dir->mnt->type->ephemeral_nodes)
+		r = -EINVAL;
 	else if (!(m = mount_new(t, source, flags)))
 		r = -ENOMEM;
 	if (r)
@@ -164,6 +167,25 @@ out:
 	return r;
 }
 
+bool vfs_mounted_at_or_under_locked(const char *path)
+{
+	char abs[VFS_PATH_MAX];
+	struct list_node *n;
+	size_t len;
+
+	if (mount_path(path, abs))
+		return false;
+	len = strlen(abs);
+	list_for_each(n, &mounts) {
+		const char *p = list_entry(n, struct mount, link)->path;
+
+		if (!strncmp(p, abs, len) && (p[len] == '\0' || p[len] == '/' ||
+					      (len == 1 && abs[0] == '/')))
+			return true;
+	}
+	return false;
+}
+
 void vfs_for_each_mount(void (*fn)(struct mount *m, void *ctx), void *ctx)
 {
 	struct list_node *n;
@@ -205,6 +227,8 @@ int vfs_init(void)
 	vfs_register_fs(&procfs_type);
 	vfs_register_fs(&devfs_type);
 	vfs_register_fs(&etcfs_type);
+	if (IS_ENABLED(CONFIG_V9FS))
+		vfs_register_fs(&v9fs_type);
 	vfs_lock();
 	r = mount_root();
 	vfs_unlock();

@@ -670,4 +670,5 @@ struct fs_type procfs_type = {
 	.mount = procfs_mount,
 	.umount = procfs_umount,
 	.statfs = procfs_statfs,
+	.ephemeral_nodes = true,
 };

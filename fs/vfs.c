@@ -349,8 +349,11 @@ int vfs_rename(const char *from, const char *to)
 	r = walk(to, WALK_PARENT, &b);
 	if (r)
 		goto out_a;
-	/* Across mounts is EXDEV even when one side is read-only. */
-	if (!a.last[0] || !b.last[0])
+	/* Across mounts is EXDEV even when one side is read-only.  A mount
+	 * point, or a directory holding one, keeps its name: the mount
+	 * table records paths. */
+	if (!a.last[0] || !b.last[0] || vfs_mounted_at_or_under_locked(from) ||
+	    vfs_mounted_at_or_under_locked(to))
 		r = -EBUSY;
 	else if (a.vn->mnt != b.vn->mnt)
 		r = -EXDEV;

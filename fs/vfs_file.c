@@ -63,6 +63,10 @@ static off_t vnode_lseek(struct file *f, off_t off, int whence)
 		vfs_unlock();
 		return -EINVAL;
 	}
+	if (off > 0 && base > INT64_MAX - off) {	/* past off_t: unchanged */
+		vfs_unlock();
+		return -EOVERFLOW;
+	}
 	f->pos = base + off;
 	vfs_unlock();
 	return f->pos;
@@ -145,12 +149,24 @@ static int vnode_stat(struct file *f, struct stat *st)
 	return 0;
 }
 
+/* Asks the file system to make the file durable (a remote server). */
+static int vnode_fsync(struct file *f)
+{
+	int r;
+
+	vfs_lock();
+	r = f->vn->ops->fsync ? f->vn->ops->fsync(f->vn) : 0;
+	vfs_unlock();
+	return r;
+}
+
 static const struct file_ops vnode_ops = {
 	.read = vnode_read,
 	.write = vnode_write,
 	.lseek = vnode_lseek,
 	.poll = vnode_poll,
 	.stat = vnode_stat,
+	.fsync = vnode_fsync,
 };
 
 struct file *vfs_vnode_file_new(struct vnode *vn, int flags)

@@ -34,6 +34,7 @@ typedef struct __pthread_attr {
 	struct sched_param schedparam;
 	int initialized;
 	unsigned long cpuset;	/* affinity; 0: the creator's */
+	size_t guardsize;
 } pthread_attr_t;
 
 typedef struct __pthread_once {
@@ -128,7 +129,8 @@ typedef struct __pthread_spinlock {
 
 #define PTHREAD_KEYS_MAX 64
 #define PTHREAD_DESTRUCTOR_ITERATIONS 4
-#define PTHREAD_STACK_MIN 2048
+/* Room for a handler frame, printf and the VFS path walk under an open. */
+#define PTHREAD_STACK_MIN 16384
 
 #define PTHREAD_ONCE_INIT { 0, 0 }
 #define PTHREAD_MUTEX_INITIALIZER { { 0 } }
@@ -155,6 +157,14 @@ int pthread_setschedprio(pthread_t thread, int prio);
 int pthread_getcpuclockid(pthread_t thread, clockid_t *clock_id);
 int pthread_setname_np(pthread_t thread, const char *name);
 int pthread_getname_np(pthread_t thread, char *name, size_t len);
+/* The attributes thread runs with: its stack (address and size), guard,
+ * detach state and scheduling.  Destroy attr afterwards. */
+int pthread_getattr_np(pthread_t thread, pthread_attr_t *attr);
+/* Kept but never run: Vireo has no fork() (libc/process.c). */
+int pthread_atfork(void (*prepare)(void), void (*parent)(void),
+		   void (*child)(void));
+int pthread_attr_setguardsize(pthread_attr_t *attr, size_t guardsize);
+int pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *guardsize);
 int pthread_yield(void);
 
 /* Cancellation */

@@ -18,7 +18,6 @@
 extern "C" {
 #endif
 
-#ifndef _POSIX_PRIORITY_SCHEDULING
 int sched_get_priority_max(int policy);
 int sched_get_priority_min(int policy);
 int sched_getparam(pid_t pid, struct sched_param *param);
@@ -26,10 +25,7 @@ int sched_getscheduler(pid_t pid);
 int sched_rr_get_interval(pid_t pid, struct timespec *interval);
 int sched_setparam(pid_t pid, const struct sched_param *param);
 int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param);
-#endif
-#if !defined(_POSIX_THREADS) && !defined(_POSIX_PRIORITY_SCHEDULING)
 int sched_yield(void);
-#endif
 
 /*
  * CPU affinity (the GNU interface): a set of logical CPU numbers, as

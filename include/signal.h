@@ -50,6 +50,12 @@ int sigtimedwait(const sigset_t *__restrict set, siginfo_t *__restrict info,
 int sigqueue(pid_t pid, int sig, const union sigval value);
 int sigaltstack(const stack_t *__restrict ss, stack_t *__restrict oss);
 int siginterrupt(int sig, int flag);
+/* XSI signal calls (libc/signal.c). */
+int sighold(int sig);
+int sigrelse(int sig);
+int sigignore(int sig);
+_sig_func_ptr sigset(int sig, _sig_func_ptr disp);
+int sigpause(int sig);
 char *strsignal(int sig);
 
 #ifdef __cplusplus

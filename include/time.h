@@ -18,6 +18,10 @@
 extern "C" {
 #endif
 
+/* XSI: clock() counts microseconds (picolibc's aarch64 value is 100). */
+#undef CLOCKS_PER_SEC
+#define CLOCKS_PER_SEC ((clock_t)1000000)
+
 #ifndef CLOCK_PROCESS_CPUTIME_ID
 #define CLOCK_PROCESS_CPUTIME_ID ((clockid_t)2)
 #endif
@@ -28,7 +32,6 @@ extern "C" {
 #define CLOCK_MONOTONIC ((clockid_t)4)
 #endif
 
-#ifndef _POSIX_TIMERS
 int clock_getres(clockid_t clock_id, struct timespec *res);
 int clock_gettime(clockid_t clock_id, struct timespec *tp);
 int clock_settime(clockid_t clock_id, const struct timespec *tp);
@@ -41,14 +44,9 @@ int timer_gettime(timer_t timerid, struct itimerspec *value);
 int timer_settime(timer_t timerid, int flags,
 		  const struct itimerspec *__restrict value,
 		  struct itimerspec *__restrict ovalue);
-#endif
-#ifndef _POSIX_CLOCK_SELECTION
 int clock_nanosleep(clockid_t clock_id, int flags, const struct timespec *rqtp,
 		    struct timespec *rmtp);
-#endif
-#ifndef _POSIX_CPUTIME
 int clock_getcpuclockid(pid_t pid, clockid_t *clock_id);
-#endif
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,7 @@ struct task {
 	int nr_threads;
 	struct fd_table *fds;		/* own lock (fs/file.c) */
 	char **environ;			/* the task's threads only */
+	void *stdio;			/* libc's streams: libc/stdio.c */
 	char cwd[TASK_CWD_MAX];		/* working directory: VFS lock */
 	struct task_signals *sig;	/* signal.c */
 	int wait_status;		/* <sys/wait.h> encoding */
@@ -65,6 +66,7 @@ struct task {
 	bool zombie;			/* ended, waiting for waitpid */
 	struct wait_queue child_wq;	/* waitpid() callers in this task */
 	uint64_t dead_cpu_ns;		/* CPU time of its ended threads */
+	uint64_t child_cpu_ns;		/* of its waited-for children */
 	struct list_node all_node;	/* all_tasks */
 	bool set_sigmask;		/* first thread's mask: init_sigmask */
 	uint64_t init_sigmask;
@@ -82,6 +84,9 @@ bool task_detach_locked(struct thread *t);
 /* The last thread of the task is ending: descriptors, parent. */
 void task_finish(struct task *task);
 struct task *task_find_locked(pid_t pid);
+/* The task after t in the list of all tasks (NULL: the first), or NULL
+ * after the last. */
+struct task *task_next_locked(struct task *t);
 /* The last thread of task is switching away for good: the task becomes
  * a zombie and its parent is told.  Lock held (by the dying thread). */
 void task_zombie_locked(struct task *task);
@@ -89,8 +94,6 @@ void task_zombie_locked(struct task *task);
 void thread_release_task_locked(struct task *task);
 /* Stops the other threads of the calling thread's task. */
 void task_kill_others_locked(struct task *task);
-/* Scheduler switch-in hook: the libc-visible environ of next's task. */
-void task_switch_in(struct thread *next);
 
 
 /* klog.c */

@@ -163,7 +163,7 @@ static void slice_expired(struct ktimer *kt)
 {
 	struct cpu *c = container_of(kt, struct cpu, slice_timer);
 
-	if (c->current->policy != POLICY_RR)
+	if (!sched_policy_sliced(c->current->policy))
 		return;		/* became SCHED_FIFO meanwhile */
 	ktimer_arm_locked(kt, clock_monotonic_ns() +
 			  CONFIG_RR_INTERVAL_MS * NSEC_PER_MSEC, slice_expired);
@@ -228,7 +228,7 @@ static void switch_locked(void)
 	now = clock_monotonic_ns();
 	prev->cpu_ns += now - prev->run_start_ns;
 	next->run_start_ns = now;
-	if (next->policy == POLICY_RR && next != c->idle)
+	if (sched_policy_sliced(next->policy) && next != c->idle)
 		ktimer_arm_locked(&c->slice_timer,
 				  now + CONFIG_RR_INTERVAL_MS * NSEC_PER_MSEC,
 				  slice_expired);
@@ -241,7 +241,6 @@ static void switch_locked(void)
 	if (thread_has_work_locked(next, true))
 		send_resched_ipi(c);
 	c->current = next;
-	task_switch_in(next);
 	arch_thread_switch_out(prev);
 	arch_thread_switch_in(next);
 	arch_context_switch(&prev->ctx, &next->ctx);
@@ -447,13 +446,29 @@ void sched_unlock(void)
 	}
 }
 
+int sched_policy_check(int policy, int *prio)
+{
+	if (policy == POLICY_OTHER) {
+		*prio = SCHED_PRIO_OTHER;
+		return 0;
+	}
+	if (*prio < SCHED_PRIO_MIN || *prio > SCHED_PRIO_MAX ||
+	    (policy != POLICY_FIFO && policy != POLICY_RR))
+		return -EINVAL;
+	return 0;
+}
+
+bool sched_policy_sliced(int policy)
+{
+	return policy == POLICY_RR || policy == POLICY_OTHER;
+}
+
 int thread_set_sched(int tid, int policy, int prio)
 {
 	irqflags_t f;
 	struct thread *t;
 
-	if (prio < SCHED_PRIO_MIN || prio > SCHED_PRIO_MAX ||
-	    (policy != POLICY_FIFO && policy != POLICY_RR))
+	if (sched_policy_check(policy, &prio))
 		return -EINVAL;
 	f = sched_lock_acquire();
 	t = thread_lookup_locked(tid);

@@ -17,6 +17,7 @@
  * scheduler lock released.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/clock.h>
@@ -43,7 +44,8 @@ struct task_signals {
 	uint64_t pending;
 	struct list_node queue;
 	int nqueued;			/* entries of the task and its threads */
-	struct ktimer alarm;
+	struct ktimer alarm;		/* alarm() and ITIMER_REAL */
+	uint64_t alarm_interval_ns;	/* ITIMER_REAL's reload, or 0 */
 	struct task *task;		/* owner, for the alarm */
 };
 
@@ -207,6 +209,12 @@ static bool discarded(struct task *task, struct thread *t, int sig)
 
 	if (task->zombie)
 		return true;
+	/* The console shell (init, pid 1) must outlive whatever is typed
+	 * at it: as on Linux, a signal it has no handler for never reaches
+	 * it (POSIX leaves open which processes refuse a kill). */
+	if (task->pid == 1 && task->sig->act[sig].sa_handler == SIG_DFL &&
+	    !default_ignored(sig))
+		return true;
 	if (!ignored(task, sig))
 		return false;
 	if (task->sig->act[sig].sa_handler == SIG_IGN)
@@ -312,6 +320,25 @@ int signal_send_tid(int tid, const siginfo_t *info)
 	return r;
 }
 
+/* kill(-1, sig): every task but the kernel's, init and the caller
+ * (POSIX: "all processes ... excluding an unspecified set of system
+ * processes"); -ESRCH when there was none. */
+static int send_all_locked(const siginfo_t *info)
+{
+	struct task *me = task_current(), *t = NULL;
+	int r = -ESRCH;
+
+	while ((t = task_next_locked(t))) {
+		if (t == me || t == task_kernel() || t->pid == 1 || t->zombie ||
+		    !t->sig)
+			continue;
+		if (info->si_signo)
+			send_task_locked(t, info, 0);
+		r = 0;
+	}
+	return r;
+}
+
 int signal_send_pid(pid_t pid, const siginfo_t *info)
 {
 	irqflags_t f;
@@ -320,9 +347,16 @@ int signal_send_pid(pid_t pid, const siginfo_t *info)
 
 	if (info->si_signo != 0 && !valid_sig(info->si_signo))
 		return -EINVAL;
+	if (pid == INT_MIN)	/* has no group id to negate */
+		return -ESRCH;
 	f = sched_lock_acquire();
 	/* No process groups: a group id names the task of that pid, and 0
 	 * the caller's own. */
+	if (pid == -1) {
+		r = send_all_locked(info);
+		sched_lock_release(f);
+		return r;
+	}
 	if (pid == 0)
 		task = task_current();
 	else
@@ -384,19 +418,77 @@ static void dequeue_locked(struct thread *t, int sig, siginfo_t *info)
 		take_from(ts, &ts->pending, &ts->queue, sig, info);
 }
 
+/* Whether the calling thread runs on its alternate signal stack. */
+static bool on_altstack(const struct thread *t)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+
+	return sp >= t->sigalt_lo && sp < t->sigalt_hi;
+}
+
+int signal_altstack(const stack_t *ss, stack_t *oss)
+{
+	struct thread *t = thread_current();
+	stack_t want = ss ? *ss : (stack_t){ 0 };
+	bool on = on_altstack(t);
+
+	if (oss) {
+		oss->ss_sp = (void *)t->sigalt_lo;
+		oss->ss_size = t->sigalt_hi - t->sigalt_lo;
+		oss->ss_flags = on ? SS_ONSTACK : t->sigalt_hi ? 0 : SS_DISABLE;
+	}
+	if (!ss)
+		return 0;
+	if (on)
+		return -EPERM;	/* cannot change the stack it runs on */
+	if (want.ss_flags & ~SS_DISABLE)
+		return -EINVAL;
+	if (want.ss_flags & SS_DISABLE) {
+		t->sigalt_lo = t->sigalt_hi = 0;
+		return 0;
+	}
+	if (want.ss_size < MINSIGSTKSZ)
+		return -ENOMEM;
+	if (!want.ss_sp || (uintptr_t)want.ss_sp + want.ss_size < (uintptr_t)want.ss_sp)
+		return -EINVAL;
+	t->sigalt_hi = 0;	/* never a half-set range */
+	t->sigalt_lo = (uintptr_t)want.ss_sp;
+	t->sigalt_hi = (uintptr_t)want.ss_sp + want.ss_size;
+	return 0;
+}
+
+struct handler_call {
+	int sig;
+	const struct sigaction *act;
+	siginfo_t *info;
+};
+
+static void call_handler(void *arg)
+{
+	struct handler_call *c = arg;
+
+	if (c->act->sa_flags & SA_SIGINFO)
+		c->act->sa_sigaction(c->sig, c->info, NULL);
+	else
+		c->act->sa_handler(c->sig);
+}
+
 /* Runs the handler with its own FP/SIMD context: the interrupted
- * thread's registers are saved aside and put back after. */
+ * thread's registers are saved aside and put back after.  With
+ * SA_ONSTACK it runs on the thread's alternate stack when one is set
+ * and the thread is not on it already (a nested signal stays there). */
 static void run_handler(int sig, const struct sigaction *act, siginfo_t *info)
 {
 	struct thread *t = thread_current();
 	struct arch_fpu_state saved;
+	struct handler_call c = { sig, act, info };
 
 	arch_fpu_flush(t);
 	saved = t->fpu;
-	if (act->sa_flags & SA_SIGINFO)
-		act->sa_sigaction(sig, info, NULL);
+	if ((act->sa_flags & SA_ONSTACK) && t->sigalt_hi && !on_altstack(t))
+		arch_call_on_stack(t->sigalt_hi & ~(uintptr_t)15, call_handler, &c);
 	else
-		act->sa_handler(sig);
+		call_handler(&c);
 	arch_fpu_flush(t);
 	t->fpu = saved;
 }
@@ -633,28 +725,59 @@ int signal_suspend(sigset_t mask)
 	return r;
 }
 
+/* Periodic ITIMER_REAL: the next expiry one interval after the last
+ * one; expiries already missed are skipped, not queued. */
 static void alarm_fire(struct ktimer *kt)
 {
 	struct task_signals *ts = container_of(kt, struct task_signals, alarm);
 	siginfo_t info = { .si_signo = SIGALRM, .si_code = SI_TIMER };
+	uint64_t now = clock_monotonic_ns(), next;
 
 	send_task_locked(ts->task, &info, 0);
+	if (!ts->alarm_interval_ns)
+		return;
+	next = kt->deadline_ns + ts->alarm_interval_ns;
+	if (next <= now)
+		next = now + ts->alarm_interval_ns;
+	ktimer_arm_locked(kt, next, alarm_fire);
+}
+
+uint64_t signal_itimer_round(uint64_t ns)
+{
+	return ns && ns < ITIMER_MIN_NS ? ITIMER_MIN_NS : ns;
+}
+
+int signal_itimer(uint64_t value_ns, uint64_t interval_ns,
+		  uint64_t *old_value_ns, uint64_t *old_interval_ns)
+{
+	struct task_signals *ts = task_current()->sig;
+	uint64_t now = clock_monotonic_ns();
+	irqflags_t f;
+
+	if (!ts)
+		return -EINVAL;
+	f = sched_lock_acquire();
+	if (old_value_ns)
+		*old_value_ns = ts->alarm.armed && ts->alarm.deadline_ns > now ?
+				ts->alarm.deadline_ns - now : 0;
+	if (old_interval_ns)
+		*old_interval_ns = ts->alarm_interval_ns;
+	if (value_ns != SIGNAL_ITIMER_KEEP) {
+		ktimer_cancel_locked(&ts->alarm);
+		ts->alarm_interval_ns = value_ns ? signal_itimer_round(interval_ns) : 0;
+		if (value_ns)
+			ktimer_arm_locked(&ts->alarm,
+					  now + signal_itimer_round(value_ns),
+					  alarm_fire);
+	}
+	sched_lock_release(f);
+	return 0;
 }
 
 unsigned int signal_alarm(unsigned int secs)
 {
-	struct task_signals *ts = task_current()->sig;
-	uint64_t now = clock_monotonic_ns(), left = 0;
-	irqflags_t f;
+	uint64_t left = 0;
 
-	if (!ts)
-		return 0;
-	f = sched_lock_acquire();
-	if (ts->alarm.armed && ts->alarm.deadline_ns > now)
-		left = ts->alarm.deadline_ns - now;
-	ktimer_cancel_locked(&ts->alarm);
-	if (secs)
-		ktimer_arm_locked(&ts->alarm, now + secs * NSEC_PER_SEC, alarm_fire);
-	sched_lock_release(f);
+	signal_itimer((uint64_t)secs * NSEC_PER_SEC, 0, &left, NULL);
 	return (unsigned int)((left + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
 }

@@ -24,13 +24,12 @@
 #include <vireo/app.h>
 #include <vireo/file.h>
 #include <vireo/klog.h>
+#include <vireo/libc.h>
 #include <vireo/panic.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/vfs.h>
 #include "kernel_priv.h"
-
-extern char **environ;	/* libc/env.c: the running task's environment */
 
 static struct task kernel_task;
 static struct list_node all_tasks = LIST_INIT(all_tasks);
@@ -131,17 +130,30 @@ struct file *task_fd_get(pid_t pid, int fd)
 	return file;
 }
 
+uint64_t task_children_cpu_ns(void)
+{
+	irqflags_t f = sched_lock_acquire();
+	uint64_t ns = task_current()->child_cpu_ns;
+
+	sched_lock_release(f);
+	return ns;
+}
+
 char ***task_environ(void)
 {
 	return &task_current()->environ;
 }
 
-void task_switch_in(struct thread *next)
+void **task_stdio_slot(void)
 {
-	/* One global for picolibc's view; exact on one CPU.  libc's own
-	 * getenv/setenv use task_environ() and are right everywhere. */
-	if (next->task && next->task != &kernel_task)
-		environ = next->task->environ;
+	return &task_current()->stdio;
+}
+
+struct task *task_next_locked(struct task *t)
+{
+	struct list_node *n = t ? t->all_node.next : all_tasks.next;
+
+	return n == &all_tasks ? NULL : list_entry(n, struct task, all_node);
 }
 
 struct task *task_find_locked(pid_t pid)
@@ -530,6 +542,8 @@ void task_finish(struct task *task)
 		signal_task_free(ts);
 	free_strv(task->environ);
 	task->environ = NULL;
+	libc_task_end(task->stdio);
+	task->stdio = NULL;
 }
 
 /* Orphans go to the init task (pid 1), which may reap them. */
@@ -621,7 +635,7 @@ pid_t task_waitpid(pid_t pid, int *status, int options)
 	}
 	list_del(&z->sibling);
 	list_del(&z->all_node);
-	self->dead_cpu_ns += 0;	/* children's times are not accumulated */
+	self->child_cpu_ns += z->dead_cpu_ns + z->child_cpu_ns;	/* times() */
 	thread_release_task_locked(z);
 	sched_lock_release(f);
 	if (status)

@@ -174,8 +174,7 @@ static int check_attr(const struct thread_attr *a, struct thread *cur,
 {
 	*prio = a->prio ? a->prio : cur->base_prio;
 	*policy = a->policy ? a->policy : cur->policy;
-	if (*prio < SCHED_PRIO_MIN || *prio > SCHED_PRIO_MAX ||
-	    (*policy != POLICY_FIFO && *policy != POLICY_RR))
+	if (sched_policy_check(*policy, prio))
 		return -EINVAL;
 	if (a->stack_addr && a->stack_size < STACK_MIN)
 		return -EINVAL;

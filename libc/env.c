@@ -2,18 +2,16 @@
 /*
  * The environment, per task: getenv/setenv/unsetenv/putenv/clearenv
  * work on the calling task's vector (task_environ()), where every
- * string is its own allocation.  `environ` mirrors the running task's
- * vector (the scheduler sets it at each switch, exact on one CPU) for
- * code that reads it directly.  The vector of a task is only changed
- * by that task's threads; libc's recursive lock serialises them.
+ * string is its own allocation.  There is no `environ` variable: the
+ * tasks share one address space, so <unistd.h> makes the name read
+ * task_environ() too.  The vector of a task is only changed by that
+ * task's threads; libc's recursive lock serialises them.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/lock.h>
 #include <vireo/task.h>
-
-char **environ;
 
 extern struct __lock __lock___libc_recursive_mutex;
 #define ENV_LOCK() __retarget_lock_acquire_recursive(&__lock___libc_recursive_mutex)
@@ -74,7 +72,6 @@ static int put(const char *name, char *entry, bool overwrite)
 	v[n] = entry;
 	v[n + 1] = NULL;
 	*envp = v;
-	environ = v;
 	return 0;
 }
 

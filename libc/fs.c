@@ -459,3 +459,41 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	return (int)ret(r);
 }
+
+/* The limits pathconf()/fpathconf() report: the VFS's, the same on every
+ * file system.  -1 with EINVAL for a name Vireo gives no value. */
+static long path_limit(int name)
+{
+	switch (name) {
+	case _PC_NAME_MAX:
+		return VFS_NAME_MAX;
+	case _PC_PATH_MAX:
+		return VFS_PATH_MAX;
+	case _PC_SYMLINK_MAX:
+		return VFS_PATH_MAX - 1;
+	case _PC_PIPE_BUF:
+		return PIPE_BUF;
+	case _PC_NO_TRUNC:		/* a long name is ENAMETOOLONG */
+	case _PC_2_SYMLINKS:
+		return 1;
+	case _PC_FILESIZEBITS:
+		return 64;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
+
+long pathconf(const char *path, int name)
+{
+	struct stat st;
+
+	return stat(path, &st) ? -1 : path_limit(name);
+}
+
+long fpathconf(int fd, int name)
+{
+	struct stat st;
+
+	return fstat(fd, &st) ? -1 : path_limit(name);
+}

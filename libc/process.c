@@ -6,7 +6,10 @@
  * boundary; the kernel returns -errno.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/lock.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -17,7 +20,8 @@
 
 void _exit(int status)
 {
-	/* stdout's buffer is the calling thread's (stdio.c). */
+	/* picolibc's exit() does not flush, and the task's buffered
+	 * stdout is freed with it: write out what it holds now. */
 	fflush(stdout);
 	fflush(stderr);
 	task_exit(status);
@@ -78,5 +82,81 @@ int uname(struct utsname *u)
 	snprintf(u->version, sizeof(u->version), "%s %s", VIREO_BUILD_DATE,
 		 VIREO_BOARD_CONFIG);
 	strcpy(u->machine, "aarch64");
+	return 0;
+}
+
+/* One user, root: the ids are 0 and only 0 can be set (POSIX: EPERM
+ * for an id the process may not take; EINVAL for one out of range). */
+uid_t getuid(void)
+{
+	return 0;
+}
+
+uid_t geteuid(void)
+{
+	return 0;
+}
+
+gid_t getgid(void)
+{
+	return 0;
+}
+
+gid_t getegid(void)
+{
+	return 0;
+}
+
+static int set_id(unsigned int id)
+{
+	if (id == 0)
+		return 0;
+	errno = (int)id < 0 ? EINVAL : EPERM;
+	return -1;
+}
+
+int setuid(uid_t uid)
+{
+	return set_id(uid);
+}
+
+int seteuid(uid_t uid)
+{
+	return set_id(uid);
+}
+
+int setgid(gid_t gid)
+{
+	return set_id(gid);
+}
+
+int setegid(gid_t gid)
+{
+	return set_id(gid);
+}
+
+/* pthread_atfork: Vireo has no fork() (tasks start with posix_spawn),
+ * so the handlers are kept, as POSIX requires the call to succeed, and
+ * never run. */
+struct atfork {
+	void (*prepare)(void), (*parent)(void), (*child)(void);
+	struct atfork *next;
+};
+static struct atfork *atfork_list;	/* under the libc lock */
+
+extern struct __lock __lock___libc_recursive_mutex;
+
+int pthread_atfork(void (*prepare)(void), void (*parent)(void),
+		   void (*child)(void))
+{
+	struct atfork *a = malloc(sizeof(*a));
+
+	if (!a)
+		return ENOMEM;
+	*a = (struct atfork){ prepare, parent, child, NULL };
+	__retarget_lock_acquire_recursive(&__lock___libc_recursive_mutex);
+	a->next = atfork_list;
+	atfork_list = a;
+	__retarget_lock_release_recursive(&__lock___libc_recursive_mutex);
 	return 0;
 }

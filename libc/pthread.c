@@ -5,12 +5,11 @@
  * handlers.  Per-thread libc state hangs off struct thread's libc_data
  * and is unwound by the exit hook installed here, which runs in the
  * exiting thread (pthread_exit, return from the start routine,
- * cancellation): cleanup handlers, then TSD destructors, then the
- * thread's stdout buffer is flushed and robust mutexes are passed on.
+ * cancellation): cleanup handlers, then TSD destructors, then robust
+ * mutexes are passed on.
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/clock.h>
@@ -33,7 +32,6 @@ static void exit_hook(void)
 		*slot = NULL;
 		free(pd);
 	}
-	fflush(stdout);		/* its buffer is this thread's (stdio.c) */
 	kmutex_thread_exit(thread_current());
 }
 
@@ -80,17 +78,6 @@ int pthread_deadline(clockid_t clock, const struct timespec *ts,
 	return 0;
 }
 
-static int to_kernel_policy(int policy, int *out)
-{
-	if (policy == SCHED_FIFO || policy == SCHED_OTHER)
-		*out = POLICY_FIFO;
-	else if (policy == SCHED_RR)
-		*out = POLICY_RR;
-	else
-		return EINVAL;
-	return 0;
-}
-
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		   void *(*start)(void *), void *arg)
 {
@@ -105,7 +92,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		ta.detached = attr->detachstate == PTHREAD_CREATE_DETACHED;
 		ta.affinity = (uint32_t)attr->cpuset;
 		if (attr->inheritsched == PTHREAD_EXPLICIT_SCHED) {
-			r = to_kernel_policy(attr->schedpolicy, &ta.policy);
+			r = sched_policy_to_kernel(attr->schedpolicy, &ta.policy);
 			if (r)
 				return r;
 			ta.prio = attr->schedparam.sched_priority;
@@ -125,6 +112,8 @@ int pthread_join(pthread_t thread, void **value)
 {
 	int r;
 
+	if (!thread_exists(thread))
+		return ESRCH;	/* POSIX: no such thread (not EINVAL) */
 	while ((r = thread_join(thread, value)) == -ECANCELED)
 		thread_testcancel();	/* returns only if cancellation got disabled */
 	return -r;
@@ -132,6 +121,8 @@ int pthread_join(pthread_t thread, void **value)
 
 int pthread_detach(pthread_t thread)
 {
+	if (!thread_exists(thread))
+		return ESRCH;
 	return -thread_detach(thread);
 }
 
@@ -195,12 +186,11 @@ int pthread_once(pthread_once_t *once, void (*init)(void))
 int pthread_setschedparam(pthread_t thread, int policy,
 			  const struct sched_param *param)
 {
-	int kpolicy, r = to_kernel_policy(policy, &kpolicy);
+	int kpolicy, r = sched_policy_to_kernel(policy, &kpolicy);
 
 	if (r)
 		return r;
-	if (param->sched_priority < SCHED_PRIO_MIN ||
-	    param->sched_priority > SCHED_PRIO_MAX)
+	if (!sched_prio_valid(policy, param->sched_priority))
 		return EINVAL;
 	return -thread_set_sched(thread, kpolicy, param->sched_priority);
 }
@@ -212,19 +202,19 @@ int pthread_getschedparam(pthread_t thread, int *policy,
 
 	if (r)
 		return -r;
-	*policy = kpolicy == POLICY_RR ? SCHED_RR : SCHED_FIFO;
 	memset(param, 0, sizeof(*param));
-	param->sched_priority = prio;
+	sched_from_kernel(kpolicy, prio, policy, &param->sched_priority);
 	return 0;
 }
 
 int pthread_setschedprio(pthread_t thread, int prio)
 {
-	int kpolicy, old, r = thread_get_sched(thread, &kpolicy, &old);
+	int kpolicy, policy, old, r = thread_get_sched(thread, &kpolicy, &old);
 
 	if (r)
 		return -r;
-	if (prio < SCHED_PRIO_MIN || prio > SCHED_PRIO_MAX)
+	sched_from_kernel(kpolicy, old, &policy, &old);
+	if (!sched_prio_valid(policy, prio))
 		return EINVAL;
 	return -thread_set_sched(thread, kpolicy, prio);
 }

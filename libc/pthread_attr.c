@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <vireo/thread.h>
+#include "pthread_priv.h"
 
 int pthread_attr_init(pthread_attr_t *a)
 {
@@ -17,6 +18,7 @@ int pthread_attr_init(pthread_attr_t *a)
 	a->schedpolicy = SCHED_FIFO;
 	a->schedparam.sched_priority = SCHED_PRIO_DEFAULT;
 	a->scope = PTHREAD_SCOPE_SYSTEM;
+	a->guardsize = THREAD_GUARD_SIZE;
 	a->initialized = 1;
 	return 0;
 }
@@ -87,13 +89,13 @@ int pthread_attr_getinheritsched(const pthread_attr_t *a, int *inherit)
 	return 0;
 }
 
-/* SCHED_OTHER is accepted and runs as SCHED_FIFO (POSIX lets it map to
- * one of the real-time policies). */
 int pthread_attr_setschedpolicy(pthread_attr_t *a, int policy)
 {
+	int kpolicy;
+
 	/* EINVAL: not a policy at all (ENOTSUP would say a valid policy
 	 * that is not supported). */
-	if (policy != SCHED_FIFO && policy != SCHED_RR && policy != SCHED_OTHER)
+	if (sched_policy_to_kernel(policy, &kpolicy))
 		return EINVAL;
 	a->schedpolicy = policy;
 	return 0;
@@ -107,8 +109,7 @@ int pthread_attr_getschedpolicy(const pthread_attr_t *a, int *policy)
 
 int pthread_attr_setschedparam(pthread_attr_t *a, const struct sched_param *p)
 {
-	if (p->sched_priority < SCHED_PRIO_MIN ||
-	    p->sched_priority > SCHED_PRIO_MAX)
+	if (!sched_prio_valid(a->schedpolicy, p->sched_priority))
 		return EINVAL;
 	a->schedparam = *p;
 	return 0;
@@ -135,4 +136,50 @@ int pthread_attr_getscope(const pthread_attr_t *a, int *scope)
 {
 	*scope = a->scope;
 	return 0;
+}
+
+/* Every stack Vireo allocates has one THREAD_GUARD_SIZE guard page; a
+ * larger request is kept and reported (POSIX lets the implementation
+ * round it), 0 too, but the page stays: it costs no memory. */
+int pthread_attr_setguardsize(pthread_attr_t *a, size_t size)
+{
+	if (!a->initialized)
+		return EINVAL;
+	a->guardsize = size;
+	return 0;
+}
+
+int pthread_attr_getguardsize(const pthread_attr_t *a, size_t *size)
+{
+	if (!a->initialized)
+		return EINVAL;
+	*size = a->guardsize;
+	return 0;
+}
+
+int pthread_getattr_np(pthread_t thread, pthread_attr_t *a)
+{
+	irqflags_t f;
+	struct thread *t;
+	int err = 0;
+
+	pthread_attr_init(a);
+	f = sched_lock_acquire();
+	t = thread_lookup_locked(thread);
+	if (!t) {
+		err = ESRCH;
+	} else {
+		a->stackaddr = t->stack;
+		a->stacksize = t->stack_size;
+		a->guardsize = t->stack_alloc ? THREAD_GUARD_SIZE : 0;
+		a->detachstate = t->detached ? PTHREAD_CREATE_DETACHED
+					     : PTHREAD_CREATE_JOINABLE;
+		sched_from_kernel(t->policy, t->base_prio, &a->schedpolicy,
+				  &a->schedparam.sched_priority);
+		a->inheritsched = PTHREAD_EXPLICIT_SCHED;
+	}
+	sched_lock_release(f);
+	if (err)
+		pthread_attr_destroy(a);
+	return err;
 }

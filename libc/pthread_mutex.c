@@ -141,9 +141,13 @@ int pthread_mutex_lock(pthread_mutex_t *m)
 	return -kmutex_lock(km(m));
 }
 
+/* POSIX: EBUSY whenever the mutex is held, by the caller too (the
+ * kernel says EDEADLK for an error-checking one the caller owns). */
 int pthread_mutex_trylock(pthread_mutex_t *m)
 {
-	return -kmutex_trylock(km(m));
+	int r = kmutex_trylock(km(m));
+
+	return r == -EDEADLK ? EBUSY : -r;
 }
 
 /* POSIX: abstime need not be valid when the lock is free. */

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -37,3 +38,9 @@ void pthread_tsd_run_destructors(struct pthread_data *pd);
  */
 int pthread_deadline(clockid_t clock, const struct timespec *abstime,
 		     uint64_t *deadline_ns);
+
+/* sched.c: <sched.h> policies and priorities against the kernel's
+ * (SCHED_OTHER is POLICY_OTHER at SCHED_PRIO_OTHER, reported as 0). */
+int sched_policy_to_kernel(int policy, int *kpolicy);	/* 0 or EINVAL */
+void sched_from_kernel(int kpolicy, int kprio, int *policy, int *prio);
+bool sched_prio_valid(int policy, int prio);

@@ -3,9 +3,17 @@
  * POSIX process scheduling (<sched.h>) over the kernel's per-thread
  * policy and priority.  In the flat build a process is a task whose pid
  * is its main thread's id, so pid names that thread; 0 is the caller.
+ *
+ * Policies: SCHED_FIFO and SCHED_RR at priorities SCHED_PRIO_MIN..MAX,
+ * and SCHED_OTHER, whose one priority (0) ranks below every real-time
+ * one.  A thread inherits its creator's policy unless its attributes say
+ * otherwise; the shell starts tasks as SCHED_RR at 100.  The mapping
+ * between <sched.h> and the kernel lives here for libc's pthread calls
+ * too (pthread_priv.h).
  */
 #include <errno.h>
 #include <sched.h>
+#include "pthread_priv.h"
 #include <vireo/thread.h>
 
 static int fail(int err)
@@ -19,19 +27,49 @@ static int pid_to_tid(pid_t pid)
 	return pid == 0 ? thread_self_tid() : pid;
 }
 
-static bool valid_policy(int policy)
+int sched_policy_to_kernel(int policy, int *kpolicy)
 {
-	return policy == SCHED_FIFO || policy == SCHED_RR;
+	if (policy == SCHED_FIFO)
+		*kpolicy = POLICY_FIFO;
+	else if (policy == SCHED_RR)
+		*kpolicy = POLICY_RR;
+	else if (policy == SCHED_OTHER)
+		*kpolicy = POLICY_OTHER;
+	else
+		return EINVAL;
+	return 0;
+}
+
+void sched_from_kernel(int kpolicy, int kprio, int *policy, int *prio)
+{
+	*policy = kpolicy == POLICY_RR ? SCHED_RR :
+		  kpolicy == POLICY_OTHER ? SCHED_OTHER : SCHED_FIFO;
+	*prio = kpolicy == POLICY_OTHER && kprio == SCHED_PRIO_OTHER ? 0 : kprio;
+}
+
+bool sched_prio_valid(int policy, int prio)
+{
+	if (policy == SCHED_OTHER)
+		return prio == 0;
+	return prio >= SCHED_PRIO_MIN && prio <= SCHED_PRIO_MAX;
 }
 
 int sched_get_priority_max(int policy)
 {
-	return valid_policy(policy) ? SCHED_PRIO_MAX : fail(EINVAL);
+	int k;
+
+	if (sched_policy_to_kernel(policy, &k))
+		return fail(EINVAL);
+	return policy == SCHED_OTHER ? 0 : SCHED_PRIO_MAX;
 }
 
 int sched_get_priority_min(int policy)
 {
-	return valid_policy(policy) ? SCHED_PRIO_MIN : fail(EINVAL);
+	int k;
+
+	if (sched_policy_to_kernel(policy, &k))
+		return fail(EINVAL);
+	return policy == SCHED_OTHER ? 0 : SCHED_PRIO_MIN;
 }
 
 int sched_getscheduler(pid_t pid)
@@ -41,7 +79,10 @@ int sched_getscheduler(pid_t pid)
 	if (pid < 0)
 		return fail(EINVAL);
 	err = thread_get_sched(pid_to_tid(pid), &policy, &prio);
-	return err ? fail(-err) : policy;
+	if (err)
+		return fail(-err);
+	sched_from_kernel(policy, prio, &policy, &prio);
+	return policy;
 }
 
 int sched_getparam(pid_t pid, struct sched_param *param)
@@ -53,26 +94,27 @@ int sched_getparam(pid_t pid, struct sched_param *param)
 	err = thread_get_sched(pid_to_tid(pid), &policy, &prio);
 	if (err)
 		return fail(-err);
-	param->sched_priority = prio;
+	sched_from_kernel(policy, prio, &policy, &param->sched_priority);
 	return 0;
 }
 
 /* Returns the former policy (sched_setscheduler's result) or -1. */
 static int set_sched(pid_t pid, int policy, const struct sched_param *param)
 {
-	int old_policy, old_prio, err, tid = pid_to_tid(pid);
+	int old_policy, old_prio, kpolicy, err, tid = pid_to_tid(pid);
 
 	if (pid < 0 || !param)
 		return fail(EINVAL);
 	err = thread_get_sched(tid, &old_policy, &old_prio);
 	if (err)
 		return fail(-err);
+	sched_from_kernel(old_policy, old_prio, &old_policy, &old_prio);
 	if (policy < 0)
 		policy = old_policy;
-	if (!valid_policy(policy) || param->sched_priority < SCHED_PRIO_MIN ||
-	    param->sched_priority > SCHED_PRIO_MAX)
+	if (sched_policy_to_kernel(policy, &kpolicy) ||
+	    !sched_prio_valid(policy, param->sched_priority))
 		return fail(EINVAL);
-	err = thread_set_sched(tid, policy, param->sched_priority);
+	err = thread_set_sched(tid, kpolicy, param->sched_priority);
 	return err ? fail(-err) : old_policy;
 }
 

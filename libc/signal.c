@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include <vireo/clock.h>
@@ -16,6 +17,7 @@
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
+#include "time_priv.h"
 
 static int fail(int err)
 {
@@ -222,11 +224,9 @@ unsigned int alarm(unsigned int seconds)
 
 int sigaltstack(const stack_t *ss, stack_t *oss)
 {
-	if (oss) {
-		memset(oss, 0, sizeof(*oss));
-		oss->ss_flags = SS_DISABLE;
-	}
-	return ss ? fail(ENOTSUP) : 0;	/* handlers run on the thread's stack */
+	int r = signal_altstack(ss, oss);
+
+	return r ? fail(-r) : 0;
 }
 
 int siginterrupt(int sig, int flag)
@@ -256,9 +256,11 @@ static const char *const sig_names[NSIG] = {
 	[SIGSYS] = "Bad system call",
 };
 
+/* The text of an unnamed signal goes to a per-thread buffer (the tasks
+ * share one address space; POSIX only lets the next call overwrite it). */
 char *strsignal(int sig)
 {
-	static char buf[32];
+	static __thread char buf[32];
 
 	if (sig > 0 && sig < NSIG && sig_names[sig])
 		return (char *)sig_names[sig];
@@ -276,4 +278,107 @@ void psignal(int sig, const char *s)
 		fprintf(stderr, "%s: %s\n", s, strsignal(sig));
 	else
 		fprintf(stderr, "%s\n", strsignal(sig));
+}
+
+/* ---- XSI: sighold, sigrelse, sigignore, sigset, sigpause ---- */
+
+/* Blocks (how SIG_BLOCK) or unblocks (SIG_UNBLOCK) the one signal sig. */
+static int mask_one(int how, int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	if (sigaddset(&set, sig))
+		return -1;
+	return sigprocmask(how, &set, NULL);
+}
+
+int sighold(int sig)
+{
+	return mask_one(SIG_BLOCK, sig);
+}
+
+int sigrelse(int sig)
+{
+	return mask_one(SIG_UNBLOCK, sig);
+}
+
+int sigignore(int sig)
+{
+	return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0;
+}
+
+/*
+ * sigset(): as signal(), but SIG_HOLD adds sig to the mask (leaving the
+ * action), and any other disposition removes it; returns SIG_HOLD when
+ * sig was blocked before, else the previous action.
+ */
+_sig_func_ptr sigset(int sig, _sig_func_ptr disp)
+{
+	struct sigaction act = { .sa_handler = disp }, old;
+	sigset_t mask;
+
+	if (sigprocmask(SIG_BLOCK, NULL, &mask) || sigaction(sig, NULL, &old))
+		return SIG_ERR;
+	if (disp == SIG_HOLD) {
+		if (sighold(sig))
+			return SIG_ERR;
+	} else {
+		sigemptyset(&act.sa_mask);
+		if (sigaction(sig, &act, NULL) || sigrelse(sig))
+			return SIG_ERR;
+	}
+	return sigismember(&mask, sig) ? SIG_HOLD : old.sa_handler;
+}
+
+/* Waits for a signal with sig removed from the mask; always -1 EINTR. */
+int sigpause(int sig)
+{
+	sigset_t mask;
+
+	if (sigprocmask(SIG_BLOCK, NULL, &mask) || sigdelset(&mask, sig))
+		return -1;
+	return sigsuspend(&mask);
+}
+
+/* ---- setitimer/getitimer: ITIMER_REAL only ---- */
+
+/*
+ * ITIMER_REAL shares its timer with alarm() (POSIX allows it).  Vireo
+ * has no user/system split of CPU time, so ITIMER_VIRTUAL and
+ * ITIMER_PROF are not offered: EINVAL.
+ */
+int setitimer(int which, const struct itimerval *value, struct itimerval *ovalue)
+{
+	uint64_t v, i, ov, oi;
+	int r;
+
+	if (which != ITIMER_REAL || !value)
+		return fail(EINVAL);
+	if (timeval_to_ns(&value->it_value, &v) ||
+	    timeval_to_ns(&value->it_interval, &i))
+		return fail(EINVAL);
+	r = signal_itimer(v, i, &ov, &oi);
+	if (r)
+		return fail(-r);
+	if (ovalue) {
+		ovalue->it_value = ns_to_timeval(ov);
+		ovalue->it_interval = ns_to_timeval(oi);
+	}
+	return 0;
+}
+
+int getitimer(int which, struct itimerval *value)
+{
+	uint64_t v, i;
+	int r;
+
+	if (which != ITIMER_REAL || !value)
+		return fail(EINVAL);
+	r = signal_itimer(SIGNAL_ITIMER_KEEP, 0, &v, &i);
+	if (r)
+		return fail(-r);
+	value->it_value = ns_to_timeval(v);
+	value->it_interval = ns_to_timeval(i);
+	return 0;
 }

@@ -1,77 +1,167 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * stdin, stdout and stderr over descriptors 0, 1 and 2.  The FILE objects
- * are shared by every task of the flat build, so their buffers are per
- * thread: one shared buffer would hand bytes that one task wrote to
- * whichever task flushes next, onto that task's descriptor 1 (two shells
- * on two terminals mixed their echo and output), and a read blocked on
- * one terminal would hold the buffer's lock against a reader of another.
- * Per thread, no lock is needed, and the buffers are small (TLS: the
- * boot block in arch/arm64/boot.c holds 256 bytes).  stdout is line
- * buffered and stderr unbuffered, as on a terminal; a thread's partial
- * line goes out with fflush(stdout), at _exit and when the thread ends
- * (libc/pthread.c).
+ * stdin, stdout and stderr, per task.  Every task of the flat build
+ * shares one address space, so one buffered stdout would carry what a
+ * background task wrote out through the shell's descriptor 1 (and the
+ * other way round).  <stdio.h> therefore names the calling task's
+ * streams through libc_stream(): picolibc buffered streams over the
+ * task's descriptors 0 and 1 (stdout line buffered, as on a terminal),
+ * allocated at the task's first use and freed with the task
+ * (libc_task_end()).  stderr is unbuffered: it keeps no state, so one
+ * stream writing to the caller's descriptor 2 serves every task.
+ *
+ * The global stdin/stdout/stderr symbols remain for picolibc's own
+ * objects (assert, psignal): unbuffered streams over descriptors 0..2,
+ * right for any task; a task whose buffered streams cannot be allocated
+ * falls back to them as well.  picolibc's printf, vprintf, puts,
+ * putchar, getchar, scanf and vscanf use those globals, so they are
+ * defined here on the task's streams: mixing them with fputs(stdout)
+ * would otherwise reorder the output.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdio-bufio.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include <vireo/libc.h>
+#include <vireo/task.h>
 
-static _Thread_local struct {
-	size_t len;
-	char buf[128];
-} out;
+#undef stdin
+#undef stdout
+#undef stderr
 
-static _Thread_local struct {
-	size_t pos, len;
-	char buf[64];
-} in;
+struct task_stdio {
+	struct __file_bufio in, out;
+	char in_buf[128], out_buf[256];
+};
 
-/* Writes the calling thread's stdout buffer; on an error (a signal
- * without SA_RESTART, a closed descriptor) what is left is dropped. */
-static int stdout_flush(FILE *f)
+static int fd_put(int fd, char c)
 {
-	size_t done = 0;
+	return write(fd, &c, 1) == 1 ? (unsigned char)c : EOF;
+}
 
-	while (done < out.len) {
-		ssize_t n = write(1, out.buf + done, out.len - done);
-		if (n <= 0) {
-			out.len = 0;
-			return EOF;
-		}
-		done += (size_t)n;
+static int out_put(char c, FILE *f)
+{
+	return fd_put(1, c);
+}
+
+static int err_put(char c, FILE *f)
+{
+	return fd_put(2, c);
+}
+
+static int in_get(FILE *f)
+{
+	unsigned char c;
+	ssize_t n = read(0, &c, 1);
+
+	return n == 1 ? c : n == 0 ? _FDEV_EOF : _FDEV_ERR;
+}
+
+static FILE in_file = FDEV_SETUP_STREAM(NULL, in_get, NULL, __SRD);
+static FILE out_file = FDEV_SETUP_STREAM(out_put, NULL, NULL, __SWR);
+static FILE err_file = FDEV_SETUP_STREAM(err_put, NULL, NULL, __SWR);
+
+FILE *const stdin = &in_file;
+FILE *const stdout = &out_file;
+FILE *const stderr = &err_file;
+
+static struct task_stdio *streams_new(void)
+{
+	struct task_stdio *s = malloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	*s = (struct task_stdio){
+		.in = FDEV_SETUP_BUFIO(0, s->in_buf, sizeof(s->in_buf), read,
+				       write, lseek, close, __SRD, 0),
+		.out = FDEV_SETUP_BUFIO(1, s->out_buf, sizeof(s->out_buf), read,
+					write, lseek, close, __SWR, __BLBF),
+	};
+	__bufio_lock_init(&s->in.xfile.cfile.file);
+	__bufio_lock_init(&s->out.xfile.cfile.file);
+	return s;
+}
+
+/* Not __bufio_lock_close(), which releases the lock first as fclose()
+ * holds it: here no thread of the task is left to hold it. */
+static void streams_free(struct task_stdio *s)
+{
+	__lock_close(s->in.lock);
+	__lock_close(s->out.lock);
+	free(s);
+}
+
+FILE *libc_stream(int fd)
+{
+	void **slot = task_stdio_slot();
+	struct task_stdio *s = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	void *none = NULL;
+
+	if (fd == 2)
+		return stderr;
+	if (!s && (s = streams_new()) &&
+	    !__atomic_compare_exchange_n(slot, &none, s, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		streams_free(s);	/* another thread of the task won */
+		s = none;
 	}
-	out.len = 0;
-	return 0;
+	if (!s)
+		return fd == 0 ? stdin : stdout;
+	return fd == 0 ? &s->in.xfile.cfile.file : &s->out.xfile.cfile.file;
 }
 
-static int stdout_put(char c, FILE *f)
+void libc_task_end(void *stdio)
 {
-	out.buf[out.len++] = c;
-	if ((c == '\n' || out.len == sizeof(out.buf)) && stdout_flush(f))
-		return EOF;
-	return (unsigned char)c;
+	if (stdio)
+		streams_free(stdio);
 }
 
-static int stdin_get(FILE *f)
+int vprintf(const char *fmt, va_list ap)
 {
-	if (in.pos == in.len) {
-		ssize_t n = read(0, in.buf, sizeof(in.buf));
-		if (n <= 0)
-			return n == 0 ? _FDEV_EOF : _FDEV_ERR;
-		in.pos = 0;
-		in.len = (size_t)n;
-	}
-	return (unsigned char)in.buf[in.pos++];
+	return vfprintf(libc_stream(1), fmt, ap);
 }
 
-static int stderr_put(char c, FILE *f)
+int printf(const char *fmt, ...)
 {
-	return write(2, &c, 1) == 1 ? (unsigned char)c : EOF;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfprintf(libc_stream(1), fmt, ap);
+	va_end(ap);
+	return r;
 }
 
-static FILE stdin_file = FDEV_SETUP_STREAM(NULL, stdin_get, NULL, __SRD);
-static FILE stdout_file = FDEV_SETUP_STREAM(stdout_put, NULL, stdout_flush, __SWR);
-static FILE stderr_file = FDEV_SETUP_STREAM(stderr_put, NULL, NULL, __SWR);
+int puts(const char *s)
+{
+	FILE *out = libc_stream(1);
 
-FILE *const stdin = &stdin_file;
-FILE *const stdout = &stdout_file;
-FILE *const stderr = &stderr_file;
+	return fputs(s, out) < 0 || fputc('\n', out) == EOF ? EOF : 0;
+}
+
+int (putchar)(int c)
+{
+	return fputc(c, libc_stream(1));
+}
+
+int (getchar)(void)
+{
+	return fgetc(libc_stream(0));
+}
+
+int vscanf(const char *fmt, va_list ap)
+{
+	return vfscanf(libc_stream(0), fmt, ap);
+}
+
+int scanf(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfscanf(libc_stream(0), fmt, ap);
+	va_end(ap);
+	return r;
+}

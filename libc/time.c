@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sys/time.h>
+#include <sys/times.h>
 #include <time.h>
 #include <vireo/clock.h>
 #include <vireo/posix_timer.h>
@@ -77,12 +78,21 @@ int clock_getres(clockid_t clock_id, struct timespec *res)
 	return 0;
 }
 
-/* Sets CLOCK_REALTIME and writes the RTC (whole seconds) when there is
- * one: the RTC's absence or range is no reason to refuse the clock. */
-static void set_realtime(uint64_t ns)
+/*
+ * Sets CLOCK_REALTIME to ns (0 or -1 with errno) and writes the RTC
+ * (whole seconds).  A time the clock cannot hold (its nanoseconds past
+ * INT64_MAX, year 2262) or the RTC cannot (PL031: past 2106) is EINVAL
+ * and changes neither: a system without an RTC takes any time the
+ * clock holds.
+ */
+static int set_realtime(uint64_t ns)
 {
+	if (ns > (uint64_t)INT64_MAX)
+		return fail(EINVAL);
+	if (rtc_set_time(ns / NSEC_PER_SEC) == -EINVAL)
+		return fail(EINVAL);
 	clock_set_realtime_ns(ns);
-	(void)rtc_set_time(ns / NSEC_PER_SEC);
+	return 0;
 }
 
 int clock_settime(clockid_t clock_id, const struct timespec *tp)
@@ -95,8 +105,7 @@ int clock_settime(clockid_t clock_id, const struct timespec *tp)
 	 * here, which POSIX leaves to the implementation. */
 	if (clock_id != CLOCK_REALTIME || timespec_to_ns(tp, &ns))
 		return fail(EINVAL);
-	set_realtime(ns);
-	return 0;
+	return set_realtime(ns);
 }
 
 time_t time(time_t *t)
@@ -110,24 +119,20 @@ time_t time(time_t *t)
 
 int gettimeofday(struct timeval *tv, void *tz)
 {
-	uint64_t ns = clock_realtime_ns();
-
-	if (tv) {
-		tv->tv_sec = ns / NSEC_PER_SEC;
-		tv->tv_usec = ns % NSEC_PER_SEC / NSEC_PER_USEC;
-	}
+	if (tv)
+		*tv = ns_to_timeval(clock_realtime_ns());
 	return 0;
 }
 
 int settimeofday(const struct timeval *tv, const struct timezone *tz)
 {
+	uint64_t ns;
+
 	if (!tv)
 		return 0;	/* only a time zone, which Vireo does not keep */
-	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+	if (timeval_to_ns(tv, &ns))
 		return fail(EINVAL);
-	set_realtime((uint64_t)tv->tv_sec * NSEC_PER_SEC +
-		     (uint64_t)tv->tv_usec * NSEC_PER_USEC);
-	return 0;
+	return set_realtime(ns);
 }
 
 /* Both return an error number, not -1 (POSIX). */
@@ -209,4 +214,29 @@ int timer_getoverrun(timer_t timerid)
 	int ret = posix_timer_getoverrun(timerid);
 
 	return ret < 0 ? fail(-ret) : ret;
+}
+
+/* The process's CPU time in CLOCKS_PER_SEC (microsecond) units. */
+clock_t clock(void)
+{
+	return (clock_t)(task_cpu_ns(task_current()) / (NSEC_PER_SEC / CLOCKS_PER_SEC));
+}
+
+/*
+ * times(): CPU times in clock ticks of sysconf(_SC_CLK_TCK) = TIMES_HZ.
+ * Vireo does not split user from system time (a flat build has no
+ * user/kernel boundary): all of it is tms_utime.  The return value is
+ * the monotonic clock in ticks.
+ */
+clock_t times(struct tms *buf)
+{
+	const uint64_t tick = NSEC_PER_SEC / TIMES_HZ;
+
+	if (buf) {
+		buf->tms_utime = (clock_t)(task_cpu_ns(task_current()) / tick);
+		buf->tms_stime = 0;
+		buf->tms_cutime = (clock_t)(task_children_cpu_ns() / tick);
+		buf->tms_cstime = 0;
+	}
+	return (clock_t)(clock_monotonic_ns() / tick);
 }

@@ -14,7 +14,10 @@ the test harness's Machine):
     the heap in use (`free`) plus the image's loaded size;
   - runs `osperf` and collects every figure it prints, with a 256 MiB
     scratch disk (BUILD/bench-disk.img, removed afterwards) as /dev/vda
-    for the block figures.
+    for the block figures;
+  - boots once more with a host temporary directory as a virtio-9p share
+    and times 32 MiB of sequential 1 MiB writes and reads on it (guest
+    `time` around `dd`): v9fs_seq_write_1m_mb_s, v9fs_seq_read_1m_mb_s.
 Prints a table and writes BUILD/bench.json: one flat object of plain
 numbers, the unit in each key (ctx_switch_yield_ns_median,
 boot_to_prompt_ms_median, image_text_bytes, ram_used_at_prompt_bytes).
@@ -38,9 +41,11 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -192,6 +197,49 @@ def run_osperf(build_dir, overrides, iterations):
         os.remove(disk)
 
 
+V9FS_MIB = 32	# the file the 9P figures write and read back
+TIME_RE = re.compile(r"^(\d+\.\d{3}) sec$", re.M)
+
+
+def timed_mbps(m, cmd, mib):
+    """MB/s of shell command CMD moving MIB MiB, timed by the guest's
+    `time` (guest monotonic clock)."""
+    out = m.command("time " + cmd, timeout=OSPERF_TIMEOUT)
+    match = TIME_RE.search(out)
+    if not match or "%d blocks copied" % mib not in out:
+        raise harness.TestFailure("%s: %r" % (cmd, out))
+    return round(mib * (1 << 20) / 1e6 / max(float(match.group(1)), 0.001), 1)
+
+
+def v9fs_share_args(share):
+    """QEMU arguments sharing host directory SHARE with mount tag bench."""
+    return ["-fsdev", "local,security_model=none,id=benchfs,path=" + share,
+            "-device", "virtio-9p-device,fsdev=benchfs,mount_tag=bench"]
+
+
+def v9fs_figures(m):
+    """On booted machine M with v9fs_share_args(): sequential 1 MiB write
+    and read MB/s of a V9FS_MIB file on the share (default msize)."""
+    m.command("mkdir /b; mount -t v9fs -o trans=virtio,tag=bench /b")
+    return {"v9fs_seq_write_1m_mb_s": timed_mbps(
+                m, "dd if=/dev/zero of=/b/f bs=1M count=%d" % V9FS_MIB, V9FS_MIB),
+            "v9fs_seq_read_1m_mb_s": timed_mbps(
+                m, "dd if=/b/f of=/dev/null bs=1M", V9FS_MIB)}
+
+
+def run_v9fs(build_dir, overrides):
+    """Boots once more with a host temporary directory as the 9P share."""
+    share = tempfile.mkdtemp(prefix="vireo-bench-9p-")
+    m = machine(build_dir, overrides, "v9fs.log", v9fs_share_args(share))
+    try:
+        m.start()
+        m.boot()
+        return v9fs_figures(m)
+    finally:
+        m.kill()
+        shutil.rmtree(share, ignore_errors=True)
+
+
 # -- report ------------------------------------------------------------------
 def host_description():
     model = platform.processor() or "unknown"
@@ -258,6 +306,7 @@ def main():
         sizes = image_sizes(build_dir)
         figures.update(sizes)
         total, used, out = run_osperf(build_dir, overrides, args.iterations)
+        figures.update(run_v9fs(build_dir, overrides))
     except (harness.TestFailure, harness.qemu.QemuArgsError) as e:
         sys.exit("bench.py: %s (logs in %s)" % (e, os.path.join(build_dir, "bench-logs")))
     figures["heap_total_bytes"] = total

@@ -36,7 +36,7 @@ static ssize_t read_full(int fd, uint8_t *buf, size_t len)
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t r = read(fd, buf + got, len - got);
+		ssize_t r = nsh_read(fd, buf + got, len - got);
 		if (r < 0)
 			return -1;
 		if (r == 0)

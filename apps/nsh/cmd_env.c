@@ -5,12 +5,10 @@
  * test / [ expression evaluator (string, integer and file tests).
  */
 #include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "nsh.h"
 
@@ -129,23 +127,13 @@ NSH_COMMAND(source, cmd_sh, "source FILE [ARG...]",
 NSH_COMMAND_NAMED(source_dot, ".", cmd_sh, ". FILE [ARG...]",
 		  "Run a script in this shell (as source)");
 
-/* exec APP [ARG...]: runs the application; the console shell stays. */
+/* exec APP [ARG...]: runs the application as any command line would
+ * (Ctrl-C goes to it, the shell waits for it); the console shell stays. */
 static int cmd_exec(struct nsh *sh, int argc, char **argv)
 {
-	pid_t pid;
-	int err, st = 0;
-
 	if (argc < 2)
 		return nsh_usage("exec");
-	fflush(stdout);
-	err = posix_spawnp(&pid, argv[1], NULL, NULL, argv + 1, environ);
-	if (err) {
-		nsh_error("exec: %s: %s\n", argv[1],
-			  err == ENOENT ? "no such application" : strerror(err));
-		return err == ENOENT ? NSH_STATUS_NOT_FOUND : 126;
-	}
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return nsh_run_app(sh, argv + 1);
 }
 NSH_COMMAND(exec, cmd_exec, "exec APP [ARG...]",
 	    "Run an application (the console shell waits for it)");

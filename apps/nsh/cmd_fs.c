@@ -79,16 +79,25 @@ static void ls_entry(const char *path, const char *name, unsigned flags)
 	}
 }
 
+/* ls -R recurses (each level holds an open directory; the path is on
+ * the heap to keep the frame small) until the stack runs short. */
 static int ls_dir(const char *path, unsigned flags)
 {
-	DIR *d = opendir(path);
+	DIR *d;
 	struct dirent *e;
-	char sub[PATH_BYTES];
+	char *sub;
+	int status = 0;
 
-	if (!d)
+	if (nsh_too_deep("ls"))
+		return 1;
+	if (!(sub = malloc(PATH_BYTES)))
 		return nsh_fail("ls", path);
+	if (!(d = opendir(path))) {
+		free(sub);
+		return nsh_fail("ls", path);
+	}
 	printf("%s:\n", path);
-	while ((e = readdir(d))) {
+	while (!nsh_interrupted() && (e = readdir(d))) {
 		if (e->d_name[0] == '.' && !(flags & LS_A))
 			continue;
 		join(sub, path, e->d_name);
@@ -96,18 +105,19 @@ static int ls_dir(const char *path, unsigned flags)
 	}
 	if (flags & LS_R) {
 		rewinddir(d);
-		while ((e = readdir(d))) {
+		while (!nsh_interrupted() && (e = readdir(d))) {
 			struct stat st;
 
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
 			join(sub, path, e->d_name);
 			if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-				ls_dir(sub, flags);
+				status |= ls_dir(sub, flags);
 		}
 	}
 	closedir(d);
-	return 0;
+	free(sub);
+	return status;
 }
 
 static int ls_path(const char *path, unsigned flags)
@@ -147,7 +157,7 @@ static int copy_fd(int in, int out)
 	char buf[512];
 	ssize_t n;
 
-	while ((n = read(in, buf, sizeof(buf))) > 0)
+	while ((n = nsh_read(in, buf, sizeof(buf))) > 0)
 		for (ssize_t w = 0, r; w < n; w += r)
 			if ((r = write(out, buf + w, (size_t)(n - w))) < 0)
 				return -1;
@@ -244,30 +254,71 @@ static int cmd_rmdir(struct nsh *sh, int argc, char **argv)
 }
 NSH_COMMAND(rmdir, cmd_rmdir, "rmdir DIR...", "Remove empty directories");
 
-static int remove_tree(const char *path)
+/* Appends dir's first entry other than . and .. to path (a directory);
+ * 1 when there was one, 0 when dir is empty, -1 with errno. */
+static int descend(char *path)
 {
-	struct stat st;
-	DIR *d;
+	DIR *d = opendir(path);
 	struct dirent *e;
-	char sub[PATH_BYTES];
 	int r = 0;
 
-	if (lstat(path, &st) != 0)
+	if (!d)
 		return -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	if (!(d = opendir(path)))
-		return -1;
-	while (r == 0 && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		join(sub, path, e->d_name);
-		r = remove_tree(sub);
-		if (r == 0)
-			rewinddir(d);
+	while ((e = readdir(d)) && (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")))
+		;
+	if (e) {
+		size_t n = strlen(path);
+
+		if (n + 1 + strlen(e->d_name) >= PATH_BYTES) {
+			errno = ENAMETOOLONG;
+			r = -1;
+		} else {
+			snprintf(path + n, PATH_BYTES - n, "/%s", e->d_name);
+			r = 1;
+		}
 	}
 	closedir(d);
-	return r ? r : rmdir(path);
+	return r;
+}
+
+/*
+ * rm -r without recursion, so that no depth of tree can overflow the
+ * shell's stack: go down to the first entry until a file or an empty
+ * directory, remove it, climb one level, repeat until top is gone.
+ */
+static int remove_tree(const char *top)
+{
+	char path[PATH_BYTES];
+	size_t top_len = strlen(top);
+	struct stat st;
+	int r;
+
+	while (top_len > 1 && top[top_len - 1] == '/')
+		top_len--;
+	if (top_len >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, top, top_len);
+	path[top_len] = '\0';
+	for (;;) {
+		if (nsh_interrupted()) {
+			errno = EINTR;
+			return -1;
+		}
+		if (lstat(path, &st) != 0)
+			return -1;
+		r = S_ISDIR(st.st_mode) ? descend(path) : unlink(path);
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			continue;
+		if (S_ISDIR(st.st_mode) && rmdir(path) != 0)
+			return -1;
+		if (strlen(path) == top_len)
+			return 0;
+		*strrchr(path, '/') = '\0';
+	}
 }
 
 static int cmd_rm(struct nsh *sh, int argc, char **argv)

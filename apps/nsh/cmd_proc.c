@@ -93,9 +93,12 @@ static int cmd_kill(struct nsh *sh, int argc, char **argv)
 		return nsh_usage("kill");
 	for (; i < argc; i++) {
 		char *end;
-		long pid = strtol(argv[i], &end, 10);
+		long pid;
 
-		if (*end != '\0' || end == argv[i]) {
+		errno = 0;
+		pid = strtol(argv[i], &end, 10);
+		if (*end != '\0' || end == argv[i] || errno ||
+		    pid != (pid_t)pid) {	/* 4294967297 is not pid 1 */
 			nsh_error("kill: %s: not a process id\n", argv[i]);
 			status = 1;
 		} else if (kill((pid_t)pid, sig) != 0) {
@@ -160,8 +163,10 @@ static int cmd_usleep(struct nsh *sh, int argc, char **argv)
 
 	if (argc != 2)
 		return nsh_usage("usleep");
+	errno = 0;
 	us = strtoll(argv[1], &end, 10);
-	if (*end != '\0' || end == argv[1] || us < 0)
+	if (*end != '\0' || end == argv[1] || us < 0 || errno ||
+	    us > INT64_MAX / 1000)
 		return nsh_usage("usleep");
 	return sleep_ns(us * 1000);
 }

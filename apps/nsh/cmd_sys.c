@@ -101,6 +101,7 @@ static const char *policy_name(int policy)
 	switch (policy) {
 	case POLICY_FIFO: return "FIFO";
 	case POLICY_RR: return "RR";
+	case POLICY_OTHER: return "OTHER";
 	default: return "?";
 	}
 }

@@ -57,7 +57,7 @@ static int wc_fd(int fd, const char *name)
 	bool inword = false;
 	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+	while ((n = nsh_read(fd, buf, sizeof(buf))) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
 			bool blank = buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t';
 
@@ -177,7 +177,7 @@ static int dd_copy(struct dd_args *d, int in, int out, char *buf)
 	if (d->seek && lseek(out, d->seek * d->bs, SEEK_SET) < 0)
 		return nsh_fail("dd", d->out);
 	while (d->count < 0 || blocks < d->count) {
-		if ((n = read(in, buf, (size_t)d->bs)) <= 0) {
+		if ((n = nsh_read(in, buf, (size_t)d->bs)) <= 0) {
 			if (n < 0)
 				return nsh_fail("dd", d->in);
 			break;
@@ -238,21 +238,25 @@ NSH_COMMAND(dd, cmd_dd, "dd [if=FILE] [of=FILE] [bs=BYTES] [count=N] [skip=N] [s
 
 static int cmd_time(struct nsh *sh, int argc, char **argv)
 {
+	const size_t size = CONFIG_NSH_LINELEN + 1;
 	struct timespec a, b;
-	char line[CONFIG_NSH_LINELEN + 1] = "";
+	char *line;		/* on the heap: time may nest */
 	int status;
 	long ms;
 
 	if (argc < 2)
 		return nsh_usage("time");
+	if (!(line = calloc(1, size)))
+		return nsh_fail("time", argv[1]);
 	for (int i = 1; i < argc; i++) {
-		strncat(line, "'", sizeof(line) - strlen(line) - 1);
-		strncat(line, argv[i], sizeof(line) - strlen(line) - 1);
-		strncat(line, "' ", sizeof(line) - strlen(line) - 1);
+		strncat(line, "'", size - strlen(line) - 1);
+		strncat(line, argv[i], size - strlen(line) - 1);
+		strncat(line, "' ", size - strlen(line) - 1);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	status = nsh_execute(sh, line);
 	clock_gettime(CLOCK_MONOTONIC, &b);
+	free(line);
 	ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
 	printf("%ld.%03ld sec\n", ms / 1000, ms % 1000);
 	return status;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "datetime.h"
 #include "nsh.h"
 
 static int show_date(void)
@@ -26,42 +27,27 @@ static int show_date(void)
 	return 0;
 }
 
-/* "YYYY-MM-DD hh:mm:ss" (seconds optional) to seconds since the Epoch. */
-static int parse_date(const char *s, time_t *out)
-{
-	struct tm tm = { 0 };
-	int n = 0;
-
-	if (sscanf(s, "%d-%d-%d %d:%d:%d%n", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) < 5)
-		return -EINVAL;
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60 || tm.tm_year < 1970)
-		return -EINVAL;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = timegm(&tm);
-	return *out == (time_t)-1 ? -EINVAL : 0;
-}
-
 static int cmd_date(struct nsh *sh, int argc, char **argv)
 {
 	struct timespec ts = { 0 };
-	time_t t;
+	int64_t t;
 
 	if (argc == 1)
 		return show_date();
 	if (argc != 3 || strcmp(argv[1], "-s"))
 		return nsh_usage("date");
-	if (parse_date(argv[2], &t)) {
+	if (nsh_parse_date(argv[2], &t)) {
 		nsh_error("date: invalid date '%s' (want \"YYYY-MM-DD hh:mm:ss\")\n",
 			  argv[2]);
 		return 1;
 	}
 	ts.tv_sec = t;
-	if (clock_settime(CLOCK_REALTIME, &ts) < 0)
-		return nsh_fail("date", argv[2]);
+	if (clock_settime(CLOCK_REALTIME, &ts) < 0) {
+		nsh_error("date: %s: %s\n", argv[2], errno == EINVAL ?
+			  "beyond the range of the clock or the RTC" :
+			  strerror(errno));
+		return 1;
+	}
 	return show_date();
 }
 NSH_COMMAND(date, cmd_date, "date [-s \"YYYY-MM-DD hh:mm:ss\"]",

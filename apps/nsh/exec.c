@@ -99,6 +99,12 @@ void nsh_terminal_init(void)
 		term_fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 10);
 }
 
+/* Per thread: a job's thread has no SIGINT handler, nothing sets it. */
+bool nsh_interrupted(void)
+{
+	return intr_pending;
+}
+
 void nsh_console_claim(void)
 {
 	sigset_t set = sigint_set();
@@ -299,7 +305,7 @@ static int apply_redirs(struct nsh *sh, struct nsh_redir *r,
 		/* A FIFO's open waits for the other end; a child's exit
 		 * (SIGCHLD) must not fail it, Ctrl-C does. */
 		while ((fd = open(a.argv[0], oflags[r->kind] | O_CLOEXEC,
-				  0666)) < 0 && errno == EINTR && !intr_pending)
+				  0666)) < 0 && errno == EINTR && !nsh_interrupted())
 			;
 		if (fd < 0)
 			return nsh_fail("nsh", a.argv[0]), -1;
@@ -316,20 +322,23 @@ static int apply_redirs(struct nsh *sh, struct nsh_redir *r,
 /* ---- tasks ---- */
 
 /* A built-in as a task (pipeline stage, background job) gets a shell
- * state of its own, as a subshell does: it cannot change the spawning
- * shell's, and `exit` ends the task. */
+ * state of its own, as a subshell does: its words were expanded by the
+ * shell that started it, what it changes ($#, $1.., $?, loops) is its
+ * own, and `exit` ends the task. */
 static int builtin_task_main(int argc, char **argv)
 {
 	const struct nsh_cmd *c = nsh_find_cmd(argv[0]);
-	struct nsh *sh = calloc(1, sizeof(*sh));
+	struct nsh *job;
 	int r;
 
-	if (!sh)
+	if (!c)
+		return NSH_STATUS_NOT_FOUND;
+	if (!(job = calloc(1, sizeof(*job))))
 		return nsh_fail(argv[0], "shell state");
-	sh->may_exit = true;
-	r = c ? c->handler(sh, argc, argv) : NSH_STATUS_NOT_FOUND;
+	job->may_exit = true;
+	r = c->handler(job, argc, argv);
 	fflush(stdout);
-	free(sh);
+	free(job);
 	return r;
 }
 
@@ -427,8 +436,9 @@ static int task_status(struct nsh *sh, const char *name, int wstatus)
 	return 1;
 }
 
-/* Waits for pid with the console's Ctrl-C going to it, including one
- * typed before it started (pending on the shell). */
+/* Waits for pid with the terminal's Ctrl-C going to it, including one
+ * typed before it started (pending on the shell).  In a job (no
+ * terminal of its own: term_fd < 0, console_home 0) neither happens. */
 static int wait_task(struct nsh *sh, pid_t pid, const char *name)
 {
 	int wstatus = 0;
@@ -648,10 +658,15 @@ static int run_loop(struct nsh *sh, const struct nsh_node *n)
 	for (;;) {
 		int cond = run_node(sh, n->a);
 
+		if (sh->interrupted)
+			status = cond;	/* Ctrl-C: its 130 */
 		if (leaving(sh) || (cond == 0) != (n->kind == NSH_N_WHILE))
 			break;
-		if (loop_body(sh, n->b))
+		if (loop_body(sh, n->b)) {
+			if (sh->interrupted)
+				status = sh->status;
 			break;
+		}
 		status = sh->status;
 	}
 	sh->loop_depth--;
@@ -673,8 +688,11 @@ static int run_for(struct nsh *sh, const struct nsh_node *n)
 	sh->loop_depth++;
 	for (int i = 0; i < a->argc; i++) {
 		setenv(n->name, a->argv[i], 1);
-		if (loop_body(sh, n->b))
+		if (loop_body(sh, n->b)) {
+			if (sh->interrupted)
+				status = sh->status;	/* Ctrl-C: its 130 */
 			break;
+		}
 		status = sh->status;
 	}
 	sh->loop_depth--;
@@ -686,6 +704,10 @@ static int run_node(struct nsh *sh, const struct nsh_node *n)
 {
 	int s = 0;
 
+	if (nsh_too_deep("nsh")) {
+		sh->interrupted = true;
+		return NSH_STATUS_SYNTAX;
+	}
 	switch (n ? n->kind : NSH_N_SEQ) {
 	case NSH_N_SEQ:
 		for (; n && !leaving(sh); n = n->b)
@@ -722,8 +744,13 @@ static int run_node(struct nsh *sh, const struct nsh_node *n)
 int nsh_execute(struct nsh *sh, const char *text)
 {
 	struct nsh_ast ast;
-	enum nsh_parse_result r = nsh_parse(text, &ast);
+	enum nsh_parse_result r;
 
+	if (nsh_too_deep("nsh")) {
+		sh->interrupted = true;	/* unwind every level */
+		return sh->status = NSH_STATUS_SYNTAX;
+	}
+	r = nsh_parse(text, &ast);
 	if (r != NSH_PARSE_OK) {
 		nsh_error("nsh: %s\n", ast.error);
 		sh->status = NSH_STATUS_SYNTAX;
@@ -748,7 +775,7 @@ static char *read_file(const char *path)
 		errno = EISDIR;
 	else if ((buf = malloc((size_t)st.st_size + 1)))
 		while (n < st.st_size &&
-		       (r = read(fd, buf + n, (size_t)(st.st_size - n))) > 0)
+		       (r = nsh_read(fd, buf + n, (size_t)(st.st_size - n))) > 0)
 			n += r;
 	close(fd);
 	if (buf)
@@ -779,4 +806,19 @@ int nsh_run_script(struct nsh *sh, const char *path, int argc, char **argv)
 	sh->loop_depth = old_depth;
 	free(text);
 	return sh->status;
+}
+
+int nsh_run_app(struct nsh *sh, char **argv)
+{
+	pid_t pid;
+	int err;
+
+	fflush(stdout);
+	err = spawn_app(&pid, argv, NULL);
+	if (err) {
+		nsh_error("%s: %s\n", argv[0],
+			  err == ENOENT ? "no such application" : strerror(err));
+		return err == ENOENT ? NSH_STATUS_NOT_FOUND : 126;
+	}
+	return wait_task(sh, pid, argv[0]);
 }

@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <spawn.h>
@@ -63,11 +65,40 @@ int nsh_usage(const char *name)
 
 int nsh_fail(const char *cmd, const char *arg)
 {
+	if (errno == EINTR && nsh_interrupted())
+		return 1;	/* the shell reports the interrupt */
 	nsh_error("%s: %s: %s\n", cmd, arg, strerror(errno));
 	return 1;
 }
 
-bool nsh_parse_long(const char *cmd, const char *s, long *out)
+bool nsh_too_deep(const char *cmd)
+{
+	pthread_attr_t a;
+	void *lo = NULL;
+	size_t size;
+	char here;
+
+	if (pthread_getattr_np(pthread_self(), &a) != 0)
+		return false;
+	pthread_attr_getstack(&a, &lo, &size);
+	pthread_attr_destroy(&a);
+	if ((uintptr_t)&here - (uintptr_t)lo >= NSH_STACK_RESERVE)
+		return false;
+	nsh_error("%s: nested too deeply\n", cmd);
+	return true;
+}
+
+ssize_t nsh_read(int fd, void *buf, size_t len)
+{
+	if (nsh_interrupted()) {
+		errno = EINTR;
+		return -1;
+	}
+	return read(fd, buf, len);
+}
+
+bool nsh_parse_range(const char *cmd, const char *s, long min, long max,
+		     long *out)
 {
 	char *end;
 
@@ -77,7 +108,16 @@ bool nsh_parse_long(const char *cmd, const char *s, long *out)
 		nsh_error("%s: %s: not a number\n", cmd, s);
 		return false;
 	}
+	if (*out < min || *out > max) {
+		nsh_error("%s: %s: out of range (%ld to %ld)\n", cmd, s, min, max);
+		return false;
+	}
 	return true;
+}
+
+bool nsh_parse_long(const char *cmd, const char *s, long *out)
+{
+	return nsh_parse_range(cmd, s, LONG_MIN, LONG_MAX, out);
 }
 
 bool nsh_parse_size(const char *cmd, const char *s, long *out)

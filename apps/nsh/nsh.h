@@ -21,13 +21,27 @@
 
 #define NSH_INTR_CHAR 0x03	/* Ctrl-C */
 #define NSH_PENDING_MAX 2048	/* a multi-line construct being typed */
+/* Stack that the work below the deepest recursion point needs (a
+ * built-in, printf, the VFS path walk under an open): a script that runs
+ * itself, nested time, compound commands and ls -R each stop with a
+ * message once less than this is left (nsh_too_deep()). */
+#define NSH_STACK_RESERVE 6144
 
+/*
+ * One shell's state.  The console shell (pid 1) and each shell started
+ * with `nsh [DEVICE]` have one; every built-in that runs as a task (a
+ * pipeline stage, a background job) gets its own, so that jobs never
+ * share $#, $1.., $? or loop state.  Ctrl-C and the terminal's
+ * foreground are not here but per thread in exec.c: only a shell's own
+ * thread (nsh_terminal_init()) handles them, a job's never does.
+ */
 struct nsh {
 	struct lineedit le;
 	int status;			/* of the last command: $? */
 	pid_t last_bg;			/* $! */
 	int argc;			/* $# and $1.. of the running script */
-	char **argv;			/* argv[0] is $0 */
+	char **argv;			/* argv[0] is $0; the caller's, valid
+					 * while the script runs */
 	int loop_depth;			/* loops being run, for break */
 	int breaking;			/* loops `break` still has to leave */
 	bool exiting;			/* `exit` ran: leave the script */
@@ -99,6 +113,26 @@ int nsh_execute(struct nsh *sh, const char *text);
  * returns its status, or 127 with a message when it cannot be read. */
 int nsh_run_script(struct nsh *sh, const char *path, int argc, char **argv);
 
+/* Runs application argv[0] as a task that gets its terminal's Ctrl-C,
+ * and waits for it; returns its status (exec.c). */
+int nsh_run_app(struct nsh *sh, char **argv);
+
+/* Whether Ctrl-C interrupted the built-in that the calling shell runs
+ * on its own thread: every loop of a built-in that may run long checks
+ * it (reading /dev/zero never blocks, so no EINTR ends it).  A built-in
+ * running as a task is ended by SIGINT itself: always false there. */
+bool nsh_interrupted(void);
+
+/* Whether the calling thread's stack is too short to go one level
+ * deeper (NSH_STACK_RESERVE); prints "cmd: nested too deeply" then.
+ * Every recursion of the shell and its built-ins checks it first. */
+bool nsh_too_deep(const char *cmd);
+
+/* read() for built-ins: fails with EINTR once nsh_interrupted(), so a
+ * loop over an endless device ends at Ctrl-C.  Built-ins read only
+ * through it (tests/host checks). */
+ssize_t nsh_read(int fd, void *buf, size_t len);
+
 /* SIGINT handling of the shell (exec.c): nsh_terminal_init() once, on
  * the shell's thread with stdin on its terminal; nsh_console_claim()
  * when a typed line is complete, before its echo ends, so that from then
@@ -109,10 +143,15 @@ void nsh_terminal_init(void);
 void nsh_console_claim(void);
 void nsh_console_release(void);
 
-/* Prints "cmd: arg: strerror(errno)"; returns 1. */
+/* Prints "cmd: arg: strerror(errno)" (nothing for the EINTR of a
+ * Ctrl-C, which the shell reports); returns 1. */
 int nsh_fail(const char *cmd, const char *arg);
 
 /* Parses an integer argument; false (and a message) when it is not one. */
 bool nsh_parse_long(const char *cmd, const char *s, long *out);
+/* The same within [min, max]: a value the caller's type cannot hold is
+ * an error, not silently truncated. */
+bool nsh_parse_range(const char *cmd, const char *s, long min, long max,
+		     long *out);
 /* As nsh_parse_long, with an optional K (or k), M or G suffix (x1024^n). */
 bool nsh_parse_size(const char *cmd, const char *s, long *out);

@@ -63,6 +63,7 @@ static const struct {
 	{ &ot_area_stack, true }, { &ot_area_io, true },
 	{ &ot_area_smp, false }, { &ot_area_kernel, true },
 	{ &ot_area_tty, true, .named = true },
+	{ &ot_area_posix, true },
 #ifdef CONFIG_NET	/* apps/ostest/net.c is built with the stack */
 	{ &ot_area_net, true },
 #endif

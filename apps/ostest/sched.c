@@ -18,15 +18,19 @@ static void sched_api(void)
 	struct timespec ts = { -1, -1 };
 	int policy;
 
-	OT_EXPECT_EQ(sched_get_priority_min(SCHED_FIFO), 1);
+	/* Real-time priorities above SCHED_OTHER's one (0), at least 32 of
+	 * them (POSIX sched.h). */
+	OT_EXPECT_GT(sched_get_priority_min(SCHED_FIFO), 0);
 	OT_EXPECT_EQ(sched_get_priority_max(SCHED_FIFO), 255);
-	OT_EXPECT_EQ(sched_get_priority_min(SCHED_RR), 1);
+	OT_EXPECT_EQ(sched_get_priority_min(SCHED_RR), sched_get_priority_min(SCHED_FIFO));
 	OT_EXPECT_EQ(sched_get_priority_max(SCHED_RR), 255);
+	OT_EXPECT_EQ(sched_get_priority_min(SCHED_OTHER), 0);
+	OT_EXPECT_EQ(sched_get_priority_max(SCHED_OTHER), 0);
 	OT_EXPECT_ERRNO(sched_get_priority_max(999), EINVAL);
 	policy = sched_getscheduler(0);
 	OT_EXPECT(policy == SCHED_FIFO || policy == SCHED_RR);
 	OT_EXPECT_OK(sched_getparam(0, &sp));
-	OT_EXPECT_GE(sp.sched_priority, 1);
+	OT_EXPECT_GE(sp.sched_priority, sched_get_priority_min(SCHED_FIFO));
 	sp.sched_priority = 10;
 	OT_EXPECT_ERRNO(sched_setscheduler(0, 999, &sp), EINVAL);
 	sp.sched_priority = 256;
@@ -262,8 +266,57 @@ static void sched_preempt_timer_signal(void)
 	sem_destroy(&wake_sem);
 }
 
+static volatile int other_ran;
+
+static void *other_thread(void *arg)
+{
+	int policy = -1;
+	struct sched_param sp = { .sched_priority = -1 };
+
+	pthread_getschedparam(pthread_self(), &policy, &sp);
+	other_ran = 1;
+	return (void *)(uintptr_t)(policy == SCHED_OTHER && sp.sched_priority == 0);
+}
+
+/* Spins 50 ms at the lowest real-time priority; returns whether the
+ * SCHED_OTHER thread ran meanwhile. */
+static void *lowest_rt_thread(void *arg)
+{
+	ot_spin_ms(50);
+	return (void *)(uintptr_t)other_ran;
+}
+
+/* SCHED_OTHER: created with it, a thread reports it (priority 0) and
+ * runs only when no real-time thread, even of the lowest priority, is
+ * ready. */
+static void sched_other(void)
+{
+	pthread_attr_t attr;
+	struct sched_param sp = { .sched_priority = 0 };
+	pthread_t other, rt;
+	void *ok = NULL, *ran = (void *)1;
+
+	other_ran = 0;
+	pthread_attr_init(&attr);
+	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	OT_EXPECT_RC(pthread_attr_setschedpolicy(&attr, SCHED_OTHER), 0);
+	OT_EXPECT_RC(pthread_attr_setschedparam(&attr, &sp), 0);
+	sp.sched_priority = 1;
+	OT_EXPECT_RC(pthread_attr_setschedparam(&attr, &sp), EINVAL);
+	OT_ASSERT_RC(pthread_create(&other, &attr, other_thread, NULL), 0);
+	pthread_attr_destroy(&attr);
+	if (OT_EXPECT_RC(ot_thread(&rt, sched_get_priority_min(SCHED_FIFO),
+				   lowest_rt_thread, NULL), 0)) {
+		pthread_join(rt, &ran);
+		OT_EXPECT(ran == NULL);		/* OTHER waited */
+	}
+	OT_EXPECT_RC(pthread_join(other, &ok), 0);
+	OT_EXPECT(ok != NULL);
+}
+
 OT_AREA(sched,
 	OT_CASE(sched, api, 5),
+	OT_CASE(sched, other, 5),
 	OT_CASE(sched, priority_order, 5),
 	OT_CASE(sched, yield_fifo, 5),
 	OT_CASE(sched, rr_rotation, 5),

@@ -63,7 +63,7 @@ static void stack_small_thread(void)
 	void *r = NULL;
 
 	pthread_attr_init(&attr);
-	OT_EXPECT_RC(pthread_attr_setstacksize(&attr, 8192 + 2048), 0);
+	OT_EXPECT_RC(pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN), 0);
 	if (OT_EXPECT_RC(pthread_create(&t, &attr, use_stack, NULL), 0)) {
 		OT_EXPECT_RC(pthread_join(t, &r), 0);
 		OT_EXPECT_EQ((uintptr_t)r, 64);

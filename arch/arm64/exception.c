@@ -27,6 +27,8 @@ _Static_assert(offsetof(struct cpu, current) == CPU_CURRENT, "asm_offsets.h");
 _Static_assert(offsetof(struct cpu, emergency_sp) == CPU_EMERGENCY_SP,
 	       "asm_offsets.h");
 _Static_assert(offsetof(struct thread, stack) == THREAD_STACK, "asm_offsets.h");
+_Static_assert(offsetof(struct thread, sigalt_lo) == THREAD_SIGALT_LO, "asm_offsets.h");
+_Static_assert(offsetof(struct thread, sigalt_hi) == THREAD_SIGALT_HI, "asm_offsets.h");
 
 /* Enough for the report and a panic (the formatter runs here). */
 #define EMERGENCY_STACK_SIZE 4096

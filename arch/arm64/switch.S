@@ -44,3 +44,21 @@ arm64_thread_trampoline:
 	mov	x29, xzr
 	bl	sched_thread_entry	/* never returns */
 	brk	#0
+
+/*
+ * arch_call_on_stack(sp, fn, arg): calls fn(arg) on the stack whose top
+ * is sp and returns on the caller's.  In: x0 = sp (16-byte aligned),
+ * x1 = fn, x2 = arg.  Clobbers what a call clobbers.  The caller's sp
+ * is kept in x29, which fn preserves (callee-saved) and whose frame
+ * record chains fn's backtrace to the caller's.
+ */
+	.globl arch_call_on_stack
+arch_call_on_stack:
+	stp	x29, x30, [sp, #-16]!
+	mov	x29, sp
+	mov	sp, x0
+	mov	x0, x2
+	blr	x1
+	mov	sp, x29
+	ldp	x29, x30, [sp], #16
+	ret

@@ -137,11 +137,25 @@ el1h_sync:
 	cbz	x0, 1f				/* early boot: no thread yet */
 	ldr	x0, [x0, #THREAD_STACK]		/* lowest usable address */
 	cmp	sp, x0
-	b.lo	arm64_stack_overflow_entry
+	b.lo	2f
 1:	mrs	x0, tpidrro_el0
 	SAVE_FRAME 0
 	bl	arm64_sync_handler
 	RESTORE_FRAME 0
+	/* Below the thread's stack: legitimate only on its alternate
+	 * signal stack [sigalt_lo, sigalt_hi) (0, 0 when it has none).
+	 * x0 is the one free register, so the thread is loaded twice. */
+2:	mrs	x0, tpidr_el1
+	ldr	x0, [x0, #CPU_CURRENT]
+	ldr	x0, [x0, #THREAD_SIGALT_LO]
+	cmp	sp, x0
+	b.lo	arm64_stack_overflow_entry
+	mrs	x0, tpidr_el1
+	ldr	x0, [x0, #CPU_CURRENT]
+	ldr	x0, [x0, #THREAD_SIGALT_HI]
+	cmp	sp, x0
+	b.hs	arm64_stack_overflow_entry
+	b	1b
 
 /*
  * Switches to this CPU's emergency stack and calls arm64_stack_overflow(),

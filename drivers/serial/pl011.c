@@ -104,6 +104,7 @@ struct pl011_port {
 	struct tty_port port;		/* rings and lock: see the top */
 	uint32_t imsc;			/* shadow of UARTIMSC */
 	struct pl011_stats stats;
+	uint64_t rx_drop_told;		/* rx_ring_full already reported */
 };
 
 static struct pl011_port port0;
@@ -279,8 +280,20 @@ static void pl011_irq(uint32_t intid, void *arg)
 
 static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
 {
-	return tty_port_read(&((struct pl011_port *)u->priv)->port, buf, len,
-			     nonblock);
+	struct pl011_port *p = u->priv;
+	ssize_t n = tty_port_read(&p->port, buf, len, nonblock);
+	irqflags_t f = spin_lock_irqsave(&p->port.lock);
+	uint64_t dropped = p->stats.rx_ring_full - p->rx_drop_told;
+
+	p->rx_drop_told = p->stats.rx_ring_full;
+	spin_unlock_irqrestore(&p->port.lock, f);
+
+	/* Input lost silently would look like a shell bug: say so, once
+	 * per batch, when the reader has taken what the ring held. */
+	if (dropped)
+		pr_warn("%s: %llu input bytes dropped: receive buffer full\n",
+			u->name, (unsigned long long)dropped);
+	return n;
 }
 
 /* With nonblock: any context (the kernel log calls it with IRQs masked

@@ -124,7 +124,7 @@ struct sigaction {
 
 #define SA_NOCLDSTOP	0x0001
 #define SA_SIGINFO	0x0002
-#define SA_ONSTACK	0x0004	/* accepted, no alternate stacks */
+#define SA_ONSTACK	0x0004	/* on the sigaltstack() stack */
 #define SA_RESTART	0x0008
 #define SA_NODEFER	0x0010
 #define SA_RESETHAND	0x0020
@@ -134,8 +134,9 @@ struct sigaction {
 #define SIG_UNBLOCK	2
 #define SIG_SETMASK	3
 
-#define MINSIGSTKSZ	2048
-#define SIGSTKSZ	8192
+/* Handlers share the stack with interrupt frames in the flat build. */
+#define MINSIGSTKSZ	8192
+#define SIGSTKSZ	16384
 #define SS_ONSTACK	0x1
 #define SS_DISABLE	0x2
 

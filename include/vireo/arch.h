@@ -50,6 +50,11 @@ void arch_context_init(struct arch_context *ctx, void *stack_top,
  */
 void arch_context_switch(struct arch_context *from, struct arch_context *to);
 
+/* Calls fn(arg) on the stack whose top is sp (16-byte aligned) and
+ * returns on the caller's stack: signal handlers on an alternate stack
+ * (kernel/signal.c).  Thread context. */
+void arch_call_on_stack(uintptr_t sp, void (*fn)(void *), void *arg);
+
 /* Hooks the scheduler calls around a switch, same context as above. */
 void arch_thread_switch_out(struct thread *prev);
 void arch_thread_switch_in(struct thread *next);

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What the system layer under picolibc (libc/) offers the other POSIX
- * call layers (net/socket_api.c). */
+/* What the kernel calls in the system layer under picolibc (libc/). */
 #pragma once
+
+/* The last thread of a task ends (kernel/task.c, task_finish()): frees
+ * the task's streams (its task_stdio_slot()); what they still buffer is
+ * dropped, as by _exit(). */
+void libc_task_end(void *stdio);
 
 /* The POSIX boundary: a -errno result becomes -1 with errno set (a
  * -ECANCELED one ends the thread if cancellation is pending); other

@@ -77,6 +77,23 @@ int signal_suspend(sigset_t mask);
  * returns the seconds left of the previous one (rounded up). */
 unsigned int signal_alarm(unsigned int secs);
 /*
+ * ITIMER_REAL of the calling task (the timer alarm() uses too): SIGALRM
+ * after value_ns, then every interval_ns (0: once); value_ns 0 disarms,
+ * SIGNAL_ITIMER_KEEP only reads.  Times below ITIMER_MIN_NS are raised
+ * to it, so that a tiny period cannot flood the CPU with expiries; the
+ * old setting (time left, interval) goes to the non-NULL pointers.
+ * 0 or -EINVAL (the task is ending).
+ */
+#define ITIMER_MIN_NS 100000ULL
+#define SIGNAL_ITIMER_KEEP UINT64_MAX
+int signal_itimer(uint64_t value_ns, uint64_t interval_ns,
+		  uint64_t *old_value_ns, uint64_t *old_interval_ns);
+/* A time as signal_itimer() uses it (raised to ITIMER_MIN_NS). */
+uint64_t signal_itimer_round(uint64_t ns);
+/* sigaltstack() for the calling thread: 0, -EPERM (running on it),
+ * -EINVAL (flags, address), -ENOMEM (smaller than MINSIGSTKSZ). */
+int signal_altstack(const stack_t *ss, stack_t *oss);
+/*
  * For kernel/posix_timer.c: sends a POSIX timer's signal to task t with
  * the scheduler lock held (from the timer's ktimer callback).  The queue
  * entry remembers the timer, and when the signal is taken (delivered,

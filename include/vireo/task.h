@@ -94,10 +94,16 @@ bool task_any_cwd(bool (*match)(const char *cwd, const void *ctx),
 /* Environment of the calling task (a NULL-terminated array it owns);
  * libc/env.c edits it, the task frees it at exit. */
 char ***task_environ(void);
+/* The calling task's slot for libc's buffered streams (libc/stdio.c
+ * fills it at first use; the task hands it to libc_task_end()). */
+void **task_stdio_slot(void);
 /* The pid of the task's parent, 0 for the kernel task. */
 pid_t task_getppid(void);
 /* CPU time of all threads of t, living and ended.  Any thread context. */
 uint64_t task_cpu_ns(struct task *t);
+/* CPU time of the calling task's children that waitpid() collected,
+ * and of theirs (times()'s tms_cutime). */
+uint64_t task_children_cpu_ns(void);
 /* CPU time of the task with this pid: 0 or -ESRCH. */
 int task_cpu_ns_by_pid(pid_t pid, uint64_t *ns);
 /* The task's descriptor table (fs/file.c). */

@@ -19,8 +19,12 @@
 #include <vireo/ktimer.h>
 #include <vireo/list.h>
 
-#define SCHED_PRIO_MIN 1
+/* Real-time (SCHED_FIFO, SCHED_RR) priorities; SCHED_OTHER threads run
+ * at SCHED_PRIO_OTHER, below all of them and above only the idle
+ * threads, time-sliced among themselves. */
+#define SCHED_PRIO_MIN 2
 #define SCHED_PRIO_MAX 255
+#define SCHED_PRIO_OTHER 1
 #define SCHED_PRIO_IDLE 0
 #define SCHED_PRIO_DEFAULT 100
 
@@ -34,7 +38,17 @@ enum thread_state {
 enum sched_policy_kind {
 	POLICY_FIFO = 1,	/* values of SCHED_FIFO/SCHED_RR in <sched.h> */
 	POLICY_RR = 2,
+	POLICY_OTHER = 3,	/* SCHED_OTHER (0 in <sched.h>; 0 here means
+				 * "the caller's" in struct thread_attr) */
 };
+
+/* Validates a policy and its priority for a thread: 0 or -EINVAL.  A
+ * SCHED_OTHER thread's priority is SCHED_PRIO_OTHER whatever *prio was
+ * (POSIX gives the policy one priority, reported as 0). */
+int sched_policy_check(int policy, int *prio);
+/* Whether threads of policy share their priority in time slices
+ * (SCHED_RR, SCHED_OTHER). */
+bool sched_policy_sliced(int policy);
 
 struct wait_queue;
 struct task;
@@ -83,6 +97,10 @@ struct thread {
 	size_t stack_size;
 	void *stack_alloc;		/* NULL: caller-supplied stack */
 	uintptr_t guard_lo;		/* [guard_lo, stack): guard page, or empty */
+	/* The alternate signal stack [sigalt_lo, sigalt_hi) of
+	 * sigaltstack(), or 0, 0: set by the thread itself; the vectors.S
+	 * overflow check accepts an SP inside it. */
+	uintptr_t sigalt_lo, sigalt_hi;
 	void *tls;
 	void (*entry)(void *arg);
 	void *arg;

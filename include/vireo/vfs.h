@@ -78,6 +78,9 @@ struct vnode_ops {
 	int (*truncate)(struct vnode *vn, off_t len);
 	/* Fills mode, size, nlink, times; the VFS sets dev/ino/blksize. */
 	int (*getattr)(struct vnode *vn, struct stat *st);
+	/* Optional: fsync() of an open file (nothing to write back when
+	 * absent). */
+	int (*fsync)(struct vnode *vn);
 	/* Optional, called WITHOUT the VFS lock: makes f something other
 	 * than a plain vnode file (a device, a FIFO end).  Returns 0 and
 	 * *out, 1 for "a plain vnode file after all", or -errno; may block
@@ -106,6 +109,9 @@ struct fs_type {
 	/* Releases everything; the VFS checked nothing is busy. */
 	void (*umount)(struct mount *m);
 	int (*statfs)(struct mount *m, struct statfs *st);
+	/* Its vnodes are made afresh at each lookup (procfs): one cannot
+	 * stay covered by a mount, so nothing may be mounted inside it. */
+	bool ephemeral_nodes;
 	struct list_node link;
 };
 
@@ -215,6 +221,8 @@ size_t tmpfs_default_limit(void);
 extern struct fs_type procfs_type;
 extern struct fs_type devfs_type;
 extern struct fs_type etcfs_type;
+/* v9fs (fs/v9fs/): the host's files over 9P, with CONFIG_V9FS. */
+extern struct fs_type v9fs_type;
 
 /* ---- pipes (fs/pipe.c) ---- */
 /* pipe(): two files, read end and write end.  0 or -ENOMEM. */

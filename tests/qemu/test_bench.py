@@ -5,7 +5,9 @@ nothing here asserts a time or a bandwidth, only that each one is printed
 as a number (or declared not available, with a reason).
 """
 import os
+import shutil
 import sys
+import tempfile
 
 from harness import TOP, check, check_match, test
 
@@ -43,3 +45,19 @@ def osperf_usage(t):
     m = t.boot()
     out = m.command("osperf nosuchgroup")
     check_match(r"^Usage: osperf", out, "osperf nosuchgroup")
+
+
+@test("benchmarks: make bench's 9P sequential write and read MB/s on a host share "
+      "print as numbers")
+def v9fs_figures_print(t):
+    share = tempfile.mkdtemp(prefix="vireo-test-9p-")
+    try:
+        m = t.machine(extra=bench.v9fs_share_args(share))
+        m.boot()
+        figures = bench.v9fs_figures(m)
+        for name in ("v9fs_seq_write_1m_mb_s", "v9fs_seq_read_1m_mb_s"):
+            check(figures.get(name, 0) > 0, "%s: %s" % (name, figures.get(name)))
+        check(os.path.getsize(os.path.join(share, "f")) == bench.V9FS_MIB << 20,
+              "the benchmark's file on the host")
+    finally:
+        shutil.rmtree(share, ignore_errors=True)

@@ -60,6 +60,12 @@ BOARD_DOC_LINES = {
                      "hostfwd=tcp:127.0.0.1:15001-10.0.2.15:5001 "
                      "-device virtio-net-device,netdev=u1,bus=virtio-mmio-bus.0 "
                      "-mon chardev=con,mode=readline -kernel ./vireo",
+    "9p": "qemu-system-aarch64 -cpu cortex-a53 -nographic "
+          "-machine virt,virtualization=on,gic-version=3 "
+          "-fsdev local,security_model=none,id=fsdev0,path=/mnt/xxx "
+          "-device virtio-9p-device,id=fs0,fsdev=fsdev0,mount_tag=host "
+          "-chardev stdio,id=con,mux=on, -serial chardev:con "
+          "-mon chardev=con,mode=readline  -kernel ./vireo",
 }
 
 # Printed once per boot: "Vireo <version> <board:config>, built <date>",

@@ -10,3 +10,5 @@
 #define CPU_CURRENT		32	/* struct cpu, current */
 #define CPU_EMERGENCY_SP	176	/* struct cpu, emergency_sp */
 #define THREAD_STACK		824	/* struct thread, stack */
+#define THREAD_SIGALT_LO	856	/* struct thread, sigalt_lo */
+#define THREAD_SIGALT_HI	864	/* struct thread, sigalt_hi */
