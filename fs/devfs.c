@@ -338,12 +338,12 @@ static void rng_seed(void)
 	devfs_random_mix(samples, sizeof(samples));
 }
 
-static ssize_t random_read(struct file *f, void *buf, size_t len)
+/* Fills buf from the generator (<vireo/devfs.h>). */
+void devfs_random_bytes(void *buf, size_t len)
 {
 	uint8_t *p = buf;
 	size_t done = 0;
 
-	(void)f;
 	while (done < len) {
 		uint32_t blk[16], key[8];
 		uint64_t ctr;
@@ -361,6 +361,12 @@ static ssize_t random_read(struct file *f, void *buf, size_t len)
 		memcpy(p + done, blk, n);
 		done += n;
 	}
+}
+
+static ssize_t random_read(struct file *f, void *buf, size_t len)
+{
+	(void)f;
+	devfs_random_bytes(buf, len);
 	return (ssize_t)len;
 }
 

@@ -12,6 +12,7 @@
 #include <vireo/fdt.h>
 #include <vireo/init.h>
 #include <vireo/klog.h>
+#include <vireo/net.h>
 #include <vireo/mm.h>
 #include <vireo/panic.h>
 #include <vireo/smp.h>
@@ -134,6 +135,8 @@ __noreturn void kernel_main(const void *dtb)
 		panic("cannot mount the root file system");
 	if (console_init())
 		panic("no console");
+	if (IS_ENABLED(CONFIG_NET))
+		net_init();
 
 	static char *const init_argv[] = { "nsh", NULL };
 	const struct task_spawn_attr init_attr = {

@@ -14,13 +14,14 @@
 #include <unistd.h>
 #include <vireo/compiler.h>
 #include <vireo/file.h>
+#include <vireo/libc.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
 #include <vireo/tty.h>
 #include <vireo/vfs.h>
 
 /* Blocking I/O is a cancellation point: a cancelled wait ends here. */
-static long posix_result(long r)
+long libc_result(long r)
 {
 	if (r == -ECANCELED)
 		thread_testcancel();
@@ -51,12 +52,12 @@ int open(const char *path, int flags, ...)
 		else if (flags & O_CLOEXEC)
 			fd_set_cloexec(r, true);
 	}
-	return (int)posix_result(r);
+	return (int)libc_result(r);
 }
 
 int close(int fd)
 {
-	return (int)posix_result(fd_close(fd));
+	return (int)libc_result(fd_close(fd));
 }
 
 ssize_t read(int fd, void *buf, size_t len)
@@ -65,7 +66,7 @@ ssize_t read(int fd, void *buf, size_t len)
 	ssize_t r;
 
 	if (!f)
-		return posix_result(-EBADF);
+		return libc_result(-EBADF);
 	if ((f->flags & O_ACCMODE) == O_WRONLY || !f->ops->read)
 		r = -EBADF;
 	else if (!buf && len)
@@ -75,7 +76,7 @@ ssize_t read(int fd, void *buf, size_t len)
 			r = f->ops->read(f, buf, MIN(len, (size_t)PTRDIFF_MAX));
 		} while (r == -EINTR && signal_deliver_pending());
 	fd_put(f);
-	return posix_result(r);
+	return libc_result(r);
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
@@ -84,7 +85,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 	ssize_t r;
 
 	if (!f)
-		return posix_result(-EBADF);
+		return libc_result(-EBADF);
 	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write)
 		r = -EBADF;
 	else if (!buf && len)
@@ -94,7 +95,7 @@ ssize_t write(int fd, const void *buf, size_t len)
 			r = f->ops->write(f, buf, MIN(len, (size_t)PTRDIFF_MAX));
 		} while (r == -EINTR && signal_deliver_pending());
 	fd_put(f);
-	return posix_result(r);
+	return libc_result(r);
 }
 
 off_t lseek(int fd, off_t off, int whence)
@@ -103,10 +104,10 @@ off_t lseek(int fd, off_t off, int whence)
 	off_t r;
 
 	if (!f)
-		return posix_result(-EBADF);
+		return libc_result(-EBADF);
 	r = f->ops->lseek ? f->ops->lseek(f, off, whence) : -ESPIPE;
 	fd_put(f);
-	return posix_result(r);
+	return libc_result(r);
 }
 
 int fstat(int fd, struct stat *st)
@@ -115,7 +116,7 @@ int fstat(int fd, struct stat *st)
 	int r = 0;
 
 	if (!f)
-		return (int)posix_result(-EBADF);
+		return (int)libc_result(-EBADF);
 	if (!st) {
 		r = -EFAULT;
 	} else {
@@ -124,7 +125,18 @@ int fstat(int fd, struct stat *st)
 			r = f->ops->stat(f, st);
 	}
 	fd_put(f);
-	return (int)posix_result(r);
+	return (int)libc_result(r);
+}
+
+static int set_nonblock(struct file *f, const int *on)
+{
+	if (!on)
+		return -EFAULT;
+	if (*on)
+		__atomic_fetch_or(&f->flags, O_NONBLOCK, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&f->flags, ~O_NONBLOCK, __ATOMIC_RELAXED);
+	return 0;
 }
 
 int ioctl(int fd, unsigned long req, ...)
@@ -135,13 +147,16 @@ int ioctl(int fd, unsigned long req, ...)
 	int r;
 
 	if (!f)
-		return (int)posix_result(-EBADF);
+		return (int)libc_result(-EBADF);
 	va_start(ap, req);
 	arg = va_arg(ap, unsigned long);	/* every request has one */
 	va_end(ap);
-	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
+	if (req == FIONBIO)	/* every file's O_NONBLOCK */
+		r = set_nonblock(f, (const int *)arg);
+	else
+		r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
 	fd_put(f);
-	return (int)posix_result(r);
+	return (int)libc_result(r);
 }
 
 int isatty(int fd)
@@ -164,10 +179,10 @@ static int tty_ioctl(int fd, unsigned long req, unsigned long arg)
 	int r;
 
 	if (!f)
-		return (int)posix_result(-EBADF);
+		return (int)libc_result(-EBADF);
 	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
 	fd_put(f);
-	return (int)posix_result(r);
+	return (int)libc_result(r);
 }
 
 /* Tasks are their own process groups: pgrp is a pid (0: no foreground,
@@ -192,16 +207,16 @@ int dup(int fd)
 	int r;
 
 	if (!f)
-		return (int)posix_result(-EBADF);
+		return (int)libc_result(-EBADF);
 	file_get(f);		/* the new descriptor's */
 	r = fd_install(f, 0);
 	if (r < 0)
 		file_put(f);
 	fd_put(f);
-	return (int)posix_result(r);
+	return (int)libc_result(r);
 }
 
 int dup2(int oldfd, int newfd)
 {
-	return (int)posix_result(fd_dup2(oldfd, newfd));
+	return (int)libc_result(fd_dup2(oldfd, newfd));
 }

@@ -81,6 +81,44 @@ if have gcc >/dev/null 2>&1; then
 	need "libgcc-$(gcc -dumpversion | cut -d. -f1)-dev" "host sanitizer runtimes" host_cc_ok
 fi
 
+# The build fetches lwIP's Debian source package (net/CMakeLists.txt):
+# apt needs a deb-src entry for the archive the binaries come from.
+SRC_LIST=/etc/apt/sources.list.d/vireo-deb-src.list
+deb_src_ok() { [ -n "$(apt-cache showsrc lwip 2>/dev/null)" ]; }
+# "URI SUITE" of the first main component apt installs from (not -updates
+# or -security, which carry no lwip source).
+main_archive() {
+	apt-cache policy 2>/dev/null |
+		awk '$3 ~ /^[a-z]+\/main$/ { sub("/main", "", $3); print $2, $3; exit }'
+}
+add_deb_src() {
+	local archive
+	archive=$(main_archive)
+	if [ -z "$archive" ]; then
+		echo "setup.sh: no Debian main archive in apt's sources; add a deb-src line for lwip by hand" >&2
+		return 1
+	fi
+	# apt refuses two entries for one archive with different keys.
+	local key opt=""
+	key=$(grep -rhs -A4 "${archive%% *}\$" /etc/apt/sources.list /etc/apt/sources.list.d |
+		sed -n 's/^Signed-By: *//p' | head -1)
+	[ -n "$key" ] && opt="[signed-by=$key] "
+	echo "setup.sh: adding 'deb-src $opt$archive main' ($SRC_LIST) for the lwIP source package"
+	echo "deb-src $opt$archive main" >"$SRC_LIST"
+	apt-get update -q </dev/null
+}
+need_deb_src=0
+if command -v apt-cache >/dev/null 2>&1 && ! deb_src_ok; then
+	need_deb_src=1
+fi
+if [ $need_deb_src -eq 1 ] && [ $check_only -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
+	add_deb_src && need_deb_src=0
+fi
+if [ $need_deb_src -eq 1 ]; then
+	echo "setup.sh: apt has no deb-src entry for the lwip source package; as root: tools/setup.sh" >&2
+	[ $check_only -eq 1 ] && [ ${#missing[@]} -eq 0 ] && exit 1
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
 	[ $quiet -eq 1 ] || echo "setup.sh: all tools present"
 	exit 0

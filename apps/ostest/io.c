@@ -134,14 +134,15 @@ static void io_select(void)
 	close(fds[1]);
 }
 
-static volatile int handled;
+/* Shared with the other areas' EINTR cases (ostest.h). */
+volatile int ot_handled;
 
-static void on_usr1(int sig)
+void ot_on_usr1(int sig)
 {
-	handled = sig;
+	ot_handled = sig;
 }
 
-static void *signal_later(void *arg)
+void *ot_usr1_later(void *arg)
 {
 	ot_msleep(20);
 	pthread_kill(*(pthread_t *)arg, SIGUSR1);
@@ -150,18 +151,18 @@ static void *signal_later(void *arg)
 
 static void io_poll_eintr(void)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 }, old;
+	struct sigaction sa = { .sa_handler = ot_on_usr1 }, old;
 	pthread_t self = pthread_self(), t;
 	struct pollfd p;
 
-	handled = 0;
+	ot_handled = 0;
 	OT_ASSERT_OK(pipe(fds));
 	sigaction(SIGUSR1, &sa, &old);
 	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
-	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, signal_later, &self), 0)) {
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, ot_usr1_later, &self), 0)) {
 		/* poll is never restarted, SA_RESTART or not (POSIX 2.4.4). */
 		OT_EXPECT_ERRNO(poll(&p, 1, 5000), EINTR);
-		OT_EXPECT_EQ(handled, SIGUSR1);
+		OT_EXPECT_EQ(ot_handled, SIGUSR1);
 		pthread_join(t, NULL);
 	}
 	sigaction(SIGUSR1, &old, NULL);
@@ -173,13 +174,13 @@ static void io_poll_eintr(void)
  * the call, interrupts it, and is blocked again afterwards. */
 static void io_ppoll_mask(void)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 }, old;
+	struct sigaction sa = { .sa_handler = ot_on_usr1 }, old;
 	pthread_t self = pthread_self(), t;
 	sigset_t usr1, during, now;
 	struct timespec ts = { 5, 0 };
 	struct pollfd p;
 
-	handled = 0;
+	ot_handled = 0;
 	OT_ASSERT_OK(pipe(fds));
 	sigaction(SIGUSR1, &sa, &old);
 	sigemptyset(&usr1);
@@ -188,9 +189,9 @@ static void io_ppoll_mask(void)
 	pthread_sigmask(SIG_SETMASK, NULL, &during);
 	sigdelset(&during, SIGUSR1);
 	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
-	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, signal_later, &self), 0)) {
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, ot_usr1_later, &self), 0)) {
 		OT_EXPECT_ERRNO(ppoll(&p, 1, &ts, &during), EINTR);
-		OT_EXPECT_EQ(handled, SIGUSR1);
+		OT_EXPECT_EQ(ot_handled, SIGUSR1);
 		pthread_sigmask(SIG_SETMASK, NULL, &now);
 		OT_EXPECT(sigismember(&now, SIGUSR1));
 		ts.tv_nsec = 1000000000;
@@ -342,7 +343,7 @@ static void *tty_write_later(void *arg)
 /* A blocking read waits for data; a signal ends the wait with EINTR. */
 static void tty_blocking_read(void)
 {
-	struct sigaction sa = { .sa_handler = on_usr1 }, old;
+	struct sigaction sa = { .sa_handler = ot_on_usr1 }, old;
 	pthread_t self = pthread_self(), t;
 	char buf[8] = "";
 	int64_t t0 = ot_now_ns();
@@ -358,11 +359,11 @@ static void tty_blocking_read(void)
 			OT_EXPECT(memcmp(buf, "pong", 4) == 0);
 		pthread_join(t, NULL);
 	}
-	handled = 0;
+	ot_handled = 0;
 	sigaction(SIGUSR1, &sa, &old);
-	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, signal_later, &self), 0)) {
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO, ot_usr1_later, &self), 0)) {
 		OT_EXPECT_ERRNO(read(tty_fd, buf, 1), EINTR);
-		OT_EXPECT_EQ(handled, SIGUSR1);
+		OT_EXPECT_EQ(ot_handled, SIGUSR1);
 		pthread_join(t, NULL);
 	}
 	sigaction(SIGUSR1, &old, NULL);

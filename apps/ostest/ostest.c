@@ -64,6 +64,9 @@ static const struct {
 	{ &ot_area_smp, false }, { &ot_area_kernel, true },
 	{ &ot_area_tty, true, .named = true },
 	{ &ot_area_posix, true },
+#ifdef CONFIG_NET	/* apps/ostest/net.c is built with the stack */
+	{ &ot_area_net, true },
+#endif
 };
 
 /* Failures of the running case: written by any of its threads. */

@@ -64,7 +64,7 @@ extern const struct ot_area ot_area_thread, ot_area_cancel, ot_area_tsd,
 	ot_area_sched, ot_area_sem, ot_area_mutex, ot_area_cond,
 	ot_area_rwlock, ot_area_barrier, ot_area_mqueue, ot_area_signal,
 	ot_area_timer, ot_area_clock, ot_area_task, ot_area_stack, ot_area_io,
-	ot_area_smp, ot_area_kernel, ot_area_tty, ot_area_posix;
+	ot_area_smp, ot_area_kernel, ot_area_tty, ot_area_posix, ot_area_net;
 
 /* Records a failure of the running case (any thread may call it); line 0
  * when it is not a source position (file then names what found it). */
@@ -180,6 +180,13 @@ int ot_prio_of(pthread_t t);
 /* Sets the calling thread's SCHED_FIFO priority. */
 int ot_set_prio(int prio);
 
+/* EINTR cases (io.c): ot_on_usr1 is a SIGUSR1 handler that stores the
+ * signal in ot_handled; ot_usr1_later, run as a thread with a pthread_t *
+ * argument, sends that thread SIGUSR1 after 20 ms. */
+extern volatile int ot_handled;
+void ot_on_usr1(int sig);
+void *ot_usr1_later(void *arg);
+
 /* Spawns "ostest --child MODE ARGS..." as a task; returns its pid or -1
  * (the error in errno).  envp NULL: the caller's environment. */
 pid_t ot_spawn_child(char *const args[], char *const envp[]);
@@ -190,3 +197,5 @@ pid_t ot_wait_child(pid_t pid, int *status, int timeout_ms);
 int ot_child_main(int argc, char **argv);
 /* stack.c: the child mode that overflows its stack on purpose. */
 int ot_child_overflow(void);
+/* net.c: the child mode that listens on a TCP port until killed. */
+int ot_child_listen(int port);

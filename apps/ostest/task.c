@@ -71,6 +71,10 @@ int ot_child_main(int argc, char **argv)
 		return 3;
 	} else if (strcmp(mode, "overflow") == 0) {
 		return ot_child_overflow();
+#ifdef CONFIG_NET	/* net.c is built with the stack */
+	} else if (strcmp(mode, "listen") == 0) {
+		return ot_child_listen(arg);
+#endif
 	} else if (strcmp(mode, "cwd") == 0) {
 		return child_cwd();
 	} else if (strcmp(mode, "print") == 0 && argc > 1) {

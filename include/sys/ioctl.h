@@ -19,6 +19,10 @@ extern "C" {
 #define BLKZEROOUT	0x127f		/* uint64_t[2]: byte offset, length */
 #define BLKGETSIZE64	0x80081272	/* uint64_t *: size in bytes */
 
+/* Every file; values are Linux's. */
+#define FIONREAD	0x541B		/* int *: bytes ready to read */
+#define FIONBIO		0x5421		/* int *: non-zero sets O_NONBLOCK */
+
 /* 0 (or a request's result) or -1 with errno: ENOTTY when the file does
  * not know req, EBADF, EFAULT, EINVAL. */
 int ioctl(int fd, unsigned long req, ...);

@@ -22,3 +22,5 @@ int devfs_open(const char *name, int flags, struct file **out);
  * (a reseed): entropy from a hardware source such as virtio-rng.  Any
  * context; may run before devfs_init(), whose boot seed adds to it. */
 void devfs_random_mix(const void *data, size_t len);
+/* Fills buf with len bytes of the /dev/random generator.  Any context. */
+void devfs_random_bytes(void *buf, size_t len);

@@ -6,3 +6,8 @@
  * the task's streams (its task_stdio_slot()); what they still buffer is
  * dropped, as by _exit(). */
 void libc_task_end(void *stdio);
+
+/* The POSIX boundary: a -errno result becomes -1 with errno set (a
+ * -ECANCELED one ends the thread if cancellation is pending); other
+ * results pass through. */
+long libc_result(long r);

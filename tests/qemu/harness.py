@@ -28,8 +28,14 @@ sys.path.insert(0, os.path.join(TOP, "tools"))
 import qemu  # noqa: E402  (tools/qemu.py)
 
 BOARD = "qemu-armv8a"
-LINES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lines")
 PROMPT = "nsh> "
+
+
+def config_args_file(config):
+    """The qemu.args of CONFIG: its board-document line, the one source of it."""
+    return os.path.join(TOP, "boards", BOARD, "configs", config, "qemu.args")
+
+
 PROMPT_RE = r"^nsh> "
 CTRL_A = "\x01"
 
@@ -331,7 +337,7 @@ class Context:
         """A Machine for CONFIG with overrides (see tools/qemu.py -o), or
         with VERBATIM the configuration's line as written, run in its build
         directory so that `-kernel ./vireo` finds the image.  ARGS_FILE runs
-        another line (tests/qemu/lines/) with CONFIG's image; with VERBATIM
+        another configuration's line (config_args_file) with CONFIG's image; with VERBATIM
         and CWD it runs as written in CWD, where ./vireo must be."""
         build = self.build(config)
         if not os.path.isfile(os.path.join(build, "vireo")):

@@ -6,11 +6,11 @@ drives, two disks, legacy virtio-mmio, the end of the device."""
 import os
 import tempfile
 
-from harness import TOP, check, check_in, check_match, test
+from harness import check, check_in, check_match, config_args_file, test
 import bench  # noqa: E402  (tools/bench.py, on the path through harness)
 
 GIB = 1 << 30
-NETNSH = os.path.join(TOP, "tests", "qemu", "lines", "netnsh.args")
+NETNSH = config_args_file("netnsh")
 # The guest builds /tmp/p as this 32-byte string doubled 8 times.
 PATTERN = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345" * 256
 MAKE_PATTERN = ("echo -n ABCDEFGHIJKLMNOPQRSTUVWXYZ012345 > /tmp/p; "

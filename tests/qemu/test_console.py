@@ -11,7 +11,7 @@ import tempfile
 import threading
 import time
 
-from harness import (COMMAND_TIMEOUT, LINES, ExpectTimeout, TestFailure,
+from harness import (COMMAND_TIMEOUT, ExpectTimeout, TestFailure, config_args_file,
                      check, check_in, check_match, scaled, test)
 
 DISK_SIZE = 1 << 30
@@ -179,7 +179,7 @@ def netnsh_telnet_shell(t):
         os.symlink(os.path.abspath(t.image("nsh")), os.path.join(d, "vireo"))
         with open(os.path.join(d, "mydisk-1gb.img"), "wb") as f:
             f.truncate(DISK_SIZE)
-        m = t.machine("nsh", args_file=os.path.join(LINES, "netnsh.args"),
+        m = t.machine("nsh", args_file=config_args_file("netnsh"),
                       verbatim=True, cwd=d)
         log = m.boot()
         check_match(r"virtio-mmio@a000000: ttyV0: console port$", log, "boot log")

@@ -8,7 +8,7 @@ import os
 import re
 import tempfile
 
-from harness import LINES, check, check_in, check_match, test
+from harness import check, config_args_file, check_in, check_match, test
 
 TIMESTAMP = r"^\[\s*\d+\.\d{6}\] "
 RESEEDED = r"random: reseeded from (virtio-mmio@[0-9a-f]+) \(32 bytes\)"
@@ -71,7 +71,7 @@ def netnsh_devices(t):
         os.symlink(os.path.abspath(t.image("nsh")), os.path.join(d, "vireo"))
         with open(os.path.join(d, "mydisk-1gb.img"), "wb") as f:
             f.truncate(DISK_SIZE)	# sparse, as the document's dd makes it
-        m = t.machine("nsh", args_file=os.path.join(LINES, "netnsh.args"),
+        m = t.machine("nsh", args_file=config_args_file("netnsh"),
                       verbatim=True, cwd=d)
         log = m.boot()
         for name, (addr, dev_id) in NETNSH_SLOTS.items():
