@@ -12,6 +12,7 @@
  * written are restored, so every input starts from the same volume.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../../fs/fat/fat_priv.h"

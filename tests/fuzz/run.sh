@@ -29,5 +29,6 @@ run fuzz_nsh_parse 512 "$TOP/tests/fuzz/fuzz_nsh_parse.c" "$TOP/apps/nsh/parse.c
 run fuzz_fat 2048 -I"$TOP/include" -I"$TOP/tests/host/fake_arch" \
 	-DVIREO_HOST_TEST=1 -DCONFIG_BLOCK_CACHE_KIB=64 \
 	"$TOP/tests/fuzz/fuzz_fat.c" "$TOP/tests/host/fat_env.c" \
+	"$TOP/tests/host/fake_kmalloc.c" \
 	"$TOP"/fs/fat/fat_{bpb,dir,file,format,meta,mount,table,vfs}.c "$TOP/fs/path.c" \
 	"$TOP"/drivers/block/{bcache,blockdev,blockdev_rw}.c
