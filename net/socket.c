@@ -155,7 +155,7 @@ int sock_get(int fd, struct file **fp, struct sock **sp)
 	if (!f)
 		return -EBADF;
 	if (f->ops != &sock_ops) {
-		file_put(f);
+		fd_put(f);
 		return -ENOTSOCK;
 	}
 	*fp = f;

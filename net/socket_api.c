@@ -31,7 +31,7 @@
 		(void)s_;						\
 		do { r_ = (expr); } while (r_ == -EINTR &&		\
 			signal_deliver_pending() && (restart));		\
-		file_put(f_);						\
+		fd_put(f_);						\
 	}								\
 	result(r_); })
 
