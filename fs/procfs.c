@@ -18,6 +18,7 @@
 #include <vireo/file.h>
 #include <vireo/irq.h>
 #include <vireo/mm.h>
+#include <vireo/mmu.h>
 #include <vireo/pci.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
@@ -74,11 +75,18 @@ static void gen_meminfo(struct pbuf *p, int pid)
 	struct mm_stats st;
 
 	(void)pid;
+	unsigned int pt_pool, pt_heap;
+
 	mm_get_stats(&st);
+	mmu_get_table_stats(&pt_pool, &pt_heap);
 	pb_printf(p, "MemTotal: %8zu kB\nMemUsed:  %8zu kB\nMemFree:  %8zu kB\n"
 		  "Largest:  %8zu kB\nBlocks:   %8zu\n", st.total / 1024,
 		  st.used / 1024, st.free / 1024, st.largest_free / 1024,
 		  st.nr_used);
+	/* Translation tables: all of them, and those the heap gave (counted
+	 * in MemUsed, never freed). */
+	pb_printf(p, "PageTables: %6lu kB\nPageTablesHeap: %u\n",
+		  (unsigned long)(pt_pool + pt_heap) * (PAGE_SIZE / 1024), pt_heap);
 }
 
 /* CPU i's idle time up to now, the idle period it is in included. */

@@ -38,6 +38,7 @@
 
 static uint64_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __aligned(PAGE_SIZE);
 static int pt_used;
+static unsigned int pt_heap_tables;	/* taken from the heap, never freed */
 static uint64_t *root;
 static spinlock_t mmu_lock = SPINLOCK_INIT;	/* the tables and the pool */
 uint64_t arm64_ttbr0;	/* read by head.S when secondary CPUs start */
@@ -52,9 +53,20 @@ static uint64_t *alloc_table(void)
 		return NULL;
 	/* After boot: the heap's lock nests inside mmu_lock. */
 	t = kaligned_alloc(PAGE_SIZE, PAGE_SIZE);
-	if (t)
+	if (t) {
 		memset(t, 0, PAGE_SIZE);
+		pt_heap_tables++;
+	}
 	return t;
+}
+
+void mmu_get_table_stats(unsigned int *pool, unsigned int *heap)
+{
+	irqflags_t f = spin_lock_irqsave(&mmu_lock);
+
+	*pool = (unsigned int)pt_used;
+	*heap = pt_heap_tables;
+	spin_unlock_irqrestore(&mmu_lock, f);
 }
 
 static inline unsigned int level_shift(int level)

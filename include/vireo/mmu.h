@@ -26,3 +26,10 @@ void mmu_init(const struct mem_region *ram, int nr_ram);
  * context or boot; mappings are never removed.
  */
 void *ioremap(paddr_t pa, size_t size);
+/*
+ * Translation tables in use: from the static pool, and from the heap once
+ * the pool is spent (a stack guard splitting a block in a new 2 MiB region
+ * takes one; they are never freed, so the heap's "used" grows by them).
+ * Any context.
+ */
+void mmu_get_table_stats(unsigned int *pool, unsigned int *heap);

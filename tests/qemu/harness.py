@@ -375,6 +375,23 @@ class Context:
             m.kill()
 
 
+# A translation table the heap gave (arch/arm64/mmu.c): one page and the
+# heap's block header, with room to spare.  Such tables are never freed.
+PAGE_TABLE_HEAP_BYTES = 4096 + 64
+
+
+def heap_used(m):
+    """Heap bytes in use on machine M (the 'used' column of `free`), less
+    the translation tables taken from the heap (/proc/meminfo
+    PageTablesHeap): a stack guard in a new 2 MiB region splits a block
+    for good, which is growth, not a leak."""
+    row = re.search(r"^Mem:\s+\d+\s+(\d+)", m.command("free"), re.M)
+    check(row is not None, "no Mem: row in free")
+    tables = re.search(r"^PageTablesHeap:\s+(\d+)", m.command("cat /proc/meminfo"), re.M)
+    check(tables is not None, "no PageTablesHeap in /proc/meminfo")
+    return int(row.group(1)) - int(tables.group(1)) * PAGE_TABLE_HEAP_BYTES
+
+
 def check(cond, message):
     if not cond:
         raise TestFailure(message)

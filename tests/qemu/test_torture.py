@@ -9,13 +9,10 @@ on nsh_smp (-smp 4).
 import re
 import time
 
-from harness import check, check_in, check_match, test
-
-USED_RE = r"^Mem:\s+\d+\s+(\d+)\s+"
-
+from harness import check, check_in, check_match, heap_used, test
 
 def used(m):
-    return int(check_match(USED_RE, m.command("free"), "free").group(1))
+    return heap_used(m)
 
 
 def steady(m, case, timeout=60):

@@ -8,7 +8,7 @@ history and the like once)."""
 import re
 import time
 
-from harness import check, check_match, test
+from harness import check, check_match, heap_used, test
 
 CTRL_C = "\x03"
 
@@ -16,11 +16,7 @@ ALIVE = "echo alive-$((0))"
 
 
 def used(m):
-    """Heap bytes in use: the 'used' column of `free`."""
-    out = m.command("free")
-    row = re.search(r"^Mem:\s+\d+\s+(\d+)", out, re.M)
-    check(row is not None, "no Mem: row in free: %r" % out)
-    return int(row.group(1))
+    return heap_used(m)
 
 
 def back_to(m, base, what):

@@ -27,6 +27,13 @@
  * finds a bound (the oldest TIME_WAIT pcb is recycled, lwIP's rule);
  * variable-size buffers (PBUF_RAM) come from the kernel heap. */
 #define MEM_LIBC_MALLOC			1
+/* ...the KERNEL heap: a pbuf allocated in an application's send() is
+ * often freed by the tcpip thread after that task has ended, so it must
+ * not be charged to the task (<vireo/mm.h>, the per-task heap). */
+#include <vireo/mm.h>
+#define mem_clib_malloc			kmalloc
+#define mem_clib_calloc			kcalloc
+#define mem_clib_free			free
 #define MEMP_MEM_MALLOC			0
 #define MEM_ALIGNMENT			8
 #define PBUF_POOL_SIZE			256
