@@ -37,6 +37,9 @@ def config_args_file(config):
 
 
 PROMPT_RE = r"^nsh> "
+# The line printed once per boot just before the first prompt.
+BANNER_RE = r"Vireo \S+ \S+:\S+, built \d{4}-"
+PROMPT_GRACE = 10
 CTRL_A = "\x01"
 
 # Generous defaults: TCG on a busy two-core CI machine is slow.  Scale them
@@ -217,9 +220,18 @@ class Machine:
         return self.text[start:self.pos]
 
     def boot(self, timeout=BOOT_TIMEOUT):
-        """Wait for the first prompt; return everything printed up to it."""
+        """Wait for the first prompt; return everything printed up to it.
+        A kernel log line from another CPU (a DHCP lease) can land inside
+        the first prompt's characters ("nensh> t: eth0: ..."): when the
+        banner is out but no prompt came, Enter asks for it again."""
         start = self.pos
-        self.expect(PROMPT_RE, timeout)
+        try:
+            self.expect(PROMPT_RE, timeout)
+        except ExpectTimeout:
+            if not re.search(BANNER_RE, self.text):
+                raise
+            self.send("\r")
+            self.expect(PROMPT_RE, PROMPT_GRACE)
         return self.output_since(start)
 
     def command(self, line, timeout=COMMAND_TIMEOUT):
