@@ -15,6 +15,9 @@ CTRL_C = "\x03"
 ALIVE = "echo alive-$((0))"
 
 
+SPAWN_SLACK = 1024	# bytes: below one block per 64 spawns
+
+
 def used(m):
     return heap_used(m)
 
@@ -89,7 +92,10 @@ def torture_spawn_loop_smp(t):
     m.command(loop, timeout=300)
     check_match(r"^TORTURE_VAR=kept$", m.command("env"), "env after the loop")
     alive(m)
-    back_to(m, base, "the spawn loop")
+    # 30000 spawns: a leak of even one heap block per spawn is hundreds of
+    # KiB; a table that grew once more with the CPUs' timing (seen: one
+    # 16-byte block) is not one.
+    back_to(m, base + SPAWN_SLACK, "the spawn loop")
 
 
 @test("issue 19 items 1 and 3: background jobs have their own stdout and shell "
