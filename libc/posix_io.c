@@ -172,31 +172,18 @@ int isatty(int fd)
 	return 1;
 }
 
-/* A tty file's ioctl (<vireo/tty.h>); ENOTTY for anything else. */
-static int tty_ioctl(int fd, unsigned long req, unsigned long arg)
-{
-	struct file *f = fd_get(fd);
-	int r;
-
-	if (!f)
-		return (int)libc_result(-EBADF);
-	r = f->ops->ioctl ? f->ops->ioctl(f, req, arg) : -ENOTTY;
-	fd_put(f);
-	return (int)libc_result(r);
-}
-
 /* Tasks are their own process groups: pgrp is a pid (0: no foreground,
  * Ctrl-C is read as a byte). */
 int tcsetpgrp(int fd, pid_t pgrp)
 {
-	return tty_ioctl(fd, TTY_IOC_SET_FOREGROUND, (unsigned long)pgrp);
+	return ioctl(fd, TTY_IOC_SET_FOREGROUND, (unsigned long)pgrp);
 }
 
 pid_t tcgetpgrp(int fd)
 {
 	pid_t pgrp;
 
-	if (tty_ioctl(fd, TTY_IOC_GET_FOREGROUND, (unsigned long)&pgrp) < 0)
+	if (ioctl(fd, TTY_IOC_GET_FOREGROUND, &pgrp) < 0)
 		return -1;
 	return pgrp;
 }
