@@ -19,8 +19,8 @@ __noreturn void sched_thread_entry(void);
  * cancellation, kill): for work that was held off, e.g. while it held an
  * internal kernel mutex.  Scheduler lock held. */
 void sched_request_delivery_locked(void);
-/* t got a signal, kill or cancellation: if it runs on another CPU, that
- * CPU gets an IPI whose interrupt exit delivers. */
+/* t got a signal, kill or cancellation: if it runs, its CPU gets an
+ * interrupt whose exit delivers (itself too, outside interrupts). */
 void sched_kick_thread_locked(struct thread *t);
 /* Attach (boot CPU) and enable on this CPU the reschedule SGI. */
 void sched_cpu_irq_init(void);

@@ -158,8 +158,7 @@ void ktimer_start(struct ktimer *t, uint64_t delay_ns, ktimer_fn fn, void *arg)
 
 	t->arg = arg;
 	/* Saturate rather than wrap: a huge delay means "practically never". */
-	ktimer_arm_locked(t, delay_ns > UINT64_MAX - now ? UINT64_MAX : now + delay_ns,
-			  fn);
+	ktimer_arm_locked(t, add_sat_u64(now, delay_ns), fn);
 	sched_lock_release(f);
 }
 

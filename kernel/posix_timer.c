@@ -32,11 +32,13 @@
 #include <vireo/wait.h>
 
 /* The timer interrupt load all periodic timers together may cause: at
- * most one expiration per MIN_PERIOD_NS on average.  Each of n armed
- * periodic timers is re-armed at least n * MIN_PERIOD_NS later, so a
- * hundred timers at the shortest period share the budget of one instead
- * of keeping the CPU in the timer interrupt.  POSIX lets an
- * implementation round intervals up. */
+ * most one expiration interrupt per MIN_PERIOD_NS on average.  Each of
+ * n armed periodic timers takes its interrupt at least n * MIN_PERIOD_NS
+ * after the last, so a hundred timers at the shortest period share the
+ * budget of one instead of keeping the CPU in the timer interrupt.  Only
+ * the interrupts are spaced: expirations stay on the timer's own grid
+ * (value + k * interval, at the clock's resolution, as clock_getres()
+ * says), and those that fell between two interrupts count as overruns. */
 #define MIN_PERIOD_NS (20 * NSEC_PER_USEC)
 
 struct posix_timer {
@@ -51,6 +53,9 @@ struct posix_timer {
 	int overrun_last;		/* for timer_getoverrun() */
 	bool sig_queued;		/* SIGEV_SIGNAL: not yet taken */
 	bool periodic;			/* armed with an interval: nr_periodic */
+	bool spaced;			/* its interrupt is later than its
+					 * next expiration (MIN_PERIOD_NS) */
+	uint64_t due_ns;		/* spaced: that next expiration */
 	bool deleted;
 	int refs;
 	uint64_t fires;			/* SIGEV_THREAD: expirations not run */
@@ -61,10 +66,10 @@ static struct list_node all_timers = LIST_INIT(all_timers);
 static timer_t next_id = 1;
 static unsigned int nr_periodic;	/* armed with an interval */
 
-/* The period pt runs at now: its own, or its share of the budget. */
-static uint64_t period_locked(const struct posix_timer *pt)
+/* The least time between two interrupts of pt: its share of the budget. */
+static uint64_t spacing_locked(void)
 {
-	return MAX(pt->interval_ns, (uint64_t)MIN_PERIOD_NS * nr_periodic);
+	return (uint64_t)MIN_PERIOD_NS * nr_periodic;
 }
 
 /* Sets pt's interval (0: one-shot) and whether it is armed, keeping
@@ -73,6 +78,7 @@ static void set_interval_locked(struct posix_timer *pt, uint64_t interval_ns,
 				bool armed)
 {
 	nr_periodic -= pt->periodic;
+	pt->spaced = false;
 	pt->interval_ns = interval_ns;
 	pt->periodic = armed && interval_ns;
 	nr_periodic += pt->periodic;
@@ -121,7 +127,7 @@ static void notify_locked(struct posix_timer *pt, uint64_t n)
 			pt->overrun_last = pt->overrun;
 		break;
 	case SIGEV_THREAD:
-		pt->fires = pt->fires + n < pt->fires ? UINT64_MAX : pt->fires + n;
+		pt->fires = add_sat_u64(pt->fires, n);
 		wait_wake_one_locked(&pt->notify_wq, 0);
 		break;
 	default:	/* SIGEV_NONE: timer_gettime() is all there is */
@@ -135,14 +141,16 @@ static void timer_expired(struct ktimer *kt)
 	uint64_t n = 1;
 
 	if (pt->interval_ns) {
-		uint64_t now = clock_monotonic_ns(), period = period_locked(pt);
-		uint64_t next = kt->deadline_ns + period;
-		if (next <= now) {
-			uint64_t missed = (now - next) / period + 1;
-			n += missed;
-			next += missed * period;
-		}
-		ktimer_arm_locked(kt, next, timer_expired);
+		uint64_t now = clock_monotonic_ns(), iv = pt->interval_ns;
+		uint64_t due = pt->spaced ? pt->due_ns : kt->deadline_ns;
+		uint64_t soonest = add_sat_u64(now, spacing_locked());
+
+		n = (now - due) / iv + 1;	/* this and the missed ones */
+		pt->due_ns = add_sat_u64(due, n * iv);
+		pt->spaced = pt->due_ns < soonest;
+		ktimer_arm_locked(kt, pt->spaced ? add_sat_u64(pt->due_ns,
+				  (soonest - pt->due_ns + iv - 1) / iv * iv) :
+				  pt->due_ns, timer_expired);
 	}
 	notify_locked(pt, n);
 }
@@ -320,6 +328,10 @@ static void get_locked(struct posix_timer *pt, uint64_t *value, uint64_t *interv
 {
 	if (value) {
 		*value = ktimer_remaining_ns_locked(&pt->kt);
+		if (pt->spaced) {	/* the expiration before its interrupt */
+			uint64_t now = clock_monotonic_ns();
+			*value = pt->due_ns > now ? pt->due_ns - now : 0;
+		}
 		if (!*value && pt->kt.armed)
 			*value = 1;	/* due, interrupt pending: still armed */
 	}
@@ -336,8 +348,8 @@ static void arm_locked(struct posix_timer *pt, bool abs, uint64_t value_ns)
 	else if (abs)
 		ktimer_arm_locked(&pt->kt, value_ns, timer_expired);
 	else
-		ktimer_arm_locked(&pt->kt, value_ns > UINT64_MAX - now ?
-				  UINT64_MAX : now + value_ns, timer_expired);
+		ktimer_arm_locked(&pt->kt, add_sat_u64(now, value_ns),
+				  timer_expired);
 }
 
 int posix_timer_settime(timer_t id, bool abs, uint64_t value_ns,

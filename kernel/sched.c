@@ -223,8 +223,16 @@ void sched_request_delivery_locked(void)
 
 void sched_kick_thread_locked(struct thread *t)
 {
-	if (t->state == THREAD_RUNNING && t->cpu != this_cpu()->id)
+	if (t->state != THREAD_RUNNING)
+		return;
+	if (t->cpu != this_cpu()->id)
 		send_resched_ipi(&cpus[t->cpu]);
+	else if (!in_interrupt())
+		/* It signalled itself (kill, raise, SIGPIPE, an mq_notify
+		 * its mq_send caused): the handler runs before the call
+		 * returns, at this interrupt's exit or, while it holds
+		 * kernel state, at the release of its last hold. */
+		sched_request_delivery_locked();
 }
 
 /* The canary at the bottom of next's stack: a thread whose stack has

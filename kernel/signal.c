@@ -827,9 +827,9 @@ static void alarm_fire(struct ktimer *kt)
 	send_task_locked(ts->task, &info, 0);
 	if (!ts->alarm_interval_ns)
 		return;
-	next = kt->deadline_ns + ts->alarm_interval_ns;
+	next = add_sat_u64(kt->deadline_ns, ts->alarm_interval_ns);
 	if (next <= now)
-		next = now + ts->alarm_interval_ns;
+		next = add_sat_u64(now, ts->alarm_interval_ns);
 	ktimer_arm_locked(kt, next, alarm_fire);
 }
 
@@ -857,9 +857,8 @@ int signal_itimer(uint64_t value_ns, uint64_t interval_ns,
 		ktimer_cancel_locked(&ts->alarm);
 		ts->alarm_interval_ns = value_ns ? signal_itimer_round(interval_ns) : 0;
 		if (value_ns)
-			ktimer_arm_locked(&ts->alarm,
-					  now + signal_itimer_round(value_ns),
-					  alarm_fire);
+			ktimer_arm_locked(&ts->alarm, add_sat_u64(now,
+					  signal_itimer_round(value_ns)), alarm_fire);
 	}
 	sched_lock_release(f);
 	return 0;

@@ -81,8 +81,8 @@ int work_queue_locked(int queue, struct work *w, work_fn fn, void *arg,
 	if (delay_ns) {
 		uint64_t now = clock_monotonic_ns();
 		w->state = WORK_DELAYED;
-		ktimer_arm_locked(&w->timer, delay_ns > UINT64_MAX - now ?
-				  UINT64_MAX : now + delay_ns, delay_expired);
+		ktimer_arm_locked(&w->timer, add_sat_u64(now, delay_ns),
+				  delay_expired);
 	} else {
 		make_due_locked(w);
 	}

@@ -17,6 +17,7 @@
 #include <vireo/signal.h>
 #include <vireo/thread.h>
 #include "pthread_priv.h"
+#include "time_priv.h"
 
 static void exit_hook(void)
 {
@@ -67,21 +68,25 @@ struct pthread_data *pthread_data_get(void)
 int pthread_deadline(clockid_t clock, const struct timespec *ts,
 		     uint64_t *deadline_ns)
 {
-	uint64_t abs, now;
+	struct timespec t = *ts;
+	uint64_t abs, now, rt;
 
-	if (ts->tv_nsec < 0 || ts->tv_nsec >= (long)NSEC_PER_SEC)
-		return EINVAL;
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
 		return EINVAL;
-	abs = ts->tv_sec < 0 ? 0 :
-	      (uint64_t)ts->tv_sec * NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
+	if (t.tv_sec < 0)
+		t.tv_sec = 0;	/* long past: times out at once */
+	if (timespec_to_ns(&t, &abs))
+		return EINVAL;
 	now = clock_monotonic_ns();
 	if (clock == CLOCK_MONOTONIC) {
 		*deadline_ns = abs;
-	} else {
-		uint64_t rt = clock_realtime_ns();
-		*deadline_ns = abs > rt ? now + (abs - rt) : now;
+		return 0;
 	}
+	/* Real time from the same counter reading as now: a second reading
+	 * (clock_realtime_ns()) taken after a preemption would move the
+	 * deadline early by the time between the two. */
+	rt = now + (uint64_t)clock_realtime_offset_ns();
+	*deadline_ns = abs > rt ? add_sat_u64(now, abs - rt) : now;
 	/* Past deadlines still go through the wait: it times out at once. */
 	return 0;
 }

@@ -146,25 +146,18 @@ int raise(int sig)
 	return r ? fail(r) : 0;
 }
 
-static uint64_t deadline_of(const struct timespec *ts)
-{
-	if (!ts)
-		return WAIT_FOREVER;
-	return clock_monotonic_ns() + (uint64_t)ts->tv_sec * NSEC_PER_SEC +
-	       (uint64_t)ts->tv_nsec;
-}
-
 int sigtimedwait(const sigset_t *set, siginfo_t *info,
 		 const struct timespec *timeout)
 {
 	siginfo_t tmp;
-	uint64_t deadline;
+	uint64_t deadline = WAIT_FOREVER, ns;
 	int r;
 
-	if (timeout && (timeout->tv_sec < 0 || timeout->tv_nsec < 0 ||
-			timeout->tv_nsec >= (long)NSEC_PER_SEC))
-		return fail(EINVAL);
-	deadline = deadline_of(timeout);
+	if (timeout) {
+		if (timespec_to_ns(timeout, &ns))
+			return fail(EINVAL);
+		deadline = add_sat_u64(clock_monotonic_ns(), ns);
+	}
 	/* EINTR only when a handler of a signal outside set ran. */
 	for (;;) {
 		r = signal_wait(*set, info ? info : &tmp, deadline);

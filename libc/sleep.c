@@ -54,11 +54,10 @@ int clock_nanosleep(clockid_t clock_id, int flags, const struct timespec *rqtp,
 	if (flags & TIMER_ABSTIME)
 		return sleep_until(clock_id == CLOCK_REALTIME, ns);
 
-	uint64_t now = clock_monotonic_ns();
-	deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+	deadline = add_sat_u64(clock_monotonic_ns(), ns);
 	err = sleep_until(false, deadline);
 	if (err == EINTR && rmtp) {
-		now = clock_monotonic_ns();
+		uint64_t now = clock_monotonic_ns();
 		*rmtp = ns_to_timespec(deadline > now ? deadline - now : 0);
 	}
 	return err;

@@ -56,6 +56,17 @@ static void io_pipe_basic(void)
 		OT_EXPECT_ERRNO(write(fds[1], "x", 1), EPIPE);
 		close(fds[1]);
 	}
+	/* With a handler: it has run when write returns (the signal is
+	 * the calling thread's own). */
+	struct sigaction catch = { .sa_handler = ot_on_usr1 };
+	sigaction(SIGPIPE, &catch, NULL);
+	ot_handled = 0;
+	if (OT_EXPECT_OK(pipe(fds))) {
+		close(fds[0]);
+		OT_EXPECT_ERRNO(write(fds[1], "x", 1), EPIPE);
+		OT_EXPECT_EQ(ot_handled, SIGPIPE);
+		close(fds[1]);
+	}
 	sigaction(SIGPIPE, &old, NULL);
 }
 

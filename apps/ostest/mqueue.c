@@ -220,6 +220,34 @@ static void mqueue_notify_signal(void)
 	close_queue(q);
 }
 
+static volatile int notified;
+
+static void on_notify(int sig)
+{
+	notified = sig;
+}
+
+/* The notification of a send by the registered task itself is a signal
+ * it generates for itself: its handler has run when mq_send returns
+ * (no later interrupt or blocking call needed). */
+static void mqueue_notify_before_return(void)
+{
+	struct sigevent ev = {
+		.sigev_notify = SIGEV_SIGNAL, .sigev_signo = NOTIFY_SIG,
+	};
+	struct sigaction sa = { .sa_handler = on_notify }, old;
+	mqd_t q = open_queue(0, 4, 8);
+
+	OT_ASSERT(q != (mqd_t)-1);
+	notified = 0;
+	OT_EXPECT_OK(sigaction(NOTIFY_SIG, &sa, &old));
+	OT_EXPECT_OK(mq_notify(q, &ev));
+	OT_EXPECT_OK(mq_send(q, "n", 2, 0));
+	OT_EXPECT_EQ(notified, NOTIFY_SIG);
+	sigaction(NOTIFY_SIG, &old, NULL);
+	close_queue(q);
+}
+
 OT_AREA(mqueue,
 	OT_CASE(mqueue, priority_order, 5),
 	OT_CASE(mqueue, nonblock, 5),
@@ -227,4 +255,5 @@ OT_AREA(mqueue,
 	OT_CASE(mqueue, early_wake, 5),
 	OT_CASE(mqueue, blocked_receiver, 5),
 	OT_CASE(mqueue, open_errors, 5),
-	OT_CASE(mqueue, notify_signal, 5));
+	OT_CASE(mqueue, notify_signal, 5),
+	OT_CASE(mqueue, notify_before_return, 5));

@@ -16,6 +16,14 @@ static int64_t ts_ns(const struct timespec *ts)
 	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
 }
 
+/* Blocks TIMER_SIG (set: it alone) for sigwaitinfo; prev to restore. */
+static void block_timer_sig(sigset_t *set, sigset_t *prev)
+{
+	sigemptyset(set);
+	sigaddset(set, TIMER_SIG);
+	pthread_sigmask(SIG_BLOCK, set, prev);
+}
+
 static void timer_signal_periodic(void)
 {
 	struct sigevent ev = {
@@ -32,9 +40,7 @@ static void timer_signal_periodic(void)
 	int64_t t0;
 	int got = 0;
 
-	sigemptyset(&set);
-	sigaddset(&set, TIMER_SIG);
-	pthread_sigmask(SIG_BLOCK, &set, &prev);
+	block_timer_sig(&set, &prev);
 	if (OT_EXPECT_OK(timer_create(CLOCK_MONOTONIC, &ev, &t))) {
 		t0 = ot_now_ns();
 		OT_EXPECT_OK(timer_settime(t, 0, &its, NULL));
@@ -142,9 +148,7 @@ static void timer_overrun(void)
 	timer_t t;
 	int over;
 
-	sigemptyset(&set);
-	sigaddset(&set, TIMER_SIG);
-	pthread_sigmask(SIG_BLOCK, &set, &prev);
+	block_timer_sig(&set, &prev);
 	if (OT_EXPECT_OK(timer_create(CLOCK_MONOTONIC, &ev, &t))) {
 		int64_t t0 = ot_now_ns(), ran_ms;
 
@@ -159,6 +163,49 @@ static void timer_overrun(void)
 		/* No more expiries than the 5 ms period fits in the time the
 		 * timer really ran (a loaded host stretches the sleep). */
 		OT_EXPECT_LE(over, ran_ms / 5);
+		OT_EXPECT_OK(timer_delete(t));
+	}
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+}
+
+/* A periodic timer at the clock's resolution (clock_getres): its
+ * interval reads back as set, and every expiration counts, however
+ * closely the kernel lets its interrupts come (POSIX rounds intervals
+ * to the resolution only). */
+static void timer_overrun_resolution(void)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = TIMER_SIG };
+	struct itimerspec its = { 0 }, cur, off = { 0 };
+	struct timespec res;
+	int64_t iv, t0, ran;
+	sigset_t set, prev;
+	siginfo_t si;
+	timer_t t;
+	int over;
+
+	OT_ASSERT_OK(clock_getres(CLOCK_MONOTONIC, &res));
+	OT_ASSERT(res.tv_sec == 0 && res.tv_nsec > 0);
+	iv = 2 * res.tv_nsec;
+	its.it_value.tv_nsec = res.tv_nsec;
+	its.it_interval.tv_nsec = iv;
+	block_timer_sig(&set, &prev);
+	if (OT_EXPECT_OK(timer_create(CLOCK_MONOTONIC, &ev, &t))) {
+		t0 = ot_now_ns();
+		OT_EXPECT_OK(timer_settime(t, 0, &its, NULL));
+		OT_EXPECT_OK(timer_gettime(t, &cur));
+		OT_EXPECT_EQ(ts_ns(&cur.it_interval), iv);
+		OT_EXPECT_LE(ts_ns(&cur.it_value), iv);
+		ot_msleep(50);
+		OT_EXPECT_EQ(sigwaitinfo(&set, &si), TIMER_SIG);
+		ran = ot_now_ns() - t0;
+		over = timer_getoverrun(t);
+		OT_EXPECT_OK(timer_settime(t, 0, &off, NULL));
+		ot_log("overrun %d in %lld ns at %lld ns", over, (long long)ran,
+		       (long long)iv);
+		/* The last interrupt before the signal was taken may lie a
+		 * little before it (its spacing): allow 1 ms of them. */
+		OT_EXPECT_GE(over, (50 - 1) * NS_PER_MS / iv);
+		OT_EXPECT_LE(over, ran / iv);
 		OT_EXPECT_OK(timer_delete(t));
 	}
 	pthread_sigmask(SIG_SETMASK, &prev, NULL);
@@ -209,5 +256,6 @@ OT_AREA(timer,
 	OT_CASE(timer, sigev_thread, 5),
 	OT_CASE(timer, gettime_remaining, 5),
 	OT_CASE(timer, overrun, 5),
+	OT_CASE(timer, overrun_resolution, 5),
 	OT_CASE(timer, none_abstime, 5),
 	OT_CASE(timer, bad_ids, 5));

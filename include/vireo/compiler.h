@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/cdefs.h>
 
 
@@ -23,6 +24,13 @@ static inline bool align_up_checked(size_t x, size_t a, size_t *out)
 		return false;
 	*out = sum & ~(a - 1);
 	return true;
+}
+/* a + b, or UINT64_MAX when that does not fit (deadlines: "never"). */
+static inline uint64_t add_sat_u64(uint64_t a, uint64_t b)
+{
+	uint64_t sum;
+
+	return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
 }
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
