@@ -206,6 +206,7 @@ static int start_notify_thread(struct posix_timer *pt)
 
 	if (pa) {
 		attr.stack_size = pa->stacksize;
+		attr.guard_size = thread_guard_of(pa->guardsize);
 		if (pa->inheritsched == PTHREAD_EXPLICIT_SCHED) {
 			attr.policy = pa->schedpolicy;
 			attr.prio = pa->schedparam.sched_priority;

@@ -93,7 +93,7 @@ void thread_init_idle(struct cpu *c)
 }
 
 static void *alloc_tls(void);
-static int alloc_stack(struct thread *t, size_t size);
+static int alloc_stack(struct thread *t, size_t size, size_t guard);
 static void free_stack(struct thread *t);
 static void setup_stack(struct thread *t);
 
@@ -106,7 +106,7 @@ int thread_init_idle_secondary(struct cpu *c)
 		return -ENOMEM;
 	snprintf(t->name, sizeof(t->name), "idle%d", c->id);
 	/* As large as the boot CPU's: interrupts run on it too. */
-	if (alloc_stack(t, boot_stack_top - boot_stack) < 0)
+	if (alloc_stack(t, boot_stack_top - boot_stack, 0) < 0)
 		goto err_free;
 	t->tls = alloc_tls();
 	if (!t->tls)
@@ -139,25 +139,33 @@ static void *alloc_tls(void)
 	return tls;
 }
 
-/* Page-aligned [guard][stack]; without page-table memory for the guard
- * the canary alone protects the stack (logged once). */
-static int alloc_stack(struct thread *t, size_t size)
+/* Page-aligned [guard][stack] (guard as thread_attr.guard_size);
+ * without page-table memory for the guard the canary alone protects the
+ * stack (logged once). */
+static int alloc_stack(struct thread *t, size_t size, size_t guard)
 {
 	static bool warned;
 	size_t total;
 
+	if (guard == THREAD_GUARD_NONE)
+		guard = 0;
+	else if (!guard)
+		guard = THREAD_GUARD_SIZE;
 	if (!align_up_checked(size, PAGE_SIZE, &size) ||
-	    __builtin_add_overflow(size, THREAD_GUARD_SIZE, &total))
+	    !align_up_checked(guard, PAGE_SIZE, &guard) ||
+	    __builtin_add_overflow(size, guard, &total))
 		return -ENOMEM;		/* more than there can ever be */
 	t->stack_alloc = kaligned_alloc(PAGE_SIZE, total);
 	if (!t->stack_alloc)
 		return -ENOMEM;
-	t->stack = (char *)t->stack_alloc + THREAD_GUARD_SIZE;
+	t->stack = (char *)t->stack_alloc + guard;
 	t->stack_size = size;
-	if (arch_stack_guard((uintptr_t)t->stack_alloc, THREAD_GUARD_SIZE, true) == 0) {
+	t->guard_lo = (uintptr_t)t->stack;
+	if (!guard)
+		return 0;
+	if (arch_stack_guard((uintptr_t)t->stack_alloc, guard, true) == 0) {
 		t->guard_lo = (uintptr_t)t->stack_alloc;
 	} else {
-		t->guard_lo = (uintptr_t)t->stack;
 		if (!warned)
 			pr_warn("thread: no guard page for %s's stack\n", t->name);
 		warned = true;
@@ -170,7 +178,8 @@ static void free_stack(struct thread *t)
 	if (!t->stack_alloc)
 		return;		/* caller-supplied or the boot stack */
 	if (t->guard_lo < (uintptr_t)t->stack)
-		arch_stack_guard(t->guard_lo, THREAD_GUARD_SIZE, false);
+		arch_stack_guard(t->guard_lo, (uintptr_t)t->stack - t->guard_lo,
+				 false);
 	free(t->stack_alloc);
 	t->stack_alloc = NULL;
 }
@@ -218,7 +227,7 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 		t->guard_lo = lo;
 		err = 0;
 	} else {
-		err = alloc_stack(t, MAX(size, STACK_MIN));
+		err = alloc_stack(t, MAX(size, STACK_MIN), a->guard_size);
 	}
 	if (err)
 		goto err_free;

@@ -102,6 +102,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 			return EINVAL;
 		ta.stack_size = attr->stacksize;
 		ta.stack_addr = attr->stackaddr;
+		ta.guard_size = thread_guard_of(attr->guardsize);
 		ta.detached = attr->detachstate == PTHREAD_CREATE_DETACHED;
 		ta.affinity = (uint32_t)attr->cpuset;
 		if (attr->inheritsched == PTHREAD_EXPLICIT_SCHED) {

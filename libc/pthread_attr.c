@@ -138,9 +138,8 @@ int pthread_attr_getscope(const pthread_attr_t *a, int *scope)
 	return 0;
 }
 
-/* Every stack Vireo allocates has one THREAD_GUARD_SIZE guard page; a
- * larger request is kept and reported (POSIX lets the implementation
- * round it), 0 too, but the page stays: it costs no memory. */
+/* The guard below the stack pthread_create() allocates: rounded up to
+ * whole pages there, reported here as set (POSIX); 0 for none. */
 int pthread_attr_setguardsize(pthread_attr_t *a, size_t size)
 {
 	if (!a->initialized)
@@ -171,7 +170,7 @@ int pthread_getattr_np(pthread_t thread, pthread_attr_t *a)
 	} else {
 		a->stackaddr = t->stack;
 		a->stacksize = t->stack_size;
-		a->guardsize = t->stack_alloc ? THREAD_GUARD_SIZE : 0;
+		a->guardsize = t->stack_alloc ? (uintptr_t)t->stack - t->guard_lo : 0;
 		a->detachstate = t->detached ? PTHREAD_CREATE_DETACHED
 					     : PTHREAD_CREATE_JOINABLE;
 		sched_from_kernel(t->policy, t->base_prio, &a->schedpolicy,

@@ -195,7 +195,9 @@ pid_t ot_spawn_child(char *const args[], char *const envp[]);
 pid_t ot_wait_child(pid_t pid, int *status, int timeout_ms);
 /* The child side: runs the mode named in argv (after --child). */
 int ot_child_main(int argc, char **argv);
-/* stack.c: the child mode that overflows its stack on purpose. */
+/* stack.c: the child mode that overflows its stack on purpose, and the
+ * one that reads deep inside a large stack guard (pthread_attr_setguardsize). */
 int ot_child_overflow(void);
+int ot_child_guard(void);
 /* net.c: the child mode that listens on a TCP port until killed. */
 int ot_child_listen(int port);

@@ -29,6 +29,91 @@ int ot_child_overflow(void)
 	return dive(0) & 0x7f;		/* never returns */
 }
 
+#define BIG_GUARD (64 * 1024)
+
+/* A thread with a BIG_GUARD guard: the attribute reads back. */
+static void *guard_of_self(void *arg)
+{
+	pthread_attr_t a;
+	size_t g = 1;
+
+	if (pthread_getattr_np(pthread_self(), &a) == 0) {
+		pthread_attr_getguardsize(&a, &g);
+		pthread_attr_destroy(&a);
+	}
+	return (void *)g;
+}
+
+/* Reads 48 KiB below its stack: inside a BIG_GUARD guard (a fault that
+ * ends the task), in whatever lies there with a one-page guard. */
+static void *read_below_stack(void *arg)
+{
+	pthread_attr_t a;
+	void *lo;
+	size_t size;
+
+	if (pthread_getattr_np(pthread_self(), &a) ||
+	    pthread_attr_getstack(&a, &lo, &size))
+		return NULL;
+	pthread_attr_destroy(&a);
+	return (void *)(uintptr_t)*(volatile char *)((char *)lo - 48 * 1024);
+}
+
+static int guarded_thread(pthread_t *t, size_t guard, void *(*fn)(void *))
+{
+	pthread_attr_t attr;
+	int r;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 16384);
+	pthread_attr_setguardsize(&attr, guard);
+	r = pthread_create(t, &attr, fn, NULL);
+	pthread_attr_destroy(&attr);
+	return r;
+}
+
+int ot_child_guard(void)
+{
+	pthread_t t;
+
+	if (guarded_thread(&t, BIG_GUARD, read_below_stack))
+		return 2;
+	pthread_join(t, NULL);
+	return 0;		/* the guard did not stop the read */
+}
+
+static void stack_guard_size(void)
+{
+	char *args[] = { "guard", NULL };
+	pthread_attr_t attr;
+	size_t g = 0;
+	void *r = NULL;
+	int status = -1;
+	pthread_t t;
+	pid_t pid;
+
+	/* Reported as set (POSIX), though stacks round it to pages. */
+	pthread_attr_init(&attr);
+	OT_EXPECT_RC(pthread_attr_setguardsize(&attr, 100), 0);
+	OT_EXPECT_RC(pthread_attr_getguardsize(&attr, &g), 0);
+	OT_EXPECT_EQ(g, 100);
+	pthread_attr_destroy(&attr);
+	/* The thread's guard is that large (or absent). */
+	if (OT_EXPECT_RC(guarded_thread(&t, BIG_GUARD, guard_of_self), 0)) {
+		OT_EXPECT_RC(pthread_join(t, &r), 0);
+		OT_EXPECT_EQ((size_t)r, BIG_GUARD);
+	}
+	if (OT_EXPECT_RC(guarded_thread(&t, 0, guard_of_self), 0)) {
+		OT_EXPECT_RC(pthread_join(t, &r), 0);
+		OT_EXPECT_EQ((size_t)r, 0);
+	}
+	/* And it protects: a read deep in it ends the task with SIGSEGV. */
+	pid = ot_spawn_child(args, NULL);
+	OT_ASSERT_OK(pid);
+	OT_EXPECT_EQ(ot_wait_child(pid, &status, 3000), pid);
+	OT_EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+}
+
 static void stack_overflow_child(void)
 {
 	char *args[] = { "overflow", NULL };
@@ -73,4 +158,5 @@ static void stack_small_thread(void)
 
 OT_AREA(stack,
 	OT_CASE(stack, small_thread, 5),
-	OT_CASE(stack, overflow_child, 10));
+	OT_CASE(stack, overflow_child, 10),
+	OT_CASE(stack, guard_size, 10));

@@ -71,6 +71,8 @@ int ot_child_main(int argc, char **argv)
 		return 3;
 	} else if (strcmp(mode, "overflow") == 0) {
 		return ot_child_overflow();
+	} else if (strcmp(mode, "guard") == 0) {
+		return ot_child_guard();
 #ifdef CONFIG_NET	/* net.c is built with the stack */
 	} else if (strcmp(mode, "listen") == 0) {
 		return ot_child_listen(arg);

@@ -64,8 +64,17 @@ enum {
 /* The value a cancelled thread exits with (PTHREAD_CANCELED). */
 #define THREAD_CANCELED ((void *)-1)
 
-/* Size of the inaccessible guard below every allocated stack. */
+/* Size of the inaccessible guard below an allocated stack, unless its
+ * thread_attr asks for another (guard_size). */
 #define THREAD_GUARD_SIZE 4096
+/* thread_attr.guard_size for a stack without a guard. */
+#define THREAD_GUARD_NONE SIZE_MAX
+
+/* thread_attr.guard_size for a POSIX guardsize attribute (0: none). */
+static inline size_t thread_guard_of(size_t guardsize)
+{
+	return guardsize ? guardsize : THREAD_GUARD_NONE;
+}
 /* Word at the bottom of every stack, checked at each switch. */
 #define THREAD_STACK_CANARY 0x5ca1ab1e0ddba11UL
 
@@ -89,14 +98,13 @@ struct thread {
 					 * hold a copy of fpu, or -1 (fpu.c) */
 	unsigned int preempt_off;	/* sched_lock() nesting */
 	char name[24];
-	/* Usable stack [stack, stack + stack_size); for allocated stacks a
-	 * THREAD_GUARD_SIZE guard page lies just below `stack`, inside the
-	 * allocation that starts at stack_alloc.  stack_limit is the lowest
-	 * address the vectors.S overflow check accepts as a valid SP. */
+	/* Usable stack [stack, stack + stack_size); for allocated stacks the
+	 * guard [guard_lo, stack) lies just below `stack`, inside the
+	 * allocation that starts at stack_alloc. */
 	void *stack;
 	size_t stack_size;
 	void *stack_alloc;		/* NULL: caller-supplied stack */
-	uintptr_t guard_lo;		/* [guard_lo, stack): guard page, or empty */
+	uintptr_t guard_lo;		/* [guard_lo, stack): guard pages, or empty */
 	/* The alternate signal stack [sigalt_lo, sigalt_hi) of
 	 * sigaltstack(), or 0, 0: set by the thread itself; the vectors.S
 	 * overflow check accepts an SP inside it. */
@@ -162,6 +170,8 @@ struct thread_attr {
 	size_t stack_size;	/* 0: CONFIG_DEFAULT_STACKSIZE */
 	void *stack_addr;	/* caller's stack of stack_size bytes (lowest
 				 * address, no guard page), or NULL */
+	size_t guard_size;	/* of an allocated stack, rounded up to pages;
+				 * 0: THREAD_GUARD_SIZE, or THREAD_GUARD_NONE */
 	bool detached;
 	uint32_t affinity;	/* 0: the caller's */
 };
