@@ -3,7 +3,14 @@
  * ARM PL011 UART (PrimeCell UART TRM, DDI 0183), binds to "arm,pl011".
  * Interrupt-driven: the receive interrupt handler moves bytes from the
  * RX FIFO into a ring that read() drains; write() queues bytes in a TX
- * ring and the transmit interrupt refills the FIFO from it.  The polled
+ * ring and the transmit interrupt refills the FIFO from it.
+ *
+ * Input is never dropped for want of room: a full ring stops the drain
+ * and masks the receive interrupts, the FIFO fills, and the sender waits
+ * (QEMU stops reading its character device; a line with RTS/CTS flow
+ * control deasserts RTS) until read() makes room and drains again.  A
+ * paste of any size arrives whole at the reader's pace.  Bytes the FIFO
+ * itself loses (an overrun, without flow control) are reported.  The polled
  * output (early console before interrupts exist, panics) writes the data
  * register directly and takes no lock.
  *
@@ -94,7 +101,6 @@ struct pl011_stats {
 	uint64_t rx, tx;
 	uint64_t overrun;	/* FIFO overran: bytes lost in hardware */
 	uint64_t framing, parity, brk;	/* bad characters, dropped */
-	uint64_t rx_ring_full;	/* ring full: bytes dropped by us */
 };
 
 struct pl011_port {
@@ -104,7 +110,7 @@ struct pl011_port {
 	struct tty_port port;		/* rings and lock: see the top */
 	uint32_t imsc;			/* shadow of UARTIMSC */
 	struct pl011_stats stats;
-	uint64_t rx_drop_told;		/* rx_ring_full already reported */
+	uint64_t rx_lost_told;		/* overruns already reported */
 };
 
 static struct pl011_port port0;
@@ -213,16 +219,15 @@ static bool rx_char_ok_locked(struct pl011_port *p, uint32_t dr)
 	return true;
 }
 
-/* Empties the RX FIFO into the ring; returns the bytes queued and counts
- * in *intr the terminal interrupt characters it dropped (they become a
- * signal).  The FIFO is always drained, even into a full ring, or the
- * level-sensitive RX interrupt would keep firing. */
+/* Moves the RX FIFO into the ring until either is exhausted; returns the
+ * bytes queued and counts in *intr the terminal interrupt characters it
+ * took out (they become a signal). */
 static size_t rx_drain_locked(struct pl011_port *p, size_t *intr)
 {
 	size_t queued = 0;
 	bool errors = false;
 
-	for (int i = 0; i < RX_DRAIN_MAX &&
+	for (int i = 0; i < RX_DRAIN_MAX && ringbuf_space(&p->port.rx) &&
 	     !(mmio_read32(p->base + UARTFR) & FR_RXFE); i++) {
 		uint32_t dr = mmio_read32(p->base + UARTDR);
 		if (dr & (DR_OE | DR_BE | DR_FE | DR_PE))
@@ -233,11 +238,8 @@ static size_t rx_drain_locked(struct pl011_port *p, size_t *intr)
 			(*intr)++;
 			continue;
 		}
-		if (ringbuf_putc(&p->port.rx, (uint8_t)dr) < 0) {
-			p->stats.rx_ring_full++;
-		} else {
-			queued++;
-		}
+		ringbuf_putc(&p->port.rx, (uint8_t)dr);	/* has room */
+		queued++;
 	}
 	if (errors)
 		mmio_write32(p->base + UARTECR, 0);	/* clear UARTRSR (3.3.2) */
@@ -245,54 +247,78 @@ static size_t rx_drain_locked(struct pl011_port *p, size_t *intr)
 	return queued;
 }
 
-static void pl011_irq(uint32_t intid, void *arg)
+/*
+ * Drains the FIFO into the ring: drain, clear, and drain again until the
+ * FIFO is empty after the clear.  QEMU raises RX only as the FIFO goes
+ * from empty to one byte and refills it while we read, so a clear while
+ * bytes remain would leave them without an interrupt; once the FIFO is
+ * seen empty after the clear, the next byte raises RX again.  A full ring
+ * masks the receive interrupts instead (flow control, see the top) and
+ * leaves their status set: the read that makes room calls this again.
+ * Bounded: a port that never empties is broken hardware, not input.
+ */
+static size_t rx_service_locked(struct pl011_port *p, size_t *intr)
 {
-	struct pl011_port *p = arg;
-	size_t received = 0, sent = 0, intr = 0;
-	irqflags_t f = spin_lock_irqsave(&p->port.lock);
-	uint32_t mis = mmio_read32(p->base + UARTMIS);
+	size_t received = 0;
 
-	if (mis & (INT_RX | INT_RT | INT_ERRORS)) {
-		/* Drain, clear, and drain again until the FIFO is empty
-		 * after the clear.  QEMU raises RX only as the FIFO goes
-		 * from empty to one byte and refills it while we read, so a
-		 * clear while bytes remain would leave them without an
-		 * interrupt; once the FIFO is seen empty after the clear,
-		 * the next byte raises RX again.  Bounded: a port that never
-		 * empties is broken hardware, not input. */
-		for (int pass = 0; pass < RX_PASSES_MAX; pass++) {
-			received += rx_drain_locked(p, &intr);
-			mmio_write32(p->base + UARTICR, INT_RX | INT_RT | INT_ERRORS);
-			if (mmio_read32(p->base + UARTFR) & FR_RXFE)
-				break;
+	for (int pass = 0; pass < RX_PASSES_MAX; pass++) {
+		received += rx_drain_locked(p, intr);
+		if (!ringbuf_space(&p->port.rx)) {
+			mmio_write32(p->base + UARTICR, INT_ERRORS);
+			set_imsc_locked(p, p->imsc & ~(INT_RX | INT_RT));
+			return received;
 		}
+		mmio_write32(p->base + UARTICR, INT_RX | INT_RT | INT_ERRORS);
+		if (mmio_read32(p->base + UARTFR) & FR_RXFE)
+			break;
 	}
-	if (mis & INT_TX)
-		sent = tx_irq_locked(p);
-	spin_unlock_irqrestore(&p->port.lock, f);
+	set_imsc_locked(p, p->imsc | INT_RX | INT_RT);
+	return received;
+}
 
-	/* Outside the lock: the scheduler lock is always taken first. */
-	if (received || sent)
+/* Outside the port lock (the scheduler lock is always taken first):
+ * wakes the rings' waiters and signals a terminal interrupt. */
+static void rx_tx_done(struct pl011_port *p, size_t moved, size_t intr)
+{
+	if (moved)
 		tty_port_wake(&p->port);
 	if (intr)
 		uart_rx_intr_from_irq(&p->uart);
+}
+
+static void pl011_irq(uint32_t intid, void *arg)
+{
+	struct pl011_port *p = arg;
+	size_t moved = 0, intr = 0;
+	irqflags_t f = spin_lock_irqsave(&p->port.lock);
+	uint32_t mis = mmio_read32(p->base + UARTMIS);
+
+	if (mis & (INT_RX | INT_RT | INT_ERRORS))
+		moved += rx_service_locked(p, &intr);
+	if (mis & INT_TX)
+		moved += tx_irq_locked(p);
+	spin_unlock_irqrestore(&p->port.lock, f);
+	rx_tx_done(p, moved, intr);
 }
 
 static ssize_t pl011_read(struct uart *u, void *buf, size_t len, bool nonblock)
 {
 	struct pl011_port *p = u->priv;
 	ssize_t n = tty_port_read(&p->port, buf, len, nonblock);
+	size_t moved = 0, intr = 0;
 	irqflags_t f = spin_lock_irqsave(&p->port.lock);
-	uint64_t dropped = p->stats.rx_ring_full - p->rx_drop_told;
+	uint64_t lost = p->stats.overrun - p->rx_lost_told;
 
-	p->rx_drop_told = p->stats.rx_ring_full;
+	if (!(p->imsc & INT_RX))	/* throttled: there is room now */
+		moved = rx_service_locked(p, &intr);
+	p->rx_lost_told = p->stats.overrun;
 	spin_unlock_irqrestore(&p->port.lock, f);
+	rx_tx_done(p, moved, intr);
 
-	/* Input lost silently would look like a shell bug: say so, once
-	 * per batch, when the reader has taken what the ring held. */
-	if (dropped)
-		pr_warn("%s: %llu input bytes dropped: receive buffer full\n",
-			u->name, (unsigned long long)dropped);
+	/* Input lost silently would look like a shell bug: say so. */
+	if (lost)
+		pr_warn("%s: input lost %llu times: receive FIFO overrun\n",
+			u->name, (unsigned long long)lost);
 	return n;
 }
 
