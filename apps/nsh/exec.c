@@ -428,7 +428,8 @@ static int task_status(struct nsh *sh, const char *name, int wstatus)
 		if (sig != SIGINT) {
 			nsh_error("nsh: %s: killed by signal %d\n", name, sig);
 		} else {
-			nsh_error("\n");
+			if (!sh->interrupted)	/* once for a whole pipeline */
+				nsh_error("\n");
 			sh->interrupted = true;
 		}
 		return 128 + sig;
@@ -577,6 +578,42 @@ static pid_t start_stage(struct nsh *sh, const struct nsh_node *n, int in,
 	return pid;
 }
 
+/* Waits for a pipeline's stages; the status is the last one's.  With
+ * several, a Ctrl-C goes to all of them at once, as to a process group:
+ * the shell stays the terminal's foreground, takes the SIGINT and passes
+ * it on, so that no stage sees another end first (wc printing its count
+ * when cat, before it, was interrupted). */
+static int wait_stages(struct nsh *sh, const pid_t *pids, int n)
+{
+	sigset_t set = sigint_set(), old;
+	bool relayed = false;
+	int status = 1;
+
+	if (n == 1 || !console_home)
+		for (int i = 0; i < n; i++)
+			status = wait_task(sh, pids[i], "pipeline");
+	if (n == 1 || !console_home)
+		return status;
+	sigprocmask(SIG_UNBLOCK, &set, &old);	/* one typed already: now */
+	for (int i = 0; i < n; i++) {
+		int wstatus = 0;
+		pid_t r;
+
+		do {
+			if (intr_pending && !relayed) {
+				for (int j = i; j < n; j++)
+					kill(pids[j], SIGINT);
+				relayed = true;
+			}
+			r = waitpid(pids[i], &wstatus, 0);
+		} while (r < 0 && errno == EINTR);
+		status = r == pids[i] ? task_status(sh, "pipeline", wstatus) : 1;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	intr_pending = 0;
+	return status;
+}
+
 /* A pipe no spawned task inherits except through dup2 onto 0 or 1. */
 static int pipe_cloexec(int fds[2])
 {
@@ -614,8 +651,8 @@ static int run_pipeline(struct nsh *sh, const struct nsh_node *n)
 	}
 	if (in >= 0 && failed)
 		close(in);
-	for (int i = 0; i < nst; i++)
-		status = wait_task(sh, pids[i], "pipeline");
+	if (nst)
+		status = wait_stages(sh, pids, nst);
 	return failed ? 1 : status;
 }
 

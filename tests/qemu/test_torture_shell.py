@@ -160,12 +160,14 @@ def torture_kill_init(t):
 
 
 @test("issue 19 item 10: Ctrl-C ends built-ins reading endless devices: cat, "
-      "dd, wc and hexdump of /dev/zero, a loop of built-ins, "
+      "dd, wc and hexdump of /dev/zero, pipelines of them on one core, a loop "
+      "of built-ins, "
       "and exec of an application (no prompt before it ended)")
 def torture_endless_reads(t):
     m = t.boot()
     lines = ["cat /dev/zero > /dev/null", "dd if=/dev/zero of=/dev/null",
              "wc /dev/zero", "hexdump /dev/zero > /dev/null",
+             "cat /dev/zero | wc", "cat /dev/zero | hexdump | wc",
              "while true; do true; done"]
     for line in lines:
         interrupt(m, line)
