@@ -30,6 +30,20 @@ char ***task_environ(void);
 #undef environ
 #define environ (*task_environ())
 
+/* getopt()'s variables, the calling task's (libc/getopt.c), named as
+ * environ is; for applications only: kernel code keeps the plain names
+ * (lwIP's statistics count an opterr). */
+#ifndef VIREO_KERNEL_SOURCE
+char **libc_optarg(void);
+int *libc_optind(void);
+int *libc_opterr(void);
+int *libc_optopt(void);
+#define optarg (*libc_optarg())
+#define optind (*libc_optind())
+#define opterr (*libc_opterr())
+#define optopt (*libc_optopt())
+#endif
+
 #define _POSIX_BARRIERS			200809L
 #define _POSIX_CLOCK_SELECTION		200809L
 #define _POSIX_CPUTIME			200809L

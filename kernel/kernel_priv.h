@@ -58,7 +58,7 @@ struct task {
 	int nr_threads;
 	struct fd_table *fds;		/* own lock (fs/file.c) */
 	char **environ;			/* the task's threads only */
-	void *stdio;			/* libc's streams: libc/stdio.c */
+	void *libc;			/* libc's state: libc/libc_task.h */
 	char cwd[TASK_CWD_MAX];		/* working directory: VFS lock */
 	struct task_signals *sig;	/* signal.c */
 	int wait_status;		/* <sys/wait.h> encoding */

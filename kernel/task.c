@@ -158,9 +158,9 @@ char ***task_environ(void)
 	return &task_current()->environ;
 }
 
-void **task_stdio_slot(void)
+void **task_libc_slot(void)
 {
-	return &task_current()->stdio;
+	return &task_current()->libc;
 }
 
 struct task *task_next_locked(struct task *t)
@@ -568,11 +568,11 @@ void task_finish(struct task *task)
 		signal_task_free(ts);
 	free_strv(task->environ);
 	task->environ = NULL;
-	libc_task_end(task->stdio);
-	task->stdio = NULL;
+	libc_task_end(task->libc);
+	task->libc = NULL;
 	/* Last: every use of the task's own memory is over (its threads
 	 * are gone but this one, which runs kernel code from here on).
-	 * After libc_task_end(): the streams block is the task's own
+	 * After libc_task_end(): libc's block is the task's own
 	 * (malloc'd at its first use) and free() unlinks it from the task's
 	 * list; released first, it would be freed twice. */
 	task->heap_released = true;

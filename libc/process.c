@@ -135,28 +135,13 @@ int setegid(gid_t gid)
 	return set_id(gid);
 }
 
-/* pthread_atfork: Vireo has no fork() (tasks start with posix_spawn),
- * so the handlers are kept, as POSIX requires the call to succeed, and
- * never run. */
-struct atfork {
-	void (*prepare)(void), (*parent)(void), (*child)(void);
-	struct atfork *next;
-};
-static struct atfork *atfork_list;	/* under the libc lock */
-
-extern struct __lock __lock___libc_recursive_mutex;
-
+/* pthread_atfork: the handlers run around fork(), which Vireo does not
+ * have (tasks start with posix_spawn(), and POSIX leaves it to the
+ * implementation whether posix_spawn() runs them: here it does not).
+ * The registration succeeds, as POSIX requires, and nothing needs to be
+ * kept: nothing would ever call them. */
 int pthread_atfork(void (*prepare)(void), void (*parent)(void),
 		   void (*child)(void))
 {
-	struct atfork *a = malloc(sizeof(*a));
-
-	if (!a)
-		return ENOMEM;
-	*a = (struct atfork){ prepare, parent, child, NULL };
-	__retarget_lock_acquire_recursive(&__lock___libc_recursive_mutex);
-	a->next = atfork_list;
-	atfork_list = a;
-	__retarget_lock_release_recursive(&__lock___libc_recursive_mutex);
 	return 0;
 }

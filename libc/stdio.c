@@ -7,7 +7,7 @@
  * streams through libc_stream(): picolibc buffered streams over the
  * task's descriptors 0 and 1 (stdout line buffered, as on a terminal),
  * allocated at the task's first use and freed with the task
- * (libc_task_end()).  stderr is unbuffered: it keeps no state, so one
+ * (libc_task_end(), libc_stdio_end()).  stderr is unbuffered: it keeps no state, so one
  * stream writing to the caller's descriptor 2 serves every task.
  *
  * The global stdin/stdout/stderr symbols remain for picolibc's own
@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <vireo/libc.h>
 #include <vireo/task.h>
+#include "libc_task.h"
 
 #undef stdin
 #undef stdout
@@ -94,14 +95,14 @@ static void streams_free(struct task_stdio *s)
 
 FILE *libc_stream(int fd)
 {
-	void **slot = task_stdio_slot();
-	struct task_stdio *s = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-	void *none = NULL;
+	struct libc_task *t = fd == 2 ? NULL : libc_task();
+	struct task_stdio *s = t ? __atomic_load_n(&t->stdio, __ATOMIC_ACQUIRE) : NULL;
+	struct task_stdio *none = NULL;
 
 	if (fd == 2)
 		return stderr;
-	if (!s && (s = streams_new()) &&
-	    !__atomic_compare_exchange_n(slot, &none, s, false,
+	if (t && !s && (s = streams_new()) &&
+	    !__atomic_compare_exchange_n(&t->stdio, &none, s, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		streams_free(s);	/* another thread of the task won */
 		s = none;
@@ -111,10 +112,10 @@ FILE *libc_stream(int fd)
 	return fd == 0 ? &s->in.xfile.cfile.file : &s->out.xfile.cfile.file;
 }
 
-void libc_task_end(void *stdio)
+void libc_stdio_end(struct task_stdio *s)
 {
-	if (stdio)
-		streams_free(stdio);
+	if (s)
+		streams_free(s);
 }
 
 int vprintf(const char *fmt, va_list ap)

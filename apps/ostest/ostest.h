@@ -199,5 +199,9 @@ int ot_child_main(int argc, char **argv);
  * one that reads deep inside a large stack guard (pthread_attr_setguardsize). */
 int ot_child_overflow(void);
 int ot_child_guard(void);
+/* posix.c: child modes that use getopt and pthread keys as a task of
+ * their own (0: each found its own, untouched state). */
+int ot_child_getopt(int argc, char **argv);
+int ot_child_keys(void);
 /* net.c: the child mode that listens on a TCP port until killed. */
 int ot_child_listen(int port);

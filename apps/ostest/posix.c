@@ -12,8 +12,10 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "ostest.h"
 
@@ -94,16 +96,6 @@ static void never(void)
 {
 }
 
-/* pthread_atfork registrations last as long as the process: once per
- * ostest run, so that repeated rounds keep the heap steady. */
-static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
-static int atfork_rc[2] = { -1, -1 };
-
-static void register_atfork(void)
-{
-	atfork_rc[0] = pthread_atfork(never, never, never);
-	atfork_rc[1] = pthread_atfork(NULL, NULL, NULL);
-}
 
 static void *report_attr(void *arg)
 {
@@ -129,9 +121,8 @@ static void posix_thread_attrs(void)
 	void *inside = NULL;
 	int detach = -1;
 
-	pthread_once(&atfork_once, register_atfork);
-	OT_EXPECT_RC(atfork_rc[0], 0);
-	OT_EXPECT_RC(atfork_rc[1], 0);
+	OT_EXPECT_RC(pthread_atfork(never, never, never), 0);
+	OT_EXPECT_RC(pthread_atfork(NULL, NULL, NULL), 0);
 	pthread_attr_init(&attr);
 	OT_EXPECT_RC(pthread_attr_getguardsize(&attr, &guard), 0);
 	OT_EXPECT_GE(guard, 4096);
@@ -363,6 +354,94 @@ static void posix_sem_unlink(void)
 	sem_close(s);
 }
 
+/* POSIX getopt: clusters, attached and separate arguments, "--",
+ * unknown letters and a missing argument (':' first: reported as ':'). */
+static void posix_getopt(void)
+{
+	char *v[] = { "prog", "-ab", "-c", "val", "-dxy", "-z", "--", "-a", NULL };
+	char *w[] = { "prog", "-c", NULL };
+	int c, got[6], n = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt(8, v, "abc:d:")) != -1 && n < 6)
+		got[n++] = c;
+	OT_EXPECT_EQ(n, 5);
+	OT_EXPECT_EQ(got[0], 'a');
+	OT_EXPECT_EQ(got[1], 'b');
+	OT_EXPECT_EQ(got[2], 'c');
+	OT_EXPECT_EQ(got[3], 'd');
+	OT_EXPECT_EQ(got[4], '?');
+	OT_EXPECT_EQ(optopt, 'z');
+	OT_EXPECT_EQ(optind, 7);		/* past "--": "-a" is an operand */
+	optind = 1;
+	OT_EXPECT_EQ(getopt(2, w, ":c:"), ':');
+	OT_EXPECT_EQ(optopt, 'c');
+	optind = 1;
+	OT_EXPECT_EQ(getopt(2, w, "c:"), '?');
+	optind = 1;
+	OT_EXPECT_EQ(getopt(4, v, "abc:d:"), 'a');
+	OT_EXPECT_EQ(getopt(4, v, "abc:d:"), 'b');
+	OT_EXPECT_EQ(getopt(4, v, "abc:d:"), 'c');
+	OT_EXPECT(optarg && strcmp(optarg, "val") == 0);
+	OT_EXPECT_EQ(getopt(4, v, "abc:d:"), -1);
+	opterr = 1;
+	optind = 1;
+}
+
+/* Starts with optind 1 whatever the parent's is, and parses its own. */
+int ot_child_getopt(int argc, char **argv)
+{
+	char *v[] = { "child", "-q", "x", NULL };
+
+	if (optind != 1)
+		return 1;
+	if (getopt(3, v, "q") != 'q' || getopt(3, v, "q") != -1)
+		return 2;
+	return optind == 2 ? 0 : 3;
+}
+
+/* Takes every key it can and ends without deleting them. */
+int ot_child_keys(void)
+{
+	pthread_key_t k;
+
+	for (int i = 0; i < PTHREAD_KEYS_MAX; i++)
+		if (pthread_key_create(&k, NULL))
+			return 1;
+	return pthread_key_create(&k, NULL) == EAGAIN ? 0 : 2;
+}
+
+/* getopt's place and the pthread keys are the task's own: a child does
+ * not see the parent's, nor keep its keys past its end. */
+static void posix_task_state(void)
+{
+	char *getopt_args[] = { "getopt", NULL };
+	char *key_args[] = { "keys", NULL };
+	pthread_key_t mine;
+	int status = -1;
+	pid_t pid;
+
+	optind = 5;
+	OT_ASSERT_RC(pthread_key_create(&mine, NULL), 0);
+	for (int round = 0; round < 2; round++) {
+		pid = ot_spawn_child(round ? key_args : getopt_args, NULL);
+		if (!OT_EXPECT_OK(pid))
+			break;
+		OT_EXPECT_EQ(ot_wait_child(pid, &status, 3000), pid);
+		OT_EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	OT_EXPECT_EQ(optind, 5);
+	optind = 1;
+	/* The child's keys went with it. */
+	pid = ot_spawn_child(key_args, NULL);
+	if (OT_EXPECT_OK(pid)) {
+		OT_EXPECT_EQ(ot_wait_child(pid, &status, 3000), pid);
+		OT_EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	OT_EXPECT_RC(pthread_key_delete(mine), 0);
+}
+
 OT_AREA(posix,
 	OT_CASE(posix, ids, 5),
 	OT_CASE(posix, options, 5),
@@ -373,4 +452,6 @@ OT_AREA(posix,
 	OT_CASE(posix, sigaltstack, 5),
 	OT_CASE(posix, itimer, 5),
 	OT_CASE(posix, error_codes, 5),
-	OT_CASE(posix, sem_unlink, 5));
+	OT_CASE(posix, sem_unlink, 5),
+	OT_CASE(posix, getopt, 5),
+	OT_CASE(posix, task_state, 10));

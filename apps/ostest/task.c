@@ -73,6 +73,10 @@ int ot_child_main(int argc, char **argv)
 		return ot_child_overflow();
 	} else if (strcmp(mode, "guard") == 0) {
 		return ot_child_guard();
+	} else if (strcmp(mode, "getopt") == 0) {
+		return ot_child_getopt(argc, argv);
+	} else if (strcmp(mode, "keys") == 0) {
+		return ot_child_keys();
 #ifdef CONFIG_NET	/* net.c is built with the stack */
 	} else if (strcmp(mode, "listen") == 0) {
 		return ot_child_listen(arg);

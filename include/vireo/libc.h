@@ -3,9 +3,9 @@
 #pragma once
 
 /* The last thread of a task ends (kernel/task.c, task_finish()): frees
- * the task's streams (its task_stdio_slot()); what they still buffer is
- * dropped, as by _exit(). */
-void libc_task_end(void *stdio);
+ * libc's state of the task (its task_libc_slot()): streams (what they
+ * still buffer is dropped, as by _exit()), keys, getopt's place. */
+void libc_task_end(void *block);
 
 /* The POSIX boundary: a -errno result becomes -1 with errno set (a
  * -ECANCELED one ends the thread if cancellation is pending); other

@@ -94,9 +94,9 @@ bool task_any_cwd(bool (*match)(const char *cwd, const void *ctx),
 /* Environment of the calling task (a NULL-terminated array it owns);
  * libc/env.c edits it, the task frees it at exit. */
 char ***task_environ(void);
-/* The calling task's slot for libc's buffered streams (libc/stdio.c
+/* The calling task's slot for libc's per-task state (libc/libc_task.c
  * fills it at first use; the task hands it to libc_task_end()). */
-void **task_stdio_slot(void);
+void **task_libc_slot(void);
 /* The list malloc() links the calling thread's allocations into: its
  * task's, or NULL when they are the kernel's (a kernel thread, an
  * interrupt handler, a task whose heap was given back).  Any context. */
