@@ -249,11 +249,12 @@ static ssize_t zero_read(struct file *f, void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/* /dev/null and /dev/zero hold nothing and everything: any position is
+ * as good as another (their end is 0), but whence and overflow are
+ * checked as for any file. */
 static off_t mem_lseek(struct file *f, off_t off, int whence)
 {
-	(void)whence;
-	f->pos = off;
-	return 0;
+	return file_seek_in_size(f, off, whence, 0);
 }
 
 static const struct file_ops null_ops = {

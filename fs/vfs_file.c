@@ -57,15 +57,40 @@ static off_t vnode_lseek(struct file *f, off_t off, int whence)
 	return r;
 }
 
+/* Whether f is a device read and written at f->pos (it has an lseek of
+ * its own): pread/pwrite work on it; pipes, FIFOs, terminals and
+ * sockets have none and give ESPIPE. */
+static bool seekable_device(const struct file *f)
+{
+	return (!f->vn || !S_ISREG(f->vn->mode)) && f->ops->lseek &&
+	       f->ops->lseek != vnode_lseek;
+}
+
+/* pread/pwrite on a seekable device: its read or write at off through a
+ * copy of the file, so that the file's own offset never moves (POSIX),
+ * not even while the call runs. */
+static ssize_t device_at(struct file *f, void *buf, size_t len, off_t off,
+			 bool write)
+{
+	struct file at = *f;
+
+	at.pos = off;
+	if (write)
+		return f->ops->write ? f->ops->write(&at, buf, len) : -EBADF;
+	return f->ops->read ? f->ops->read(&at, buf, len) : -EBADF;
+}
+
 ssize_t vfs_file_pread(struct file *f, void *buf, size_t len, off_t off)
 {
 	struct vnode *vn = f->vn;
 	ssize_t r;
 
+	if (off < 0 && (seekable_device(f) || (vn && S_ISREG(vn->mode))))
+		return -EINVAL;
+	if (seekable_device(f))
+		return device_at(f, buf, len, off, false);
 	if (!vn || !S_ISREG(vn->mode))
 		return vn && S_ISDIR(vn->mode) ? -EISDIR : -ESPIPE;
-	if (off < 0)
-		return -EINVAL;
 	vfs_lock();
 	r = vn->ops->read ? vn->ops->read(vn, buf, len, off) : -EINVAL;
 	vfs_unlock();
@@ -78,10 +103,12 @@ ssize_t vfs_file_pwrite(struct file *f, const void *buf, size_t len,
 	struct vnode *vn = f->vn;
 	ssize_t r;
 
+	if (off < 0 && (seekable_device(f) || (vn && S_ISREG(vn->mode))))
+		return -EINVAL;
+	if (seekable_device(f))
+		return device_at(f, (void *)buf, len, off, true);
 	if (!vn || !S_ISREG(vn->mode))
 		return -ESPIPE;
-	if (off < 0)
-		return -EINVAL;
 	vfs_lock();
 	r = vn->ops->write ? vn->ops->write(vn, buf, len, off) : -EROFS;
 	vfs_unlock();

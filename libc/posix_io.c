@@ -159,17 +159,15 @@ int ioctl(int fd, unsigned long req, ...)
 	return (int)libc_result(r);
 }
 
+/* A terminal is what answers a terminal's request (not every character
+ * device: /dev/null is none): 1, or 0 with EBADF or ENOTTY. */
 int isatty(int fd)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return 0;
-	if (!S_ISCHR(st.st_mode)) {
+	if (tcgetpgrp(fd) >= 0)
+		return 1;
+	if (errno != EBADF)
 		errno = ENOTTY;
-		return 0;
-	}
-	return 1;
+	return 0;
 }
 
 /* Tasks are their own process groups: pgrp is a pid (0: no foreground,

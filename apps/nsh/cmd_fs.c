@@ -55,13 +55,16 @@ static void join(char *out, const char *dir, const char *name)
 #define LS_A 2
 #define LS_R 4
 
-static void ls_entry(const char *path, const char *name, unsigned flags)
+/* One line for path; an entry that cannot be looked at (removed
+ * meanwhile, a broken mount) is an error, not a line of garbage. */
+static int ls_entry(const char *path, const char *name, unsigned flags)
 {
 	struct stat st;
-	bool dir = false;
+	bool dir;
 
-	if (lstat(path, &st) == 0)
-		dir = S_ISDIR(st.st_mode);
+	if (lstat(path, &st) != 0)
+		return nsh_fail("ls", path);
+	dir = S_ISDIR(st.st_mode);
 	if (flags & LS_L) {
 		char mode[11] = "----------";
 		const char *rwx = "rwxrwxrwx";
@@ -77,6 +80,7 @@ static void ls_entry(const char *path, const char *name, unsigned flags)
 	} else {
 		printf(" %s%s\n", name, dir ? "/" : "");
 	}
+	return 0;
 }
 
 /* ls -R recurses (each level holds an open directory; the path is on
@@ -101,7 +105,7 @@ static int ls_dir(const char *path, unsigned flags)
 		if (e->d_name[0] == '.' && !(flags & LS_A))
 			continue;
 		join(sub, path, e->d_name);
-		ls_entry(sub, e->d_name, flags);
+		status |= ls_entry(sub, e->d_name, flags);
 	}
 	if (flags & LS_R) {
 		rewinddir(d);
@@ -128,8 +132,7 @@ static int ls_path(const char *path, unsigned flags)
 		return nsh_fail("ls", path);
 	if (S_ISDIR(st.st_mode))
 		return ls_dir(path, flags);
-	ls_entry(path, path, flags);
-	return 0;
+	return ls_entry(path, path, flags);
 }
 
 static int cmd_ls(struct nsh *sh, int argc, char **argv)

@@ -470,7 +470,43 @@ static void io_hwrng(void)
 	close(fd);
 }
 
+/* pread/pwrite on seekable devices read and write at the offset and
+ * leave the file's own alone; pipes say ESPIPE.  /dev/null is no
+ * terminal; its lseek checks whence. */
+static void io_device_offsets(void)
+{
+	char buf[4] = "abc";
+	int fd = open("/dev/zero", O_RDWR);
+
+	OT_ASSERT_OK(fd);
+	OT_EXPECT_EQ(lseek(fd, 7, SEEK_SET), 7);
+	OT_EXPECT_EQ(pread(fd, buf, sizeof(buf), 4096), 4);
+	OT_EXPECT(buf[0] == 0 && buf[3] == 0);
+	OT_EXPECT_EQ(pwrite(fd, "xy", 2, 100), 2);
+	OT_EXPECT_ERRNO(pread(fd, buf, 1, -1), EINVAL);
+	OT_EXPECT_EQ(lseek(fd, 0, SEEK_CUR), 7);
+	OT_EXPECT_EQ(lseek(fd, 5, SEEK_CUR), 12);
+	OT_EXPECT_ERRNO(lseek(fd, 0, 42), EINVAL);
+	OT_EXPECT_ERRNO(lseek(fd, -1, SEEK_SET), EINVAL);
+	close(fd);
+	fd = open("/dev/null", O_RDWR);
+	OT_ASSERT_OK(fd);
+	OT_EXPECT_EQ(pread(fd, buf, 1, 10), 0);
+	OT_EXPECT_EQ(isatty(fd), 0);
+	OT_EXPECT_EQ(errno, ENOTTY);
+	close(fd);
+	OT_ASSERT_OK(pipe(fds));
+	OT_EXPECT_ERRNO(pread(fds[0], buf, 1, 0), ESPIPE);
+	OT_EXPECT_ERRNO(pwrite(fds[1], buf, 1, 0), ESPIPE);
+	OT_EXPECT_EQ(isatty(fds[0]), 0);
+	close(fds[0]);
+	close(fds[1]);
+	OT_EXPECT_EQ(isatty(-1), 0);
+	OT_EXPECT_EQ(errno, EBADF);
+}
+
 OT_AREA(io,
+	OT_CASE(io, device_offsets, 5),
 	OT_CASE(io, pipe_basic, 5),
 	OT_CASE(io, poll_timeout, 5),
 	OT_CASE(io, poll_early_wake, 10),
