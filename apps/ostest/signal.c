@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <sys/select.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ostest.h"
@@ -658,6 +659,219 @@ static void signal_barrier_wait(void)
 	lock_wait_case(LW_BARRIER);
 }
 
+/* ---- every blocking call against a signal ---- */
+
+/* What the calls below block on. */
+static struct {
+	int empty[2], full[2];	/* pipes: nothing to read, no room */
+	mqd_t qempty, qfull;
+	sem_t sem;
+	pid_t child;		/* runs until killed */
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	bool go;
+	pthread_t sleeper;
+} bk;
+
+static long blk_read(void) { char c; return read(bk.empty[0], &c, 1); }
+static long blk_write(void) { return write(bk.full[1], "x", 1); }
+static long blk_select(void)
+{
+	fd_set r;
+
+	FD_ZERO(&r);
+	FD_SET(bk.empty[0], &r);
+	return select(bk.empty[0] + 1, &r, NULL, NULL, NULL);
+}
+static long blk_mq_send(void) { return mq_send(bk.qfull, "x", 1, 0); }
+static long blk_mq_timedreceive(void)
+{
+	struct timespec dl = ot_deadline(CLOCK_REALTIME, 5000);
+	char buf[8];
+
+	return mq_timedreceive(bk.qempty, buf, sizeof(buf), NULL, &dl);
+}
+static long blk_sem_timedwait(void)
+{
+	struct timespec dl = ot_deadline(CLOCK_REALTIME, 5000);
+
+	return sem_timedwait(&bk.sem, &dl);
+}
+static long blk_waitpid(void) { return waitpid(bk.child, NULL, 0); }
+static long blk_sigwaitinfo(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	return sigwaitinfo(&set, NULL);
+}
+/* These three must not fail with EINTR: the handler runs, then the wait
+ * goes on until released (POSIX; a condition wait may also return 0
+ * early, so it waits for its predicate). */
+static long blk_cond_wait(void)
+{
+	long r = 0;
+
+	pthread_mutex_lock(&bk.m);
+	while (!bk.go && r == 0)
+		r = pthread_cond_wait(&bk.cv, &bk.m);
+	pthread_mutex_unlock(&bk.m);
+	return r;
+}
+static long blk_join(void) { return pthread_join(bk.sleeper, NULL); }
+static long blk_sigwait(void)
+{
+	sigset_t set;
+	int sig = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	return sigwait(&set, &sig) ? -1 : sig == SIGUSR2 ? 0 : -2;
+}
+
+struct blocking_call {
+	const char *name;
+	long (*fn)(void);
+	bool eintr;		/* fails with EINTR, else resumes */
+};
+
+static const struct blocking_call blocking_calls[] = {
+	{ "read", blk_read, true }, { "write", blk_write, true },
+	{ "select", blk_select, true }, { "mq_send", blk_mq_send, true },
+	{ "mq_timedreceive", blk_mq_timedreceive, true },
+	{ "sem_timedwait", blk_sem_timedwait, true },
+	{ "waitpid", blk_waitpid, true },
+	{ "sigwaitinfo", blk_sigwaitinfo, true },
+	{ "pthread_cond_wait", blk_cond_wait, false },
+	{ "pthread_join", blk_join, false }, { "sigwait", blk_sigwait, false },
+};
+
+static volatile long blk_result;
+static volatile int blk_errno;
+
+static void *run_blocking(void *arg)
+{
+	const struct blocking_call *c = arg;
+
+	errno = 0;
+	blk_result = c->fn();
+	blk_errno = errno;
+	return NULL;
+}
+
+static void *sleep_200(void *arg)
+{
+	ot_msleep(200);
+	return NULL;
+}
+
+/* Releases a resuming call: its wait ends the ordinary way. */
+static void release(const struct blocking_call *c, pthread_t t)
+{
+	if (c->fn == blk_cond_wait) {
+		pthread_mutex_lock(&bk.m);
+		bk.go = true;
+		pthread_cond_signal(&bk.cv);
+		pthread_mutex_unlock(&bk.m);
+	} else if (c->fn == blk_sigwait) {
+		pthread_kill(t, SIGUSR2);
+	}		/* pthread_join: the sleeper ends by itself */
+}
+
+static bool blocking_setup(void)
+{
+	struct mq_attr a = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	char *pause_args[] = { "pause", NULL };
+
+	memset(&bk, 0, sizeof(bk));
+	if (pipe(bk.empty) || pipe(bk.full))
+		return false;
+	fcntl(bk.full[1], F_SETFL, O_NONBLOCK);
+	while (write(bk.full[1], "xxxxxxxxxxxxxxxx", 16) > 0)
+		;
+	fcntl(bk.full[1], F_SETFL, 0);
+	mq_unlink("/ostest-bk");
+	bk.qempty = mq_open("/ostest-bk", O_CREAT | O_RDWR, 0600, &a);
+	mq_unlink("/ostest-bk");
+	bk.qfull = mq_open("/ostest-bk", O_CREAT | O_RDWR, 0600, &a);
+	mq_unlink("/ostest-bk");
+	if (bk.qempty == (mqd_t)-1 || bk.qfull == (mqd_t)-1 ||
+	    mq_send(bk.qfull, "x", 1, 0))
+		return false;
+	sem_init(&bk.sem, 0, 0);
+	pthread_mutex_init(&bk.m, NULL);
+	pthread_cond_init(&bk.cv, NULL);
+	bk.child = ot_spawn_child(pause_args, NULL);
+	return bk.child > 0;
+}
+
+static void blocking_teardown(void)
+{
+	close(bk.empty[0]);
+	close(bk.empty[1]);
+	close(bk.full[0]);
+	close(bk.full[1]);
+	mq_close(bk.qempty);
+	mq_close(bk.qfull);
+	sem_destroy(&bk.sem);
+	pthread_cond_destroy(&bk.cv);
+	pthread_mutex_destroy(&bk.m);
+	if (bk.child > 0) {
+		kill(bk.child, SIGKILL);
+		ot_wait_child(bk.child, NULL, 2000);
+	}
+}
+
+/* Each blocking call, blocked, gets a signal whose handler has no
+ * SA_RESTART: the handler runs on its thread, then the call fails with
+ * EINTR or, where POSIX forbids EINTR, goes on waiting and completes. */
+static void signal_blocking_calls(void)
+{
+	struct sigaction old;
+	sigset_t usr2, prev;
+
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &usr2, &prev);	/* the threads inherit it */
+	catch(SIGUSR1, 0, NULL, &old);
+	if (!blocking_setup())
+		OT_FAIL("setup: errno %d", errno);
+	for (size_t i = 0; i < sizeof(blocking_calls) / sizeof(blocking_calls[0]) && !ot_failures(); i++) {
+		const struct blocking_call *c = &blocking_calls[i];
+		pthread_t t;
+
+		reset_rec();
+		blk_result = 99;
+		if (c->fn == blk_join &&
+		    !OT_EXPECT_RC(ot_thread(&bk.sleeper, OT_PRIO, sleep_200, NULL), 0))
+			break;
+		if (!OT_EXPECT_RC(ot_thread(&t, OT_PRIO, run_blocking, (void *)c), 0))
+			break;
+		if (!ot_wait_blocked(t, 2000))
+			OT_FAIL("%s: never blocked", c->name);
+		pthread_kill(t, SIGUSR1);
+		if (!c->eintr) {
+			ot_msleep(20);
+			if (blk_result != 99)
+				OT_FAIL("%s: returned %ld (errno %d) on the signal",
+					c->name, blk_result, blk_errno);
+			release(c, t);
+		}
+		pthread_join(t, NULL);
+		if (nrec != 1 || !pthread_equal(rec[0].self, t))
+			OT_FAIL("%s: handler ran %d times", c->name, nrec);
+		if (c->eintr && (blk_result != -1 || blk_errno != EINTR))
+			OT_FAIL("%s: returned %ld errno %d, want EINTR", c->name,
+				blk_result, blk_errno);
+		if (!c->eintr && blk_result != 0)
+			OT_FAIL("%s: returned %ld after release", c->name, blk_result);
+	}
+	blocking_teardown();
+	restore(SIGUSR1, &old);
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+}
+
 OT_AREA(signal,
 	OT_CASE(signal, handler_siginfo, 5),
 	OT_CASE(signal, rt_order_handlers, 5),
@@ -677,4 +891,5 @@ OT_AREA(signal,
 	OT_CASE(signal, mutex_wait, 5),
 	OT_CASE(signal, rwlock_rd_wait, 5),
 	OT_CASE(signal, rwlock_wr_wait, 5),
-	OT_CASE(signal, barrier_wait, 5));
+	OT_CASE(signal, barrier_wait, 5),
+	OT_CASE(signal, blocking_calls, 20));
