@@ -13,6 +13,7 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ostest.h"
@@ -661,6 +662,8 @@ static void signal_barrier_wait(void)
 
 /* ---- every blocking call against a signal ---- */
 
+#define BK_FIFO "/tmp/ostest-bk-fifo"
+
 /* What the calls below block on. */
 static struct {
 	int empty[2], full[2];	/* pipes: nothing to read, no room */
@@ -683,7 +686,31 @@ static long blk_select(void)
 	FD_SET(bk.empty[0], &r);
 	return select(bk.empty[0] + 1, &r, NULL, NULL, NULL);
 }
+static long blk_pselect(void)
+{
+	struct timespec to = { 5, 0 };
+	fd_set r;
+
+	FD_ZERO(&r);
+	FD_SET(bk.empty[0], &r);
+	return pselect(bk.empty[0] + 1, &r, NULL, NULL, &to, NULL);
+}
+static long blk_open_fifo(void)
+{
+	int fd = open(BK_FIFO, O_RDONLY);	/* waits for a writer */
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? -1 : 0;
+}
+static long blk_usleep(void) { return usleep(5000000); }
 static long blk_mq_send(void) { return mq_send(bk.qfull, "x", 1, 0); }
+static long blk_mq_timedsend(void)
+{
+	struct timespec dl = ot_deadline(CLOCK_REALTIME, 5000);
+
+	return mq_timedsend(bk.qfull, "x", 1, 0, &dl);
+}
 static long blk_mq_timedreceive(void)
 {
 	struct timespec dl = ot_deadline(CLOCK_REALTIME, 5000);
@@ -705,6 +732,15 @@ static long blk_sigwaitinfo(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR2);
 	return sigwaitinfo(&set, NULL);
+}
+static long blk_sigtimedwait(void)
+{
+	struct timespec to = { 5, 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	return sigtimedwait(&set, NULL, &to);
 }
 /* These three must not fail with EINTR: the handler runs, then the wait
  * goes on until released (POSIX; a condition wait may also return 0
@@ -738,11 +774,15 @@ struct blocking_call {
 
 static const struct blocking_call blocking_calls[] = {
 	{ "read", blk_read, true }, { "write", blk_write, true },
-	{ "select", blk_select, true }, { "mq_send", blk_mq_send, true },
+	{ "select", blk_select, true }, { "pselect", blk_pselect, true },
+	{ "open of a FIFO", blk_open_fifo, true }, { "usleep", blk_usleep, true },
+	{ "mq_send", blk_mq_send, true },
+	{ "mq_timedsend", blk_mq_timedsend, true },
 	{ "mq_timedreceive", blk_mq_timedreceive, true },
 	{ "sem_timedwait", blk_sem_timedwait, true },
 	{ "waitpid", blk_waitpid, true },
 	{ "sigwaitinfo", blk_sigwaitinfo, true },
+	{ "sigtimedwait", blk_sigtimedwait, true },
 	{ "pthread_cond_wait", blk_cond_wait, false },
 	{ "pthread_join", blk_join, false }, { "sigwait", blk_sigwait, false },
 };
@@ -799,6 +839,9 @@ static bool blocking_setup(void)
 	if (bk.qempty == (mqd_t)-1 || bk.qfull == (mqd_t)-1 ||
 	    mq_send(bk.qfull, "x", 1, 0))
 		return false;
+	unlink(BK_FIFO);
+	if (mkfifo(BK_FIFO, 0600))
+		return false;
 	sem_init(&bk.sem, 0, 0);
 	pthread_mutex_init(&bk.m, NULL);
 	pthread_cond_init(&bk.cv, NULL);
@@ -814,6 +857,7 @@ static void blocking_teardown(void)
 	close(bk.full[1]);
 	mq_close(bk.qempty);
 	mq_close(bk.qfull);
+	unlink(BK_FIFO);
 	sem_destroy(&bk.sem);
 	pthread_cond_destroy(&bk.cv);
 	pthread_mutex_destroy(&bk.m);
