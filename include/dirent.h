@@ -17,7 +17,7 @@
 #define DT_LNK 10
 #define DT_SOCK 12
 
-#define NAME_MAX_DIRENT 64
+#define NAME_MAX_DIRENT 255
 
 struct dirent {
 	ino_t d_ino;

@@ -41,12 +41,17 @@ static int options(int argc, char **argv, const char *known, unsigned *flags)
 	return i;
 }
 
-static void join(char *out, const char *dir, const char *name)
+/* dir/name into out (PATH_BYTES): 0, or -1 with ENAMETOOLONG when it
+ * does not fit (a cut path would name another file). */
+static int join(char *out, const char *dir, const char *name)
 {
 	size_t n = strlen(dir);
 
-	snprintf(out, PATH_BYTES, "%s%s%s", dir,
-		 n && dir[n - 1] == '/' ? "" : "/", name);
+	if (snprintf(out, PATH_BYTES, "%s%s%s", dir,
+		     n && dir[n - 1] == '/' ? "" : "/", name) < PATH_BYTES)
+		return 0;
+	errno = ENAMETOOLONG;
+	return -1;
 }
 
 /* ---- ls ---- */
@@ -104,8 +109,10 @@ static int ls_dir(const char *path, unsigned flags)
 	while (!nsh_interrupted() && (e = readdir(d))) {
 		if (e->d_name[0] == '.' && !(flags & LS_A))
 			continue;
-		join(sub, path, e->d_name);
-		status |= ls_entry(sub, e->d_name, flags);
+		if (join(sub, path, e->d_name))
+			status |= nsh_fail("ls", e->d_name);
+		else
+			status |= ls_entry(sub, e->d_name, flags);
 	}
 	if (flags & LS_R) {
 		rewinddir(d);
@@ -114,8 +121,8 @@ static int ls_dir(const char *path, unsigned flags)
 
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			join(sub, path, e->d_name);
-			if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			if (join(sub, path, e->d_name) == 0 &&
+			    lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
 				status |= ls_dir(sub, flags);
 		}
 	}
@@ -341,7 +348,8 @@ NSH_COMMAND(rm, cmd_rm, "rm [-r] FILE...",
 
 /* ---- cp, mv, ln, touch, truncate, mkfifo ---- */
 
-/* The destination path: into dst when it is a directory. */
+/* The destination path: into dst when it is a directory; NULL (errno
+ * ENAMETOOLONG) when that path is too long. */
 static const char *target_path(const char *src, const char *dst, char *buf)
 {
 	struct stat st;
@@ -349,8 +357,7 @@ static const char *target_path(const char *src, const char *dst, char *buf)
 
 	if (stat(dst, &st) != 0 || !S_ISDIR(st.st_mode))
 		return dst;
-	join(buf, dst, base ? base + 1 : src);
-	return buf;
+	return join(buf, dst, base ? base + 1 : src) ? NULL : buf;
 }
 
 static int cmd_cp(struct nsh *sh, int argc, char **argv)
@@ -361,7 +368,8 @@ static int cmd_cp(struct nsh *sh, int argc, char **argv)
 
 	if (argc != 3)
 		return nsh_usage("cp");
-	to = target_path(argv[1], argv[2], buf);
+	if (!(to = target_path(argv[1], argv[2], buf)))
+		return nsh_fail("cp", argv[2]);
 	if ((in = open(argv[1], O_RDONLY)) < 0)
 		return nsh_fail("cp", argv[1]);
 	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0) {
@@ -380,10 +388,13 @@ NSH_COMMAND(cp, cmd_cp, "cp SOURCE DEST", "Copy a file");
 static int cmd_mv(struct nsh *sh, int argc, char **argv)
 {
 	char buf[PATH_BYTES];
+	const char *to;
 
 	if (argc != 3)
 		return nsh_usage("mv");
-	if (rename(argv[1], target_path(argv[1], argv[2], buf)) != 0)
+	if (!(to = target_path(argv[1], argv[2], buf)))
+		return nsh_fail("mv", argv[2]);
+	if (rename(argv[1], to) != 0)
 		return nsh_fail("mv", argv[1]);
 	return 0;
 }

@@ -60,8 +60,11 @@ static void scan(struct matches *m, bool command, const char *dir)
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		consider(m, e->d_name, stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+		/* A path cut short would look at another file: no '/'. */
+		bool fits = snprintf(path, sizeof(path), "%s/%s", dir,
+				     e->d_name) < (int)sizeof(path);
+		consider(m, e->d_name, fits && stat(path, &st) == 0 &&
+			 S_ISDIR(st.st_mode));
 	}
 	closedir(d);
 }

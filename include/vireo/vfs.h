@@ -25,7 +25,7 @@
 #include <vireo/list.h>
 
 #define VFS_PATH_MAX 256	/* bytes including the NUL (PATH_MAX is larger) */
-#define VFS_NAME_MAX 64		/* bytes of one component, without the NUL */
+#define VFS_NAME_MAX 255	/* bytes of one component, without the NUL */
 #define VFS_SYMLOOP_MAX 8	/* symlinks followed in one resolution */
 
 struct file;

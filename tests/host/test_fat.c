@@ -240,6 +240,33 @@ TEST(names_long_short_and_case)
 	env_umount(&mnt);
 }
 
+/* Long names of any length FAT allows (255 UTF-16 units, here up to the
+ * VFS's 255 bytes) list and open whole, not as their 8.3 alias. */
+TEST(names_past_64_bytes)
+{
+	char out[1024], name[300];
+	uint8_t b[8];
+	struct fat_vol *v = fresh(2 * MIB, 12);
+	struct vnode *vn;
+
+	(void)v;
+	memset(name, 'n', sizeof(name));
+	memcpy(name + 100, ".txt", 5);		/* 104 bytes */
+	EXPECT_EQ(env_write(&mnt, name, "1", 1, 0), 1);
+	memset(name, 'n', sizeof(name));
+	name[255] = 0;				/* 255 bytes: the most */
+	EXPECT_EQ(env_write(&mnt, name, "2", 1, 0), 1);
+	v = remount();
+	list("", out, sizeof(out));
+	EXPECT_EQ(strlen(out), 104 + 1 + 255);
+	EXPECT_EQ(env_read(&mnt, name, b, 8, 0), 1);
+	EXPECT_EQ(b[0], '2');
+	name[255] = 'n';
+	name[256] = 0;				/* one past */
+	EXPECT_EQ(mnt.root->ops->create(mnt.root, name, S_IFREG, &vn), -ENAMETOOLONG);
+	env_umount(&mnt);
+}
+
 TEST(directories_rename_unlink)
 {
 	char out[8192], name[64];
@@ -446,6 +473,7 @@ TEST(bad_chains_and_sizes_give_eio)
 UNIT_MAIN(UNIT_CASE(format_and_mount_each_type),
 	  UNIT_CASE(files_read_write_holes_truncate),
 	  UNIT_CASE(names_long_short_and_case),
+	  UNIT_CASE(names_past_64_bytes),
 	  UNIT_CASE(directories_rename_unlink),
 	  UNIT_CASE(unlink_open_file_keeps_data_until_closed),
 	  UNIT_CASE(fill_to_enospc_then_reuse),
