@@ -4,7 +4,10 @@
  * device shares, on top of its driver's tty_ops.  Output translation
  * writes the runs of bytes between newlines whole, so the driver sees
  * few, large writes.  The foreground pid is a hint replaced whole and
- * read from interrupt handlers, so plain once-accesses suffice.
+ * read from interrupt handlers, so plain once-accesses suffice.  Hang-up
+ * and naming the session race (a client leaves while telnetd starts its
+ * shell): each side stores its word, then reads the other's, sequentially
+ * consistent, so at least one of them sends the SIGHUP.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +15,7 @@
 #include <signal.h>
 #include <vireo/compiler.h>
 #include <vireo/devfs.h>
+#include <vireo/file.h>
 #include <vireo/signal.h>
 #include <vireo/tty.h>
 
@@ -23,13 +27,35 @@ bool tty_rx_is_intr(const struct tty *t, unsigned char c)
 	       READ_ONCE(t->foreground) > 0;
 }
 
-void tty_rx_intr(struct tty *t)
+static void send_kernel_signal(pid_t pid, int sig)
 {
-	siginfo_t info = { .si_signo = SIGINT, .si_code = SI_KERNEL };
-	pid_t pid = READ_ONCE(t->foreground);
+	siginfo_t info = { .si_signo = sig, .si_code = SI_KERNEL };
 
 	if (pid > 0)
 		signal_send_pid(pid, &info);
+}
+
+void tty_rx_intr(struct tty *t)
+{
+	send_kernel_signal(READ_ONCE(t->foreground), SIGINT);
+}
+
+void tty_hangup(struct tty *t)
+{
+	pid_t fg = READ_ONCE(t->foreground), session;
+
+	__atomic_store_n(&t->hung_up, true, __ATOMIC_SEQ_CST);
+	session = __atomic_load_n(&t->session, __ATOMIC_SEQ_CST);
+	send_kernel_signal(session, SIGHUP);
+	if (fg != session)
+		send_kernel_signal(fg, SIGHUP);
+}
+
+static void set_session(struct tty *t, pid_t pid)
+{
+	__atomic_store_n(&t->session, pid, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&t->hung_up, __ATOMIC_SEQ_CST))
+		send_kernel_signal(pid, SIGHUP);
 }
 
 static ssize_t tty_read(struct file *f, void *buf, size_t len)
@@ -101,8 +127,21 @@ static int tty_ioctl(struct file *f, unsigned long req, unsigned long arg)
 	case TTY_IOC_GET_FOREGROUND:
 		*(pid_t *)arg = READ_ONCE(t->foreground);
 		return 0;
+	case TTY_IOC_SET_SESSION:
+		if ((pid_t)arg < 0)
+			return -EINVAL;
+		set_session(t, (pid_t)arg);
+		return 0;
 	}
 	return -ENOTTY;
+}
+
+static void tty_release(struct file *f)
+{
+	struct tty *t = f->priv;
+
+	if (t->ops->release)
+		t->ops->release(t);
 }
 
 static const struct file_ops tty_file_ops = {
@@ -110,9 +149,18 @@ static const struct file_ops tty_file_ops = {
 	.write = tty_write,
 	.poll = tty_poll,
 	.ioctl = tty_ioctl,
+	.release = tty_release,
 };
 
 int tty_register(struct tty *t, const char *name)
 {
 	return devfs_register(name, &tty_file_ops, t);
+}
+
+int tty_open_fd(struct tty *t, int flags)
+{
+	struct file *f = file_new(&tty_file_ops, t,
+				  O_RDWR | (flags & O_NONBLOCK));
+
+	return f ? fd_install_new(f, flags) : -ENOMEM;
 }

@@ -7,7 +7,9 @@
  * foreground task, which tcsetpgrp() sets).  Input is passed raw: the
  * shell's line editor does its own echo and editing.  A raw tty is a plain
  * byte pipe (a virtio serial port carrying data): neither translation nor
- * Ctrl-C.
+ * Ctrl-C.  A terminal whose far end can go away (a telnet connection)
+ * hangs up: its controlling process (the session) and its foreground task
+ * get SIGHUP.
  */
 #pragma once
 
@@ -31,6 +33,9 @@ struct tty_ops {
 	/* The ready bits among events (POLLIN, POLLOUT).  Readiness
 	 * changes are announced with poll_notify(). */
 	int (*poll)(struct tty *t, int events);
+	/* Optional: the last reference to a file of t went away (a tty
+	 * made for one connection frees itself).  Thread context. */
+	void (*release)(struct tty *t);
 };
 
 struct tty {
@@ -39,11 +44,22 @@ struct tty {
 	bool raw;		/* no ONLCR, no Ctrl-C */
 	pid_t foreground;	/* gets SIGINT; 0: none.  A word replaced
 				 * whole: READ_ONCE/WRITE_ONCE */
+	pid_t session;		/* gets SIGHUP at hang-up; 0: none (as
+				 * foreground) */
+	bool hung_up;		/* set once by tty_hangup() */
 };
 
 /* Makes t reachable as /dev/<name> (more names: call again).  0, -EEXIST,
  * -ENOMEM, -EINVAL.  Thread context. */
 int tty_register(struct tty *t, const char *name);
+/* A new descriptor of the caller's task on t (no /dev name), with flags
+ * (O_CLOEXEC, O_NONBLOCK): the descriptor or -ENOMEM, -EMFILE.  Thread
+ * context. */
+int tty_open_fd(struct tty *t, int flags);
+/* The far end went away: SIGHUP to the session and the foreground task,
+ * and to a session named later (TTY_IOC_SET_SESSION).  The driver makes
+ * its reads and writes fail (-EIO) itself.  Thread context, once. */
+void tty_hangup(struct tty *t);
 
 /*
  * Receive hooks for drivers, any context.  tty_rx_is_intr() may run
@@ -60,6 +76,9 @@ void tty_rx_intr(struct tty *t);
  * none, so that Ctrl-C reaches the reader as a byte. */
 #define TTY_IOC_SET_FOREGROUND	0x5410	/* arg: pid_t */
 #define TTY_IOC_GET_FOREGROUND	0x540f	/* arg: pid_t *, kernel pointer */
+/* The session's process (what started a shell on t): gets SIGHUP when t
+ * hangs up, at once when it already has. */
+#define TTY_IOC_SET_SESSION	0x540e	/* arg: pid_t */
 
 /*
  * A buffered byte port (kernel/tty_port.c): the receive and transmit
@@ -73,13 +92,22 @@ void tty_rx_intr(struct tty *t);
 struct tty_port;
 
 struct tty_port_ops {
-	/* port->lock held: hand what tx holds to the hardware.  Required. */
+	/* port->lock held: hand what tx holds to the hardware.  Required
+	 * unless kick serves the port. */
 	void (*tx_start_locked)(struct tty_port *port);
 	/* port->lock held: bytes left rx (room for more).  Optional. */
 	void (*rx_drained_locked)(struct tty_port *port);
 	/* The device is gone for good: waits end and I/O fails with -EIO.
 	 * Any context, port->lock may be held.  Optional. */
 	bool (*dead)(struct tty_port *port);
+	/* Thread context, port->lock NOT held: a reader took bytes from rx
+	 * or a writer queued bytes in tx.  For a port served by a thread
+	 * (a socket's), which tx_start_locked cannot wake: the scheduler
+	 * lock nests outside port->lock.  Optional. */
+	void (*kick)(struct tty_port *port);
+	/* Thread context: the last file of the port's tty (made with
+	 * tty_port_tty_ops) closed.  Optional. */
+	void (*release)(struct tty_port *port);
 };
 
 struct tty_port {
