@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <vireo/app.h>
 #include <vireo/net.h>
@@ -29,9 +30,15 @@ static const char *endpoint(const struct net_endpoint *e, char *buf, size_t len)
 
 static int show_conns(bool tcp, bool udp)
 {
-	static struct net_conn_info c[MAX_CONNS];
+	struct net_conn_info *c = calloc(MAX_CONNS, sizeof(*c));
 	char l[INET6_ADDRSTRLEN + 10], r[INET6_ADDRSTRLEN + 10];
-	int n = net_conn_list(c, MAX_CONNS);
+	int n;
+
+	if (!c) {
+		perror("netstat");
+		return 1;
+	}
+	n = net_conn_list(c, MAX_CONNS);
 
 	printf("Proto Local Address          Foreign Address        State\n");
 	for (int i = 0; i < n && i < MAX_CONNS; i++) {
@@ -45,6 +52,7 @@ static int show_conns(bool tcp, bool udp)
 	}
 	if (n > MAX_CONNS)
 		printf("(%d more)\n", n - MAX_CONNS);
+	free(c);
 	return 0;
 }
 
@@ -86,8 +94,8 @@ static int netstat_main(int argc, char **argv)
 	}
 	if (!tcp && !udp && !ifs)
 		tcp = udp = ifs = true;
-	if (tcp || udp)
-		show_conns(tcp, udp);
+	if ((tcp || udp) && show_conns(tcp, udp))
+		return 1;
 	if (ifs)
 		show_ifs();
 	return 0;

@@ -8,10 +8,11 @@ fixed host port makes every test exclusive.
 import os
 import re
 import socket
+import sys
 import tempfile
 import time
 
-from harness import (check, check_match, heap_used, scaled, strip_ansi, test,
+from harness import (TOP, check, check_match, heap_used, scaled, strip_ansi, test,
                      TestFailure)
 
 TELNET_PORT = 10023
@@ -306,4 +307,19 @@ def telnet_smp(t):
         x.wait_closed()
         x.close()
     wait_gone(m, pids)
+    m.kill()
+
+
+@test("benchmarks: make bench's telnet connect-to-prompt figure (telnetd "
+      "started by hand on the nsh image, a free host port forwarded to "
+      "port 23) is measured and prints as numbers")
+def telnet_bench_figure(t):
+    sys.path.insert(0, os.path.join(TOP, "tools"))
+    import bench  # noqa: E402  (tools/bench.py)
+
+    port = bench.harness.free_port()
+    m = t.machine("nsh", extra=bench.telnet_args(port))
+    m.boot()
+    times = bench.telnet_latencies(m, port, 3)
+    check(len(times) == 3 and all(x > 0 for x in times), "latencies %s" % times)
     m.kill()
