@@ -4,19 +4,20 @@
  * device shares, on top of its driver's tty_ops.  Output translation
  * writes the runs of bytes between newlines whole, so the driver sees
  * few, large writes.  The foreground pid is a hint replaced whole and
- * read from interrupt handlers, so plain once-accesses suffice.  Hang-up
- * and naming the session race (a client leaves while telnetd starts its
- * shell): each side stores its word, then reads the other's, sequentially
- * consistent, so at least one of them sends the SIGHUP.
+ * read from interrupt handlers, so plain once-accesses suffice.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <vireo/compiler.h>
 #include <vireo/devfs.h>
 #include <vireo/file.h>
+#include <vireo/mm.h>
 #include <vireo/signal.h>
+#include <vireo/task.h>
+#include <vireo/thread.h>
 #include <vireo/tty.h>
 
 #define TTY_INTR_CHAR 0x03	/* Ctrl-C, the terminal's VINTR */
@@ -40,22 +41,44 @@ void tty_rx_intr(struct tty *t)
 	send_kernel_signal(READ_ONCE(t->foreground), SIGINT);
 }
 
-void tty_hangup(struct tty *t)
-{
-	pid_t fg = READ_ONCE(t->foreground), session;
+static const struct file_ops tty_file_ops;
 
-	__atomic_store_n(&t->hung_up, true, __ATOMIC_SEQ_CST);
-	session = __atomic_load_n(&t->session, __ATOMIC_SEQ_CST);
-	send_kernel_signal(session, SIGHUP);
-	if (fg != session)
-		send_kernel_signal(fg, SIGHUP);
+/* Whether task pid has a descriptor of t. */
+static bool holds(pid_t pid, const struct tty *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct file *f = task_fd_get(pid, fd);
+		bool hit = f && f->ops == &tty_file_ops && f->priv == t;
+
+		if (f)
+			file_put(f);
+		if (hit)
+			return true;
+	}
+	return false;
 }
 
-static void set_session(struct tty *t, pid_t pid)
+/* The tasks are read from a snapshot of the threads (a task's main
+ * thread has its pid as id), retried larger while it falls short. */
+void tty_hangup(struct tty *t)
 {
-	__atomic_store_n(&t->session, pid, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&t->hung_up, __ATOMIC_SEQ_CST))
-		send_kernel_signal(pid, SIGHUP);
+	struct thread_info *ti = NULL;
+	int max = 64, n;
+
+	for (;;) {
+		free(ti);
+		ti = kcalloc((size_t)max, sizeof(*ti));
+		if (!ti)
+			return;
+		n = thread_snapshot(ti, max);
+		if (n <= max)
+			break;
+		max = n + 16;
+	}
+	for (int i = 0; i < n; i++)
+		if (ti[i].tid == ti[i].pid && ti[i].pid > 0 && holds(ti[i].pid, t))
+			send_kernel_signal(ti[i].pid, SIGHUP);
+	free(ti);
 }
 
 static ssize_t tty_read(struct file *f, void *buf, size_t len)
@@ -126,11 +149,6 @@ static int tty_ioctl(struct file *f, unsigned long req, unsigned long arg)
 		return 0;
 	case TTY_IOC_GET_FOREGROUND:
 		*(pid_t *)arg = READ_ONCE(t->foreground);
-		return 0;
-	case TTY_IOC_SET_SESSION:
-		if ((pid_t)arg < 0)
-			return -EINVAL;
-		set_session(t, (pid_t)arg);
 		return 0;
 	}
 	return -ENOTTY;

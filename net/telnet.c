@@ -16,7 +16,7 @@
  * rest waits in lwIP and the TCP window closes; when the connection
  * takes no more, output waits in `out`, then in the ring, then writers
  * block.  The peer leaving (FIN, reset) hangs the terminal up: I/O fails
- * with EIO and its session and foreground task get SIGHUP.
+ * with EIO and the tasks that have it open get SIGHUP.
  *
  * Locking and lifetime: lwIP calls the event callback with the core lock
  * held (every PLUS and ERROR event; the MINUS ones come from the work

@@ -6,7 +6,8 @@
  * hang-up live there).  The daemon keeps nothing of a session but the
  * count of its children still running: a shell ends on its own (`exit`,
  * or SIGHUP when its client leaves), and its terminal and connection
- * with it.  Beyond CONFIG_TELNETD_MAX_SESSIONS a client is told so and
+ * with it.  The daemon ignores SIGHUP: a client that leaves while its
+ * shell is being started hangs up a terminal telnetd still holds.  Beyond CONFIG_TELNETD_MAX_SESSIONS a client is told so and
  * disconnected.
  *
  *   telnetd [-p PORT]
@@ -18,13 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vireo/app.h>
 #include <vireo/net.h>
-#include <vireo/tty.h>
 
 #define TELNET_PORT 23
 #define BACKLOG 8
@@ -103,8 +102,6 @@ static bool start_session(int c)
 	pid = spawn_shell(tty);
 	if (pid < 0)
 		fprintf(stderr, "telnetd: nsh: %s\n", strerror(errno));
-	else
-		ioctl(tty, TTY_IOC_SET_SESSION, (unsigned long)pid);
 	close(tty);	/* the shell holds the terminal now */
 	return pid > 0;
 }
@@ -164,6 +161,8 @@ static int telnetd_main(int argc, char **argv)
 	fflush(stdout);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
 	for (;;) {
 		int c = accept(s, NULL, NULL);
 		int err = errno;

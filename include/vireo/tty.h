@@ -8,8 +8,8 @@
  * shell's line editor does its own echo and editing.  A raw tty is a plain
  * byte pipe (a virtio serial port carrying data): neither translation nor
  * Ctrl-C.  A terminal whose far end can go away (a telnet connection)
- * hangs up: its controlling process (the session) and its foreground task
- * get SIGHUP.
+ * hangs up: every task that has it open (the shell on it, its foreground
+ * command, its background jobs) gets SIGHUP.
  */
 #pragma once
 
@@ -44,9 +44,6 @@ struct tty {
 	bool raw;		/* no ONLCR, no Ctrl-C */
 	pid_t foreground;	/* gets SIGINT; 0: none.  A word replaced
 				 * whole: READ_ONCE/WRITE_ONCE */
-	pid_t session;		/* gets SIGHUP at hang-up; 0: none (as
-				 * foreground) */
-	bool hung_up;		/* set once by tty_hangup() */
 };
 
 /* Makes t reachable as /dev/<name> (more names: call again).  0, -EEXIST,
@@ -56,9 +53,10 @@ int tty_register(struct tty *t, const char *name);
  * (O_CLOEXEC, O_NONBLOCK): the descriptor or -ENOMEM, -EMFILE.  Thread
  * context. */
 int tty_open_fd(struct tty *t, int flags);
-/* The far end went away: SIGHUP to the session and the foreground task,
- * and to a session named later (TTY_IOC_SET_SESSION).  The driver makes
- * its reads and writes fail (-EIO) itself.  Thread context, once. */
+/* The far end went away: SIGHUP to every task with a descriptor of t.
+ * The driver makes its reads and writes fail (-EIO) first, so a task
+ * that gets the terminal later (being spawned with it) finds it dead.
+ * Thread context. */
 void tty_hangup(struct tty *t);
 
 /*
@@ -76,9 +74,6 @@ void tty_rx_intr(struct tty *t);
  * none, so that Ctrl-C reaches the reader as a byte. */
 #define TTY_IOC_SET_FOREGROUND	0x5410	/* arg: pid_t */
 #define TTY_IOC_GET_FOREGROUND	0x540f	/* arg: pid_t *, kernel pointer */
-/* The session's process (what started a shell on t): gets SIGHUP when t
- * hangs up, at once when it already has. */
-#define TTY_IOC_SET_SESSION	0x540e	/* arg: pid_t */
 
 /*
  * A buffered byte port (kernel/tty_port.c): the receive and transmit

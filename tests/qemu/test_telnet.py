@@ -175,7 +175,8 @@ def telnetd_fds(m):
       "gateway and sets it, nslookup resolves localhost and a number and "
       "fails on an unknown name; 8 sessions at once print their own pids; "
       "`exit` and a client leaving mid-command end the session and leave "
-      "no task behind", configs=("netnsh",), exclusive=True, timeout=600)
+      "no task behind (SIGHUP to the shell, its command and its background "
+      "job)", configs=("netnsh",), exclusive=True, timeout=600)
 def telnet_netnsh(t):
     m = boot_netnsh(t)
     s = connect()
@@ -228,15 +229,18 @@ def telnet_netnsh(t):
         x.close()
     wait_gone(m, pids)
 
-    # A client leaving mid-command: its shell and the command go.
+    # A client leaving mid-command: its shell, the command and a
+    # background job go.
     before = m.command("ps")
     s = connect()
     pid = session_pid(s)
+    job = int(check_match(r"^job=(\d+)$", s.command("sleep 100 & echo job=$!"),
+                          "background job").group(1))
     s.send(b"nettest echo 5555\r\0")
     s.expect(rb"nettest: echoing on port 5555")
     app = int(check_match(r"^\s*(\d+)\s.*\bnettest\b", m.command("ps"), "ps").group(1))
     s.close()
-    wait_gone(m, [pid, app])
+    wait_gone(m, [pid, job, app])
     check(len(m.command("ps").splitlines()) == len(before.splitlines()),
           "tasks before and after:\n%s\n%s" % (before, m.command("ps")))
     m.kill()
