@@ -58,8 +58,18 @@ static bool holds(pid_t pid, const struct tty *t)
 	return false;
 }
 
-/* The tasks are read from a snapshot of the threads (a task's main
- * thread has its pid as id), retried larger while it falls short. */
+/* Whether entry i of a thread snapshot is the first of its task (the
+ * main thread may have ended before the others). */
+static bool first_of_task(const struct thread_info *ti, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (ti[j].pid == ti[i].pid)
+			return false;
+	return true;
+}
+
+/* The tasks are read from a snapshot of the threads, retried larger
+ * while it falls short. */
 void tty_hangup(struct tty *t)
 {
 	struct thread_info *ti = NULL;
@@ -76,7 +86,7 @@ void tty_hangup(struct tty *t)
 		max = n + 16;
 	}
 	for (int i = 0; i < n; i++)
-		if (ti[i].tid == ti[i].pid && ti[i].pid > 0 && holds(ti[i].pid, t))
+		if (ti[i].pid > 0 && first_of_task(ti, i) && holds(ti[i].pid, t))
 			send_kernel_signal(ti[i].pid, SIGHUP);
 	free(ti);
 }
