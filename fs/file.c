@@ -9,6 +9,7 @@
  * task's table (task 0's for kernel threads and the boot context).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -138,6 +139,17 @@ int fd_install_in(struct fd_table *t, struct file *f, int min)
 int fd_install(struct file *f, int min)
 {
 	return fd_install_in(current_table(), f, min);
+}
+
+int fd_install_new(struct file *f, int flags)
+{
+	int fd = fd_install(f, 0);
+
+	if (fd < 0)
+		file_put(f);
+	else if (flags & O_CLOEXEC)
+		fd_set_cloexec(fd, true);
+	return fd;
 }
 
 /* The file behind fd with a new reference, not borrowed: the caller

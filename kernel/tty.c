@@ -10,9 +10,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <vireo/compiler.h>
 #include <vireo/devfs.h>
+#include <vireo/file.h>
+#include <vireo/mm.h>
 #include <vireo/signal.h>
+#include <vireo/task.h>
+#include <vireo/thread.h>
 #include <vireo/tty.h>
 
 #define TTY_INTR_CHAR 0x03	/* Ctrl-C, the terminal's VINTR */
@@ -23,13 +28,67 @@ bool tty_rx_is_intr(const struct tty *t, unsigned char c)
 	       READ_ONCE(t->foreground) > 0;
 }
 
-void tty_rx_intr(struct tty *t)
+static void send_kernel_signal(pid_t pid, int sig)
 {
-	siginfo_t info = { .si_signo = SIGINT, .si_code = SI_KERNEL };
-	pid_t pid = READ_ONCE(t->foreground);
+	siginfo_t info = { .si_signo = sig, .si_code = SI_KERNEL };
 
 	if (pid > 0)
 		signal_send_pid(pid, &info);
+}
+
+void tty_rx_intr(struct tty *t)
+{
+	send_kernel_signal(READ_ONCE(t->foreground), SIGINT);
+}
+
+static const struct file_ops tty_file_ops;
+
+/* Whether task pid has a descriptor of t. */
+static bool holds(pid_t pid, const struct tty *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct file *f = task_fd_get(pid, fd);
+		bool hit = f && f->ops == &tty_file_ops && f->priv == t;
+
+		if (f)
+			file_put(f);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+/* Whether entry i of a thread snapshot is the first of its task (the
+ * main thread may have ended before the others). */
+static bool first_of_task(const struct thread_info *ti, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (ti[j].pid == ti[i].pid)
+			return false;
+	return true;
+}
+
+/* The tasks are read from a snapshot of the threads, retried larger
+ * while it falls short. */
+void tty_hangup(struct tty *t)
+{
+	struct thread_info *ti = NULL;
+	int max = 64, n;
+
+	for (;;) {
+		free(ti);
+		ti = kcalloc((size_t)max, sizeof(*ti));
+		if (!ti)
+			return;
+		n = thread_snapshot(ti, max);
+		if (n <= max)
+			break;
+		max = n + 16;
+	}
+	for (int i = 0; i < n; i++)
+		if (ti[i].pid > 0 && first_of_task(ti, i) && holds(ti[i].pid, t))
+			send_kernel_signal(ti[i].pid, SIGHUP);
+	free(ti);
 }
 
 static ssize_t tty_read(struct file *f, void *buf, size_t len)
@@ -105,14 +164,31 @@ static int tty_ioctl(struct file *f, unsigned long req, unsigned long arg)
 	return -ENOTTY;
 }
 
+static void tty_release(struct file *f)
+{
+	struct tty *t = f->priv;
+
+	if (t->ops->release)
+		t->ops->release(t);
+}
+
 static const struct file_ops tty_file_ops = {
 	.read = tty_read,
 	.write = tty_write,
 	.poll = tty_poll,
 	.ioctl = tty_ioctl,
+	.release = tty_release,
 };
 
 int tty_register(struct tty *t, const char *name)
 {
 	return devfs_register(name, &tty_file_ops, t);
+}
+
+int tty_open_fd(struct tty *t, int flags)
+{
+	struct file *f = file_new(&tty_file_ops, t,
+				  O_RDWR | (flags & O_NONBLOCK));
+
+	return f ? fd_install_new(f, flags) : -ENOMEM;
 }

@@ -19,6 +19,15 @@ static bool dead(struct tty_port *port)
 	return port->ops->dead && port->ops->dead(port);
 }
 
+/* Tells a thread-served port that the rings changed (port->lock not
+ * held).  Not from interrupt context: the kernel log's non-blocking
+ * writes there go to ports without the operation. */
+static void kick(struct tty_port *port)
+{
+	if (port->ops->kick)
+		port->ops->kick(port);
+}
+
 /* Conditions for wait_while_intr(), under port->lock. */
 static bool rx_waiting(void *arg)
 {
@@ -57,8 +66,10 @@ ssize_t tty_port_read(struct tty_port *port, void *buf, size_t len,
 			port->ops->rx_drained_locked(port);
 		spin_unlock_irqrestore(&port->lock, f);
 
-		if (n)
+		if (n) {
+			kick(port);
 			return n;
+		}
 		if (dead(port))
 			return -EIO;
 		if (nonblock)
@@ -83,10 +94,12 @@ ssize_t tty_port_write(struct tty_port *port, const void *buf, size_t len,
 			return done ? (ssize_t)done : -EIO;
 		irqflags_t f = spin_lock_irqsave(&port->lock);
 		size_t n = ringbuf_put(&port->tx, s + done, len - done);
-		if (n)
+		if (n && port->ops->tx_start_locked)
 			port->ops->tx_start_locked(port);
 		spin_unlock_irqrestore(&port->lock, f);
 
+		if (n)
+			kick(port);
 		done += n;
 		if (done == len || nonblock)
 			break;
@@ -157,8 +170,17 @@ static int port_tty_poll(struct tty *t, int events)
 	return tty_port_poll(t->priv, events);
 }
 
+static void port_tty_release(struct tty *t)
+{
+	struct tty_port *port = t->priv;
+
+	if (port->ops->release)
+		port->ops->release(port);
+}
+
 const struct tty_ops tty_port_tty_ops = {
 	.read = port_tty_read,
 	.write = port_tty_write,
 	.poll = port_tty_poll,
+	.release = port_tty_release,
 };

@@ -32,6 +32,7 @@ static void fill(struct netif *ni, struct net_if_info *o)
 	o->link_up = netif_is_link_up(ni);
 	o->loopback = !nd;
 	o->dhcp = dhcp_supplied_address(ni);
+	o->default_route = ni == netif_default;
 	o->addr = ip4_addr_get_u32(netif_ip4_addr(ni));
 	o->netmask = ip4_addr_get_u32(netif_ip4_netmask(ni));
 	o->gw = ip4_addr_get_u32(netif_ip4_gw(ni));

@@ -100,18 +100,6 @@ static struct file *sock_file(struct netconn *conn, int domain, int type,
 	return f;
 }
 
-/* Installs f as a descriptor (taking its reference): fd or -errno. */
-static int install(struct file *f, int flags)
-{
-	int fd = fd_install(f, 0);
-
-	if (fd < 0)
-		file_put(f);
-	else if (flags & O_CLOEXEC)
-		fd_set_cloexec(fd, true);
-	return fd;
-}
-
 int sock_create(int domain, int type, int protocol)
 {
 	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -143,7 +131,7 @@ int sock_create(int domain, int type, int protocol)
 		netconn_delete(conn);
 		return -ENOMEM;
 	}
-	return install(f, flags);
+	return fd_install_new(f, flags);
 }
 
 /* The socket behind fd, with a file reference in *fp: 0, -EBADF,
@@ -685,7 +673,7 @@ int sock_accept(struct file *f, struct sockaddr *sa, socklen_t *len,
 	ns->connected_once = true;
 	if (sa)
 		sock_name(ns, sa, len, false);
-	return install(nf, flags);
+	return fd_install_new(nf, flags);
 }
 
 int sock_connect(struct file *f, const struct sockaddr *sa, socklen_t len)

@@ -18,7 +18,11 @@ the test harness's Machine):
     raw disk, 1,000 small files);
   - boots once more with a host temporary directory as a virtio-9p share
     and times 32 MiB of sequential 1 MiB writes and reads on it (guest
-    `time` around `dd`): v9fs_seq_write_1m_mb_s, v9fs_seq_read_1m_mb_s.
+    `time` around `dd`): v9fs_seq_write_1m_mb_s, v9fs_seq_read_1m_mb_s;
+  - boots once more with virtio-net on QEMU's user network, starts
+    telnetd and times, from the host, a telnet client's connect() to the
+    first `nsh> ` it receives, TELNET_RUNS times (after one unmeasured
+    connection): telnet_connect_to_prompt_ms_median (also _min, _max).
 Prints a table and writes BUILD/bench.json: one flat object of plain
 numbers, the unit in each key (ctx_switch_yield_ns_median,
 boot_to_prompt_ms_median, image_text_bytes, ram_used_at_prompt_bytes).
@@ -52,6 +56,7 @@ import time
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tests", "qemu"))
 import harness  # noqa: E402  (the Machine console driver)
+import test_telnet  # noqa: E402  (the telnet client of the telnet tests)
 
 DEFAULT_CONFIG = "qemu-armv8a:nsh"
 OSPERF_TIMEOUT = 600
@@ -267,6 +272,55 @@ def run_v9fs(build_dir, overrides):
         shutil.rmtree(share, ignore_errors=True)
 
 
+TELNET_RUNS = 20
+
+
+def telnet_args(port):
+    """QEMU arguments for virtio-net on the user network, host PORT
+    forwarded to the guest's telnet port."""
+    return ["-global", "virtio-mmio.force-legacy=false",
+            "-netdev", "user,id=benchnet,hostfwd=tcp:127.0.0.1:%d-:23" % port,
+            "-device", "virtio-net-device,netdev=benchnet"]
+
+
+def telnet_latencies(m, port, runs):
+    """On booted machine M with telnet_args(PORT): starts telnetd, then
+    RUNS times connects, waits for the prompt (ms from connect() to it)
+    and logs out."""
+    lease = r"net: eth0: (DHCP address|no DHCP answer)"
+    if not re.search(lease, m.text):	# printed before the prompt, or to come
+        m.expect(lease, timeout=30)
+    m.sendline("telnetd &")
+    m.expect(r"telnetd: listening on port 23")
+    times = []
+    for i in range(runs + 1):
+        start = time.monotonic()
+        t = test_telnet.Telnet(port)
+        try:
+            t.prompt()
+            if i:	# the first pays for ARP and first-use allocations
+                times.append((time.monotonic() - start) * 1000.0)
+            t.send(b"exit\r\0")
+            t.wait_closed()
+        finally:
+            t.close()
+    return times
+
+
+def run_telnet(build_dir, overrides):
+    port = harness.free_port()
+    m = machine(build_dir, overrides, "telnet.log", telnet_args(port))
+    try:
+        m.start()
+        m.boot()
+        times = telnet_latencies(m, port, TELNET_RUNS)
+    finally:
+        m.kill()
+    return {"telnet_connect_to_prompt_ms_median": round(statistics.median(times), 1),
+            "telnet_connect_to_prompt_ms_min": round(min(times), 1),
+            "telnet_connect_to_prompt_ms_max": round(max(times), 1)}
+
+
 # -- report ------------------------------------------------------------------
 def host_description():
     model = platform.processor() or "unknown"
@@ -335,6 +389,7 @@ def main():
         total, used, out = run_osperf(build_dir, overrides, args.iterations)
         _, _, fb_out = run_osperf(build_dir, overrides, args.iterations, DISPLAY_ARGS, ["fb"])
         figures.update(run_v9fs(build_dir, overrides))
+        figures.update(run_telnet(build_dir, overrides))
     except (harness.TestFailure, harness.qemu.QemuArgsError) as e:
         sys.exit("bench.py: %s (logs in %s)" % (e, os.path.join(build_dir, "bench-logs")))
     figures["heap_total_bytes"] = total

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <vireo/app.h>
 #include <vireo/net.h>
+#include "netutils.h"
 
 #define MAX_IFS 8
 
@@ -76,10 +77,7 @@ static int list(const char *only)
 
 static int parse(const char *text, uint32_t *out)
 {
-	if (inet_pton(AF_INET, text, out) == 1)
-		return 0;
-	fprintf(stderr, "ifconfig: %s: not an IPv4 address\n", text);
-	return -1;
+	return netutils_ipv4("ifconfig", text, out);
 }
 
 /* IFACE ADDR [netmask MASK] [gw GATEWAY] */

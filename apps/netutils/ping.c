@@ -38,7 +38,9 @@ struct ping {
 	double min_ms, max_ms, sum_ms;
 };
 
-static volatile sig_atomic_t stop;
+/* Per thread: pings in several sessions run at once in one address
+ * space, and the SIGINT handler runs on the ping's own (only) thread. */
+static _Thread_local volatile sig_atomic_t stop;
 
 static void on_int(int sig)
 {
@@ -55,7 +57,7 @@ static double now_ms(void)
 
 static int send_echo(struct ping *p, uint16_t seq)
 {
-	static uint8_t pkt[sizeof(struct icmphdr) + MAX_SIZE];
+	uint8_t pkt[sizeof(struct icmphdr) + MAX_SIZE];
 	struct icmphdr *h = (struct icmphdr *)pkt;
 	size_t len = sizeof(*h) + (size_t)p->size;
 

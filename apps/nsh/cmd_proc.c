@@ -119,7 +119,7 @@ static int sleep_ns(int64_t ns)
 		.tv_nsec = (long)(ns % 1000000000LL),
 	};
 
-	if (nanosleep(&ts, NULL) != 0)
+	if (nsh_sleep(&ts) != 0)
 		return errno == EINTR ? NSH_STATUS_INTERRUPT : 1;
 	return 0;
 }

@@ -105,6 +105,31 @@ bool nsh_interrupted(void)
 	return intr_pending;
 }
 
+/* On the shell's thread SIGINT stays blocked while an earlier one is
+ * looked for, and sigtimedwait() takes a later one: no moment is left
+ * where the handler could run unseen just before the sleep.  A job's
+ * thread (no handler) sleeps plainly: SIGINT's default action ends it. */
+int nsh_sleep(const struct timespec *ts)
+{
+	sigset_t set = sigint_set(), old;
+	int r;
+
+	if (term_fd < 0)
+		return nanosleep(ts, NULL);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if (intr_pending)
+		r = SIGINT;
+	else
+		r = sigtimedwait(&set, NULL, ts);
+	if (r == SIGINT)
+		intr_pending = 1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0 && errno == EAGAIN)
+		return 0;	/* the whole time passed */
+	errno = EINTR;
+	return -1;
+}
+
 void nsh_console_claim(void)
 {
 	sigset_t set = sigint_set();

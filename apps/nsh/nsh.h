@@ -122,6 +122,11 @@ int nsh_run_app(struct nsh *sh, char **argv);
  * it (reading /dev/zero never blocks, so no EINTR ends it).  A built-in
  * running as a task is ended by SIGINT itself: always false there. */
 bool nsh_interrupted(void);
+/* nanosleep() for built-ins: 0, or -1 with EINTR when Ctrl-C came before
+ * or during it (a SIGINT handled just before the sleep began is not
+ * missed). */
+struct timespec;
+int nsh_sleep(const struct timespec *ts);
 
 /* Whether the calling thread's stack is too short to go one level
  * deeper (NSH_STACK_RESERVE); prints "cmd: nested too deeply" then.

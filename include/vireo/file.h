@@ -64,6 +64,10 @@ void file_put(struct file *f);
 /* Installs f at the lowest free descriptor >= min; the table takes over
  * the caller's reference.  Returns the descriptor or -EMFILE. */
 int fd_install(struct file *f, int min);
+/* Installs a new file at the lowest free descriptor, with FD_CLOEXEC when
+ * flags has O_CLOEXEC; the table takes the reference, which is dropped on
+ * failure.  The descriptor or -EMFILE. */
+int fd_install_new(struct file *f, int flags);
 /* The file behind fd with a new reference, or NULL.  The caller gives it
  * back with fd_put() in the same thread: meanwhile the thread is not
  * killed (kernel/signal.c), so the reference cannot be lost. */

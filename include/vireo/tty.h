@@ -7,7 +7,9 @@
  * foreground task, which tcsetpgrp() sets).  Input is passed raw: the
  * shell's line editor does its own echo and editing.  A raw tty is a plain
  * byte pipe (a virtio serial port carrying data): neither translation nor
- * Ctrl-C.
+ * Ctrl-C.  A terminal whose far end can go away (a telnet connection)
+ * hangs up: every task that has it open (the shell on it, its foreground
+ * command, its background jobs) gets SIGHUP.
  */
 #pragma once
 
@@ -31,6 +33,9 @@ struct tty_ops {
 	/* The ready bits among events (POLLIN, POLLOUT).  Readiness
 	 * changes are announced with poll_notify(). */
 	int (*poll)(struct tty *t, int events);
+	/* Optional: the last reference to a file of t went away (a tty
+	 * made for one connection frees itself).  Thread context. */
+	void (*release)(struct tty *t);
 };
 
 struct tty {
@@ -44,6 +49,15 @@ struct tty {
 /* Makes t reachable as /dev/<name> (more names: call again).  0, -EEXIST,
  * -ENOMEM, -EINVAL.  Thread context. */
 int tty_register(struct tty *t, const char *name);
+/* A new descriptor of the caller's task on t (no /dev name), with flags
+ * (O_CLOEXEC, O_NONBLOCK): the descriptor or -ENOMEM, -EMFILE.  Thread
+ * context. */
+int tty_open_fd(struct tty *t, int flags);
+/* The far end went away: SIGHUP to every task with a descriptor of t.
+ * The driver makes its reads and writes fail (-EIO) first, so a task
+ * that gets the terminal later (being spawned with it) finds it dead.
+ * Thread context. */
+void tty_hangup(struct tty *t);
 
 /*
  * Receive hooks for drivers, any context.  tty_rx_is_intr() may run
@@ -73,13 +87,22 @@ void tty_rx_intr(struct tty *t);
 struct tty_port;
 
 struct tty_port_ops {
-	/* port->lock held: hand what tx holds to the hardware.  Required. */
+	/* port->lock held: hand what tx holds to the hardware.  Required
+	 * unless kick serves the port. */
 	void (*tx_start_locked)(struct tty_port *port);
 	/* port->lock held: bytes left rx (room for more).  Optional. */
 	void (*rx_drained_locked)(struct tty_port *port);
 	/* The device is gone for good: waits end and I/O fails with -EIO.
 	 * Any context, port->lock may be held.  Optional. */
 	bool (*dead)(struct tty_port *port);
+	/* Thread context, port->lock NOT held: a reader took bytes from rx
+	 * or a writer queued bytes in tx.  For a port served by a thread
+	 * (a socket's), which tx_start_locked cannot wake: the scheduler
+	 * lock nests outside port->lock.  Optional. */
+	void (*kick)(struct tty_port *port);
+	/* Thread context: the last file of the port's tty (made with
+	 * tty_port_tty_ops) closed.  Optional. */
+	void (*release)(struct tty_port *port);
 };
 
 struct tty_port {

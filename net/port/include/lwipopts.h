@@ -75,6 +75,12 @@
 #define DHCP_DOES_ARP_CHECK		0
 #define LWIP_DNS			1
 #define DNS_MAX_SERVERS			2
+/* Three tries (1 + 1 + 2 s) before an unanswered name fails. */
+#define DNS_MAX_RETRIES			3
+/* "localhost" resolves without a server. */
+#define DNS_LOCAL_HOSTLIST		1
+#define DNS_LOCAL_HOSTLIST_INIT \
+	{ DNS_LOCAL_HOSTLIST_ELEM("localhost", IPADDR4_INIT_BYTES(127, 0, 0, 1)) }
 #define LWIP_IGMP			0
 #define LWIP_IPV6_AUTOCONFIG		1
 #define LWIP_IPV6_DHCP6			0
