@@ -107,12 +107,18 @@ __noreturn void kernel_main(const void *dtb)
 	nr_ram = read_memory(ram, MAX_RAM_REGIONS);
 	if (nr_ram == 0)
 		halt_silently();
-	mmu_init(ram, nr_ram);
+	/* The translation tables follow the image (and the blob, should
+	 * it lie after the image). */
+	uintptr_t dtb_end = (uintptr_t)dtb + fdt_total_size(&the_fdt);
+	uintptr_t tables = ALIGN_UP(MAX((uintptr_t)__image_end,
+		(uintptr_t)dtb >= (uintptr_t)__image_start ? dtb_end : 0), PAGE_SIZE);
+	uintptr_t tables_end = mmu_init(ram, nr_ram, tables);
 
 	rsv[nr_rsv++] = (struct mem_region){ (uintptr_t)__image_start,
 		(uintptr_t)(__image_end - __image_start) };
 	rsv[nr_rsv++] = (struct mem_region){ (uintptr_t)dtb,
 		fdt_total_size(&the_fdt) };
+	rsv[nr_rsv++] = (struct mem_region){ tables, tables_end - tables };
 	/* The blob's own reservation block (DTSpec 5.3). */
 	for (int i = 0; nr_rsv < MAX_RESERVED &&
 	     fdt_get_mem_rsv(&the_fdt, i, &rsv[nr_rsv].base, &rsv[nr_rsv].size) == 0; i++)

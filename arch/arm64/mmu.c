@@ -6,8 +6,11 @@
  * that text is read-only and executable, read-only data read-only and
  * everything else execute-never.  Devices are mapped on demand by
  * ioremap() as Device-nGnRE, with blocks too where alignment allows (a
- * later ioremap inside such a block finds it already mapped).  Tables come from a static pool, then from
- * the heap; Vireo never unmaps, so they are never freed.
+ * later ioremap inside such a block finds it already mapped).  mmu_init's
+ * tables are taken from the RAM after the image (before the heap exists,
+ * as many as this machine's RAM and image need; the caller reserves
+ * them), later ones from the heap; Vireo never unmaps, so they are never
+ * freed.  Each is zeroed when taken.
  *
  * Stack guard pages (arch_stack_guard): the block that holds a guard is
  * split into pages once, with break-before-make (Arm ARM D8.14): the
@@ -29,7 +32,6 @@
 #include "arm64_priv.h"
 
 #define PT_ENTRIES	512
-#define PT_POOL_PAGES	48
 #define DESC_ADDR_MASK	0x0000fffffffff000UL
 
 #define ATTR_NORMAL_RW	(PTE_AF | PTE_SH_INNER | PTE_ATTRIDX(MT_NORMAL) | PTE_PXN | PTE_UXN)
@@ -37,8 +39,8 @@
 #define ATTR_RODATA	(ATTR_NORMAL_RW | PTE_AP_RO)
 #define ATTR_DEVICE	(PTE_AF | PTE_ATTRIDX(MT_DEVICE_nGnRE) | PTE_PXN | PTE_UXN)
 
-static uint64_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __aligned(PAGE_SIZE);
-static int pt_used;
+static uintptr_t boot_next, boot_end;	/* mmu_init's tables: RAM after the image */
+static unsigned int pt_boot;		/* tables taken there */
 static unsigned int pt_heap_tables;	/* taken from the heap, never freed */
 static uint64_t *root;
 static spinlock_t mmu_lock = SPINLOCK_INIT;	/* the tables and the pool */
@@ -46,18 +48,20 @@ uint64_t arm64_ttbr0;	/* read by head.S when secondary CPUs start */
 
 static uint64_t *alloc_table(void)
 {
-	uint64_t *t;
+	uint64_t *t = NULL;
 
-	if (pt_used < PT_POOL_PAGES)
-		return pt_pool[pt_used++];	/* zeroed as .bss */
-	if (!root)
-		return NULL;
-	/* After boot: the heap's lock nests inside mmu_lock. */
-	t = kaligned_alloc(PAGE_SIZE, PAGE_SIZE);
-	if (t) {
-		memset(t, 0, PAGE_SIZE);
+	if (boot_next) {	/* in mmu_init */
+		if (boot_next < boot_end) {
+			t = (uint64_t *)boot_next;
+			boot_next += PAGE_SIZE;
+			pt_boot++;
+		}
+	} else if ((t = kaligned_alloc(PAGE_SIZE, PAGE_SIZE))) {
+		/* After boot: the heap's lock nests inside mmu_lock. */
 		pt_heap_tables++;
 	}
+	if (t)
+		memset(t, 0, PAGE_SIZE);
 	return t;
 }
 
@@ -65,7 +69,7 @@ void mmu_get_table_stats(unsigned int *pool, unsigned int *heap)
 {
 	irqflags_t f = spin_lock_irqsave(&mmu_lock);
 
-	*pool = (unsigned int)pt_used;
+	*pool = pt_boot;
 	*heap = pt_heap_tables;
 	spin_unlock_irqrestore(&mmu_lock, f);
 }
@@ -205,11 +209,19 @@ void arm64_switch_ttbr0(uint64_t ttbr0)
 		: "+r"(sctlr), "=&r"(tmp) : "r"(ttbr0) : "memory");
 }
 
-void mmu_init(const struct mem_region *ram, int nr_ram)
+uintptr_t mmu_init(const struct mem_region *ram, int nr_ram, uintptr_t free)
 {
 	uint64_t img_lo = (uintptr_t)__image_start, img_hi = (uintptr_t)__image_end;
+	uintptr_t end;
 
+	for (int i = 0; i < nr_ram; i++)
+		if (free >= ram[i].base && free - ram[i].base < ram[i].size)
+			boot_end = ram[i].base + ram[i].size;
+	boot_next = free;
 	root = alloc_table();
+	if (!root)
+		panic("mmu: no RAM at %#lx for the translation tables",
+		      (unsigned long)free);
 	for (int i = 0; i < nr_ram; i++) {
 		uint64_t lo = ram[i].base, hi = ram[i].base + ram[i].size;
 		if (img_lo >= lo && img_hi <= hi) {
@@ -226,6 +238,9 @@ void mmu_init(const struct mem_region *ram, int nr_ram)
 	dsb(ishst);	/* table writes visible to the walker before use */
 	arm64_ttbr0 = (uintptr_t)root;
 	arm64_switch_ttbr0(arm64_ttbr0);
+	end = boot_next;
+	boot_next = 0;
+	return end;
 }
 
 void *ioremap(paddr_t pa, size_t size)
