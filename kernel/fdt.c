@@ -534,6 +534,7 @@ static int find_prop_indexed(const struct fdt *fdt, int node, const char *name,
 			     struct token *t)
 {
 	int i = node_index(fdt, node);
+	const char *pname;
 	uint32_t off;
 
 	if (i < 0)
@@ -549,8 +550,10 @@ static int find_prop_indexed(const struct fdt *fdt, int node, const char *name,
 		t->len = be32(struct_at(fdt, off + 4));
 		t->val = struct_at(fdt, off + 12);
 		t->next = ALIGN_UP(off + 12 + t->len, 4u);
-		if (!strcmp((const char *)fdt->blob + fdt->off_strings +
-			    be32(struct_at(fdt, off + 8)), name))
+		pname = (const char *)fdt->blob + fdt->off_strings +
+			be32(struct_at(fdt, off + 8));
+		/* Most names differ in the first byte: no call for those. */
+		if (*pname == *name && !strcmp(pname, name))
 			return 0;
 	}
 }
