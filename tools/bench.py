@@ -14,9 +14,10 @@ the test harness's Machine):
     line and powers off (tools/bench_bare.S, same command line), and
     boot_to_prompt_vs_bare is the ratio of the two medians;
   - counts the guest instructions from reset to the shell's read loop
-    (the first read() of fd 0) under -icount shift=0,sleep=off with
-    QEMU's record/replay counter, stopped there through its gdb stub:
-    boot_to_shell_instructions (all CPUs' on SMP);
+    (the first read() of fd 0) under -icount shift=0,sleep=off, from
+    QEMU's log of executed blocks, stopped there through its gdb stub:
+    boot_to_shell_instructions (CPU 0's; on SMP also
+    boot_to_shell_instructions_all_cpus);
   - reads the image's text/data/bss (the cross `size`) and, at the prompt,
     the heap in use (`free`) plus the image's loaded size;
   - runs `osperf` and collects every figure it prints, with a 256 MiB
@@ -248,19 +249,51 @@ def symbol_address(build_dir, name):
     return int(match.group(1), 16)
 
 
+# QEMU's -d in_asm,exec,nochain log: a translated block's instructions,
+# then each execution of a block (CPU index, host code address, guest pc).
+LOG_INSN_RE = re.compile(r"^0x([0-9a-f]+):  [0-9a-f]{8} ")
+LOG_EXEC_RE = re.compile(r"^Trace (\d+): (0x[0-9a-f]+) \[[0-9a-f]+/([0-9a-f]+)/")
+
+
+def count_log(path):
+    """{cpu: guest instructions executed} from an in_asm,exec,nochain log.
+    A block is known by its host code address (under icount a pc may be
+    translated again shorter, to end a budget); the blocks executed just
+    after their translation take its instruction count."""
+    sizes, per_cpu = {}, {}
+    new_pc, new_len = None, 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith("IN:"):
+                new_pc, new_len = None, 0
+                continue
+            m = LOG_INSN_RE.match(line)
+            if m:
+                new_pc = new_pc if new_pc is not None else int(m.group(1), 16)
+                new_len += 1
+                continue
+            m = LOG_EXEC_RE.match(line)
+            if m:
+                cpu, host, pc = int(m.group(1)), m.group(2), int(m.group(3), 16)
+                if pc == new_pc:
+                    sizes[host], new_pc = new_len, None
+                per_cpu[cpu] = per_cpu.get(cpu, 0) + sizes.get(host, 0)
+    return per_cpu
+
+
 def boot_instructions(build_dir, overrides=(), timeout=120):
-    """Guest instructions (all CPUs) from reset to the first read() of fd 0,
-    the shell's read loop: QEMU halted (-S) under -icount
-    shift=0,sleep=off with record/replay counting, a breakpoint on read()
-    through the gdb stub, continued until x0 is 0, then the monitor's
-    `info replay`."""
+    """Guest instructions of each CPU, {cpu: count}, from reset to the
+    first read() of fd 0 (the shell's read loop): QEMU halted (-S) under
+    -icount shift=0,sleep=off logging every block it executes, a
+    breakpoint on read() through the gdb stub, continued until x0 is 0;
+    QEMU is killed there and the log counted.  Blocks that the breakpoint
+    cuts short add a few instructions per earlier read() of another fd."""
     read_addr = symbol_address(build_dir, "read")
     port = harness.free_port()
-    rr = tempfile.NamedTemporaryFile(prefix="vireo-rr-", delete=False)
-    rr.close()
-    m = harness.Machine(build_dir, list(overrides) + [
-        "S", "icount=shift=0,sleep=off,rr=record,rrfile=" + rr.name],
-        ("-gdb", "tcp:127.0.0.1:%d" % port),
+    log = tempfile.NamedTemporaryFile(prefix="vireo-exec-", suffix=".log", delete=False)
+    log.close()
+    m = harness.Machine(build_dir, list(overrides) + ["S", "icount=shift=0,sleep=off"],
+        ("-gdb", "tcp:127.0.0.1:%d" % port, "-d", "in_asm,exec,nochain", "-D", log.name),
         log_path=os.path.join(build_dir, "bench-logs", "boot-instructions.log"))
     stub = None
     try:
@@ -275,111 +308,13 @@ def boot_instructions(build_dir, overrides=(), timeout=120):
             harness.check(stop[:1] in ("T", "S"), "gdb stub: %r" % stop)
             if int.from_bytes(bytes.fromhex(stub.request("p0")), "little") == 0:
                 break
-        info = stub.request("qRcmd," + b"info replay".hex())
-        found = re.search(r"instruction count = (\d+)", info)
-        harness.check(found, "info replay: %r" % info)
-        return int(found.group(1))
+        m.kill()
+        return count_log(log.name)
     finally:
         if stub:
             stub.close()
         m.kill()
-        os.remove(rr.name)
-
-
-def heap_used(m):
-    out = m.command("free")
-    match = re.search(r"^Mem:\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M)
-    if not match:
-        raise harness.TestFailure("cannot read `free`: %r" % out)
-    return int(match.group(1)), int(match.group(2))
-
-
-# Two displays for osperf's fb figures, in a boot of their own so that their
-# framebuffers (9.5 MB of heap) stay out of the footprint figures.
-DISPLAY_ARGS = ["-device", "virtio-gpu-device,xres=640,yres=480",
-                "-device", "virtio-gpu-device,xres=1920,yres=1080"]
-
-
-def run_osperf(build_dir, overrides, iterations, extra=None, groups=()):
-    """Boots once more, with a scratch disk for the block figures (or
-    EXTRA devices), runs osperf on GROUPS (default all); returns (heap
-    total, heap used, osperf output)."""
-    disk = os.path.join(build_dir, "bench-disk.img")
-    if extra is None:
-        extra = scratch_disk_args(disk)
-    m = machine(build_dir, overrides, "osperf%s.log" % "-".join(("",) + tuple(groups)), extra)
-    try:
-        m.start()
-        m.boot()
-        total, used = heap_used(m)
-        cmd = " ".join(["osperf"] + (["-n", str(iterations)] if iterations else [])
-                       + list(groups))
-        start = m.pos
-        m.sendline(cmd)
-        m.expect(DONE_RE, OSPERF_TIMEOUT)
-        out = m.output_since(start)
-        m.expect(harness.PROMPT_RE)
-        return total, used, out
-    finally:
-        m.kill()
-        if os.path.exists(disk):
-            os.remove(disk)
-
-
-def merge_osperf(first, second):
-    """The figures of two osperf runs; what the second measured replaces
-    the first's "not available"."""
-    figures, not_available, notes = parse_osperf(first)
-    more, more_na, more_notes = parse_osperf(second)
-    figures.update(more)
-    for name in list(not_available):
-        if all(k in figures for k in figure_keys(name)) or name in more_na:
-            del not_available[name]
-    not_available.update(more_na)
-    return figures, not_available, notes + more_notes
-
-
-V9FS_MIB = 32	# the file the 9P figures write and read back
-TIME_RE = re.compile(r"^(\d+\.\d{3}) sec$", re.M)
-
-
-def timed_mbps(m, cmd, mib):
-    """MB/s of shell command CMD moving MIB MiB, timed by the guest's
-    `time` (guest monotonic clock)."""
-    out = m.command("time " + cmd, timeout=OSPERF_TIMEOUT)
-    match = TIME_RE.search(out)
-    if not match or "%d blocks copied" % mib not in out:
-        raise harness.TestFailure("%s: %r" % (cmd, out))
-    return round(mib * (1 << 20) / 1e6 / max(float(match.group(1)), 0.001), 1)
-
-
-def v9fs_share_args(share):
-    """QEMU arguments sharing host directory SHARE with mount tag bench."""
-    return ["-fsdev", "local,security_model=none,id=benchfs,path=" + share,
-            "-device", "virtio-9p-device,fsdev=benchfs,mount_tag=bench"]
-
-
-def v9fs_figures(m):
-    """On booted machine M with v9fs_share_args(): sequential 1 MiB write
-    and read MB/s of a V9FS_MIB file on the share (default msize)."""
-    m.command("mkdir /b; mount -t v9fs -o trans=virtio,tag=bench /b")
-    return {"v9fs_seq_write_1m_mb_s": timed_mbps(
-                m, "dd if=/dev/zero of=/b/f bs=1M count=%d" % V9FS_MIB, V9FS_MIB),
-            "v9fs_seq_read_1m_mb_s": timed_mbps(
-                m, "dd if=/b/f of=/dev/null bs=1M", V9FS_MIB)}
-
-
-def run_v9fs(build_dir, overrides):
-    """Boots once more with a host temporary directory as the 9P share."""
-    share = tempfile.mkdtemp(prefix="vireo-bench-9p-")
-    m = machine(build_dir, overrides, "v9fs.log", v9fs_share_args(share))
-    try:
-        m.start()
-        m.boot()
-        return v9fs_figures(m)
-    finally:
-        m.kill()
-        shutil.rmtree(share, ignore_errors=True)
+        os.remove(log.name)
 
 
 # -- report ------------------------------------------------------------------
@@ -448,8 +383,11 @@ def main():
         figures["bare_boot_ms_median"] = round(statistics.median(bare_times), 1)
         figures["boot_to_prompt_vs_bare"] = round(
             statistics.median(times) / statistics.median(bare_times), 2)
-        figures["boot_to_shell_instructions"] = boot_instructions(
+        per_cpu = boot_instructions(
             build_dir, [o for o in overrides if not o.startswith("icount=")])
+        figures["boot_to_shell_instructions"] = per_cpu.get(0, 0)
+        if len(per_cpu) > 1:
+            figures["boot_to_shell_instructions_all_cpus"] = sum(per_cpu.values())
         sizes = image_sizes(build_dir)
         figures.update(sizes)
         total, used, out = run_osperf(build_dir, overrides, args.iterations)

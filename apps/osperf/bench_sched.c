@@ -388,7 +388,7 @@ static void task_spawn_wait(void)
 
 void bench_threads(void)
 {
-	thread_create_first();
 	thread_create_join();
+	thread_create_first();
 	task_spawn_wait();
 }
