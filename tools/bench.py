@@ -317,6 +317,102 @@ def boot_instructions(build_dir, overrides=(), timeout=120):
         os.remove(log.name)
 
 
+def heap_used(m):
+    out = m.command("free")
+    match = re.search(r"^Mem:\s+(\d+)\s+(\d+)\s+(\d+)", out, re.M)
+    if not match:
+        raise harness.TestFailure("cannot read `free`: %r" % out)
+    return int(match.group(1)), int(match.group(2))
+
+
+# Two displays for osperf's fb figures, in a boot of their own so that their
+# framebuffers (9.5 MB of heap) stay out of the footprint figures.
+DISPLAY_ARGS = ["-device", "virtio-gpu-device,xres=640,yres=480",
+                "-device", "virtio-gpu-device,xres=1920,yres=1080"]
+
+
+def run_osperf(build_dir, overrides, iterations, extra=None, groups=()):
+    """Boots once more, with a scratch disk for the block figures (or
+    EXTRA devices), runs osperf on GROUPS (default all); returns (heap
+    total, heap used, osperf output)."""
+    disk = os.path.join(build_dir, "bench-disk.img")
+    if extra is None:
+        extra = scratch_disk_args(disk)
+    m = machine(build_dir, overrides, "osperf%s.log" % "-".join(("",) + tuple(groups)), extra)
+    try:
+        m.start()
+        m.boot()
+        total, used = heap_used(m)
+        cmd = " ".join(["osperf"] + (["-n", str(iterations)] if iterations else [])
+                       + list(groups))
+        start = m.pos
+        m.sendline(cmd)
+        m.expect(DONE_RE, OSPERF_TIMEOUT)
+        out = m.output_since(start)
+        m.expect(harness.PROMPT_RE)
+        return total, used, out
+    finally:
+        m.kill()
+        if os.path.exists(disk):
+            os.remove(disk)
+
+
+def merge_osperf(first, second):
+    """The figures of two osperf runs; what the second measured replaces
+    the first's "not available"."""
+    figures, not_available, notes = parse_osperf(first)
+    more, more_na, more_notes = parse_osperf(second)
+    figures.update(more)
+    for name in list(not_available):
+        if all(k in figures for k in figure_keys(name)) or name in more_na:
+            del not_available[name]
+    not_available.update(more_na)
+    return figures, not_available, notes + more_notes
+
+
+V9FS_MIB = 32	# the file the 9P figures write and read back
+TIME_RE = re.compile(r"^(\d+\.\d{3}) sec$", re.M)
+
+
+def timed_mbps(m, cmd, mib):
+    """MB/s of shell command CMD moving MIB MiB, timed by the guest's
+    `time` (guest monotonic clock)."""
+    out = m.command("time " + cmd, timeout=OSPERF_TIMEOUT)
+    match = TIME_RE.search(out)
+    if not match or "%d blocks copied" % mib not in out:
+        raise harness.TestFailure("%s: %r" % (cmd, out))
+    return round(mib * (1 << 20) / 1e6 / max(float(match.group(1)), 0.001), 1)
+
+
+def v9fs_share_args(share):
+    """QEMU arguments sharing host directory SHARE with mount tag bench."""
+    return ["-fsdev", "local,security_model=none,id=benchfs,path=" + share,
+            "-device", "virtio-9p-device,fsdev=benchfs,mount_tag=bench"]
+
+
+def v9fs_figures(m):
+    """On booted machine M with v9fs_share_args(): sequential 1 MiB write
+    and read MB/s of a V9FS_MIB file on the share (default msize)."""
+    m.command("mkdir /b; mount -t v9fs -o trans=virtio,tag=bench /b")
+    return {"v9fs_seq_write_1m_mb_s": timed_mbps(
+                m, "dd if=/dev/zero of=/b/f bs=1M count=%d" % V9FS_MIB, V9FS_MIB),
+            "v9fs_seq_read_1m_mb_s": timed_mbps(
+                m, "dd if=/b/f of=/dev/null bs=1M", V9FS_MIB)}
+
+
+def run_v9fs(build_dir, overrides):
+    """Boots once more with a host temporary directory as the 9P share."""
+    share = tempfile.mkdtemp(prefix="vireo-bench-9p-")
+    m = machine(build_dir, overrides, "v9fs.log", v9fs_share_args(share))
+    try:
+        m.start()
+        m.boot()
+        return v9fs_figures(m)
+    finally:
+        m.kill()
+        shutil.rmtree(share, ignore_errors=True)
+
+
 # -- report ------------------------------------------------------------------
 def host_description():
     model = platform.processor() or "unknown"
