@@ -10,6 +10,11 @@
  * blob ends a walk with -EINVAL instead of looping.  Multi-byte values are
  * read a byte at a time: the blob may sit at any alignment.  No recursion
  * and no depth limit: parents are found by walking again from the root.
+ *
+ * That is slow (every lookup walks from the root), so fdt_index() checks
+ * every token once and records the nodes; an indexed tree is known good,
+ * and lookups read it directly (node by offset: a binary search).  The
+ * checked walks remain for a tree that is not (or cannot be) indexed.
  */
 #include <errno.h>
 #include <string.h>
@@ -162,6 +167,8 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t max_size)
 	if (version < 16 || be32(b + HDR_LAST_COMP) > 17)
 		return -EINVAL;
 	hdr_len = version >= 17 ? HDR_LEN_V17 : HDR_LEN_V16;
+	f.nodes = NULL;
+	f.nr_nodes = 0;
 	f.blob = b;
 	f.total_size = be32(b + HDR_TOTALSIZE);
 	/* Offsets are handed out as int: keep them positive. */
@@ -195,11 +202,139 @@ size_t fdt_total_size(const struct fdt *fdt)
 	return fdt->total_size;
 }
 
+/* What the index builder keeps of the node whose properties it reads:
+ * the first "phandle" and "linux,phandle" (DTSpec 2.3.3), as lookups
+ * without an index would find them. */
+struct ph_scan {
+	bool seen, ok, seen_linux, ok_linux;
+	uint32_t v, v_linux;
+};
+
+static void note_prop(struct fdt_node *n, struct ph_scan *ph,
+		      const struct token *t, uint32_t off)
+{
+	bool is_ph = !strcmp(t->name, "phandle");
+
+	if (!strcmp(t->name, "compatible") && !n->compat) {
+		n->compat = off + 12;
+		n->compat_len = t->len;
+	} else if (is_ph ? !ph->seen : !ph->seen_linux &&
+		   !strcmp(t->name, "linux,phandle")) {
+		bool ok = t->len >= 4;
+		uint32_t v = ok ? be32(t->val) : 0;
+		if (is_ph) {
+			ph->seen = true;
+			ph->ok = ok;
+			ph->v = v;
+		} else {
+			ph->seen_linux = true;
+			ph->ok_linux = ok;
+			ph->v_linux = v;
+		}
+	}
+}
+
+/* Ends the property list of node n. */
+static void end_props(struct fdt_node *n, struct ph_scan *ph)
+{
+	n->has_phandle = ph->ok || ph->ok_linux;
+	n->phandle = ph->ok ? ph->v : ph->v_linux;
+	*ph = (struct ph_scan){ 0 };
+}
+
+/*
+ * One checked pass over the structure block: NOPs, one root node, NOPs,
+ * END; properties before subnodes.  Stores nodes while they fit in max.
+ * The number of nodes, or -EINVAL.
+ */
+static int build_index(const struct fdt *fdt, struct fdt_node *nodes, int max)
+{
+	struct ph_scan ph = { 0 };
+	struct token t;
+	int64_t off = 0;
+	int n = 0, cur = -1, depth = 0;
+	bool store = true, in_props = false;
+
+	for (;; off = t.next) {
+		if (read_token(fdt, off, &t))
+			return -EINVAL;
+		switch (t.tag) {
+		case FDT_BEGIN_NODE:
+			if ((depth == 0 && n > 0) || n == INT32_MAX)
+				return -EINVAL;	/* beside the root */
+			if (store && in_props)
+				end_props(&nodes[cur], &ph);
+			store = store && n < max;
+			if (store) {
+				nodes[n] = (struct fdt_node){ .off = (uint32_t)off,
+					.props = t.next, .parent = cur,
+					.depth = (uint32_t)depth };
+				cur = n;
+			}
+			n++;
+			depth++;
+			in_props = true;
+			break;
+		case FDT_PROP:
+			if (!in_props)
+				return -EINVAL;	/* outside a node, or after a subnode */
+			if (store)
+				note_prop(&nodes[cur], &ph, &t, (uint32_t)off);
+			break;
+		case FDT_END_NODE:
+			if (depth == 0)
+				return -EINVAL;
+			depth--;
+			if (store) {
+				if (in_props)
+					end_props(&nodes[cur], &ph);
+				nodes[cur].end = (uint32_t)n;
+				cur = nodes[cur].parent;
+			}
+			in_props = false;
+			break;
+		case FDT_END:
+			return depth == 0 && n > 0 ? n : -EINVAL;
+		}
+	}
+}
+
+int fdt_index(struct fdt *fdt, struct fdt_node *nodes, int max)
+{
+	int n = build_index(fdt, nodes, nodes ? max : 0);
+
+	if (n > 0 && n <= max && nodes) {
+		fdt->nodes = nodes;
+		fdt->nr_nodes = n;
+	}
+	return n;
+}
+
+/* Position in the index of the node at offset node, or -1. */
+static int node_index(const struct fdt *fdt, int node)
+{
+	int lo = 0, hi = fdt->nr_nodes - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int64_t off = fdt->nodes[mid].off;
+		if (off == node)
+			return mid;
+		if (off < node)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
 int fdt_root(const struct fdt *fdt)
 {
 	struct token t;
 	int64_t off = 0;
 
+	if (fdt->nodes)
+		return (int)fdt->nodes[0].off;
 	for (;;) {
 		if (read_token(fdt, off, &t))
 			return -EINVAL;
@@ -211,12 +346,29 @@ int fdt_root(const struct fdt *fdt)
 	}
 }
 
+/* fdt_next_node() from the index. */
+static int next_indexed(const struct fdt *fdt, int node, int *depth)
+{
+	int i = node_index(fdt, node);
+
+	if (i < 0)
+		return -EINVAL;
+	if (i + 1 >= fdt->nr_nodes)
+		return -ENOENT;
+	if (depth)
+		*depth += (int)fdt->nodes[i + 1].depth - (int)fdt->nodes[i].depth;
+	return (int)fdt->nodes[i + 1].off;
+}
+
 int fdt_next_node(const struct fdt *fdt, int node, int *depth)
 {
 	struct token t;
-	int delta = 1, err = read_node(fdt, node, &t);
+	int delta = 1, err;
 	int64_t off;
 
+	if (fdt->nodes)
+		return next_indexed(fdt, node, depth);
+	err = read_node(fdt, node, &t);
 	if (err)
 		return err;
 	for (;;) {
@@ -239,8 +391,16 @@ int fdt_next_node(const struct fdt *fdt, int node, int *depth)
 
 int fdt_first_subnode(const struct fdt *fdt, int node)
 {
-	int depth = 0;
-	int child = fdt_next_node(fdt, node, &depth);
+	int depth = 0, child;
+
+	if (fdt->nodes) {
+		int i = node_index(fdt, node);
+		if (i < 0)
+			return -EINVAL;
+		return i + 1 < (int)fdt->nodes[i].end ?
+		       (int)fdt->nodes[i + 1].off : -ENOENT;
+	}
+	child = fdt_next_node(fdt, node, &depth);
 
 	if (child < 0)
 		return child;
@@ -250,6 +410,16 @@ int fdt_first_subnode(const struct fdt *fdt, int node)
 int fdt_next_subnode(const struct fdt *fdt, int node)
 {
 	int depth = 0;
+
+	if (fdt->nodes) {
+		int i = node_index(fdt, node), next;
+		if (i < 0)
+			return -EINVAL;
+		next = (int)fdt->nodes[i].end;
+		return next < fdt->nr_nodes &&
+		       fdt->nodes[next].parent == fdt->nodes[i].parent ?
+		       (int)fdt->nodes[next].off : -ENOENT;
+	}
 
 	/* Skip node's subtree; depth 0 again is a sibling, below 0 means
 	 * the parent ended first.  Each step moves forward, so this ends. */
@@ -275,9 +445,16 @@ static int node_depth(const struct fdt *fdt, int node, int *depth)
 
 int fdt_parent(const struct fdt *fdt, int node)
 {
-	int depth, d = 0, parent = -ENOENT;
-	int err = node_depth(fdt, node, &depth);
+	int depth, d = 0, parent = -ENOENT, err;
 
+	if (fdt->nodes) {
+		int i = node_index(fdt, node);
+		if (i < 0)
+			return -EINVAL;
+		parent = fdt->nodes[i].parent;
+		return parent < 0 ? -ENOENT : (int)fdt->nodes[parent].off;
+	}
+	err = node_depth(fdt, node, &depth);
 	if (err)
 		return err;
 	/* The root, or (in a corrupt tree) a node beside or above it. */
@@ -295,6 +472,9 @@ const char *fdt_node_name(const struct fdt *fdt, int node)
 {
 	struct token t;
 
+	if (fdt->nodes)
+		return node_index(fdt, node) < 0 ? NULL :
+		       (const char *)struct_at(fdt, (uint32_t)node + 4);
 	return read_node(fdt, node, &t) ? NULL : t.name;
 }
 
@@ -349,11 +529,44 @@ int fdt_path_offset(const struct fdt *fdt, const char *path)
 	return node;
 }
 
+/* find_prop() in an indexed tree: every token was checked once. */
+static int find_prop_indexed(const struct fdt *fdt, int node, const char *name,
+			     struct token *t)
+{
+	int i = node_index(fdt, node);
+	const char *pname;
+	uint32_t off;
+
+	if (i < 0)
+		return -EINVAL;
+	for (off = fdt->nodes[i].props;; off = t->next) {
+		t->tag = be32(struct_at(fdt, off));
+		if (t->tag == FDT_NOP) {
+			t->next = off + 4;
+			continue;
+		}
+		if (t->tag != FDT_PROP)
+			return -ENOENT;
+		t->len = be32(struct_at(fdt, off + 4));
+		t->val = struct_at(fdt, off + 12);
+		t->next = ALIGN_UP(off + 12 + t->len, 4u);
+		pname = (const char *)fdt->blob + fdt->off_strings +
+			be32(struct_at(fdt, off + 8));
+		/* Most names differ in the first byte: no call for those. */
+		if (*pname == *name && !strcmp(pname, name))
+			return 0;
+	}
+}
+
 /* Finds property name of node into *t: 0, -ENOENT or -EINVAL. */
 static int find_prop(const struct fdt *fdt, int node, const char *name,
 		     struct token *t)
 {
-	int err = read_node(fdt, node, t);
+	int err;
+
+	if (fdt->nodes)
+		return find_prop_indexed(fdt, node, name, t);
+	err = read_node(fdt, node, t);
 
 	while (!err) {
 		err = read_token(fdt, t->next, t);
@@ -418,10 +631,9 @@ int fdt_getprop_cells(const struct fdt *fdt, int node, const char *name,
 	return 0;
 }
 
-bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat)
+/* Whether the string list [p, p + len) holds compat. */
+static bool list_has(const char *p, int len, const char *compat)
 {
-	int len;
-	const char *p = fdt_getprop(fdt, node, "compatible", &len);
 	const char *end = p ? p + len : NULL;
 
 	/* A string list (DTSpec 2.2.4.1); an unterminated tail never matches. */
@@ -436,10 +648,41 @@ bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat)
 	return false;
 }
 
+/* Whether index entry n is compatible with compat. */
+static bool indexed_compatible(const struct fdt *fdt, const struct fdt_node *n,
+			       const char *compat)
+{
+	return n->compat && list_has((const char *)struct_at(fdt, n->compat),
+				     (int)n->compat_len, compat);
+}
+
+bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat)
+{
+	int len, i;
+	const char *p;
+
+	if (fdt->nodes) {
+		i = node_index(fdt, node);
+		return i >= 0 && indexed_compatible(fdt, &fdt->nodes[i], compat);
+	}
+	p = fdt_getprop(fdt, node, "compatible", &len);
+	return list_has(p, len, compat);
+}
+
 int fdt_next_compatible(const struct fdt *fdt, int start, const char *compat)
 {
-	int depth = 0;
-	int node = start < 0 ? fdt_root(fdt) : fdt_next_node(fdt, start, &depth);
+	int depth = 0, node;
+
+	if (fdt->nodes) {
+		int i = start < 0 ? 0 : node_index(fdt, start) + 1;
+		if (i == 0 && start >= 0)
+			return -EINVAL;
+		for (; i < fdt->nr_nodes; i++)
+			if (indexed_compatible(fdt, &fdt->nodes[i], compat))
+				return (int)fdt->nodes[i].off;
+		return -ENOENT;
+	}
+	node = start < 0 ? fdt_root(fdt) : fdt_next_node(fdt, start, &depth);
 
 	while (node >= 0 && !fdt_is_compatible(fdt, node, compat))
 		node = fdt_next_node(fdt, node, &depth);
@@ -520,6 +763,12 @@ int fdt_get_reg(const struct fdt *fdt, int node, int idx, uint64_t *base,
 int fdt_node_by_phandle(const struct fdt *fdt, uint32_t ph)
 {
 	int depth = 0;
+
+	for (int i = 0; i < fdt->nr_nodes; i++)
+		if (fdt->nodes[i].has_phandle && fdt->nodes[i].phandle == ph)
+			return (int)fdt->nodes[i].off;
+	if (fdt->nodes)
+		return -ENOENT;
 
 	for (int n = fdt_root(fdt); n >= 0; n = fdt_next_node(fdt, n, &depth)) {
 		uint32_t v;

@@ -25,11 +25,14 @@
 #define MAX_RAM_REGIONS 8
 #define MAX_RESERVED 8
 #define FDT_MAX_SIZE (2u << 20)	/* QEMU's blob is far smaller */
+/* QEMU virt's tree has 56 nodes on one CPU, 118 on 32. */
+#define FDT_MAX_NODES 192
 
 extern char __image_start[], __image_end[];
 void app_init_main(void *arg);	/* apps/: the first application */
 
 static struct fdt the_fdt;
+static struct fdt_node fdt_nodes[FDT_MAX_NODES];
 
 /* The shell is the init task, pid 1. */
 static int init_main(int argc, char **argv)
@@ -99,15 +102,23 @@ __noreturn void kernel_main(const void *dtb)
 	clock_init();
 	if (fdt_init(&the_fdt, dtb, FDT_MAX_SIZE) < 0)
 		halt_silently();	/* no device tree: no console either */
+	/* Unindexed (said below), every lookup still works, only slower. */
+	int nr_nodes = fdt_index(&the_fdt, fdt_nodes, FDT_MAX_NODES);
 	nr_ram = read_memory(ram, MAX_RAM_REGIONS);
 	if (nr_ram == 0)
 		halt_silently();
-	mmu_init(ram, nr_ram);
+	/* The translation tables follow the image (and the blob, should
+	 * it lie after the image). */
+	uintptr_t dtb_end = (uintptr_t)dtb + fdt_total_size(&the_fdt);
+	uintptr_t tables = ALIGN_UP(MAX((uintptr_t)__image_end,
+		(uintptr_t)dtb >= (uintptr_t)__image_start ? dtb_end : 0), PAGE_SIZE);
+	uintptr_t tables_end = mmu_init(ram, nr_ram, tables);
 
 	rsv[nr_rsv++] = (struct mem_region){ (uintptr_t)__image_start,
 		(uintptr_t)(__image_end - __image_start) };
 	rsv[nr_rsv++] = (struct mem_region){ (uintptr_t)dtb,
 		fdt_total_size(&the_fdt) };
+	rsv[nr_rsv++] = (struct mem_region){ tables, tables_end - tables };
 	/* The blob's own reservation block (DTSpec 5.3). */
 	for (int i = 0; nr_rsv < MAX_RESERVED &&
 	     fdt_get_mem_rsv(&the_fdt, i, &rsv[nr_rsv].base, &rsv[nr_rsv].size) == 0; i++)
@@ -121,6 +132,9 @@ __noreturn void kernel_main(const void *dtb)
 		total += ram[i].size;
 	pr_info("Vireo %s (%s), %lu MiB RAM\n", CONFIG_VERSION_STRING,
 		VIREO_BOARD_CONFIG, (unsigned long)(total >> 20));
+	if (nr_nodes < 0 || nr_nodes > FDT_MAX_NODES)
+		pr_warn("device tree: %d nodes (more than %d, or malformed): "
+			"not indexed, lookups are slow\n", nr_nodes, FDT_MAX_NODES);
 	int nr_cpus = read_cpus();
 	pr_info("%d CPU(s) in the device tree, %d supported by this image\n",
 		nr_cpus, CONFIG_SMP_NCPUS);

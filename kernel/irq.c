@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Interrupt dispatch over the registered controller.  The handler table
- * covers the INTIDs below 1020 and IRQ_NR_LPIS LPIs from IRQ_LPI_BASE.
- * It is written under irq_lock at attach time and only read by dispatch:
+ * covers the chip's INTIDs below 1020 (allocated when it registers: 256
+ * on QEMU's GIC, not 1020) and, from the first LPI attached, IRQ_NR_LPIS
+ * LPIs from IRQ_LPI_BASE.  It is written under irq_lock at attach time
+ * and only read by dispatch (the LPI table is published with a release
+ * store):
  * a handler is published with a release store of its fn, and a shared
  * line's extra handlers are appended (never removed) with release stores
  * of the list links, so dispatch walks them without the lock.  Counts
@@ -37,14 +40,22 @@ struct irq_desc {
 };
 
 static const struct irq_chip *chip;
-static struct irq_desc descs[IRQ_MAX + IRQ_NR_LPIS];
+static struct irq_desc *descs;		/* the chip's INTIDs below IRQ_MAX */
+static uint32_t nr_descs;
+static struct irq_desc *lpi_descs;	/* NULL until an LPI is attached */
 static spinlock_t irq_lock = SPINLOCK_INIT;
 static uint64_t spurious;
 
 int irq_chip_register(const struct irq_chip *c)
 {
+	uint32_t n = MIN(c->nr_irqs, (uint32_t)IRQ_MAX);
+
 	if (chip)
 		return -EBUSY;
+	descs = kcalloc(n, sizeof(*descs));
+	if (!descs)
+		return -ENOMEM;
+	nr_descs = n;
 	chip = c;
 	return 0;
 }
@@ -55,39 +66,60 @@ const char *irq_chip_name(void)
 }
 
 /* The descriptor of intid, NULL when the chip has no such interrupt. */
-static struct irq_desc *desc_of(uint32_t intid)
+/* Whether the chip has intid and the table a place for it. */
+static bool intid_valid(uint32_t intid)
 {
-	if (!chip)
-		return NULL;
-	if (intid < chip->nr_irqs && intid < IRQ_MAX)
-		return &descs[intid];
-	if (intid >= IRQ_LPI_BASE && intid - IRQ_LPI_BASE < chip->nr_lpis &&
-	    intid - IRQ_LPI_BASE < IRQ_NR_LPIS)
-		return &descs[IRQ_MAX + intid - IRQ_LPI_BASE];
-	return NULL;
+	return chip && (intid < nr_descs ||
+		(intid >= IRQ_LPI_BASE && intid - IRQ_LPI_BASE < chip->nr_lpis &&
+		 intid - IRQ_LPI_BASE < IRQ_NR_LPIS));
 }
 
-static uint32_t intid_of(const struct irq_desc *d)
+/* The descriptor of intid, NULL when there is none (yet). */
+static struct irq_desc *desc_of(uint32_t intid)
 {
-	uint32_t i = (uint32_t)(d - descs);
+	struct irq_desc *lpis;
 
-	return i < IRQ_MAX ? i : IRQ_LPI_BASE + i - IRQ_MAX;
+	if (!intid_valid(intid))
+		return NULL;
+	if (intid < nr_descs)
+		return &descs[intid];
+	lpis = __atomic_load_n(&lpi_descs, __ATOMIC_ACQUIRE);
+	return lpis ? &lpis[intid - IRQ_LPI_BASE] : NULL;
+}
+
+/* Allocates the LPI table for intid if it is an LPI (irq_lock held):
+ * 0 or -ENOMEM. */
+static int lpi_table_locked(uint32_t intid)
+{
+	struct irq_desc *t;
+
+	if (!intid_valid(intid) || intid < IRQ_LPI_BASE || lpi_descs)
+		return 0;
+	t = kcalloc(IRQ_NR_LPIS, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	__atomic_store_n(&lpi_descs, t, __ATOMIC_RELEASE);
+	return 0;
 }
 
 static int attach(uint32_t intid, irq_handler_t fn, void *arg,
 		  const char *name, bool shared)
 {
-	struct irq_desc *d = desc_of(intid);
+	struct irq_desc *d;
 	struct irq_action *a = NULL;
 	irqflags_t f;
-	int r = 0;
+	int r;
 
-	if (!d || !fn)
+	if (!fn)
 		return -EINVAL;
 	if (shared && !(a = kmalloc(sizeof(*a))))
 		return -ENOMEM;
 	f = spin_lock_irqsave(&irq_lock);
-	if (d->fn && (!shared || !d->shared)) {
+	r = lpi_table_locked(intid);
+	d = desc_of(intid);
+	if (r || !d) {
+		r = r ? r : -EINVAL;
+	} else if (d->fn && (!shared || !d->shared)) {
 		r = -EBUSY;
 	} else if (d->fn) {
 		/* Appended at the end: dispatch may be walking the list. */
@@ -122,7 +154,7 @@ int irq_attach_shared(uint32_t intid, irq_handler_t fn, void *arg,
 
 /* Distributor settings, serialised by irq_lock. */
 #define CHIP_CALL(op, ...) do {						\
-	if (desc_of(intid)) {						\
+	if (intid_valid(intid)) {					\
 		irqflags_t f = spin_lock_irqsave(&irq_lock);		\
 		chip->op(__VA_ARGS__);					\
 		spin_unlock_irqrestore(&irq_lock, f);			\
@@ -171,17 +203,21 @@ void irq_dispatch(void)
 
 int irq_get_info(struct irq_info *out, int max)
 {
+	struct irq_desc *lpis = __atomic_load_n(&lpi_descs, __ATOMIC_ACQUIRE);
+	uint32_t nr_lpis = lpis ? IRQ_NR_LPIS : 0;
 	int n = 0;
 
-	for (size_t i = 0; i < IRQ_MAX + IRQ_NR_LPIS && n < max; i++) {
-		struct irq_desc *d = &descs[i];
+	for (uint32_t i = 0; i < nr_descs + nr_lpis && n < max; i++) {
+		bool lpi = i >= nr_descs;
+		struct irq_desc *d = lpi ? &lpis[i - nr_descs] : &descs[i];
+		uint32_t intid = lpi ? IRQ_LPI_BASE + i - nr_descs : i;
 		if (!d->fn)
 			continue;
 		uint64_t count = __atomic_load_n(&d->count, __ATOMIC_RELAXED);
-		out[n++] = (struct irq_info){ intid_of(d), count, d->name };
+		out[n++] = (struct irq_info){ intid, count, d->name };
 		for (struct irq_action *a = __atomic_load_n(&d->more, __ATOMIC_ACQUIRE);
 		     a && n < max; a = a->next)
-			out[n++] = (struct irq_info){ intid_of(d), count, a->name };
+			out[n++] = (struct irq_info){ intid, count, a->name };
 	}
 	return n;
 }

@@ -119,10 +119,8 @@ static void pause_irq_init(void)
 	irq_enable(SGI_PAUSE);	/* banked: this CPU's */
 }
 
-static bool wait_online(struct cpu *c)
+static bool wait_online(struct cpu *c, uint64_t deadline)
 {
-	uint64_t deadline = clock_monotonic_ns() + CPU_START_TIMEOUT_NS;
-
 	/* Early boot: busy-waiting is allowed here (nothing else to run). */
 	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
 		if (clock_monotonic_ns() > deadline)
@@ -132,18 +130,22 @@ static bool wait_online(struct cpu *c)
 	return true;
 }
 
-static void start_cpu(struct cpu *c)
+/* Asks c to start: whether it was asked. */
+static bool start_cpu(struct cpu *c)
 {
 	int r = thread_init_idle_secondary(c);
 
 	if (r == 0)
 		r = arch_cpu_start(c);
-	if (r < 0) {
+	if (r < 0)
 		pr_err("CPU %d (MPIDR 0x%lx): cannot start (%d)\n", c->id,
 		       (unsigned long)c->mpidr, r);
-		return;
-	}
-	if (wait_online(c))
+	return r >= 0;
+}
+
+static void report_online(struct cpu *c, uint64_t deadline)
+{
+	if (wait_online(c, deadline))
 		pr_info("CPU %d online (MPIDR 0x%lx)\n", c->id,
 			(unsigned long)c->mpidr);
 	else
@@ -158,9 +160,16 @@ void smp_init(void)
 	pause_irq_init();
 	if (!IS_ENABLED(CONFIG_SMP))
 		return;
+	/* Every CPU is asked first and they come up side by side; then one
+	 * wait (one deadline) for them all, in order. */
+	bool started[CONFIG_SMP_NCPUS] = { false };
 	for (int i = 1; i < CONFIG_SMP_NCPUS; i++)
 		if (cpus[i].id == i)	/* listed in the device tree */
-			start_cpu(&cpus[i]);
+			started[i] = start_cpu(&cpus[i]);
+	uint64_t deadline = clock_monotonic_ns() + CPU_START_TIMEOUT_NS;
+	for (int i = 1; i < CONFIG_SMP_NCPUS; i++)
+		if (started[i])
+			report_online(&cpus[i], deadline);
 }
 
 __noreturn void smp_secondary_main(struct cpu *c)

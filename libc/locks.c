@@ -5,6 +5,13 @@
  * every one may be taken recursively by its owner, which is what the
  * recursive flavour needs and is harmless for the plain one.  Thread
  * context only: stdio is not for interrupt handlers.
+ *
+ * A buffered stream takes its lock for every character it stores, and
+ * libc/stdio.c holds it across a whole printf: the owner's re-entry is
+ * therefore counted here (depth) without the kernel mutex's slow path.
+ * Only the owner can find itself as the mutex's owner, so that unlocked
+ * read is safe (and an internal mutex is never left by a dying thread:
+ * threads die outside them).
  */
 #include <stdlib.h>
 #include <sys/lock.h>
@@ -14,6 +21,7 @@
 
 struct __lock {
 	struct kmutex m;
+	unsigned int depth;	/* the owner's acquisitions */
 };
 
 /* The statically allocated locks picolibc refers to by name. */
@@ -47,10 +55,21 @@ void __retarget_lock_close_recursive(_LOCK_T lock)
 
 /* A NULL lock is one whose creation failed for lack of memory: the
  * stream then works unlocked rather than not at all. */
+/* Whether the caller already holds lock: then it is taken once more. */
+static bool reenter(_LOCK_T lock)
+{
+	if (READ_ONCE(lock->m.owner) != thread_current())
+		return false;
+	lock->depth++;
+	return true;
+}
+
 void __retarget_lock_acquire(_LOCK_T lock)
 {
-	if (lock)
+	if (lock && !reenter(lock)) {
 		kmutex_lock(&lock->m);
+		lock->depth = 1;
+	}
 }
 
 void __retarget_lock_acquire_recursive(_LOCK_T lock)
@@ -60,7 +79,12 @@ void __retarget_lock_acquire_recursive(_LOCK_T lock)
 
 int __retarget_lock_try_acquire(_LOCK_T lock)
 {
-	return lock ? kmutex_trylock(&lock->m) == 0 : 1;
+	if (!lock || reenter(lock))
+		return 1;
+	if (kmutex_trylock(&lock->m))
+		return 0;
+	lock->depth = 1;
+	return 1;
 }
 
 int __retarget_lock_try_acquire_recursive(_LOCK_T lock)
@@ -70,7 +94,7 @@ int __retarget_lock_try_acquire_recursive(_LOCK_T lock)
 
 void __retarget_lock_release(_LOCK_T lock)
 {
-	if (lock)
+	if (lock && --lock->depth == 0)
 		kmutex_unlock(&lock->m);
 }
 

@@ -17,11 +17,20 @@
  * putchar, getchar, scanf and vscanf use those globals, so they are
  * defined here on the task's streams: mixing them with fputs(stdout)
  * would otherwise reorder the output.
+ *
+ * One call, one lock, one write: picolibc's vfprintf, fputs and fwrite
+ * store a character at a time, each taking the stream's lock; they are
+ * wrapped (the linker's --wrap, libc/CMakeLists.txt) to hold a buffered
+ * stream's lock for the whole call, and on the unbuffered streams over
+ * descriptors 1 and 2 (stderr) to format into a buffer and write() it
+ * once, so that the line of one task or CPU is not cut by another's
+ * (the console writes one write() whole while its buffer has room).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdio-bufio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <vireo/libc.h>
 #include <vireo/task.h>
@@ -118,6 +127,77 @@ void libc_stdio_end(struct task_stdio *s)
 		streams_free(s);
 }
 
+int __real_vfprintf(FILE *f, const char *fmt, va_list ap);
+int __real_fputs(const char *s, FILE *f);
+size_t __real_fwrite(const void *p, size_t size, size_t n, FILE *f);
+
+/* The descriptor of an unbuffered stream of ours, else -1. */
+static int unbuffered_fd(FILE *f)
+{
+	return f == &out_file ? 1 : f == &err_file ? 2 : -1;
+}
+
+static void stream_lock(FILE *f)
+{
+	if (f->flags & __SBUF)
+		__bufio_lock(f);
+}
+
+static void stream_unlock(FILE *f)
+{
+	if (f->flags & __SBUF)
+		__bufio_unlock(f);
+}
+
+#define ONE_WRITE_MAX 256	/* longer output goes a character at a time */
+
+int __wrap_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	int fd = unbuffered_fd(f), r;
+
+	if (fd >= 0) {
+		char buf[ONE_WRITE_MAX];
+		va_list copy;
+		va_copy(copy, ap);
+		r = vsnprintf(buf, sizeof(buf), fmt, copy);
+		va_end(copy);
+		if (r >= 0 && r < (int)sizeof(buf))
+			return write(fd, buf, (size_t)r) == r ? r : EOF;
+	}
+	stream_lock(f);
+	r = __real_vfprintf(f, fmt, ap);
+	stream_unlock(f);
+	return r;
+}
+
+int __wrap_fputs(const char *s, FILE *f)
+{
+	int fd = unbuffered_fd(f), r;
+	size_t len = strlen(s);
+
+	if (fd >= 0)
+		return write(fd, s, len) == (ssize_t)len ? 0 : EOF;
+	stream_lock(f);
+	r = __real_fputs(s, f);
+	stream_unlock(f);
+	return r;
+}
+
+size_t __wrap_fwrite(const void *p, size_t size, size_t n, FILE *f)
+{
+	int fd = unbuffered_fd(f);
+	size_t r;
+
+	if (fd >= 0 && size && n <= SIZE_MAX / size) {
+		ssize_t w = write(fd, p, size * n);
+		return w < 0 ? 0 : (size_t)w / size;
+	}
+	stream_lock(f);
+	r = __real_fwrite(p, size, n, f);
+	stream_unlock(f);
+	return r;
+}
+
 int vprintf(const char *fmt, va_list ap)
 {
 	return vfprintf(libc_stream(1), fmt, ap);
@@ -137,8 +217,12 @@ int printf(const char *fmt, ...)
 int puts(const char *s)
 {
 	FILE *out = libc_stream(1);
+	int r;
 
-	return fputs(s, out) < 0 || fputc('\n', out) == EOF ? EOF : 0;
+	stream_lock(out);
+	r = fputs(s, out) < 0 || fputc('\n', out) == EOF ? EOF : 0;
+	stream_unlock(out);
+	return r;
 }
 
 int (putchar)(int c)

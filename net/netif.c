@@ -4,8 +4,11 @@
  * netif per netdev, the network thread that polls devices, DHCP with its
  * static fallback.
  *
- * Received frames are copied into pool pbufs and fed to ethernet_input()
- * in the network thread under the core lock.  Transmitted frames go to
+ * Received frames are copied into pbufs from the kernel heap, at most
+ * RX_MAX_FRAMES in the stack at a time (a flood is dropped there, as a
+ * fixed pool would), and fed to ethernet_input() in the network thread
+ * under the core lock.  A static pool of that size would be 400 KB of
+ * bss in every image, with or without a network device.  Transmitted frames go to
  * the driver as the pbuf chain's pieces, without a copy: the pbuf is
  * referenced until the device is done with it (lwIP does not rewrite a
  * TCP segment whose pbuf is still referenced, tcp_output_segment_busy()).
@@ -76,6 +79,37 @@ void netdev_link_changed(struct netdev *nd, bool up)
 	netdev_schedule(nd);
 }
 
+#define RX_MAX_FRAMES 256
+
+/* A received frame: its pbuf and the bytes, in one heap block. */
+struct rx_frame {
+	struct pbuf_custom pc;
+	uint8_t data[];
+};
+
+static unsigned int rx_frames;	/* in the stack now (atomic) */
+
+static void rx_frame_free(struct pbuf *p)
+{
+	free(p);	/* pc is the first member */
+	__atomic_fetch_sub(&rx_frames, 1, __ATOMIC_RELAXED);
+}
+
+/* A pbuf for a frame of len bytes, or NULL (out of memory or too many
+ * frames in the stack). */
+static struct pbuf *rx_frame_alloc(u16_t len)
+{
+	struct rx_frame *f;
+
+	if (__atomic_fetch_add(&rx_frames, 1, __ATOMIC_RELAXED) >= RX_MAX_FRAMES ||
+	    !(f = kmalloc(sizeof(*f) + len))) {
+		__atomic_fetch_sub(&rx_frames, 1, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	f->pc.custom_free_function = rx_frame_free;
+	return pbuf_alloced_custom(PBUF_RAW, len, PBUF_REF, &f->pc, f->data, len);
+}
+
 void netdev_rx(struct netdev *nd, const struct netdev_frag *frags,
 	       unsigned int nr, unsigned int flags)
 {
@@ -85,7 +119,7 @@ void netdev_rx(struct netdev *nd, const struct netdev_frag *frags,
 
 	for (unsigned int i = 0; i < nr; i++)
 		total = (u16_t)(total + frags[i].len);
-	p = pbuf_alloc(PBUF_RAW, total, PBUF_POOL);
+	p = rx_frame_alloc(total);
 	if (!p) {
 		nd->stats.rx_dropped++;
 		return;

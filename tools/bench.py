@@ -10,6 +10,14 @@ then, with the configuration's QEMU command line (tools/qemu.py, driven by
 the test harness's Machine):
   - boots N times (default 5) and takes the host's wall time from starting
     QEMU to the first shell prompt; the median is boot_to_prompt_ms_median;
+    between them, as many boots of a bare-metal image that only prints a
+    line and powers off (tools/bench_bare.S, same command line), and
+    boot_to_prompt_vs_bare is the ratio of the two medians;
+  - counts the guest instructions from reset to the shell's read loop
+    (the first read() of fd 0) under -icount shift=0,sleep=off, from
+    QEMU's log of executed blocks, stopped there through its gdb stub:
+    boot_to_shell_instructions (CPU 0's; on SMP also
+    boot_to_shell_instructions_all_cpus);
   - reads the image's text/data/bss (the cross `size`) and, at the prompt,
     the heap in use (`free`) plus the image's loaded size;
   - runs `osperf` and collects every figure it prints, with a 256 MiB
@@ -47,6 +55,7 @@ import platform
 import re
 import shlex
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -66,8 +75,8 @@ OSPERF_TIMEOUT = 600
 # that every one of them is printed or declared not available.
 NS_FIGURES = (
     "ctx_switch_yield", "ctx_switch_prio", "sem_wake", "sem_uncontended",
-    "mutex_uncontended", "thread_create_join", "task_spawn_wait",
-    "mq_roundtrip", "signal_roundtrip", "irq_latency_handler",
+    "mutex_uncontended", "thread_create_first", "thread_create_join",
+    "task_spawn_wait", "mq_roundtrip", "signal_roundtrip", "pipe_roundtrip", "irq_latency_handler",
     "irq_latency_thread", "timer_sleep_wake", "timer_signal", "cross_cpu_wake",
 )
 MB_S_FIGURES = ("pipe_throughput", "memcpy_4k", "memcpy_1m", "blk_seq_write_1m",
@@ -123,22 +132,22 @@ def build(build_dir, config):
                    stdout=subprocess.DEVNULL)
 
 
-def cross_size_tool(build_dir):
-    """The `size` of the compiler the build uses (aarch64-linux-gnu-size)."""
+def cross_tool(build_dir, tool):
+    """TOOL (size, nm, gcc) of the compiler the build uses (aarch64-linux-gnu-size)."""
     try:
         with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
             for line in f:
                 if line.startswith("CMAKE_C_COMPILER:"):
                     cc = line.split("=", 1)[1].strip()
                     if cc.endswith("gcc"):
-                        return cc[:-3] + "size"
+                        return cc[:-3] + tool
     except OSError:
         pass
-    return os.environ.get("CROSS_COMPILE", "aarch64-linux-gnu-") + "size"
+    return os.environ.get("CROSS_COMPILE", "aarch64-linux-gnu-") + tool
 
 
 def image_sizes(build_dir):
-    out = subprocess.run([cross_size_tool(build_dir), os.path.join(build_dir, "vireo")],
+    out = subprocess.run([cross_tool(build_dir, "size"), os.path.join(build_dir, "vireo")],
                          check=True, capture_output=True, text=True).stdout
     text, data, bss = (int(x) for x in out.splitlines()[1].split()[:3])
     lo, hi = harness.elf_load_span(os.path.join(build_dir, "vireo"))
@@ -161,19 +170,156 @@ def scratch_disk_args(path):
             "-device", "virtio-blk-device,drive=scratch"]
 
 
+BARE_SOURCE = os.path.join(TOP, "tools", "bench_bare.S")
+BARE_LINE = r"^bare-metal: hello$"
+
+
+def build_bare(build_dir):
+    """BUILD/bench-bare.elf from tools/bench_bare.S, with the cross compiler."""
+    elf = os.path.join(build_dir, "bench-bare.elf")
+    subprocess.run([cross_tool(build_dir, "gcc"), "-nostdlib", "-static",
+                    "-Wl,-Ttext=0x40080000", "-Wl,--build-id=none", "-o", elf,
+                    BARE_SOURCE], check=True)
+    return elf
+
+
 def boot_times(build_dir, overrides, boots):
-    """Host wall time, in ms, from starting QEMU to the first prompt."""
-    times = []
-    for i in range(boots):
-        m = machine(build_dir, overrides, "boot-%d.log" % i)
+    """Host wall times, in ms, from starting QEMU to the first prompt, and
+    (alternating with them, so both see the same host load) from starting
+    it to the bare-metal image's line."""
+    bare = build_bare(build_dir)
+    times, bare_times = [], []
+    for i in range(2 * boots):
+        is_bare = i % 2 == 1
+        m = harness.Machine(build_dir, overrides, (), image=bare if is_bare else None,
+                            log_path=os.path.join(build_dir, "bench-logs",
+                                                  "boot-%d%s.log" % (i // 2, "-bare" * is_bare)))
         try:
             start = time.monotonic()
             m.start()
-            m.boot()
-            times.append((time.monotonic() - start) * 1000.0)
+            if is_bare:
+                m.expect(BARE_LINE)
+            else:
+                m.boot()
+            (bare_times if is_bare else times).append((time.monotonic() - start) * 1000.0)
         finally:
             m.kill()
-    return times
+    return times, bare_times
+
+
+# -- instructions to the shell, through QEMU's gdb stub ----------------------
+class GdbStub:
+    """The few requests of the GDB remote serial protocol this needs."""
+
+    def __init__(self, port, timeout):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout)
+        self.buf = b""
+
+    def _read_packet(self):
+        while True:
+            start = self.buf.find(b"$")
+            end = self.buf.find(b"#", start)
+            if start >= 0 and end >= 0 and len(self.buf) >= end + 3:
+                data = self.buf[start + 1:end]
+                self.buf = self.buf[end + 3:]
+                self.sock.sendall(b"+")
+                return data.decode()
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise harness.TestFailure("QEMU's gdb stub closed the connection")
+            self.buf += chunk
+
+    def request(self, data):
+        """Sends packet DATA; the reply packet (console 'O' packets of a
+        monitor command are joined into the reply's text)."""
+        self.sock.sendall(b"$%s#%02x" % (data.encode(), sum(data.encode()) % 256))
+        text = ""
+        while True:
+            reply = self._read_packet()
+            if reply.startswith("O") and reply != "OK":
+                text += bytes.fromhex(reply[1:]).decode(errors="replace")
+                continue
+            return text or reply
+
+    def close(self):
+        self.sock.close()
+
+
+def symbol_address(build_dir, name):
+    out = subprocess.run([cross_tool(build_dir, "nm"), os.path.join(build_dir, "vireo")],
+                         check=True, capture_output=True, text=True).stdout
+    match = re.search(r"^([0-9a-f]+) [Tt] %s$" % re.escape(name), out, re.M)
+    if not match:
+        raise harness.TestFailure("no symbol %s in %s/vireo" % (name, build_dir))
+    return int(match.group(1), 16)
+
+
+# QEMU's -d in_asm,exec,nochain log: a translated block's instructions,
+# then each execution of a block (CPU index, host code address, guest pc).
+LOG_INSN_RE = re.compile(r"^0x([0-9a-f]+):  [0-9a-f]{8} ")
+LOG_EXEC_RE = re.compile(r"^Trace (\d+): (0x[0-9a-f]+) \[[0-9a-f]+/([0-9a-f]+)/")
+
+
+def count_log(path):
+    """{cpu: guest instructions executed} from an in_asm,exec,nochain log.
+    A block is known by its host code address (under icount a pc may be
+    translated again shorter, to end a budget); the blocks executed just
+    after their translation take its instruction count."""
+    sizes, per_cpu = {}, {}
+    new_pc, new_len = None, 0
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith("IN:"):
+                new_pc, new_len = None, 0
+                continue
+            m = LOG_INSN_RE.match(line)
+            if m:
+                new_pc = new_pc if new_pc is not None else int(m.group(1), 16)
+                new_len += 1
+                continue
+            m = LOG_EXEC_RE.match(line)
+            if m:
+                cpu, host, pc = int(m.group(1)), m.group(2), int(m.group(3), 16)
+                if pc == new_pc:
+                    sizes[host], new_pc = new_len, None
+                per_cpu[cpu] = per_cpu.get(cpu, 0) + sizes.get(host, 0)
+    return per_cpu
+
+
+def boot_instructions(build_dir, overrides=(), timeout=120):
+    """Guest instructions of each CPU, {cpu: count}, from reset to the
+    first read() of fd 0 (the shell's read loop): QEMU halted (-S) under
+    -icount shift=0,sleep=off logging every block it executes, a
+    breakpoint on read() through the gdb stub, continued until x0 is 0;
+    QEMU is killed there and the log counted.  Blocks that the breakpoint
+    cuts short add a few instructions per earlier read() of another fd."""
+    read_addr = symbol_address(build_dir, "read")
+    port = harness.free_port()
+    log = tempfile.NamedTemporaryFile(prefix="vireo-exec-", suffix=".log", delete=False)
+    log.close()
+    m = harness.Machine(build_dir, list(overrides) + ["S", "icount=shift=0,sleep=off"],
+        ("-gdb", "tcp:127.0.0.1:%d" % port, "-d", "in_asm,exec,nochain", "-D", log.name),
+        log_path=os.path.join(build_dir, "bench-logs", "boot-instructions.log"))
+    stub = None
+    try:
+        m.start()
+        if not harness.qemu._wait_listening(m.proc, port, timeout):
+            raise harness.TestFailure("QEMU's gdb port never opened")
+        stub = GdbStub(port, timeout)
+        reply = stub.request("Z0,%x,4" % read_addr)
+        harness.check(reply == "OK", "gdb stub, breakpoint: %r" % reply)
+        while True:
+            stop = stub.request("c")
+            harness.check(stop[:1] in ("T", "S"), "gdb stub: %r" % stop)
+            if int.from_bytes(bytes.fromhex(stub.request("p0")), "little") == 0:
+                break
+        m.kill()
+        return count_log(log.name)
+    finally:
+        if stub:
+            stub.close()
+        m.kill()
+        os.remove(log.name)
 
 
 def heap_used(m):
@@ -380,10 +526,18 @@ def main():
 
     try:
         figures = {}
-        times = boot_times(build_dir, overrides, max(1, args.boots))
+        times, bare_times = boot_times(build_dir, overrides, max(1, args.boots))
         figures["boot_to_prompt_ms_median"] = round(statistics.median(times), 1)
         figures["boot_to_prompt_ms_min"] = round(min(times), 1)
         figures["boot_to_prompt_ms_max"] = round(max(times), 1)
+        figures["bare_boot_ms_median"] = round(statistics.median(bare_times), 1)
+        figures["boot_to_prompt_vs_bare"] = round(
+            statistics.median(times) / statistics.median(bare_times), 2)
+        per_cpu = boot_instructions(
+            build_dir, [o for o in overrides if not o.startswith("icount=")])
+        figures["boot_to_shell_instructions"] = per_cpu.get(0, 0)
+        if len(per_cpu) > 1:
+            figures["boot_to_shell_instructions_all_cpus"] = sum(per_cpu.values())
         sizes = image_sizes(build_dir)
         figures.update(sizes)
         total, used, out = run_osperf(build_dir, overrides, args.iterations)
@@ -414,6 +568,7 @@ def main():
         "repeatable": "guest-time figures (osperf) under --icount; "
                       "boot_to_prompt_ms_* never (host wall clock)",
         "boot_to_prompt_ms": [round(t, 1) for t in times],
+        "bare_boot_ms": [round(t, 1) for t in bare_times],
         "not_available": not_available,
         "notes": notes,
     }

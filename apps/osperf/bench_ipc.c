@@ -2,8 +2,9 @@
 /*
  * osperf: communication between threads.  A message-queue round trip
  * (request and reply through two queues), a signal round trip
- * (pthread_kill to a handler that posts a semaphore back) and pipe
- * throughput with 4 KiB writes.  Both threads of each test run on CPU 0.
+ * (pthread_kill to a handler that posts a semaphore back), a one-byte
+ * pipe round trip (through two pipes) and pipe throughput with 4 KiB
+ * writes.  Both threads of each test run on CPU 0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -208,6 +209,90 @@ out:
 
 /* ---- pipes ---- */
 
+/* ---- pipe round trip ---- */
+
+struct pipe_pingpong {
+	int req[2], rep[2];	/* pipe(): [0] read end, [1] write end */
+	struct samples s;
+	int err;
+};
+
+/* Moves one byte from fd in to fd out (either may be -1: only the
+ * other way); 0 or an errno value. */
+static int pipe_step(int in, int out)
+{
+	char c = 'p';
+
+	if (in >= 0 && read(in, &c, 1) != 1)
+		return errno ? errno : EIO;
+	if (out >= 0 && write(out, &c, 1) != 1)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+static void *pipe_client(void *arg)
+{
+	struct pipe_pingpong *p = arg;
+
+	if (!pair_gate())
+		return NULL;
+	for (unsigned int i = 0; i < osperf_iterations && !p->err; i++) {
+		uint64_t t0 = counter_read();
+		if ((p->err = pipe_step(-1, p->req[1])) ||
+		    (p->err = pipe_step(p->rep[0], -1)))
+			break;
+		samples_add(&p->s, counter_read() - t0);
+	}
+	close(p->req[1]);	/* the server reads the end and stops */
+	p->req[1] = -1;
+	return NULL;
+}
+
+static void *pipe_server(void *arg)
+{
+	struct pipe_pingpong *p = arg;
+
+	if (!pair_gate())
+		return NULL;
+	while (!pipe_step(p->req[0], p->rep[1]))
+		;
+	return NULL;
+}
+
+static void pipe_roundtrip(void)
+{
+	struct pipe_pingpong p = { .req = { -1, -1 }, .rep = { -1, -1 } };
+	int err;
+
+	if (!pipe) {
+		report_na("pipe_roundtrip", "no pipe()");
+		return;
+	}
+	if (!samples_init(&p.s, osperf_iterations, 1)) {
+		report_na("pipe_roundtrip", "out of memory");
+		return;
+	}
+	if (pipe(p.req) || pipe(p.rep)) {
+		report_na("pipe_roundtrip", "pipe: %s", strerror(errno));
+		goto out;
+	}
+	err = run_pair(pipe_client, pipe_server, &p, equal_prio, on_cpu0);
+	if (err || p.err)
+		report_na("pipe_roundtrip", "%s", strerror(err ? err : p.err));
+	else
+		report_ns("pipe_roundtrip", &p.s);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (p.req[i] >= 0)
+			close(p.req[i]);
+		if (p.rep[i] >= 0)
+			close(p.rep[i]);
+	}
+	samples_free(&p.s);
+}
+
+/* ---- pipe throughput ---- */
+
 #define PIPE_CHUNK 4096
 #define PIPE_TOTAL (4u << 20)
 
@@ -279,5 +364,6 @@ void bench_ipc(void)
 {
 	mq_roundtrip();
 	signal_roundtrip();
+	pipe_roundtrip();
 	pipe_throughput();
 }

@@ -4,7 +4,8 @@
  * threads of equal priority (sched_yield ping-pong) and from a low to a
  * high priority (sem_post waking the more urgent thread), semaphore
  * post-to-wake between equals, uncontended sem_wait+sem_post and mutex
- * lock+unlock, pthread_create+pthread_join and task spawn+wait.
+ * lock+unlock, pthread_create to the new thread's first line,
+ * pthread_create+pthread_join and task spawn+wait.
  * Two-thread tests run both threads on CPU 0, so they measure switches
  * rather than two CPUs running side by side.
  */
@@ -277,6 +278,48 @@ static void *nop_thread(void *arg)
 	return arg;
 }
 
+/* ---- pthread_create to the new thread's first line ---- */
+
+static volatile uint64_t first_line;
+
+static void *stamp_thread(void *arg)
+{
+	first_line = counter_read();
+	return arg;
+}
+
+/* The new thread is more urgent than its creator, so it runs at once:
+ * each sample is pthread_create's entry to the new thread's first line
+ * (on SMP, when the creator is not on CPU 0, that of another CPU). */
+static void thread_create_first(void)
+{
+	struct samples s;
+	pthread_t t;
+	int saved[2], err;
+
+	if (!samples_init(&s, osperf_iterations, 1)) {
+		report_na("thread_create_first", "out of memory");
+		return;
+	}
+	err = boost_self(PRIO_EQUAL, saved);
+	bool boosted = !err;
+	for (unsigned int i = 0; i < osperf_iterations && !err; i++) {
+		uint64_t t0 = counter_read();
+		err = start_thread(&t, stamp_thread, NULL, PRIO_HIGH, 0);
+		if (!err) {
+			samples_add(&s, first_line - t0);
+			err = pthread_join(t, NULL);
+		}
+	}
+	if (boosted)
+		restore_self(saved);
+	if (err)
+		report_na("thread_create_first", "%s", strerror(err));
+	else
+		report_ns("thread_create_first", &s);
+	samples_free(&s);
+}
+
 static void thread_create_join(void)
 {
 	struct samples s;
@@ -346,5 +389,6 @@ static void task_spawn_wait(void)
 void bench_threads(void)
 {
 	thread_create_join();
+	thread_create_first();
 	task_spawn_wait();
 }

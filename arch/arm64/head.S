@@ -18,11 +18,22 @@ _start:
 	add	x0, x0, :lo12:__bss_start
 	adrp	x1, __bss_end
 	add	x1, x1, :lo12:__bss_end
-1:	cmp	x0, x1			/* bss is 16-byte aligned by the linker */
-	b.hs	2f
-	stp	xzr, xzr, [x0], #16
+	/* 64 bytes a round, then 16 (bss is 16-byte aligned by the linker);
+	 * the MMU is off, so no DC ZVA (Device memory). */
+1:	sub	x2, x1, x0
+	cmp	x2, #64
+	b.lo	2f
+	stp	xzr, xzr, [x0]
+	stp	xzr, xzr, [x0, #16]
+	stp	xzr, xzr, [x0, #32]
+	stp	xzr, xzr, [x0, #48]
+	add	x0, x0, #64
 	b	1b
-2:	adrp	x0, boot_stack_top
+2:	cmp	x0, x1
+	b.hs	3f
+	stp	xzr, xzr, [x0], #16
+	b	2b
+3:	adrp	x0, boot_stack_top
 	add	x0, x0, :lo12:boot_stack_top
 	mov	sp, x0
 	bl	arm64_boot_map

@@ -5,8 +5,12 @@
  * largest blocks that fit; the image itself is mapped with 4 KiB pages so
  * that text is read-only and executable, read-only data read-only and
  * everything else execute-never.  Devices are mapped on demand by
- * ioremap() as Device-nGnRE.  Tables come from a static pool, then from
- * the heap; Vireo never unmaps, so they are never freed.
+ * ioremap() as Device-nGnRE, with blocks too where alignment allows (a
+ * later ioremap inside such a block finds it already mapped).  mmu_init's
+ * tables are taken from the RAM after the image (before the heap exists,
+ * as many as this machine's RAM and image need; the caller reserves
+ * them), later ones from the heap; Vireo never unmaps, so they are never
+ * freed.  Each is zeroed when taken.
  *
  * Stack guard pages (arch_stack_guard): the block that holds a guard is
  * split into pages once, with break-before-make (Arm ARM D8.14): the
@@ -28,7 +32,6 @@
 #include "arm64_priv.h"
 
 #define PT_ENTRIES	512
-#define PT_POOL_PAGES	48
 #define DESC_ADDR_MASK	0x0000fffffffff000UL
 
 #define ATTR_NORMAL_RW	(PTE_AF | PTE_SH_INNER | PTE_ATTRIDX(MT_NORMAL) | PTE_PXN | PTE_UXN)
@@ -36,8 +39,8 @@
 #define ATTR_RODATA	(ATTR_NORMAL_RW | PTE_AP_RO)
 #define ATTR_DEVICE	(PTE_AF | PTE_ATTRIDX(MT_DEVICE_nGnRE) | PTE_PXN | PTE_UXN)
 
-static uint64_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __aligned(PAGE_SIZE);
-static int pt_used;
+static uintptr_t boot_next, boot_end;	/* mmu_init's tables: RAM after the image */
+static unsigned int pt_boot;		/* tables taken there */
 static unsigned int pt_heap_tables;	/* taken from the heap, never freed */
 static uint64_t *root;
 static spinlock_t mmu_lock = SPINLOCK_INIT;	/* the tables and the pool */
@@ -45,18 +48,20 @@ uint64_t arm64_ttbr0;	/* read by head.S when secondary CPUs start */
 
 static uint64_t *alloc_table(void)
 {
-	uint64_t *t;
+	uint64_t *t = NULL;
 
-	if (pt_used < PT_POOL_PAGES)
-		return pt_pool[pt_used++];	/* zeroed as .bss */
-	if (!root)
-		return NULL;
-	/* After boot: the heap's lock nests inside mmu_lock. */
-	t = kaligned_alloc(PAGE_SIZE, PAGE_SIZE);
-	if (t) {
-		memset(t, 0, PAGE_SIZE);
+	if (boot_next) {	/* in mmu_init */
+		if (boot_next < boot_end) {
+			t = (uint64_t *)boot_next;
+			boot_next += PAGE_SIZE;
+			pt_boot++;
+		}
+	} else if ((t = kaligned_alloc(PAGE_SIZE, PAGE_SIZE))) {
+		/* After boot: the heap's lock nests inside mmu_lock. */
 		pt_heap_tables++;
 	}
+	if (t)
+		memset(t, 0, PAGE_SIZE);
 	return t;
 }
 
@@ -64,7 +69,7 @@ void mmu_get_table_stats(unsigned int *pool, unsigned int *heap)
 {
 	irqflags_t f = spin_lock_irqsave(&mmu_lock);
 
-	*pool = (unsigned int)pt_used;
+	*pool = pt_boot;
 	*heap = pt_heap_tables;
 	spin_unlock_irqrestore(&mmu_lock, f);
 }
@@ -74,42 +79,100 @@ static inline unsigned int level_shift(int level)
 	return 39 - 9 * level;
 }
 
+static inline unsigned int pt_index(uint64_t va, int level)
+{
+	return (va >> level_shift(level)) & (PT_ENTRIES - 1);
+}
+
+/* Whether a leaf of level (a block at 1-2, a page at 3) may map
+ * [va, va + size) to pa. */
+static bool leaf_fits(int level, uint64_t va, uint64_t pa, uint64_t size,
+		      bool pages_only)
+{
+	uint64_t blk = 1UL << level_shift(level);
+
+	if (level == 3)
+		return true;
+	return level >= 1 && !pages_only && !((va | pa) & (blk - 1)) &&
+	       size >= blk;
+}
+
+/*
+ * Walks from the root to the table whose entry should map va, creating
+ * tables on the way, and stops at the first level where a leaf fits (an
+ * existing table is walked through instead).  *out and *level name that
+ * table.  0, 1 when a block is in the way (*out, *level are its table),
+ * or -ENOMEM.
+ */
+static int leaf_table(uint64_t va, uint64_t pa, uint64_t size,
+		      bool pages_only, uint64_t **out, int *level)
+{
+	uint64_t *table = root;
+
+	for (int l = 0;; l++) {
+		uint64_t e = table[pt_index(va, l)];
+		bool is_table = (e & PTE_VALID) && (e & PTE_TABLE);
+
+		*out = table;
+		*level = l;
+		if (l == 3 || (!is_table && leaf_fits(l, va, pa, size, pages_only)))
+			return 0;
+		if (!(e & PTE_VALID)) {
+			uint64_t *next = alloc_table();
+			if (!next)
+				return -ENOMEM;
+			e = (uintptr_t)next | PTE_VALID | PTE_TABLE;
+			table[pt_index(va, l)] = e;
+		} else if (!is_table) {
+			return 1;
+		}
+		table = (uint64_t *)(uintptr_t)(e & DESC_ADDR_MASK);
+	}
+}
+
 /*
  * Maps [va, va + size) to pa with attrs.  Uses 1 GiB / 2 MiB blocks where
  * alignment allows unless pages_only.  Only fills invalid entries: an
- * existing identical leaf is accepted, anything else is -EEXIST.
+ * existing identical leaf, or a block that already maps the range so, is
+ * accepted; anything else is -EEXIST.  The entries of one table are
+ * filled in one pass: a walk from the root per table, not per page.
  */
 static int map_range(uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs,
 		     bool pages_only)
 {
 	while (size) {
-		uint64_t *table = root;
-		for (int level = 0;; level++) {
-			uint64_t blk = 1UL << level_shift(level);
-			unsigned int idx = (va >> level_shift(level)) & (PT_ENTRIES - 1);
-			bool leaf_ok = level == 3 || (level >= 1 && !pages_only &&
-				!(va & (blk - 1)) && !(pa & (blk - 1)) && size >= blk);
-			if (leaf_ok) {
-				uint64_t d = pa | attrs | PTE_VALID |
-					     (level == 3 ? PTE_PAGE : PTE_BLOCK);
-				if ((table[idx] & PTE_VALID) && table[idx] != d)
-					return -EEXIST;
-				table[idx] = d;
-				va += blk;
-				pa += blk;
-				size -= blk;
-				break;
-			}
-			if (!(table[idx] & PTE_VALID)) {
-				uint64_t *next = alloc_table();
-				if (!next)
-					return -ENOMEM;
-				table[idx] = (uintptr_t)next | PTE_VALID | PTE_TABLE;
-			} else if (!(table[idx] & PTE_TABLE)) {
-				return -EEXIST;	/* inside an existing block */
-			}
-			table = (uint64_t *)(uintptr_t)(table[idx] & DESC_ADDR_MASK);
+		uint64_t *table, blk, off;
+		int level, err = leaf_table(va, pa, size, pages_only, &table, &level);
+		unsigned int idx = pt_index(va, level);
+
+		if (err < 0)
+			return err;
+		blk = 1UL << level_shift(level);
+		if (err) {	/* inside a block: the same mapping, or a clash */
+			off = MIN(size, blk - (va & (blk - 1)));
+			if (table[idx] != ((pa & ~(blk - 1)) | attrs | PTE_VALID | PTE_BLOCK) ||
+			    ((va ^ pa) & (blk - 1)))
+				return -EEXIST;
+			va += off;
+			pa += off;
+			size -= off;
+			continue;
 		}
+		do {
+			uint64_t d = pa | attrs | PTE_VALID |
+				     (level == 3 ? PTE_PAGE : PTE_BLOCK);
+			uint64_t e = table[idx];
+			if (e & PTE_VALID) {
+				if (level < 3 && (e & PTE_TABLE))
+					break;	/* walked through next time */
+				if (e != d)
+					return -EEXIST;
+			}
+			table[idx++] = d;
+			va += blk;
+			pa += blk;
+			size -= blk;
+		} while (idx < PT_ENTRIES && size >= blk);
 	}
 	return 0;
 }
@@ -146,11 +209,19 @@ void arm64_switch_ttbr0(uint64_t ttbr0)
 		: "+r"(sctlr), "=&r"(tmp) : "r"(ttbr0) : "memory");
 }
 
-void mmu_init(const struct mem_region *ram, int nr_ram)
+uintptr_t mmu_init(const struct mem_region *ram, int nr_ram, uintptr_t free)
 {
 	uint64_t img_lo = (uintptr_t)__image_start, img_hi = (uintptr_t)__image_end;
+	uintptr_t end;
 
+	for (int i = 0; i < nr_ram; i++)
+		if (free >= ram[i].base && free - ram[i].base < ram[i].size)
+			boot_end = ram[i].base + ram[i].size;
+	boot_next = free;
 	root = alloc_table();
+	if (!root)
+		panic("mmu: no RAM at %#lx for the translation tables",
+		      (unsigned long)free);
 	for (int i = 0; i < nr_ram; i++) {
 		uint64_t lo = ram[i].base, hi = ram[i].base + ram[i].size;
 		if (img_lo >= lo && img_hi <= hi) {
@@ -167,6 +238,9 @@ void mmu_init(const struct mem_region *ram, int nr_ram)
 	dsb(ishst);	/* table writes visible to the walker before use */
 	arm64_ttbr0 = (uintptr_t)root;
 	arm64_switch_ttbr0(arm64_ttbr0);
+	end = boot_next;
+	boot_next = 0;
+	return end;
 }
 
 void *ioremap(paddr_t pa, size_t size)
@@ -179,7 +253,7 @@ void *ioremap(paddr_t pa, size_t size)
 	if (!root)	/* before mmu_init the boot map covers every device */
 		return (void *)(uintptr_t)pa;
 	f = spin_lock_irqsave(&mmu_lock);
-	err = map_range(lo, lo, hi - lo, ATTR_DEVICE, true);
+	err = map_range(lo, lo, hi - lo, ATTR_DEVICE, false);
 	/* New entries replace invalid ones: no TLB maintenance needed, only
 	 * ordering of the table writes before the first access (D8.2.6). */
 	dsb(ishst);

@@ -6,6 +6,12 @@
  * blob's declared sizes, so a corrupt blob yields errors, never a fault.
  * Portable: built unchanged into the kernel and the host unit tests.
  * Any context; the blob is never written.
+ *
+ * fdt_index() validates the whole structure block once and records every
+ * node (offset, parent, subtree end, phandle, "compatible"); from then on
+ * every lookup is answered from that index and reads properties without
+ * re-checking them.  Without an index (or when the tree is too malformed
+ * to index), each access checks what it reads, as before.
  */
 #pragma once
 
@@ -13,7 +19,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* One node of the index; indexes are positions in fdt->nodes. */
+struct fdt_node {
+	uint32_t off;		/* its BEGIN_NODE token */
+	uint32_t props;		/* the token after its name */
+	uint32_t end;		/* index of the first node after its subtree */
+	int32_t parent;		/* -1 for the root */
+	uint32_t depth;		/* 0 for the root */
+	uint32_t phandle;	/* "phandle" (else "linux,phandle") ... */
+	bool has_phandle;	/* ... when it has one */
+	uint32_t compat;	/* "compatible": value offset, 0 when absent */
+	uint32_t compat_len;
+};
+
 struct fdt {
+	const struct fdt_node *nodes;	/* NULL until fdt_index() */
+	int nr_nodes;
 	const uint8_t *blob;
 	uint32_t total_size;
 	uint32_t off_struct, size_struct;
@@ -25,6 +46,14 @@ struct fdt {
  * consistent).  0, or -EINVAL. */
 int fdt_init(struct fdt *fdt, const void *blob, size_t max_size);
 size_t fdt_total_size(const struct fdt *fdt);
+/*
+ * Validates every token of the structure block (bounds, names, nesting:
+ * NOPs, one root node, END) and indexes its nodes into nodes[0..max).
+ * Returns the number of nodes; when that is more than max nothing is
+ * indexed (nodes may be NULL to count).  -EINVAL for a malformed tree,
+ * which stays unindexed.  nodes must outlive every later lookup.
+ */
+int fdt_index(struct fdt *fdt, struct fdt_node *nodes, int max);
 
 /* The root node's offset (or -EINVAL). */
 int fdt_root(const struct fdt *fdt);

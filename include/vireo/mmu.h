@@ -18,8 +18,10 @@ struct mem_region {
 	uint64_t size;
 };
 
-/* Boot CPU, once: maps RAM and the image with final permissions. */
-void mmu_init(const struct mem_region *ram, int nr_ram);
+/* Boot CPU, once: maps RAM and the image with final permissions.  Its
+ * tables go to the unused, page-aligned RAM from free on; returns the
+ * end of what they took, for the caller to reserve. */
+uintptr_t mmu_init(const struct mem_region *ram, int nr_ram, uintptr_t free);
 /*
  * Maps [pa, pa + size) as Device-nGnRE, execute-never, and returns its
  * kernel address, or NULL when the page-table pool is exhausted.  Thread

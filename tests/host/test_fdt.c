@@ -6,7 +6,9 @@
  * truncation of a fixture, hand-built blobs with lying lengths,
  * unterminated strings and deep nesting, and random byte flips.  Blobs
  * live in malloc'd buffers of their exact size, so ASan reports any read
- * past the end; none may happen.
+ * past the end; none may happen.  The fixture checks run on an unindexed
+ * and an indexed tree (fdt_index); every blob the index accepts must
+ * answer every lookup exactly as the checked walks do.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -63,12 +65,18 @@ static struct blob copy_of(const uint8_t *data, size_t len)
 	return b;
 }
 
+/* While set, open_fixture() indexes the tree it opens. */
+static bool index_fixtures;
+static struct fdt_node fixture_nodes[128];
+
 static struct fdt open_fixture(struct blob *b, const char *name)
 {
 	struct fdt fdt;
 
 	*b = load(name);
 	EXPECT_EQ(fdt_init(&fdt, b->data, b->len), 0);
+	if (index_fixtures)
+		EXPECT(fdt_index(&fdt, fixture_nodes, ARRAY_SIZE(fixture_nodes)) > 0);
 	return fdt;
 }
 
@@ -899,6 +907,89 @@ TEST(version_16_header)
 	free(good.data);
 }
 
+/* ---- the index ---- */
+
+static void same_prop(const struct fdt *plain, const struct fdt *idx, int node,
+		      const char *name)
+{
+	int len1 = 0, len2 = 0;
+	const void *p1 = fdt_getprop(plain, node, name, &len1);
+	const void *p2 = fdt_getprop(idx, node, name, &len2);
+
+	EXPECT(p1 == p2);
+	EXPECT_EQ(len1, len2);
+}
+
+/* Every accessor on node gives the same answer with and without the index. */
+static void same_node(const struct fdt *plain, const struct fdt *idx, int node)
+{
+	static const char *const props[] = { "reg", "compatible", "status",
+		"phandle", "linux,phandle", "interrupts", "device_type", "x" };
+	static const char *const compats[] = { "arm,pl011", "arm,gic-v3",
+		"virtio,mmio", "arm,armv8-timer", "" };
+	uint64_t b1 = 0, b2 = 0, s1 = 0, s2 = 0;
+	uint32_t i1 = 0, i2 = 0, f1 = 0, f2 = 0, ph;
+	int d1 = 0, d2 = 0;
+
+	EXPECT_EQ(fdt_next_node(plain, node, &d1), fdt_next_node(idx, node, &d2));
+	EXPECT_EQ(d1, d2);
+	EXPECT(fdt_node_name(plain, node) == fdt_node_name(idx, node));
+	EXPECT_EQ(fdt_parent(plain, node), fdt_parent(idx, node));
+	EXPECT_EQ(fdt_first_subnode(plain, node), fdt_first_subnode(idx, node));
+	EXPECT_EQ(fdt_next_subnode(plain, node), fdt_next_subnode(idx, node));
+	for (size_t i = 0; i < ARRAY_SIZE(props); i++)
+		same_prop(plain, idx, node, props[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(compats); i++) {
+		EXPECT_EQ(fdt_is_compatible(plain, node, compats[i]),
+			  fdt_is_compatible(idx, node, compats[i]));
+		EXPECT_EQ(fdt_next_compatible(plain, node, compats[i]),
+			  fdt_next_compatible(idx, node, compats[i]));
+	}
+	EXPECT_EQ(fdt_node_enabled(plain, node), fdt_node_enabled(idx, node));
+	EXPECT_EQ(fdt_get_reg(plain, node, 0, &b1, &s1),
+		  fdt_get_reg(idx, node, 0, &b2, &s2));
+	EXPECT(b1 == b2 && s1 == s2);
+	EXPECT_EQ(fdt_get_gic_interrupt(plain, node, 0, &i1, &f1),
+		  fdt_get_gic_interrupt(idx, node, 0, &i2, &f2));
+	EXPECT(i1 == i2 && f1 == f2);
+	if (fdt_getprop_u32(plain, node, "phandle", &ph) == 0 ||
+	    fdt_getprop_u32(plain, node, "linux,phandle", &ph) == 0)
+		EXPECT_EQ(fdt_node_by_phandle(plain, ph),
+			  fdt_node_by_phandle(idx, ph));
+}
+
+/*
+ * Indexes a copy of the fdt of blob; when the index takes it, compares
+ * every lookup on every node, and on offsets that are not nodes, with
+ * the unindexed tree.  Returns fdt_index()'s result.
+ */
+static int compare_indexed(const struct fdt *plain)
+{
+	struct fdt idx = *plain;
+	static struct fdt_node nodes[20000];
+	int n = fdt_index(&idx, nodes, ARRAY_SIZE(nodes)), seen = 0, depth = 0;
+
+	if (n < 0 || n > (int)ARRAY_SIZE(nodes)) {
+		EXPECT(idx.nodes == NULL);
+		return n;
+	}
+	EXPECT(idx.nodes == nodes);
+	EXPECT_EQ(fdt_root(plain), fdt_root(&idx));
+	EXPECT_EQ(fdt_chosen_stdout(plain), fdt_chosen_stdout(&idx));
+	EXPECT_EQ(fdt_path_offset(plain, "/cpus/cpu@1"),
+		  fdt_path_offset(&idx, "/cpus/cpu@1"));
+	EXPECT_EQ(fdt_node_by_phandle(plain, 0x8001),
+		  fdt_node_by_phandle(&idx, 0x8001));
+	for (int node = fdt_root(plain); node >= 0;
+	     node = fdt_next_node(plain, node, &depth), seen++) {
+		same_node(plain, &idx, node);
+		same_node(plain, &idx, node + 4);	/* a property, or -EINVAL */
+	}
+	same_node(plain, &idx, -1);
+	EXPECT_EQ(seen, n);
+	return n;
+}
+
 /* Exercises every accessor on node; results are not checked, only that
  * nothing reads out of bounds or hangs.  heavy adds the O(tree) ones. */
 static void poke_node(const struct fdt *fdt, int node, bool heavy)
@@ -984,6 +1075,8 @@ static void truncations(const char *file)
 			if (fdt_init(&fdt, b.data, len) == 0) {
 				nr_accepted++;
 				walk_all(&fdt, len % 97 == 0 ? 1 : 1000);
+				if (len % 13 == 0)
+					compare_indexed(&fdt);
 			}
 		}
 		free(b.data);
@@ -1132,6 +1225,14 @@ TEST(deep_nesting)
 	node = path(&fdt, p);
 	EXPECT(node > 0);
 	EXPECT_EQ(fdt_parent(&fdt, fdt_first_subnode(&fdt, node)), node);
+	/* Indexed: the same answers for the deepest node (a full
+	 * comparison would be quadratic in the unindexed walks). */
+	struct fdt idx = fdt;
+	static struct fdt_node deep[DEPTH + 1];
+	EXPECT_EQ(fdt_index(&idx, deep, DEPTH + 1), DEPTH + 1);
+	same_node(&fdt, &idx, prev);
+	same_node(&fdt, &idx, node);
+	EXPECT_EQ(fdt_path_offset(&idx, p), node);
 	free(b.data);
 
 	/* Never closed: the walk ends at FDT_END, or at the end of the
@@ -1214,6 +1315,119 @@ TEST(only_nops_and_bad_tokens)
 	free(b.data);
 }
 
+/* ---- the index on whole trees ---- */
+
+TEST(fixture_checks_indexed)
+{
+	index_fixtures = true;
+	check_header(&gicv3);
+	check_header(&gicv2);
+	check_memory(&gicv3);
+	check_memory(&gicv2);
+	check_cpus(&gicv3);
+	check_cpus(&gicv2);
+	check_devices(&gicv3);
+	check_devices(&gicv2);
+	gicv3_interrupt_controller();
+	gicv2_interrupt_controller();
+	path_lookup();
+	parent_and_subnodes();
+	property_accessors();
+	gicv3_pci_interrupt_map();
+	gicv2_pci_interrupt_map();
+	index_fixtures = false;
+}
+
+TEST(index_agrees_with_walks)
+{
+	const struct machine *ms[] = { &gicv3, &gicv2 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(ms); i++) {
+		struct blob b;
+		struct fdt fdt = open_fixture(&b, ms[i]->file);
+		EXPECT_EQ(compare_indexed(&fdt), ms[i]->nr_nodes);
+		free(b.data);
+	}
+}
+
+TEST(index_size_and_count)
+{
+	struct blob b;
+	struct fdt fdt = open_fixture(&b, gicv3.file);
+	struct fdt_node nodes[64];
+
+	EXPECT_EQ(fdt_index(&fdt, NULL, 0), gicv3.nr_nodes);	/* count */
+	EXPECT(fdt.nodes == NULL);
+	EXPECT_EQ(fdt_index(&fdt, nodes, gicv3.nr_nodes - 1), gicv3.nr_nodes);
+	EXPECT(fdt.nodes == NULL);	/* too small: not indexed, still works */
+	EXPECT_EQ(fdt_path_offset(&fdt, "/cpus/cpu@1") > 0, 1);
+	EXPECT_EQ(fdt_index(&fdt, nodes, gicv3.nr_nodes), gicv3.nr_nodes);
+	EXPECT(fdt.nodes == nodes);
+	EXPECT_EQ(fdt.nr_nodes, gicv3.nr_nodes);
+	free(b.data);
+}
+
+/* Builds a small tree with one defect; the index must refuse it. */
+static void expect_index_refuses(int defect)
+{
+	struct fdt fdt;
+
+	b_reset();
+	if (defect == 0)
+		b_prop_u32("before-root", 1);	/* a property outside a node */
+	b_begin("");
+	b_prop_u32("#address-cells", 2);
+	b_begin("a");
+	b_prop_u32("phandle", 7);
+	b_end();
+	if (defect == 1)
+		b_prop_u32("late", 1);		/* after a subnode */
+	b_end();
+	if (defect == 2) {			/* a node beside the root */
+		b_begin("b");
+		b_end();
+	}
+	if (defect == 3)
+		b_end();			/* one END_NODE too many */
+	struct blob b = b_finish();
+	if (defect == 4)	/* no FDT_END: the last token becomes a NOP */
+		put_be32(b.data + b.len - bld.str_len - 4, FDT_NOP);
+	if (fdt_init(&fdt, b.data, b.len) == 0) {
+		EXPECT_EQ(fdt_index(&fdt, fixture_nodes, ARRAY_SIZE(fixture_nodes)),
+			  -EINVAL);
+		EXPECT(fdt.nodes == NULL);
+		walk_all(&fdt, 1);	/* the checked walks still serve it */
+	}
+	free(b.data);
+}
+
+TEST(index_refuses_malformed_trees)
+{
+	for (int defect = 0; defect <= 4; defect++)
+		expect_index_refuses(defect);
+	/* Without a defect the same tree is indexed, and phandle 7 found. */
+	struct fdt fdt;
+	b_reset();
+	b_begin("");
+	b_begin("a");
+	b_u32(FDT_NOP);
+	b_prop_u32("linux,phandle", 9);
+	b_prop_u32("phandle", 7);
+	b_prop_u32("phandle", 8);	/* a duplicate: the first one counts */
+	b_end();
+	b_end();
+	struct blob b = b_finish();
+	EXPECT_EQ(fdt_init(&fdt, b.data, b.len), 0);
+	EXPECT_EQ(compare_indexed(&fdt), 2);
+	EXPECT_EQ(fdt_index(&fdt, fixture_nodes, ARRAY_SIZE(fixture_nodes)), 2);
+	int a = fdt_first_subnode(&fdt, 0);
+	EXPECT(a > 0);
+	EXPECT_EQ(fdt_node_by_phandle(&fdt, 7), a);
+	EXPECT_EQ(fdt_node_by_phandle(&fdt, 8), -ENOENT);
+	EXPECT_EQ(fdt_node_by_phandle(&fdt, 9), -ENOENT);
+	free(b.data);
+}
+
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 
 static uint32_t rnd(void)
@@ -1233,7 +1447,7 @@ static void fuzz(const char *file, int iterations)
 	struct blob full = load(file);
 	uint32_t st_off = get_be32(full.data + 8);
 	uint32_t st_end = st_off + get_be32(full.data + 36);
-	int nr_accepted = 0;
+	int nr_accepted = 0, nr_indexed = 0;
 
 	for (int it = 0; it < iterations; it++) {
 		struct blob b = copy_of(full.data, full.len);
@@ -1256,12 +1470,16 @@ static void fuzz(const char *file, int iterations)
 		if (fdt_init(&fdt, b.data, b.len) == 0) {
 			nr_accepted++;
 			walk_all(&fdt, it % 50 == 0 ? 1 : 16);
+			if (it % 5 == 0 && compare_indexed(&fdt) > 0)
+				nr_indexed++;
 		}
 		free(b.data);
 	}
-	printf("  fuzz %s: %d of %d corrupted copies accepted and walked\n",
-	       file, nr_accepted, iterations);
+	printf("  fuzz %s: %d of %d corrupted copies accepted and walked, "
+	       "%d of the fifth compared indexed\n", file, nr_accepted,
+	       iterations, nr_indexed);
 	EXPECT(nr_accepted > iterations / 2);
+	EXPECT(nr_indexed > 0);
 	free(full.data);
 }
 
@@ -1291,4 +1509,6 @@ UNIT_MAIN(UNIT_CASE(gicv3_header), UNIT_CASE(gicv2_header),
 	  UNIT_CASE(property_length_past_end), UNIT_CASE(unterminated_strings),
 	  UNIT_CASE(deep_nesting), UNIT_CASE(nodes_beside_the_root),
 	  UNIT_CASE(only_nops_and_bad_tokens),
+	  UNIT_CASE(fixture_checks_indexed), UNIT_CASE(index_agrees_with_walks),
+	  UNIT_CASE(index_size_and_count), UNIT_CASE(index_refuses_malformed_trees),
 	  UNIT_CASE(fuzz_gicv3), UNIT_CASE(fuzz_gicv2))
