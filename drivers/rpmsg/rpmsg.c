@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <time.h>
 #include <vireo/clock.h>
 #include <vireo/dma.h>
 #include <vireo/klog.h>
@@ -142,10 +143,12 @@ size_t rpmsg_max_payload_locked(const struct rpmsg_device *rdev)
 	return bs ? MIN(bs - sizeof(struct rpmsg_hdr), (size_t)UINT16_MAX) : 0;
 }
 
-int rpmsg_send_locked(struct rpmsg_device *rdev, uint32_t src, uint32_t dst,
-		      const void *data, size_t len)
+/* Sends the message a (alen bytes) followed by b (blen). */
+static int sendv_locked(struct rpmsg_device *rdev, uint32_t src, uint32_t dst,
+			const void *a, size_t alen, const void *b, size_t blen)
 {
-	struct rpmsg_hdr h = { .src = src, .dst = dst, .len = (uint16_t)len };
+	struct rpmsg_hdr h = { .src = src, .dst = dst };
+	size_t len = alen + blen;
 	const char *why;
 	uint32_t id, cap;
 	uint8_t *buf;
@@ -153,7 +156,7 @@ int rpmsg_send_locked(struct rpmsg_device *rdev, uint32_t src, uint32_t dst,
 
 	if (!rdev->up || rdev->fault)
 		return -ENOTCONN;
-	if (len > rpmsg_max_payload_locked(rdev))
+	if (blen > SIZE_MAX - alen || len > rpmsg_max_payload_locked(rdev))
 		return -EMSGSIZE;
 	r = tx_get(rdev, &id, &buf, &cap, &why);
 	if (r == -EIO) {
@@ -168,23 +171,44 @@ int rpmsg_send_locked(struct rpmsg_device *rdev, uint32_t src, uint32_t dst,
 		ksem_post(&rdev->wake);
 		return -ENOTCONN;
 	}
+	h.len = (uint16_t)len;
 	memcpy(buf, &h, sizeof(h));
-	memcpy(buf + sizeof(h), data, len);
+	memcpy(buf + sizeof(h), a, alen);
+	if (blen)
+		memcpy(buf + sizeof(h) + alen, b, blen);
 	tx_put(rdev, id, (uint32_t)(sizeof(h) + len));
 	notify_peer(rdev);
 	return 0;
 }
 
-int rpmsg_send(struct rpmsg_endpoint *ept, uint32_t dst, const void *data,
-	       size_t len)
+int rpmsg_send_locked(struct rpmsg_device *rdev, uint32_t src, uint32_t dst,
+		      const void *data, size_t len)
+{
+	return sendv_locked(rdev, src, dst, data, len, NULL, 0);
+}
+
+int rpmsg_sendv(struct rpmsg_endpoint *ept, uint32_t dst, const void *a,
+		size_t alen, const void *b, size_t blen, uint64_t timeout_ns)
 {
 	struct rpmsg_device *rdev = ept->rdev;
+	uint64_t deadline = timeout_ns ? clock_monotonic_ns() + timeout_ns : 0;
 	int r;
 
 	kmutex_lock(&rdev->lock);
-	r = rpmsg_send_locked(rdev, ept->addr, dst, data, len);
+	while ((r = sendv_locked(rdev, ept->addr, dst, a, alen, b, blen)) == -EAGAIN &&
+	       timeout_ns) {
+		r = kcond_wait(&rdev->tx_cond, &rdev->lock, deadline, WAIT_SIGNALS);
+		if (r)
+			break;
+	}
 	kmutex_unlock(&rdev->lock);
 	return r;
+}
+
+int rpmsg_send(struct rpmsg_endpoint *ept, uint32_t dst, const void *data,
+	       size_t len)
+{
+	return rpmsg_sendv(ept, dst, data, len, NULL, 0, 0);
 }
 
 bool rpmsg_tx_ready(struct rpmsg_device *rdev)
@@ -590,8 +614,10 @@ static void pass(struct rpmsg_device *rdev)
 			rpmsg_syslog_pass_locked(rdev);
 	}
 	kmutex_unlock(&rdev->lock);
-	if (wake_senders)
+	if (wake_senders) {
+		kcond_broadcast(&rdev->tx_cond);
 		poll_notify();
+	}
 }
 
 static void rpmsg_thread(void *arg)
@@ -678,6 +704,7 @@ int rpmsg_shm_start(void *shm, size_t size, const struct rpmsg_shm_ops *ops,
 		.period_ns = ops->notify ? RPMSG_BEAT_NS
 					 : CONFIG_RPMSG_POLL_US * NSEC_PER_USEC };
 	kmutex_init(&rdev->lock, false);
+	kcond_init(&rdev->tx_cond, CLOCK_MONOTONIC);
 	ksem_init(&rdev->wake, 0);
 	list_init(&rdev->epts);
 	if (size < RPMSG_HDR_BYTES)

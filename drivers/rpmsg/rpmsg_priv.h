@@ -39,6 +39,7 @@ struct rpmsg_device {
 	struct rpmsg_shm_proxy *prx;
 
 	struct kmutex lock;	/* everything below */
+	struct kcond tx_cond;	/* with lock: senders waiting for a buffer */
 	volatile bool up;	/* also read by the poll timer */
 	struct rpmsg_layout lay;
 	struct rpmsg_vring ring[2];

@@ -77,6 +77,11 @@ void rpmsg_ept_destroy(struct rpmsg_endpoint *ept);
  * poll_notify() announces it), -ENOTCONN (link down), -EMSGSIZE. */
 int rpmsg_send(struct rpmsg_endpoint *ept, uint32_t dst, const void *data,
 	       size_t len);
+/* One message of a (alen bytes) followed by b (blen; b may be NULL when
+ * 0), waiting up to timeout_ns for a buffer (0: no wait; a signal ends
+ * the wait): 0 or the errors above, -ETIMEDOUT, -EINTR. */
+int rpmsg_sendv(struct rpmsg_endpoint *ept, uint32_t dst, const void *a,
+		size_t alen, const void *b, size_t blen, uint64_t timeout_ns);
 /* A send would find a buffer now (or fail at once: link down). */
 bool rpmsg_tx_ready(struct rpmsg_device *rdev);
 /* Address of the remote endpoint announced as name: 0 or -ENOENT. */
