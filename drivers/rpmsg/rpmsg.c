@@ -427,6 +427,17 @@ static void link_down_locked(struct rpmsg_device *rdev, const char *why)
 	}
 }
 
+/* The other side's name, as printable text (it is the other side's to
+ * write, and it goes into our log lines). */
+static void set_peer_name(struct rpmsg_device *rdev, const char *name)
+{
+	memcpy(rdev->peer, name, RPMSG_NAME_LEN);
+	rdev->peer[RPMSG_NAME_LEN - 1] = '\0';
+	for (char *c = rdev->peer; *c; c++)
+		if (*c < 0x21 || *c > 0x7e)
+			*c = '?';
+}
+
 /* Tracks the other side's heartbeat: is it alive now? */
 static bool peer_alive(struct rpmsg_device *rdev, uint32_t beat, uint64_t now)
 {
@@ -506,11 +517,21 @@ static void master_check(struct rpmsg_device *rdev, uint64_t now)
 		return;
 	}
 	if (!rdev->up && p.ack == rdev->gen && alive) {
-		memcpy(rdev->peer, p.name, RPMSG_NAME_LEN);
-		rdev->peer[RPMSG_NAME_LEN - 1] = '\0';
+		set_peer_name(rdev, p.name);
 		rdev->peer_doorbell = p.doorbell;
 		link_up_locked(rdev);
 	}
+}
+
+/* Proxy: our half of the header, all but the acknowledgement. */
+static void write_proxy_half(struct rpmsg_device *rdev)
+{
+	struct rpmsg_shm_proxy *p = rdev->prx;
+
+	p->boot = rdev->my_boot;
+	p->doorbell = rdev->doorbell;
+	memset(p->name, 0, sizeof(p->name));
+	strncpy(p->name, CONFIG_RPMSG_CPUNAME, RPMSG_NAME_LEN - 1);
 }
 
 /* Proxy: attaches to the layout in h, already checked as l. */
@@ -521,10 +542,10 @@ static void attach(struct rpmsg_device *rdev, const struct rpmsg_shm_server *h,
 	for (int r = 0; r < 2; r++)
 		rpmsg_vring_attach(&rdev->ring[r], rdev->shm, l, r, NULL);
 	rdev->gen = h->gen;
-	memcpy(rdev->peer, h->name, RPMSG_NAME_LEN);
-	rdev->peer[RPMSG_NAME_LEN - 1] = '\0';
+	set_peer_name(rdev, h->name);
 	rdev->peer_doorbell = h->doorbell;
 	rdev->fault = NULL;
+	write_proxy_half(rdev);	/* garbage may have hit it */
 	dma_mb();	/* our view is set before we say so */
 	rdev->prx->ack = rdev->gen;
 	link_up_locked(rdev);
@@ -676,13 +697,9 @@ static int alloc_master(struct rpmsg_device *rdev)
 
 static void init_proxy(struct rpmsg_device *rdev)
 {
-	struct rpmsg_shm_proxy *p = rdev->prx;
-
-	p->ack = 0;
-	p->boot++;	/* any change tells the server we are new */
-	p->doorbell = rdev->doorbell;
-	memset(p->name, 0, sizeof(p->name));
-	strncpy(p->name, CONFIG_RPMSG_CPUNAME, RPMSG_NAME_LEN - 1);
+	rdev->prx->ack = 0;
+	rdev->my_boot = rdev->prx->boot + 1;	/* any change tells the server */
+	write_proxy_half(rdev);
 	/* Not the generation we may find there: that one is stale. */
 	rdev->bad_gen = rdev->srv->gen;
 }

@@ -49,6 +49,7 @@ struct rpmsg_device {
 	uint32_t gen;		/* master: current layout; proxy: attached */
 	uint32_t bad_gen;	/* proxy: a layout it dropped for errors */
 	uint32_t my_beat;
+	uint32_t my_boot;	/* proxy: our boot number */
 	uint32_t peer_boot;	/* master: the proxy's boot it linked with */
 	uint32_t peer_beat;
 	uint64_t peer_beat_ns;	/* when peer_beat last changed */
