@@ -236,10 +236,21 @@ static int send_ctl(struct rpsock *s, uint8_t type, uint32_t credit)
 	return rpmsg_sendv(&s->ept, s->peer, &w, sizeof(w), NULL, 0, CTL_TIMEOUT_NS);
 }
 
+/* Refuses a client's connection request (no wait: best effort). */
+static void refuse(struct rpsock *ls, uint32_t addr)
+{
+	struct wire w = { .type = MSG_CLOSE };
+
+	rpmsg_sendv(&ls->ept, addr, &w, sizeof(w), NULL, 0, 0);
+}
+
 static void rpsock_release(struct file *f)
 {
 	struct rpsock *s = rps(f);
 
+	/* A listener's pending clients would wait for ever in connect(). */
+	for (int i = 0; i < s->nbacklog; i++)
+		refuse(s, s->backlog[i].addr);
 	if (s->state == S_CONNECTED && rpmsg_link_epoch(s->rdev) == s->epoch)
 		send_ctl(s, MSG_CLOSE, 0);	/* best effort: the peer sees EOF */
 	if (s->ept_live)
@@ -441,9 +452,7 @@ static int rpsock_accept(struct file *f, struct sockaddr *sa, socklen_t *len,
 				return r;
 		if (req.type == s->type)
 			break;
-		/* A datagram client at a stream service (or the reverse). */
-		struct wire w = { .type = MSG_CLOSE };
-		rpmsg_sendv(&s->ept, req.addr, &w, sizeof(w), NULL, 0, 0);
+		refuse(s, req.addr);	/* a datagram client at a stream service */
 	}
 	r = accept_one(s, &req, flags);
 	if (r >= 0 && sa) {

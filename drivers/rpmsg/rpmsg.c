@@ -46,7 +46,7 @@
 #include "rpmsg_priv.h"
 
 #define RPMSG_BEAT_NS		(100 * NSEC_PER_MSEC)
-#define RPMSG_DEAD_NS		(3 * NSEC_PER_SEC)	/* TCG on a busy host */
+#define RPMSG_DEAD_NS		(5 * NSEC_PER_SEC)	/* TCG on a busy host */
 #define RPMSG_FIRST_ADDR	1024u
 #define RPMSG_THREAD_PRIO	200
 #define RPMSG_THREAD_STACK	8192

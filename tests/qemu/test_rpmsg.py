@@ -21,7 +21,7 @@ from ivshmem_server import IvshmemServer
 
 SERVER, PROXY = "rpserver_ivshmem", "rpproxy_ivshmem"
 TOTAL = 4096000
-LINK_TIMEOUT = 60	# a heartbeat is missed for 3 s before the link drops
+LINK_TIMEOUT = 60	# a heartbeat is missed for 5 s before the link drops
 ECHO_TIMEOUT = 600	# the document's run prints 2000 lines
 _runs = itertools.count()
 
