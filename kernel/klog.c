@@ -21,7 +21,8 @@ _Static_assert((CONFIG_KLOG_BUFSIZE & (CONFIG_KLOG_BUFSIZE - 1)) == 0,
 
 static uint8_t klog_buf[CONFIG_KLOG_BUFSIZE];
 static struct ringbuf klog_ring;
-static spinlock_t klog_lock = SPINLOCK_INIT;	/* klog_ring */
+static uint64_t klog_written;	/* bytes ever logged */
+static spinlock_t klog_lock = SPINLOCK_INIT;	/* klog_ring, klog_written */
 static bool console_ready;
 
 void klog_init(void)
@@ -73,6 +74,7 @@ void klog(int level, const char *fmt, ...)
 
 	irqflags_t f = spin_lock_irqsave(&klog_lock);
 	ringbuf_put_overwrite(&klog_ring, line, n);
+	klog_written += (uint64_t)n;
 	console_out(line, n);
 	spin_unlock_irqrestore(&klog_lock, f);
 }
@@ -89,4 +91,18 @@ size_t klog_read(size_t skip, char *buf, size_t len)
 size_t klog_size(void)
 {
 	return ringbuf_used(&klog_ring);
+}
+
+size_t klog_read_at(uint64_t *pos, char *buf, size_t len)
+{
+	irqflags_t f = spin_lock_irqsave(&klog_lock);
+	uint64_t oldest = klog_written - ringbuf_used(&klog_ring);
+	size_t n;
+
+	if (*pos < oldest || *pos > klog_written)
+		*pos = oldest;	/* overwritten meanwhile: from the oldest kept */
+	n = ringbuf_peek(&klog_ring, (size_t)(*pos - oldest), buf, len);
+	*pos += n;
+	spin_unlock_irqrestore(&klog_lock, f);
+	return n;
 }

@@ -64,17 +64,21 @@ int ksem_trywait(struct ksem *s)
 	return r;
 }
 
+int ksem_post_locked(struct ksem *s)
+{
+	if (wait_wake_one_locked(&s->wq, 0))
+		return 0;
+	if (s->count == INT_MAX)
+		return -EOVERFLOW;
+	s->count++;
+	return 0;
+}
+
 int ksem_post(struct ksem *s)
 {
 	irqflags_t f = sched_lock_acquire();
-	int r = 0;
+	int r = ksem_post_locked(s);
 
-	if (!wait_wake_one_locked(&s->wq, 0)) {
-		if (s->count == INT_MAX)
-			r = -EOVERFLOW;
-		else
-			s->count++;
-	}
 	sched_lock_release(f);
 	return r;
 }

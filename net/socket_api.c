@@ -35,23 +35,57 @@
 	}								\
 	result(r_); })
 
+static const struct sock_family *family_by_domain(int domain)
+{
+	const struct sock_family *fam = &rpmsg_sock_family;
+
+	return fam && fam->domain == domain ? fam : NULL;
+}
+
+/* fd's file and family when it is a socket of another family than
+ * lwIP's (a reference the caller puts back), else NULL. */
+static const struct sock_family *family_of(int fd, struct file **fp)
+{
+	const struct sock_family *fam = &rpmsg_sock_family;
+	struct file *f = fam ? fd_get(fd) : NULL;
+
+	if (!f)
+		return NULL;
+	if (f->ops != fam->fops) {
+		fd_put(f);
+		return NULL;
+	}
+	*fp = f;
+	return fam;
+}
+
+/* Returns op's result from the function when fd is such a socket. */
+#define FAMILY_CALL(fd, op, ...) do {						struct file *ff_;							const struct sock_family *fam_ = family_of((fd), &ff_);			if (fam_) {									long rr_ = fam_->op ? fam_->op(ff_, __VA_ARGS__) : -EOPNOTSUPP; 		fd_put(ff_);								return result(rr_);						}								} while (0)
+
 int socket(int domain, int type, int protocol)
 {
+	const struct sock_family *fam = family_by_domain(domain);
+
+	if (fam)
+		return (int)result(fam->create(type, protocol));
 	return (int)result(sock_create(domain, type, protocol));
 }
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
+	FAMILY_CALL(fd, bind, addr, len);
 	return (int)SOCK_CALL(fd, false, sock_bind(s_, addr, len));
 }
 
 int listen(int fd, int backlog)
 {
+	FAMILY_CALL(fd, listen, backlog);
 	return (int)SOCK_CALL(fd, false, sock_listen(s_, backlog));
 }
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
+	FAMILY_CALL(fd, accept, addr, len, flags);
 	return (int)SOCK_CALL(fd, !s_->rcvtimeo_ns,
 			      sock_accept(f_, addr, len, flags));
 }
@@ -63,6 +97,7 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
+	FAMILY_CALL(fd, connect, addr, len);
 	return (int)SOCK_CALL(fd, false, sock_connect(f_, addr, len));
 }
 
@@ -71,6 +106,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 {
 	if (!buf && len)
 		return result(-EFAULT);
+	FAMILY_CALL(fd, send, buf, len, flags);
 	return SOCK_CALL(fd, !s_->sndtimeo_ns,
 			 sock_send(f_, buf, len, flags, to, tolen));
 }
@@ -85,6 +121,7 @@ ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 {
 	if (!buf && len)
 		return result(-EFAULT);
+	FAMILY_CALL(fd, recv, buf, len, flags);
 	return SOCK_CALL(fd, !s_->rcvtimeo_ns,
 			 sock_recv(f_, buf, len, flags, from, fromlen, NULL));
 }
@@ -171,21 +208,25 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 
 int shutdown(int fd, int how)
 {
+	FAMILY_CALL(fd, shutdown, how);
 	return (int)SOCK_CALL(fd, false, sock_shutdown(s_, how));
 }
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
+	FAMILY_CALL(fd, name, addr, len, true);
 	return (int)SOCK_CALL(fd, false, sock_name(s_, addr, len, true));
 }
 
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
+	FAMILY_CALL(fd, name, addr, len, false);
 	return (int)SOCK_CALL(fd, false, sock_name(s_, addr, len, false));
 }
 
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
+	FAMILY_CALL(fd, getopt, level, name, val, len);
 	return (int)SOCK_CALL(fd, false, sock_getopt(s_, level, name, val, len));
 }
 

@@ -53,3 +53,31 @@ int sock_shutdown(struct sock *s, int how);
 int sock_getopt(struct sock *s, int level, int name, void *val, socklen_t *len);
 int sock_setopt(struct sock *s, int level, int name, const void *val,
 		socklen_t len);
+
+/*
+ * A socket family beside lwIP's (AF_RPMSG, net/rpmsg_sock.c): its
+ * sockets are files with fops (read, write, poll, release); the POSIX
+ * calls of socket_api.c route a descriptor whose file has those fops to
+ * these operations (thread context; 0, a count or a descriptor, or
+ * -errno; a NULL operation is -EOPNOTSUPP).
+ */
+struct sock_family {
+	int domain;
+	const struct file_ops *fops;
+	int (*create)(int type, int protocol);	/* a descriptor */
+	int (*bind)(struct file *f, const struct sockaddr *sa, socklen_t len);
+	int (*listen)(struct file *f, int backlog);
+	int (*accept)(struct file *f, struct sockaddr *sa, socklen_t *len,
+		      int flags);		/* a descriptor */
+	int (*connect)(struct file *f, const struct sockaddr *sa, socklen_t len);
+	ssize_t (*send)(struct file *f, const void *buf, size_t len, int flags);
+	ssize_t (*recv)(struct file *f, void *buf, size_t len, int flags);
+	int (*shutdown)(struct file *f, int how);
+	int (*name)(struct file *f, struct sockaddr *sa, socklen_t *len,
+		    bool local);
+	int (*getopt)(struct file *f, int level, int name, void *val,
+		      socklen_t *len);
+};
+
+/* Built when its option is on; a weak reference is NULL otherwise. */
+extern const struct sock_family rpmsg_sock_family __attribute__((weak));

@@ -5,12 +5,13 @@
  * largest blocks that fit; the image itself is mapped with 4 KiB pages so
  * that text is read-only and executable, read-only data read-only and
  * everything else execute-never.  Devices are mapped on demand by
- * ioremap() as Device-nGnRE, with blocks too where alignment allows (a
- * later ioremap inside such a block finds it already mapped).  mmu_init's
- * tables are taken from the RAM after the image (before the heap exists,
- * as many as this machine's RAM and image need; the caller reserves
- * them), later ones from the heap; Vireo never unmaps, so they are never
- * freed.  Each is zeroed when taken.
+ * ioremap() as Device-nGnRE, memory outside RAM that is shared with other
+ * machines (ivshmem) by memremap_wb() as normal write-back, both with
+ * blocks where alignment allows (a later mapping inside such a block finds
+ * it already mapped).  mmu_init's tables are taken from the RAM after the
+ * image (before the heap exists, as many as this machine's RAM and image
+ * need; the caller reserves them), later ones from the heap; Vireo never
+ * unmaps, so they are never freed.  Each is zeroed when taken.
  *
  * Stack guard pages (arch_stack_guard): the block that holds a guard is
  * split into pages once, with break-before-make (Arm ARM D8.14): the
@@ -243,7 +244,8 @@ uintptr_t mmu_init(const struct mem_region *ram, int nr_ram, uintptr_t free)
 	return end;
 }
 
-void *ioremap(paddr_t pa, size_t size)
+/* Maps [pa, pa + size) identity with attrs after boot (see ioremap). */
+static void *map_late(paddr_t pa, size_t size, uint64_t attrs, const char *what)
 {
 	uint64_t lo = ALIGN_DOWN(pa, PAGE_SIZE);
 	uint64_t hi = ALIGN_UP(pa + size, PAGE_SIZE);
@@ -253,17 +255,27 @@ void *ioremap(paddr_t pa, size_t size)
 	if (!root)	/* before mmu_init the boot map covers every device */
 		return (void *)(uintptr_t)pa;
 	f = spin_lock_irqsave(&mmu_lock);
-	err = map_range(lo, lo, hi - lo, ATTR_DEVICE, false);
+	err = map_range(lo, lo, hi - lo, attrs, false);
 	/* New entries replace invalid ones: no TLB maintenance needed, only
 	 * ordering of the table writes before the first access (D8.2.6). */
 	dsb(ishst);
 	isb();
 	spin_unlock_irqrestore(&mmu_lock, f);
 	if (err) {
-		pr_err("ioremap %#lx+%#zx failed: %d\n", (unsigned long)pa, size, err);
+		pr_err("%s %#lx+%#zx failed: %d\n", what, (unsigned long)pa, size, err);
 		return NULL;
 	}
 	return (void *)(uintptr_t)pa;
+}
+
+void *ioremap(paddr_t pa, size_t size)
+{
+	return map_late(pa, size, ATTR_DEVICE, "ioremap");
+}
+
+void *memremap_wb(paddr_t pa, size_t size)
+{
+	return map_late(pa, size, ATTR_NORMAL_RW, "memremap_wb");
 }
 
 /* Invalidates every TLB entry for va, on all CPUs of the inner

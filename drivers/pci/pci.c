@@ -63,8 +63,9 @@ unsigned int pci_find_capability(const struct pci_dev *pdev, uint8_t id,
 	return 0;
 }
 
-void *pci_map_bar(struct pci_dev *pdev, unsigned int bar, uint64_t off,
-		  uint64_t len)
+/* The BAR's physical address of [off, off + len), or 0 (logged). */
+static paddr_t bar_range(const struct pci_dev *pdev, unsigned int bar,
+			 uint64_t off, uint64_t len)
 {
 	const struct pci_bar *b = bar < PCI_NUM_BARS ? &pdev->bar[bar] : NULL;
 
@@ -73,9 +74,25 @@ void *pci_map_bar(struct pci_dev *pdev, unsigned int bar, uint64_t off,
 		pr_err("pci %s: BAR%u cannot hold %#llx bytes at %#llx\n",
 		       pdev->name, bar, (unsigned long long)len,
 		       (unsigned long long)off);
-		return NULL;
+		return 0;
 	}
-	return ioremap(b->addr + off, len);
+	return b->addr + off;
+}
+
+void *pci_map_bar(struct pci_dev *pdev, unsigned int bar, uint64_t off,
+		  uint64_t len)
+{
+	paddr_t pa = bar_range(pdev, bar, off, len);
+
+	return pa ? ioremap(pa, len) : NULL;
+}
+
+void *pci_map_bar_wb(struct pci_dev *pdev, unsigned int bar, uint64_t off,
+		     uint64_t len)
+{
+	paddr_t pa = bar_range(pdev, bar, off, len);
+
+	return pa ? memremap_wb(pa, len) : NULL;
 }
 
 void pci_enable_decode(struct pci_dev *pdev)

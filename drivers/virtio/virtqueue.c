@@ -23,6 +23,7 @@
 #include <vireo/dma.h>
 #include <vireo/mm.h>
 #include <vireo/virtio.h>
+#include <vireo/virtio_ring.h>
 #include "virtio_priv.h"
 
 /* The rings are little-endian (spec 2.7 for VERSION_1; legacy devices use
@@ -30,42 +31,8 @@
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "virtqueue.c assumes a little-endian CPU");
 
-/* Descriptor flags (2.7.5) */
-#define VIRTQ_DESC_F_NEXT	1
-#define VIRTQ_DESC_F_WRITE	2
-#define VIRTQ_DESC_F_INDIRECT	4
-/* Available ring flags (2.7.6) and used ring flags (2.7.8) */
-#define VIRTQ_AVAIL_F_NO_INTERRUPT	1
-#define VIRTQ_USED_F_NO_NOTIFY		1
-
 #define VIRTQ_MAX_SIZE		32768	/* 2.7: Queue Size at most 32768 */
 #define VIRTQ_USED_ALIGN	4096	/* legacy QueueAlign we program */
-
-struct virtq_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
-
-/* ring[size] is followed by used_event (2.7.6). */
-struct virtq_avail {
-	uint16_t flags;
-	uint16_t idx;
-	uint16_t ring[];
-};
-
-struct virtq_used_elem {
-	uint32_t id;
-	uint32_t len;
-};
-
-/* ring[size] is followed by avail_event (2.7.8). */
-struct virtq_used {
-	uint16_t flags;
-	uint16_t idx;
-	struct virtq_used_elem ring[];
-};
 
 /* Our shadow of descriptor i.  For the head of a request in flight,
  * token is non-NULL; for every other descriptor it is NULL. */
@@ -101,32 +68,15 @@ struct virtqueue {
 	struct slot slots[];
 };
 
-/* Shared 16-bit fields: one access each, never merged, split or cached. */
-static inline uint16_t ring_read16(const uint16_t *p)
-{
-	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-static inline void ring_write16(uint16_t *p, uint16_t v)
-{
-	__atomic_store_n(p, v, __ATOMIC_RELAXED);
-}
-
-static size_t avail_bytes(unsigned int size)
-{
-	return sizeof(struct virtq_avail) + sizeof(uint16_t) * (size + 1);
-}
-
 static size_t used_offset(unsigned int size)
 {
-	return ALIGN_UP(sizeof(struct virtq_desc) * size + avail_bytes(size),
+	return ALIGN_UP(sizeof(struct virtq_desc) * size + virtq_avail_bytes(size),
 			(size_t)VIRTQ_USED_ALIGN);
 }
 
 size_t virtqueue_ring_bytes(unsigned int size)
 {
-	return used_offset(size) + sizeof(struct virtq_used) +
-	       sizeof(struct virtq_used_elem) * size + sizeof(uint16_t);
+	return used_offset(size) + virtq_used_bytes(size);
 }
 
 static bool size_valid(unsigned int size)
@@ -273,7 +223,7 @@ static void publish(struct virtqueue *vq, uint16_t head)
 	vq->avail->ring[vq->avail_idx & (vq->size - 1)] = head;
 	dma_wmb();
 	vq->avail_idx++;
-	ring_write16(&vq->avail->idx, vq->avail_idx);
+	virtq_write16(&vq->avail->idx, vq->avail_idx);
 	vq->in_flight++;
 }
 
@@ -332,9 +282,9 @@ bool virtqueue_kick(struct virtqueue *vq)
 	dma_mb();
 	vq->kicked_idx = now;
 	if (vq->event_idx)
-		notify = need_event(ring_read16(vq->avail_event), now, old);
+		notify = need_event(virtq_read16(vq->avail_event), now, old);
 	else
-		notify = !(ring_read16(&vq->used->flags) & VIRTQ_USED_F_NO_NOTIFY);
+		notify = !(virtq_read16(&vq->used->flags) & VIRTQ_USED_F_NO_NOTIFY);
 	if (notify)
 		vq->vdev->ops->notify(vq->vdev, vq);
 	return notify;
@@ -388,7 +338,7 @@ void *virtqueue_get_buf(struct virtqueue *vq, uint32_t *len)
 
 	if (virtio_device_is_broken(vq->vdev))
 		return NULL;
-	used_idx = ring_read16(&vq->used->idx);
+	used_idx = virtq_read16(&vq->used->idx);
 	if (used_idx == vq->last_used)
 		return NULL;
 	if ((uint16_t)(used_idx - vq->last_used) > vq->in_flight) {
@@ -401,7 +351,7 @@ void *virtqueue_get_buf(struct virtqueue *vq, uint32_t *len)
 	/* With event indices, ask for an interrupt at the next element; it
 	 * must be visible before the next look at used->idx. */
 	if (token && vq->event_idx && vq->cb_enabled) {
-		ring_write16(vq->used_event, vq->last_used);
+		virtq_write16(vq->used_event, vq->last_used);
 		dma_mb();
 	}
 	return token;
@@ -413,22 +363,22 @@ void virtqueue_disable_cb(struct virtqueue *vq)
 	/* With event indices the flags must stay 0 (2.7.7.1): an event index
 	 * just behind ours is one the device has already passed. */
 	if (vq->event_idx)
-		ring_write16(vq->used_event, (uint16_t)(vq->last_used - 1));
+		virtq_write16(vq->used_event, (uint16_t)(vq->last_used - 1));
 	else
-		ring_write16(&vq->avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT);
+		virtq_write16(&vq->avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
 
 bool virtqueue_enable_cb(struct virtqueue *vq)
 {
 	vq->cb_enabled = true;
 	if (vq->event_idx)
-		ring_write16(vq->used_event, vq->last_used);
+		virtq_write16(vq->used_event, vq->last_used);
 	else
-		ring_write16(&vq->avail->flags, 0);
+		virtq_write16(&vq->avail->flags, 0);
 	/* Our request must be visible before we look for elements the device
 	 * used without seeing it, or an element could slip in unannounced. */
 	dma_mb();
-	return ring_read16(&vq->used->idx) == vq->last_used;
+	return virtq_read16(&vq->used->idx) == vq->last_used;
 }
 
 unsigned int virtqueue_free_count(const struct virtqueue *vq)

@@ -43,8 +43,10 @@ struct linger {
 #define AF_UNSPEC	0
 #define AF_INET		2
 #define AF_INET6	10
+#define AF_RPMSG	45	/* <netpacket/rpmsg.h> */
 #define PF_UNSPEC	AF_UNSPEC
 #define PF_INET		AF_INET
+#define PF_RPMSG	AF_RPMSG
 #define PF_INET6	AF_INET6
 
 #define SOCK_STREAM	1

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <vireo/compiler.h>
 
 enum klog_level { KLOG_ERR = 3, KLOG_WARN = 4, KLOG_INFO = 6, KLOG_DEBUG = 7 };
@@ -21,3 +22,8 @@ void klog(int level, const char *fmt, ...) __printf_like(2, 3);
 /* Copies the log from offset `skip` into buf; returns bytes copied. */
 size_t klog_read(size_t skip, char *buf, size_t len);
 size_t klog_size(void);
+/* Copies the log from absolute position *pos (bytes logged since boot)
+ * into buf and advances *pos; a position already overwritten reads from
+ * the oldest byte kept.  Returns bytes copied (0: nothing new).  Any
+ * context.  For readers that follow the log (remote syslog). */
+size_t klog_read_at(uint64_t *pos, char *buf, size_t len);

@@ -29,6 +29,14 @@ uintptr_t mmu_init(const struct mem_region *ram, int nr_ram, uintptr_t free);
  */
 void *ioremap(paddr_t pa, size_t size);
 /*
+ * The same for memory outside RAM that is not a device register block
+ * (shared memory of another machine, ivshmem's BAR2): normal write-back,
+ * inner shareable, execute-never, so ordinary loads, stores, atomics and
+ * memcpy work on it; ordering against the other side is the caller's
+ * (barriers, <vireo/dma.h>).  Same contexts and results as ioremap().
+ */
+void *memremap_wb(paddr_t pa, size_t size);
+/*
  * Translation tables in use: from the static pool, and from the heap once
  * the pool is spent (a stack guard splitting a block in a new 2 MiB region
  * takes one; they are never freed, so the heap's "used" grows by them).

@@ -139,6 +139,10 @@ unsigned int pci_find_capability(const struct pci_dev *pdev, uint8_t id,
  * missing, unassigned, too small or cannot be mapped.  Thread context. */
 void *pci_map_bar(struct pci_dev *pdev, unsigned int bar, uint64_t off,
 		  uint64_t len);
+/* The same mapped normal write-back (memremap_wb): a BAR that is memory,
+ * not registers (ivshmem's shared memory). */
+void *pci_map_bar_wb(struct pci_dev *pdev, unsigned int bar, uint64_t off,
+		     uint64_t len);
 
 /* Interrupt vectors.  Thread context, at probe.
  * pci_alloc_irq_vectors: between min and max MSI-X vectors when the

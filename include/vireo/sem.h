@@ -29,4 +29,6 @@ bool ksem_has_waiters(struct ksem *s);
 int ksem_trywait(struct ksem *s);
 /* 0 or -EOVERFLOW. */
 int ksem_post(struct ksem *s);
+/* The same with the scheduler lock held (ktimer callbacks). */
+int ksem_post_locked(struct ksem *s);
 int ksem_value(struct ksem *s);

@@ -31,6 +31,21 @@ BOARD = "qemu-armv8a"
 PROMPT = "nsh> "
 
 
+def build_prompt(build):
+    """The shell prompt the image in BUILD prints (CONFIG_NSH_PROMPT of its
+    .config; "nsh> " when unset), as a regex anchored at a line start."""
+    prompt = PROMPT
+    try:
+        with open(os.path.join(build, ".config")) as f:
+            for line in f:
+                m = re.match(r'CONFIG_NSH_PROMPT="(.*)"$', line.strip())
+                if m:
+                    prompt = m.group(1).replace('\\"', '"').replace("\\\\", "\\")
+    except OSError:
+        pass
+    return "^" + re.escape(prompt)
+
+
 def config_args_file(config):
     """The qemu.args of CONFIG: its board-document line, the one source of it."""
     return os.path.join(TOP, "boards", BOARD, "configs", config, "qemu.args")
@@ -95,6 +110,7 @@ class Machine:
         kernel = self.argv.index("-kernel") + 1 if "-kernel" in self.argv else None
         self.image = os.path.join(self.cwd or "", self.argv[kernel]) if kernel else None
         self.log_path = log_path
+        self.prompt_re = build_prompt(build)
         self.proc = None
         self.text = ""
         self.pos = 0
@@ -226,19 +242,19 @@ class Machine:
         banner is out but no prompt came, Enter asks for it again."""
         start = self.pos
         try:
-            self.expect(PROMPT_RE, timeout)
+            self.expect(self.prompt_re, timeout)
         except ExpectTimeout:
             if not re.search(BANNER_RE, self.text):
                 raise
             self.send("\r")
-            self.expect(PROMPT_RE, PROMPT_GRACE)
+            self.expect(self.prompt_re, PROMPT_GRACE)
         return self.output_since(start)
 
     def command(self, line, timeout=COMMAND_TIMEOUT):
         """Run LINE at the prompt; return its output (without echo and prompt)."""
         start = self.pos
         self.sendline(line)
-        m = self.expect(PROMPT_RE, timeout)
+        m = self.expect(self.prompt_re, timeout)
         out = self.text[start:m.start()]
         echo, nl, rest = out.partition("\n")
         if nl and strip_ansi(echo).rstrip().endswith(line.rstrip()):
