@@ -108,6 +108,11 @@ pid_t task_ppid(const struct task *t)
 	return t->parent ? t->parent->pid : 0;
 }
 
+pid_t task_getpid(void)
+{
+	return task_pid(task_current());
+}
+
 pid_t task_getppid(void)
 {
 	irqflags_t f = sched_lock_acquire();

@@ -102,7 +102,8 @@ void **task_stdio_slot(void);
  * interrupt handler, a task whose heap was given back).  Any context. */
 struct list_node;
 struct list_node *task_heap_owner(void);
-/* The pid of the task's parent, 0 for the kernel task. */
+/* The calling task's pid, and its parent's (0 for the kernel task). */
+pid_t task_getpid(void);
 pid_t task_getppid(void);
 /* CPU time of all threads of t, living and ended.  Any thread context. */
 uint64_t task_cpu_ns(struct task *t);
