@@ -31,6 +31,7 @@
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/vfs.h>
+#include <vireo/vmspace.h>
 #include "kernel_priv.h"
 
 static struct task kernel_task;
@@ -456,7 +457,23 @@ void task_free(struct task *t)
 	if (t->sig)
 		signal_task_free(t->sig);
 	free(t->args);
+	if (t->vmspace)
+		vmspace_destroy(t->vmspace);
 	free(t);
+}
+
+struct vmspace *task_vmspace(const struct task *t)
+{
+	return t ? t->vmspace : NULL;
+}
+
+void task_set_vmspace(struct vmspace *vs)
+{
+	irqflags_t f = sched_lock_acquire();
+
+	task_current()->vmspace = vs;
+	arch_uspace_switch(vmspace_arch(vs));
+	sched_lock_release(f);
 }
 
 pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],

@@ -2,6 +2,7 @@
 /* Interfaces private to arch/arm64. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <vireo/arch.h>
 #include <vireo/compiler.h>
@@ -30,6 +31,10 @@ struct trap_frame;
 void arm64_fault_report(const struct trap_frame *f, int sig);
 void arm64_fpu_save(struct arch_fpu_state *s);
 void arm64_fpu_restore(const struct arch_fpu_state *s);
+
+/* uaccess.c: a data abort in a user access resumes at its fix-up
+ * (f->elr changed): true; any other fault: false. */
+bool arm64_uaccess_fixup(struct trap_frame *f);
 
 /* psci.c */
 void arm64_psci_init(const struct fdt *fdt);

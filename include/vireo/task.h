@@ -114,6 +114,13 @@ uint64_t task_children_cpu_ns(void);
 int task_cpu_ns_by_pid(pid_t pid, uint64_t *ns);
 /* The task's descriptor table (fs/file.c). */
 struct fd_table *task_fd_table(struct task *t);
+/* The task's user address space (NULL: none; any context with the
+ * scheduler lock or in the task).  task_set_vmspace() gives the calling
+ * task vs (NULL: none) and installs it on this CPU; the task frees it
+ * when it is freed.  The caller's other threads must not run meanwhile. */
+struct vmspace;
+struct vmspace *task_vmspace(const struct task *t);
+void task_set_vmspace(struct vmspace *vs);
 /* The kernel task (pid 0): the boot/idle context and kernel threads. */
 struct task *task_kernel(void);
 
