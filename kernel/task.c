@@ -462,6 +462,11 @@ void task_free(struct task *t)
 	free(t);
 }
 
+long task_exit_call(int status)
+{
+	task_exit(status);
+}
+
 struct vmspace *task_vmspace(const struct task *t)
 {
 	return t ? t->vmspace : NULL;

@@ -146,6 +146,28 @@ bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n)
 	return ok || n == 0;
 }
 
+int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
+{
+	struct list_node *node;
+	int r = -EFAULT;
+
+	kmutex_lock(&vs->lock);
+	list_for_each(node, &vs->regions) {
+		struct vm_region *reg = container_of(node, struct vm_region, node);
+
+		if (va >= reg->start && va < reg->end && n <= reg->end - va) {
+			char *k = (char *)reg->mem + (va - reg->start);
+
+			memcpy(k, src, n);
+			arch_sync_icache(k, n);
+			r = 0;
+			break;
+		}
+	}
+	kmutex_unlock(&vs->lock);
+	return r;
+}
+
 void vmspace_destroy(struct vmspace *vs)
 {
 	struct list_node *n, *next;

@@ -36,6 +36,13 @@ void arm64_fpu_restore(const struct arch_fpu_state *s);
  * (f->elr changed): true; any other fault: false. */
 bool arm64_uaccess_fixup(struct trap_frame *f);
 
+/* uspace.c: whether f was taken from EL0, and a system call from there
+ * (x8 = number, x0-x5 = arguments, the result in x0). */
+bool arm64_from_el0(const struct trap_frame *f);
+void arm64_syscall(struct trap_frame *f);
+/* vectors.S: leaves for EL0 with frame's registers.  IRQs masked. */
+__noreturn void arm64_enter_user(struct trap_frame *frame);
+
 /* psci.c */
 void arm64_psci_init(const struct fdt *fdt);
 /* Boot CPU, before the others start: picks the spinlock atomics and order. */

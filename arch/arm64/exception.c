@@ -159,6 +159,11 @@ void arm64_sync_handler(struct trap_frame *f)
 		arm64_fpu_exception_exit();
 		return;
 	}
+	if (ESR_EC(f->esr) == ESR_EC_SVC64 && arm64_from_el0(f)) {
+		arm64_syscall(f);
+		arm64_fpu_exception_exit();
+		return;
+	}
 	if (guard_fault(f))
 		arm64_stack_overflow_entry();	/* IRQs still masked */
 	if (ESR_EC(f->esr) != ESR_EC_FP_ASIMD)

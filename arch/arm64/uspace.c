@@ -19,9 +19,11 @@
 #include <string.h>
 #include <asm/cpu.h>
 #include <asm/sysregs.h>
+#include <asm/trap_frame.h>
 #include <vireo/mm.h>
 #include <vireo/mmu.h>
 #include <vireo/spinlock.h>
+#include <vireo/syscall.h>
 #include <vireo/vmspace.h>
 #include "arm64_priv.h"
 
@@ -209,4 +211,40 @@ void arch_uspace_switch(struct arch_uspace *as)
 	 * code running here stays mapped across the write. */
 	write_sysreg(ttbr0_el1, ttbr0);
 	isb();
+}
+
+/* SPSR_EL1.M[3:0] of an exception taken from EL0 (EL0t) is 0. */
+#define SPSR_MODE_MASK	0xfUL
+
+bool arm64_from_el0(const struct trap_frame *f)
+{
+	return (f->spsr & SPSR_MODE_MASK) == 0;
+}
+
+/* Runs with IRQs on like thread code: a call may block and the thread
+ * may be switched out (its EL0 frame waits on its stack). */
+void arm64_syscall(struct trap_frame *f)
+{
+	arch_irq_enable();
+	f->x[0] = (uint64_t)syscall_dispatch(f->x[8], f->x);
+	arch_irq_disable();
+}
+
+void arch_enter_user(uintptr_t pc, uintptr_t sp, uint64_t a0, uint64_t a1)
+{
+	/* EL0t, with every interrupt unmasked (DAIF clear). */
+	struct trap_frame f = { .elr = pc, .sp = sp, .spsr = 0,
+				.x = { a0, a1 } };
+
+	arch_irq_disable();
+	arm64_enter_user(&f);
+}
+
+void arch_sync_icache(const void *kva, size_t n)
+{
+	/* Clean the new bytes to the point of unification, then drop every
+	 * instruction-cache line (the user alias of these pages may be
+	 * cached under another address) on all CPUs (Arm ARM D7.5.9). */
+	__builtin___clear_cache((char *)kva, (char *)kva + n);
+	__asm__ volatile("ic ialluis\n\tdsb ish\n\tisb" ::: "memory");
 }

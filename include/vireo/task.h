@@ -69,6 +69,8 @@ pid_t task_ppid(const struct task *t);
  * threads are terminated, descriptors closed, the parent is notified
  * with SIGCHLD and waitpid() can collect status).  Never returns. */
 __attribute__((noreturn)) void task_exit(int status);
+/* task_exit() as a system call (kernel/syscalls.tbl): never returns. */
+long task_exit_call(int status);
 /* waitpid(pid, &status, options) with WNOHANG; status encoded as by
  * <sys/wait.h> (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).  Returns
  * the pid, 0 (WNOHANG, none ready), or -ECHILD, -EINTR, -EINVAL. */

@@ -50,8 +50,21 @@ void arch_uspace_unmap(struct arch_uspace *as, uintptr_t va, uintptr_t end);
 /* Frees the tables (not the pages they map), flushes the ASID's TLB
  * entries and frees the ASID. */
 void arch_uspace_destroy(struct arch_uspace *as);
+/* Makes n bytes written at kernel address kva visible to instruction
+ * fetch from any address that maps them. */
+void arch_sync_icache(const void *kva, size_t n);
 /* Installs as (NULL: the kernel's tables alone) on this CPU.  Called by
  * the context switch with the scheduler lock held, IRQs masked. */
 void arch_uspace_switch(struct arch_uspace *as);
+/* Leaves the calling thread for EL0 at pc with stack pointer sp and
+ * x0 = a0, x1 = a1, in the task's installed space; the thread comes
+ * back only through exceptions (system calls, faults, interrupts).
+ * Thread context. */
+__attribute__((noreturn)) void arch_enter_user(uintptr_t pc, uintptr_t sp,
+					       uint64_t a0, uint64_t a1);
+/* Copies n bytes from the kernel's src into the space at va, which must
+ * lie in one region (loading a program: its text is read-only to EL0),
+ * and makes them visible to instruction fetch.  0 or -EFAULT. */
+int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
 /* vs's tables, for arch_uspace_switch(). */
 struct arch_uspace *vmspace_arch(struct vmspace *vs);
