@@ -36,6 +36,8 @@ void arm64_fpu_restore(const struct arch_fpu_state *s);
  * (f->elr changed): true; any other fault: false. */
 bool arm64_uaccess_fixup(struct trap_frame *f);
 
+/* uspace.c: user address spaces in existence (atomic). */
+extern unsigned int arm64_uspaces_live;
 /* uspace.c: whether f was taken from EL0, and a system call from there
  * (x8 = number, x0-x5 = arguments, the result in x0). */
 bool arm64_from_el0(const struct trap_frame *f);

@@ -99,7 +99,8 @@ void arch_thread_switch_out(struct thread *prev)
 void arch_thread_switch_in(struct thread *next)
 {
 	fpu_set_enabled(false);
-	arch_uspace_switch(vmspace_arch(task_vmspace(next->task)));
+	if (__atomic_load_n(&arm64_uspaces_live, __ATOMIC_RELAXED))
+		arch_uspace_switch(vmspace_arch(task_vmspace(next->task)));
 }
 
 void arch_thread_release(struct thread *t)

@@ -43,6 +43,13 @@ struct arch_uspace {
 	unsigned int asid;
 };
 
+/* Spaces in existence: while there are none every CPU is on the kernel's
+ * tables and a context switch need not look (the flat build's speed).
+ * Changed atomically; a space is counted before any task can hold it,
+ * and a switch reads the count under the scheduler lock that
+ * task_set_vmspace() took after the count went up. */
+unsigned int arm64_uspaces_live;
+
 static uint64_t asid_map[ASID_COUNT / 64] = { 1 };	/* 0: the kernel */
 static spinlock_t asid_lock = SPINLOCK_INIT;		/* asid_map */
 
@@ -101,6 +108,7 @@ int arch_uspace_create(struct arch_uspace **out)
 		return -EAGAIN;
 	}
 	memcpy(as->root, kernel_root(), USER_L0_FIRST * sizeof(uint64_t));
+	__atomic_fetch_add(&arm64_uspaces_live, 1, __ATOMIC_RELAXED);
 	*out = as;
 	return 0;
 }
@@ -190,6 +198,7 @@ void arch_uspace_destroy(struct arch_uspace *as)
 	free(as->root);
 	asid_free(as->asid);
 	free(as);
+	__atomic_fetch_sub(&arm64_uspaces_live, 1, __ATOMIC_RELAXED);
 }
 
 void arch_uspace_switch(struct arch_uspace *as)
