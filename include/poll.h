@@ -19,6 +19,9 @@
 
 typedef unsigned int nfds_t;
 
+/* Vireo's limit on the entries of one poll() (EINVAL above it). */
+#define VIREO_POLL_MAX 64
+
 struct pollfd {
 	int fd;
 	short events;

@@ -74,6 +74,8 @@ struct task {
 	struct list_node heap;		/* its threads' malloc()s (mm/malloc.c) */
 	bool heap_released;		/* heap given back: allocate as kernel */
 	char name[24];
+	struct vmspace *vmspace;	/* its user memory, or NULL; read by
+					 * the context switch (sched lock) */
 };
 void task_free(struct task *t);
 void task_init(void);

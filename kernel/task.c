@@ -31,6 +31,7 @@
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/vfs.h>
+#include <vireo/vmspace.h>
 #include "kernel_priv.h"
 
 static struct task kernel_task;
@@ -106,6 +107,11 @@ pid_t task_pid(const struct task *t)
 pid_t task_ppid(const struct task *t)
 {
 	return t->parent ? t->parent->pid : 0;
+}
+
+pid_t task_getpid(void)
+{
+	return task_pid(task_current());
 }
 
 pid_t task_getppid(void)
@@ -451,7 +457,28 @@ void task_free(struct task *t)
 	if (t->sig)
 		signal_task_free(t->sig);
 	free(t->args);
+	if (t->vmspace)
+		vmspace_destroy(t->vmspace);
 	free(t);
+}
+
+long task_exit_call(int status)
+{
+	task_exit(status);
+}
+
+struct vmspace *task_vmspace(const struct task *t)
+{
+	return t ? t->vmspace : NULL;
+}
+
+void task_set_vmspace(struct vmspace *vs)
+{
+	irqflags_t f = sched_lock_acquire();
+
+	task_current()->vmspace = vs;
+	arch_uspace_switch(vmspace_arch(vs));
+	sched_lock_release(f);
 }
 
 pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],

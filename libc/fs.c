@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The POSIX file-system calls over the VFS (fs/): each validates, calls
- * the vfs_ function and turns -errno into -1 and errno.  open/read/write/
- * close/lseek/fstat/dup live in posix_io.c.  Blocking calls interrupted
- * by a signal run its handlers (signal_deliver_pending) and fail EINTR.
+ * The POSIX file-system calls: each calls its system call
+ * (kernel/syscalls.tbl) and turns -errno into -1 and errno; select and
+ * the vectored calls are built here on poll, read and write.
+ * open/read/write/close/lseek/fstat/dup live in posix_io.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +18,7 @@
 #include <sys/statfs.h>
 #include <sys/uio.h>
 #include <unistd.h>
-#include <vireo/file.h>
-#include <vireo/signal.h>
+#include <generated/syscalls.h>
 #include <vireo/vfs.h>
 
 static long ret(long r)
@@ -33,72 +32,72 @@ static long ret(long r)
 
 int stat(const char *path, struct stat *st)
 {
-	return (int)ret(vfs_stat(path, st, true));
+	return (int)ret(sys_stat(path, st, true));
 }
 
 int lstat(const char *path, struct stat *st)
 {
-	return (int)ret(vfs_stat(path, st, false));
+	return (int)ret(sys_stat(path, st, false));
 }
 
 int mkdir(const char *path, mode_t mode)
 {
-	return (int)ret(vfs_mkdir(path, mode));
+	return (int)ret(sys_mkdir(path, mode));
 }
 
 int rmdir(const char *path)
 {
-	return (int)ret(vfs_rmdir(path));
+	return (int)ret(sys_rmdir(path));
 }
 
 int unlink(const char *path)
 {
-	return (int)ret(vfs_unlink(path));
+	return (int)ret(sys_unlink(path));
 }
 
 int rename(const char *from, const char *to)
 {
-	return (int)ret(vfs_rename(from, to));
+	return (int)ret(sys_rename(from, to));
 }
 
 int truncate(const char *path, off_t len)
 {
-	return (int)ret(vfs_truncate(path, len));
+	return (int)ret(sys_truncate(path, len));
 }
 
 int symlink(const char *target, const char *path)
 {
-	return (int)ret(vfs_symlink(target, path));
+	return (int)ret(sys_symlink(target, path));
 }
 
 ssize_t readlink(const char *path, char *buf, size_t len)
 {
 	if (!buf)
 		return ret(-EFAULT);
-	return ret(vfs_readlink(path, buf, len));
+	return ret(sys_readlink(path, buf, len));
 }
 
 int mkfifo(const char *path, mode_t mode)
 {
-	return (int)ret(vfs_mknod_fifo(path, mode));
+	return (int)ret(sys_mkfifo(path, mode));
 }
 
 int access(const char *path, int mode)
 {
-	return (int)ret(vfs_access(path, mode));
+	return (int)ret(sys_access(path, mode));
 }
 
 int chdir(const char *path)
 {
-	return (int)ret(vfs_chdir(path));
+	return (int)ret(sys_chdir(path));
 }
 
 char *getcwd(char *buf, size_t len)
 {
-	int r = vfs_getcwd(buf, len);
+	long r = sys_getcwd(buf, len);
 
 	if (r) {
-		errno = -r;
+		errno = (int)-r;
 		return NULL;
 	}
 	return buf;
@@ -106,64 +105,48 @@ char *getcwd(char *buf, size_t len)
 
 int statfs(const char *path, struct statfs *st)
 {
-	return (int)ret(vfs_statfs(path, st));
+	return (int)ret(sys_statfs(path, st));
 }
 
 int mount(const char *source, const char *target, const char *type,
 	  unsigned long flags, const void *data)
 {
-	return (int)ret(vfs_mount(source, target, type, flags, data));
+	return (int)ret(sys_mount(source, target, type, flags, data));
 }
 
 int umount(const char *target)
 {
-	return (int)ret(vfs_umount(target));
+	return (int)ret(sys_umount(target));
 }
-
-/* Calls op on fd's file. */
-#define WITH_FILE(fd, f, expr)                                             \
-	({                                                                 \
-		struct file *f = fd_get(fd);                               \
-		long _r = -EBADF;                                          \
-		if (f) {                                                   \
-			_r = (expr);                                       \
-			fd_put(f);                                         \
-		}                                                          \
-		ret(_r);                                                   \
-	})
 
 int ftruncate(int fd, off_t len)
 {
-	return (int)WITH_FILE(fd, f, vfs_file_truncate(f, len));
+	return (int)ret(sys_ftruncate(fd, len));
 }
 
 int fsync(int fd)
 {
-	return (int)WITH_FILE(fd, f, vfs_file_fsync(f));
+	return (int)ret(sys_fsync(fd));
 }
 
 void sync(void)
 {
-	vfs_sync();
+	sys_sync();
 }
 
 int fstatfs(int fd, struct statfs *st)
 {
-	if (!st)
-		return (int)ret(-EFAULT);
-	return (int)WITH_FILE(fd, f, vfs_file_fstatfs(f, st));
+	return (int)ret(sys_fstatfs(fd, st));
 }
 
 ssize_t pread(int fd, void *buf, size_t len, off_t off)
 {
-	return WITH_FILE(fd, f, (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF :
-			 vfs_file_pread(f, buf, len, off));
+	return ret(sys_pread(fd, buf, len, off));
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	return WITH_FILE(fd, f, (f->flags & O_ACCMODE) == O_RDONLY ? -EBADF :
-			 vfs_file_pwrite(f, buf, len, off));
+	return ret(sys_pwrite(fd, buf, len, off));
 }
 
 static int check_iov(const struct iovec *iov, int cnt)
@@ -219,48 +202,6 @@ ssize_t writev(int fd, const struct iovec *iov, int cnt)
 	return transfer_iov(fd, iov, cnt, write_buf);
 }
 
-#define SETFL_MASK (O_APPEND | O_NONBLOCK)
-
-static long do_fcntl(int fd, int cmd, long arg)
-{
-	struct file *f;
-	long r;
-
-	if (cmd == F_GETFD)
-		return fd_get_cloexec(fd);
-	if (cmd == F_SETFD)
-		return fd_set_cloexec(fd, arg & FD_CLOEXEC);
-	f = fd_get(fd);
-	if (!f)
-		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		if (arg < 0) {
-			r = -EINVAL;
-			break;
-		}
-		file_get(f);
-		r = fd_install(f, (int)arg);
-		if (r < 0)
-			file_put(f);
-		else if (cmd == F_DUPFD_CLOEXEC)
-			fd_set_cloexec((int)r, true);
-		break;
-	case F_GETFL:
-		r = f->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
-		break;
-	case F_SETFL:
-		f->flags = (f->flags & ~SETFL_MASK) | ((int)arg & SETFL_MASK);
-		r = 0;
-		break;
-	default:
-		r = -EINVAL;
-	}
-	fd_put(f);
-	return r;
-}
-
 int fcntl(int fd, int cmd, ...)
 {
 	va_list ap;
@@ -269,40 +210,12 @@ int fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	arg = va_arg(ap, long);
 	va_end(ap);
-	return (int)ret(do_fcntl(fd, cmd, arg));
+	return (int)ret(sys_fcntl(fd, cmd, arg));
 }
 
 int pipe2(int fds[2], int flags)
 {
-	struct file *rd, *wr;
-	int r, a, b;
-
-	if (!fds)
-		return (int)ret(-EFAULT);
-	if (flags & ~(O_NONBLOCK | O_CLOEXEC))
-		return (int)ret(-EINVAL);
-	r = pipe_create(&rd, &wr, flags & O_NONBLOCK);
-	if (r)
-		return (int)ret(r);
-	a = fd_install(rd, 0);
-	if (a < 0) {
-		file_put(rd);
-		file_put(wr);
-		return (int)ret(a);
-	}
-	b = fd_install(wr, 0);
-	if (b < 0) {
-		fd_close(a);
-		file_put(wr);
-		return (int)ret(b);
-	}
-	if (flags & O_CLOEXEC) {
-		fd_set_cloexec(a, true);
-		fd_set_cloexec(b, true);
-	}
-	fds[0] = a;
-	fds[1] = b;
-	return 0;
+	return (int)ret(sys_pipe2(fds, flags));
 }
 
 int pipe(int fds[2])
@@ -312,44 +225,9 @@ int pipe(int fds[2])
 
 /* ---- poll and select ---- */
 
-#define POLL_MAX 64
-
-static int do_poll(struct pollfd *fds, nfds_t n, int64_t timeout_ns)
-{
-	struct vfs_pollfd p[POLL_MAX];
-	nfds_t i;
-	int r, bad = 0;
-
-	if (n > POLL_MAX)
-		return -EINVAL;
-	if (n && !fds)
-		return -EFAULT;
-	for (i = 0; i < n; i++) {
-		p[i].f = fds[i].fd >= 0 ? fd_get(fds[i].fd) : NULL;
-		p[i].events = fds[i].events;
-		fds[i].revents = 0;
-		if (fds[i].fd >= 0 && !p[i].f) {
-			fds[i].revents = POLLNVAL;
-			bad++;
-		}
-	}
-	r = vfs_poll(p, (int)n, bad ? 0 : timeout_ns);
-	for (i = 0; i < n; i++) {
-		if (p[i].f) {
-			fds[i].revents = (short)p[i].revents;
-			fd_put(p[i].f);
-		}
-	}
-	if (r == -EINTR) {
-		signal_deliver_pending();
-		return -EINTR;
-	}
-	return r < 0 ? r : r + bad;
-}
-
 int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
-	return (int)ret(do_poll(fds, n, timeout_ms < 0 ? -1 :
+	return (int)ret(sys_poll(fds, n, timeout_ms < 0 ? -1 :
 				(int64_t)timeout_ms * 1000000));
 }
 
@@ -374,7 +252,7 @@ int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 		return (int)ret(-EINVAL);
 	if (mask)
 		sigprocmask(SIG_SETMASK, mask, &old);
-	r = do_poll(fds, n, t);
+	r = sys_poll(fds, n, t);
 	if (mask)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	return (int)ret(r);
@@ -392,7 +270,7 @@ static int64_t tv_ns(const struct timeval *tv)
 static int do_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 		     int64_t timeout_ns)
 {
-	struct pollfd p[POLL_MAX];
+	struct pollfd p[VIREO_POLL_MAX];
 	int i, n = 0, r, count = 0;
 
 	if (nfds < 0 || nfds > FD_SETSIZE || timeout_ns < -1)
@@ -403,12 +281,12 @@ static int do_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 			   (ex && FD_ISSET(i, ex) ? POLLPRI : 0);
 		if (!ev)
 			continue;
-		if (n == POLL_MAX)
+		if (n == VIREO_POLL_MAX)
 			return -EINVAL;
 		p[n].fd = i;
 		p[n++].events = ev;
 	}
-	r = do_poll(p, (nfds_t)n, timeout_ns);
+	r = sys_poll(p, (nfds_t)n, timeout_ns);
 	if (r < 0)
 		return r;
 	for (i = 0; i < n; i++)

@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <generated/syscalls.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
@@ -24,7 +25,8 @@ void _exit(int status)
 	 * stdout is freed with it: write out what it holds now. */
 	fflush(stdout);
 	fflush(stderr);
-	task_exit(status);
+	sys_exit(status);
+	__builtin_unreachable();
 }
 
 void _Exit(int status)
@@ -34,12 +36,12 @@ void _Exit(int status)
 
 pid_t getpid(void)
 {
-	return task_pid(task_current());
+	return (pid_t)sys_getpid();
 }
 
 pid_t getppid(void)
 {
-	return task_getppid();
+	return (pid_t)sys_getppid();
 }
 
 pid_t waitpid(pid_t pid, int *status, int options)

@@ -2,6 +2,7 @@
 /* Interfaces private to arch/arm64. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <vireo/arch.h>
 #include <vireo/compiler.h>
@@ -30,6 +31,19 @@ struct trap_frame;
 void arm64_fault_report(const struct trap_frame *f, int sig);
 void arm64_fpu_save(struct arch_fpu_state *s);
 void arm64_fpu_restore(const struct arch_fpu_state *s);
+
+/* uaccess.c: a data abort in a user access resumes at its fix-up
+ * (f->elr changed): true; any other fault: false. */
+bool arm64_uaccess_fixup(struct trap_frame *f);
+
+/* uspace.c: user address spaces in existence (atomic). */
+extern unsigned int arm64_uspaces_live;
+/* uspace.c: whether f was taken from EL0, and a system call from there
+ * (x8 = number, x0-x5 = arguments, the result in x0). */
+bool arm64_from_el0(const struct trap_frame *f);
+void arm64_syscall(struct trap_frame *f);
+/* vectors.S: leaves for EL0 with frame's registers.  IRQs masked. */
+__noreturn void arm64_enter_user(struct trap_frame *frame);
 
 /* psci.c */
 void arm64_psci_init(const struct fdt *fdt);

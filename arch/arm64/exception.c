@@ -155,6 +155,15 @@ void arm64_sync_handler(struct trap_frame *f)
 {
 	struct cpu *c = this_cpu();
 
+	if (arm64_uaccess_fixup(f)) {	/* a bad user pointer: -EFAULT */
+		arm64_fpu_exception_exit();
+		return;
+	}
+	if (ESR_EC(f->esr) == ESR_EC_SVC64 && arm64_from_el0(f)) {
+		arm64_syscall(f);
+		arm64_fpu_exception_exit();
+		return;
+	}
 	if (guard_fault(f))
 		arm64_stack_overflow_entry();	/* IRQs still masked */
 	if (ESR_EC(f->esr) != ESR_EC_FP_ASIMD)

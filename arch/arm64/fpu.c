@@ -27,7 +27,9 @@
 #include <string.h>
 #include <asm/sysregs.h>
 #include <vireo/cpu.h>
+#include <vireo/task.h>
 #include <vireo/thread.h>
+#include <vireo/vmspace.h>
 #include "arm64_priv.h"
 
 _Static_assert(sizeof(struct arch_fpu_state) == 528, "fpu.S layout");
@@ -97,6 +99,8 @@ void arch_thread_switch_out(struct thread *prev)
 void arch_thread_switch_in(struct thread *next)
 {
 	fpu_set_enabled(false);
+	if (__atomic_load_n(&arm64_uspaces_live, __ATOMIC_RELAXED))
+		arch_uspace_switch(vmspace_arch(task_vmspace(next->task)));
 }
 
 void arch_thread_release(struct thread *t)

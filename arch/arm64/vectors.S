@@ -190,6 +190,18 @@ arm64_call_on_stack:
 	mov	x30, #0
 	br	x1
 
+/*
+ * arm64_enter_user(frame): leaves for EL0 with the registers of the
+ * struct trap_frame at x0 (ELR, SPSR = EL0t, SP_EL0, x0-x30), which lies
+ * on the current thread's stack; it and everything above it is dead from
+ * here, and the next exception from EL0 pushes its frame there.  In:
+ * IRQs masked.  Does not return.
+ */
+	.globl arm64_enter_user
+arm64_enter_user:
+	sub	sp, x0, #16			/* as if after SAVE_FRAME */
+	RESTORE_FRAME 1
+
 HANDLER	el1h_irq, 0, arm64_irq_handler
 HANDLER	el1h_serror, 0, arm64_unexpected_handler, 3
 HANDLER	el1h_unexpected, 0, arm64_unexpected_handler, 2

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Descriptors per task: 0 .. FD_MAX - 1 (sysconf(_SC_OPEN_MAX)). */
@@ -100,3 +101,29 @@ struct fd_table *fd_table_new(void);
 struct fd_table *fd_table_clone(struct fd_table *src);
 /* Closes every descriptor of t and frees it (task exit). */
 void fd_table_free(struct fd_table *t);
+
+/*
+ * The descriptor system calls (fs/fd_calls.c; listed in
+ * kernel/syscalls.tbl): open/read/write/... on the calling task's table,
+ * with kernel pointers.  Each returns its POSIX result or -errno; the
+ * blocking ones run signal handlers and restart or fail -EINTR.  Thread
+ * context.
+ */
+struct pollfd;
+struct statfs;
+int fd_open(const char *path, int flags, mode_t mode);
+ssize_t fd_read(int fd, void *buf, size_t len);
+ssize_t fd_write(int fd, const void *buf, size_t len);
+off_t fd_lseek(int fd, off_t off, int whence);
+int fd_fstat(int fd, struct stat *st);
+ssize_t fd_pread(int fd, void *buf, size_t len, off_t off);
+ssize_t fd_pwrite(int fd, const void *buf, size_t len, off_t off);
+int fd_dup(int fd);
+long fd_fcntl(int fd, int cmd, long arg);
+int fd_ioctl(int fd, unsigned long req, unsigned long arg);
+int fd_pipe2(int *fds, int flags);
+int fd_ftruncate(int fd, off_t len);
+int fd_fsync(int fd);
+int fd_fstatfs(int fd, struct statfs *st);
+/* poll(): n <= 64 entries; timeout_ns < 0 waits forever. */
+int fd_poll(struct pollfd *fds, unsigned int n, int64_t timeout_ns);

@@ -69,6 +69,8 @@ pid_t task_ppid(const struct task *t);
  * threads are terminated, descriptors closed, the parent is notified
  * with SIGCHLD and waitpid() can collect status).  Never returns. */
 __attribute__((noreturn)) void task_exit(int status);
+/* task_exit() as a system call (kernel/syscalls.tbl): never returns. */
+long task_exit_call(int status);
 /* waitpid(pid, &status, options) with WNOHANG; status encoded as by
  * <sys/wait.h> (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).  Returns
  * the pid, 0 (WNOHANG, none ready), or -ECHILD, -EINTR, -EINVAL. */
@@ -102,7 +104,8 @@ void **task_libc_slot(void);
  * interrupt handler, a task whose heap was given back).  Any context. */
 struct list_node;
 struct list_node *task_heap_owner(void);
-/* The pid of the task's parent, 0 for the kernel task. */
+/* The calling task's pid, and its parent's (0 for the kernel task). */
+pid_t task_getpid(void);
 pid_t task_getppid(void);
 /* CPU time of all threads of t, living and ended.  Any thread context. */
 uint64_t task_cpu_ns(struct task *t);
@@ -113,6 +116,13 @@ uint64_t task_children_cpu_ns(void);
 int task_cpu_ns_by_pid(pid_t pid, uint64_t *ns);
 /* The task's descriptor table (fs/file.c). */
 struct fd_table *task_fd_table(struct task *t);
+/* The task's user address space (NULL: none; any context with the
+ * scheduler lock or in the task).  task_set_vmspace() gives the calling
+ * task vs (NULL: none) and installs it on this CPU; the task frees it
+ * when it is freed.  The caller's other threads must not run meanwhile. */
+struct vmspace;
+struct vmspace *task_vmspace(const struct task *t);
+void task_set_vmspace(struct vmspace *vs);
 /* The kernel task (pid 0): the boot/idle context and kernel threads. */
 struct task *task_kernel(void);
 

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * User address spaces (docs/kernel-mode.md, section 3).  A vmspace is a
+ * process's memory: a sorted list of regions in the user window, each
+ * backed eagerly by zeroed kernel pages (no demand paging), and the
+ * architecture's translation tables for them.  The kernel is mapped in
+ * every space, for EL1 only.  A task with a vmspace runs with it
+ * installed (task_set_vmspace()).  Thread context; each vmspace's
+ * sleeping lock protects its regions and tables.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The user window: level-0 slots 16..31 of the 48-bit space, above
+ * everything the kernel maps (RAM and every device of QEMU's virt). */
+#define USER_VA_BASE	0x0000080000000000UL	/* 8 TiB */
+#define USER_VA_END	0x0000100000000000UL	/* 16 TiB */
+
+/* Region protections. */
+#define VM_READ		0x1
+#define VM_WRITE	0x2
+#define VM_EXEC		0x4
+
+struct vmspace;
+
+/* A new empty space: 0 and *out, or -ENOMEM, -EAGAIN (no ASID free). */
+int vmspace_create(struct vmspace **out);
+/* Maps [va, va + len) (page-aligned, in the user window, overlapping
+ * nothing) to new zeroed memory with prot.  0, -EINVAL, -EEXIST or
+ * -ENOMEM (nothing changed then). */
+int vmspace_map_anon(struct vmspace *vs, uintptr_t va, size_t len, int prot);
+/* Whether [va, va + n) lies wholly in regions of vs (n == 0: va in the
+ * window).  Permissions are the hardware's business (uaccess). */
+bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n);
+/* Frees every region, table and the ASID.  No thread may run in vs. */
+void vmspace_destroy(struct vmspace *vs);
+
+/* ---- the architecture's part (arch/arm64/uspace.c) ---- */
+struct arch_uspace;
+/* Tables with the kernel mapped and an ASID: 0, -ENOMEM or -EAGAIN. */
+int arch_uspace_create(struct arch_uspace **out);
+/* Maps the page at user va to the kernel page at kva with prot. */
+int arch_uspace_map_page(struct arch_uspace *as, uintptr_t va, void *kva,
+			 int prot);
+/* Removes the pages of [va, end) and their TLB entries on every CPU. */
+void arch_uspace_unmap(struct arch_uspace *as, uintptr_t va, uintptr_t end);
+/* Frees the tables (not the pages they map), flushes the ASID's TLB
+ * entries and frees the ASID. */
+void arch_uspace_destroy(struct arch_uspace *as);
+/* Makes n bytes written at kernel address kva visible to instruction
+ * fetch from any address that maps them. */
+void arch_sync_icache(const void *kva, size_t n);
+/* Installs as (NULL: the kernel's tables alone) on this CPU.  Called by
+ * the context switch with the scheduler lock held, IRQs masked. */
+void arch_uspace_switch(struct arch_uspace *as);
+/* Leaves the calling thread for EL0 at pc with stack pointer sp and
+ * x0 = a0, x1 = a1, in the task's installed space; the thread comes
+ * back only through exceptions (system calls, faults, interrupts).
+ * Thread context. */
+__attribute__((noreturn)) void arch_enter_user(uintptr_t pc, uintptr_t sp,
+					       uint64_t a0, uint64_t a1);
+/* Copies n bytes from the kernel's src into the space at va, which must
+ * lie in one region (loading a program: its text is read-only to EL0),
+ * and makes them visible to instruction fetch.  0 or -EFAULT. */
+int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
+/* vs's tables, for arch_uspace_switch(). */
+struct arch_uspace *vmspace_arch(struct vmspace *vs);

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * User address spaces: the region list of a process and its eager
+ * backing (include/vireo/vmspace.h).  A region is one contiguous block
+ * of kernel memory mapped page by page into the user window; it is freed
+ * whole with the space.  vs->lock (a sleeping mutex) protects the list
+ * and the architecture's tables: mapping allocates and may sleep.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <vireo/compiler.h>
+#include <vireo/list.h>
+#include <vireo/mm.h>
+#include <vireo/mmu.h>
+#include <vireo/mutex.h>
+#include <vireo/vmspace.h>
+
+struct vm_region {
+	struct list_node node;	/* vs->regions, by address */
+	uintptr_t start, end;
+	int prot;
+	void *mem;		/* the kernel's view of the pages */
+};
+
+struct vmspace {
+	struct kmutex lock;
+	struct list_node regions;
+	struct arch_uspace *arch;
+};
+
+int vmspace_create(struct vmspace **out)
+{
+	struct vmspace *vs = kcalloc(1, sizeof(*vs));
+	int r;
+
+	if (!vs)
+		return -ENOMEM;
+	r = arch_uspace_create(&vs->arch);
+	if (r) {
+		free(vs);
+		return r;
+	}
+	kmutex_init(&vs->lock, false);
+	list_init(&vs->regions);
+	*out = vs;
+	return 0;
+}
+
+struct arch_uspace *vmspace_arch(struct vmspace *vs)
+{
+	return vs ? vs->arch : NULL;
+}
+
+/* The region before which one starting at va goes (or the list head),
+ * or NULL when [va, end) overlaps a region.  vs->lock held. */
+static struct list_node *insert_point(struct vmspace *vs, uintptr_t va,
+				      uintptr_t end)
+{
+	struct list_node *n;
+
+	list_for_each(n, &vs->regions) {
+		struct vm_region *r = container_of(n, struct vm_region, node);
+
+		if (end <= r->start)
+			return n;
+		if (va < r->end)
+			return NULL;
+	}
+	return &vs->regions;
+}
+
+/* All of r's pages, or none (out of tables: -ENOMEM). */
+static int map_region(struct vmspace *vs, struct vm_region *r)
+{
+	uintptr_t va;
+	int err;
+
+	for (va = r->start; va < r->end; va += PAGE_SIZE) {
+		err = arch_uspace_map_page(vs->arch, va,
+					   (char *)r->mem + (va - r->start),
+					   r->prot);
+		if (err) {
+			arch_uspace_unmap(vs->arch, r->start, va);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int vmspace_map_anon(struct vmspace *vs, uintptr_t va, size_t len, int prot)
+{
+	struct vm_region *r;
+	struct list_node *at;
+	int err;
+
+	if ((va | len) & (PAGE_SIZE - 1) || !len || va < USER_VA_BASE ||
+	    va >= USER_VA_END || len > USER_VA_END - va)
+		return -EINVAL;
+	r = kcalloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	*r = (struct vm_region){ .start = va, .end = va + len, .prot = prot };
+	r->mem = kaligned_alloc(PAGE_SIZE, len);
+	if (!r->mem) {
+		free(r);
+		return -ENOMEM;
+	}
+	memset(r->mem, 0, len);
+	kmutex_lock(&vs->lock);
+	at = insert_point(vs, r->start, r->end);
+	err = at ? map_region(vs, r) : -EEXIST;
+	if (!err)
+		list_add_tail(at, &r->node);	/* before at */
+	kmutex_unlock(&vs->lock);
+	if (err) {
+		free(r->mem);
+		free(r);
+	}
+	return err;
+}
+
+bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n)
+{
+	struct list_node *node;
+	uintptr_t end;
+	bool ok = false;
+
+	if (va < USER_VA_BASE || va >= USER_VA_END || n > USER_VA_END - va)
+		return false;
+	end = va + n;
+	kmutex_lock(&vs->lock);
+	list_for_each(node, &vs->regions) {	/* sorted: one pass */
+		struct vm_region *r = container_of(node, struct vm_region, node);
+
+		if (va < r->start)
+			break;		/* a hole before the rest */
+		if (va < r->end)
+			va = r->end;	/* covered up to here */
+		if (va >= end) {
+			ok = true;
+			break;
+		}
+	}
+	kmutex_unlock(&vs->lock);
+	return ok || n == 0;
+}
+
+int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
+{
+	struct list_node *node;
+	int r = -EFAULT;
+
+	kmutex_lock(&vs->lock);
+	list_for_each(node, &vs->regions) {
+		struct vm_region *reg = container_of(node, struct vm_region, node);
+
+		if (va >= reg->start && va < reg->end && n <= reg->end - va) {
+			char *k = (char *)reg->mem + (va - reg->start);
+
+			memcpy(k, src, n);
+			arch_sync_icache(k, n);
+			r = 0;
+			break;
+		}
+	}
+	kmutex_unlock(&vs->lock);
+	return r;
+}
+
+void vmspace_destroy(struct vmspace *vs)
+{
+	struct list_node *n, *next;
+
+	arch_uspace_destroy(vs->arch);
+	list_for_each_safe(n, next, &vs->regions) {
+		struct vm_region *r = container_of(n, struct vm_region, node);
+
+		free(r->mem);
+		free(r);
+	}
+	kmutex_destroy(&vs->lock);
+	free(vs);
+}
