@@ -3,15 +3,22 @@
  * Load averages over 1, 5 and 15 minutes: the number of runnable threads
  * (ready or running, the idle threads not counted), exponentially decayed
  * in continuous time.  The system is tickless, so instead of sampling on
- * a periodic tick the averages are brought up to date whenever the count
- * changes and when read: over an interval dt with n runnable threads,
- *     avg = n + (avg - n) * e^(-dt / T).
- * The kernel uses no floating point, so values are 32.32 fixed point and
+ * a periodic tick the count is integrated over time: every block and
+ * wake-up adds count * elapsed counter ticks to an area (a multiply and
+ * an add), and the averages are brought up to date ("folded") only when
+ * read and, on a change, at most once a second.  Over a fold's interval
+ * dt with a mean of n runnable threads,
+ *     avg = n + (avg - n) * e^(-dt / T),
+ * exact for a constant n and, with dt at most about a second against T
+ * of a minute or more, within a fraction of a percent otherwise.  The
+ * kernel uses no floating point, so values are 32.32 fixed point and
  * e^-x is computed as 2^(-x / ln 2): a shift, and a quartic for the
- * fraction (within 0.3 %, far below what a load figure shows).  The scheduler lock protects
- * the state (the scheduler calls in with it held).
+ * fraction (within 0.3 %, far below what a load figure shows).  The
+ * scheduler lock protects the state (the scheduler calls in with it
+ * held).
  */
 #include <stdint.h>
+#include <vireo/arch.h>
 #include <vireo/clock.h>
 #include <vireo/compiler.h>
 #include <vireo/panic.h>
@@ -22,7 +29,7 @@
 
 /* The three averages: their periods, and 2^64 / (period * ln 2), which
  * turns an interval in ns into its exponent of 2 (32.32) with one
- * multiplication: this runs at every block and wake-up, so no division. */
+ * multiplication. */
 static const struct {
 	uint64_t period_ns;
 	uint64_t exp2_mult;
@@ -34,7 +41,9 @@ static const struct {
 
 static int nr_runnable;
 static uint64_t avg[3];		/* 32.32 fixed point */
-static uint64_t last_ns;
+static uint64_t area;		/* sum of nr_runnable * ticks since last_fold */
+static uint64_t last_fold;	/* counter ticks of the last fold */
+static uint64_t last_change;	/* counter ticks area runs up to */
 
 /* 2^-f for f in [0, 1), both 32.32 fixed point: the Taylor series of
  * e^(-f ln 2) to the quartic term. */
@@ -62,10 +71,15 @@ static uint64_t decay(uint64_t dt_ns, int i)
 	return exp2_neg_frac(y & (FIX_ONE - 1)) >> (y >> 32);
 }
 
-static void update_locked(uint64_t now)
+/* Folds an interval of dt_ticks in which the runnable count averaged
+ * area / dt_ticks into the three averages. */
+static void fold(uint64_t dt_ticks, uint64_t area_ticks)
 {
-	uint64_t dt = now - last_ns, n = (uint64_t)nr_runnable << 32;
+	uint64_t dt = clock_ticks_to_ns(dt_ticks), n;
 
+	if (!dt_ticks)
+		return;
+	n = (uint64_t)(((unsigned __int128)area_ticks << 32) / dt_ticks);
 	for (int i = 0; i < 3; i++) {
 		uint64_t d = decay(dt, i);
 		/* avg = n + (avg - n) * d, kept in unsigned arithmetic */
@@ -74,7 +88,25 @@ static void update_locked(uint64_t now)
 		else
 			avg[i] = n - (uint64_t)(((unsigned __int128)(n - avg[i]) * d) >> 32);
 	}
-	last_ns = now;
+}
+
+/* The area up to now; the averages too when a second has gone by (or
+ * always).  The area's interval is folded with its mean, and the time
+ * since the last change, when the count was constant, on its own: so a
+ * long quiet spell before a read is exact. */
+static void update_locked(bool always)
+{
+	uint64_t now = arch_counter_read();
+
+	if (!always && clock_ticks_to_ns(now - last_fold) < NSEC_PER_SEC) {
+		area += (uint64_t)nr_runnable * (now - last_change);
+		last_change = now;
+		return;
+	}
+	fold(last_change - last_fold, area);
+	fold(now - last_change, (uint64_t)nr_runnable * (now - last_change));
+	area = 0;
+	last_fold = last_change = now;
 }
 
 void loadavg_account_locked(struct thread *t, int delta)
@@ -82,7 +114,7 @@ void loadavg_account_locked(struct thread *t, int delta)
 	kassert(sched_lock_held());
 	if (t->base_prio == SCHED_PRIO_IDLE)
 		return;		/* the idle threads are not load */
-	update_locked(clock_monotonic_ns());
+	update_locked(false);
 	nr_runnable += delta;
 }
 
@@ -91,7 +123,7 @@ int loadavg_get(unsigned int hundredths[3])
 	irqflags_t f = sched_lock_acquire();
 	int n;
 
-	update_locked(clock_monotonic_ns());
+	update_locked(true);
 	for (int i = 0; i < 3; i++)
 		hundredths[i] = (unsigned int)((avg[i] * 100 + FIX_ONE / 2) >> 32);
 	n = nr_runnable;

@@ -16,7 +16,20 @@
  * Owned PI, PP and robust mutexes are kept on one list (tracked_mutexes)
  * so that the rule above and a thread's exit can find what a thread
  * holds.  The scheduler lock protects every field of every kmutex and
- * that list.
+ * that list, except for the owner word of a plain mutex (below).
+ *
+ * Fast path: a plain mutex (no protocol, not robust, not the kernel's
+ * own) is locked and unlocked without the scheduler lock when nobody
+ * waits, with one atomic compare-and-swap on its owner word, as
+ * futex-based libraries do.  The word is the owner's address with bit 0
+ * (MUTEX_WAITED) set while threads wait.  A waiter sets that bit, under
+ * the scheduler lock, before it queues; so the owner's fast unlock (a
+ * swap from exactly its own address to 0) fails and takes the slow path,
+ * which hands the mutex to the waiter under the lock.  Under the lock a
+ * free word is taken with a compare-and-swap too, since a fast locker
+ * may take it at any moment; a taken word changes only under the lock
+ * (the owner's fast unlock aside).  Other mutexes never take the fast
+ * path, so their word changes only under the lock.
  */
 #include <errno.h>
 #include <limits.h>
@@ -31,7 +44,9 @@
 /* Owner of a non-robust PI/PP mutex whose owner exited holding it: the
  * mutex stays locked (POSIX leaves that undefined) without a pointer to
  * freed memory. */
-#define OWNER_GONE ((struct thread *)1)
+#define OWNER_GONE ((struct thread *)2)
+/* Bit 0 of the owner word: threads wait (see the top). */
+#define MUTEX_WAITED 1UL	/* the bit kmutex_owner() masks */
 /* Longest chain of PI mutexes followed; also stops a deadlock cycle. */
 #define PI_CHAIN_MAX 32
 
@@ -40,6 +55,53 @@ static struct list_node tracked_mutexes = LIST_INIT(tracked_mutexes);
 static bool is_tracked(const struct kmutex *m)
 {
 	return m->protocol != KMUTEX_PRIO_NONE || m->robust;
+}
+
+/* Whether m may be taken and released without the scheduler lock. */
+static bool is_plain(const struct kmutex *m)
+{
+	return !is_tracked(m) && !m->internal;
+}
+
+static uintptr_t word(const struct kmutex *m)
+{
+	return __atomic_load_n(&m->owner, __ATOMIC_RELAXED);
+}
+
+/* Sets the owner word (to a thread, or 0), keeping MUTEX_WAITED while
+ * threads still wait.  Lock held; the word is taken (not free). */
+static void set_owner_locked(struct kmutex *m, struct thread *t)
+{
+	uintptr_t w = (uintptr_t)t;
+
+	if (w && !list_empty(&m->wq.waiters))
+		w |= MUTEX_WAITED;
+	__atomic_store_n(&m->owner, w, __ATOMIC_RELEASE);
+}
+
+/* A waiter that gave up was the last: the owner may unlock fast again.
+ * With MUTEX_WAITED set nothing else changes the word (see the top). */
+static void unmark_waited_locked(struct kmutex *m)
+{
+	uintptr_t w = word(m);
+
+	if ((w & MUTEX_WAITED) && list_empty(&m->wq.waiters))
+		__atomic_store_n(&m->owner, w & ~MUTEX_WAITED, __ATOMIC_RELAXED);
+}
+
+/* Marks a taken m waited on before the caller queues on it: false when
+ * it was released meanwhile (by a fast unlock). */
+static bool mark_waited_locked(struct kmutex *m)
+{
+	uintptr_t w = word(m);
+
+	while (w) {
+		if (w & MUTEX_WAITED ||
+		    __atomic_compare_exchange_n(&m->owner, &w, w | MUTEX_WAITED, true,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
 }
 
 /* Zero storage (PTHREAD_MUTEX_INITIALIZER) gets its lists on first use. */
@@ -67,7 +129,7 @@ int kmutex_boost_prio_locked(struct thread *t)
 		struct kmutex *m = list_entry(n, struct kmutex, tracked);
 		struct thread *w;
 
-		if (m->owner != t)
+		if (kmutex_owner(m) != t)
 			continue;
 		if (m->protocol == KMUTEX_PRIO_PROTECT)
 			prio = MAX(prio, m->ceiling);
@@ -109,15 +171,26 @@ static void propagate_locked(struct thread *t, int floor)
 		m = blocked_on(t);
 		if (!m || m->protocol != KMUTEX_PRIO_INHERIT)
 			return;
-		t = m->owner;
+		t = kmutex_owner(m);
 	}
 }
 
-/* Ownership changes only in take_locked() and drop_owner_locked(), which
- * keep the owner's count of internal locks (thread->kmutex_held). */
+/* Ownership changes only in take_locked() and drop_owner_locked() (and
+ * the fast paths, for plain mutexes), which keep the owner's count of
+ * internal locks (thread->kmutex_held).  A free m is taken with a
+ * compare-and-swap, with or without the lock: false when another
+ * thread won. */
+static bool claim(struct kmutex *m, struct thread *t)
+{
+	uintptr_t free = 0;
+
+	return __atomic_compare_exchange_n(&m->owner, &free, (uintptr_t)t, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+/* Bookkeeping of a new owner t, its word already set. */
 static int take_locked(struct kmutex *m, struct thread *t)
 {
-	m->owner = t;
 	m->depth = 1;
 	if (m->internal) {
 		t->kmutex_held++;
@@ -131,9 +204,10 @@ static int take_locked(struct kmutex *m, struct thread *t)
 	return m->state == KMUTEX_OWNER_DEAD ? -EOWNERDEAD : 0;
 }
 
+/* Forgets the owner's bookkeeping; the word stays the caller's to set. */
 static void drop_owner_locked(struct kmutex *m)
 {
-	struct thread *t = m->owner;
+	struct thread *t = kmutex_owner(m);
 
 	if (m->internal && t && t != OWNER_GONE) {
 		kassert(t->kmutex_held > 0);
@@ -141,7 +215,6 @@ static void drop_owner_locked(struct kmutex *m)
 		list_del(&m->tracked);
 		list_init(&m->tracked);
 	}
-	m->owner = NULL;
 	m->depth = 0;
 }
 
@@ -152,11 +225,14 @@ static void hand_over_locked(struct kmutex *m)
 	int r;
 
 	drop_owner_locked(m);
-	if (!next)
+	if (!next) {
+		set_owner_locked(m, NULL);
 		return;
+	}
 	list_del(&next->sched_node);
 	next->waiting_on = NULL;
 	/* Owner first: next is its owner when it runs. */
+	set_owner_locked(m, next);
 	r = take_locked(m, next);
 	sched_wake_locked(next, r);
 }
@@ -164,7 +240,7 @@ static void hand_over_locked(struct kmutex *m)
 /* Full release by the owner (or for a dead owner). */
 static void release_locked(struct kmutex *m)
 {
-	struct thread *prev = m->owner;
+	struct thread *prev = kmutex_owner(m);
 
 	list_del(&m->tracked);
 	if (m->state == KMUTEX_OWNER_DEAD && prev == thread_current()) {
@@ -172,6 +248,7 @@ static void release_locked(struct kmutex *m)
 		m->state = KMUTEX_NOT_RECOVERABLE;
 		drop_owner_locked(m);
 		wait_wake_all_locked(&m->wq, -ENOTRECOVERABLE);
+		set_owner_locked(m, NULL);
 	} else {
 		hand_over_locked(m);
 	}
@@ -205,31 +282,38 @@ static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try,
 		return -ENOTRECOVERABLE;
 	if (m->protocol == KMUTEX_PRIO_PROTECT && cur->base_prio > m->ceiling)
 		return -EINVAL;
-	if (m->owner == cur && (r = relock_self(m, try)) <= 0)
+	if (kmutex_owner(m) == cur && (r = relock_self(m, try)) <= 0)
 		return r;
-	if (!m->owner)
-		return take_locked(m, cur);
-	if (try)
-		return -EBUSY;
+	for (;;) {
+		if (!kmutex_owner(m)) {
+			if (claim(m, cur))
+				return take_locked(m, cur);
+		} else if (try) {
+			return -EBUSY;
+		} else if (mark_waited_locked(m)) {
+			break;
+		}
+	}
 
 	/* Boost the chain before blocking: the lock is held throughout, so
 	 * the owner sees the waiter and the boost together. */
 	if (m->protocol == KMUTEX_PRIO_INHERIT)
-		propagate_locked(m->owner, cur->prio);
+		propagate_locked(kmutex_owner(m), cur->prio);
 	r = wait_block_kind_locked(&m->wq, deadline_ns, intr);
 	if (r == 0 || r == -EOWNERDEAD || r == -ENOTRECOVERABLE)
 		return r;
 	/* Timed out or interrupted: no longer a waiter, so the owner may
-	 * drop. */
+	 * drop (and unlock fast, if it was the last). */
+	unmark_waited_locked(m);
 	if (m->protocol == KMUTEX_PRIO_INHERIT)
-		propagate_locked(m->owner, 0);
+		propagate_locked(kmutex_owner(m), 0);
 	return r;
 }
 
 static int unlock_locked(struct kmutex *m)
 {
 	setup_locked(m);
-	if (m->owner != thread_current())
+	if (kmutex_owner(m) != thread_current())
 		return -EPERM;
 	if (m->depth > 1) {
 		m->depth--;
@@ -274,10 +358,19 @@ int kmutex_destroy(struct kmutex *m)
 	int r = 0;
 
 	setup_locked(m);
-	if (m->owner || !list_empty(&m->wq.waiters))
+	if (word(m) || !list_empty(&m->wq.waiters))
 		r = -EBUSY;
 	sched_lock_release(f);
 	return r;
+}
+
+/* The fast path (see the top): takes a free plain mutex. */
+static bool lock_fast(struct kmutex *m, struct thread *cur)
+{
+	if (!is_plain(m) || !claim(m, cur))
+		return false;
+	m->depth = 1;
+	return true;
 }
 
 static int timedlock(struct kmutex *m, uint64_t deadline_ns,
@@ -287,6 +380,8 @@ static int timedlock(struct kmutex *m, uint64_t deadline_ns,
 	int r;
 
 	kassert(!in_interrupt());
+	if (lock_fast(m, thread_current()))
+		return 0;
 	thread_stack_reserve_check();
 	f = sched_lock_acquire();
 	r = lock_locked(m, deadline_ns, false, intr);
@@ -301,6 +396,8 @@ int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
 
 int kmutex_lock_sig(struct kmutex *m, uint64_t deadline_ns)
 {
+	if (lock_fast(m, thread_current()))
+		return 0;
 	kassert(!m->internal);	/* the kernel's own waits are not */
 	return timedlock(m, deadline_ns, WAIT_SIGNALS);
 }
@@ -312,8 +409,13 @@ int kmutex_lock(struct kmutex *m)
 
 int kmutex_trylock(struct kmutex *m)
 {
-	irqflags_t f = sched_lock_acquire();
-	int r = lock_locked(m, 0, true, WAIT_UNINTR);
+	irqflags_t f;
+	int r;
+
+	if (lock_fast(m, thread_current()))
+		return 0;
+	f = sched_lock_acquire();
+	r = lock_locked(m, 0, true, WAIT_UNINTR);
 
 	sched_lock_release(f);
 	return r;
@@ -324,9 +426,9 @@ int kmutex_trylock(struct kmutex *m)
  * Dropping the last internal lock lets held-off asynchronous work in:
  * an interrupt is requested so that its exit path delivers it (the
  * system is tickless, none might come soon otherwise). */
-int kmutex_unlock(struct kmutex *m)
+static __attribute__((noinline)) int unlock_slow(struct kmutex *m,
+						 struct thread *cur)
 {
-	struct thread *cur = thread_current();
 	irqflags_t f;
 	int r;
 
@@ -341,6 +443,19 @@ int kmutex_unlock(struct kmutex *m)
 	return r;
 }
 
+int kmutex_unlock(struct kmutex *m)
+{
+	struct thread *cur = thread_current();
+	uintptr_t mine = (uintptr_t)cur;
+
+	/* Fast path: a plain mutex the caller holds once, nobody waiting. */
+	if (is_plain(m) && word(m) == mine && m->depth <= 1 &&
+	    __atomic_compare_exchange_n(&m->owner, &mine, 0, false,
+					__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return 0;
+	return unlock_slow(m, cur);
+}
+
 int kmutex_consistent(struct kmutex *m)
 {
 	irqflags_t f = sched_lock_acquire();
@@ -348,7 +463,7 @@ int kmutex_consistent(struct kmutex *m)
 
 	setup_locked(m);
 	if (m->robust && m->state == KMUTEX_OWNER_DEAD &&
-	    m->owner == thread_current()) {
+	    kmutex_owner(m) == thread_current()) {
 		m->state = KMUTEX_CONSISTENT;
 		r = 0;
 	}
@@ -375,7 +490,7 @@ int kmutex_set_ceiling(struct kmutex *m, int ceiling, int *old)
 int kmutex_release_locked(struct kmutex *m, unsigned int *depth)
 {
 	setup_locked(m);
-	if (m->owner != thread_current())
+	if (kmutex_owner(m) != thread_current())
 		return -EPERM;
 	*depth = m->depth;
 	release_locked(m);
@@ -397,7 +512,7 @@ static struct kmutex *first_held(struct thread *t)
 
 	list_for_each(n, &tracked_mutexes) {
 		struct kmutex *m = list_entry(n, struct kmutex, tracked);
-		if (m->owner == t)
+		if (kmutex_owner(m) == t)
 			return m;
 	}
 	return NULL;
@@ -444,7 +559,7 @@ void kmutex_thread_exit(struct thread *t)
 		} else {
 			list_del(&m->tracked);
 			drop_owner_locked(m);
-			m->owner = OWNER_GONE;
+			set_owner_locked(m, OWNER_GONE);
 		}
 	}
 	sched_walk_end();

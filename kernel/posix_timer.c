@@ -293,6 +293,8 @@ int posix_timer_delete(timer_t id)
 		sched_lock_release(f);
 		return -EINVAL;
 	}
+	if (pt->sig_queued)
+		signal_drop_timer_locked(pt->owner, pt->id);
 	do_free = delete_locked(pt);
 	sched_lock_release(f);
 	if (do_free)

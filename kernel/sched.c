@@ -4,7 +4,12 @@
  * running thread per CPU that is never on a ready queue, and one
  * scheduler lock (sched_spin) over all of it, on every CPU: the queues,
  * every thread's scheduling fields, each CPU's current/need_resched/
- * kick_prio, the kernel timers and the signal state.
+ * kick_prio, the kernel timers and the signal state.  What does not
+ * take it: an uncontended semaphore or plain mutex operation (an atomic
+ * on the object's word; kernel/sem.c, kernel/mutex.c say how a waiter
+ * marks the word under the lock so that no wake-up is lost), and the
+ * interrupt exit's look at need_resched and at pending signals (both
+ * set under the lock by a CPU that then sends this one an SGI).
  *
  * A context switch happens with sched_spin held and IRQs masked; the lock
  * is handed to the next thread, which releases it where it resumes (in
@@ -41,6 +46,13 @@
  * sched_lock() on SMP: it keeps the calling thread on its CPU (no
  * pre-emption, no migration) until sched_unlock(); the other CPUs go on
  * scheduling.  It is not mutual exclusion between CPUs: use a lock.
+ *
+ * Per switch: one pick (the pick decides and is switched to); the
+ * SCHED_RR/OTHER slice timer runs only while a thread of the running
+ * one's priority is ready (armed at the switch, or when such a thread
+ * is made ready, for the slice begun at the switch-in); the load
+ * average only adds to an integral (kernel/loadavg.c); placement looks
+ * at online CPUs only.
  */
 #include <errno.h>
 #include <string.h>
@@ -50,6 +62,7 @@
 #include <vireo/irq.h>
 #include <vireo/mutex.h>
 #include <vireo/panic.h>
+#include <vireo/signal.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
 #include "kernel_priv.h"
@@ -64,6 +77,7 @@ int cpus_online = 1;
 static spinlock_t sched_spin = SPINLOCK_INIT;
 static struct list_node ready[256];
 static uint64_t ready_bitmap[4];
+static uint32_t online_mask = 1;	/* bit n: CPU n is online */
 
 irqflags_t sched_lock_acquire(void)
 {
@@ -112,23 +126,6 @@ void sched_walk_end(void)
 bool sched_lock_held(void)
 {
 	return spin_is_locked(&sched_spin);
-}
-
-/* TPIDR_EL1 names this CPU and cpu->current its thread, but a thread can
- * be pre-empted and migrate between the two loads, and would then return
- * the thread that now runs on the CPU it left.  With IRQs masked across
- * both loads no switch can come in between. */
-struct thread *thread_current(void)
-{
-	irqflags_t f;
-	struct thread *t;
-
-	if (!IS_ENABLED(CONFIG_SMP))
-		return this_cpu()->current;	/* one CPU: nowhere to go */
-	f = arch_irq_save();
-	t = this_cpu()->current;
-	arch_irq_restore(f);
-	return t;
 }
 
 static void rq_add(struct thread *t, bool at_head)
@@ -196,22 +193,49 @@ void sched_rq_requeue_locked(struct thread *t, int new_prio)
 
 /* The running SCHED_RR thread's slice ended (timer interrupt, lock
  * held).  It rotates behind an equal-priority ready thread at the
- * interrupt exit; with none ready it starts a new slice at once, so that
- * one made ready later gets the CPU at that slice's end. */
+ * interrupt exit (whose switch arms the timer again if the next thread
+ * has company); with none ready it starts a new slice at once, and the
+ * timer waits until one is made ready (slice_share_locked()). */
 static void slice_expired(struct ktimer *kt)
 {
 	struct cpu *c = container_of(kt, struct cpu, slice_timer);
 
+	c->slice_start_ns = clock_monotonic_ns();
 	if (!sched_policy_sliced(c->current->policy))
 		return;		/* became SCHED_FIFO meanwhile */
-	ktimer_arm_locked(kt, clock_monotonic_ns() +
-			  CONFIG_RR_INTERVAL_MS * NSEC_PER_MSEC, slice_expired);
 	if (top_prio_for(c) >= c->current->prio) {
 		c->slice_expired = true;
 		c->need_resched = true;
 		if (c != this_cpu())	/* any CPU runs the timers */
 			send_resched_ipi(c);
 	}
+}
+
+/* A thread of c's running thread's priority is ready to run on c: if
+ * they take turns (SCHED_RR, SCHED_OTHER), the running one's slice,
+ * begun at its switch-in or its last slice's end, now has a timer.
+ * Without company no timer runs: a lone thread's slices end unseen. */
+static bool takes_turns(const struct cpu *c)
+{
+	return c->current != c->idle && sched_policy_sliced(c->current->policy);
+}
+
+static void slice_arm_locked(struct cpu *c)
+{
+	ktimer_arm_locked(&c->slice_timer,
+			  c->slice_start_ns + CONFIG_RR_INTERVAL_MS * NSEC_PER_MSEC,
+			  slice_expired);
+}
+
+static void slice_share_locked(struct cpu *c)
+{
+	if (!c->slice_timer.armed && takes_turns(c))
+		slice_arm_locked(c);
+}
+
+static bool prio_ready(int prio)
+{
+	return ready_bitmap[prio / 64] & (1UL << (prio % 64));
 }
 
 /* An SGI to ourselves: taken as soon as IRQs are unmasked, and its exit
@@ -252,12 +276,12 @@ static void check_stack(struct thread *next)
 	next->stack_smashed = true;
 }
 
-/* Picks the most urgent ready thread and switches to it.  The current
- * thread has already been queued, blocked or ended by the caller. */
-static void switch_locked(void)
+/* Switches to next, the most urgent ready thread c may run (pick_locked()),
+ * or to the idle thread when NULL.  The current thread has already been
+ * queued, blocked or ended by the caller. */
+static void switch_locked(struct cpu *c, struct thread *next)
 {
-	struct cpu *c = this_cpu();
-	struct thread *prev = c->current, *next = pick_locked(c);
+	struct thread *prev = c->current;
 	uint64_t now;
 
 	/* A list walker under the scheduler lock must not lose the CPU
@@ -278,11 +302,13 @@ static void switch_locked(void)
 	now = clock_monotonic_ns();
 	prev->cpu_ns += now - prev->run_start_ns;
 	next->run_start_ns = now;
-	if (sched_policy_sliced(next->policy) && next != c->idle)
-		ktimer_arm_locked(&c->slice_timer,
-				  now + CONFIG_RR_INTERVAL_MS * NSEC_PER_MSEC,
-				  slice_expired);
-	else
+	c->slice_start_ns = now;
+	c->current = next;
+	/* A slice timer only while an equal-priority thread is ready (it
+	 * may be one c cannot run: then the timer finds nothing to do). */
+	if (prio_ready(next->prio) && takes_turns(c))
+		slice_arm_locked(c);
+	else if (c->slice_timer.armed)
 		ktimer_cancel_locked(&c->slice_timer);
 	check_stack(next);
 	/* Signal, kill or asynchronous cancellation pending: an interrupt
@@ -290,7 +316,6 @@ static void switch_locked(void)
 	 * context. */
 	if (thread_has_work_locked(next, true))
 		send_resched_ipi(c);
-	c->current = next;
 	arch_thread_switch_out(prev);
 	arch_thread_switch_in(next);
 	arch_context_switch(&prev->ctx, &next->ctx);
@@ -321,10 +346,12 @@ static void place_locked(struct thread *t, bool skip_self)
 	struct cpu *self = this_cpu(), *best = NULL;
 	int best_prio = 256;
 
-	for (int i = 0; i < CONFIG_SMP_NCPUS; i++) {
-		struct cpu *c = &cpus[i];
-		if (!c->online || !allowed(t, c) || (skip_self && c == self))
+	for (uint32_t m = online_mask & t->affinity; m; m &= m - 1) {
+		struct cpu *c = &cpus[__builtin_ctz(m)];
+		if (skip_self && c == self)
 			continue;
+		if (c->current->prio == t->prio)
+			slice_share_locked(c);
 		int p = cpu_prio(c);
 		if (p < best_prio || (p == best_prio && c == self)) {
 			best = c;
@@ -354,8 +381,8 @@ static bool switch_wanted_locked(const struct cpu *c)
 static void maybe_switch_locked(bool rotate)
 {
 	struct cpu *c = this_cpu();
-	struct thread *cur = c->current;
-	int top = top_prio_for(c);
+	struct thread *cur = c->current, *next = pick_locked(c);
+	int top = next ? next->prio : -1;
 	bool at_head;
 
 	/* Whatever this CPU was kicked for is decided now.  A kick whose
@@ -370,6 +397,7 @@ static void maybe_switch_locked(bool rotate)
 		at_head = false;
 	else
 		return;
+	/* next stays the pick: cur goes behind it or is less urgent. */
 	cur->state = THREAD_READY;
 	if (cur != c->idle) {
 		rq_add(cur, at_head);
@@ -377,7 +405,7 @@ static void maybe_switch_locked(bool rotate)
 		 * take it before we release the lock after the switch. */
 		place_locked(cur, true);
 	}
-	switch_locked();
+	switch_locked(c, next);
 }
 
 static void preempt_check_locked(struct cpu *c)
@@ -459,7 +487,7 @@ void sched_block_locked(void)
 	kassert(!in_interrupt());
 	kassert(cur->state == THREAD_BLOCKED || cur->state == THREAD_ZOMBIE);
 	loadavg_account_locked(cur, -1);
-	switch_locked();
+	switch_locked(this_cpu(), pick_locked(this_cpu()));
 }
 
 void sched_irq_exit(void)
@@ -489,14 +517,25 @@ void sched_lock(void)
 	thread_current()->preempt_off++;
 }
 
+/* The last unlock also lets in a death (kill, fatal signal) held off
+ * meanwhile (thread_holds_kernel_state()): an interrupt to ourselves,
+ * whose exit delivers.  The look is lock-free as at the interrupt exit:
+ * the exit that held the death off came before it on this CPU. */
 void sched_unlock(void)
 {
 	struct thread *cur = thread_current();
+	bool deliver;
 
 	kassert(cur->preempt_off > 0);
-	if (--cur->preempt_off == 0 && this_cpu()->need_resched) {
+	if (--cur->preempt_off)
+		return;
+	deliver = !thread_holds_kernel_state(cur) && thread_has_work_locked(cur, true);
+	if (this_cpu()->need_resched || deliver) {
 		irqflags_t f = sched_lock_acquire();
-		maybe_switch_locked(this_cpu()->slice_expired);
+		if (deliver)
+			sched_request_delivery_locked();
+		if (this_cpu()->need_resched)
+			maybe_switch_locked(this_cpu()->slice_expired);
 		sched_lock_release(f);
 	}
 }
@@ -579,20 +618,19 @@ void sched_cpu_online(struct cpu *c)
 
 	c->idle_ns = 0;
 	cpus_online++;
+	__atomic_store_n(&online_mask, online_mask | 1u << c->id, __ATOMIC_RELEASE);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	sched_lock_release(f);
 }
 
 int thread_set_affinity(int tid, uint32_t mask)
 {
-	uint32_t online = 0;
+	uint32_t online;
 	struct thread *t;
 	irqflags_t f;
 
 	f = sched_lock_acquire();
-	for (int i = 0; i < CONFIG_SMP_NCPUS; i++)
-		if (cpus[i].online)
-			online |= 1u << i;
+	online = online_mask;
 	t = tid ? thread_lookup_locked(tid) : thread_current();
 	if (!t || t->exited) {
 		sched_lock_release(f);
@@ -625,12 +663,7 @@ int thread_get_affinity(int tid, uint32_t *mask)
 
 uint32_t sched_online_mask(void)
 {
-	uint32_t m = 0;
-
-	for (int i = 0; i < CONFIG_SMP_NCPUS; i++)
-		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			m |= 1u << i;
-	return m;
+	return __atomic_load_n(&online_mask, __ATOMIC_ACQUIRE);
 }
 
 __noreturn void sched_idle_loop(void)

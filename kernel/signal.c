@@ -435,6 +435,34 @@ static bool take_from(struct task_signals *ts, uint64_t *pending,
 	return true;
 }
 
+void signal_drop_timer_locked(struct task *task, timer_t timer)
+{
+	struct task_signals *ts = task->sig;
+	struct sigq *found = NULL;
+	struct list_node *n;
+	bool more = false;
+
+	if (!ts)
+		return;
+	list_for_each(n, &ts->queue) {
+		struct sigq *q = list_entry(n, struct sigq, node);
+		if (q->timer == timer)
+			found = q;
+	}
+	if (!found)
+		return;
+	list_for_each(n, &ts->queue) {
+		struct sigq *q = list_entry(n, struct sigq, node);
+		if (q != found && q->info.si_signo == found->info.si_signo)
+			more = true;
+	}
+	if (!more)
+		ts->pending &= ~SIG_BIT(found->info.si_signo);
+	list_del(&found->node);
+	ts->nqueued--;
+	free(found);
+}
+
 static void dequeue_locked(struct thread *t, int sig, siginfo_t *info)
 {
 	struct task_signals *ts = t->task->sig;
@@ -642,14 +670,15 @@ bool signal_deliver_pending(void)
 	return signal_deliver() != SIGNAL_RAN_INTR;
 }
 
+/* Every interrupt exit asks, so no global lock here: a racy look at
+ * the running thread's own state (IRQs masked: it stays current), its
+ * task's alive while it runs.  A sender sets that state under the lock
+ * and then kicks the thread's CPU with an SGI whose generation is
+ * ordered after those stores (irq_send_sgi()), so the kick's own exit
+ * sees them; a stale "yes" costs only signal_deliver()'s locked look. */
 bool signal_pending(void)
 {
-	struct thread *t = thread_current();
-	irqflags_t f = sched_lock_acquire();
-	bool r = thread_has_work_locked(t, true);
-
-	sched_lock_release(f);
-	return r;
+	return thread_has_work_locked(this_cpu()->current, true);
 }
 
 /* Interrupt-exit deliveries that may be in progress on one thread. */

@@ -8,18 +8,22 @@
  * aligned; the guard page is made inaccessible so an overflow faults
  * (reported by thread_stack_overflow()) instead of corrupting the heap.
  * A canary word at the bottom of the usable stack is checked at every
- * switch (kernel/sched.c), for stacks without a guard.  Stacks are
- * filled with a pattern at creation so that the deepest use can be
+ * switch (kernel/sched.c), for stacks without a guard.  With
+ * CONFIG_STACK_WATERMARK stacks are zeroed at creation (a cache-line
+ * zeroing instruction per 64 bytes) so that the deepest use can be
  * measured later.
  *
- * A thread's struct lives on all_threads from creation until it is
- * freed: an ended joinable thread stays there as a ZOMBIE until joined,
- * so its tid is never reused (tids only grow) while it can be joined.
- * The idle thread frees stacks of ended threads ("reaps" them); the
- * struct goes with them when detached or already joined, else at the
- * join.  Reaping drops the lock while it frees, and a join or detach on
- * another CPU meanwhile must leave the struct to the reaper: whichever
- * comes last, seeing REAP_DONE or detached/joined, frees it.
+ * A thread's struct lives on all_threads (and in the tid hash) from
+ * creation until it is freed: an ended joinable thread stays there as a
+ * ZOMBIE, with its stack, until joined, so its tid is never reused (tids
+ * only grow) while it can be joined.  Its joiner frees it: by the time
+ * any other thread sees it exited under the scheduler lock, its last
+ * switch has finished (the lock is handed over across it).  An ended
+ * detached thread cannot free the stack it runs on; it goes on the
+ * zombies list, which the next thread creation, join or detach and the
+ * idle thread empty (so a busy system holds at most the threads that
+ * ended since its last creation).  A thread leaves all_threads, under
+ * the lock, before it is freed outside it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,8 +41,10 @@
 #include <vireo/wait.h>
 #include "kernel_priv.h"
 
-#define STACK_FILL 0xa5
 #define STACK_MIN 2048
+/* tid -> thread, chained by tid_next (tids are sequential, so tid modulo
+ * a power of two spreads them evenly). */
+#define TID_BUCKETS 64
 
 void _init_tls(void *tls);
 extern char __tls_size[], __tls_align[], __arm64_tls_tcb_offset[];
@@ -46,16 +52,45 @@ extern char boot_stack[], boot_stack_top[];	/* arch head.S */
 
 /* Guarded by the scheduler lock. */
 static struct list_node all_threads = LIST_INIT(all_threads);
+static struct thread *tid_hash[TID_BUCKETS];
 static struct list_node zombies = LIST_INIT(zombies);	/* by sched_node */
 static int next_tid = 2;	/* 0: boot idle, 1: the init task */
 static int nr_threads;
 static void (*exit_hook)(void);
 
+static struct thread **tid_bucket(int tid)
+{
+	return &tid_hash[(unsigned int)tid % TID_BUCKETS];
+}
+
+/* Makes t (its tid set) findable: on all_threads and in the hash. */
+static void thread_link_locked(struct thread *t)
+{
+	struct thread **b = tid_bucket(t->tid);
+
+	list_add_tail(&all_threads, &t->all_node);
+	t->tid_next = *b;
+	*b = t;
+	nr_threads++;
+}
+
+/* tid 0: the next free one. */
 static void thread_register_locked(struct thread *t, int tid)
 {
 	t->tid = tid ? tid : next_tid++;
-	list_add_tail(&all_threads, &t->all_node);
-	nr_threads++;
+	thread_link_locked(t);
+}
+
+/* Takes t off all_threads and the hash: nobody finds it any more, and
+ * whoever did this frees it (free_thread(), without the lock). */
+static void thread_unregister_locked(struct thread *t)
+{
+	struct thread **p = tid_bucket(t->tid);
+
+	while (*p != t)
+		p = &(*p)->tid_next;
+	*p = t->tid_next;
+	list_del(&t->all_node);
 }
 
 /* What every CPU's idle thread is: least urgent, bound to c and
@@ -86,8 +121,7 @@ void thread_init_idle(struct cpu *c)
 	t->stack_size = boot_stack_top - boot_stack;
 	init_idle_fields(t, c);
 	f = sched_lock_acquire();
-	list_add_tail(&all_threads, &t->all_node);	/* tid 0 */
-	nr_threads++;
+	thread_link_locked(t);		/* tid 0 */
 	task_attach_locked(task_kernel(), t);
 	sched_lock_release(f);
 }
@@ -201,7 +235,8 @@ static int check_attr(const struct thread_attr *a, struct thread *cur,
 
 static void setup_stack(struct thread *t)
 {
-	memset(t->stack, STACK_FILL, t->stack_size);
+	if (IS_ENABLED(CONFIG_STACK_WATERMARK))
+		memset(t->stack, 0, t->stack_size);
 	*(uint64_t *)t->stack = THREAD_STACK_CANARY;
 }
 
@@ -216,6 +251,7 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	err = check_attr(a, cur, &prio, &policy);
 	if (err)
 		return err;
+	thread_reap_zombies();	/* what ended since: its memory first */
 	t = kcalloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
@@ -305,10 +341,25 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 			  run_start, arg, start, 0);
 }
 
+/* All of an ended thread, taken off the lists already (no lock held:
+ * freeing the stack changes page tables).  The caller may be a thread
+ * being killed: it locks pre-emption before it takes t off the lists,
+ * so that its death waits until all is freed (sched_unlock() then lets
+ * it in) instead of losing t halfway. */
 static void free_thread(struct thread *t)
 {
+	kassert(thread_current()->preempt_off > 0);
+	free_stack(t);
+	free(t->tls);
 	free(t->join_wq);
 	free(t);
+}
+
+/* An ended thread nobody will join: freed now by a thread that is not
+ * running on its stack (joinable zombies are off every list). */
+static void zombie_orphaned_locked(struct thread *t)
+{
+	list_add_tail(&zombies, &t->sched_node);
 }
 
 __noreturn void thread_die(void *value)
@@ -338,7 +389,10 @@ __noreturn void thread_die(void *value)
 	t->exited = true;
 	t->state = THREAD_ZOMBIE;
 	nr_threads--;
-	list_add_tail(&zombies, &t->sched_node);
+	if (t->detached)
+		zombie_orphaned_locked(t);	/* for its stack's sake */
+	else
+		list_init(&t->sched_node);	/* for the joiner */
 	if (t->join_wq)
 		wait_wake_all_locked(t->join_wq, 0);
 	sched_block_locked();
@@ -368,65 +422,54 @@ void thread_set_exit_hook(void (*hook)(void))
 	exit_hook = hook;
 }
 
-/* Idle thread: frees the stacks (and, when nobody will join them, the
- * structs) of threads that have switched away for the last time. */
+/* Frees the detached threads that have switched away for the last time
+ * (the idle thread, thread creation, join and detach call it). */
 void thread_reap_zombies(void)
 {
 	for (;;) {
-		irqflags_t f = sched_lock_acquire();
-		struct list_node *n = list_first(&zombies);
-		struct thread *t = n ? list_entry(n, struct thread, sched_node) : NULL;
-		bool free_all;
+		irqflags_t f;
+		struct list_node *n;
+		struct thread *t;
 
+		sched_lock();
+		f = sched_lock_acquire();
+		n = list_first(&zombies);
+		t = n ? list_entry(n, struct thread, sched_node) : NULL;
 		if (t) {
 			list_del(n);
-			list_init(n);
-			t->reap = REAP_BUSY;	/* its stack is off limits now */
+			thread_unregister_locked(t);
 		}
 		sched_lock_release(f);
+		if (t)
+			free_thread(t);
+		sched_unlock();
 		if (!t)
 			return;
-		free_stack(t);
-		free(t->tls);
-		t->tls = NULL;
-		f = sched_lock_acquire();
-		t->reap = REAP_DONE;
-		free_all = t->detached || t->joined;
-		if (free_all)
-			list_del(&t->all_node);
-		sched_lock_release(f);
-		if (free_all)
-			free_thread(t);
 	}
 }
 
 void thread_release_task_locked(struct task *task)
 {
-	struct list_node *n, *tmp;
+	struct list_node *n;
 
-	list_for_each_safe(n, tmp, &all_threads) {
+	list_for_each(n, &all_threads) {
 		struct thread *t = list_entry(n, struct thread, all_node);
 		if (t->task != task)
 			continue;
 		t->task = NULL;
+		if (t->exited && !t->detached)
+			zombie_orphaned_locked(t);	/* nobody can join it now */
 		t->detached = true;
-		if (t->reap == REAP_DONE) {
-			list_del(&t->all_node);
-			free_thread(t);	/* the heap lock nests inside ours */
-		}
 	}
 }
 
 struct thread *thread_lookup_locked(int tid)
 {
-	struct list_node *n;
+	struct thread *t = *tid_bucket(tid);
 
-	list_for_each(n, &all_threads) {
-		struct thread *t = list_entry(n, struct thread, all_node);
-		if (t->tid == tid)
-			return t;
-	}
-	return NULL;
+	while (t && t->tid != tid)
+		t = t->tid_next;
+	return t;
 }
 
 /* An ended or living thread of the caller's task (joinable ones too). */
@@ -480,11 +523,14 @@ int thread_join(int tid, void **value)
 		r = -EINVAL;
 	if (r)
 		goto out;
+	t->joined = true;	/* one joiner: it frees t */
 	while (!t->exited) {
 		struct wait_queue *wq = join_queue(t);
 		r = wq ? wait_block_intr_locked(wq, WAIT_FOREVER) : -ENOMEM;
-		if (r == -ECANCELED || r == -ENOMEM)
+		if (r == -ECANCELED || r == -ENOMEM) {
+			t->joined = false;	/* not joined after all */
 			goto out;
+		}
 		if (r == -EINTR) {
 			/* Handlers run; the join goes on (POSIX: no EINTR). */
 			sched_lock_release(f);
@@ -492,16 +538,15 @@ int thread_join(int tid, void **value)
 			f = sched_lock_acquire();
 		}
 	}
-	r = 0;
-	t->joined = true;
 	if (value)
 		*value = t->exit_value;
-	if (t->reap == REAP_DONE) {
-		list_del(&t->all_node);
-		sched_lock_release(f);
-		free_thread(t);
-		return 0;
-	}
+	thread_unregister_locked(t);
+	cur->preempt_off++;	/* sched_lock(), under the lock: see free_thread() */
+	sched_lock_release(f);
+	free_thread(t);
+	sched_unlock();
+	thread_reap_zombies();
+	return 0;
 out:
 	sched_lock_release(f);
 	return r;
@@ -511,7 +556,6 @@ int thread_detach(int tid)
 {
 	irqflags_t f = sched_lock_acquire();
 	struct thread *t = lookup_in_task_locked(tid);
-	bool free_now = false;
 	int r = 0;
 
 	if (!t)
@@ -520,13 +564,11 @@ int thread_detach(int tid)
 		r = -EINVAL;
 	else {
 		t->detached = true;
-		free_now = t->reap == REAP_DONE;
-		if (free_now)
-			list_del(&t->all_node);
+		if (t->exited)
+			zombie_orphaned_locked(t);
 	}
 	sched_lock_release(f);
-	if (free_now)
-		free_thread(t);
+	thread_reap_zombies();
 	return r;
 }
 
@@ -720,12 +762,11 @@ __noreturn void thread_stack_overflow(void)
 static size_t stack_used(const struct thread *t)
 {
 	const uint64_t *p = t->stack;
-	const uint64_t fill = 0x0101010101010101UL * STACK_FILL;
 	size_t i = 1, n = t->stack_size / 8;
 
-	if (!p || t->stack == boot_stack || t->reap != REAP_NONE)
-		return 0;	/* the boot stack was not filled */
-	while (i < n && p[i] == fill)
+	if (!IS_ENABLED(CONFIG_STACK_WATERMARK) || !p || t->stack == boot_stack)
+		return 0;	/* the boot stack was not zeroed */
+	while (i < n && p[i] == 0)
 		i++;
 	return (n - i) * 8;
 }

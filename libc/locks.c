@@ -58,7 +58,7 @@ void __retarget_lock_close_recursive(_LOCK_T lock)
 /* Whether the caller already holds lock: then it is taken once more. */
 static bool reenter(_LOCK_T lock)
 {
-	if (READ_ONCE(lock->m.owner) != thread_current())
+	if (kmutex_owner(&lock->m) != thread_current())
 		return false;
 	lock->depth++;
 	return true;

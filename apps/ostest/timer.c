@@ -3,7 +3,8 @@
  * ostest cases for POSIX timers: a periodic SIGEV_SIGNAL timer (count,
  * siginfo and spacing), SIGEV_THREAD, timer_gettime on one-shot and
  * periodic timers, overruns, SIGEV_NONE with TIMER_ABSTIME, and argument
- * errors.  Every case deletes its timers.
+ * errors, and timer_delete() dropping a queued signal.  Every case
+ * deletes its timers.
  */
 #include <semaphore.h>
 #include <signal.h>
@@ -211,6 +212,34 @@ static void timer_overrun_resolution(void)
 	pthread_sigmask(SIG_SETMASK, &prev, NULL);
 }
 
+/* A signal the timer queued but nobody took goes with the timer: after
+ * timer_delete() it is no longer pending, so unblocking cannot deliver
+ * it (a dead timer's signal killed the next case by default action). */
+static void timer_delete_drops_signal(void)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = TIMER_SIG };
+	struct itimerspec its = { .it_value = { 0, NS_PER_MS } };
+	sigset_t set, prev, pend;
+	timer_t t;
+	int i;
+
+	block_timer_sig(&set, &prev);
+	if (OT_EXPECT_OK(timer_create(CLOCK_MONOTONIC, &ev, &t))) {
+		OT_EXPECT_OK(timer_settime(t, 0, &its, NULL));
+		for (i = 0; i < 1000; i++) {	/* up to 10 s on a loaded host */
+			sigpending(&pend);
+			if (sigismember(&pend, TIMER_SIG))
+				break;
+			ot_msleep(10);
+		}
+		OT_EXPECT(sigismember(&pend, TIMER_SIG));
+		OT_EXPECT_OK(timer_delete(t));
+		sigpending(&pend);
+		OT_EXPECT(!sigismember(&pend, TIMER_SIG));
+	}
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+}
+
 static void timer_none_abstime(void)
 {
 	struct sigevent ev = { .sigev_notify = SIGEV_NONE };
@@ -257,5 +286,6 @@ OT_AREA(timer,
 	OT_CASE(timer, gettime_remaining, 5),
 	OT_CASE(timer, overrun, 5),
 	OT_CASE(timer, overrun_resolution, 5),
+	OT_CASE(timer, delete_drops_signal, 15),
 	OT_CASE(timer, none_abstime, 5),
 	OT_CASE(timer, bad_ids, 5));

@@ -28,7 +28,8 @@ struct cpu {
 	bool slice_expired;		/* SCHED_RR slice of current ran out */
 	uint8_t kick_prio;		/* highest priority this CPU was kicked
 					 * for since its last switch (sched.c) */
-	struct ktimer slice_timer;	/* SCHED_RR time slice */
+	struct ktimer slice_timer;	/* SCHED_RR time slice: armed only while
+					 * an equal-priority thread is ready */
 	/* Lazy FPU (arch/arm64/fpu.c): whose registers the FPU holds. */
 	struct thread *fpu_owner;
 	uint64_t fpu_saves, fpu_restores, switches;
@@ -38,6 +39,7 @@ struct cpu {
 	uintptr_t emergency_sp;
 	unsigned int walkers;		/* list walks under the scheduler lock
 					 * in progress: no switch (sched.c) */
+	uint64_t slice_start_ns;	/* when the current slice began */
 };
 
 extern struct cpu cpus[CONFIG_SMP_NCPUS];

@@ -5,7 +5,9 @@
  *
  * A mutex has a type (normal, error-checking, recursive), a protocol
  * (none, priority inheritance, priority ceiling) and may be robust.  All
- * state is protected by the scheduler lock.  All-zero memory is a valid
+ * state is protected by the scheduler lock, but a plain mutex (no
+ * protocol, not robust) is taken and released without it while nobody
+ * waits.  All-zero memory is a valid
  * normal mutex (and a valid condition variable): the wait queue is set up
  * on first use, which is what PTHREAD_MUTEX_INITIALIZER relies on.
  * Thread context only.
@@ -38,7 +40,9 @@ enum kmutex_state {
 };
 
 struct kmutex {
-	struct thread *owner;
+	uintptr_t owner;		/* the owning thread, bit 0 set while
+					 * threads wait; changed atomically
+					 * (kernel/mutex.c) */
 	struct wait_queue wq;		/* waiters.next == NULL: not set up yet */
 	struct list_node tracked;	/* owned PI/PP/robust: on mutex.c's list;
 					 * owned internal: owner->held_kmutexes */
@@ -75,6 +79,14 @@ struct kmutex_attr {
  * zeroed memory) do not hold delivery off, as POSIX requires.
  */
 void kmutex_init(struct kmutex *m, bool recursive);
+
+/* The owning thread or NULL; a snapshot, exact only for the owner itself
+ * (the question "do I hold it?"). */
+static inline struct thread *kmutex_owner(const struct kmutex *m)
+{
+	return (struct thread *)(__atomic_load_n(&m->owner, __ATOMIC_RELAXED) &
+				 ~(uintptr_t)1);
+}
 /* 0 or -EINVAL (bad type, protocol or ceiling). */
 int kmutex_init_attr(struct kmutex *m, const struct kmutex_attr *attr);
 /* 0 or -EBUSY when locked or waited on. */

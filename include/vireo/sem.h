@@ -10,7 +10,8 @@
 #include <vireo/wait.h>
 
 struct ksem {
-	int count;
+	int count;		/* units, or -1: waited on (kernel/sem.c);
+				 * changed only atomically */
 	struct wait_queue wq;
 };
 

@@ -44,7 +44,9 @@ enum signal_delivery signal_deliver(void);
  * restarted (no handler ran, or all that ran had SA_RESTART), false
  * when it fails with EINTR. */
 bool signal_deliver_pending(void);
-/* Whether the calling thread has a deliverable signal pending. */
+/* Whether the calling thread has a deliverable signal pending: a
+ * lock-free hint for the interrupt exit (IRQs masked), which a locked
+ * delivery confirms. */
 bool signal_pending(void);
 /* Whether t holds kernel state that its death would lose (an internal
  * mutex, a borrowed descriptor, sched_lock()): its death waits (see
@@ -113,6 +115,10 @@ int signal_altstack(const stack_t *ss, stack_t *oss);
  */
 int signal_send_timer_locked(struct task *t, const siginfo_t *info,
 			     timer_t timer);
+/* timer_delete(): drops the signal the timer still has queued to task t
+ * (as Linux does; POSIX leaves it unspecified), so a deleted timer never
+ * delivers again.  Scheduler lock held. */
+void signal_drop_timer_locked(struct task *t, timer_t timer);
 /* Default dispositions and pending state of a new task; frees them. */
 struct task_signals;
 struct task_signals *signal_task_new(struct task *owner);

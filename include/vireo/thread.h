@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <vireo/arch.h>
+#include <vireo/cpu.h>
 #include <vireo/ktimer.h>
 #include <vireo/list.h>
 
@@ -141,10 +142,7 @@ struct thread {
 	bool intr_wait;			/* blocked in wait_block_intr_locked()
 					 * or wait_block_sig_locked() */
 	bool intr_cancel;		/* ...the first: cancellation wakes it */
-	/* The idle thread frees an ended thread's stack (thread.c):
-	 * REAP_BUSY while it does, with the lock dropped; the struct may
-	 * only be freed once REAP_DONE. */
-	enum { REAP_NONE, REAP_BUSY, REAP_DONE } reap;
+	struct thread *tid_next;	/* tid hash chain (thread.c) */
 	/* What the thread holds inside the kernel (see "Dying inside the
 	 * kernel" in kernel/signal.c): no kill, fatal signal or
 	 * asynchronous cancellation takes effect while any is held, and a
@@ -200,7 +198,7 @@ __noreturn void thread_exit_value(void *value);
 __noreturn void thread_exit(void);
 /*
  * Waits for thread tid of the calling task to end and returns its exit
- * value in *value (if not NULL), then frees it.  A cancellation point
+ * value in *value (if not NULL), then frees it (stack and all).  A cancellation point
  * (-ECANCELED when cancelled while waiting; the caller acts with
  * thread_testcancel()); signals are delivered while waiting and do not
  * end the wait.  0, -ESRCH (no such thread), -EINVAL (detached or
@@ -260,7 +258,24 @@ uint64_t thread_cpu_ns(struct thread *t);
 /* CPU time of thread tid; 0 or -ESRCH. */
 int thread_cpu_ns_by_tid(int tid, uint64_t *ns);
 
-struct thread *thread_current(void);
+/* The calling thread (inline: every fast path starts here).  TPIDR_EL1
+ * names this CPU and cpu->current its thread, but a thread can be
+ * pre-empted and migrate between the two loads, and would then return
+ * the thread that now runs on the CPU it left.  With IRQs masked across
+ * both loads no switch can come in between. */
+static inline struct thread *thread_current(void)
+{
+	irqflags_t f;
+	struct thread *t;
+
+	if (!IS_ENABLED(CONFIG_SMP))
+		return this_cpu()->current;	/* one CPU: nowhere to go */
+	f = arch_irq_save();
+	t = this_cpu()->current;
+	arch_irq_restore(f);
+	return t;
+}
+
 void thread_yield(void);
 
 /* CPU affinity of tid (0: the caller): bit n allows CPU n.  Setting

@@ -190,14 +190,20 @@ def time_left(deadline_ns):
 
 def wait_sem(wq):
     s = container_of(wq, "struct ksem", "wq")
-    return "semaphore %s (count %d)" % (where(s.address), int(s["count"]))
+    # count -1: no units, waited on (kernel/sem.c)
+    return "semaphore %s (count %d)" % (where(s.address), max(int(s["count"]), 0))
+
+
+def owner_address(m):
+    """The owner word without its bit 0 (set while threads wait)."""
+    return int(m["owner"]) & ~1
 
 
 def mutex_owner(m):
-    owner = int(m["owner"])
+    owner = owner_address(m)
     if owner == 0:
         return "nobody"
-    if owner == 1:		# mutex.c's OWNER_GONE, a non-pointer marker
+    if owner == 2:		# mutex.c's OWNER_GONE, a non-pointer marker
         return "an exited thread"
     return "thread " + thread_label(owner)
 
@@ -675,7 +681,7 @@ def wait_cycles(threads):
     for t in threads:
         m = waited_mutex(t)
         if m is not None:
-            waits[int(t.address)] = (int(m.address), int(m["owner"]))
+            waits[int(t.address)] = (int(m.address), owner_address(m))
     cycles, seen = [], set()
     for start in waits:
         chain, t = [], start
