@@ -26,3 +26,16 @@ static inline void arch_irq_restore(irqflags_t f)
 {
 	fake_irqs_masked = f;
 }
+
+/* One CPU.  A test whose code reaches this_cpu() (thread_current())
+ * defines fake_this_cpu(); others never call it. */
+#ifndef CONFIG_SMP_NCPUS
+#define CONFIG_SMP_NCPUS 1
+#endif
+struct cpu;
+struct cpu *fake_this_cpu(void);
+
+static inline struct cpu *arch_this_cpu(void)
+{
+	return fake_this_cpu();
+}
