@@ -43,6 +43,7 @@
 #define BACKLOG_MAX	8
 #define CTL_TIMEOUT_NS	(5 * NSEC_PER_SEC)	/* a control message's wait */
 #define NS_PREFIX	"rpsock:"
+#define NS_ARRIVAL_NS	(2 * NSEC_PER_SEC)	/* a listener's name in flight */
 #define DGRAM_LEN_BYTES	2
 
 enum { MSG_CONNECT = 1, MSG_ACCEPT, MSG_DATA, MSG_CREDIT, MSG_CLOSE };
@@ -482,8 +483,12 @@ static int rpsock_connect(struct file *f, const struct sockaddr *sa,
 		return -ENETUNREACH;
 	strcpy(ns, NS_PREFIX);
 	strcat(ns, s->remote.rp_name);
-	if (rpmsg_ns_lookup(rdev, ns, &s->peer))
-		return -ECONNREFUSED;	/* nobody listens there */
+	/* Nobody listens there: refused, once a listener announced just
+	 * before has had time to arrive.  Like resolving a host name before
+	 * a TCP connect, this wait comes before the non-blocking part. */
+	r = rpmsg_ns_lookup(rdev, ns, &s->peer, NS_ARRIVAL_NS);
+	if (r)
+		return r == -EINTR ? r : -ECONNREFUSED;
 	if ((r = open_conn(s, rdev)))
 		return r;
 	s->state = S_CONNECTING;

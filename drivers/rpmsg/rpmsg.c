@@ -305,12 +305,21 @@ int rpmsg_ns_lookup_locked(struct rpmsg_device *rdev, const char *name,
 }
 
 int rpmsg_ns_lookup(struct rpmsg_device *rdev, const char *name,
-		    uint32_t *addr)
+		    uint32_t *addr, uint64_t timeout_ns)
 {
+	uint64_t deadline = timeout_ns ? clock_monotonic_ns() + timeout_ns : 0;
 	int r;
 
 	kmutex_lock(&rdev->lock);
-	r = rpmsg_ns_lookup_locked(rdev, name, addr);
+	while ((r = rpmsg_ns_lookup_locked(rdev, name, addr)) == -ENOENT &&
+	       timeout_ns) {
+		int w = kcond_wait(&rdev->ns_cond, &rdev->lock, deadline, WAIT_SIGNALS);
+
+		if (w) {
+			r = w == -EINTR ? w : -ENOENT;
+			break;
+		}
+	}
 	kmutex_unlock(&rdev->lock);
 	return r;
 }
@@ -341,6 +350,7 @@ static void ns_rx(struct rpmsg_device *rdev, const void *data, size_t len)
 	}
 	memcpy(rdev->ns[slot].name, m.name, RPMSG_NAME_SIZE);
 	rdev->ns[slot].addr = m.addr;
+	kcond_broadcast(&rdev->ns_cond);
 }
 
 /* ---- receiving ---- */
@@ -722,6 +732,7 @@ int rpmsg_shm_start(void *shm, size_t size, const struct rpmsg_shm_ops *ops,
 					 : CONFIG_RPMSG_POLL_US * NSEC_PER_USEC };
 	kmutex_init(&rdev->lock, false);
 	kcond_init(&rdev->tx_cond, CLOCK_MONOTONIC);
+	kcond_init(&rdev->ns_cond, CLOCK_MONOTONIC);
 	ksem_init(&rdev->wake, 0);
 	list_init(&rdev->epts);
 	if (size < RPMSG_HDR_BYTES)

@@ -40,6 +40,7 @@ struct rpmsg_device {
 
 	struct kmutex lock;	/* everything below */
 	struct kcond tx_cond;	/* with lock: senders waiting for a buffer */
+	struct kcond ns_cond;	/* with lock: lookups waiting for a name */
 	volatile bool up;	/* also read by the poll timer */
 	struct rpmsg_layout lay;
 	struct rpmsg_vring ring[2];

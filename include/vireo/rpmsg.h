@@ -84,9 +84,12 @@ int rpmsg_sendv(struct rpmsg_endpoint *ept, uint32_t dst, const void *a,
 		size_t alen, const void *b, size_t blen, uint64_t timeout_ns);
 /* A send would find a buffer now (or fail at once: link down). */
 bool rpmsg_tx_ready(struct rpmsg_device *rdev);
-/* Address of the remote endpoint announced as name: 0 or -ENOENT. */
+/* Address of the remote endpoint announced as name, waiting up to
+ * timeout_ns for the announcement (0: no wait; names travel through the
+ * polled rings, so one just announced may still be on its way; a signal
+ * ends the wait): 0, -ENOENT or -EINTR. */
 int rpmsg_ns_lookup(struct rpmsg_device *rdev, const char *name,
-		    uint32_t *addr);
+		    uint32_t *addr, uint64_t timeout_ns);
 
 /* ---- the shared-memory device under the transport ---- */
 

@@ -79,15 +79,18 @@ def _marks(pair):
     return (len(pair.server.text), len(pair.proxy.text))
 
 
-def _echo(pair, kind, block, quiet=False, extra=""):
+def _echo(pair, kind, block, quiet=False, extra="", wait_listen=True):
     """rpsock_server KIND BLOCK test on the server, rpsock_client on the
-    proxy: returns the client's output once both ended well."""
+    proxy: returns the client's output once both ended well.  Without
+    WAIT_LISTEN the client starts as the server does (a blocking connect
+    waits for the listener's name to arrive)."""
     s, p = pair.server, pair.proxy
     s.sendline("rpsock_server %s %s test" % (kind, block))
-    s.expect(r"server: create socket SOCK_%s nonblock %d\n" %
-             (kind.upper(), block == "nonblock"))
-    s.expect(r"server: bind cpu , name test \.\.\.\nserver: listen \.\.\.\n"
-             r"server: try accept \.\.\.\n")
+    if wait_listen:
+        s.expect(r"server: create socket SOCK_%s nonblock %d\n" %
+                 (kind.upper(), block == "nonblock"))
+        s.expect(r"server: bind cpu , name test \.\.\.\nserver: listen \.\.\.\n"
+                 r"server: try accept \.\.\.\n")
     out = p.command("rpsock_client %s%s %s %s test server" %
                     ("-q " if quiet else "", extra, kind, block), timeout=ECHO_TIMEOUT)
     total = TOTAL if not extra else None
@@ -119,7 +122,8 @@ def _measure(pair, label):
       "their lines share a file, the proxy's startup log shows on the server tagged "
       "[proxy], rpsock_server/rpsock_client stream block test move 4096000 bytes "
       "(every byte checked) and end with the document's lines; also stream nonblock, "
-      "dgram block and dgram nonblock; polled throughput and round trip printed",
+      "dgram block and dgram nonblock, and a client started with the server (its "
+      "connect waits for the listener's name); polled throughput and round trip printed",
       configs=(SERVER, PROXY), timeout=1500)
 def document_steps(t):
     pair = Pair(t)
@@ -141,6 +145,7 @@ def document_steps(t):
         check_in("client send data, cnt 0, total len 4096, BUFHEAD process", out)
         for kind, block in (("stream", "nonblock"), ("dgram", "block"), ("dgram", "nonblock")):
             _echo(pair, kind, block, quiet=True)
+        _echo(pair, "stream", "block", quiet=True, extra="-n 50 ", wait_listen=False)
         _measure(pair, "polled")
     finally:
         pair.close()
