@@ -12,6 +12,7 @@
 #include <vireo/fdt.h>
 #include <vireo/init.h>
 #include <vireo/klog.h>
+#include <vireo/mte.h>
 #include <vireo/net.h>
 #include <vireo/mm.h>
 #include <vireo/panic.h>
@@ -132,6 +133,8 @@ __noreturn void kernel_main(const void *dtb)
 		total += ram[i].size;
 	pr_info("Vireo %s (%s), %lu MiB RAM\n", CONFIG_VERSION_STRING,
 		VIREO_BOARD_CONFIG, (unsigned long)(total >> 20));
+	if (IS_ENABLED(CONFIG_ARM64_MTE))
+		mte_report_boot();
 	if (nr_nodes < 0 || nr_nodes > FDT_MAX_NODES)
 		pr_warn("device tree: %d nodes (more than %d, or malformed): "
 			"not indexed, lookups are slow\n", nr_nodes, FDT_MAX_NODES);

@@ -32,6 +32,7 @@
 #include <vireo/clock.h>
 #include <vireo/cpu.h>
 #include <vireo/klog.h>
+#include <vireo/mte.h>
 #include <vireo/mm.h>
 #include <vireo/mmu.h>
 #include <vireo/mutex.h>
@@ -257,6 +258,8 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 		return -ENOMEM;
 	strncpy(t->name, a->name ? a->name : "thread", sizeof(t->name) - 1);
 	if (a->stack_addr) {
+		/* A caller's stack from a tagged malloc() keeps its tag, so
+		 * SP has it and the thread's stack accesses are checked. */
 		uintptr_t lo = ALIGN_UP((uintptr_t)a->stack_addr, 16);
 		t->stack = (void *)lo;
 		t->stack_size = ALIGN_DOWN((uintptr_t)a->stack_addr + a->stack_size - lo, 16);
@@ -761,7 +764,9 @@ __noreturn void thread_stack_overflow(void)
  * untouched fill pattern remains at the bottom (above the canary). */
 static size_t stack_used(const struct thread *t)
 {
-	const uint64_t *p = t->stack;
+	/* Untagged: a caller's stack may be freed (retagged) already, and
+	 * this look is the kernel's, not the thread's (<vireo/mte.h>). */
+	const uint64_t *p = mte_untag(t->stack);
 	size_t i = 1, n = t->stack_size / 8;
 
 	if (!IS_ENABLED(CONFIG_STACK_WATERMARK) || !p || t->stack == boot_stack)

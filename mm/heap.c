@@ -443,6 +443,40 @@ bool heap_is_payload(const void *p)
 	return ((uintptr_t)p & (ALIGN - 1)) == 0 && block_used(from_payload(p));
 }
 
+void heap_neighbours(const void *p, const void **prev_last,
+		     const void **next_first)
+{
+	struct heap_block *b = checked_block(p), *prev = b->prev_phys;
+	struct heap_block *next = next_phys(b);
+
+	/* Only tagged blocks: an untagged one may hold a stack whose guard
+	 * page is unmapped, and its memory tags say nothing anyway. */
+	*prev_last = prev && block_magic(prev) == MAGIC_TAGGED ?
+		     (char *)payload(prev) + block_size(prev) - ALIGN : NULL;
+	*next_first = block_magic(next) == MAGIC_TAGGED ? payload(next) : NULL;
+}
+
+bool heap_find(const struct heap *h, const void *addr, void **start,
+	       size_t *size, bool *freed)
+{
+	for (const struct heap_region *r = h->regions; r; r = r->next) {
+		const struct heap_block *b = (const struct heap_block *)(r + 1);
+		if ((uintptr_t)addr < (uintptr_t)b ||
+		    (uintptr_t)addr >= (uintptr_t)r->sentinel)
+			continue;
+		/* Bounded by the region: a corrupt header ends the walk. */
+		for (; b < r->sentinel && block_size(b); b = next_phys(b)) {
+			if ((uintptr_t)addr < (uintptr_t)next_phys(b)) {
+				*start = payload(b);
+				*size = block_size(b);
+				*freed = block_free(b);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 size_t heap_usable_size(const void *p)
 {
 	return block_size(checked_block(p));

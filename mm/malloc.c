@@ -17,8 +17,22 @@
  * Allocations from interrupt handlers and kernel threads are the
  * kernel's too.  Aligned allocations above 16 bytes are never tagged
  * (the node would break the alignment): an application's stay allocated.
+ *
+ * Memory tagging (<vireo/mte.h>).  When it is on, what an application
+ * gets (malloc, calloc, realloc, and aligned allocations) is tagged: a
+ * random non-zero tag, not the tag of either physical neighbour, on every
+ * granule of the block after the hidden node.  Headers, nodes, free and
+ * kernel memory keep tag 0, which no application pointer has, so running
+ * off the end of a block faults on the next header, and free() (and a
+ * realloc() that gives memory back) sets tag 0 again, so a stale pointer
+ * faults.  The heap itself works on untagged addresses: every entry
+ * strips the tag first, and tag 0 pointers are never checked.  A tagged
+ * pointer whose memory no longer has its tag is a double free (or a
+ * pointer that never came from here): reported, and the task is killed
+ * with SIGABRT before anything is touched.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/compiler.h>
@@ -26,6 +40,7 @@
 #include <vireo/klog.h>
 #include <vireo/list.h>
 #include <vireo/mm.h>
+#include <vireo/mte.h>
 #include <vireo/panic.h>
 #include <vireo/spinlock.h>
 #include <vireo/task.h>
@@ -79,6 +94,56 @@ void mm_get_stats(struct mm_stats *st)
 	st->nr_used = hs.nr_used;
 }
 
+/*
+ * Heap lock held: tags [user, end of block b) with a tag that neither
+ * physical neighbour's application memory has (a task's block: the memory
+ * after its hidden node) and returns user carrying it.
+ */
+static void *tag_block(void *b, void *user)
+{
+	const void *prev, *next;
+	uint16_t excl = 1;
+
+	if (!mte_enabled())
+		return user;
+	heap_neighbours(b, &prev, &next);
+	if (prev)
+		excl |= 1u << mte_mem_tag(prev);
+	if (next)
+		excl |= 1u << mte_mem_tag((const char *)next + OWNED_HDR);
+	return mte_tag_new(user, (size_t)((char *)b + heap_usable_size(b) -
+					  (char *)user), excl);
+}
+
+/* Heap lock held: gives [user, end of block b) tag 0 again. */
+static void untag_block(void *b, void *user)
+{
+	if (mte_enabled())
+		mte_tag_clear(user, (size_t)((char *)b + heap_usable_size(b) -
+					     (char *)user));
+}
+
+/*
+ * A tagged pointer handed back (free, realloc) must still have its
+ * memory's tag; if not it was freed already (the memory went back to
+ * tag 0, or to another block's tag): say so and end the task before the
+ * heap is touched.  Tag 0 pointers are the kernel's, checked as before.
+ */
+static void check_live(const void *ptr, const char *fn)
+{
+	unsigned int pt = mte_ptr_tag(ptr), mt;
+
+	if (!pt || !mte_enabled())
+		return;
+	mt = mte_mem_tag(ptr);
+	if (mt == pt)
+		return;
+	pr_err("%s(%p): double free or invalid pointer: pointer tag %#x, "
+	       "memory tag %#x; task %d killed (SIGABRT)\n", fn, ptr, pt, mt,
+	       task_getpid());
+	task_exit_signaled(SIGABRT);
+}
+
 /* Heap lock held: size bytes for owner's list (NULL: the kernel's). */
 static void *alloc_locked(size_t size, struct list_node *owner)
 {
@@ -93,7 +158,7 @@ static void *alloc_locked(size_t size, struct list_node *owner)
 		return NULL;
 	heap_set_tag(n, true);
 	list_add_tail(owner, n);
-	return n + 1;
+	return tag_block(n, n + 1);
 }
 
 /* The heap block of a pointer malloc() returned: the pointer itself, or
@@ -129,17 +194,22 @@ void *kmalloc(size_t size)
 void free(void *ptr)
 {
 	irqflags_t f;
-	bool owned;
+	bool owned, tagged;
 	void *b;
 
 	if (!ptr)
 		return;
+	check_live(ptr, "free");
+	tagged = mte_ptr_tag(ptr) != 0;
+	ptr = mte_untag(ptr);
 	f = spin_lock_irqsave(&heap_lock);
 	b = block_of(ptr, &owned);
 	if (owned) {
 		CHECK(heap_tagged(b));
 		list_del(b);
 	}
+	if (tagged)
+		untag_block(b, ptr);
 	heap_free(&kheap, b);
 	spin_unlock_irqrestore(&heap_lock, f);
 }
@@ -191,7 +261,8 @@ static void *realloc_owned_locked(struct list_node *n, size_t size)
 static void *resize(void *ptr, size_t size, struct list_node *owner)
 {
 	irqflags_t f;
-	bool owned;
+	bool owned, tagged;
+	unsigned int tag;
 	void *p, *b;
 
 	if (!ptr)
@@ -200,9 +271,25 @@ static void *resize(void *ptr, size_t size, struct list_node *owner)
 		free(ptr);
 		return NULL;
 	}
+	check_live(ptr, "realloc");
+	tag = mte_ptr_tag(ptr);
+	tagged = tag != 0;
+	ptr = mte_untag(ptr);
 	f = spin_lock_irqsave(&heap_lock);
 	b = block_of(ptr, &owned);
+	if (tagged) {
+		/* The old memory gives up its tag (it may move, or shrink
+		 * and return its tail); the result gets a new one. */
+		untag_block(b, ptr);
+	}
 	p = owned ? realloc_owned_locked(b, size) : heap_realloc(&kheap, b, size);
+	if (tagged && p) {
+		b = owned ? (struct list_node *)p - 1 : p;
+		p = tag_block(b, p);
+	} else if (tagged) {	/* failed: the old block, unchanged, as C says */
+		mte_tag_new(ptr, (size_t)((char *)b + heap_usable_size(b) -
+					  (char *)ptr), (uint16_t)~(1u << tag));
+	}
 	spin_unlock_irqrestore(&heap_lock, f);
 	if (!p)
 		errno = ENOMEM;
@@ -238,6 +325,8 @@ static void *aligned(size_t align, size_t size, int *err)
 		return alloc(size, task_heap_owner());
 	f = spin_lock_irqsave(&heap_lock);
 	p = heap_memalign(&kheap, align, size);
+	if (p && task_heap_owner())
+		p = tag_block(p, p);
 	spin_unlock_irqrestore(&heap_lock, f);
 	if (!p)
 		*err = align & (align - 1) ? EINVAL : ENOMEM;
@@ -292,6 +381,7 @@ size_t malloc_usable_size(void *ptr)
 
 	if (!ptr)
 		return 0;
+	ptr = mte_untag(ptr);
 	b = block_of(ptr, &owned);
 	return heap_usable_size(b) - (owned ? OWNED_HDR : 0);
 }
@@ -307,6 +397,7 @@ size_t heap_release_task(struct list_node *owned)
 		for (i = 0; i < RELEASE_BATCH && !list_empty(owned); i++) {
 			struct list_node *n = owned->next;
 			list_del(n);
+			untag_block(n, n + 1);
 			bytes += heap_usable_size(n) - OWNED_HDR;
 			heap_free(&kheap, n);
 		}
@@ -314,4 +405,20 @@ size_t heap_release_task(struct list_node *owned)
 		if (i < RELEASE_BATCH)
 			return bytes;
 	}
+}
+
+bool mm_find_block(const void *addr, void **start, size_t *size, bool *freed)
+{
+	bool found;
+
+	/* No lock: a fault report may come while another CPU holds it, and
+	 * a racing change only makes the description stale. */
+	found = heap_find(&kheap, mte_untag(addr), start, size, freed);
+	if (found && !*freed) {
+		if (heap_tagged(*start)) {
+			*start = (char *)*start + OWNED_HDR;	/* the task's part */
+			*size -= OWNED_HDR;
+		}
+	}
+	return found;
 }

@@ -119,6 +119,11 @@ if [ $need_deb_src -eq 1 ]; then
 	[ $check_only -eq 1 ] && [ ${#missing[@]} -eq 0 ] && exit 1
 fi
 
+# A QEMU with working memory tagging for the mte tests (warns if offline).
+if [ $check_only -eq 0 ]; then
+	bash "$(dirname "$0")/fetch-qemu-mte.sh" $([ $quiet -eq 1 ] && echo -q)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
 	[ $quiet -eq 1 ] || echo "setup.sh: all tools present"
 	exit 0

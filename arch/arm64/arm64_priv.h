@@ -53,6 +53,9 @@ int arm64_psci_cpu_on(uint64_t mpidr, uintptr_t entry, uint64_t context);
 
 /* mmu.c */
 void arm64_switch_ttbr0(uint64_t ttbr0);
+/* arch/arm64/mte.c: whether RAM is mapped tagged; the check once mapped. */
+bool arm64_mte_probe(void);
+void arm64_mte_selftest(void);
 extern uint64_t arm64_ttbr0;
 
 /* head.S / vectors.S / switch.S */

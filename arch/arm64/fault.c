@@ -10,6 +10,8 @@
 #include <asm/esr.h>
 #include <asm/trap_frame.h>
 #include <vireo/cpu.h>
+#include <vireo/mm.h>
+#include <vireo/mte.h>
 #include <vireo/panic.h>
 #include <vireo/smp.h>
 #include <vireo/spinlock.h>
@@ -70,6 +72,7 @@ static void describe_fsc(char *buf, size_t len, uint64_t esr)
 	case 3: what = "permission fault"; break;
 	default:
 		what = fsc == 0x21 ? "alignment fault" :
+		       fsc == ESR_FSC_TAG_CHECK ? "tag check fault" :
 		       fsc == 0x10 ? "synchronous external abort" :
 		       "other fault";
 		level = 99;
@@ -180,6 +183,30 @@ static __noreturn void halt(void)
 		arch_wait_for_interrupt();
 }
 
+/*
+ * A synchronous tag check fault (MTE): the address, the tag the pointer
+ * had (FAR bits 59:56), the tag the memory has, and the heap block the
+ * address falls in, when the heap can tell.
+ */
+static void report_tag_fault(uint64_t far)
+{
+	const void *addr = (const void *)(uintptr_t)far;
+	void *start;
+	size_t size;
+	bool freed;
+
+	report("tag check fault at 0x%016lx: pointer tag %#x, memory tag %#x\n",
+	       (unsigned long)(uintptr_t)mte_untag(addr), mte_ptr_tag(addr),
+	       mte_mem_tag(mte_untag(addr)));
+	if (mm_find_block(addr, &start, &size, &freed))
+		report("heap block 0x%016lx size %zu (%s), fault at offset %ld\n",
+		       (unsigned long)(uintptr_t)start, size,
+		       freed ? "freed" : "allocated",
+		       (long)((uintptr_t)mte_untag(addr) - (uintptr_t)start));
+	else
+		report("not in the heap\n");
+}
+
 /* The exception's class, cause, address and registers. */
 static void report_frame(const struct trap_frame *f)
 {
@@ -196,6 +223,9 @@ static void report_frame(const struct trap_frame *f)
 		       ((f->esr & ESR_DABT_WNR) ? ", write" : ", read") : "");
 	}
 	report("FAR  0x%016lx\n", (unsigned long)f->far);
+	if ((ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW) &&
+	    ESR_xFSC(f->esr) == ESR_FSC_TAG_CHECK)
+		report_tag_fault(f->far);
 	report("ELR  0x%016lx  SPSR 0x%016lx\n", (unsigned long)f->elr,
 	       (unsigned long)f->spsr);
 	for (int i = 0; i < 28; i += 4)

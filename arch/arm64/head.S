@@ -73,6 +73,11 @@ arm64_to_el1:
 	cmp	x0, #CURRENTEL_EL2
 	b.ne	1f
 	mov	x0, #HCR_EL2_RW
+	mrs	x1, id_aa64pfr1_el1	/* MTE2: let EL1 reach the tags */
+	ubfx	x1, x1, #ID_PFR1_MTE_SHIFT, #4
+	cmp	x1, #2
+	cset	x1, hs
+	orr	x0, x0, x1, lsl #HCR_EL2_ATA_SHIFT
 	msr	hcr_el2, x0
 	mov	x0, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
 	msr	cnthctl_el2, x0

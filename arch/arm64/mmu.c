@@ -40,6 +40,9 @@
 #define ATTR_RODATA	(ATTR_NORMAL_RW | PTE_AP_RO)
 #define ATTR_DEVICE	(PTE_AF | PTE_ATTRIDX(MT_DEVICE_nGnRE) | PTE_PXN | PTE_UXN)
 
+/* RAM's attributes: ATTR_NORMAL_RW, or Tagged Normal when MTE is usable
+ * (arch/arm64/mte.c); memory shared with other machines stays untagged. */
+static uint64_t attr_ram = ATTR_NORMAL_RW;
 static uintptr_t boot_next, boot_end;	/* mmu_init's tables: RAM after the image */
 static unsigned int pt_boot;		/* tables taken there */
 static unsigned int pt_heap_tables;	/* taken from the heap, never freed */
@@ -218,6 +221,9 @@ uintptr_t mmu_init(const struct mem_region *ram, int nr_ram, uintptr_t free)
 	for (int i = 0; i < nr_ram; i++)
 		if (free >= ram[i].base && free - ram[i].base < ram[i].size)
 			boot_end = ram[i].base + ram[i].size;
+	if (arm64_mte_probe())
+		attr_ram = (ATTR_NORMAL_RW & ~PTE_ATTRIDX(7)) |
+			   PTE_ATTRIDX(MT_NORMAL_TAGGED);
 	boot_next = free;
 	root = alloc_table();
 	if (!root)
@@ -226,19 +232,20 @@ uintptr_t mmu_init(const struct mem_region *ram, int nr_ram, uintptr_t free)
 	for (int i = 0; i < nr_ram; i++) {
 		uint64_t lo = ram[i].base, hi = ram[i].base + ram[i].size;
 		if (img_lo >= lo && img_hi <= hi) {
-			map_or_panic(lo, img_lo, ATTR_NORMAL_RW, false);
-			map_or_panic(img_hi, hi, ATTR_NORMAL_RW, false);
+			map_or_panic(lo, img_lo, attr_ram, false);
+			map_or_panic(img_hi, hi, attr_ram, false);
 		} else {
-			map_or_panic(lo, hi, ATTR_NORMAL_RW, false);
+			map_or_panic(lo, hi, attr_ram, false);
 		}
 	}
 	map_or_panic(img_lo, (uintptr_t)__text_end, ATTR_TEXT, true);
 	map_or_panic((uintptr_t)__rodata_start, (uintptr_t)__rodata_end,
 		     ATTR_RODATA, true);
-	map_or_panic((uintptr_t)__data_start, img_hi, ATTR_NORMAL_RW, true);
+	map_or_panic((uintptr_t)__data_start, img_hi, attr_ram, true);
 	dsb(ishst);	/* table writes visible to the walker before use */
 	arm64_ttbr0 = (uintptr_t)root;
 	arm64_switch_ttbr0(arm64_ttbr0);
+	arm64_mte_selftest();
 	end = boot_next;
 	boot_next = 0;
 	return end;
@@ -396,7 +403,7 @@ int arch_stack_guard(uintptr_t lo, size_t size, bool guard)
 			tlb_flush_va(va);
 		} else {
 			/* Invalid entries are never cached: no TLB work. */
-			WRITE_ONCE(*pte, va | ATTR_NORMAL_RW | PTE_VALID | PTE_PAGE);
+			WRITE_ONCE(*pte, va | attr_ram | PTE_VALID | PTE_PAGE);
 			dsb(ishst);
 			isb();
 		}

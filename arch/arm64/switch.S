@@ -33,7 +33,22 @@ arch_context_switch:
 	ldp	x2, x3, [x1, #CTX_SP]
 	mov	sp, x2
 	msr	tpidr_el0, x3
-	ret
+	/* Fall through: tag checks on in the thread we resume. */
+
+/*
+ * Taking an exception sets PSTATE.TCO (tag checks off) and ERET restores
+ * it, but a thread resumed by a switch made inside an exception handler
+ * (or started by one) would inherit the handler's TCO = 1 and never be
+ * checked again.  Thread context runs with TCO = 0 when MTE is on
+ * (arch/arm64/mte.c); MSR TCO is undefined without MTE, hence the flag.
+ * Clobbers x4.
+ */
+arm64_tco_clear:
+	adrp	x4, arm64_mte_on
+	ldrb	w4, [x4, :lo12:arm64_mte_on]
+	cbz	w4, 1f
+	.inst	0xd503409f		/* msr tco, #0 (ARMv8.5 MTE) */
+1:	ret
 
 /*
  * First code of every new thread (x30 of a fresh context): a zero frame
@@ -41,6 +56,7 @@ arch_context_switch:
  */
 	.globl arm64_thread_trampoline
 arm64_thread_trampoline:
+	bl	arm64_tco_clear
 	mov	x29, xzr
 	bl	sched_thread_entry	/* never returns */
 	brk	#0

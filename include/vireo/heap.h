@@ -58,6 +58,15 @@ void *heap_realloc(struct heap *h, void *p, size_t size);
 void *heap_memalign(struct heap *h, size_t align, size_t size);
 /* Bytes usable at p (>= the size requested). */
 size_t heap_usable_size(const void *p);
+/* The last 16 bytes of p's physical predecessor and the payload of its
+ * successor, when they are tagged blocks (heap_set_tag), else NULL:
+ * malloc.c keeps their memory tags out of p's (<vireo/mte.h>). */
+void heap_neighbours(const void *p, const void **prev_last,
+		     const void **next_first);
+/* The block holding addr (header or payload): its payload, size and
+ * whether it is free.  Walks the heap: for fault reports, not hot paths. */
+bool heap_find(const struct heap *h, const void *addr, void **start,
+	       size_t *size, bool *freed);
 /* A tag on a live allocation, for its allocator's own use (mm/malloc.c:
  * the block belongs to a task); realloc in place and splitting keep it. */
 void heap_set_tag(void *p, bool tagged);

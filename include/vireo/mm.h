@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <vireo/mmu.h>
 
@@ -40,3 +41,6 @@ struct list_node;
 /* Frees every block on a task's list (task end); the bytes given back.
  * Thread context. */
 size_t heap_release_task(struct list_node *owned);
+/* The heap block holding addr, for fault reports: the start and size of
+ * what its owner got, and whether it is free.  Takes no lock. */
+bool mm_find_block(const void *addr, void **start, size_t *size, bool *freed);

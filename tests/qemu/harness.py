@@ -51,6 +51,15 @@ def config_args_file(config):
     return os.path.join(TOP, "boards", BOARD, "configs", config, "qemu.args")
 
 
+# The QEMU for memory-tagging tests: Debian bookworm's QEMU 7.2 reports
+# tag check faults on accesses whose tags match (its LDG/STG work), so
+# tools/setup.sh fetches bookworm-backports' qemu-system-arm (10.0) into
+# ~/.cache/vireo/qemu-bpo without installing it; VIREO_QEMU_MTE overrides.
+QEMU_MTE_CACHED = os.path.expanduser(
+    "~/.cache/vireo/qemu-bpo/root/usr/bin/qemu-system-aarch64")
+QEMU_MTE = os.environ.get("VIREO_QEMU_MTE") or (
+    QEMU_MTE_CACHED if os.access(QEMU_MTE_CACHED, os.X_OK) else "qemu-system-aarch64")
+
 PROMPT_RE = r"^nsh> "
 # The line printed once per boot just before the first prompt.
 BANNER_RE = r"Vireo \S+ \S+:\S+, built \d{4}-"
@@ -99,7 +108,8 @@ class Machine:
     """
 
     def __init__(self, build, overrides=(), extra=(), log_path=None,
-                 args_file=None, image=None, verbatim=False, cwd=None):
+                 args_file=None, image=None, verbatim=False, cwd=None,
+                 qemu_bin=None):
         if verbatim:	# the line exactly as written, run where ./vireo is
             self.argv = qemu.QemuCommand.from_file(
                 args_file or os.path.join(build, "qemu.args")).argv()
@@ -107,6 +117,8 @@ class Machine:
         else:
             self.argv = qemu.command_for(build, args_file, image, overrides, extra)
             self.cwd = None
+        if qemu_bin:	# another QEMU binary for the same line
+            self.argv[0] = qemu_bin
         kernel = self.argv.index("-kernel") + 1 if "-kernel" in self.argv else None
         self.image = os.path.join(self.cwd or "", self.argv[kernel]) if kernel else None
         self.log_path = log_path
@@ -361,12 +373,13 @@ class Context:
         return os.path.join(self.build(config), "vireo")
 
     def machine(self, config="nsh", overrides=(), extra=(), start=True, verbatim=False,
-                args_file=None, cwd=None):
+                args_file=None, cwd=None, qemu_bin=None):
         """A Machine for CONFIG with overrides (see tools/qemu.py -o), or
         with VERBATIM the configuration's line as written, run in its build
         directory so that `-kernel ./vireo` finds the image.  ARGS_FILE runs
         another configuration's line (config_args_file) with CONFIG's image; with VERBATIM
-        and CWD it runs as written in CWD, where ./vireo must be."""
+        and CWD it runs as written in CWD, where ./vireo must be.  QEMU_BIN
+        replaces the line's qemu-system-aarch64."""
         build = self.build(config)
         if not os.path.isfile(os.path.join(build, "vireo")):
             raise TestFailure("no image %s/vireo: build %s:%s first" % (build, BOARD, config))
@@ -378,15 +391,16 @@ class Context:
             log = os.path.join(log_dir, "%s%s.log" % (self.test.name, "" if n == 0 else "-%d" % n))
             try:
                 m = Machine(build, overrides, extra, log, verbatim=verbatim,
-                            args_file=args_file, cwd=cwd)
+                            args_file=args_file, cwd=cwd, qemu_bin=qemu_bin)
             except qemu.QemuArgsError as e:
                 raise TestFailure(str(e))
             self.machines.append(m)
         return m.start() if start else m
 
-    def boot(self, config="nsh", overrides=(), extra=(), timeout=BOOT_TIMEOUT):
+    def boot(self, config="nsh", overrides=(), extra=(), timeout=BOOT_TIMEOUT,
+             qemu_bin=None):
         """A Machine for CONFIG that has reached the shell prompt."""
-        m = self.machine(config, overrides, extra)
+        m = self.machine(config, overrides, extra, qemu_bin=qemu_bin)
         m.boot(timeout)
         return m
 

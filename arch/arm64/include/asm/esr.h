@@ -31,3 +31,5 @@
 /* Data/instruction abort ISS: fault status code in bits [5:0] */
 #define ESR_xFSC(esr)		((esr) & 0x3f)
 #define ESR_DABT_WNR		(1 << 6)
+/* xFSC 0b010001: synchronous tag check fault (MTE) */
+#define ESR_FSC_TAG_CHECK	0x11

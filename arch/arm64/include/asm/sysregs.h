@@ -17,8 +17,25 @@
 #define CURRENTEL_EL1		(1 << 2)
 #define CURRENTEL_EL2		(2 << 2)
 
-/* HCR_EL2 (D13.2.48): RW = EL1 is AArch64 */
+/* HCR_EL2 (D13.2.48): RW = EL1 is AArch64; ATA = EL1/EL0 may access
+ * allocation tags (MTE; RES0 without it, so set only when present) */
 #define HCR_EL2_RW		(1 << 31)
+#define HCR_EL2_ATA_SHIFT	56
+
+/* ID_AA64PFR1_EL1.MTE (D13.2.65): 2 or more = tag memory instructions
+ * and checks (FEAT_MTE2) */
+#define ID_PFR1_MTE_SHIFT	8
+
+/* MTE controls: SCTLR_EL1.ATA (EL1 tag access), TCF (EL1 tag check
+ * fault: 1 = synchronous); TCR_EL1.TBI0 (top byte ignored) and TCMA0
+ * (tag 0 pointers are unchecked: the kernel's own, untagged pointers);
+ * GCR_EL1.RRND (random tags from the implementation) and Exclude */
+#define SCTLR_ATA		BIT(43)
+#define SCTLR_TCF_SYNC		BIT(40)
+#define SCTLR_TCF_MASK		(UL(3) << 40)
+#define TCR_TBI0		BIT(37)
+#define TCR_TCMA0		BIT(57)
+#define GCR_RRND		BIT(16)
 
 /* CNTHCTL_EL2 (D13.8.3): EL1 may read the physical counter and timer */
 #define CNTHCTL_EL1PCTEN	BIT(0)
@@ -46,10 +63,15 @@
 #define MT_DEVICE_nGnRE		1
 #define MT_NORMAL		2
 #define MT_NORMAL_NC		3
+/* Tagged Normal write-back (0xf0, FEAT_MTE2): only used by mmu.c when
+ * arch/arm64/mte.c found working tag memory; unused entries are harmless
+ * on CPUs without MTE. */
+#define MT_NORMAL_TAGGED	4
 #define MAIR_VALUE		((0x00 << (8 * MT_DEVICE_nGnRnE)) | \
 				 (0x04 << (8 * MT_DEVICE_nGnRE)) |   \
 				 (0xff << (8 * MT_NORMAL)) |         \
-				 (0x44 << (8 * MT_NORMAL_NC)))
+				 (0x44 << (8 * MT_NORMAL_NC)) |      \
+				 (UL(0xf0) << (8 * MT_NORMAL_TAGGED)))
 
 /* TCR_EL1 (D13.2.131): 48-bit VA, 4 KiB granule, inner-shareable WBWA walks,
  * TTBR1 walks disabled (EPD1).  IPS is filled in from ID_AA64MMFR0_EL1. */
