@@ -16,7 +16,10 @@
  * falls back to them as well.  picolibc's printf, vprintf, puts,
  * putchar, getchar, scanf and vscanf use those globals, so they are
  * defined here on the task's streams: mixing them with fputs(stdout)
- * would otherwise reorder the output.
+ * would otherwise reorder the output.  printf and scanf themselves are in
+ * libc/stdio_args.c, built with floating point: a variadic function
+ * built with -mgeneral-regs-only does not save the FP argument
+ * registers, so a double passed to it would be read as garbage.
  *
  * One call, one lock, one write: picolibc's vfprintf, fputs and fwrite
  * store a character at a time, each taking the stream's lock; they are
@@ -203,17 +206,6 @@ int vprintf(const char *fmt, va_list ap)
 	return vfprintf(libc_stream(1), fmt, ap);
 }
 
-int printf(const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vfprintf(libc_stream(1), fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 int puts(const char *s)
 {
 	FILE *out = libc_stream(1);
@@ -238,15 +230,4 @@ int (getchar)(void)
 int vscanf(const char *fmt, va_list ap)
 {
 	return vfscanf(libc_stream(0), fmt, ap);
-}
-
-int scanf(const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vfscanf(libc_stream(0), fmt, ap);
-	va_end(ap);
-	return r;
 }

@@ -30,7 +30,11 @@ the test harness's Machine):
   - boots once more with virtio-net on QEMU's user network, starts
     telnetd and times, from the host, a telnet client's connect() to the
     first `nsh> ` it receives, TELNET_RUNS times (after one unmeasured
-    connection): telnet_connect_to_prompt_ms_median (also _min, _max).
+    connection): telnet_connect_to_prompt_ms_median (also _min, _max);
+  - boots once more with virtio-net and measures TCP throughput with the
+    host's iperf 2 (`iperf -c ... -t 5`, median of 3):
+    net_tcp_host_to_guest_mbit_s_median (host client, guest `iperf -s`)
+    and net_tcp_guest_to_host_mbit_s_median (guest `iperf -c 10.0.2.2`).
 Prints a table and writes BUILD/bench.json: one flat object of plain
 numbers, the unit in each key (ctx_switch_yield_ns_median,
 boot_to_prompt_ms_median, image_text_bytes, ram_used_at_prompt_bytes).
@@ -467,6 +471,65 @@ def run_telnet(build_dir, overrides):
             "telnet_connect_to_prompt_ms_max": round(max(times), 1)}
 
 
+IPERF_RUNS = 3
+IPERF_SECS = 5
+IPERF_RATE_RE = r"^\[\s*\d+\] 0\.0000-[\d.]+ sec\s+\d+ Bytes\s+(\d+) Bytes/sec"
+
+
+def iperf_mbps(text, what):
+    m = re.search(IPERF_RATE_RE, text, re.M)
+    if not m:
+        raise harness.TestFailure("%s: no bandwidth line in %r" % (what, text))
+    return int(m.group(1)) * 8 / 1e6
+
+
+def run_iperf(build_dir, overrides):
+    """TCP throughput with the host's iperf 2 (`iperf -c ... -t 5`, median
+    of IPERF_RUNS): host to guest against the guest's `iperf -s` through a
+    forwarded port, guest to host with the guest's `iperf -c 10.0.2.2`
+    against a host `iperf -s` on 127.0.0.1."""
+    if not shutil.which("iperf"):
+        raise harness.TestFailure("no iperf on the host (tools/setup.sh installs it)")
+    port = harness.free_port()
+    m = machine(build_dir, overrides, "iperf.log",
+                ["-global", "virtio-mmio.force-legacy=false",
+                 "-netdev", "user,id=benchnet,hostfwd=tcp:127.0.0.1:%d-:5001" % port,
+                 "-device", "virtio-net-device,netdev=benchnet"])
+    srv = None
+    try:
+        m.start()
+        m.boot()
+        lease = r"net: eth0: (DHCP address|no DHCP answer)"
+        if not re.search(lease, m.text):
+            m.expect(lease, timeout=30)
+        m.sendline("iperf -s -f B")
+        m.expect(r"Server listening on TCP port 5001")
+        to_guest = []
+        for _ in range(IPERF_RUNS):
+            out = subprocess.run(["iperf", "-c", "127.0.0.1", "-p", str(port), "-t",
+                                  str(IPERF_SECS), "-f", "B"], capture_output=True,
+                                 text=True, timeout=120).stdout
+            to_guest.append(iperf_mbps(out, "host iperf -c"))
+        m.send("\x03")
+        m.expect(m.prompt_re, timeout=30)
+        hport = harness.free_port()
+        srv = subprocess.Popen(["iperf", "-s", "-B", "127.0.0.1", "-p", str(hport)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)	# the host server binds (a host process, not the guest)
+        to_host = []
+        for _ in range(IPERF_RUNS):
+            out = m.command("iperf -c 10.0.2.2 -p %d -t %d -f B" % (hport, IPERF_SECS),
+                            timeout=120)
+            to_host.append(iperf_mbps(out, "guest iperf -c"))
+    finally:
+        if srv:
+            srv.terminate()
+            srv.wait()
+        m.kill()
+    return {"net_tcp_host_to_guest_mbit_s_median": round(statistics.median(to_guest), 1),
+            "net_tcp_guest_to_host_mbit_s_median": round(statistics.median(to_host), 1)}
+
+
 # -- report ------------------------------------------------------------------
 def host_description():
     model = platform.processor() or "unknown"
@@ -544,6 +607,7 @@ def main():
         _, _, fb_out = run_osperf(build_dir, overrides, args.iterations, DISPLAY_ARGS, ["fb"])
         figures.update(run_v9fs(build_dir, overrides))
         figures.update(run_telnet(build_dir, overrides))
+        figures.update(run_iperf(build_dir, overrides))
     except (harness.TestFailure, harness.qemu.QemuArgsError) as e:
         sys.exit("bench.py: %s (logs in %s)" % (e, os.path.join(build_dir, "bench-logs")))
     figures["heap_total_bytes"] = total

@@ -75,6 +75,8 @@ need libc6-dev "host C library headers" test -e /usr/include/stdio.h
 need clang "clang (parser fuzzing)" have clang
 need dosfstools "mkfs.fat, fsck.fat (FAT tests)" test -x /usr/sbin/fsck.fat
 need mtools "mcopy (FAT tests)" have mcopy
+# The network tests and make bench measure throughput with iperf 2.
+need iperf "iperf 2 (network tests, bench)" have iperf
 need libclang-rt-14-dev "libFuzzer runtime" fuzzer_rt_ok
 # gcc's development package brings libasan and libubsan of its version.
 if have gcc >/dev/null 2>&1; then
