@@ -51,7 +51,7 @@ static bool holds(pid_t pid, const struct tty *t)
 		bool hit = f && f->ops == &tty_file_ops && f->priv == t;
 
 		if (f)
-			file_put(f);
+			fd_put(f);
 		if (hit)
 			return true;
 	}
@@ -190,5 +190,9 @@ int tty_open_fd(struct tty *t, int flags)
 	struct file *f = file_new(&tty_file_ops, t,
 				  O_RDWR | (flags & O_NONBLOCK));
 
-	return f ? fd_install_new(f, flags) : -ENOMEM;
+	if (f)
+		return fd_install_new(f, flags);	/* a failure closes f */
+	if (t->ops->release)
+		t->ops->release(t);
+	return -ENOMEM;
 }

@@ -132,6 +132,8 @@ static void worker(void *arg)
 		void *warg = w->arg;
 		sched_lock_release(f);
 		fn(warg);
+		/* A borrowed descriptor (fd_get) outlives its item. */
+		kassert(!thread_current()->files_borrowed);
 	}
 }
 

@@ -23,9 +23,13 @@
  * item's own receive calls and are ignored), and `terminals` is under the
  * core lock too, so the callback finds its terminal while release cannot
  * free it: release unhooks the callback and leaves the list under that
- * lock, then queues the item a last time with `closing` set.  Items of
- * one queue run one at a time, so that last run is after every other,
- * and it frees the terminal.  port.lock protects the rings (tty_port).
+ * lock (after the last close nothing kicks either: `closing` asserts
+ * it), then queues the item a last time with finish() as its function.
+ * Items of one queue run one at a time, so that run comes after every
+ * other, even one the worker had already taken to run serve() when
+ * release came (which is why the function changes, rather than serve()
+ * testing a flag that such a run would see too), and it frees the
+ * terminal.  port.lock protects the rings (tty_port).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +61,7 @@ struct telnet_tty {
 	struct file *sock;		/* our reference to the socket */
 	struct work work;
 	bool hung_up;			/* READ_ONCE: the port's dead() */
-	bool closing;			/* set by release, before the last run */
+	bool closing;			/* set by release: no more kicks */
 	/* The work item's own: */
 	struct telnet_codec codec;
 	struct pbuf *rx_p;		/* partly decoded, from rx_off */
@@ -97,8 +101,10 @@ static void conn_event(struct netconn *conn, enum netconn_evt ev, u16_t len)
 			break;
 		}
 	}
-	if (found)
+	if (found) {
+		kassert(!found->closing);	/* release unhooks first */
 		schedule(found);
+	}
 }
 
 static void hang_up(struct telnet_tty *tt)
@@ -239,8 +245,10 @@ static void tx_pass(struct telnet_tty *tt)
 
 /* The last run: what the terminal wrote goes out if it can, then the
  * socket closes (lwIP sends what it holds, then FIN). */
-static void finish(struct telnet_tty *tt)
+static void finish(void *arg)
 {
+	struct telnet_tty *tt = arg;
+
 	tx_pass(tt);
 	if (tt->rx_p)
 		pbuf_free(tt->rx_p);
@@ -252,19 +260,19 @@ static void serve(void *arg)
 {
 	struct telnet_tty *tt = arg;
 
-	if (READ_ONCE(tt->closing)) {
-		finish(tt);
-		return;
-	}
 	rx_pass(tt);
 	tx_pass(tt);
 }
 
 /* ---- the port and the tty ---- */
 
+/* Only a file operation kicks, so never after the last close. */
 static void port_kick(struct tty_port *port)
 {
-	schedule(of_port(port));
+	struct telnet_tty *tt = of_port(port);
+
+	kassert(!READ_ONCE(tt->closing));
+	schedule(tt);
 }
 
 static bool port_dead(struct tty_port *port)
@@ -282,7 +290,7 @@ static void port_release(struct tty_port *port)
 	tt->conn->callback = NULL;
 	UNLOCK_TCPIP_CORE();
 	WRITE_ONCE(tt->closing, true);
-	schedule(tt);
+	work_queue(HPWORK, &tt->work, finish, tt, 0);
 }
 
 static const struct tty_port_ops port_ops = {
@@ -332,10 +340,8 @@ int telnet_tty_open(int sockfd, int flags)
 	LOCK_TCPIP_CORE();
 	attach_locked(tt);
 	UNLOCK_TCPIP_CORE();
-	r = tty_open_fd(&tt->tty, flags);
-	if (r < 0)	/* no file: release never comes */
-		port_release(&tt->port);
-	else
+	r = tty_open_fd(&tt->tty, flags);	/* a failure released tt */
+	if (r >= 0)
 		schedule(tt);	/* the offer, and what the peer sent */
 	return r;
 }

@@ -50,8 +50,9 @@ struct tty {
  * -ENOMEM, -EINVAL.  Thread context. */
 int tty_register(struct tty *t, const char *name);
 /* A new descriptor of the caller's task on t (no /dev name), with flags
- * (O_CLOEXEC, O_NONBLOCK): the descriptor or -ENOMEM, -EMFILE.  Thread
- * context. */
+ * (O_CLOEXEC, O_NONBLOCK): the descriptor or -ENOMEM, -EMFILE.  On
+ * failure t has been released (ops->release ran once), as if the
+ * descriptor had been opened and closed.  Thread context. */
 int tty_open_fd(struct tty *t, int flags);
 /* The far end went away: SIGHUP to every task with a descriptor of t.
  * The driver makes its reads and writes fail (-EIO) first, so a task

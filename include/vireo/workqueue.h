@@ -19,7 +19,11 @@
  *
  * The caller owns struct work (static or embedded, zero-filled or
  * work_init()); it must stay valid until the function has started.  The
- * function may queue its own item again, and may free it.
+ * function may queue its own item again, and may free it.  The worker
+ * takes an item (idle again) before its function starts, so a run may be
+ * under way when the item is queued anew: a last run that frees what
+ * the item lives in is queued with a function of its own, never decided
+ * by a flag the function reads (a run already taken would read it too).
  */
 #pragma once
 

@@ -10,6 +10,7 @@ import re
 import socket
 import sys
 import tempfile
+import threading
 import time
 
 from harness import (TOP, check, check_match, heap_used, scaled, strip_ansi, test,
@@ -137,8 +138,8 @@ def boot_netnsh(t, config="netnsh"):
     os.symlink(os.path.abspath(t.image(config)), os.path.join(d.name, "vireo"))
     m = t.machine(config, verbatim=True, cwd=d.name)
     log = m.boot()
-    if not re.search(r"telnetd: listening on port 23$", log, re.M):
-        m.expect(r"telnetd: listening on port 23$", timeout=30)
+    if not re.search(r"telnetd: listening on port 23\b", log, re.M):
+        m.expect(r"telnetd: listening on port 23\b", timeout=30)
     if not re.search(DHCP_RE, log, re.M):
         m.expect(DHCP_RE, timeout=30)
     return m
@@ -311,6 +312,53 @@ def telnet_smp(t):
         x.wait_closed()
         x.close()
     wait_gone(m, pids)
+    m.kill()
+
+
+@test("issue 11 (regression): on netnsh_smp four clients at once run 100 "
+      "cycles each of connect, a command, Ctrl-C of a sleep and `exit`, "
+      "so that output and the last close meet on different CPUs (a "
+      "terminal's last run was taken twice and its memory freed twice); "
+      "every cycle ends cleanly and the heap comes back",
+      configs=("netnsh_smp",), exclusive=True, timeout=900)
+def telnet_smp_cycles(t):
+    m = boot_netnsh(t, "netnsh_smp")
+    warm = connect()
+    warm.send(b"exit\r\0")
+    warm.wait_closed()
+    warm.close()
+    before_heap = heap_used(m)
+    errors = []
+
+    def client(n):
+        try:
+            for _ in range(n):
+                x = connect()
+                try:
+                    check_match(r"^pid=\d+$", x.command("echo pid=$$"), "echo")
+                    x.send(b"sleep 100\r\0")
+                    x.expect(rb"sleep 100\r?\n")
+                    x.send(b"\x03")
+                    x.prompt(30)
+                    x.send(b"exit\r\0")
+                    x.wait_closed()
+                finally:
+                    x.close()
+        except Exception as e:	# reported by the main thread
+            errors.append(str(e))
+
+    threads = [threading.Thread(target=client, args=(100,)) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    check(not errors, "; ".join(errors[:2]))
+    deadline = time.monotonic() + scaled(60)
+    while len(re.findall(r"\bnsh\b", m.command("ps"))) > 1:
+        check(time.monotonic() < deadline, "sessions left:\n%s" % m.command("ps"))
+    after_heap = heap_used(m)
+    check(after_heap <= before_heap + 4096, "heap used %d before, %d after"
+          % (before_heap, after_heap))
     m.kill()
 
 
