@@ -16,6 +16,7 @@ import fcntl
 import glob
 import importlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -144,6 +145,10 @@ class Runner:
             raise
 
 
+def interrupted(sig, frame):
+    raise KeyboardInterrupt
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("suites", nargs="*", help="suite names (default: all)")
@@ -179,6 +184,9 @@ def main():
         return 1
 
     runner = Runner(builds, args.verbose)
+    # Killed (CI's timeout, kill): end like Ctrl-C, so no QEMU outlives us.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
     try:
         runner.run(tests, max(1, args.jobs))
     except KeyboardInterrupt:
