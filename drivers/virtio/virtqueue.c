@@ -281,9 +281,21 @@ bool virtqueue_kick(struct virtqueue *vq)
 	 * before the doorbell write that follows. */
 	dma_mb();
 	vq->kicked_idx = now;
-	if (vq->event_idx)
-		notify = need_event(virtq_read16(vq->avail_event), now, old);
-	else
+	if (vq->event_idx) {
+		uint16_t event = virtq_read16(vq->avail_event);
+
+		/* An event before `old` means the device is behind: busy with
+		 * its doorbell off, or it missed the last one.  Only a device
+		 * ahead of us (waiting for an entry not yet made) goes without.
+		 * Missing is real: QEMU's TCG with one vCPU drops the guest's
+		 * barriers, so the store of avail->idx can pass our load of
+		 * avail_event while the device re-checks, and each side sees the
+		 * other's old value.  The device then waits at an entry we have
+		 * passed, and the crossing test below would never fire again
+		 * (a TCP transfer stopped dead on netnsh). */
+		notify = need_event(event, now, old) ||
+			 (int16_t)(uint16_t)(event - old) < 0;
+	} else
 		notify = !(virtq_read16(&vq->used->flags) & VIRTQ_USED_F_NO_NOTIFY);
 	if (notify)
 		vq->vdev->ops->notify(vq->vdev, vq);

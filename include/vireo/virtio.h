@@ -191,7 +191,9 @@ struct virtq_buf {
 int virtqueue_add(struct virtqueue *vq, const struct virtq_buf *bufs,
 		  unsigned int nr_out, unsigned int nr_in, void *token);
 /* Notifies the device of added buffers unless it asked not to be (event
- * index or VIRTQ_USED_F_NO_NOTIFY).  Returns whether it notified. */
+ * index or VIRTQ_USED_F_NO_NOTIFY); with the event index, also when the
+ * device is behind the last doorbell (it may have missed it).  Returns
+ * whether it notified. */
 bool virtqueue_kick(struct virtqueue *vq);
 /* The next completed request's token and the length the device wrote in
  * *len, or NULL when none (or the device broke: then it is marked broken). */

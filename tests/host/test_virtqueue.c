@@ -406,9 +406,10 @@ TEST(event_idx_suppresses_kicks)
 	/* The device wants a kick when entry 0 is made available. */
 	EXPECT_EQ(virtqueue_add(f.vq, &one, 1, 0, &token), 0);
 	EXPECT(virtqueue_kick(f.vq));
-	/* It has not caught up (still waits for entry 0): no kick. */
+	/* It has not caught up (still waits for entry 0): busy, or it
+	 * missed the doorbell (virtqueue_kick()): kicked again. */
 	EXPECT_EQ(virtqueue_add(f.vq, &one, 1, 0, &token), 0);
-	EXPECT(!virtqueue_kick(f.vq));
+	EXPECT(virtqueue_kick(f.vq));
 	/* It has taken both and asks for a kick at entry 2. */
 	fake_pop(&f);
 	fake_pop(&f);
@@ -416,12 +417,12 @@ TEST(event_idx_suppresses_kicks)
 	EXPECT_EQ(virtqueue_add(f.vq, &one, 1, 0, &token), 0);
 	EXPECT_EQ(virtqueue_add(f.vq, &one, 1, 0, &token), 0);
 	EXPECT(virtqueue_kick(f.vq));	/* entries 2 and 3 cross it */
-	/* Asks for entry 6: two more entries do not reach it. */
+	/* Asks for entry 6, ahead of us: two more entries do not reach it. */
 	set_avail_event(&f, 6);
 	EXPECT_EQ(virtqueue_add(f.vq, &one, 1, 0, &token), 0);
 	EXPECT_EQ(virtqueue_add(f.vq, &one, 1, 0, &token), 0);
 	EXPECT(!virtqueue_kick(f.vq));
-	EXPECT_EQ(notifies, 2);
+	EXPECT_EQ(notifies, 3);
 	fake_stop(&f);
 }
 
