@@ -553,13 +553,15 @@ static void udp_datagram_in(const struct opts *o, int fd, struct udp_peer *peers
 	}
 	seq = id < 0 ? (uint64_t)(uint32_t)-id
 		     : (uint64_t)(uint32_t)id | (uint64_t)ntohl(d.id2) << 32;
-	p->bytes += n;
-	p->received++;
 	p->last = t;
-	if (seq < p->max_seq)
-		p->out_of_order++;
-	else
-		p->max_seq = seq;
+	if (id >= 0) {		/* the final datagram carries no data */
+		p->bytes += n;
+		p->received++;
+		if (seq < p->max_seq)
+			p->out_of_order++;
+		else
+			p->max_seq = seq;
+	}
 	/* RFC 3550 interarrival jitter on the transit times: the clocks'
 	 * offset cancels out in the differences. */
 	double sent = ntohl(d.tv_sec) + ntohl(d.tv_usec) / 1e6;
@@ -735,7 +737,7 @@ static void udp_send(struct stream *s)
 	double gap = o->len * 8.0 / o->rate;	/* seconds per datagram */
 	uint64_t last = 0;
 	double next = o->interval;
-	int64_t seq = 0;
+	int64_t seq = 0;	/* the next datagram's number: iperf 2 starts at 0 */
 
 	if (!buf) {
 		s->err = ENOMEM;
@@ -747,17 +749,17 @@ static void udp_send(struct stream *s)
 	while (!o->run->stopping && s->end - s->start < o->duration) {
 		/* Paced by the clock: a late sender catches up at once. */
 		sleep_until(s->start + (double)seq * gap);
-		udp_stamp(buf, ++seq);
+		udp_stamp(buf, seq);
 		if (write(s->fd, buf, (size_t)o->len) < 0) {
 			if (errno == EINTR || errno == ENOMEM || errno == ENOBUFS ||
 			    errno == ECONNREFUSED) {
-				--seq;	/* not sent: the same number again */
-				s->end = now();
+				s->end = now();	/* not sent: the same number again */
 				continue;
 			}
 			s->err = errno;
 			break;
 		}
+		seq++;
 		s->bytes += (uint64_t)o->len;
 		s->datagrams++;
 		s->end = now();
@@ -765,7 +767,7 @@ static void udp_send(struct stream *s)
 			maybe_interval(o, s->id, s->start, &next, s->bytes, &last);
 	}
 	if (!s->err) {
-		udp_fin(s, buf, seq + 1);
+		udp_fin(s, buf, seq);	/* -(datagrams sent), as iperf 2's */
 		s->datagrams++;
 	}
 	free(buf);

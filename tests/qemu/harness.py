@@ -91,6 +91,18 @@ def scaled(seconds):
     return seconds * TIMEOUT_SCALE
 
 
+def host_port_bound(port, udp):
+    """Whether a host socket is bound to 127.0.0.1:PORT (listening, for
+    TCP), from /proc/net/tcp or /proc/net/udp."""
+    want = "0100007F:%04X" % port
+    with open("/proc/net/udp" if udp else "/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            if fields[1] == want and (udp or fields[3] == "0A"):
+                return True
+    return False
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on now (for QEMU's gdb
     stub, so parallel runners never share one)."""

@@ -11,8 +11,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 
-from harness import check, check_match, free_port, scaled, test, TestFailure
+from harness import (check, check_match, free_port, host_port_bound, scaled, test,
+                     TestFailure)
 from test_net import disk_dir, wait_dhcp
 
 HOST_FWD_PORT = 15001	# the board line's forward to the guest's 5001
@@ -64,6 +66,14 @@ class HostServer:
             args.insert(2, "-u")
         self.out = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(args, stdout=self.out, stderr=subprocess.STDOUT)
+        # Its banner sits in stdio's buffer: wait for the socket itself, or
+        # a client started at once is refused.
+        deadline = time.monotonic() + scaled(20)
+        while not host_port_bound(self.port, udp):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise TestFailure("host iperf -s on port %d did not start" % self.port)
+            time.sleep(0.05)
 
     def stop(self):
         self.proc.terminate()
@@ -163,7 +173,8 @@ def udp_both_ways(t):
           % (g.group(4), rep.group(4)))
     sent = int(check_match(r"Sent (\d+) datagrams", out, "host iperf -u").group(1))
     total = int(g.group(7))
-    check(0 < total <= sent, "the guest saw %d datagrams of %d sent" % (total, sent))
+    check(total == sent - 1, "the guest counted %d datagrams in all, the host sent "
+          "%d and its final one" % (total, sent - 1))
     stop_guest_server(m)
 
     srv = HostServer(udp=True)
@@ -179,6 +190,11 @@ def udp_both_ways(t):
           % (hb.group(4), rep.group(4)))
     check(int(sent.group(4)) >= int(hb.group(4)) > 0,
           "the guest sent %s bytes, the host counted %s" % (sent.group(4), hb.group(4)))
+    # iperf 2 numbers datagrams from 0 and ends with -(count): the host's
+    # total is the guest's data datagrams ("Sent" counts the final one too).
+    n = int(check_match(r"Sent (\d+) datagrams", out, "guest iperf -u").group(1))
+    check(int(hb.group(7)) == n - 1, "the host counted %s datagrams in all, the "
+          "guest sent %d and its final one" % (hb.group(7), n - 1))
     m.kill()
 
 
