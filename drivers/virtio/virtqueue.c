@@ -388,8 +388,13 @@ bool virtqueue_enable_cb(struct virtqueue *vq)
 	else
 		virtq_write16(&vq->avail->flags, 0);
 	/* Our request must be visible before we look for elements the device
-	 * used without seeing it, or an element could slip in unannounced. */
+	 * used without seeing it, or an element could slip in unannounced
+	 * (and with event indices no later one would be announced either).
+	 * dma_mb() orders it where barriers are kept; QEMU's TCG with one
+	 * vCPU drops them (virtqueue_kick()), but serves a register read
+	 * under its global lock, which orders it there. */
 	dma_mb();
+	vq->vdev->ops->get_status(vq->vdev);
 	return virtq_read16(&vq->used->idx) == vq->last_used;
 }
 

@@ -33,7 +33,15 @@ static void fake_notify(struct virtio_device *vdev, struct virtqueue *vq)
 	notifies++;
 }
 
-static const struct virtio_transport_ops fake_ops = { .notify = fake_notify };
+static uint8_t fake_get_status(struct virtio_device *vdev)
+{
+	(void)vdev;
+	return 0;
+}
+
+static const struct virtio_transport_ops fake_ops = {
+	.get_status = fake_get_status, .notify = fake_notify,
+};
 
 /* The core's version logs and resets; here the reason is kept. */
 void virtio_device_break(struct virtio_device *vdev, const char *why)
