@@ -65,9 +65,15 @@ static int case_use_after_free(void)
 }
 
 /* A pointer to a, moved into b's memory: b's tag differs from a's. */
+/* A write with a's tag into b's memory.  Neighbours always differ in
+ * tag, two blocks anywhere in the heap only usually (15 tags to draw
+ * from): b is drawn again until its tag is another. */
 static int case_cross_block(void)
 {
 	char *a = hide(malloc(BLOCK)), *b = hide(malloc(BLOCK));
+
+	for (int i = 0; i < 64 && b && mte_ptr_tag(b) == mte_ptr_tag(a); i++)
+		b = hide(malloc(BLOCK));	/* the task's end frees them */
 	char *wild = a + (addr(b) - addr(a));
 
 	((volatile char *)hide(wild))[0] = 1;
