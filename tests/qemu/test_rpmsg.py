@@ -15,8 +15,9 @@ Each test prints the throughput and round trip it measured ("rpmsg: ...").
 import itertools
 import os
 import re
+import time
 
-from harness import check, check_in, scaled, test
+from harness import PANIC_END_RE, check, check_in, scaled, test, TestFailure
 from ivshmem_server import IvshmemServer
 
 SERVER, PROXY = "rpserver_ivshmem", "rpproxy_ivshmem"
@@ -75,6 +76,34 @@ def _link_up(server, proxy, since=(0, 0)):
             m.pos = max(m.pos, len(m.text))
 
 
+# A kernel log line (the proxy's too, relayed to the server's console):
+# it may land in the middle of an application's line, whose end follows it.
+KLOG_RE = re.compile(r"\[\s*\d+\.\d+\] [^\n]*\n")
+
+
+def _expect_lines(m, start, *lines, timeout=ECHO_TIMEOUT):
+    """LINES (each a regex for one whole line) in this order in M's output
+    after offset START, with the kernel log's lines taken out."""
+    deadline = time.monotonic() + scaled(timeout)
+    with m.cond:
+        while True:
+            text, pos, missing = KLOG_RE.sub("", m.text[start:]), 0, None
+            for line in lines:
+                g = re.compile(r"^" + line + r"\n", re.M).search(text, pos)
+                if not g:
+                    missing = line
+                    break
+                pos = g.end()
+            if missing is None:
+                m.pos = max(m.pos, len(m.text))
+                return
+            left = deadline - time.monotonic()
+            if left <= 0 or m.eof or PANIC_END_RE.search(m.text, start):
+                raise TestFailure("no %r line within %g s; got %r"
+                                  % (missing, scaled(timeout), text[-500:]))
+            m.cond.wait(min(left, 1.0))
+
+
 def _marks(pair):
     return (len(pair.server.text), len(pair.proxy.text))
 
@@ -85,23 +114,24 @@ def _echo(pair, kind, block, quiet=False, extra="", wait_listen=True):
     WAIT_LISTEN the client starts as the server does (a blocking connect
     waits for the listener's name to arrive)."""
     s, p = pair.server, pair.proxy
+    mark = len(s.text)
     s.sendline("rpsock_server %s %s test" % (kind, block))
     if wait_listen:
-        s.expect(r"server: create socket SOCK_%s nonblock %d\n" %
-                 (kind.upper(), block == "nonblock"))
-        s.expect(r"server: bind cpu , name test \.\.\.\nserver: listen \.\.\.\n"
-                 r"server: try accept \.\.\.\n")
-    out = p.command("rpsock_client %s%s %s %s test server" %
-                    ("-q " if quiet else "", extra, kind, block), timeout=ECHO_TIMEOUT)
+        _expect_lines(s, mark, r"server: create socket SOCK_%s nonblock %d" %
+                      (kind.upper(), block == "nonblock"),
+                      r"server: bind cpu , name test \.\.\.", r"server: listen \.\.\.",
+                      r"server: try accept \.\.\.", timeout=30)
+    out = KLOG_RE.sub("", p.command("rpsock_client %s%s %s %s test server" %
+                                    ("-q " if quiet else "", extra, kind, block),
+                                    timeout=ECHO_TIMEOUT))
     total = TOTAL if not extra else None
     if total:
         check_in("client recv done, total %d, endflags, send total %d\n"
                  "client: Terminating\n" % (total, total), out, "rpsock_client output")
     check_in("client: Connected\n", out, "rpsock_client output")
     check("differs" not in out and "failed" not in out, "rpsock_client: %s" % out[-300:])
-    s.expect(r"server: Connection accepted -- \d+\n")
-    s.expect(r"server recv data normal exit\n")
-    s.expect(r"server Complete ret 0, errno 0\n")
+    _expect_lines(s, mark, r"server: Connection accepted -- \d+",
+                  r"server recv data normal exit", r"server Complete ret 0, errno 0")
     s.send("\x03")	# it accepts for ever: Ctrl-C ends it
     s.expect(s.prompt_re)
     return out
