@@ -55,6 +55,15 @@ def final_bytes(text):
     return got
 
 
+def host_port_connections(port):
+    """The host's TCP connections on 127.0.0.1:PORT not yet closed by
+    that end (ESTABLISHED or CLOSE_WAIT), from /proc/net/tcp."""
+    want = "0100007F:%04X" % port
+    with open("/proc/net/tcp") as f:
+        return [l for l in f.readlines()[1:]
+                if l.split()[1] == want and l.split()[3] in ("01", "08")]
+
+
 class HostServer:
     """The host's `iperf -s` on 127.0.0.1:PORT (UDP with -u), in the
     background until stop()."""
@@ -73,6 +82,17 @@ class HostServer:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise TestFailure("host iperf -s on port %d did not start" % self.port)
+            time.sleep(0.05)
+
+    def drained(self, timeout=30):
+        """Waits until the server has closed every connection it accepted:
+        it has then read each to its end and counted it (a client's last
+        bytes may still be on their way when its iperf -c returns)."""
+        deadline = time.monotonic() + scaled(timeout)
+        while host_port_connections(self.port):
+            if time.monotonic() > deadline:
+                raise TestFailure("host iperf -s: connections to port %d still open"
+                                  % self.port)
             time.sleep(0.05)
 
     def stop(self):
@@ -208,6 +228,7 @@ def guest_client_tcp(t):
     try:
         one = m.command("iperf -c 10.0.2.2 -p %d -t 3 -f B" % srv.port, timeout=120)
         two = m.command("iperf -c 10.0.2.2 -p %d -t 3 -P 2 -f B" % srv.port, timeout=120)
+        srv.drained()
     finally:
         host = srv.stop()
     check("iperf:" not in one + two, "guest iperf -c failed:\n%s%s\nhost:\n%s" % (one, two, host))
