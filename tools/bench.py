@@ -515,11 +515,9 @@ def run_iperf(build_dir, overrides):
         hport = harness.free_port()
         srv = subprocess.Popen(["iperf", "-s", "-B", "127.0.0.1", "-p", str(hport)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while not harness.host_port_bound(hport, False):
-            if srv.poll() is not None or time.monotonic() > deadline:
-                raise harness.TestFailure("host iperf -s on port %d did not start" % hport)
-            time.sleep(0.05)
+        harness.wait_until(lambda: harness.host_sockets(hport, states=(harness.TCP_LISTEN,)),
+                           20, "host iperf -s on port %d did not start" % hport,
+                           alive=lambda: srv.poll() is None)
         to_host = []
         for _ in range(IPERF_RUNS):
             out = m.command("iperf -c 10.0.2.2 -p %d -t %d -f B" % (hport, IPERF_SECS),

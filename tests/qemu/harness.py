@@ -91,16 +91,28 @@ def scaled(seconds):
     return seconds * TIMEOUT_SCALE
 
 
-def host_port_bound(port, udp):
-    """Whether a host socket is bound to 127.0.0.1:PORT (listening, for
-    TCP), from /proc/net/tcp or /proc/net/udp."""
+# /proc/net/tcp states (include/net/tcp_states.h).
+TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_LISTEN = "01", "08", "0A"
+
+
+def host_sockets(port, udp=False, states=None):
+    """How many host sockets are bound to 127.0.0.1:PORT, from
+    /proc/net/tcp or /proc/net/udp; with STATES only those in one of them."""
     want = "0100007F:%04X" % port
     with open("/proc/net/udp" if udp else "/proc/net/tcp") as f:
-        for line in f.readlines()[1:]:
-            fields = line.split()
-            if fields[1] == want and (udp or fields[3] == "0A"):
-                return True
-    return False
+        rows = [line.split() for line in f.readlines()[1:]]
+    return sum(1 for r in rows if r[1] == want and (states is None or r[3] in states))
+
+
+def wait_until(cond, timeout, what, alive=None):
+    """Polls COND until it holds; TestFailure naming WHAT after TIMEOUT
+    seconds (unscaled: the caller scales), or at once when ALIVE() says
+    the process that should bring it about has gone."""
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if (alive and not alive()) or time.monotonic() > deadline:
+            raise TestFailure(what)
+        time.sleep(0.05)
 
 
 def free_port():

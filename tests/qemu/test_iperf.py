@@ -11,10 +11,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 
-from harness import (check, check_match, free_port, host_port_bound, scaled, test,
-                     TestFailure)
+from harness import (TCP_CLOSE_WAIT, TCP_ESTABLISHED, TCP_LISTEN, check, check_match,
+                     free_port, host_sockets, scaled, test, wait_until, TestFailure)
 from test_net import disk_dir, wait_dhcp
 
 HOST_FWD_PORT = 15001	# the board line's forward to the guest's 5001
@@ -55,15 +54,6 @@ def final_bytes(text):
     return got
 
 
-def host_port_connections(port):
-    """The host's TCP connections on 127.0.0.1:PORT not yet closed by
-    that end (ESTABLISHED or CLOSE_WAIT), from /proc/net/tcp."""
-    want = "0100007F:%04X" % port
-    with open("/proc/net/tcp") as f:
-        return [l for l in f.readlines()[1:]
-                if l.split()[1] == want and l.split()[3] in ("01", "08")]
-
-
 class HostServer:
     """The host's `iperf -s` on 127.0.0.1:PORT (UDP with -u), in the
     background until stop()."""
@@ -77,23 +67,22 @@ class HostServer:
         self.proc = subprocess.Popen(args, stdout=self.out, stderr=subprocess.STDOUT)
         # Its banner sits in stdio's buffer: wait for the socket itself, or
         # a client started at once is refused.
-        deadline = time.monotonic() + scaled(20)
-        while not host_port_bound(self.port, udp):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise TestFailure("host iperf -s on port %d did not start" % self.port)
-            time.sleep(0.05)
+        try:
+            wait_until(lambda: host_sockets(self.port, udp, None if udp else (TCP_LISTEN,)),
+                       scaled(20), "host iperf -s on port %d did not start" % self.port,
+                       alive=lambda: self.proc.poll() is None)
+        except TestFailure:
+            self.stop()
+            raise
 
     def drained(self, timeout=30):
         """Waits until the server has closed every connection it accepted:
         it has then read each to its end and counted it (a client's last
         bytes may still be on their way when its iperf -c returns)."""
-        deadline = time.monotonic() + scaled(timeout)
-        while host_port_connections(self.port):
-            if time.monotonic() > deadline:
-                raise TestFailure("host iperf -s: connections to port %d still open"
-                                  % self.port)
-            time.sleep(0.05)
+        wait_until(lambda: not host_sockets(self.port, states=(TCP_ESTABLISHED,
+                                                                TCP_CLOSE_WAIT)),
+                   scaled(timeout), "host iperf -s: connections to port %d still open"
+                   % self.port)
 
     def stop(self):
         self.proc.terminate()

@@ -145,6 +145,23 @@ def boot_netnsh(t, config="netnsh"):
     return m
 
 
+def warm_up():
+    """One session in and out, so that first-use allocations (stdio,
+    tables) are made before a heap baseline is taken."""
+    warm = connect()
+    warm.send(b"exit\r\0")
+    warm.wait_closed()
+    warm.close()
+
+
+def wait_sessions_ended(m, timeout=60):
+    """The last sessions may still be ending: waits until only the
+    console shell and telnetd's tasks are left."""
+    deadline = time.monotonic() + scaled(timeout)
+    while len(re.findall(r"\bnsh\b", m.command("ps"))) > 1:
+        check(time.monotonic() < deadline, "sessions left:\n%s" % m.command("ps"))
+
+
 def task_alive(m, pid):
     return "No such" not in m.command("cat /proc/%d/cmdline" % pid)
 
@@ -254,10 +271,7 @@ def telnet_netnsh(t):
       timeout=900)
 def telnet_cycles(t):
     m = boot_netnsh(t)
-    warm = connect()		# first-use allocations (stdio, tables)
-    warm.send(b"exit\r\0")
-    warm.wait_closed()
-    warm.close()
+    warm_up()
     before_heap, before_fds = heap_used(m), telnetd_fds(m)
     for i in range(1000):
         s = connect()
@@ -265,11 +279,7 @@ def telnet_cycles(t):
             s.send(b"exit\r\0")
             s.wait_closed()
         s.close()
-    # The last ones may still be ending: wait until only the console shell
-    # and telnetd's tasks are left.
-    deadline = time.monotonic() + scaled(60)
-    while len(re.findall(r"\bnsh\b", m.command("ps"))) > 1:
-        check(time.monotonic() < deadline, "sessions left:\n%s" % m.command("ps"))
+    wait_sessions_ended(m)
     after_heap, after_fds = heap_used(m), telnetd_fds(m)
     check(after_fds == before_fds, "telnetd descriptors %d before, %d after"
           % (before_fds, after_fds))
@@ -323,10 +333,7 @@ def telnet_smp(t):
       configs=("netnsh_smp",), exclusive=True, timeout=900)
 def telnet_smp_cycles(t):
     m = boot_netnsh(t, "netnsh_smp")
-    warm = connect()
-    warm.send(b"exit\r\0")
-    warm.wait_closed()
-    warm.close()
+    warm_up()
     before_heap = heap_used(m)
     errors = []
 
@@ -353,9 +360,7 @@ def telnet_smp_cycles(t):
     for th in threads:
         th.join()
     check(not errors, "; ".join(errors[:2]))
-    deadline = time.monotonic() + scaled(60)
-    while len(re.findall(r"\bnsh\b", m.command("ps"))) > 1:
-        check(time.monotonic() < deadline, "sessions left:\n%s" % m.command("ps"))
+    wait_sessions_ended(m)
     after_heap = heap_used(m)
     check(after_heap <= before_heap + 4096, "heap used %d before, %d after"
           % (before_heap, after_heap))
