@@ -94,6 +94,12 @@ void mm_get_stats(struct mm_stats *st)
 	st->nr_used = hs.nr_used;
 }
 
+/* Bytes from user (in block b) to the end of b. */
+static size_t tail_size(void *b, void *user)
+{
+	return (size_t)((char *)b + heap_usable_size(b) - (char *)user);
+}
+
 /*
  * Heap lock held: tags [user, end of block b) with a tag that neither
  * physical neighbour's application memory has (a task's block: the memory
@@ -111,16 +117,14 @@ static void *tag_block(void *b, void *user)
 		excl |= 1u << mte_mem_tag(prev);
 	if (next)
 		excl |= 1u << mte_mem_tag((const char *)next + OWNED_HDR);
-	return mte_tag_new(user, (size_t)((char *)b + heap_usable_size(b) -
-					  (char *)user), excl);
+	return mte_tag_new(user, tail_size(b, user), excl);
 }
 
 /* Heap lock held: gives [user, end of block b) tag 0 again. */
 static void untag_block(void *b, void *user)
 {
 	if (mte_enabled())
-		mte_tag_clear(user, (size_t)((char *)b + heap_usable_size(b) -
-					     (char *)user));
+		mte_tag_clear(user, tail_size(b, user));
 }
 
 /*
@@ -286,9 +290,10 @@ static void *resize(void *ptr, size_t size, struct list_node *owner)
 	if (tagged && p) {
 		b = owned ? (struct list_node *)p - 1 : p;
 		p = tag_block(b, p);
-	} else if (tagged) {	/* failed: the old block, unchanged, as C says */
-		mte_tag_new(ptr, (size_t)((char *)b + heap_usable_size(b) -
-					  (char *)ptr), (uint16_t)~(1u << tag));
+	} else if (tagged) {
+		/* Failed: the old block stays, unchanged as C says, so it
+		 * gets its own tag back (every other one excluded). */
+		mte_tag_new(ptr, tail_size(b, ptr), (uint16_t)~(1u << tag));
 	}
 	spin_unlock_irqrestore(&heap_lock, f);
 	if (!p)
