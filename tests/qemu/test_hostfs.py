@@ -130,6 +130,13 @@ def errors(m, top, share):
         check_in("Permission denied", m.command("echo no > /host/hello.txt"), "EACCES")
 
 
+def posix_calls(m):
+    """ostest's hostfs area: pread/pwrite, lseek SEEK_END, fstat,
+    ftruncate, O_APPEND, two descriptors, unlink while open, O_EXCL."""
+    out = m.command("export OSTEST_HOSTFS /host; ostest hostfs", timeout=120)
+    check_match(r"^ostest: [1-9]\d* passed, 0 failed$", out, "ostest hostfs")
+
+
 def bad_mounts(m, top, share):
     ok(m, "mkdir /h2")
     check_in("mount: /h2: Invalid argument", m.command("mount -t hostfs /h2"), "no -o fs=")
@@ -147,7 +154,8 @@ def bad_mounts(m, top, share):
 
 
 @test("issue 15: mount -t hostfs -o fs=PATH /host under -semihosting: cat, stat, dd "
-      "skip=/seek=, >, >>, truncate, cp, rm, mv, rmdir checked on the host; ENOENT, "
+      "skip=/seek=, >, >>, truncate, cp, rm, mv, rmdir checked on the host; `ostest "
+      "hostfs` (pread/pwrite, fstat, ftruncate, O_APPEND, unlink while open); ENOENT, "
       "'..' kept inside PATH, ls/mkdir ENOTSUP, EISDIR, ENOTEMPTY, ENAMETOOLONG, "
       "bad fs= options; umount leaves the host files")
 def session(t):
@@ -158,6 +166,7 @@ def session(t):
         reads(m, share)
         writes(m, share)
         names(m, share)
+        posix_calls(m)
         errors(m, top, share)
         bad_mounts(m, top, share)
         ok(m, "umount /host")
