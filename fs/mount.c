@@ -232,6 +232,8 @@ int vfs_init(void)
 		vfs_register_fs(&v9fs_type);
 	if (IS_ENABLED(CONFIG_FS_FAT))
 		vfs_register_fs(&fat_fs_type);
+	if (IS_ENABLED(CONFIG_FS_HOSTFS))
+		vfs_register_fs(&hostfs_type);
 	vfs_lock();
 	r = mount_root();
 	vfs_unlock();

@@ -67,6 +67,9 @@ static const struct {
 #ifdef CONFIG_NET	/* apps/ostest/net.c is built with the stack */
 	{ &ot_area_net, true },
 #endif
+#ifdef CONFIG_FS_HOSTFS	/* apps/ostest/hostfs.c, with hostfs */
+	{ &ot_area_hostfs, true, .named = true },
+#endif
 };
 
 /* Failures of the running case: written by any of its threads. */

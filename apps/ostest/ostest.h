@@ -64,7 +64,8 @@ extern const struct ot_area ot_area_thread, ot_area_cancel, ot_area_tsd,
 	ot_area_sched, ot_area_sem, ot_area_mutex, ot_area_cond,
 	ot_area_rwlock, ot_area_barrier, ot_area_mqueue, ot_area_signal,
 	ot_area_timer, ot_area_clock, ot_area_task, ot_area_stack, ot_area_io,
-	ot_area_smp, ot_area_kernel, ot_area_tty, ot_area_posix, ot_area_net;
+	ot_area_smp, ot_area_kernel, ot_area_tty, ot_area_posix, ot_area_net,
+	ot_area_hostfs;
 
 /* Records a failure of the running case (any thread may call it); line 0
  * when it is not a source position (file then names what found it). */

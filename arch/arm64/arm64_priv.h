@@ -32,9 +32,10 @@ void arm64_fault_report(const struct trap_frame *f, int sig);
 void arm64_fpu_save(struct arch_fpu_state *s);
 void arm64_fpu_restore(const struct arch_fpu_state *s);
 
-/* uaccess.c: a data abort in a user access resumes at its fix-up
- * (f->elr changed): true; any other fault: false. */
-bool arm64_uaccess_fixup(struct trap_frame *f);
+/* uaccess.c: a data abort in a user access, or an undefined semihosting
+ * HLT, resumes at its __ex_table fix-up (f->elr changed): true; any other
+ * exception: false. */
+bool arm64_extable_fixup(struct trap_frame *f);
 
 /* uspace.c: user address spaces in existence (atomic). */
 extern unsigned int arm64_uspaces_live;

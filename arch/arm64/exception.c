@@ -155,7 +155,8 @@ void arm64_sync_handler(struct trap_frame *f)
 {
 	struct cpu *c = this_cpu();
 
-	if (arm64_uaccess_fixup(f)) {	/* a bad user pointer: -EFAULT */
+	/* A bad user pointer (-EFAULT), a semihosting call without a host */
+	if (arm64_extable_fixup(f)) {
 		arm64_fpu_exception_exit();
 		return;
 	}

@@ -3,9 +3,11 @@
  * The user-access path (include/vireo/uaccess.h): a range check against
  * the calling task's address space, then the unprivileged copies of
  * uaccess.S.  A fault inside one of those copies is not a kernel bug:
- * arm64_uaccess_fixup() finds its address in __ex_table and the copy
+ * arm64_extable_fixup() finds its address in __ex_table and the copy
  * returns -EFAULT.  That covers what the range check cannot: a region
  * unmapped by another thread meanwhile, a write to a read-only page.
+ * semihosting.c lists its HLT in the same table: without a host it is an
+ * undefined instruction, and the call reports that instead of faulting.
  */
 #include <errno.h>
 #include <asm/esr.h>
@@ -16,7 +18,7 @@
 #include "arm64_priv.h"
 
 struct ex_entry {
-	uintptr_t insn;		/* a user access in uaccess.S */
+	uintptr_t insn;		/* a user access, or semihosting's HLT */
 	uintptr_t fixup;	/* where it resumes when it faults */
 };
 
@@ -27,11 +29,16 @@ int arm64_copy_to_user(uintptr_t dst, const void *src, size_t n);
 int arm64_strncpy_from_user(char *dst, uintptr_t src, size_t size,
 			    size_t *len);
 
-bool arm64_uaccess_fixup(struct trap_frame *f)
+bool arm64_extable_fixup(struct trap_frame *f)
 {
 	unsigned int ec = ESR_EC(f->esr);
 
-	if (ec != ESR_EC_DABT_CUR)
+	/* The only exceptions the listed instructions raise: a data abort
+	 * at EL1 (the user copies) or an undefined instruction (the HLT).
+	 * An undefined instruction taken from EL0 is the program's own,
+	 * whatever its address. */
+	if (ec != ESR_EC_DABT_CUR &&
+	    (ec != ESR_EC_UNKNOWN || arm64_from_el0(f)))
 		return false;
 	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
 		if (e->insn == f->elr) {

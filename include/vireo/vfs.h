@@ -228,6 +228,8 @@ extern struct fs_type etcfs_type;
 extern struct fs_type v9fs_type;
 /* FAT12/16/32 with long names on a block device ("vfat", fs/fat/). */
 extern struct fs_type fat_fs_type;
+/* The host's files over Arm semihosting (fs/hostfs.c, CONFIG_FS_HOSTFS). */
+extern struct fs_type hostfs_type;
 
 /* ---- pipes (fs/pipe.c) ---- */
 /* pipe(): two files, read end and write end.  0 or -ENOMEM. */
