@@ -12,6 +12,7 @@
 #include <vireo/fdt.h>
 #include <vireo/init.h>
 #include <vireo/klog.h>
+#include <vireo/bprot.h>
 #include <vireo/mte.h>
 #include <vireo/net.h>
 #include <vireo/mm.h>
@@ -135,6 +136,8 @@ __noreturn void kernel_main(const void *dtb)
 		VIREO_BOARD_CONFIG, (unsigned long)(total >> 20));
 	if (IS_ENABLED(CONFIG_ARM64_MTE))
 		mte_report_boot();
+	if (IS_ENABLED(CONFIG_ARM64_BRANCH_PROTECTION))
+		bprot_report_boot();
 	if (nr_nodes < 0 || nr_nodes > FDT_MAX_NODES)
 		pr_warn("device tree: %d nodes (more than %d, or malformed): "
 			"not indexed, lookups are slow\n", nr_nodes, FDT_MAX_NODES);

@@ -208,13 +208,22 @@ static int alloc_stack(struct thread *t, size_t size, size_t guard)
 	return 0;
 }
 
+/* t->stack may carry an MTE tag (thread_new), guard_lo never does. */
+size_t thread_guard_size(const struct thread *t)
+{
+	return t->stack_alloc ? (uintptr_t)mte_untag(t->stack) - t->guard_lo : 0;
+}
+
 static void free_stack(struct thread *t)
 {
+	size_t guard = thread_guard_size(t);
+
 	if (!t->stack_alloc)
 		return;		/* caller-supplied or the boot stack */
-	if (t->guard_lo < (uintptr_t)t->stack)
-		arch_stack_guard(t->guard_lo, (uintptr_t)t->stack - t->guard_lo,
-				 false);
+	if (guard)
+		arch_stack_guard(t->guard_lo, guard, false);
+	if (mte_ptr_tag(t->stack))	/* a stale pointer into it faults */
+		mte_tag_clear(t->stack, t->stack_size);
 	free(t->stack_alloc);
 	t->stack_alloc = NULL;
 }
@@ -267,6 +276,11 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 		err = 0;
 	} else {
 		err = alloc_stack(t, MAX(size, STACK_MIN), a->guard_size);
+		/* A tag of its own: SP carries it, so a pointer to a local
+		 * that strays out of this stack, or a heap pointer that
+		 * strays into it, faults (MTE; nothing without it). */
+		if (!err)
+			t->stack = mte_tag_new(t->stack, t->stack_size, 0);
 	}
 	if (err)
 		goto err_free;

@@ -170,7 +170,7 @@ int pthread_getattr_np(pthread_t thread, pthread_attr_t *a)
 	} else {
 		a->stackaddr = t->stack;
 		a->stacksize = t->stack_size;
-		a->guardsize = t->stack_alloc ? (uintptr_t)t->stack - t->guard_lo : 0;
+		a->guardsize = thread_guard_size(t);
 		a->detachstate = t->detached ? PTHREAD_CREATE_DETACHED
 					     : PTHREAD_CREATE_JOINABLE;
 		sched_from_kernel(t->policy, t->base_prio, &a->schedpolicy,

@@ -6,6 +6,14 @@
  * task of its own (this program again, `mtetest -c CASE`), which the
  * fault ends with SIGSEGV (SIGABRT for a double free); the parent checks
  * how it ended.  Without MTE every check is skipped and it exits 0.
+ *
+ * Thread stacks are tagged too: a new thread's locals carry its stack's
+ * tag, and a pointer into a stack whose thread was joined faults.
+ *
+ * Branch protection (CONFIG_ARM64_BRANCH_PROTECTION) is checked the same
+ * way where the CPU has it: a corrupted saved return address faults when
+ * the function returns (pointer authentication), and an indirect call
+ * that does not land on a BTI instruction faults (BTI).
  */
 /* The cases use memory after free() and realloc() on purpose. */
 #pragma GCC diagnostic ignored "-Wuse-after-free"
@@ -16,8 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <vireo/app.h>
+#include <vireo/bprot.h>
 #include <vireo/mte.h>
 
 #define BLOCK 32	/* two granules: an overflow by one byte leaves it */
@@ -101,6 +111,70 @@ static int case_realloc_old(void)
 	return ((volatile char *)hide(p))[0];
 }
 
+static void *leak_local(void *arg)
+{
+	char local[MTE_GRANULE] = "";
+
+	return hide(local);	/* dead once the thread is joined */
+}
+
+/* A pointer into a joined thread's stack: the stack was freed and lost
+ * its tag. */
+static int case_stack_uaf(void)
+{
+	pthread_t th;
+	void *p;
+
+	if (pthread_create(&th, NULL, leak_local, NULL) ||
+	    pthread_join(th, &p) || !mte_ptr_tag(p))
+		return 2;
+	((volatile char *)p)[0] = 1;
+	return 0;
+}
+
+void mtetest_call_me(void);
+void mtetest_call_me(void)
+{
+	__asm__ volatile("");
+}
+
+/* The return address saved by this function's prologue, signed by
+ * PACIASP, has one address bit flipped (a stack smash would do the same):
+ * AUTIASP in the epilogue must reject it. */
+static __attribute__((noinline)) void smash_return(void)
+{
+	uintptr_t *frame = __builtin_frame_address(0);	/* x29, x30 */
+
+	mtetest_call_me();	/* not a leaf: the return address is saved */
+	((volatile uintptr_t *)frame)[1] ^= (uintptr_t)1 << 3;
+}
+
+static int case_pac(void)
+{
+	smash_return();
+	return 0;
+}
+
+/* A function whose first instruction is its BTI landing pad (BTI c =
+ * HINT #34); a call to its second instruction must fault. */
+int mtetest_bti_target(void);
+__asm__(".pushsection .text.mtetest_bti_target, \"ax\"\n"
+	".globl mtetest_bti_target\n"
+	".type mtetest_bti_target, %function\n"
+	"mtetest_bti_target:\n"
+	"	hint	#34\n"
+	"	mov	w0, #42\n"
+	"	ret\n"
+	".size mtetest_bti_target, . - mtetest_bti_target\n"
+	".popsection\n");
+
+static int case_bti(void)
+{
+	int (*past_pad)(void) = hide((char *)mtetest_bti_target + 4);
+
+	return past_pad() == 42 ? 0 : 3;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -110,6 +184,9 @@ static const struct {
 	{ "cross", case_cross_block },
 	{ "double-free", case_double_free },
 	{ "realloc-old", case_realloc_old },
+	{ "stack-uaf", case_stack_uaf },
+	{ "pac", case_pac },
+	{ "bti", case_bti },
 };
 
 static int run_case(const char *name)
@@ -122,9 +199,12 @@ static int run_case(const char *name)
 }
 
 static int mtetest_main(int argc, char **argv);
+static void tag_checks(void);
 
-/* Runs case name in a task of its own; whether it ended with sig. */
-static void expect_signal(const char *what, const char *name, int sig)
+/* Runs case name in a task of its own; whether it ended with sig (or
+ * also_sig, when not 0). */
+static void expect_signals(const char *what, const char *name, int sig,
+			   int also_sig)
 {
 	char *args[] = { "mtetest", "-c", (char *)name, NULL };
 	char detail[64];
@@ -140,7 +220,8 @@ static void expect_signal(const char *what, const char *name, int sig)
 		result(what, 0, "waitpid failed");
 		return;
 	}
-	if (WIFSIGNALED(status) && WTERMSIG(status) == sig) {
+	if (WIFSIGNALED(status) &&
+	    (WTERMSIG(status) == sig || (also_sig && WTERMSIG(status) == also_sig))) {
 		result(what, 1, "");
 		return;
 	}
@@ -151,6 +232,31 @@ static void expect_signal(const char *what, const char *name, int sig)
 		snprintf(detail, sizeof(detail), "exited %d without a fault",
 			 WEXITSTATUS(status));
 	result(what, 0, detail);
+}
+
+static void expect_signal(const char *what, const char *name, int sig)
+{
+	expect_signals(what, name, sig, 0);
+}
+
+static void *local_tags(void *arg)
+{
+	char local[MTE_GRANULE] = "";
+	unsigned int tag = mte_ptr_tag(hide(local));
+
+	*(int *)arg = tag && mte_mem_tag(local) == tag;
+	return NULL;
+}
+
+static void check_stack_tags(void)
+{
+	pthread_t th;
+	int ok = 0;
+
+	if (pthread_create(&th, NULL, local_tags, &ok) == 0)
+		pthread_join(th, NULL);
+	result("a thread's stack has a tag of its own", ok,
+	       ok ? "" : "locals untagged, or tag not in memory");
 }
 
 static void check_in_bounds(void)
@@ -242,12 +348,30 @@ static int mtetest_main(int argc, char **argv)
 		fprintf(stderr, "usage: mtetest [-b COUNT]\n");
 		return 2;
 	}
-	if (!mte_enabled()) {
+	passed = failed = 0;
+	if (mte_enabled())
+		tag_checks();
+	else
 		printf("mtetest: MTE is not available (%s): every check skipped\n",
 		       mte_status());
-		return 0;
-	}
-	passed = failed = 0;
+	/* Pointer authentication: with FEAT_FPAC, AUTIASP itself faults
+	 * (SIGILL); without, the return to the poisoned address does. */
+	if (bprot_pac_enabled())
+		expect_signals("corrupted return address faults (PAC)", "pac",
+			       SIGILL, SIGSEGV);
+	else
+		printf("mtetest: pointer authentication is not available: skipped\n");
+	if (bprot_bti_enabled())
+		expect_signal("call past a BTI landing pad faults", "bti", SIGILL);
+	else
+		printf("mtetest: BTI is not available: skipped\n");
+	if (passed || failed)
+		printf("mtetest: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+static void tag_checks(void)
+{
 	check_in_bounds();
 	expect_signal("one-byte overflow into next granule faults", "overflow", SIGSEGV);
 	expect_signal("use after free faults", "uaf", SIGSEGV);
@@ -256,8 +380,9 @@ static int mtetest_main(int argc, char **argv)
 	check_neighbours();
 	check_realloc_moves();
 	expect_signal("realloc move retags the old block", "realloc-old", SIGSEGV);
-	printf("mtetest: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	check_stack_tags();
+	expect_signal("pointer into a joined thread's stack faults", "stack-uaf",
+		      SIGSEGV);
 }
 
 APP_REGISTER(mtetest, mtetest_main, 0, 0);

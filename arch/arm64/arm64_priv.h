@@ -56,6 +56,12 @@ int arm64_psci_cpu_on(uint64_t mpidr, uintptr_t entry, uint64_t context);
 void arm64_switch_ttbr0(uint64_t ttbr0);
 /* arch/arm64/mte.c: whether RAM is mapped tagged; the check once mapped. */
 bool arm64_mte_probe(void);
+void arm64_mte_cpu_init(void);	/* a secondary CPU: as the boot CPU */
+
+/* bprot.c: whether to guard the text (FEAT_BTI wanted and present), and
+ * whether mmu_init() did */
+bool arm64_bti_present(void);
+extern bool arm64_bti_guarded;
 void arm64_mte_selftest(void);
 extern uint64_t arm64_ttbr0;
 
@@ -65,5 +71,6 @@ void arm64_thread_trampoline(void);
 
 /* Linker-script symbols */
 extern char __image_start[], __image_end[], __text_start[], __text_end[];
+extern char __text_libs_start[];
 extern char __rodata_start[], __rodata_end[], __data_start[];
 extern char __bss_start[], __bss_end[], boot_stack_top[];

@@ -12,6 +12,7 @@
 #include <vireo/cpu.h>
 #include <vireo/irq.h>
 #include <vireo/klog.h>
+#include <vireo/mte.h>
 #include <vireo/panic.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
@@ -97,8 +98,10 @@ static bool guard_fault(const struct trap_frame *f)
 {
 	const struct thread *t = this_cpu()->current;
 
+	uintptr_t far = (uintptr_t)mte_untag((void *)f->far);
+
 	return ESR_EC(f->esr) == ESR_EC_DABT_CUR && t && t->guard_lo &&
-	       f->far >= t->guard_lo && f->far < (uintptr_t)t->stack;
+	       far >= t->guard_lo && far < (uintptr_t)mte_untag(t->stack);
 }
 
 /* The signal POSIX names for a fault of this class. */
@@ -107,6 +110,8 @@ static int fault_signal(unsigned int ec)
 	switch (ec) {
 	case ESR_EC_UNKNOWN:
 	case ESR_EC_ILLEGAL:
+	case ESR_EC_BTI:
+	case ESR_EC_FPAC:
 		return SIGILL;
 	case ESR_EC_PC_ALIGN:
 	case ESR_EC_SP_ALIGN:

@@ -11,6 +11,7 @@
 #include <asm/trap_frame.h>
 #include <vireo/cpu.h>
 #include <vireo/mm.h>
+#include <vireo/bprot.h>
 #include <vireo/mte.h>
 #include <vireo/panic.h>
 #include <vireo/smp.h>
@@ -31,9 +32,11 @@ static const struct ec_name ec_names[] = {
 	{ ESR_EC_UNKNOWN, "Unknown reason (undefined instruction)" },
 	{ ESR_EC_WFX, "Trapped WFI/WFE" },
 	{ ESR_EC_FP_ASIMD, "Access to SIMD or floating-point registers" },
+	{ ESR_EC_BTI, "Branch target exception (BTI: an indirect branch to a non-landing pad)" },
 	{ ESR_EC_ILLEGAL, "Illegal execution state" },
 	{ ESR_EC_SVC64, "SVC from AArch64" },
 	{ ESR_EC_SYS64, "Trapped MSR, MRS or system instruction" },
+	{ ESR_EC_FPAC, "Pointer authentication failure (a corrupted return address)" },
 	{ ESR_EC_IABT_LOW, "Instruction abort from a lower EL" },
 	{ ESR_EC_IABT_CUR, "Instruction abort from the current EL" },
 	{ ESR_EC_PC_ALIGN, "PC alignment fault" },
@@ -108,14 +111,18 @@ int arch_backtrace(uintptr_t fp, uintptr_t lo, uintptr_t hi,
 {
 	int n = 0;
 
+	/* Frame pointers may carry the stack's MTE tag, return addresses a
+	 * PAC: both are compared and reported as plain addresses. */
+	fp = (uintptr_t)mte_untag((void *)fp);
 	while (n < max && fp >= lo && fp + 16 <= hi && !(fp & 7)) {
 		const uintptr_t *rec = (const uintptr_t *)fp;
+		uintptr_t next = (uintptr_t)mte_untag((void *)rec[0]);
 		if (rec[1] == 0)
 			break;
-		pcs[n++] = rec[1];
-		if (rec[0] <= fp)	/* frames move up the stack */
+		pcs[n++] = arch_strip_pac(rec[1]);
+		if (next <= fp)		/* frames move up the stack */
 			break;
-		fp = rec[0];
+		fp = next;
 	}
 	return n;
 }
@@ -126,7 +133,7 @@ static void stack_bounds(uintptr_t fp, uintptr_t *lo, uintptr_t *hi)
 	struct thread *t = this_cpu()->current;
 
 	if (t && t->stack) {
-		*lo = (uintptr_t)t->stack;
+		*lo = (uintptr_t)mte_untag(t->stack);
 		*hi = *lo + t->stack_size;
 	} else {
 		*lo = fp & ~(uintptr_t)0xf;
@@ -207,6 +214,20 @@ static void report_tag_fault(uint64_t far)
 		report("not in the heap\n");
 }
 
+/* Whether FAR_EL1 holds this exception's address (else it is stale). */
+static bool far_valid(unsigned int ec)
+{
+	switch (ec) {
+	case ESR_EC_IABT_LOW: case ESR_EC_IABT_CUR:
+	case ESR_EC_DABT_LOW: case ESR_EC_DABT_CUR:
+	case ESR_EC_PC_ALIGN:
+	case ESR_EC_WATCHPT_LOW: case ESR_EC_WATCHPT_CUR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The exception's class, cause, address and registers. */
 static void report_frame(const struct trap_frame *f)
 {
@@ -222,7 +243,12 @@ static void report_frame(const struct trap_frame *f)
 		       (ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW) ?
 		       ((f->esr & ESR_DABT_WNR) ? ", write" : ", read") : "");
 	}
-	report("FAR  0x%016lx\n", (unsigned long)f->far);
+	if (far_valid(ec))
+		report("FAR  0x%016lx\n", (unsigned long)f->far);
+	if ((ec == ESR_EC_IABT_CUR || ec == ESR_EC_IABT_LOW) &&
+	    bprot_pac_enabled() && arch_strip_pac(f->far) != f->far)
+		report("the address has bits above the 48-bit address set: a "
+		       "return address whose pointer authentication failed\n");
 	if ((ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW) &&
 	    ESR_xFSC(f->esr) == ESR_FSC_TAG_CHECK)
 		report_tag_fault(f->far);

@@ -9,6 +9,16 @@
  */
 #include <asm/sysregs.h>
 
+/* reg = non-zero when the CPU has pointer authentication (FEAT_PAuth:
+ * QARMA5, QARMA3 or an implementation-defined algorithm). */
+.macro pauth_present reg, tmp
+	mrs	\reg, id_aa64isar1_el1
+	and	\reg, \reg, #ID_ISAR1_APA_API_MASK
+	mrs	\tmp, ID_AA64ISAR2_EL1
+	and	\tmp, \tmp, #ID_ISAR2_APA3_MASK
+	orr	\reg, \reg, \tmp
+.endm
+
 	.section .text.boot, "ax"
 	.globl _start
 _start:
@@ -38,6 +48,10 @@ _start:
 	mov	sp, x0
 	bl	arm64_boot_map
 	bl	arm64_mmu_on
+#ifdef CONFIG_ARM64_BRANCH_PROTECTION
+	mov	x0, #1			/* draw the boot's key */
+	bl	arm64_pac_enable
+#endif
 	mov	x0, x19
 	mov	x29, xzr		/* terminates backtraces */
 	mov	x30, xzr
@@ -56,6 +70,10 @@ arm64_secondary_entry:
 	mov	x19, x0
 	bl	arm64_to_el1
 	bl	arm64_mmu_on
+#ifdef CONFIG_ARM64_BRANCH_PROTECTION
+	mov	x0, #0			/* the boot CPU's key */
+	bl	arm64_pac_enable
+#endif
 	ldr	x0, [x19]		/* cpu->boot_sp: first field of struct cpu */
 	mov	sp, x0
 	msr	tpidr_el1, x19
@@ -78,6 +96,11 @@ arm64_to_el1:
 	cmp	x1, #2
 	cset	x1, hs
 	orr	x0, x0, x1, lsl #HCR_EL2_ATA_SHIFT
+	pauth_present x1, x2		/* PAuth: EL1 uses keys and instructions */
+	cmp	x1, #0
+	cset	x1, ne
+	orr	x1, x1, x1, lsl #1
+	orr	x0, x0, x1, lsl #HCR_EL2_APK_API_SHIFT
 	msr	hcr_el2, x0
 	mov	x0, #(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN)
 	msr	cnthctl_el2, x0
@@ -139,6 +162,16 @@ arm64_boot_map:
 	dsb	sy
 	ret
 
+#ifdef CONFIG_ARM64_MTE
+/* Tagged pointers translate from the first instruction on (TBI0 is
+ * ARMv8.0; MTE itself is probed later).  TBI0 also decides which bits
+ * hold a return address's authentication code, so it must not change
+ * while a signed return address is on the stack. */
+#define TCR_BOOT_ALL	(TCR_BOOT | TCR_TBI0)
+#else
+#define TCR_BOOT_ALL	TCR_BOOT
+#endif
+
 /*
  * arm64_mmu_on: programs MAIR/TCR/TTBR0 from arm64_ttbr0 (the boot tables
  * until C installs the final ones) and enables the MMU and caches.
@@ -149,7 +182,7 @@ arm64_mmu_on:
 	msr	mair_el1, x0
 	mrs	x1, id_aa64mmfr0_el1
 	and	x1, x1, #7		/* PARange -> TCR.IPS, same encoding */
-	ldr	x0, =TCR_BOOT
+	ldr	x0, =TCR_BOOT_ALL
 	orr	x0, x0, x1, lsl #TCR_IPS_SHIFT
 	msr	tcr_el1, x0
 	adrp	x0, arm64_ttbr0
@@ -167,6 +200,51 @@ arm64_mmu_on:
 	msr	sctlr_el1, x0
 	isb
 	ret
+
+#ifdef CONFIG_ARM64_BRANCH_PROTECTION
+/*
+ * arm64_pac_enable: turns on return-address signing with the A key
+ * (SCTLR_EL1.EnIA) before the first C function runs: a function that
+ * signed its return address while the key was off would fail to
+ * authenticate it once the key is on.  One key per boot, shared by all
+ * CPUs because threads move between them.  The boot CPU (x0 = 1) draws
+ * it first: from RNDR where the CPU has FEAT_RNG, else from the counter
+ * (weak: the time since reset, mixed by a multiply).  Without FEAT_PAuth
+ * nothing changes and PACIASP/AUTIASP stay NOPs.  Clobbers x0-x3.
+ */
+arm64_pac_enable:
+	pauth_present x1, x2
+	cbz	x1, 9f
+	adrp	x3, arm64_pac_key
+	add	x3, x3, :lo12:arm64_pac_key
+	cbz	x0, 3f
+	mrs	x1, id_aa64isar0_el1
+	lsr	x1, x1, #ID_ISAR0_RNDR_SHIFT
+	cbz	x1, 1f
+	mrs	x1, RNDR		/* Z set: no entropy this time */
+	b.eq	1f
+	mrs	x2, RNDR
+	b.ne	2f
+1:	mrs	x1, cntpct_el0
+	ldr	x2, =0x9e3779b97f4a7c15	/* odd: the multiply is a bijection */
+	mul	x1, x1, x2
+	eor	x2, x2, x1, ror #29
+	mul	x2, x2, x1
+2:	stp	x1, x2, [x3]
+3:	ldp	x1, x2, [x3]
+	msr	APIAKEYLO_EL1, x1
+	msr	APIAKEYHI_EL1, x2
+	mrs	x0, sctlr_el1
+	orr	x0, x0, #SCTLR_EnIA
+	msr	sctlr_el1, x0
+	isb
+9:	ret
+
+	.section .bss.pac_key, "aw", %nobits
+	.balign 16
+	.globl arm64_pac_key
+arm64_pac_key:	.skip 16		/* APIAKey: low, high */
+#endif
 
 	.section .bss.boot_tables, "aw", %nobits
 	.balign 4096

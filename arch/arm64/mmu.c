@@ -238,7 +238,13 @@ uintptr_t mmu_init(const struct mem_region *ram, int nr_ram, uintptr_t free)
 			map_or_panic(lo, hi, attr_ram, false);
 		}
 	}
-	map_or_panic(img_lo, (uintptr_t)__text_end, ATTR_TEXT, true);
+	/* BTI: Vireo's own text is guarded, the prebuilt libraries' (no
+	 * landing pads; vireo.ld puts them last) is not. */
+	arm64_bti_guarded = arm64_bti_present();
+	map_or_panic(img_lo, (uintptr_t)__text_libs_start,
+		     ATTR_TEXT | (arm64_bti_guarded ? PTE_GP : 0), true);
+	map_or_panic((uintptr_t)__text_libs_start, (uintptr_t)__text_end,
+		     ATTR_TEXT, true);
 	map_or_panic((uintptr_t)__rodata_start, (uintptr_t)__rodata_end,
 		     ATTR_RODATA, true);
 	map_or_panic((uintptr_t)__data_start, img_hi, attr_ram, true);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Memory tagging (FEAT_MTE2) on the boot CPU and the tag primitives of
- * <vireo/mte.h>.
+ * Memory tagging (FEAT_MTE2) and the tag primitives of <vireo/mte.h>.
  *
  * Detection, before the final translation tables exist (mmu_init() asks
  * arm64_mte_probe() which memory type RAM gets): the configuration must
@@ -16,10 +15,15 @@
  * the allocator never tags (mte_enabled() is false).
  *
  * When it passes: TCF = synchronous, so a bad access faults on the
- * instruction that made it; TCR_EL1.TBI0 lets tagged pointers translate;
+ * instruction that made it; TCR_EL1.TBI0 (head.S) lets tagged pointers
+ * translate;
  * TCMA0 leaves tag 0 pointers unchecked (the kernel's own); GCR_EL1
  * excludes tag 0 from IRG, so no application pointer ever has the tag of
  * the allocator's metadata or of freed memory.
+ *
+ * Secondary CPUs take the boot CPU's result (arm64_mte_cpu_init(), their
+ * first C code, before they touch a tagged pointer: their idle stacks
+ * are untagged), so tagged memory and pointers mean the same everywhere.
  *
  * Only this file is built with the tag instructions (CMakeLists.txt), so
  * the rest of the image stays ARMv8.0 and runs on a Cortex-A53; none of
@@ -37,6 +41,7 @@
 static bool mte_wanted;		/* probe: RAM is mapped as tagged memory */
 /* The self-test passed: tags in use.  Read by switch.S (PSTATE.TCO). */
 bool arm64_mte_on;
+static void cpu_setup(uint64_t tcf);
 static const char *why_off = "not built in (CONFIG_ARM64_MTE)";
 
 bool mte_enabled(void)
@@ -62,13 +67,26 @@ bool arm64_mte_probe(void)
 		return false;
 	}
 	mte_wanted = true;
-	/* Tag access at EL1, tagged pointers translate; no checks yet. */
-	write_sysreg(sctlr_el1, (read_sysreg(sctlr_el1) | SCTLR_ATA) &
-		     ~SCTLR_TCF_MASK);
-	write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_TBI0 | TCR_TCMA0);
+	cpu_setup(0);		/* no checks until the self-test passed */
+	return true;
+}
+
+/* Tag access at EL1, tag 0 unchecked, IRG never draws tag 0; tcf: the
+ * check mode (SCTLR_EL1.TCF).  Tagged pointers already translate
+ * (TCR_EL1.TBI0, set by head.S). */
+static void cpu_setup(uint64_t tcf)
+{
+	write_sysreg(sctlr_el1, (read_sysreg(sctlr_el1) & ~SCTLR_TCF_MASK) |
+		     SCTLR_ATA | tcf);
+	write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_TCMA0);
 	__asm__ volatile("msr " GCR_EL1 ", %0" :: "r"(GCR_RRND | 1UL));
 	isb();
-	return true;
+}
+
+void arm64_mte_cpu_init(void)
+{
+	if (arm64_mte_on)
+		cpu_setup(SCTLR_TCF_SYNC);
 }
 
 static inline void stg(void *tagged)

@@ -43,6 +43,7 @@ __noreturn void arm64_boot_secondary(struct cpu *c)
 {
 	write_sysreg(vbar_el1, (uintptr_t)arm64_vectors);
 	isb();
+	arm64_mte_cpu_init();
 	_set_tls(c->idle->tls);
 	smp_secondary_main(c);
 }

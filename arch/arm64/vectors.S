@@ -83,6 +83,18 @@
 	eret
 .endm
 
+/*
+ * Branches to label when SP's address is below that of reg (clobbered).
+ * Either may carry an MTE tag in bits 63:56 (a stack's tag is in SP and
+ * thread->stack, not in every bound), so the difference is compared with
+ * its top byte shifted out: addresses differ by far less than 2^55.
+ */
+.macro SP_BELOW reg, label
+	sub	\reg, sp, \reg
+	lsl	\reg, \reg, #8
+	tbnz	\reg, #63, \label
+.endm
+
 .macro VECTOR target
 	.balign 128
 	b	\target
@@ -140,8 +152,7 @@ el1h_sync:
 	cbz	x0, 1f				/* early boot: no thread yet */
 	ldr	x0, [x0, #THREAD_STACK]		/* lowest usable address */
 	add	x0, x0, #TF_SIZE
-	cmp	sp, x0
-	b.lo	2f
+	SP_BELOW x0, 2f
 1:	mrs	x0, tpidrro_el0
 	SAVE_FRAME 0
 	bl	arm64_sync_handler
@@ -152,14 +163,12 @@ el1h_sync:
 2:	mrs	x0, tpidr_el1
 	ldr	x0, [x0, #CPU_CURRENT]
 	ldr	x0, [x0, #THREAD_SIGALT_LO]
-	cmp	sp, x0
-	b.lo	arm64_stack_overflow_entry
+	SP_BELOW x0, arm64_stack_overflow_entry
 	mrs	x0, tpidr_el1
 	ldr	x0, [x0, #CPU_CURRENT]
 	ldr	x0, [x0, #THREAD_SIGALT_HI]
-	cmp	sp, x0
-	b.hs	arm64_stack_overflow_entry
-	b	1b
+	SP_BELOW x0, 1b
+	b	arm64_stack_overflow_entry
 
 /*
  * Switches to this CPU's emergency stack and calls arm64_stack_overflow(),
@@ -188,7 +197,8 @@ arm64_call_on_stack:
 	mov	sp, x0
 	mov	x29, #0
 	mov	x30, #0
-	br	x1
+	mov	x16, x1			/* BR x16 lands on fn's BTI c (BTI) */
+	br	x16
 
 /*
  * arm64_enter_user(frame): leaves for EL0 with the registers of the

@@ -72,6 +72,9 @@ enum {
 #define THREAD_GUARD_NONE SIZE_MAX
 
 /* thread_attr.guard_size for a POSIX guardsize attribute (0: none). */
+/* The size of t's guard below its stack (0: none, or not allocated). */
+size_t thread_guard_size(const struct thread *t);
+
 static inline size_t thread_guard_of(size_t guardsize)
 {
 	return guardsize ? guardsize : THREAD_GUARD_NONE;
@@ -101,7 +104,9 @@ struct thread {
 	char name[24];
 	/* Usable stack [stack, stack + stack_size); for allocated stacks the
 	 * guard [guard_lo, stack) lies just below `stack`, inside the
-	 * allocation that starts at stack_alloc. */
+	 * allocation that starts at stack_alloc.  With MTE, `stack` carries
+	 * the stack's tag (SP has it too), guard_lo no tag: compare
+	 * addresses through mte_untag() or thread_guard_size(). */
 	void *stack;
 	size_t stack_size;
 	void *stack_alloc;		/* NULL: caller-supplied stack */

@@ -9,9 +9,11 @@
 #define ESR_EC_UNKNOWN		0x00
 #define ESR_EC_WFX		0x01
 #define ESR_EC_FP_ASIMD		0x07
+#define ESR_EC_BTI		0x0d	/* branch target exception (FEAT_BTI) */
 #define ESR_EC_ILLEGAL		0x0e
 #define ESR_EC_SVC64		0x15
 #define ESR_EC_SYS64		0x18
+#define ESR_EC_FPAC		0x1c	/* failed authentication (FEAT_FPAC) */
 #define ESR_EC_IABT_LOW		0x20
 #define ESR_EC_IABT_CUR		0x21
 #define ESR_EC_PC_ALIGN		0x22

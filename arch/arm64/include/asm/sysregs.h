@@ -21,6 +21,24 @@
  * allocation tags (MTE; RES0 without it, so set only when present) */
 #define HCR_EL2_RW		(1 << 31)
 #define HCR_EL2_ATA_SHIFT	56
+/* HCR_EL2.APK, API (D13.2.48): EL1 may use the pointer authentication
+ * keys and instructions without a trap to EL2 (RES0 without FEAT_PAuth) */
+#define HCR_EL2_APK_API_SHIFT	40
+
+/* Pointer authentication (FEAT_PAuth): present when any of
+ * ID_AA64ISAR1_EL1.APA [7:4], API [11:8] or ID_AA64ISAR2_EL1.APA3 [15:12]
+ * is non-zero.  SCTLR_EL1.EnIA enables the A instruction key (PACIASP).
+ * FEAT_BTI: ID_AA64PFR1_EL1.BT [3:0]; guarded pages have PTE_GP.
+ * FEAT_RNG: ID_AA64ISAR0_EL1.RNDR [63:60]. */
+#define ID_ISAR1_APA_API_MASK	0xff0
+#define ID_ISAR2_APA3_MASK	0xf000
+#define ID_PFR1_BT_MASK		0xf
+#define ID_ISAR0_RNDR_SHIFT	60
+#define SCTLR_EnIA		BIT(31)
+#define APIAKEYLO_EL1		S3_0_C2_C1_0
+#define APIAKEYHI_EL1		S3_0_C2_C1_1
+#define ID_AA64ISAR2_EL1	S3_0_C0_C6_2
+#define RNDR			S3_3_C2_C4_0
 
 /* ID_AA64PFR1_EL1.MTE (D13.2.65): 2 or more = tag memory instructions
  * and checks (FEAT_MTE2) */
@@ -94,5 +112,6 @@
 #define PTE_AP_RO		(1 << 7)	/* AP[2]: read-only */
 #define PTE_SH_INNER		(3 << 8)
 #define PTE_AF			(1 << 10)
+#define PTE_GP			(UL(1) << 50)	/* BTI guarded page */
 #define PTE_PXN			(UL(1) << 53)
 #define PTE_UXN			(UL(1) << 54)
