@@ -40,11 +40,15 @@ static void console_out(const char *s, size_t n)
 	struct uart *u = uart_console();
 
 	if (console_ready && u) {
-		char cr = '\r';
-		for (size_t i = 0; i < n; i++) {
-			if (s[i] == '\n')
-				u->ops->write(u, &cr, 1, true);
-			u->ops->write(u, &s[i], 1, true);
+		/* A write per run of characters (each takes the port's lock
+		 * and starts its transmitter), "\r\n" for each newline. */
+		for (size_t i = 0, j; i < n; i = j + 1) {
+			for (j = i; j < n && s[j] != '\n'; j++)
+				;
+			if (j > i)
+				u->ops->write(u, s + i, j - i, true);
+			if (j < n)
+				u->ops->write(u, "\r\n", 2, true);
 		}
 		console_mirror(s, n, false);
 		return;
