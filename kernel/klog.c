@@ -60,16 +60,39 @@ static void console_out(const char *s, size_t n)
 	}
 }
 
+/* Writes v in decimal into buf, right-aligned in width characters
+ * (padded with pad; wider numbers take the room they need); returns the
+ * length. */
+static int put_decimal(char *buf, uint64_t v, int width, char pad)
+{
+	char tmp[20];
+	int n = 0, len = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (len < width - n)
+		buf[len++] = pad;
+	while (n)
+		buf[len++] = tmp[--n];
+	return len;
+}
+
 void klog(int level, const char *fmt, ...)
 {
 	char line[192];
 	uint64_t ns = clock_monotonic_ns();
 	va_list ap;
-	int n;
+	int n = 0;
 
-	n = snprintf(line, sizeof(line), "[%5lu.%06lu] ",
-		     (unsigned long)(ns / NSEC_PER_SEC),
-		     (unsigned long)(ns % NSEC_PER_SEC / 1000));
+	/* "[%5lu.%06lu] " without a formatted print: it is on every line. */
+	line[n++] = '[';
+	n += put_decimal(line + n, ns / NSEC_PER_SEC, 5, ' ');
+	line[n++] = '.';
+	n += put_decimal(line + n, ns % NSEC_PER_SEC / 1000, 6, '0');
+	line[n++] = ']';
+	line[n++] = ' ';
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
