@@ -100,7 +100,8 @@ static const char *string_at(const struct fdt *fdt, uint32_t nameoff)
  * name or its value does not lie wholly inside its block, or the tag is
  * unknown.  t->next is always greater than off: callers rely on it to end.
  */
-static int read_token(const struct fdt *fdt, int64_t pos, struct token *t)
+static inline __attribute__((always_inline)) int
+read_token(const struct fdt *fdt, int64_t pos, struct token *t)
 {
 	const char *nul;
 	uint32_t off, room;
