@@ -53,11 +53,7 @@ static void console_out(const char *s, size_t n)
 		console_mirror(s, n, false);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			uart_putc_polled('\r');
-		uart_putc_polled(s[i]);
-	}
+	uart_write_polled(s, n);
 }
 
 /* Writes v in decimal into buf, right-aligned in width characters
