@@ -218,6 +218,7 @@ static const struct { const char *name; uint8_t len; } slot_names[FDT_NR_SLOTS] 
 	[FDT_SLOT_ADDRESS_CELLS] = { "#address-cells", 14 },
 	[FDT_SLOT_SIZE_CELLS] = { "#size-cells", 11 },
 	[FDT_SLOT_INTERRUPT_CELLS] = { "#interrupt-cells", 16 },
+	[FDT_SLOT_RANGES] = { "ranges", 6 },
 };
 
 /* Kinds of property name the index builder tells apart: a slot, or: */
@@ -966,21 +967,47 @@ int fdt_size_cells(const struct fdt *fdt, int node)
 	return cells_of(fdt, fdt_parent(fdt, node), FDT_SLOT_SIZE_CELLS, 1);
 }
 
+/* cells_of() for index entry p (-1: none, the root's parent). */
+static int cells_indexed(const struct fdt *fdt, int p, int slot, int def)
+{
+	struct token t;
+	uint32_t v;
+
+	if (p < 0 || slot_prop(fdt, p, slot, &t))
+		return def;
+	if (u32_value(t.val, (int)t.len, &v))
+		return -EINVAL;
+	return v <= 4 ? (int)v : -EINVAL;
+}
+
 int fdt_get_reg(const struct fdt *fdt, int node, int idx, uint64_t *base,
 		uint64_t *size)
 {
-	int parent = fdt_parent(fdt, node);
-	int ac = cells_of(fdt, parent, FDT_SLOT_ADDRESS_CELLS, 2);
-	int sc = cells_of(fdt, parent, FDT_SLOT_SIZE_CELLS, 1);
-	int len, entry;
+	int ac, sc, len, entry;
 	const uint8_t *p;
+
+	if (fdt->nodes) {	/* the node looked up once, not per property */
+		int i = node_index(fdt, node), parent;
+		struct token t;
+		if (i < 0)
+			return -EINVAL;
+		parent = fdt->nodes[i].parent;
+		ac = cells_indexed(fdt, parent, FDT_SLOT_ADDRESS_CELLS, 2);
+		sc = cells_indexed(fdt, parent, FDT_SLOT_SIZE_CELLS, 1);
+		len = slot_prop(fdt, i, FDT_SLOT_REG, &t);
+		p = prop_value(len, &t, &len);
+	} else {
+		int parent = fdt_parent(fdt, node);
+		ac = cells_of(fdt, parent, FDT_SLOT_ADDRESS_CELLS, 2);
+		sc = cells_of(fdt, parent, FDT_SLOT_SIZE_CELLS, 1);
+		p = getprop_slot(fdt, node, FDT_SLOT_REG, &len);
+	}
 
 	if (ac < 0 || sc < 0)
 		return ac < 0 ? ac : sc;
 	/* Wider numbers (PCI's 3-cell addresses) do not fit a uint64_t. */
 	if (ac < 1 || ac > 2 || sc > 2 || idx < 0)
 		return -EINVAL;
-	p = getprop_slot(fdt, node, FDT_SLOT_REG, &len);
 	if (!p)
 		return len;
 	entry = (ac + sc) * 4;
@@ -1055,18 +1082,32 @@ static int decode_gic(const uint8_t *p, uint32_t *intid, uint32_t *flags)
 int fdt_get_gic_interrupt(const struct fdt *fdt, int node, int idx,
 			  uint32_t *intid, uint32_t *flags)
 {
-	int ctrl = interrupt_parent(fdt, node), len;
+	int ctrl, len;
 	uint32_t cells;
 	const uint8_t *p;
+	struct token t;
 
 	if (idx < 0)
 		return -EINVAL;
-	if (ctrl < 0)
-		return -EINVAL;	/* no controller: nothing to decode against */
-	if (getprop_u32_slot(fdt, ctrl, FDT_SLOT_INTERRUPT_CELLS, &cells) ||
-	    cells != GIC_INT_CELLS)
-		return -EINVAL;
-	p = getprop_slot(fdt, node, FDT_SLOT_INTERRUPTS, &len);
+	if (fdt->nodes) {	/* the node looked up once, not per property */
+		int i = node_index(fdt, node);
+		if (i < 0 || (ctrl = fdt->nodes[i].iparent) < 0)
+			return -EINVAL;
+		len = slot_prop(fdt, ctrl, FDT_SLOT_INTERRUPT_CELLS, &t);
+		p = prop_value(len, &t, &len);
+		if (u32_value(p, len, &cells) || cells != GIC_INT_CELLS)
+			return -EINVAL;
+		len = slot_prop(fdt, i, FDT_SLOT_INTERRUPTS, &t);
+		p = prop_value(len, &t, &len);
+	} else {
+		ctrl = interrupt_parent(fdt, node);
+		if (ctrl < 0)
+			return -EINVAL;	/* no controller: nothing to decode against */
+		if (getprop_u32_slot(fdt, ctrl, FDT_SLOT_INTERRUPT_CELLS, &cells) ||
+		    cells != GIC_INT_CELLS)
+			return -EINVAL;
+		p = getprop_slot(fdt, node, FDT_SLOT_INTERRUPTS, &len);
+	}
 	if (!p)
 		return len;
 	if (len % (GIC_INT_CELLS * 4))
