@@ -13,7 +13,9 @@
  *
  * That is slow (every lookup walks from the root), so fdt_index() checks
  * every token once and records the nodes; an indexed tree is known good,
- * and lookups read it directly (node by offset: a binary search).  The
+ * and lookups read it directly (node by offset: a binary search after a
+ * hint; the common properties by their recorded place, "compatible"
+ * matches after a 32-bit filter, interrupt parents resolved once).  The
  * checked walks remain for a tree that is not (or cannot be) indexed.
  */
 #include <errno.h>
@@ -83,15 +85,14 @@ static const uint8_t *struct_at(const struct fdt *fdt, uint32_t off)
 	return fdt->blob + fdt->off_struct + off;
 }
 
-/* The NUL-terminated string at nameoff in the strings block, or NULL. */
+/* The NUL-terminated string at nameoff in the strings block, or NULL.
+ * A string that starts at or before the block's last NUL ends inside
+ * the block (fdt_init found that NUL once). */
 static const char *string_at(const struct fdt *fdt, uint32_t nameoff)
 {
-	const char *s;
-
-	if (nameoff >= fdt->size_strings)
+	if (nameoff >= fdt->strings_end)
 		return NULL;
-	s = (const char *)fdt->blob + fdt->off_strings + nameoff;
-	return memchr(s, 0, fdt->size_strings - nameoff) ? s : NULL;
+	return (const char *)fdt->blob + fdt->off_strings + nameoff;
 }
 
 /*
@@ -99,7 +100,8 @@ static const char *string_at(const struct fdt *fdt, uint32_t nameoff)
  * name or its value does not lie wholly inside its block, or the tag is
  * unknown.  t->next is always greater than off: callers rely on it to end.
  */
-static int read_token(const struct fdt *fdt, int64_t pos, struct token *t)
+static inline __attribute__((always_inline)) int
+read_token(const struct fdt *fdt, int64_t pos, struct token *t)
 {
 	const char *nul;
 	uint32_t off, room;
@@ -190,6 +192,9 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t max_size)
 	    f.off_rsvmap % 8 ||
 	    !block_ok(f.off_rsvmap, RSV_ENTRY_LEN, hdr_len, f.total_size))
 		return -EINVAL;
+	f.strings_end = f.size_strings;
+	while (f.strings_end && f.blob[f.off_strings + f.strings_end - 1])
+		f.strings_end--;
 	/* A tree without a readable root node is of no use to anyone. */
 	if (fdt_root(&f) < 0)
 		return -EINVAL;
@@ -202,6 +207,95 @@ size_t fdt_total_size(const struct fdt *fdt)
 	return fdt->total_size;
 }
 
+/* Names of enum fdt_slot, with their lengths. */
+static const struct { const char *name; uint8_t len; } slot_names[FDT_NR_SLOTS] = {
+	[FDT_SLOT_COMPATIBLE] = { "compatible", 10 },
+	[FDT_SLOT_REG] = { "reg", 3 },
+	[FDT_SLOT_INTERRUPTS] = { "interrupts", 10 },
+	[FDT_SLOT_INTERRUPT_PARENT] = { "interrupt-parent", 16 },
+	[FDT_SLOT_STATUS] = { "status", 6 },
+	[FDT_SLOT_DEVICE_TYPE] = { "device_type", 11 },
+	[FDT_SLOT_ADDRESS_CELLS] = { "#address-cells", 14 },
+	[FDT_SLOT_SIZE_CELLS] = { "#size-cells", 11 },
+	[FDT_SLOT_INTERRUPT_CELLS] = { "#interrupt-cells", 16 },
+	[FDT_SLOT_RANGES] = { "ranges", 6 },
+};
+
+/* Kinds of property name the index builder tells apart: a slot, or: */
+#define NAME_PHANDLE FDT_NR_SLOTS
+#define NAME_LINUX_PHANDLE (FDT_NR_SLOTS + 1)
+#define NAME_OTHER (FDT_NR_SLOTS + 2)
+
+/* The slot of a property name, or -1.  Length and first byte single out
+ * at most one candidate, so this is one comparison. */
+static int slot_of(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (int s = 0; s < FDT_NR_SLOTS; s++)
+		if (slot_names[s].len == len && slot_names[s].name[0] == name[0])
+			return memcmp(slot_names[s].name, name, len) ? -1 : s;
+	return -1;
+}
+
+static int name_kind(const char *name)
+{
+	int s = slot_of(name);
+
+	if (s >= 0)
+		return s;
+	if (!strcmp(name, "phandle"))
+		return NAME_PHANDLE;
+	return strcmp(name, "linux,phandle") ? NAME_OTHER : NAME_LINUX_PHANDLE;
+}
+
+/* Name kinds by string offset while indexing: device trees name a few
+ * dozen properties, each stored once, so nearly every property's kind
+ * is found here without comparing its name.  Collisions only evict. */
+#define KIND_CACHE 128
+struct kind_cache {
+	uint32_t nameoff[KIND_CACHE];
+	uint8_t kind[KIND_CACHE];	/* 0: empty, else kind + 1 */
+};
+
+static int cached_kind(struct kind_cache *kc, uint32_t nameoff, const char *name)
+{
+	unsigned int h = (uint32_t)(nameoff * 2654435761u) >> 25;	/* 0..127 */
+
+	if (kc->kind[h] && kc->nameoff[h] == nameoff)
+		return kc->kind[h] - 1;
+	kc->nameoff[h] = nameoff;
+	kc->kind[h] = (uint8_t)(name_kind(name) + 1);
+	return kc->kind[h] - 1;
+}
+
+/* The hash of a "compatible" string that picks its bit of compat_bloom;
+ * *end is set past its NUL (or to lim when it has none). */
+static uint32_t compat_hash(const char *s, const char *lim, const char **end)
+{
+	uint32_t h = 5381;
+
+	while (s < lim && *s)
+		h = h * 33 + (uint8_t)*s++;
+	*end = s < lim ? s + 1 : lim;
+	return h;
+}
+
+static uint32_t compat_bit(uint32_t h)
+{
+	return 1u << (h % 32);
+}
+
+static uint32_t compat_bloom(const char *p, uint32_t len)
+{
+	const char *end = p + len;
+	uint32_t bloom = 0;
+
+	while (p < end)
+		bloom |= compat_bit(compat_hash(p, end, &p));
+	return bloom;
+}
+
 /* What the index builder keeps of the node whose properties it reads:
  * the first "phandle" and "linux,phandle" (DTSpec 2.3.3), as lookups
  * without an index would find them. */
@@ -210,16 +304,22 @@ struct ph_scan {
 	uint32_t v, v_linux;
 };
 
-static void note_prop(struct fdt_node *n, struct ph_scan *ph,
+static void note_prop(const struct fdt *fdt, struct fdt_node *n,
+		      struct ph_scan *ph, struct kind_cache *kc,
 		      const struct token *t, uint32_t off)
 {
-	bool is_ph = !strcmp(t->name, "phandle");
+	int kind = cached_kind(kc, be32(struct_at(fdt, off + 8)), t->name);
+	bool is_ph = kind == NAME_PHANDLE;
 
-	if (!strcmp(t->name, "compatible") && !n->compat) {
-		n->compat = off + 12;
-		n->compat_len = t->len;
+	if (kind < FDT_NR_SLOTS) {
+		uint32_t delta = (off - n->props) / 4 + 1;
+		if (n->slot[kind])
+			return;	/* the first of a repeated name counts */
+		n->slot[kind] = delta < FDT_SLOT_FAR ? (uint16_t)delta : FDT_SLOT_FAR;
+		if (kind == FDT_SLOT_COMPATIBLE)
+			n->compat_bloom = compat_bloom((const char *)t->val, t->len);
 	} else if (is_ph ? !ph->seen : !ph->seen_linux &&
-		   !strcmp(t->name, "linux,phandle")) {
+		   kind == NAME_LINUX_PHANDLE) {
 		bool ok = t->len >= 4;
 		uint32_t v = ok ? be32(t->val) : 0;
 		if (is_ph) {
@@ -250,6 +350,7 @@ static void end_props(struct fdt_node *n, struct ph_scan *ph)
 static int build_index(const struct fdt *fdt, struct fdt_node *nodes, int max)
 {
 	struct ph_scan ph = { 0 };
+	struct kind_cache kc = { .kind = { 0 } };
 	struct token t;
 	int64_t off = 0;
 	int n = 0, cur = -1, depth = 0;
@@ -279,7 +380,7 @@ static int build_index(const struct fdt *fdt, struct fdt_node *nodes, int max)
 			if (!in_props)
 				return -EINVAL;	/* outside a node, or after a subnode */
 			if (store)
-				note_prop(&nodes[cur], &ph, &t, (uint32_t)off);
+				note_prop(fdt, &nodes[cur], &ph, &kc, &t, (uint32_t)off);
 			break;
 		case FDT_END_NODE:
 			if (depth == 0)
@@ -299,27 +400,70 @@ static int build_index(const struct fdt *fdt, struct fdt_node *nodes, int max)
 	}
 }
 
+static int slot_prop(const struct fdt *fdt, int i, int s, struct token *t);
+
+/* Index of the node with phandle ph among nodes[0..n), or -ENOENT. */
+static int phandle_index(const struct fdt_node *nodes, int n, uint32_t ph)
+{
+	for (int i = 0; i < n; i++)
+		if (nodes[i].has_phandle && nodes[i].phandle == ph)
+			return i;
+	return -ENOENT;
+}
+
 int fdt_index(struct fdt *fdt, struct fdt_node *nodes, int max)
 {
 	int n = build_index(fdt, nodes, nodes ? max : 0);
+	struct token t;
 
-	if (n > 0 && n <= max && nodes) {
-		fdt->nodes = nodes;
-		fdt->nr_nodes = n;
+	if (n <= 0 || n > max || !nodes)
+		return n;
+	fdt->nodes = nodes;
+	fdt->nr_nodes = n;
+	/* Interrupt parents (DTSpec 2.4.1): a node's own, else inherited;
+	 * a parent comes before its children in the index. */
+	for (int i = 0; i < n; i++) {
+		struct fdt_node *nd = &nodes[i];
+		if (!slot_prop(fdt, i, FDT_SLOT_INTERRUPT_PARENT, &t))
+			nd->iparent = t.len >= 4 ?
+				      phandle_index(nodes, n, be32(t.val)) : -EINVAL;
+		else
+			nd->iparent = nd->parent >= 0 ?
+				      nodes[nd->parent].iparent : -ENOENT;
 	}
 	return n;
 }
+
+/* The index position node_index() found last, tried first, then its
+ * parent and interrupt parent: walks ask for a node just returned (its
+ * name, then its next sibling), a device's "reg" and "interrupts" for
+ * its parent's and its controller's cells.  Only a hint, checked before
+ * use, so any tree and any CPU may overwrite it. */
+static int last_index;
 
 /* Position in the index of the node at offset node, or -1. */
 static int node_index(const struct fdt *fdt, int node)
 {
 	int lo = 0, hi = fdt->nr_nodes - 1;
+	int hint = __atomic_load_n(&last_index, __ATOMIC_RELAXED);
 
+	if (hint <= hi) {
+		const struct fdt_node *h = &fdt->nodes[hint];
+		if ((int64_t)h->off == node)
+			return hint;
+		if (h->parent >= 0 && (int64_t)fdt->nodes[h->parent].off == node)
+			return h->parent;
+		if (h->iparent >= 0 && h->iparent <= hi &&
+		    (int64_t)fdt->nodes[h->iparent].off == node)
+			return h->iparent;
+	}
 	while (lo <= hi) {
 		int mid = lo + (hi - lo) / 2;
 		int64_t off = fdt->nodes[mid].off;
-		if (off == node)
+		if (off == node) {
+			__atomic_store_n(&last_index, mid, __ATOMIC_RELAXED);
 			return mid;
+		}
 		if (off < node)
 			lo = mid + 1;
 		else
@@ -357,6 +501,7 @@ static int next_indexed(const struct fdt *fdt, int node, int *depth)
 		return -ENOENT;
 	if (depth)
 		*depth += (int)fdt->nodes[i + 1].depth - (int)fdt->nodes[i].depth;
+	__atomic_store_n(&last_index, i + 1, __ATOMIC_RELAXED);
 	return (int)fdt->nodes[i + 1].off;
 }
 
@@ -397,8 +542,10 @@ int fdt_first_subnode(const struct fdt *fdt, int node)
 		int i = node_index(fdt, node);
 		if (i < 0)
 			return -EINVAL;
-		return i + 1 < (int)fdt->nodes[i].end ?
-		       (int)fdt->nodes[i + 1].off : -ENOENT;
+		if (i + 1 >= (int)fdt->nodes[i].end)
+			return -ENOENT;
+		__atomic_store_n(&last_index, i + 1, __ATOMIC_RELAXED);
+		return (int)fdt->nodes[i + 1].off;
 	}
 	child = fdt_next_node(fdt, node, &depth);
 
@@ -416,9 +563,11 @@ int fdt_next_subnode(const struct fdt *fdt, int node)
 		if (i < 0)
 			return -EINVAL;
 		next = (int)fdt->nodes[i].end;
-		return next < fdt->nr_nodes &&
-		       fdt->nodes[next].parent == fdt->nodes[i].parent ?
-		       (int)fdt->nodes[next].off : -ENOENT;
+		if (next >= fdt->nr_nodes ||
+		    fdt->nodes[next].parent != fdt->nodes[i].parent)
+			return -ENOENT;
+		__atomic_store_n(&last_index, next, __ATOMIC_RELAXED);
+		return (int)fdt->nodes[next].off;
 	}
 
 	/* Skip node's subtree; depth 0 again is a sibling, below 0 means
@@ -529,33 +678,61 @@ int fdt_path_offset(const struct fdt *fdt, const char *path)
 	return node;
 }
 
+/* Decodes the PROP token at off of an indexed (so checked) tree. */
+static void prop_at(const struct fdt *fdt, uint32_t off, struct token *t)
+{
+	t->tag = FDT_PROP;
+	t->len = be32(struct_at(fdt, off + 4));
+	t->val = struct_at(fdt, off + 12);
+	t->next = ALIGN_UP(off + 12 + t->len, 4u);
+	t->name = (const char *)fdt->blob + fdt->off_strings +
+		  be32(struct_at(fdt, off + 8));
+}
+
+/* Property name of index entry i, found by walking its properties. */
+static int walk_props(const struct fdt *fdt, int i, const char *name,
+		      struct token *t)
+{
+	uint32_t off, tag;
+
+	for (off = fdt->nodes[i].props;; off = t->next) {
+		tag = be32(struct_at(fdt, off));
+		if (tag == FDT_NOP) {
+			t->next = off + 4;
+			continue;
+		}
+		if (tag != FDT_PROP)
+			return -ENOENT;
+		prop_at(fdt, off, t);
+		/* Most names differ in the first byte: no call for those. */
+		if (*t->name == *name && !strcmp(t->name, name))
+			return 0;
+	}
+}
+
+/* The property in slot s of index entry i: 0 or -ENOENT. */
+static int slot_prop(const struct fdt *fdt, int i, int s, struct token *t)
+{
+	uint32_t v = fdt->nodes[i].slot[s];
+
+	if (!v)
+		return -ENOENT;
+	if (v == FDT_SLOT_FAR)
+		return walk_props(fdt, i, slot_names[s].name, t);
+	prop_at(fdt, fdt->nodes[i].props + (v - 1) * 4, t);
+	return 0;
+}
+
 /* find_prop() in an indexed tree: every token was checked once. */
 static int find_prop_indexed(const struct fdt *fdt, int node, const char *name,
 			     struct token *t)
 {
-	int i = node_index(fdt, node);
-	const char *pname;
-	uint32_t off;
+	int i = node_index(fdt, node), s;
 
 	if (i < 0)
 		return -EINVAL;
-	for (off = fdt->nodes[i].props;; off = t->next) {
-		t->tag = be32(struct_at(fdt, off));
-		if (t->tag == FDT_NOP) {
-			t->next = off + 4;
-			continue;
-		}
-		if (t->tag != FDT_PROP)
-			return -ENOENT;
-		t->len = be32(struct_at(fdt, off + 4));
-		t->val = struct_at(fdt, off + 12);
-		t->next = ALIGN_UP(off + 12 + t->len, 4u);
-		pname = (const char *)fdt->blob + fdt->off_strings +
-			be32(struct_at(fdt, off + 8));
-		/* Most names differ in the first byte: no call for those. */
-		if (*pname == *name && !strcmp(pname, name))
-			return 0;
-	}
+	s = slot_of(name);
+	return s >= 0 ? slot_prop(fdt, i, s, t) : walk_props(fdt, i, name, t);
 }
 
 /* Finds property name of node into *t: 0, -ENOENT or -EINVAL. */
@@ -580,15 +757,61 @@ static int find_prop(const struct fdt *fdt, int node, const char *name,
 	return err;
 }
 
+/* find_prop() of the property in slot s, named name. */
+static int find_slot(const struct fdt *fdt, int node, int s, const char *name,
+		     struct token *t)
+{
+	int i;
+
+	if (!fdt->nodes)
+		return find_prop(fdt, node, name, t);
+	i = node_index(fdt, node);
+	return i < 0 ? -EINVAL : slot_prop(fdt, i, s, t);
+}
+
+/* fdt_getprop()'s answer for a lookup that returned err into t. */
+static const void *prop_value(int err, const struct token *t, int *len)
+{
+	if (len)
+		*len = err ? err : (int)t->len;
+	return err ? NULL : t->val;
+}
+
+/* fdt_getprop_u32()'s answer for fdt_getprop()'s p and len. */
+static int u32_value(const uint8_t *p, int len, uint32_t *out)
+{
+	if (!p)
+		return len < 0 ? len : -EINVAL;	/* (always < 0: says so to gcc) */
+	if (len < 4)
+		return -EINVAL;
+	*out = be32(p);
+	return 0;
+}
+
+/* fdt_getprop() and fdt_getprop_u32() of the property in slot s. */
+static const void *getprop_slot(const struct fdt *fdt, int node, int s,
+				int *len)
+{
+	struct token t;
+
+	return prop_value(find_slot(fdt, node, s, slot_names[s].name, &t), &t, len);
+}
+
+static int getprop_u32_slot(const struct fdt *fdt, int node, int s,
+			    uint32_t *out)
+{
+	int len;
+	const uint8_t *p = getprop_slot(fdt, node, s, &len);
+
+	return u32_value(p, len, out);
+}
+
 const void *fdt_getprop(const struct fdt *fdt, int node, const char *name,
 			int *len)
 {
 	struct token t;
-	int err = find_prop(fdt, node, name, &t);
 
-	if (len)
-		*len = err ? err : (int)t.len;
-	return err ? NULL : t.val;
+	return prop_value(find_prop(fdt, node, name, &t), &t, len);
 }
 
 const char *fdt_getprop_string(const struct fdt *fdt, int node,
@@ -606,12 +829,7 @@ int fdt_getprop_u32(const struct fdt *fdt, int node, const char *name,
 	int len;
 	const uint8_t *p = fdt_getprop(fdt, node, name, &len);
 
-	if (!p)
-		return len;
-	if (len < 4)
-		return -EINVAL;
-	*out = be32(p);
-	return 0;
+	return u32_value(p, len, out);
 }
 
 int fdt_getprop_cells(const struct fdt *fdt, int node, const char *name,
@@ -631,29 +849,44 @@ int fdt_getprop_cells(const struct fdt *fdt, int node, const char *name,
 	return 0;
 }
 
-/* Whether the string list [p, p + len) holds compat. */
+/* Whether the string list [p, p + len) holds compat.  A string list
+ * (DTSpec 2.2.4.1); an unterminated tail never matches. */
 static bool list_has(const char *p, int len, const char *compat)
 {
 	const char *end = p ? p + len : NULL;
 
-	/* A string list (DTSpec 2.2.4.1); an unterminated tail never matches. */
 	while (p && p < end) {
-		const char *nul = memchr(p, 0, (size_t)(end - p));
-		if (!nul)
-			break;
-		if (!strcmp(p, compat))
+		const char *c = compat;
+		while (p < end && *p && *p == *c) {
+			p++;
+			c++;
+		}
+		if (p < end && !*p && !*c)
 			return true;
-		p = nul + 1;
+		while (p < end && *p)
+			p++;
+		p++;	/* past the NUL (or past end: the loop ends) */
 	}
 	return false;
 }
 
-/* Whether index entry n is compatible with compat. */
-static bool indexed_compatible(const struct fdt *fdt, const struct fdt_node *n,
-			       const char *compat)
+/* Whether index entry i is compatible with the string compat, whose
+ * compat_bit() is bit: most entries are ruled out by their filter. */
+static bool indexed_compatible(const struct fdt *fdt, int i, const char *compat,
+			       uint32_t bit)
 {
-	return n->compat && list_has((const char *)struct_at(fdt, n->compat),
-				     (int)n->compat_len, compat);
+	struct token t;
+
+	return (fdt->nodes[i].compat_bloom & bit) &&
+	       !slot_prop(fdt, i, FDT_SLOT_COMPATIBLE, &t) &&
+	       list_has((const char *)t.val, (int)t.len, compat);
+}
+
+static uint32_t compat_bit_of(const char *compat)
+{
+	const char *end;
+
+	return compat_bit(compat_hash(compat, compat + strlen(compat) + 1, &end));
 }
 
 bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat)
@@ -663,7 +896,8 @@ bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat)
 
 	if (fdt->nodes) {
 		i = node_index(fdt, node);
-		return i >= 0 && indexed_compatible(fdt, &fdt->nodes[i], compat);
+		return i >= 0 && indexed_compatible(fdt, i, compat,
+						    compat_bit_of(compat));
 	}
 	p = fdt_getprop(fdt, node, "compatible", &len);
 	return list_has(p, len, compat);
@@ -675,11 +909,14 @@ int fdt_next_compatible(const struct fdt *fdt, int start, const char *compat)
 
 	if (fdt->nodes) {
 		int i = start < 0 ? 0 : node_index(fdt, start) + 1;
+		uint32_t bit = compat_bit_of(compat);
 		if (i == 0 && start >= 0)
 			return -EINVAL;
 		for (; i < fdt->nr_nodes; i++)
-			if (indexed_compatible(fdt, &fdt->nodes[i], compat))
+			if (indexed_compatible(fdt, i, compat, bit)) {
+				__atomic_store_n(&last_index, i, __ATOMIC_RELAXED);
 				return (int)fdt->nodes[i].off;
+			}
 		return -ENOENT;
 	}
 	node = start < 0 ? fdt_root(fdt) : fdt_next_node(fdt, start, &depth);
@@ -692,7 +929,7 @@ int fdt_next_compatible(const struct fdt *fdt, int start, const char *compat)
 bool fdt_node_enabled(const struct fdt *fdt, int node)
 {
 	int len;
-	const char *status = fdt_getprop(fdt, node, "status", &len);
+	const char *status = getprop_slot(fdt, node, FDT_SLOT_STATUS, &len);
 
 	if (!status)
 		return len == -ENOENT;	/* absent: enabled; corrupt: not */
@@ -701,10 +938,9 @@ bool fdt_node_enabled(const struct fdt *fdt, int node)
 	return !strcmp(status, "okay") || !strcmp(status, "ok");
 }
 
-/* parent's cell-count property name, def when absent; 0..4 or -errno.
+/* parent's cell-count property (in slot), def when absent; 0..4 or -errno.
  * parent -ENOENT means node is the root, with nothing above it. */
-static int cells_of(const struct fdt *fdt, int parent, const char *name,
-		    int def)
+static int cells_of(const struct fdt *fdt, int parent, int slot, int def)
 {
 	uint32_t v;
 	int err;
@@ -713,7 +949,7 @@ static int cells_of(const struct fdt *fdt, int parent, const char *name,
 		return def;
 	if (parent < 0)
 		return parent;
-	err = fdt_getprop_u32(fdt, parent, name, &v);
+	err = getprop_u32_slot(fdt, parent, slot, &v);
 	if (err == -ENOENT)
 		return def;
 	if (err)
@@ -723,29 +959,55 @@ static int cells_of(const struct fdt *fdt, int parent, const char *name,
 
 int fdt_address_cells(const struct fdt *fdt, int node)
 {
-	return cells_of(fdt, fdt_parent(fdt, node), "#address-cells", 2);
+	return cells_of(fdt, fdt_parent(fdt, node), FDT_SLOT_ADDRESS_CELLS, 2);
 }
 
 int fdt_size_cells(const struct fdt *fdt, int node)
 {
-	return cells_of(fdt, fdt_parent(fdt, node), "#size-cells", 1);
+	return cells_of(fdt, fdt_parent(fdt, node), FDT_SLOT_SIZE_CELLS, 1);
+}
+
+/* cells_of() for index entry p (-1: none, the root's parent). */
+static int cells_indexed(const struct fdt *fdt, int p, int slot, int def)
+{
+	struct token t;
+	uint32_t v;
+
+	if (p < 0 || slot_prop(fdt, p, slot, &t))
+		return def;
+	if (u32_value(t.val, (int)t.len, &v))
+		return -EINVAL;
+	return v <= 4 ? (int)v : -EINVAL;
 }
 
 int fdt_get_reg(const struct fdt *fdt, int node, int idx, uint64_t *base,
 		uint64_t *size)
 {
-	int parent = fdt_parent(fdt, node);
-	int ac = cells_of(fdt, parent, "#address-cells", 2);
-	int sc = cells_of(fdt, parent, "#size-cells", 1);
-	int len, entry;
+	int ac, sc, len, entry;
 	const uint8_t *p;
+
+	if (fdt->nodes) {	/* the node looked up once, not per property */
+		int i = node_index(fdt, node), parent;
+		struct token t;
+		if (i < 0)
+			return -EINVAL;
+		parent = fdt->nodes[i].parent;
+		ac = cells_indexed(fdt, parent, FDT_SLOT_ADDRESS_CELLS, 2);
+		sc = cells_indexed(fdt, parent, FDT_SLOT_SIZE_CELLS, 1);
+		len = slot_prop(fdt, i, FDT_SLOT_REG, &t);
+		p = prop_value(len, &t, &len);
+	} else {
+		int parent = fdt_parent(fdt, node);
+		ac = cells_of(fdt, parent, FDT_SLOT_ADDRESS_CELLS, 2);
+		sc = cells_of(fdt, parent, FDT_SLOT_SIZE_CELLS, 1);
+		p = getprop_slot(fdt, node, FDT_SLOT_REG, &len);
+	}
 
 	if (ac < 0 || sc < 0)
 		return ac < 0 ? ac : sc;
 	/* Wider numbers (PCI's 3-cell addresses) do not fit a uint64_t. */
 	if (ac < 1 || ac > 2 || sc > 2 || idx < 0)
 		return -EINVAL;
-	p = fdt_getprop(fdt, node, "reg", &len);
 	if (!p)
 		return len;
 	entry = (ac + sc) * 4;
@@ -786,6 +1048,13 @@ static int interrupt_parent(const struct fdt *fdt, int node)
 	uint32_t ph;
 	int err;
 
+	if (fdt->nodes && node >= 0) {
+		int i = node_index(fdt, node), p;
+		if (i < 0)
+			return -EINVAL;
+		p = fdt->nodes[i].iparent;
+		return p < 0 ? p : (int)fdt->nodes[p].off;
+	}
 	while (node >= 0) {
 		err = fdt_getprop_u32(fdt, node, "interrupt-parent", &ph);
 		if (!err)
@@ -813,18 +1082,32 @@ static int decode_gic(const uint8_t *p, uint32_t *intid, uint32_t *flags)
 int fdt_get_gic_interrupt(const struct fdt *fdt, int node, int idx,
 			  uint32_t *intid, uint32_t *flags)
 {
-	int ctrl = interrupt_parent(fdt, node), len;
+	int ctrl, len;
 	uint32_t cells;
 	const uint8_t *p;
+	struct token t;
 
 	if (idx < 0)
 		return -EINVAL;
-	if (ctrl < 0)
-		return -EINVAL;	/* no controller: nothing to decode against */
-	if (fdt_getprop_u32(fdt, ctrl, "#interrupt-cells", &cells) ||
-	    cells != GIC_INT_CELLS)
-		return -EINVAL;
-	p = fdt_getprop(fdt, node, "interrupts", &len);
+	if (fdt->nodes) {	/* the node looked up once, not per property */
+		int i = node_index(fdt, node);
+		if (i < 0 || (ctrl = fdt->nodes[i].iparent) < 0)
+			return -EINVAL;
+		len = slot_prop(fdt, ctrl, FDT_SLOT_INTERRUPT_CELLS, &t);
+		p = prop_value(len, &t, &len);
+		if (u32_value(p, len, &cells) || cells != GIC_INT_CELLS)
+			return -EINVAL;
+		len = slot_prop(fdt, i, FDT_SLOT_INTERRUPTS, &t);
+		p = prop_value(len, &t, &len);
+	} else {
+		ctrl = interrupt_parent(fdt, node);
+		if (ctrl < 0)
+			return -EINVAL;	/* no controller: nothing to decode against */
+		if (getprop_u32_slot(fdt, ctrl, FDT_SLOT_INTERRUPT_CELLS, &cells) ||
+		    cells != GIC_INT_CELLS)
+			return -EINVAL;
+		p = getprop_slot(fdt, node, FDT_SLOT_INTERRUPTS, &len);
+	}
 	if (!p)
 		return len;
 	if (len % (GIC_INT_CELLS * 4))

@@ -40,20 +40,39 @@ static void console_out(const char *s, size_t n)
 	struct uart *u = uart_console();
 
 	if (console_ready && u) {
-		char cr = '\r';
-		for (size_t i = 0; i < n; i++) {
-			if (s[i] == '\n')
-				u->ops->write(u, &cr, 1, true);
-			u->ops->write(u, &s[i], 1, true);
+		/* A write per run of characters (each takes the port's lock
+		 * and starts its transmitter), "\r\n" for each newline. */
+		for (size_t i = 0, j; i < n; i = j + 1) {
+			for (j = i; j < n && s[j] != '\n'; j++)
+				;
+			if (j > i)
+				u->ops->write(u, s + i, j - i, true);
+			if (j < n)
+				u->ops->write(u, "\r\n", 2, true);
 		}
 		console_mirror(s, n, false);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			uart_putc_polled('\r');
-		uart_putc_polled(s[i]);
-	}
+	uart_write_polled(s, n);
+}
+
+/* Writes v in decimal into buf, right-aligned in width characters
+ * (padded with pad; wider numbers take the room they need); returns the
+ * length. */
+static int put_decimal(char *buf, uint64_t v, int width, char pad)
+{
+	char tmp[20];
+	int n = 0, len = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (len < width - n)
+		buf[len++] = pad;
+	while (n)
+		buf[len++] = tmp[--n];
+	return len;
 }
 
 void klog(int level, const char *fmt, ...)
@@ -61,11 +80,15 @@ void klog(int level, const char *fmt, ...)
 	char line[192];
 	uint64_t ns = clock_monotonic_ns();
 	va_list ap;
-	int n;
+	int n = 0;
 
-	n = snprintf(line, sizeof(line), "[%5lu.%06lu] ",
-		     (unsigned long)(ns / NSEC_PER_SEC),
-		     (unsigned long)(ns % NSEC_PER_SEC / 1000));
+	/* "[%5lu.%06lu] " without a formatted print: it is on every line. */
+	line[n++] = '[';
+	n += put_decimal(line + n, ns / NSEC_PER_SEC, 5, ' ');
+	line[n++] = '.';
+	n += put_decimal(line + n, ns % NSEC_PER_SEC / 1000, 6, '0');
+	line[n++] = ']';
+	line[n++] = ' ';
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);

@@ -752,17 +752,19 @@ __noreturn void thread_fault_exit(int sig)
  */
 void thread_stack_reserve_check(void)
 {
-	struct thread *t;
+	struct thread *t = thread_current();
 
+	/* Every spin_lock_irqsave() comes here: the distance first, which
+	 * nearly always ends it (the rest only qualifies a short one). */
+	if (!t || arch_frame_address() - (uintptr_t)t->stack >= STACK_RESERVE)
+		return;
 	if (arch_irqs_disabled())
 		return;		/* already inside: too late, and not here */
-	t = thread_current();
 	/* Not again while it ends (its report takes locks too). */
-	if (!t || !t->stack_alloc || !t->task || t->task == task_kernel() ||
+	if (!t->stack_alloc || !t->task || t->task == task_kernel() ||
 	    in_interrupt() || t->exiting || t->fault_sig)
 		return;
-	if (arch_frame_address() - (uintptr_t)t->stack < STACK_RESERVE)
-		thread_stack_overflow();
+	thread_stack_overflow();
 }
 
 __noreturn void thread_stack_overflow(void)

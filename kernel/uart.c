@@ -31,3 +31,22 @@ void uart_putc_polled(char c)
 	else if (early_putc)
 		early_putc(c);
 }
+
+void uart_write_polled(const char *s, size_t n)
+{
+	struct uart *u = console;
+	void (*early)(char c) = early_putc;
+
+	/* The choice once per call, not per character. */
+	for (size_t i = 0; i < n; i++) {
+		if (u) {
+			if (s[i] == '\n')
+				u->ops->putc_polled(u, '\r');
+			u->ops->putc_polled(u, s[i]);
+		} else if (early) {
+			if (s[i] == '\n')
+				early('\r');
+			early(s[i]);
+		}
+	}
+}

@@ -39,14 +39,14 @@ static int usage(void)
 	return 2;
 }
 
-/* Echoes one client until it closes; returns bytes echoed or -1. */
-static long echo_client(int fd)
+/* Echoes one client until it closes through buf (CHUNK bytes); returns
+ * bytes echoed or -1. */
+static long echo_client(int fd, char *buf)
 {
-	static char buf[CHUNK];
 	long total = 0;
 	ssize_t n;
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+	while ((n = read(fd, buf, CHUNK)) > 0) {
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = write(fd, buf + off, (size_t)(n - off));
 			if (w < 0)
@@ -58,7 +58,7 @@ static long echo_client(int fd)
 	return n < 0 ? -1 : total;
 }
 
-static int echo_server(const char *port_s, long count)
+static int echo_server(const char *port_s, long count, char *buf)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	int lfd, one = 1;
@@ -85,7 +85,7 @@ static int echo_server(const char *port_s, long count)
 			close(lfd);
 			return 1;
 		}
-		n = echo_client(fd);
+		n = echo_client(fd, buf);
 		close(fd);
 		printf("nettest: client %ld: %ld bytes echoed\n", i + 1, n);
 		fflush(stdout);
@@ -114,11 +114,11 @@ static int connect_to(const char *host, const char *port)
 	return fd;
 }
 
-/* Receives what is there and checks it from position *got on. */
-static int take_echo(int fd, size_t *got, bool block)
+/* Receives what is there into buf (CHUNK bytes) and checks it from
+ * position *got on. */
+static int take_echo(int fd, uint8_t *buf, size_t *got, bool block)
 {
-	static uint8_t buf[CHUNK];
-	ssize_t n = recv(fd, buf, sizeof(buf), block ? 0 : MSG_DONTWAIT);
+	ssize_t n = recv(fd, buf, CHUNK, block ? 0 : MSG_DONTWAIT);
 
 	if (n < 0)
 		return errno == EAGAIN ? 0 : -1;
@@ -134,9 +134,10 @@ static int take_echo(int fd, size_t *got, bool block)
 	return 0;
 }
 
-static int send_check(const char *host, const char *port, const char *bytes_s)
+/* buf: 2 * CHUNK bytes, what goes out and what comes back. */
+static int send_check(const char *host, const char *port, const char *bytes_s,
+		      uint8_t *buf)
 {
-	static uint8_t buf[CHUNK];
 	size_t total = strtoul(bytes_s, NULL, 10), sent = 0, got = 0;
 	struct timespec t0, t1;
 	int fd = connect_to(host, port);
@@ -159,7 +160,7 @@ static int send_check(const char *host, const char *port, const char *bytes_s)
 		}
 		/* Block for the echo only once everything is sent, or when
 		 * the send buffer is full (w < 0 meant EAGAIN). */
-		if (take_echo(fd, &got, sent == total) < 0)
+		if (take_echo(fd, buf + CHUNK, &got, sent == total) < 0)
 			break;
 	}
 	close(fd);
@@ -176,11 +177,22 @@ static int send_check(const char *host, const char *port, const char *bytes_s)
 
 static int nettest_main(int argc, char **argv)
 {
+	/* The buffers come from the heap while nettest runs (not bss). */
+	uint8_t *buf = malloc(2 * CHUNK);
+	int r;
+
+	if (!buf) {
+		fprintf(stderr, "nettest: out of memory\n");
+		return 1;
+	}
 	if (argc >= 3 && argc <= 4 && !strcmp(argv[1], "echo"))
-		return echo_server(argv[2], argc == 4 ? atol(argv[3]) : 0);
-	if (argc == 5 && !strcmp(argv[1], "send"))
-		return send_check(argv[2], argv[3], argv[4]);
-	return usage();
+		r = echo_server(argv[2], argc == 4 ? atol(argv[3]) : 0, (char *)buf);
+	else if (argc == 5 && !strcmp(argv[1], "send"))
+		r = send_check(argv[2], argv[3], argv[4], buf);
+	else
+		r = usage();
+	free(buf);
+	return r;
 }
 
 APP_REGISTER(nettest, nettest_main, 0, 0);

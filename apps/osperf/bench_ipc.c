@@ -300,18 +300,18 @@ struct pipe_flow {
 	int fd[2];
 	uint64_t start, end;
 	int err;
+	char *wbuf, *rbuf;	/* PIPE_CHUNK each: heap, not bss (used here only) */
 };
 
 static void *pipe_writer(void *arg)
 {
 	struct pipe_flow *p = arg;
-	static char buf[PIPE_CHUNK];
 
 	if (!pair_gate())
 		return NULL;
 	p->start = counter_read();
 	for (size_t done = 0; done < PIPE_TOTAL; done += PIPE_CHUNK)
-		if (write(p->fd[1], buf, PIPE_CHUNK) != PIPE_CHUNK) {
+		if (write(p->fd[1], p->wbuf, PIPE_CHUNK) != PIPE_CHUNK) {
 			p->err = errno ? errno : EIO;
 			break;
 		}
@@ -323,13 +323,12 @@ static void *pipe_writer(void *arg)
 static void *pipe_reader(void *arg)
 {
 	struct pipe_flow *p = arg;
-	static char buf[PIPE_CHUNK];
 	size_t got = 0;
 	ssize_t n;
 
 	if (!pair_gate())
 		return NULL;
-	while ((n = read(p->fd[0], buf, sizeof(buf))) > 0)
+	while ((n = read(p->fd[0], p->rbuf, PIPE_CHUNK)) > 0)
 		got += (size_t)n;
 	p->end = counter_read();
 	if (got != PIPE_TOTAL && !p->err)
@@ -346,9 +345,15 @@ static void pipe_throughput(void)
 		report_na("pipe_throughput", "no pipe()");
 		return;
 	}
+	p.wbuf = calloc(1, PIPE_CHUNK);
+	p.rbuf = malloc(PIPE_CHUNK);
+	if (!p.wbuf || !p.rbuf) {
+		report_na("pipe_throughput", "out of memory");
+		goto out;
+	}
 	if (pipe(p.fd)) {
 		report_na("pipe_throughput", "pipe: %s", strerror(errno));
-		return;
+		goto out;
 	}
 	err = run_pair(pipe_writer, pipe_reader, &p, equal_prio, on_cpu0);
 	close(p.fd[0]);
@@ -358,6 +363,9 @@ static void pipe_throughput(void)
 		report_na("pipe_throughput", "%s", strerror(err ? err : p.err));
 	else
 		report_mb_s("pipe_throughput_mb_s", PIPE_TOTAL, p.end - p.start);
+out:
+	free(p.wbuf);
+	free(p.rbuf);
 }
 
 void bench_ipc(void)

@@ -237,13 +237,16 @@ int ot_thread(pthread_t *t, int prio, void *(*fn)(void *), void *arg)
 
 bool ot_wait_blocked(pthread_t t, int timeout_ms)
 {
-	/* Static (too big for a case stack), so shared: one caller at a time. */
-	static struct thread_info ti[MAX_SNAP];
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	/* From the heap (too big for a case stack; bss would hold it for
+	 * good), for this call. */
+	struct thread_info *ti = malloc(MAX_SNAP * sizeof(*ti));
 	int64_t end = ot_now_ns() + timeout_ms * NS_PER_MS;
 	bool blocked = false;
 
-	pthread_mutex_lock(&lock);
+	if (!ti) {
+		OT_FAIL("ot_wait_blocked: out of memory");
+		return false;
+	}
 	do {
 		int n = thread_snapshot(ti, MAX_SNAP);
 
@@ -254,7 +257,7 @@ bool ot_wait_blocked(pthread_t t, int timeout_ms)
 		if (!blocked)
 			ot_msleep(1);
 	} while (!blocked && ot_now_ns() < end);
-	pthread_mutex_unlock(&lock);
+	free(ti);
 	return blocked;
 }
 
@@ -318,7 +321,7 @@ pid_t ot_wait_child(pid_t pid, int *status, int timeout_ms)
  * next case thread, which unblocks everything.
  */
 #define MAX_LEFT 16
-static struct thread_info snap[MAX_SNAP];	/* the runner's only */
+static struct thread_info *snap;	/* MAX_SNAP, the runner's only, while it runs */
 static int base_tids[MAX_LEFT], nbase;	/* alive before the first case */
 static struct sigaction start_act[NSIG];
 static bool start_act_ok[NSIG];
@@ -647,8 +650,17 @@ int ostest_main(int argc, char **argv)
 	ot_set_prio(OT_PRIO_RUNNER);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old_mask);
+	snap = malloc(MAX_SNAP * sizeof(*snap));
+	if (!snap) {
+		fprintf(stderr, "ostest: out of memory\n");
+		status = 1;
+		goto out;
+	}
 	save_start_state();
 	status = run_all(repeat, argc - i, argv + i);
+	free(snap);
+	snap = NULL;
+out:
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	pthread_setschedparam(pthread_self(), old_policy, &old_sp);
 	return status;

@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <asm/esr.h>
 #include <asm/trap_frame.h>
 #include <vireo/cpu.h>
@@ -88,11 +89,7 @@ static void describe_fsc(char *buf, size_t len, uint64_t esr)
 
 static void putstr(const char *s)
 {
-	while (*s) {
-		if (*s == '\n')
-			uart_putc_polled('\r');
-		uart_putc_polled(*s++);
-	}
+	uart_write_polled(s, strlen(s));
 }
 
 static void __printf_like(1, 2) report(const char *fmt, ...)

@@ -3,8 +3,9 @@
  * GICv3 Interrupt Translation Service (IHI 0069, chapters 5.3 and 6):
  * turns a device's MSI write (its device ID from the bus, an event ID as
  * data, to GITS_TRANSLATER) into an LPI.  At probe the ITS gets its
- * in-memory tables (device and collection tables, flat) and a command
- * queue, and one collection for the boot CPU, where every LPI goes.  An
+ * in-memory tables (a collection table; a device table, two-level when
+ * the ITS allows it, so that only the pages of mapped device IDs exist
+ * and boot does not zero 512 KiB for 65536 IDs) and a command queue, and one collection for the boot CPU, where every LPI goes.  An
  * allocation maps the device (MAPD, with an interrupt translation table
  * of its own) and each event to a fresh LPI (MAPTI); the LPI stays
  * disabled until irq_enable() sets its configuration byte (gicv3.c) and
@@ -12,7 +13,7 @@
  *
  * Locking: its_lock (IRQ-safe: INV comes from irq_enable() under
  * irq_lock, which nests outside it) protects every command queue, the
- * LPI bitmap and the owner of each LPI.  Commands are waited for with a
+ * level-1 device table, the LPI bitmap and the owner of each LPI.  Commands are waited for with a
  * bounded poll of GITS_CREADR: the ITS works through a few commands in
  * microseconds and has no completion interrupt.
  */
@@ -48,6 +49,7 @@
 
 /* GITS_BASER<n> and GITS_CBASER fields (12.19.1-2) */
 #define BASER_VALID		(1ULL << 63)
+#define BASER_INDIRECT		(1ULL << 62)	/* two-level table */
 #define BASER_INNER_WAWB	(7ULL << 59)
 #define BASER_TYPE(v)		(((v) >> 56) & 7)
 #define BASER_ENTRY_SIZE(v)	((((v) >> 48) & 0x1f) + 1)
@@ -89,6 +91,11 @@ struct its {
 	unsigned int cmd_write;		/* index of the next command */
 	uint32_t max_devid;		/* 1 + highest the device table holds */
 	struct its_dev *devs;		/* mapped devices */
+	/* Two-level device table (12.19.1, Indirect): level-1 entries each
+	 * point to one ITS_PAGE of dt_per_page device entries, given when a
+	 * device in its range is first mapped (its_lock); NULL when flat. */
+	uint64_t *dt_l1;
+	uint32_t dt_per_page;
 };
 
 static spinlock_t its_lock = SPINLOCK_INIT;
@@ -212,7 +219,28 @@ static int its_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 		return -ENOMEM;
 	}
 	memset(itt, 0, (size_t)GITS_TYPER_ITT_SIZE(its->typer) << bits);
+	uint64_t *l1 = its->dt_l1 ? &its->dt_l1[devid / its->dt_per_page] : NULL;
+	void *l2 = NULL;
+	if (l1 && !(__atomic_load_n(l1, __ATOMIC_RELAXED) & BASER_VALID)) {
+		/* Allocated unlocked; installed below unless another device
+		 * of its range was mapped meanwhile (then freed). */
+		l2 = kaligned_alloc(ITS_PAGE, ITS_PAGE);
+		if (!l2) {
+			free(itt);
+			free(d);
+			return -ENOMEM;
+		}
+		memset(l2, 0, ITS_PAGE);
+	}
 	f = spin_lock_irqsave(&its_lock);
+	/* Entries are never cleared: invalid here was invalid above, so l2
+	 * is there. */
+	if (l1 && !(*l1 & BASER_VALID)) {
+		dsb(ishst);	/* zeroed before the ITS may read it */
+		*l1 = BASER_VALID | ((uintptr_t)l2 & BASER_ADDR_MASK);
+		dsb(ishst);
+		l2 = NULL;
+	}
 	err = dev_mapped(its, devid) ? -EBUSY :
 	      msi_take_free(lpi_used, lpi_count, n, IRQ_LPI_BASE, intids);
 	if (!err)
@@ -223,6 +251,7 @@ static int its_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 		its->devs = d;
 	}
 	spin_unlock_irqrestore(&its_lock, f);
+	free(l2);	/* NULL when installed */
 	if (err) {
 		free(itt);	/* an ITS that failed a command is not trusted */
 		free(d);
@@ -242,12 +271,21 @@ static int setup_baser(struct its *its, int n)
 	size_t bytes;
 	void *table;
 
-	if (BASER_TYPE(v) == BASER_TYPE_DEVICE)
+	if (BASER_TYPE(v) == BASER_TYPE_DEVICE) {
 		entries = 1ULL << MIN(GITS_TYPER_DEV_BITS(its->typer), 16u);
-	else if (BASER_TYPE(v) == BASER_TYPE_COLLECTION)
+		/* Does it take a two-level table?  Indirect is RAZ/WI if not. */
+		mmio_write64(reg, v | BASER_INDIRECT);
+		if (mmio_read64(reg) & BASER_INDIRECT) {
+			its->dt_per_page = (uint32_t)(ITS_PAGE / esz);
+			esz = sizeof(uint64_t);	/* the level-1 table's entries */
+			entries = (entries + its->dt_per_page - 1) / its->dt_per_page;
+			v |= BASER_INDIRECT;
+		}
+	} else if (BASER_TYPE(v) == BASER_TYPE_COLLECTION) {
 		entries = CONFIG_SMP_NCPUS;
-	else
+	} else {
 		return 0;	/* none, or virtual PEs: not used */
+	}
 	bytes = ALIGN_UP(entries * esz, ITS_PAGE);
 	bytes = MIN(bytes, (size_t)BASER_MAX_PAGES * ITS_PAGE);
 	table = kaligned_alloc(ITS_PAGE, bytes);
@@ -256,14 +294,20 @@ static int setup_baser(struct its *its, int n)
 	memset(table, 0, bytes);
 	dsb(ishst);	/* zeroed before the ITS may read it */
 	mmio_write64(reg, BASER_VALID | BASER_INNER_WAWB | (v & (7ULL << 56)) |
+		     (v & BASER_INDIRECT) |
 		     ((uintptr_t)table & BASER_ADDR_MASK) | BASER_INNER_SHAREABLE |
 		     BASER_PAGE_4K | (bytes / ITS_PAGE - 1));
 	if (!(mmio_read64(reg) & BASER_VALID)) {
 		free(table);
 		return -EIO;
 	}
-	if (BASER_TYPE(v) == BASER_TYPE_DEVICE)
+	if (BASER_TYPE(v) == BASER_TYPE_DEVICE && (v & BASER_INDIRECT)) {
+		its->dt_l1 = table;
+		its->max_devid = (uint32_t)MIN(bytes / esz * its->dt_per_page,
+					       1ULL << MIN(GITS_TYPER_DEV_BITS(its->typer), 16u));
+	} else if (BASER_TYPE(v) == BASER_TYPE_DEVICE) {
 		its->max_devid = (uint32_t)(bytes / esz);
+	}
 	return 0;
 }
 

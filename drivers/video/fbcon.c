@@ -48,7 +48,6 @@ static struct {
 	struct kmutex draw_lock;
 	struct fbtext text;		/* draw_lock */
 	struct work work;
-	uint8_t buf[RING_SIZE];
 } con = { .lock = SPINLOCK_INIT };
 
 /* Draws what the ring holds, then flushes the changed rows. */
@@ -129,14 +128,17 @@ void fbcon_attach(struct fb *fb)
 {
 	unsigned int cols = fbtext_cols(fb->width), rows = fbtext_rows(fb->height);
 	char *grid = cols && rows ? kmalloc((size_t)cols * rows) : NULL;
+	/* The ring's bytes only when there is a screen (not in bss). */
+	uint8_t *ring = grid ? kmalloc(RING_SIZE) : NULL;
 
-	if (!grid) {
+	if (!ring) {
 		pr_err("fbcon: no text console on /dev/fb%u (%ux%u)\n", fb->index,
 		       fb->width, fb->height);
+		free(grid);
 		return;
 	}
 	kmutex_init(&con.draw_lock, false);
-	ringbuf_init(&con.ring, con.buf, sizeof(con.buf));
+	ringbuf_init(&con.ring, ring, RING_SIZE);
 	fbtext_init(&con.text, fb->mem, fb->width, fb->height, fb->stride, grid);
 	con.fb = fb;
 	pr_info("fbcon: %ux%u text console on /dev/fb%u\n", cols, rows, fb->index);

@@ -8,7 +8,8 @@
  * Any context; the blob is never written.
  *
  * fdt_index() validates the whole structure block once and records every
- * node (offset, parent, subtree end, phandle, "compatible"); from then on
+ * node (offset, parent, subtree end, phandle, interrupt parent, where its
+ * common properties are, a filter of its "compatible" strings); from then on
  * every lookup is answered from that index and reads properties without
  * re-checking them.  Without an index (or when the tree is too malformed
  * to index), each access checks what it reads, as before.
@@ -19,6 +20,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Properties whose place in each node the index records, so that their
+ * lookup does not walk the node's properties (fdt.c: slot_names[]).
+ */
+enum fdt_slot {
+	FDT_SLOT_COMPATIBLE,
+	FDT_SLOT_REG,
+	FDT_SLOT_INTERRUPTS,
+	FDT_SLOT_INTERRUPT_PARENT,
+	FDT_SLOT_STATUS,
+	FDT_SLOT_DEVICE_TYPE,
+	FDT_SLOT_ADDRESS_CELLS,
+	FDT_SLOT_SIZE_CELLS,
+	FDT_SLOT_INTERRUPT_CELLS,
+	FDT_SLOT_RANGES,
+	FDT_NR_SLOTS
+};
+
 /* One node of the index; indexes are positions in fdt->nodes. */
 struct fdt_node {
 	uint32_t off;		/* its BEGIN_NODE token */
@@ -27,10 +46,14 @@ struct fdt_node {
 	int32_t parent;		/* -1 for the root */
 	uint32_t depth;		/* 0 for the root */
 	uint32_t phandle;	/* "phandle" (else "linux,phandle") ... */
+	uint32_t compat_bloom;	/* a bit per "compatible" string's hash */
+	int32_t iparent;	/* interrupt parent's index, or -errno */
+	/* Per enum fdt_slot: 0 absent, else 1 + (its PROP token - props) / 4;
+	 * FDT_SLOT_FAR when too far to say (then the properties are walked). */
+	uint16_t slot[FDT_NR_SLOTS];
 	bool has_phandle;	/* ... when it has one */
-	uint32_t compat;	/* "compatible": value offset, 0 when absent */
-	uint32_t compat_len;
 };
+#define FDT_SLOT_FAR 0xffffu
 
 struct fdt {
 	const struct fdt_node *nodes;	/* NULL until fdt_index() */
@@ -39,6 +62,7 @@ struct fdt {
 	uint32_t total_size;
 	uint32_t off_struct, size_struct;
 	uint32_t off_strings, size_strings;
+	uint32_t strings_end;	/* 1 + the strings block's last NUL, or 0 */
 	uint32_t off_rsvmap;
 };
 

@@ -56,3 +56,5 @@ struct uart *uart_console(void);
 void uart_set_early_putc(void (*putc)(char c));
 /* Polled console output for early boot and panics; any context. */
 void uart_putc_polled(char c);
+/* uart_putc_polled() of n characters, "\r\n" for each newline. */
+void uart_write_polled(const char *s, size_t n);

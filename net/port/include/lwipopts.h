@@ -22,7 +22,8 @@
 #define LWIP_NETIF_API			0
 #define LWIP_COMPAT_MUTEX		0
 
-/* Memory: lwIP's fixed pools (static, sized here) for its objects, so
+/* Memory: lwIP's fixed pools (static, sized here and by the Networking
+ * menu's NET_SOCKETS, NET_TCP_PCBS, NET_TCP_SEGMENTS) for its objects, so
  * the heap does not drift with connections in TIME_WAIT and a flood
  * finds a bound (the oldest TIME_WAIT pcb is recycled, lwIP's rule);
  * variable-size buffers (PBUF_RAM) come from the kernel heap. */
@@ -46,11 +47,11 @@
 #define MEMP_NUM_PBUF			64
 #define MEMP_NUM_TCPIP_MSG_INPUT	256
 #define MEMP_NUM_TCPIP_MSG_API		64
-#define MEMP_NUM_NETCONN		128
+#define MEMP_NUM_NETCONN		CONFIG_NET_SOCKETS
 #define MEMP_NUM_NETBUF			128
-#define MEMP_NUM_TCP_PCB		64
+#define MEMP_NUM_TCP_PCB		CONFIG_NET_TCP_PCBS
 #define MEMP_NUM_TCP_PCB_LISTEN		16
-#define MEMP_NUM_TCP_SEG		1024
+#define MEMP_NUM_TCP_SEG		CONFIG_NET_TCP_SEGMENTS
 #define MEMP_NUM_UDP_PCB		16
 #define MEMP_NUM_RAW_PCB		8
 #define MEMP_NUM_REASSDATA		16
