@@ -133,3 +133,20 @@ def elf_programs(t):
         check(len(used) == 2 and used[1] <= used[0], "50 runs: used %s" % used)
     finally:
         shutil.rmtree(top, ignore_errors=True)
+
+
+@test("issue 15: `kmodetest bench /host/hello` under -icount shift=0,sleep=off: "
+      "posix_spawn+waitpid of an ELF program from hostfs, in guest instructions")
+def spawn_bench(t):
+    top = host_dir(t.build("nsh"))
+    try:
+        m = t.boot("nsh", overrides=[SEMIHOSTING, "icount=shift=0,sleep=off"])
+        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
+        out = m.command("kmodetest bench /host/hello", timeout=600)
+        got = re.search(r"^kmodetest: posix_spawn\+waitpid of /host/hello: (\d+) ns", out,
+                        re.M)
+        check(got and int(got.group(1)) > 0, "no figure (0: a run failed): %s" % out)
+        print("posix_spawn+waitpid of /host/hello: %s guest instructions" % got.group(1))
+        print("\n".join(l for l in out.splitlines() if l.startswith("kmodetest:")))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
