@@ -128,8 +128,12 @@ static int load(const char *path, char *const argv[], char *const envp[],
 	uint64_t sp;
 	char *buf;
 	ssize_t n;
-	int r = vfs_open(path, O_RDONLY, &f);
+	int r = vfs_stat(path, &st, true);
 
+	if (!r && !S_ISREG(st.st_mode))
+		r = -EACCES;	/* and a FIFO's open would wait */
+	if (!r)
+		r = vfs_open(path, O_RDONLY, &f);
 	if (r)
 		return r;
 	buf = kmalloc(MAX(HEAD_MAX, COPY_CHUNK));
@@ -137,10 +141,7 @@ static int load(const char *path, char *const argv[], char *const envp[],
 		file_put(f);
 		return -ENOMEM;
 	}
-	r = vfs_stat(path, &st, true);
-	if (!r && !S_ISREG(st.st_mode))
-		r = -EACCES;
-	n = r ? 0 : vfs_file_pread(f, buf, HEAD_MAX, 0);
+	n = vfs_file_pread(f, buf, HEAD_MAX, 0);
 	if (n < 0)
 		r = (int)n;
 	if (!r)
@@ -157,7 +158,7 @@ static int load(const char *path, char *const argv[], char *const envp[],
 		vmspace_destroy(vs);
 	free(buf);
 	file_put(f);
-	*out = vs;
+	*out = r ? NULL : vs;
 	return r;
 }
 
@@ -198,10 +199,13 @@ int elf_spawn(const char *path, char *const argv[], char *const envp[],
 bool elf_is_elf_file(const char *path)
 {
 	unsigned char magic[4];
+	struct stat st;
 	struct file *f;
 	ssize_t n;
 
-	if (vfs_open(path, O_RDONLY, &f))
+	/* Only a regular file is opened: a FIFO's open would wait. */
+	if (vfs_stat(path, &st, true) || !S_ISREG(st.st_mode) ||
+	    vfs_open(path, O_RDONLY, &f))
 		return false;
 	n = vfs_file_pread(f, magic, sizeof(magic), 0);
 	file_put(f);

@@ -81,6 +81,8 @@ def crashes(m):
         out = m.command("/host/crash %s; echo status=$?" % mode, timeout=60)
         check_in("crash: %s" % mode, out, "crash %s ran" % mode)
         check_in("killed by signal 11", out, "crash %s: SIGSEGV (%s)" % (mode, out))
+        check_match(r"VIREO FAULT: .* task \d+ \(thread crash\) ends with signal 11", out,
+                    "crash %s: the report" % mode)
         check_match(r"^status=139$", out, "crash %s: status 128+11" % mode)
         check_match(r"^ok$", m.command("echo ok"), "the shell after crash %s" % mode)
 
@@ -111,7 +113,8 @@ def errors(m):
 
 @test("issue 15: ELF programs from hostfs run at EL0 through posix_spawn: argv, "
       "envp, exit status, redirection; five crash modes end with SIGSEGV alone; "
-      "/proc/<pid>/maps; bad files fail with ENOEXEC; 50 runs leak nothing")
+      "/proc/<pid>/maps; bad files fail with ENOEXEC; 50 runs, 50 refused files "
+      "and 5 crashes leak nothing")
 def elf_programs(t):
     top = host_dir(t.build("nsh"))
     try:
@@ -122,13 +125,17 @@ def elf_programs(t):
         maps(m)
         errors(m)
         # One command line (the shell keeps each line in its history):
-        # free, 50 runs, free.  The first runs made the shell's and the
-        # console's buffers, and i=x the variable, already; the idle thread
-        # frees ended threads' stacks (sleep 1).
-        out = m.command("i=x; free; for i in %s; do /host/hello $i > /dev/null; echo -n .; "
-                        "done; echo; echo done; sleep 1; free"
-                        % " ".join(str(i) for i in range(50)), timeout=300)
-        check_in("." * 50 + "\ndone", out.replace("\r", ""), "50 runs: %s" % out[-300:])
+        # free, 50 runs of hello and of a bad file (the loader's error
+        # path), 5 crashes (a killed process), free.  The first runs made
+        # the shell's and the console's buffers, and i=x j=x the variables,
+        # already; the idle thread frees ended threads' stacks (sleep 1).
+        line = ("i=x; j=x; free; for i in 0 1 2 3 4 5 6 7 8 9; do for j in 1 2 3 4 5; "
+                "do /host/hello $i >/dev/null; /host/bad-shortfile; echo -n .; done; done; "
+                "echo; echo done; for i in 1 2 3 4 5; do /host/crash deep; done; sleep 1; free")
+        check(len(line) < 250, "the line fits the line editor")
+        out = m.command(line, timeout=600)
+        check_in("." * 50 + "\ndone", re.sub(r"nsh: .*\n", "", out.replace("\r", "")),
+                 "50 runs: %s" % out[-300:])
         used = [int(u) for u in re.findall(r"^Mem:\s+\d+\s+(\d+)", out, re.M)]
         check(len(used) == 2 and used[1] <= used[0], "50 runs: used %s" % used)
     finally:
