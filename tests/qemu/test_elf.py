@@ -15,8 +15,9 @@ import re
 import shutil
 import struct
 import tempfile
+import time
 
-from harness import check, check_in, check_match, test
+from harness import check, check_in, check_match, scaled, test
 
 SEMIHOSTING = "semihosting"	# tools/qemu.py -o: adds the -semihosting flag
 EM_AARCH64 = 183
@@ -155,5 +156,35 @@ def spawn_bench(t):
         check(got and int(got.group(1)) > 0, "no figure (0: a run failed): %s" % out)
         print("posix_spawn+waitpid of /host/hello: %s guest instructions" % got.group(1))
         print("\n".join(l for l in out.splitlines() if l.startswith("kmodetest:")))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@test("issue 15: ELF programs on nsh_smp -smp 4: four processes at once (their "
+      "spaces and ASIDs on different CPUs) each write their own output, a crash "
+      "among them ends alone; `free` is back where it was",
+      configs=("nsh_smp",), timeout=400)
+def smp_programs(t):
+    top = host_dir(t.build("nsh_smp"))
+    try:
+        m = t.boot("nsh_smp", overrides=[SEMIHOSTING])
+        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
+        m.command("/host/hello warm > /dev/null; i=x")
+        before = re.search(r"^Mem:\s+\d+\s+(\d+)", m.command("free"), re.M)
+        line = " & ".join("/host/hello sleep 300 n%d > /host/o%d" % (i, i) for i in range(4))
+        out = m.command(line + "; /host/crash null; sleep 1", timeout=scaled(240))
+        check_in("killed by signal 11", out, "the crash among them")
+        deadline = time.monotonic() + scaled(240)
+        while "hello" in m.command("ps"):
+            check(time.monotonic() < deadline, "the programs never ended")
+        for i in range(4):
+            with open(os.path.join(top, "o%d" % i)) as f:
+                got = f.read()
+            check("argv: n%d\n" % i in got and "argv: sleep" in got,
+                  "o%d: %r" % (i, got))
+        m.command("sleep 1")
+        after = re.search(r"^Mem:\s+\d+\s+(\d+)", m.command("free"), re.M)
+        check(before and after and int(after.group(1)) <= int(before.group(1)),
+              "used %s -> %s" % (before and before.group(1), after and after.group(1)))
     finally:
         shutil.rmtree(top, ignore_errors=True)
