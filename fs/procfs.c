@@ -22,6 +22,7 @@
 #include <vireo/pci.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
+#include <vireo/vmspace.h>
 #include "fs_priv.h"
 
 #define MAX_THREADS 128
@@ -283,6 +284,26 @@ static void gen_stack(struct pbuf *p, int pid)
 	free(ti);
 }
 
+static void map_line(uintptr_t start, uintptr_t end, int prot,
+		     enum vm_kind kind, void *ctx)
+{
+	pb_printf(ctx, "%012lx-%012lx %c%c%c- %s\n", (unsigned long)start,
+		  (unsigned long)end, (prot & VM_READ) ? 'r' : '-',
+		  (prot & VM_WRITE) ? 'w' : '-', (prot & VM_EXEC) ? 'x' : '-',
+		  vm_kind_name(kind));
+}
+
+/* One line per region of the task's user space (none without one). */
+static void gen_maps(struct pbuf *p, int pid)
+{
+	struct vmspace *vs = task_vmspace_get(pid);
+
+	if (!vs)
+		return;
+	vmspace_for_each_region(vs, map_line, p);
+	vmspace_destroy(vs);	/* our reference */
+}
+
 struct pfile {
 	const char *name;
 	void (*gen)(struct pbuf *p, int pid);
@@ -298,7 +319,7 @@ static const struct pfile root_files[] = {
 #define NROOT ((int)(sizeof(root_files) / sizeof(root_files[0])))
 
 static const struct pfile pid_files[] = {
-	{ "cmdline", gen_cmdline }, { "stack", gen_stack },
+	{ "cmdline", gen_cmdline }, { "maps", gen_maps }, { "stack", gen_stack },
 	{ "status", gen_status },
 };
 #define NPID ((int)(sizeof(pid_files) / sizeof(pid_files[0])))

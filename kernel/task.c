@@ -214,6 +214,18 @@ int task_cmdline(pid_t pid, char *buf, size_t len)
 	return r ? r : (int)used;
 }
 
+struct vmspace *task_vmspace_get(pid_t pid)
+{
+	irqflags_t f = sched_lock_acquire();	/* the task stays while held */
+	struct task *task = task_find_locked(pid);
+	struct vmspace *vs = task && !task->zombie ? task->vmspace : NULL;
+
+	if (vs)
+		vmspace_get(vs);
+	sched_lock_release(f);
+	return vs;
+}
+
 void task_attach_locked(struct task *task, struct thread *t)
 {
 	t->task = task;
@@ -490,13 +502,20 @@ pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],
 	irqflags_t f;
 	int r;
 
-	if (!main || !argv || !argv[0])
-		return -EINVAL;
 	if (!attr)
 		attr = &no_attr;
+	if (!main || !argv || !argv[0]) {
+		if (attr->vmspace)
+			vmspace_destroy(attr->vmspace);
+		return -EINVAL;
+	}
 	t = task_alloc(main, argv, envp, attr);
-	if (!t)
+	if (!t) {
+		if (attr->vmspace)
+			vmspace_destroy(attr->vmspace);
 		return -ENOMEM;
+	}
+	t->vmspace = attr->vmspace;	/* freed with t from here */
 	ta.name = attr->name ? attr->name : basename_of(argv[0]);
 	strncpy(t->name, ta.name, sizeof(t->name) - 1);
 	ta.prio = attr->prio;

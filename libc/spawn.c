@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * posix_spawn()/posix_spawnp() of built-in applications: the basename
- * of path names an entry registered with APP_REGISTER (<vireo/app.h>),
- * run as a new task with a copy of the caller's descriptors, file
- * actions applied in order by the child before main() (a failing one
- * ends it with status 127: an open may wait, as on a FIFO, and must not
- * hold up the caller), and the attributes' scheduling and signal mask.
+ * posix_spawn()/posix_spawnp() of ELF programs and built-in
+ * applications: a path (with a '/') to a file starting with the ELF
+ * magic is loaded into an address space of its own and run at EL0
+ * (elf_spawn(), docs/kernel-mode.md); otherwise the basename of path
+ * names an entry registered with APP_REGISTER (<vireo/app.h>), and an
+ * existing file that is neither is ENOEXEC.  Either runs as a new task
+ * with a copy of the caller's descriptors, file actions applied in
+ * order by the child before main() (a failing one ends it with status
+ * 127: an open may wait, as on a FIFO, and must not hold up the
+ * caller), and the attributes' scheduling and signal mask.
  * Returns an error number, never sets errno (POSIX).
  */
 #include <errno.h>
@@ -13,7 +17,9 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <vireo/app.h>
+#include <vireo/elf.h>
 #include <vireo/mm.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
@@ -206,15 +212,25 @@ int posix_spawn(pid_t *pid, const char *path,
 		char *const envp[])
 {
 	const char *base = strrchr(path, '/');
-	const struct app_entry *app = app_find(base ? base + 1 : path);
+	const struct app_entry *app = NULL;
 	struct task_spawn_attr ta = { 0 };
 	char *const noargs[] = { (char *)path, NULL };
+	bool elf = false;
 	pid_t r;
 
-	if (!app)
-		return ENOENT;
-	ta.prio = app->prio;
-	ta.stack_size = app->stack;
+	/* A path to a file that starts like an ELF program runs it at EL0;
+	 * other names are built-in applications. */
+	if (base)
+		elf = elf_is_elf_file(path);
+	if (!elf) {
+		struct stat st;
+
+		app = app_find(base ? base + 1 : path);
+		if (!app)	/* a file, but no program: ENOEXEC */
+			return base && !stat(path, &st) ? ENOEXEC : ENOENT;
+		ta.prio = app->prio;
+		ta.stack_size = app->stack;
+	}
 	if (attrp && *attrp) {
 		const struct __posix_spawnattr *a = *attrp;
 		if (a->flags & POSIX_SPAWN_SETSCHEDPARAM)
@@ -233,7 +249,11 @@ int posix_spawn(pid_t *pid, const char *path,
 		ta.actions = (*fa)->a;
 		ta.nactions = (*fa)->n;
 	}
-	r = task_spawn(app->main, argv && argv[0] ? argv : noargs, envp, &ta);
+	if (elf)
+		r = elf_spawn(path, argv && argv[0] ? argv : noargs, envp, &ta);
+	else
+		r = task_spawn(app->main, argv && argv[0] ? argv : noargs, envp,
+			       &ta);
 	if (r < 0)
 		return -r;
 	if (pid)

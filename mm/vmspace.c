@@ -20,6 +20,7 @@ struct vm_region {
 	struct list_node node;	/* vs->regions, by address */
 	uintptr_t start, end;
 	int prot;
+	enum vm_kind kind;
 	void *mem;		/* the kernel's view of the pages */
 };
 
@@ -27,6 +28,9 @@ struct vmspace {
 	struct kmutex lock;
 	struct list_node regions;
 	struct arch_uspace *arch;
+	uintptr_t start_pc, start_sp;	/* set once by the loader */
+	unsigned int refs;		/* the task, and readers of its
+					 * maps (atomic) */
 };
 
 int vmspace_create(struct vmspace **out)
@@ -43,6 +47,7 @@ int vmspace_create(struct vmspace **out)
 	}
 	kmutex_init(&vs->lock, false);
 	list_init(&vs->regions);
+	vs->refs = 1;
 	*out = vs;
 	return 0;
 }
@@ -90,6 +95,12 @@ static int map_region(struct vmspace *vs, struct vm_region *r)
 
 int vmspace_map_anon(struct vmspace *vs, uintptr_t va, size_t len, int prot)
 {
+	return vmspace_map(vs, va, len, prot, VM_KIND_ANON);
+}
+
+int vmspace_map(struct vmspace *vs, uintptr_t va, size_t len, int prot,
+		enum vm_kind kind)
+{
 	struct vm_region *r;
 	struct list_node *at;
 	int err;
@@ -100,7 +111,8 @@ int vmspace_map_anon(struct vmspace *vs, uintptr_t va, size_t len, int prot)
 	r = kcalloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	*r = (struct vm_region){ .start = va, .end = va + len, .prot = prot };
+	*r = (struct vm_region){ .start = va, .end = va + len, .prot = prot,
+				 .kind = kind };
 	r->mem = kaligned_alloc(PAGE_SIZE, len);
 	if (!r->mem) {
 		free(r);
@@ -168,9 +180,57 @@ int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 	return r;
 }
 
+void vmspace_for_each_region(struct vmspace *vs,
+			     void (*fn)(uintptr_t start, uintptr_t end,
+					int prot, enum vm_kind kind, void *ctx),
+			     void *ctx)
+{
+	struct list_node *n;
+
+	kmutex_lock(&vs->lock);
+	list_for_each(n, &vs->regions) {
+		struct vm_region *r = container_of(n, struct vm_region, node);
+
+		fn(r->start, r->end, r->prot, r->kind, ctx);
+	}
+	kmutex_unlock(&vs->lock);
+}
+
+const char *vm_kind_name(enum vm_kind kind)
+{
+	static const char *const names[] = {
+		[VM_KIND_ANON] = "anon", [VM_KIND_TEXT] = "text",
+		[VM_KIND_DATA] = "data", [VM_KIND_BSS] = "bss",
+		[VM_KIND_HEAP] = "heap", [VM_KIND_STACK] = "stack",
+	};
+
+	return (unsigned int)kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
+void vmspace_set_start(struct vmspace *vs, uintptr_t pc, uintptr_t sp)
+{
+	vs->start_pc = pc;
+	vs->start_sp = sp;
+}
+
+void vmspace_start(struct vmspace *vs, uintptr_t *pc, uintptr_t *sp)
+{
+	*pc = vs->start_pc;
+	*sp = vs->start_sp;
+}
+
+void vmspace_get(struct vmspace *vs)
+{
+	__atomic_fetch_add(&vs->refs, 1, __ATOMIC_RELAXED);
+}
+
 void vmspace_destroy(struct vmspace *vs)
 {
 	struct list_node *n, *next;
+
+	/* Acquire-release: the last holder sees every other's writes. */
+	if (__atomic_sub_fetch(&vs->refs, 1, __ATOMIC_ACQ_REL))
+		return;
 
 	arch_uspace_destroy(vs->arch);
 	list_for_each_safe(n, next, &vs->regions) {

@@ -11,12 +11,14 @@
  * ends that task alone with its signal; 4000 random system calls end in
  * errors, not a crash; the memory of every process comes back.  Prints
  * one line per case and "kmodetest: N passed, N failed".  `kmodetest
- * bench` prints the cost of a null call, a write to /dev/null and a
- * spawn+wait, called directly and from EL0 (run it under -icount).
+ * bench [PATH]` prints the cost of a null call, a write to /dev/null and
+ * a spawn+wait, called directly and from EL0, and of posix_spawn +
+ * waitpid of the ELF program PATH (run it under -icount).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,9 +286,34 @@ static uint64_t el0_spawn_wait(void)
 	return (now_ns() - t0) / 50;
 }
 
+/* posix_spawn() + waitpid() of the ELF program at path (loaded from
+ * its file each time) with argv[1] "0": ns per run, 0 on an error. */
+static uint64_t elf_spawn_wait(const char *path)
+{
+	char *argv[] = { (char *)path, "0", NULL };
+	int null = open("/dev/null", O_WRONLY), status, bad = 0;
+	posix_spawn_file_actions_t fa;
+	uint64_t t0;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, null, 1);
+	t0 = now_ns();
+	for (int i = 0; i < 50; i++) {
+		if (posix_spawn(&pid, path, &fa, NULL, argv, NULL) ||
+		    waitpid(pid, &status, 0) != pid || status)
+			bad++;
+	}
+	t0 = now_ns() - t0;
+	posix_spawn_file_actions_destroy(&fa);
+	close(null);
+	return bad ? 0 : t0 / 50;
+}
+
 /* Per call, in ns of guest time: under -icount shift=0 one instruction
- * is one ns, so these are instruction counts. */
-static int bench(void)
+ * is one ns, so these are instruction counts.  With path: also the
+ * spawn+wait of that ELF program. */
+static int bench(const char *path)
 {
 	enum { N = 20000 };
 	static const char line[26] = "el0: hello from user mode\n";
@@ -312,6 +339,9 @@ static int bench(void)
 	printf("kmodetest: spawn+wait: flat %llu ns, el0 %llu ns\n",
 	       (unsigned long long)flat_spawn_wait(),
 	       (unsigned long long)el0_spawn_wait());
+	if (path)
+		printf("kmodetest: posix_spawn+waitpid of %s: %llu ns\n", path,
+		       (unsigned long long)elf_spawn_wait(path));
 	close(fd);
 	return 0;
 }
@@ -348,8 +378,8 @@ static int kmodetest_main(int argc, char **argv)
 	char buf[8];
 	long r;
 
-	if (argc == 2 && !strcmp(argv[1], "bench"))
-		return bench();
+	if (argc >= 2 && !strcmp(argv[1], "bench"))
+		return bench(argc >= 3 ? argv[2] : NULL);
 
 	printf("kmodetest: user address spaces and user access\n");
 	before = heap_in_use();	/* after stdout's buffer was made */

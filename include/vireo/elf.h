@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -80,3 +81,41 @@ struct elf_image {
  */
 int elf_check(const void *head, size_t head_len, uint64_t file_size,
 	      struct elf_image *img);
+
+/* Auxiliary vector types (the System V ABI's AT_ numbers). */
+#define AT_NULL		0
+#define AT_PAGESZ	6
+#define AT_ENTRY	9
+
+/* At most this many bytes of argument and environment strings, with
+ * their pointers, on a new process's stack: more is -E2BIG. */
+#define ELF_ARGS_MAX	8192
+
+/*
+ * Lays out a new process's start-up stack (AArch64 System V ABI: sp
+ * points at argc, then argv[0..argc), NULL, envp[..], NULL, the
+ * auxiliary vector AT_PAGESZ, AT_ENTRY, AT_NULL; the strings above them)
+ * in buf, which stands for the user addresses [top - size, top).  The
+ * image occupies the buffer's last top - *sp bytes; *sp is 16-aligned.
+ * 0, or -E2BIG when it does not fit size (or ELF_ARGS_MAX).  Any
+ * context; host-tested.
+ */
+int elf_stack_layout(void *buf, size_t size, uint64_t top,
+		     char *const argv[], char *const envp[], uint64_t entry,
+		     uint64_t *sp);
+
+struct task_spawn_attr;
+/*
+ * Starts the ELF program at path as a new task (include/vireo/task.h's
+ * task_spawn() with attr: descriptors, file actions, signal mask), in a
+ * new address space holding its segments and a guarded stack with argv
+ * and envp (NULL: the caller's environment).  The pid, or -ENOEXEC (not
+ * a program elf_check() accepts, or one too big), -E2BIG, -ENOMEM,
+ * -EAGAIN, or the VFS's error opening or reading path.  Nothing is left
+ * allocated on an error.  Thread context.
+ */
+int elf_spawn(const char *path, char *const argv[], char *const envp[],
+	      const struct task_spawn_attr *attr);
+/* Whether the file at path starts with the ELF magic (a program for
+ * elf_spawn(), perhaps a bad one). */
+bool elf_is_elf_file(const char *path);

@@ -15,6 +15,7 @@
 
 struct file;
 struct task;
+struct vmspace;
 struct thread;
 struct fd_table;
 
@@ -50,6 +51,9 @@ struct task_spawn_attr {
 	uint64_t sigmask;
 	uint64_t sigdefault;	/* signals reset to SIG_DFL (all are anyway:
 				 * a new task starts with default actions) */
+	struct vmspace *vmspace;	/* the task's address space, or NULL;
+					 * task_spawn() takes it over (frees
+					 * it on failure too) */
 };
 
 /*
@@ -120,9 +124,11 @@ struct fd_table *task_fd_table(struct task *t);
  * scheduler lock or in the task).  task_set_vmspace() gives the calling
  * task vs (NULL: none) and installs it on this CPU; the task frees it
  * when it is freed.  The caller's other threads must not run meanwhile. */
-struct vmspace;
 struct vmspace *task_vmspace(const struct task *t);
 void task_set_vmspace(struct vmspace *vs);
+/* Task pid's space with a reference (vmspace_destroy() drops it), or
+ * NULL: no such task, or none. */
+struct vmspace *task_vmspace_get(pid_t pid);
 /* The kernel task (pid 0): the boot/idle context and kernel threads. */
 struct task *task_kernel(void);
 

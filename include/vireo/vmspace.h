@@ -24,6 +24,18 @@
 #define VM_WRITE	0x2
 #define VM_EXEC		0x4
 
+/* What a region holds, for /proc/<pid>/maps. */
+enum vm_kind { VM_KIND_ANON, VM_KIND_TEXT, VM_KIND_DATA, VM_KIND_BSS,
+	       VM_KIND_HEAP, VM_KIND_STACK };
+
+/* A process's stack: USER_STACK_SIZE bytes ending at USER_STACK_TOP,
+ * with USER_STACK_GUARD bytes below it that nothing may map, so an
+ * overflow is a translation fault (SIGSEGV), never a write into
+ * another region. */
+#define USER_STACK_TOP		(USER_VA_END - 0x10000UL)
+#define USER_STACK_SIZE		0x10000UL	/* 64 KiB */
+#define USER_STACK_GUARD	0x1000UL
+
 struct vmspace;
 
 /* A new empty space: 0 and *out, or -ENOMEM, -EAGAIN (no ASID free). */
@@ -32,10 +44,29 @@ int vmspace_create(struct vmspace **out);
  * nothing) to new zeroed memory with prot.  0, -EINVAL, -EEXIST or
  * -ENOMEM (nothing changed then). */
 int vmspace_map_anon(struct vmspace *vs, uintptr_t va, size_t len, int prot);
+/* vmspace_map_anon() with the region's kind. */
+int vmspace_map(struct vmspace *vs, uintptr_t va, size_t len, int prot,
+		enum vm_kind kind);
+/* Calls fn for each region by address, with vs's lock held (fn must not
+ * call back into vs). */
+void vmspace_for_each_region(struct vmspace *vs,
+			     void (*fn)(uintptr_t start, uintptr_t end,
+					int prot, enum vm_kind kind, void *ctx),
+			     void *ctx);
+/* The name of a kind ("text", "stack", ...). */
+const char *vm_kind_name(enum vm_kind kind);
+/* Where the space's first thread enters EL0 (a loaded program's entry
+ * point and initial stack pointer), recorded by the loader. */
+void vmspace_set_start(struct vmspace *vs, uintptr_t pc, uintptr_t sp);
+void vmspace_start(struct vmspace *vs, uintptr_t *pc, uintptr_t *sp);
 /* Whether [va, va + n) lies wholly in regions of vs (n == 0: va in the
  * window).  Permissions are the hardware's business (uaccess). */
 bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n);
-/* Frees every region, table and the ASID.  No thread may run in vs. */
+/* Takes a reference to vs (a reader of its regions while its task may
+ * end); vmspace_destroy() drops it. */
+void vmspace_get(struct vmspace *vs);
+/* Drops a reference; the last frees every region, table and the ASID.
+ * No thread may run in vs then. */
 void vmspace_destroy(struct vmspace *vs);
 
 /* ---- the architecture's part (arch/arm64/uspace.c) ---- */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Process entry of the test programs: the kernel leaves sp at argc,
+ * argv[], NULL, envp[], NULL, auxv (AArch64 System V ABI); main's
+ * return value goes to exit.
+ */
+#include <generated/syscall_nr.h>
+
+	.section .text.start, "ax"
+	.globl _start
+_start:
+	ldr	x0, [sp]		/* argc */
+	add	x1, sp, #8		/* argv */
+	add	x2, x1, x0, lsl #3
+	add	x2, x2, #8		/* envp: past argv's NULL */
+	mov	x29, #0			/* the outermost frame */
+	mov	x30, #0
+	bl	main
+	mov	x8, #SYS_exit
+	svc	#0
+	brk	#0			/* exit does not return */

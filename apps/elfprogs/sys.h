@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * System calls of the EL0 test programs: svc #0 with the number in x8
+ * (kernel/syscalls.tbl), arguments in x0..x5, the result (or -errno) in
+ * x0.
+ */
+#pragma once
+#include <generated/syscall_nr.h>
+
+static inline long svc3(long nr, long a, long b, long c)
+{
+	register long x8 __asm__("x8") = nr;
+	register long x0 __asm__("x0") = a;
+	register long x1 __asm__("x1") = b;
+	register long x2 __asm__("x2") = c;
+
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2)
+			 : "memory");
+	return x0;
+}
+
+static inline long u_write(int fd, const void *buf, unsigned long n)
+{
+	return svc3(SYS_write, fd, (long)buf, (long)n);
+}
+
+static inline __attribute__((noreturn)) void u_exit(int status)
+{
+	svc3(SYS_exit, status, 0, 0);
+	__builtin_unreachable();
+}
+
+static inline unsigned long u_strlen(const char *s)
+{
+	unsigned long n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+static inline void u_puts(const char *s)
+{
+	u_write(1, s, u_strlen(s));
+}
+
+static inline bool u_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* A decimal number, 0 for anything else. */
+static inline long u_atol(const char *s)
+{
+	long v = 0;
+
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	return v;
+}

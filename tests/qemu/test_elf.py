@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Issue 15, the ELF loader (docs/kernel-mode.md section 3): the static EL0
+test programs built with the image (build/elfprogs/hello and crash) are copied
+to a host directory served through hostfs; typing their path in nsh runs them
+as processes (posix_spawn of an ELF file): hello prints its argv and an
+environment variable and exits with the status it was given; each crash mode
+(a kernel read, a jump to 0, executing the stack, writing its text, a stack
+overflow into the guard page) ends that process alone with SIGSEGV and a
+report; /proc/<pid>/maps lists a running program's regions; bad files (random
+bytes, truncated, wrong machine, a huge p_memsz, segments overlapping the
+stack, an entry outside the text) fail with "Exec format error"; 50 runs give
+every page back (`free`)."""
+import os
+import re
+import shutil
+import struct
+import tempfile
+import time
+
+from harness import check, check_in, check_match, scaled, test
+
+SEMIHOSTING = "semihosting"	# tools/qemu.py -o: adds the -semihosting flag
+EM_AARCH64 = 183
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def patched(data, fmt, off, value):
+    b = bytearray(data)
+    struct.pack_into(fmt, b, off, value)
+    return bytes(b)
+
+
+def bad_files(hello):
+    """name -> contents of files elf_check() or the loader must refuse."""
+    with open(hello, "rb") as f:
+        good = f.read()
+    phoff = struct.unpack_from("<Q", good, 0x20)[0]
+    # The program headers: the text is first, the data (R+W) last.
+    nph = struct.unpack_from("<H", good, 0x38)[0]
+    data_ph = phoff + 56 * (nph - 1)
+    return {
+        "random": os.urandom(4096),
+        "elfjunk": b"\x7fELF" + os.urandom(2000),
+        "truncated": good[:phoff + 56],
+        "shortfile": good[:0x1100],	# headers fine, text cut short
+        "machine": patched(good, "<H", 0x12, 62),	# EM_X86_64
+        "hugebss": patched(good, "<Q", data_ph + 0x28, 1 << 40),	# p_memsz 1 TiB
+        "onstack": patched(patched(good, "<Q", data_ph + 0x10, 0xfffffff0000),
+                           "<Q", data_ph + 0x18, 0xfffffff0000),	# p_vaddr at the stack
+        "entry": patched(good, "<Q", 0x18, 0x80000012000),	# entry in the data
+    }
+
+
+def host_dir(build):
+    top = tempfile.mkdtemp(prefix="vireo-elf-")
+    for prog in ("hello", "crash"):
+        shutil.copy(os.path.join(build, "elfprogs", prog), os.path.join(top, prog))
+    for name, data in bad_files(os.path.join(top, "hello")).items():
+        write(os.path.join(top, "bad-" + name), data)
+    return top
+
+
+def hello(m):
+    out = m.command("export GREETING=salut; /host/hello 7 x y; echo status=$?")
+    check_in("argv: /host/hello\nargv: 7\nargv: x\nargv: y\n", out.replace("\r", ""),
+             "hello's argv")
+    check_in("env: salut", out, "hello's environment")
+    check_match(r"^status=7$", out, "hello's exit status")
+    out = m.command("/host/hello; echo status=$?")
+    check_match(r"^status=0$", out, "exit 0")
+    # Its output goes where the shell's redirection says (descriptors).
+    m.command("/host/hello a b > /tmp/hello.out")
+    check_in("argv: b", m.command("cat /tmp/hello.out"), "redirected output")
+
+
+def crashes(m):
+    for mode in ("kread", "null", "stack", "text", "deep"):
+        out = m.command("/host/crash %s; echo status=$?" % mode, timeout=60)
+        check_in("crash: %s" % mode, out, "crash %s ran" % mode)
+        check_in("killed by signal 11", out, "crash %s: SIGSEGV (%s)" % (mode, out))
+        check_match(r"VIREO FAULT: .* task \d+ \(thread crash\) ends with signal 11", out,
+                    "crash %s: the report" % mode)
+        check_match(r"^status=139$", out, "crash %s: status 128+11" % mode)
+        check_match(r"^ok$", m.command("echo ok"), "the shell after crash %s" % mode)
+
+
+def maps(m):
+    out = m.command("/host/hello sleep 2000 & sleep 1; cat /proc/$!/maps; sleep 2",
+                    timeout=60)
+    lines = re.findall(r"^([0-9a-f]{12})-([0-9a-f]{12}) ([r-][w-][x-]-) (\w+)$", out, re.M)
+    check(len(lines) == 4, "four regions: %s" % out)
+    kinds = [(p, k) for _, _, p, k in lines]
+    check(kinds == [("r-x-", "text"), ("r---", "data"), ("rw--", "data"),
+                    ("rw--", "stack")], "maps: %s" % kinds)
+    check(lines[0][0] == "080000010000", "text at the window's base: %s" % lines[0][0])
+    check(lines[3][1] == "%012x" % (0x100000000000 - 0x10000),
+          "the stack ends at USER_STACK_TOP: %s" % lines[3][1])
+    check_in("argv: sleep", out, "the sleeper's output")
+
+
+def errors(m):
+    for name in ("random", "elfjunk", "truncated", "shortfile", "machine", "hugebss",
+                 "onstack", "entry"):
+        out = m.command("/host/bad-%s; echo status=$?" % name)
+        check_in("Exec format error", out, "bad-%s: %s" % (name, out))
+        check_match(r"^status=126$", out, "bad-%s: status 126" % name)
+    out = m.command("/host/missing; echo status=$?")
+    check_match(r"^status=127$", out, "a missing program")
+
+
+@test("issue 15: ELF programs from hostfs run at EL0 through posix_spawn: argv, "
+      "envp, exit status, redirection; five crash modes end with SIGSEGV alone; "
+      "/proc/<pid>/maps; bad files fail with ENOEXEC; 50 runs, 50 refused files "
+      "and 5 crashes leak nothing")
+def elf_programs(t):
+    top = host_dir(t.build("nsh"))
+    try:
+        m = t.boot("nsh", overrides=[SEMIHOSTING])
+        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
+        hello(m)
+        crashes(m)
+        maps(m)
+        errors(m)
+        # One command line (the shell keeps each line in its history):
+        # free, 50 runs of hello and of a bad file (the loader's error
+        # path), 5 crashes (a killed process), free.  The first runs made
+        # the shell's and the console's buffers, and i=x j=x the variables,
+        # already; the idle thread frees ended threads' stacks (sleep 1).
+        line = ("i=x; j=x; free; for i in 0 1 2 3 4 5 6 7 8 9; do for j in 1 2 3 4 5; "
+                "do /host/hello $i >/dev/null; /host/bad-shortfile; echo -n .; done; done; "
+                "echo; echo done; for i in 1 2 3 4 5; do /host/crash deep; done; sleep 1; free")
+        check(len(line) < 250, "the line fits the line editor")
+        out = m.command(line, timeout=600)
+        check_in("." * 50 + "\ndone", re.sub(r"nsh: .*\n", "", out.replace("\r", "")),
+                 "50 runs: %s" % out[-300:])
+        used = [int(u) for u in re.findall(r"^Mem:\s+\d+\s+(\d+)", out, re.M)]
+        check(len(used) == 2 and used[1] <= used[0], "50 runs: used %s" % used)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@test("issue 15: `kmodetest bench /host/hello` under -icount shift=0,sleep=off: "
+      "posix_spawn+waitpid of an ELF program from hostfs, in guest instructions")
+def spawn_bench(t):
+    top = host_dir(t.build("nsh"))
+    try:
+        m = t.boot("nsh", overrides=[SEMIHOSTING, "icount=shift=0,sleep=off"])
+        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
+        out = m.command("kmodetest bench /host/hello", timeout=600)
+        got = re.search(r"^kmodetest: posix_spawn\+waitpid of /host/hello: (\d+) ns", out,
+                        re.M)
+        check(got and int(got.group(1)) > 0, "no figure (0: a run failed): %s" % out)
+        print("posix_spawn+waitpid of /host/hello: %s guest instructions" % got.group(1))
+        print("\n".join(l for l in out.splitlines() if l.startswith("kmodetest:")))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@test("issue 15: ELF programs on nsh_smp -smp 4: four processes at once (their "
+      "spaces and ASIDs on different CPUs) each write their own output, a crash "
+      "among them ends alone; `free` is back where it was",
+      configs=("nsh_smp",), timeout=400)
+def smp_programs(t):
+    top = host_dir(t.build("nsh_smp"))
+    try:
+        m = t.boot("nsh_smp", overrides=[SEMIHOSTING])
+        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
+        m.command("/host/hello warm > /dev/null; i=x")
+        before = re.search(r"^Mem:\s+\d+\s+(\d+)", m.command("free"), re.M)
+        line = " & ".join("/host/hello sleep 300 n%d > /host/o%d" % (i, i) for i in range(4))
+        out = m.command(line + "; /host/crash null; sleep 1", timeout=scaled(240))
+        check_in("killed by signal 11", out, "the crash among them")
+        deadline = time.monotonic() + scaled(240)
+        while "hello" in m.command("ps"):
+            check(time.monotonic() < deadline, "the programs never ended")
+        for i in range(4):
+            with open(os.path.join(top, "o%d" % i)) as f:
+                got = f.read()
+            check("argv: n%d\n" % i in got and "argv: sleep" in got,
+                  "o%d: %r" % (i, got))
+        m.command("sleep 1")
+        after = re.search(r"^Mem:\s+\d+\s+(\d+)", m.command("free"), re.M)
+        check(before and after and int(after.group(1)) <= int(before.group(1)),
+              "used %s -> %s" % (before and before.group(1), after and after.group(1)))
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
