@@ -25,9 +25,9 @@
  * first C code, before they touch a tagged pointer: their idle stacks
  * are untagged), so tagged memory and pointers mean the same everywhere.
  *
- * Only this file is built with the tag instructions (CMakeLists.txt), so
- * the rest of the image stays ARMv8.0 and runs on a Cortex-A53; none of
- * them executes unless the probe found MTE2.
+ * Only this file's inline assembly has the tag instructions (MEMTAG), so
+ * the image stays ARMv8.0 and runs on a Cortex-A53; none of them executes
+ * unless the probe found MTE2.
  */
 #include <string.h>
 #include <asm/sysregs.h>
@@ -37,6 +37,10 @@
 #include "arm64_priv.h"
 
 #define GCR_EL1		"S3_0_C1_C0_6"
+/* The tag instructions, for the assembler only: the compiler keeps
+ * targeting ARMv8.0, so that with -mbranch-protection it emits the
+ * hint-space PACIASP/AUTIASP (NOPs on a Cortex-A53), never RETAA. */
+#define MEMTAG		".arch armv8.5-a+memtag\n\t"
 
 static bool mte_wanted;		/* probe: RAM is mapped as tagged memory */
 /* The self-test passed: tags in use.  Read by switch.S (PSTATE.TCO). */
@@ -91,13 +95,13 @@ void arm64_mte_cpu_init(void)
 
 static inline void stg(void *tagged)
 {
-	__asm__ volatile("stg %0, [%0]"
+	__asm__ volatile(MEMTAG "stg %0, [%0]"
 			 :: "r"(tagged) : "memory");
 }
 
 static inline void st2g(void *tagged)
 {
-	__asm__ volatile("st2g %0, [%0]"
+	__asm__ volatile(MEMTAG "st2g %0, [%0]"
 			 :: "r"(tagged) : "memory");
 }
 
@@ -105,7 +109,7 @@ static unsigned int ldg(const void *p)
 {
 	uintptr_t v = (uintptr_t)p;
 
-	__asm__ volatile("ldg %0, [%0]"
+	__asm__ volatile(MEMTAG "ldg %0, [%0]"
 			 : "+r"(v) :: "memory");
 	return mte_ptr_tag((void *)v);
 }
@@ -182,7 +186,7 @@ void *mte_tag_new(void *p, size_t size, uint16_t excl)
 	if (!arm64_mte_on)
 		return p;
 	/* IRG: a random tag, never one of excl nor GCR_EL1's tag 0. */
-	__asm__ volatile("irg %0, %0, %1"
+	__asm__ volatile(MEMTAG "irg %0, %0, %1"
 			 : "+r"(t) : "r"((uint64_t)excl));
 	set_tags((void *)t, size);
 	return (void *)t;

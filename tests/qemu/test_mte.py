@@ -8,7 +8,9 @@ reported.
 Run with harness.QEMU_MTE: Debian bookworm's QEMU 7.2 reports tag check
 faults on matching tags (see harness.py).
 """
+import os
 import re
+import subprocess
 
 from harness import QEMU_MTE, check, check_in, test
 
@@ -129,3 +131,23 @@ def untagged_without_tag_memory(t):
     check_in("mte: memory tagging off", m.text, "boot log")
     out = m.command("mtetest")
     check_in("MTE is not available", out, "mtetest output")
+
+
+# Pointer-authentication instructions outside the hint space: ARMv8.3 and
+# later, undefined on an ARMv8.0 CPU.  A file compiled for a later -march
+# gets them from -mbranch-protection (RETAA for PACIASP+AUTIASP+RET).
+NON_HINT_PAC_RE = re.compile(r"\s(retaa|retab|braa|brab|braaz|brabz|blraa|blrab|"
+                             r"blraaz|blrabz|eretaa|eretab|ldraa|ldrab)\s")
+
+
+@test("issue 14: the branch-protected mte image holds only ARMv8.0 "
+      "encodings of PAC (the hint-space PACIASP/AUTIASP, NOPs on a "
+      "Cortex-A53), so the one image also runs on CPUs without PAuth",
+      configs=("mte",))
+def pac_hint_space_only(t):
+    image = os.path.join(t.build("mte"), "vireo")
+    dis = subprocess.run(["aarch64-linux-gnu-objdump", "-d", image],
+                         capture_output=True, text=True, check=True).stdout
+    check(re.search(r"\spaciasp\b", dis), "no PACIASP: the image is not branch-protected")
+    bad = [l.strip() for l in dis.splitlines() if NON_HINT_PAC_RE.search(l + " ")]
+    check(not bad, "%d ARMv8.3-only instructions, e.g. %s" % (len(bad), bad[:3]))
