@@ -73,6 +73,7 @@ class Runner:
         self.builds = builds
         self.verbose = verbose
         self.live = set()
+        self.stopping = False	# interrupted: start no more tests
         self.lock = threading.Lock()
         self.passed = []
         self.failed = []
@@ -80,6 +81,8 @@ class Runner:
     def run_one(self, test):
         ctx = harness.Context(test, self.builds)
         with self.lock:
+            if self.stopping:
+                return
             self.live.add(ctx)
         limit = harness.scaled(test.timeout)
         watchdog = threading.Timer(limit, ctx.abort)
@@ -127,22 +130,29 @@ class Runner:
 
     def abort_all(self):
         with self.lock:
+            self.stopping = True
             live = list(self.live)
         for ctx in live:
             ctx.abort()
 
     def run(self, tests, jobs):
+        """Runs TESTS, JOBS at a time.  Interrupted (Ctrl-C, SIGTERM), it
+        starts no more tests and kills the running ones' machines before it
+        returns: leaving the pool's block first would wait for every queued
+        test to run, each starting QEMUs after we were told to stop."""
         parallel = [t for t in tests if not t.exclusive]
         alone = [t for t in tests if t.exclusive]
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
         try:
-            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-                for f in [pool.submit(self.run_one, t) for t in parallel]:
-                    f.result()
+            for f in [pool.submit(self.run_one, t) for t in parallel]:
+                f.result()
             for t in alone:
                 self.run_one(t)
         except KeyboardInterrupt:
             self.abort_all()
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
+        pool.shutdown(wait=True)
 
 
 def interrupted(sig, frame):
