@@ -757,14 +757,13 @@ static int find_prop(const struct fdt *fdt, int node, const char *name,
 	return err;
 }
 
-/* find_prop() of the property in slot s, named name. */
-static int find_slot(const struct fdt *fdt, int node, int s, const char *name,
-		     struct token *t)
+/* find_prop() of the property in slot s. */
+static int find_slot(const struct fdt *fdt, int node, int s, struct token *t)
 {
 	int i;
 
 	if (!fdt->nodes)
-		return find_prop(fdt, node, name, t);
+		return find_prop(fdt, node, slot_names[s].name, t);
 	i = node_index(fdt, node);
 	return i < 0 ? -EINVAL : slot_prop(fdt, i, s, t);
 }
@@ -794,7 +793,7 @@ static const void *getprop_slot(const struct fdt *fdt, int node, int s,
 {
 	struct token t;
 
-	return prop_value(find_slot(fdt, node, s, slot_names[s].name, &t), &t, len);
+	return prop_value(find_slot(fdt, node, s, &t), &t, len);
 }
 
 static int getprop_u32_slot(const struct fdt *fdt, int node, int s,

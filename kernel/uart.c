@@ -24,29 +24,28 @@ void uart_set_early_putc(void (*putc)(char c))
 	early_putc = putc;
 }
 
+/* One character to the console, or before it exists to the early one. */
+static inline void put_polled(struct uart *u, void (*early)(char c), char c)
+{
+	if (u)
+		u->ops->putc_polled(u, c);
+	else if (early)
+		early(c);
+}
+
 void uart_putc_polled(char c)
 {
-	if (console)
-		console->ops->putc_polled(console, c);
-	else if (early_putc)
-		early_putc(c);
+	put_polled(console, early_putc, c);
 }
 
 void uart_write_polled(const char *s, size_t n)
 {
-	struct uart *u = console;
+	struct uart *u = console;	/* read once per call, not per character */
 	void (*early)(char c) = early_putc;
 
-	/* The choice once per call, not per character. */
 	for (size_t i = 0; i < n; i++) {
-		if (u) {
-			if (s[i] == '\n')
-				u->ops->putc_polled(u, '\r');
-			u->ops->putc_polled(u, s[i]);
-		} else if (early) {
-			if (s[i] == '\n')
-				early('\r');
-			early(s[i]);
-		}
+		if (s[i] == '\n')
+			put_polled(u, early, '\r');
+		put_polled(u, early, s[i]);
 	}
 }

@@ -45,7 +45,6 @@
 static bool mte_wanted;		/* probe: RAM is mapped as tagged memory */
 /* The self-test passed: tags in use.  Read by switch.S (PSTATE.TCO). */
 bool arm64_mte_on;
-static void cpu_setup(uint64_t tcf);
 static const char *why_off = "not built in (CONFIG_ARM64_MTE)";
 
 bool mte_enabled(void)
@@ -56,6 +55,18 @@ bool mte_enabled(void)
 const char *mte_status(void)
 {
 	return arm64_mte_on ? "" : why_off;
+}
+
+/* Tag access at EL1, tag 0 unchecked, IRG never draws tag 0; tcf: the
+ * check mode (SCTLR_EL1.TCF).  Tagged pointers already translate
+ * (TCR_EL1.TBI0, set by head.S). */
+static void cpu_setup(uint64_t tcf)
+{
+	write_sysreg(sctlr_el1, (read_sysreg(sctlr_el1) & ~SCTLR_TCF_MASK) |
+		     SCTLR_ATA | tcf);
+	write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_TCMA0);
+	__asm__ volatile("msr " GCR_EL1 ", %0" :: "r"(GCR_RRND | 1UL));
+	isb();
 }
 
 /* Called by mmu_init() before it builds the tables: whether RAM should
@@ -73,18 +84,6 @@ bool arm64_mte_probe(void)
 	mte_wanted = true;
 	cpu_setup(0);		/* no checks until the self-test passed */
 	return true;
-}
-
-/* Tag access at EL1, tag 0 unchecked, IRG never draws tag 0; tcf: the
- * check mode (SCTLR_EL1.TCF).  Tagged pointers already translate
- * (TCR_EL1.TBI0, set by head.S). */
-static void cpu_setup(uint64_t tcf)
-{
-	write_sysreg(sctlr_el1, (read_sysreg(sctlr_el1) & ~SCTLR_TCF_MASK) |
-		     SCTLR_ATA | tcf);
-	write_sysreg(tcr_el1, read_sysreg(tcr_el1) | TCR_TCMA0);
-	__asm__ volatile("msr " GCR_EL1 ", %0" :: "r"(GCR_RRND | 1UL));
-	isb();
 }
 
 void arm64_mte_cpu_init(void)

@@ -5,7 +5,8 @@
  * data, to GITS_TRANSLATER) into an LPI.  At probe the ITS gets its
  * in-memory tables (a collection table; a device table, two-level when
  * the ITS allows it, so that only the pages of mapped device IDs exist
- * and boot does not zero 512 KiB for 65536 IDs) and a command queue, and one collection for the boot CPU, where every LPI goes.  An
+ * and boot does not zero 512 KiB for 65536 IDs) and a command queue,
+ * and one collection for the boot CPU, where every LPI goes.  An
  * allocation maps the device (MAPD, with an interrupt translation table
  * of its own) and each event to a fresh LPI (MAPTI); the LPI stays
  * disabled until irq_enable() sets its configuration byte (gicv3.c) and
@@ -13,9 +14,10 @@
  *
  * Locking: its_lock (IRQ-safe: INV comes from irq_enable() under
  * irq_lock, which nests outside it) protects every command queue, the
- * level-1 device table, the LPI bitmap and the owner of each LPI.  Commands are waited for with a
- * bounded poll of GITS_CREADR: the ITS works through a few commands in
- * microseconds and has no completion interrupt.
+ * level-1 device table, the LPI bitmap and the owner of each LPI.
+ * Commands are waited for with a bounded poll of GITS_CREADR: the ITS
+ * works through a few commands in microseconds and has no completion
+ * interrupt.
  */
 #include <errno.h>
 #include <stdlib.h>
