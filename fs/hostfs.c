@@ -592,16 +592,14 @@ static const struct vnode_ops hostfs_ops = {
 /* PATH must be a host directory: opening it read-write says EISDIR. */
 static int check_root(const char *root)
 {
-	long h = semihost_open(root, SEMIHOST_RPLUSB);
+	mode_t mode;
+	int r = probe(root, &mode);
 
-	if (h == -EISDIR)
-		return 0;
-	if (h >= 0) {
-		semihost_close(h);
-		h = -ENOTDIR;
-	}
-	pr_err("hostfs: %s: not a host directory (errno %ld)\n", root, -h);
-	return (int)h;
+	if (!r && !S_ISDIR(mode))
+		r = -ENOTDIR;
+	if (r)
+		pr_err("hostfs: %s: not a host directory (errno %d)\n", root, -r);
+	return r;
 }
 
 static int hostfs_mount(struct mount *m, const char *source,

@@ -29,16 +29,6 @@
 #define SEGMENT_MAX	(64UL << 20)
 #define COPY_CHUNK	4096
 
-static uint64_t page_up(uint64_t a)
-{
-	return (a + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
-}
-
-static uint64_t page_down(uint64_t a)
-{
-	return a & ~(uint64_t)(PAGE_SIZE - 1);
-}
-
 /* Reads exactly len bytes at off: 0, -ENOEXEC (the file is shorter
  * than it said) or the file system's error. */
 static int read_at(struct file *f, void *buf, size_t len, off_t off)
@@ -71,7 +61,8 @@ static enum vm_kind kind_of(const struct elf_segment *s)
 static int load_segment(struct vmspace *vs, struct file *f,
 			const struct elf_segment *s, char *buf)
 {
-	uint64_t start = page_down(s->vaddr), end = page_up(s->vaddr + s->memsz);
+	uint64_t start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+	uint64_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
 	int r;
 
 	/* The stack and its guard are nobody else's (elf_check() kept
