@@ -206,54 +206,64 @@ int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd,
 	return 0;
 }
 
+/* The task attributes for a spawn of app (NULL: an ELF program) with
+ * attrp and fa, in *ta. */
+static const struct task_spawn_attr *
+spawn_attr(struct task_spawn_attr *ta, const struct app_entry *app,
+	   const posix_spawnattr_t *attrp,
+	   const posix_spawn_file_actions_t *fa)
+{
+	*ta = (struct task_spawn_attr){ 0 };
+	if (app) {
+		ta->prio = app->prio;
+		ta->stack_size = app->stack;
+	}
+	if (attrp && *attrp) {
+		const struct __posix_spawnattr *a = *attrp;
+		if (a->flags & POSIX_SPAWN_SETSCHEDPARAM)
+			ta->prio = a->param.sched_priority;
+		if (a->flags & POSIX_SPAWN_SETSCHEDULER) {
+			ta->policy = a->policy;
+			ta->prio = a->param.sched_priority;
+		}
+		if (a->flags & POSIX_SPAWN_SETSIGMASK) {
+			ta->set_sigmask = true;
+			ta->sigmask = a->mask;
+		}
+		ta->sigdefault = a->sigdefault;	/* all default in a new task */
+	}
+	if (fa && *fa) {
+		ta->actions = (*fa)->a;
+		ta->nactions = (*fa)->n;
+	}
+	return ta;
+}
+
 int posix_spawn(pid_t *pid, const char *path,
 		const posix_spawn_file_actions_t *fa,
 		const posix_spawnattr_t *attrp, char *const argv[],
 		char *const envp[])
 {
 	const char *base = strrchr(path, '/');
-	const struct app_entry *app = NULL;
-	struct task_spawn_attr ta = { 0 };
+	const struct app_entry *app;
+	struct task_spawn_attr ta;
 	char *const noargs[] = { (char *)path, NULL };
-	bool elf = false;
+	struct stat st;
 	pid_t r;
 
-	/* A path to a file that starts like an ELF program runs it at EL0;
-	 * other names are built-in applications. */
-	if (base)
-		elf = elf_is_elf_file(path);
-	if (!elf) {
-		struct stat st;
-
+	if (!argv || !argv[0])
+		argv = noargs;
+	/* A path to a file that starts like an ELF program runs it at EL0
+	 * (0: it is not one); other names are built-in applications. */
+	r = base ? elf_spawn(path, argv, envp,
+			     spawn_attr(&ta, NULL, attrp, fa)) : 0;
+	if (!r) {
 		app = app_find(base ? base + 1 : path);
 		if (!app)	/* a file, but no program: ENOEXEC */
 			return base && !stat(path, &st) ? ENOEXEC : ENOENT;
-		ta.prio = app->prio;
-		ta.stack_size = app->stack;
+		r = task_spawn(app->main, argv, envp,
+			       spawn_attr(&ta, app, attrp, fa));
 	}
-	if (attrp && *attrp) {
-		const struct __posix_spawnattr *a = *attrp;
-		if (a->flags & POSIX_SPAWN_SETSCHEDPARAM)
-			ta.prio = a->param.sched_priority;
-		if (a->flags & POSIX_SPAWN_SETSCHEDULER) {
-			ta.policy = a->policy;
-			ta.prio = a->param.sched_priority;
-		}
-		if (a->flags & POSIX_SPAWN_SETSIGMASK) {
-			ta.set_sigmask = true;
-			ta.sigmask = a->mask;
-		}
-		ta.sigdefault = a->sigdefault;	/* all default in a new task */
-	}
-	if (fa && *fa) {
-		ta.actions = (*fa)->a;
-		ta.nactions = (*fa)->n;
-	}
-	if (elf)
-		r = elf_spawn(path, argv && argv[0] ? argv : noargs, envp, &ta);
-	else
-		r = task_spawn(app->main, argv && argv[0] ? argv : noargs, envp,
-			       &ta);
 	if (r < 0)
 		return -r;
 	if (pid)
