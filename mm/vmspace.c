@@ -7,6 +7,7 @@
  * and the architecture's tables: mapping allocates and may sleep.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/compiler.h>
@@ -180,6 +181,49 @@ int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 	return r;
 }
 
+void vmspace_describe(struct vmspace *vs, uintptr_t va, char *buf,
+		      size_t len)
+{
+	const struct vm_region *in = NULL, *above = NULL;
+	struct list_node *node;
+
+	if (va < USER_VA_BASE || va >= USER_VA_END) {
+		snprintf(buf, len, "outside the user window");
+		return;
+	}
+	if (kmutex_trylock(&vs->lock)) {
+		snprintf(buf, len, "in a space being changed");
+		return;
+	}
+	list_for_each(node, &vs->regions) {
+		const struct vm_region *r =
+			container_of(node, struct vm_region, node);
+
+		if (va < r->start) {
+			above = r;
+			break;
+		}
+		if (va < r->end) {
+			in = r;
+			break;
+		}
+	}
+	if (!in && above && above->kind == VM_KIND_STACK &&
+	    va >= above->start - USER_STACK_GUARD)
+		in = above;
+	if (in) {
+		int n = snprintf(buf, len, "in %s", in == above ?
+				 "the guard page under " : "");
+
+		if (n >= 0 && (size_t)n < len)
+			vm_region_format(buf + n, len - (size_t)n, in->start,
+					 in->end, in->prot, in->kind);
+	}
+	else
+		snprintf(buf, len, "unmapped");
+	kmutex_unlock(&vs->lock);
+}
+
 void vmspace_for_each_region(struct vmspace *vs,
 			     void (*fn)(uintptr_t start, uintptr_t end,
 					int prot, enum vm_kind kind, void *ctx),
@@ -196,7 +240,8 @@ void vmspace_for_each_region(struct vmspace *vs,
 	kmutex_unlock(&vs->lock);
 }
 
-const char *vm_kind_name(enum vm_kind kind)
+void vm_region_format(char *buf, size_t len, uintptr_t start,
+		      uintptr_t end, int prot, enum vm_kind kind)
 {
 	static const char *const names[] = {
 		[VM_KIND_ANON] = "anon", [VM_KIND_TEXT] = "text",
@@ -204,7 +249,10 @@ const char *vm_kind_name(enum vm_kind kind)
 		[VM_KIND_HEAP] = "heap", [VM_KIND_STACK] = "stack",
 	};
 
-	return (unsigned int)kind < ARRAY_SIZE(names) ? names[kind] : "?";
+	snprintf(buf, len, "%012lx-%012lx %c%c%c- %s", (unsigned long)start,
+		 (unsigned long)end, (prot & VM_READ) ? 'r' : '-',
+		 (prot & VM_WRITE) ? 'w' : '-', (prot & VM_EXEC) ? 'x' : '-',
+		 (unsigned int)kind < ARRAY_SIZE(names) ? names[kind] : "?");
 }
 
 void vmspace_set_start(struct vmspace *vs, uintptr_t pc, uintptr_t sp)

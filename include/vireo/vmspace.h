@@ -53,12 +53,19 @@ void vmspace_for_each_region(struct vmspace *vs,
 			     void (*fn)(uintptr_t start, uintptr_t end,
 					int prot, enum vm_kind kind, void *ctx),
 			     void *ctx);
-/* The name of a kind ("text", "stack", ...). */
-const char *vm_kind_name(enum vm_kind kind);
+/* A region as /proc/<pid>/maps shows it, "start-end rwx- kind", in buf. */
+void vm_region_format(char *buf, size_t len, uintptr_t start,
+		      uintptr_t end, int prot, enum vm_kind kind);
 /* Where the space's first thread enters EL0 (a loaded program's entry
  * point and initial stack pointer), recorded by the loader. */
 void vmspace_set_start(struct vmspace *vs, uintptr_t pc, uintptr_t sp);
 void vmspace_start(struct vmspace *vs, uintptr_t *pc, uintptr_t *sp);
+/* Where va lies in vs, in words, into buf: "in " and the region as
+ * vm_region_format() gives it, "in the guard page under " a stack one,
+ * "unmapped", "outside the user window" or, when vs is busy, "in a
+ * space being changed".  Never sleeps: the fault report calls it. */
+void vmspace_describe(struct vmspace *vs, uintptr_t va, char *buf,
+		      size_t len);
 /* Whether [va, va + n) lies wholly in regions of vs (n == 0: va in the
  * window).  Permissions are the hardware's business (uaccess). */
 bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n);

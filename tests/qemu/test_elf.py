@@ -77,9 +77,20 @@ def hello(m):
     check_in("argv: b", m.command("cat /tmp/hello.out"), "redirected output")
 
 
+# Where each crash's faulting address lies, as the report names it.
+CRASH_WHERE = {
+    "kread": r"FAR 0x0*40000000 is outside the user window",
+    "null": r"FAR 0x0+ is outside the user window",
+    "stack": r"FAR 0x[0-9a-f]+ is in [0-9a-f]{12}-0*fffffff0000 rw-- stack",
+    "text": r"FAR 0x[0-9a-f]+ is in 080000010000-[0-9a-f]{12} r-x- text",
+    "deep": r"FAR 0x[0-9a-f]+ is in the guard page under [0-9a-f]{12}-[0-9a-f]{12} rw-- stack",
+}
+
+
 def crashes(m):
-    for mode in ("kread", "null", "stack", "text", "deep"):
+    for mode, where in CRASH_WHERE.items():
         out = m.command("/host/crash %s; echo status=$?" % mode, timeout=60)
+        check_match(where, out, "crash %s: the region in the report" % mode)
         check_in("crash: %s" % mode, out, "crash %s ran" % mode)
         check_in("killed by signal 11", out, "crash %s: SIGSEGV (%s)" % (mode, out))
         check_match(r"VIREO FAULT: .* task \d+ \(thread crash\) ends with signal 11", out,
