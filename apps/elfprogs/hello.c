@@ -4,8 +4,13 @@
  * a line, and $GREETING, then exits with status argv[1] when that is a
  * number.  `hello sleep MS` waits MS milliseconds first (poll with no
  * descriptors), so a test can look at /proc/<pid>/maps meanwhile.
+ * `hello clock` checks the clock services from EL0 and prints
+ * "clock: ok" or what failed.
  */
+#include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 #include "sys.h"
 
 /* A word of .data and pages of .bss, used through volatile accesses so
@@ -13,9 +18,43 @@
 static volatile char data_word[16] = "data";
 static volatile char bss_buf[8192];
 
+static const char *clock_check(void)
+{
+	uint64_t t0, t1, res = 0, real = 0;
+
+	if (svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&t0, 0) ||
+	    svc3(SYS_poll, 0, 0, 10000000) ||	/* 10 ms */
+	    svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&t1, 0))
+		return "monotonic read";
+	if (t1 - t0 < 10000000)
+		return "10 ms of poll took less on the monotonic clock";
+	if (svc3(SYS_clock_read, CLOCK_REALTIME, (long)&real, 0) ||
+	    real < 946684800ULL * 1000000000ULL)	/* 2000-01-01 */
+		return "realtime";
+	if (svc3(SYS_clock_res, CLOCK_MONOTONIC, (long)&res, 0) || !res ||
+	    res > 1000000)
+		return "resolution";
+	if (svc3(SYS_clock_read, 12345, (long)&t0, 0) != -EINVAL)
+		return "an unknown clock is not EINVAL";
+	if (svc3(SYS_clock_read, CLOCK_MONOTONIC, 0x40000000L, 0) != -EFAULT)
+		return "a kernel address is not EFAULT";
+	if (svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)clock_check, 0) != -EFAULT)
+		return "a read-only page is not EFAULT";
+	if (svc3(SYS_clock_setrealtime, -1L, 0, 0) != -EINVAL)
+		return "a time past 2262 is not EINVAL";
+	return "ok";
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	long status = 0;
+
+	if (argc == 2 && u_streq(argv[1], "clock")) {
+		u_puts("clock: ");
+		u_puts(clock_check());
+		u_puts("\n");
+		return 0;
+	}
 
 	if (argc >= 3 && u_streq(argv[1], "sleep"))
 		svc3(SYS_poll, 0, 0, u_atol(argv[2]) * 1000000);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
@@ -28,6 +29,18 @@ uint64_t clock_ns_to_ticks(uint64_t ns);
 uint64_t clock_ticks_to_ns(uint64_t ticks);
 /* Resolution of the monotonic clock in ns (rounded up). */
 uint64_t clock_resolution_ns(void);
+
+/* CPU-time clock ids of other threads and processes (the id in the low
+ * 32 bits), beside picolibc's fixed clock ids. */
+#define CPUCLOCK_THREAD		(1UL << 32)	/* | tid */
+#define CPUCLOCK_PROCESS	(2UL << 32)	/* | pid */
+#define CPUCLOCK_TAG_MASK	(~0UL << 32)
+
+/* System calls (kernel/clock_calls.c, kernel/syscalls.tbl): 0 or
+ * -EINVAL (an unknown clock, or a time the clock or RTC cannot hold). */
+long clock_read_call(clockid_t id, uint64_t *ns);
+long clock_res_call(clockid_t id, uint64_t *ns);
+long clock_set_realtime_call(uint64_t ns);
 
 /*
  * Blocks the calling thread until deadline_ns on the monotonic clock, or

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The clock services of kernel/syscalls.tbl: read a clock, its
+ * resolution, set real time.  They work in nanoseconds; the C library
+ * converts to and from timespec and timeval (libc/time.c).
+ *
+ * Clock ids: picolibc's fixed ones, plus the CPU-time clocks of other
+ * threads and processes that pthread_getcpuclockid() and
+ * clock_getcpuclockid() hand out, tagged in the upper 32 bits
+ * (<vireo/clock.h>).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+#include <vireo/clock.h>
+#include <vireo/rtc.h>
+#include <vireo/task.h>
+#include <vireo/thread.h>
+
+long clock_read_call(clockid_t id, uint64_t *ns)
+{
+	unsigned long tag = (unsigned long)id & CPUCLOCK_TAG_MASK;
+	int n = (int)((unsigned long)id & ~CPUCLOCK_TAG_MASK);
+
+	if (id == CLOCK_REALTIME)
+		*ns = clock_realtime_ns();
+	else if (id == CLOCK_MONOTONIC)
+		*ns = clock_monotonic_ns();
+	else if (id == CLOCK_THREAD_CPUTIME_ID)
+		*ns = thread_cpu_ns(thread_current());
+	else if (id == CLOCK_PROCESS_CPUTIME_ID)
+		*ns = task_cpu_ns(task_current());
+	else if (tag == CPUCLOCK_THREAD)	/* an ended thread: no clock */
+		return thread_cpu_ns_by_tid(n, ns) ? -EINVAL : 0;
+	else if (tag == CPUCLOCK_PROCESS)
+		return task_cpu_ns_by_pid(n, ns) ? -EINVAL : 0;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+long clock_res_call(clockid_t id, uint64_t *ns)
+{
+	uint64_t now;
+
+	if (clock_read_call(id, &now))
+		return -EINVAL;
+	*ns = clock_resolution_ns();
+	return 0;
+}
+
+/*
+ * A time the clock cannot hold (its nanoseconds past INT64_MAX, year
+ * 2262) or the RTC cannot (PL031: past 2106) is EINVAL and changes
+ * neither; a system without an RTC takes any time the clock holds.
+ */
+long clock_set_realtime_call(uint64_t ns)
+{
+	if (ns > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	if (rtc_set_time(ns / NSEC_PER_SEC) == -EINVAL)
+		return -EINVAL;
+	clock_set_realtime_ns(ns);
+	return 0;
+}
