@@ -726,6 +726,23 @@ pid_t task_waitpid(pid_t pid, int *status, int options)
 	return pid;
 }
 
+long task_waitpid_call(pid_t pid, int *status, int options)
+{
+	pid_t r;
+
+	for (;;) {
+		r = task_waitpid(pid, status, options);
+		if (r == -ECANCELED) {
+			thread_testcancel();	/* returns if disabled since */
+			continue;
+		}
+		/* Not restarted unless every handler run asked for it
+		 * (SA_RESTART); POSIX lets waitpid fail with EINTR. */
+		if (r != -EINTR || !signal_deliver_pending())
+			return r;
+	}
+}
+
 /* ---- built-in applications ---- */
 
 const struct app_entry *app_find(const char *name)

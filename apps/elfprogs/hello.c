@@ -4,12 +4,13 @@
  * a line, and $GREETING, then exits with status argv[1] when that is a
  * number.  `hello sleep MS` waits MS milliseconds first (poll with no
  * descriptors), so a test can look at /proc/<pid>/maps meanwhile.
- * `hello clock` checks the clock services from EL0 and prints
- * "clock: ok" or what failed.
+ * `hello calls` checks system calls from EL0 (clocks, waitpid) and
+ * prints "calls: ok" or what failed.
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/wait.h>
 #include <time.h>
 #include "sys.h"
 
@@ -42,16 +43,35 @@ static const char *clock_check(void)
 		return "a read-only page is not EFAULT";
 	if (svc3(SYS_clock_setrealtime, -1L, 0, 0) != -EINVAL)
 		return "a time past 2262 is not EINVAL";
-	return "ok";
+	return NULL;
+}
+
+static const char *wait_check(void)
+{
+	int st = 12345;
+
+	if (svc3(SYS_waitpid, -1, (long)&st, 0) != -ECHILD || st != 12345)
+		return "waitpid without children is not ECHILD";
+	if (svc3(SYS_waitpid, -1, 0, WNOHANG) != -ECHILD)
+		return "waitpid WNOHANG, NULL status";
+	if (svc3(SYS_waitpid, -1, 0x40000000L, 0) != -EFAULT)
+		return "waitpid into a kernel address is not EFAULT";
+	if (svc3(SYS_waitpid, -1, (long)&st, 0x7f00) != -EINVAL)
+		return "waitpid with unknown options is not EINVAL";
+	return NULL;
 }
 
 int main(int argc, char **argv, char **envp)
 {
 	long status = 0;
 
-	if (argc == 2 && u_streq(argv[1], "clock")) {
-		u_puts("clock: ");
-		u_puts(clock_check());
+	if (argc == 2 && u_streq(argv[1], "calls")) {
+		const char *bad = clock_check();
+
+		if (!bad)
+			bad = wait_check();
+		u_puts("calls: ");
+		u_puts(bad ? bad : "ok");
 		u_puts("\n");
 		return 0;
 	}

@@ -79,6 +79,10 @@ long task_exit_call(int status);
  * <sys/wait.h> (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).  Returns
  * the pid, 0 (WNOHANG, none ready), or -ECHILD, -EINTR, -EINVAL. */
 pid_t task_waitpid(pid_t pid, int *status, int options);
+/* task_waitpid() as the waitpid system call: runs the handlers of a
+ * signal that interrupts it (restarting per SA_RESTART) and acts on a
+ * cancellation. */
+long task_waitpid_call(pid_t pid, int *status, int options);
 /* Descriptor fd of task pid with a new reference (file_put when done),
  * or NULL: /proc/<pid>/fd of another task.  Any thread context. */
 struct file *task_fd_get(pid_t pid, int fd);

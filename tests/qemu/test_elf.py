@@ -75,10 +75,11 @@ def hello(m):
     # Its output goes where the shell's redirection says (descriptors).
     m.command("/host/hello a b > /tmp/hello.out")
     check_in("argv: b", m.command("cat /tmp/hello.out"), "redirected output")
-    # The clock services from EL0: monotonic across a sleep, real time,
-    # resolution, EINVAL for a bad clock or time, EFAULT for bad pointers.
-    out = m.command("/host/hello clock")
-    check_match(r"^clock: ok\r?$", out, "clock services from EL0: %s" % out)
+    # System calls from EL0: the clocks (monotonic across a sleep, real
+    # time, resolution, EINVAL for a bad clock or time, EFAULT for bad
+    # pointers) and waitpid (ECHILD, EFAULT, EINVAL).
+    out = m.command("/host/hello calls")
+    check_match(r"^calls: ok\r?$", out, "system calls from EL0: %s" % out)
 
 
 # Where each crash's faulting address lies, as the report names it.
