@@ -21,7 +21,7 @@ import sys
 MAX_ARGS = 6
 LINE_RE = re.compile(r'^(\d+)\s+([a-z_][a-z0-9_]*)\s+([A-Za-z_]\w*)\s*\((.*)\)\s*$')
 ARG_RE = re.compile(r'^(.*?)\s*\b([a-z_][a-z0-9_]*)\s*(?:\[([^\]]*)\])?$')
-KINDS = ('str', 'in', 'out', 'inout')
+KINDS = ('str', 'strv', 'in', 'out', 'inout')
 FLAGS = ('short', 'filled')
 
 
@@ -61,8 +61,10 @@ class Arg:
             if w not in FLAGS:
                 raise TableError(f'{where}: unknown flag "{w}"')
             self.flags.add(w)
-        if kind == 'str' and (self.count or self.flags):
+        if kind in ('str', 'strv') and (self.count or self.flags):
             raise TableError(f'{where}: a string takes no count or flags')
+        if kind == 'strv' and self.ctype.replace(' ', '') != 'char*const*':
+            raise TableError(f'{where}: a string vector is "char *const *"')
         if self.flags and not (self.count and not self.count.isdigit()):
             raise TableError(f'{where}: flags need a count argument')
         if 'filled' in self.flags and kind != 'out':
@@ -230,7 +232,7 @@ def gen_wrapper(c):
         count = a.count or '1'
         if count in idx:
             count = f'a[{idx[count]}]'
-        size = '1' if a.kind == 'str' else a.elem_size()
+        size = '1' if a.kind in ('str', 'strv') else a.elem_size()
         body.append(f'\tstruct sc_buf b_{a.name} = SC_BUF(a[{idx[a.name]}], '
                     f'{count}, {size}, {buf_flags(a)});\n')
     body.append(f'\tlong r = sc_buf_get(&b_{bufs[0].name});\n\n')

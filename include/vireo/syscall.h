@@ -31,6 +31,12 @@
 #define SC_OPTIONAL	0x08u	/* NULL is passed on as NULL */
 #define SC_SHORT	0x10u	/* count lowered to the bounce limit */
 #define SC_FILLED	0x20u	/* out: the result counts bytes filled */
+#define SC_STRV		0x40u	/* NULL-terminated vector of strings in
+				 * (argv, envp), at most SC_STRV_MAX */
+
+/* The most bytes a string vector takes in the kernel, its pointers and
+ * strings together: more is -E2BIG (as POSIX names too many arguments). */
+#define SC_STRV_MAX (16 * 1024)
 
 /* One pointer argument on its way through a wrapper. */
 struct sc_buf {
@@ -47,9 +53,11 @@ struct sc_buf {
 #define SC_BUF(addr, n, sz, fl) \
 	{ .u = { (uintptr_t)(addr) }, .count = (n), .size = (sz), .flags = (fl) }
 
-/* Checks b's size and makes b->k: copied in for SC_IN/SC_STR, zeroed for
+/* Checks b's size and makes b->k: copied in for SC_IN/SC_STR/SC_STRV
+ * (a vector becomes one kernel block, its pointers then its strings), zeroed for
  * SC_OUT (so nothing of the kernel's reaches the caller).  0, or
- * -EFAULT, -EINVAL (size), -ENAMETOOLONG (string), -ENOMEM; b then holds
+ * -EFAULT, -EINVAL (size), -ENAMETOOLONG (string), -E2BIG (vector),
+ * -ENOMEM; b then holds
  * nothing to free. */
 int sc_buf_get(struct sc_buf *b);
 /* After the call returned r: copies an SC_OUT buffer back when r >= 0
