@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * posix_spawn()/posix_spawnp() of ELF programs and built-in
- * applications: a path (with a '/') to a file starting with the ELF
- * magic is loaded into an address space of its own and run at EL0
- * (elf_spawn(), docs/kernel-mode.md); otherwise the basename of path
- * names an entry registered with APP_REGISTER (<vireo/app.h>), and an
- * existing file that is neither is ENOEXEC.  Either runs as a new task
- * with a copy of the caller's descriptors, file actions applied in
- * order by the child before main() (a failing one ends it with status
+ * posix_spawn()/posix_spawnp(): the attribute and file-action objects,
+ * and the spawn system call (kernel/spawn.c) that starts the program: an
+ * ELF file by path at EL0, or a built-in application by name.  The
+ * child gets a copy of the caller's descriptors, applies the file
+ * actions in order before main() (a failing one ends it with status
  * 127: an open may wait, as on a FIFO, and must not hold up the
  * caller), and the attributes' scheduling and signal mask.
  * Returns an error number, never sets errno (POSIX).
@@ -17,12 +14,8 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <vireo/app.h>
-#include <vireo/elf.h>
 #include <vireo/mm.h>
-#include <vireo/task.h>
-#include <vireo/thread.h>
+#include <generated/syscalls.h>
 
 struct __posix_spawnattr {
 	short flags;
@@ -139,8 +132,6 @@ int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
 
 int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa)
 {
-	for (int i = 0; i < (*fa)->n; i++)
-		free((char *)(*fa)->a[i].path);
 	free((*fa)->a);
 	free(*fa);
 	*fa = NULL;
@@ -167,17 +158,16 @@ int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd,
 				     const char *path, int oflag, mode_t mode)
 {
 	struct task_fd_action *a;
-	char *copy;
 
 	if (fd < 0)
 		return EBADF;
-	copy = kstrdup(path);
-	if (!copy || !(a = add_action(fa))) {
-		free(copy);
+	if (strlen(path) >= sizeof(a->path))
+		return ENAMETOOLONG;
+	if (!(a = add_action(fa)))
 		return ENOMEM;
-	}
-	*a = (struct task_fd_action){ .op = TASK_FD_OPEN, .fd = fd, .path = copy,
+	*a = (struct task_fd_action){ .op = TASK_FD_OPEN, .fd = fd,
 				      .oflag = oflag, .mode = mode };
+	strcpy(a->path, path);
 	return 0;
 }
 
@@ -206,68 +196,31 @@ int posix_spawn_file_actions_adddup2(posix_spawn_file_actions_t *fa, int fd,
 	return 0;
 }
 
-/* The task attributes for a spawn of app (NULL: an ELF program) with
- * attrp and fa, in *ta. */
-static const struct task_spawn_attr *
-spawn_attr(struct task_spawn_attr *ta, const struct app_entry *app,
-	   const posix_spawnattr_t *attrp,
-	   const posix_spawn_file_actions_t *fa)
-{
-	*ta = (struct task_spawn_attr){ 0 };
-	if (app) {
-		ta->prio = app->prio;
-		ta->stack_size = app->stack;
-	}
-	if (attrp && *attrp) {
-		const struct __posix_spawnattr *a = *attrp;
-		if (a->flags & POSIX_SPAWN_SETSCHEDPARAM)
-			ta->prio = a->param.sched_priority;
-		if (a->flags & POSIX_SPAWN_SETSCHEDULER) {
-			ta->policy = a->policy;
-			ta->prio = a->param.sched_priority;
-		}
-		if (a->flags & POSIX_SPAWN_SETSIGMASK) {
-			ta->set_sigmask = true;
-			ta->sigmask = a->mask;
-		}
-		ta->sigdefault = a->sigdefault;	/* all default in a new task */
-	}
-	if (fa && *fa) {
-		ta->actions = (*fa)->a;
-		ta->nactions = (*fa)->n;
-	}
-	return ta;
-}
-
 int posix_spawn(pid_t *pid, const char *path,
 		const posix_spawn_file_actions_t *fa,
 		const posix_spawnattr_t *attrp, char *const argv[],
 		char *const envp[])
 {
-	const char *base = strrchr(path, '/');
-	const struct app_entry *app;
-	struct task_spawn_attr ta;
-	char *const noargs[] = { (char *)path, NULL };
-	struct stat st;
-	pid_t r;
+	struct spawn_params p = { 0 };
+	long r;
 
-	if (!argv || !argv[0])
-		argv = noargs;
-	/* A path to a file that starts like an ELF program runs it at EL0
-	 * (0: it is not one); other names are built-in applications. */
-	r = base ? elf_spawn(path, argv, envp,
-			     spawn_attr(&ta, NULL, attrp, fa)) : 0;
-	if (!r) {
-		app = app_find(base ? base + 1 : path);
-		if (!app)	/* a file, but no program: ENOEXEC */
-			return base && !stat(path, &st) ? ENOEXEC : ENOENT;
-		r = task_spawn(app->main, argv, envp,
-			       spawn_attr(&ta, app, attrp, fa));
+	if (attrp && *attrp) {
+		const struct __posix_spawnattr *a = *attrp;
+
+		if (a->flags & (POSIX_SPAWN_SETSCHEDPARAM | POSIX_SPAWN_SETSCHEDULER))
+			p.prio = a->param.sched_priority;
+		if (a->flags & POSIX_SPAWN_SETSCHEDULER)
+			p.policy = a->policy;
+		p.set_sigmask = a->flags & POSIX_SPAWN_SETSIGMASK;
+		p.sigmask = a->mask;
+		p.sigdefault = a->sigdefault;	/* all default in a new task */
 	}
+	r = sys_spawn(path, argv, envp, fa && *fa ? (*fa)->a : NULL,
+		      fa && *fa ? (*fa)->n : 0, &p);
 	if (r < 0)
-		return -r;
+		return (int)-r;
 	if (pid)
-		*pid = r;
+		*pid = (pid_t)r;
 	return 0;
 }
 
