@@ -22,7 +22,7 @@ MAX_ARGS = 6
 LINE_RE = re.compile(r'^(\d+)\s+([a-z_][a-z0-9_]*)\s+([A-Za-z_]\w*)\s*\((.*)\)\s*$')
 ARG_RE = re.compile(r'^(.*?)\s*\b([a-z_][a-z0-9_]*)\s*(?:\[([^\]]*)\])?$')
 KINDS = ('str', 'strv', 'in', 'out', 'inout')
-FLAGS = ('short', 'filled')
+FLAGS = ('short', 'filled', 'always')
 
 
 class TableError(Exception):
@@ -65,8 +65,11 @@ class Arg:
             raise TableError(f'{where}: a string takes no count or flags')
         if kind == 'strv' and self.ctype.replace(' ', '') != 'char*const*':
             raise TableError(f'{where}: a string vector is "char *const *"')
-        if self.flags and not (self.count and not self.count.isdigit()):
+        counted = self.flags & {'short', 'filled'}
+        if counted and not (self.count and not self.count.isdigit()):
             raise TableError(f'{where}: flags need a count argument')
+        if 'always' in self.flags and kind not in ('out', 'inout'):
+            raise TableError(f'{where}: "always" is for out buffers')
         if 'filled' in self.flags and kind != 'out':
             raise TableError(f'{where}: "filled" is for out buffers')
 

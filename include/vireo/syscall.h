@@ -31,6 +31,10 @@
 #define SC_OPTIONAL	0x08u	/* NULL is passed on as NULL */
 #define SC_SHORT	0x10u	/* count lowered to the bounce limit */
 #define SC_FILLED	0x20u	/* out: the result counts bytes filled */
+#define SC_ALWAYS	0x80u	/* out: copied back whatever the result
+				 * (nanosleep's time left after EINTR; as
+				 * inout, what the call left alone is
+				 * written back unchanged) */
 #define SC_STRV		0x40u	/* NULL-terminated vector of strings in
 				 * (argv, envp), at most SC_STRV_MAX */
 
@@ -61,7 +65,7 @@ struct sc_buf {
  * nothing to free. */
 int sc_buf_get(struct sc_buf *b);
 /* After the call returned r: copies an SC_OUT buffer back when r >= 0
- * and frees b's copy.  Returns r, or -EFAULT when the copy-out failed.
+ * (SC_ALWAYS: also when r < 0) and frees b's copy.  Returns r, or -EFAULT when the copy-out failed.
  * Also for a b whose sc_buf_get() failed or never ran. */
 long sc_buf_put(struct sc_buf *b, long r);
 

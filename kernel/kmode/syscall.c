@@ -122,7 +122,7 @@ long sc_buf_put(struct sc_buf *b, long r)
 {
 	size_t n = b->bytes;
 
-	if (r >= 0 && b->k && (b->flags & SC_OUT)) {
+	if ((r >= 0 || (b->flags & SC_ALWAYS)) && b->k && (b->flags & SC_OUT)) {
 		if (b->flags & SC_FILLED)
 			n = MIN((size_t)r, n);
 		if (copy_to_user(b->u, b->k, n))

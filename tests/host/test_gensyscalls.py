@@ -10,7 +10,8 @@ import tempfile
 
 GOOD = ['1 a f (int x)', '2 b g (char *p [out:n short filled], long n)',
         '3 c h (const char *s [str?], int *v [inout:2])',
-        '4 d i (char *const *argv [strv], char *const *envp [strv?])']
+        '4 d i (char *const *argv [strv], char *const *envp [strv?])',
+        '5 e j (struct t *left [out? always])']
 BAD = {
     'a number twice': ['1 a f ()', '1 b g ()'],
     'a name twice': ['1 a f ()', '2 a g ()'],
@@ -25,6 +26,7 @@ BAD = {
     'a string with a count': ['1 a f (char *p [str:n], int n)'],
     'a string vector with a count': ['1 a f (char *const *v [strv:n], int n)'],
     'a string vector of another type': ['1 a f (char **v [strv])'],
+    'always on an in buffer': ['1 a f (const char *p [in always])'],
     'two short buffers on one count':
         ['1 a f (char *p [in:n short], char *q [out:n short], long n)'],
     'seven arguments': ['1 a f (int a, int b, int c, int d, int e, int g, int h)'],

@@ -91,6 +91,15 @@ long fake_strv(char *const *v)
 	return n;
 }
 
+/* Fails, having filled *o: an "always" buffer still goes back. */
+int fake_partial(struct fake_obj *o)
+{
+	calls++;
+	if (o)
+		o->a = 9;
+	return -EINTR;
+}
+
 long fake_getval(void)
 {
 	calls++;
@@ -345,6 +354,19 @@ TEST(bad_string_vectors_fail_before_the_call)
 	EXPECT_EQ(calls, 0);
 }
 
+TEST(always_buffers_go_back_on_failure)
+{
+	struct fake_obj *o = (struct fake_obj *)umem;
+
+	reset();
+	o->a = 1;
+	EXPECT_EQ(sc(SYS_partial, ua(0), 0), -EINTR);
+	EXPECT_EQ(o->a, 9);
+	EXPECT_EQ(sc(SYS_partial, 0, 0), -EINTR);		/* optional */
+	EXPECT_EQ(sc(SYS_partial, 0x1000, 0), -EFAULT);	/* checked ahead */
+	EXPECT_EQ(calls, 2);
+}
+
 TEST(counted_objects_check_their_size)
 {
 	struct fake_obj *o = (struct fake_obj *)umem;
@@ -384,6 +406,7 @@ TEST(fixed_out_objects_are_zeroed_and_kept_on_error)
 
 UNIT_MAIN(UNIT_CASE(string_vectors_are_copied_whole),
 	  UNIT_CASE(bad_string_vectors_fail_before_the_call),
+	  UNIT_CASE(always_buffers_go_back_on_failure),
 	  UNIT_CASE(unknown_numbers_are_enosys),
 	  UNIT_CASE(values_are_converted_to_the_listed_types),
 	  UNIT_CASE(strings_are_copied_into_the_kernel),
