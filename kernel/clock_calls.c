@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The clock services of kernel/syscalls.tbl: read a clock, its
- * resolution, set real time.  They work in nanoseconds; the C library
- * converts to and from timespec and timeval (libc/time.c).
+ * resolution, set real time (in nanoseconds; the C library converts to
+ * and from timespec and timeval, libc/time.c), and clock_nanosleep().
  *
  * Clock ids: picolibc's fixed ones, plus the CPU-time clocks of other
  * threads and processes that pthread_getcpuclockid() and
@@ -14,8 +14,10 @@
 #include <time.h>
 #include <vireo/clock.h>
 #include <vireo/rtc.h>
+#include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
+#include <vireo/timespec.h>
 
 long clock_read_call(clockid_t id, uint64_t *ns)
 {
@@ -62,4 +64,54 @@ long clock_set_realtime_call(uint64_t ns)
 		return -EINVAL;
 	clock_set_realtime_ns(ns);
 	return 0;
+}
+
+/* Sleeps until deadline_ns; 0 or -EINTR. */
+static long sleep_until(bool realtime, uint64_t deadline_ns)
+{
+	for (;;) {
+		int r = clock_sleep_until(realtime, deadline_ns);
+
+		/* A handler ends the sleep (POSIX: whatever SA_RESTART
+		 * says; at EL0 the handler runs on the way out); a
+		 * wake-up that ran none does not. */
+		if (r == -EINTR && signal_deliver() != SIGNAL_NONE_RAN)
+			return -EINTR;
+		if (r == -EINTR)
+			continue;
+		if (r != -ECANCELED)
+			return 0;
+		thread_testcancel();	/* returns only if disabled since */
+	}
+}
+
+long clock_nanosleep_call(clockid_t id, int flags, const struct timespec *rq,
+			  struct timespec *left)
+{
+	uint64_t ns, deadline, now;
+	long r;
+
+	if (id == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;	/* the thread's own CPU clock cannot advance */
+	if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC)
+		return id == CLOCK_PROCESS_CPUTIME_ID ? -ENOTSUP : -EINVAL;
+	if (!rq)
+		return -EFAULT;
+	thread_testcancel();
+	if (timespec_to_ns(rq, &ns)) {
+		/* An absolute time before the Epoch has passed already. */
+		if ((flags & TIMER_ABSTIME) && rq->tv_sec < 0 &&
+		    rq->tv_nsec >= 0 && rq->tv_nsec < (long)NSEC_PER_SEC)
+			return 0;
+		return -EINVAL;
+	}
+	if (flags & TIMER_ABSTIME)
+		return sleep_until(id == CLOCK_REALTIME, ns);
+	deadline = add_sat_u64(clock_monotonic_ns(), ns);
+	r = sleep_until(false, deadline);
+	if (r == -EINTR && left) {
+		now = clock_monotonic_ns();
+		*left = ns_to_timespec(deadline > now ? deadline - now : 0);
+	}
+	return r;
 }

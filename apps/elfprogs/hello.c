@@ -21,6 +21,41 @@
 static volatile char data_word[16] = "data";
 static volatile char bss_buf[8192];
 
+static long nanosleep4(long id, long flags, long rq, long left)
+{
+	register long x8 __asm__("x8") = SYS_clock_nanosleep;
+	register long x0 __asm__("x0") = id;
+	register long x1 __asm__("x1") = flags;
+	register long x2 __asm__("x2") = rq;
+	register long x3 __asm__("x3") = left;
+
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2),
+			 "r"(x3) : "memory");
+	return x0;
+}
+
+static const char *sleep_check(void)
+{
+	struct timespec ts = { 0, 10000000 }, left = { 7, 7 };	/* 10 ms */
+	uint64_t t0, t1;
+
+	svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&t0, 0);
+	if (nanosleep4(CLOCK_MONOTONIC, 0, (long)&ts, (long)&left))
+		return "clock_nanosleep of 10 ms";
+	svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&t1, 0);
+	if (t1 - t0 < 10000000 || left.tv_sec != 7)
+		return "clock_nanosleep woke early or wrote the time left";
+	ts.tv_nsec = 1000000000;
+	if (nanosleep4(CLOCK_MONOTONIC, 0, (long)&ts, 0) != -EINVAL)
+		return "clock_nanosleep of 1e9 ns in tv_nsec is not EINVAL";
+	ts.tv_nsec = 0;
+	if (nanosleep4(CLOCK_THREAD_CPUTIME_ID, 0, (long)&ts, 0) != -EINVAL)
+		return "clock_nanosleep on the thread's CPU clock is not EINVAL";
+	if (nanosleep4(CLOCK_MONOTONIC, 0, 0x40000000L, 0) != -EFAULT)
+		return "clock_nanosleep of a kernel address is not EFAULT";
+	return NULL;
+}
+
 static const char *clock_check(void)
 {
 	uint64_t t0, t1, res = 0, real = 0;
@@ -45,7 +80,7 @@ static const char *clock_check(void)
 		return "a read-only page is not EFAULT";
 	if (svc3(SYS_clock_setrealtime, -1L, 0, 0) != -EINVAL)
 		return "a time past 2262 is not EINVAL";
-	return NULL;
+	return sleep_check();
 }
 
 static long spawn(const char *path, char *const *argv,

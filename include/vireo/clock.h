@@ -41,6 +41,13 @@ uint64_t clock_resolution_ns(void);
 long clock_read_call(clockid_t id, uint64_t *ns);
 long clock_res_call(clockid_t id, uint64_t *ns);
 long clock_set_realtime_call(uint64_t ns);
+struct timespec;
+/* clock_nanosleep() as a system call: 0, or -EINTR (a handler ran; the
+ * time left of a relative sleep in *left when left is not NULL),
+ * -EINVAL, -ENOTSUP (the process's CPU clock), -EFAULT (no rq).  A
+ * cancellation point. */
+long clock_nanosleep_call(clockid_t id, int flags, const struct timespec *rq,
+			  struct timespec *left);
 
 /*
  * Blocks the calling thread until deadline_ns on the monotonic clock, or
