@@ -4,13 +4,15 @@
  * a line, and $GREETING, then exits with status argv[1] when that is a
  * number.  `hello sleep MS` waits MS milliseconds first (poll with no
  * descriptors), so a test can look at /proc/<pid>/maps meanwhile.
- * `hello calls` checks system calls from EL0 (clocks, spawn, waitpid)
- * and prints "calls: ok" or what failed.
+ * `hello calls` checks system calls from EL0 (clocks, spawn, waitpid,
+ * ioctl) and prints "calls: ok" or what failed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/fb.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <vireo/spawn.h>
@@ -132,6 +134,24 @@ static const char *spawn_check(const char *self)
 	return NULL;
 }
 
+/* On its terminal (stdin): the foreground task, through a pointer the
+ * kernel checks; requests with no shape for processes are ENOTTY. */
+static const char *ioctl_check(void)
+{
+	pid_t fg = -1;
+	struct fb_planeinfo pi;
+
+	if (svc3(SYS_ioctl, 0, TTY_IOC_GET_FOREGROUND, (long)&fg) || fg <= 0)
+		return "the terminal's foreground";
+	if (svc3(SYS_ioctl, 0, TTY_IOC_GET_FOREGROUND, 0x40000000L) != -EFAULT)
+		return "an ioctl answer into a kernel address is not EFAULT";
+	if (svc3(SYS_ioctl, 0, FBIOGET_PLANEINFO, (long)&pi) != -ENOTTY)
+		return "FBIOGET_PLANEINFO (a kernel address) is not ENOTTY";
+	if (svc3(SYS_ioctl, 0, 0xdead, 0) != -ENOTTY)
+		return "an unknown ioctl is not ENOTTY";
+	return NULL;
+}
+
 static const char *wait_check(void)
 {
 	int st = 12345;
@@ -158,6 +178,8 @@ int main(int argc, char **argv, char **envp)
 			bad = wait_check();
 		if (!bad)
 			bad = spawn_check(argv[0]);
+		if (!bad)
+			bad = ioctl_check();
 		u_puts("calls: ");
 		u_puts(bad ? bad : "ok");
 		u_puts("\n");

@@ -35,6 +35,7 @@
 				 * (nanosleep's time left after EINTR; as
 				 * inout, what the call left alone is
 				 * written back unchanged) */
+#define SC_VALUE	0x100u	/* ioctl: the argument is a value */
 #define SC_STRV		0x40u	/* NULL-terminated vector of strings in
 				 * (argv, envp), at most SC_STRV_MAX */
 
@@ -68,6 +69,17 @@ int sc_buf_get(struct sc_buf *b);
  * (SC_ALWAYS: also when r < 0) and frees b's copy.  Returns r, or -EFAULT when the copy-out failed.
  * Also for a b whose sc_buf_get() failed or never ran. */
 long sc_buf_put(struct sc_buf *b, long r);
+
+/* An ioctl argument (syscalls.tbl's [ioctl:req]): b as sc_buf_get()
+ * makes it for the shape ioctl_arg_shape() gives req, or -ENOTTY for a
+ * request not listed.  sc_ioctl_arg() is what the implementation gets:
+ * the value, or the kernel copy's address. */
+int sc_ioctl_get(struct sc_buf *b, unsigned long req);
+unsigned long sc_ioctl_arg(const struct sc_buf *b);
+/* The argument of ioctl request req (kernel/kmode/ioctl_args.c): size 0
+ * for a value, else the bytes behind the pointer and SC_IN/SC_OUT.
+ * 0 or -ENOTTY. */
+int ioctl_arg_shape(unsigned long req, size_t *size, unsigned int *flags);
 
 /* A generated wrapper: the six argument registers in, the result out. */
 typedef long (*syscall_fn)(const uint64_t *args);

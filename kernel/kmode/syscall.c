@@ -118,6 +118,29 @@ int sc_buf_get(struct sc_buf *b)
 	return r;
 }
 
+int sc_ioctl_get(struct sc_buf *b, unsigned long req)
+{
+	unsigned int flags;
+	size_t size;
+	int r = ioctl_arg_shape(req, &size, &flags);
+
+	if (r)
+		return r;
+	if (!size) {
+		b->flags = SC_VALUE;
+		return 0;
+	}
+	b->count = 1;
+	b->size = size;
+	b->flags = flags;
+	return sc_buf_get(b);
+}
+
+unsigned long sc_ioctl_arg(const struct sc_buf *b)
+{
+	return (b->flags & SC_VALUE) ? b->u.va : (uintptr_t)b->k;
+}
+
 long sc_buf_put(struct sc_buf *b, long r)
 {
 	size_t n = b->bytes;

@@ -25,3 +25,4 @@ int fake_pair(int *fds);
 int fake_optobj(const struct fake_obj *o);
 long fake_strv(char *const *v);
 int fake_partial(struct fake_obj *o);
+int fake_ioctl(int fd, unsigned long req, unsigned long arg);

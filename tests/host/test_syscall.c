@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/fb.h>
+#include <sys/ioctl.h>
 #include <generated/syscall_nr.h>
 #include <vireo/syscall.h>
 #include <vireo/vfs.h>
@@ -98,6 +100,23 @@ int fake_partial(struct fake_obj *o)
 	if (o)
 		o->a = 9;
 	return -EINTR;
+}
+
+/* An ioctl as a driver sees it: FIONREAD answers 42 through its
+ * argument, FIONBIO's is read into seen_len, the rest recorded. */
+static unsigned long seen_arg;
+
+int fake_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	calls++;
+	seen_arg = arg;
+	if ((req == FIONREAD || req == FIONBIO) && in_umem(arg, 1))
+		return -100;	/* a user pointer reached the driver */
+	if (req == FIONREAD)
+		*(int *)arg = 42;
+	if (req == FIONBIO)
+		seen_len = (size_t)*(const int *)arg;
+	return fd;
 }
 
 long fake_getval(void)
@@ -367,6 +386,34 @@ TEST(always_buffers_go_back_on_failure)
 	EXPECT_EQ(calls, 2);
 }
 
+static long sc3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t args[6] = { a0, a1, a2, 0xbad, 0xbad, 0xbad };
+
+	return syscall_dispatch(nr, args);
+}
+
+TEST(ioctl_arguments_take_their_request_shape)
+{
+	int *v = (int *)umem;
+
+	reset();
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FIONREAD, ua(0)), 3);	/* out: bounced */
+	EXPECT_EQ(*v, 42);
+	EXPECT_EQ(sc3(SYS_ioctl, 3, TTY_IOC_SET_FOREGROUND, 77), 3);	/* value */
+	EXPECT_EQ(seen_arg, 77);
+	*v = 5;
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FIONBIO, ua(0)), 3);	/* in: a copy */
+	EXPECT_EQ(seen_len, 5);
+	calls = 0;
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FIONREAD, 0x1000), -EFAULT);
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FIONREAD, 0), -EFAULT);
+	EXPECT_EQ(sc3(SYS_ioctl, 3, 0xdead, ua(0)), -ENOTTY);	/* not listed */
+	/* Its answer holds a kernel address: never for a process. */
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FBIOGET_PLANEINFO, ua(0)), -ENOTTY);
+	EXPECT_EQ(calls, 0);
+}
+
 TEST(counted_objects_check_their_size)
 {
 	struct fake_obj *o = (struct fake_obj *)umem;
@@ -407,6 +454,7 @@ TEST(fixed_out_objects_are_zeroed_and_kept_on_error)
 UNIT_MAIN(UNIT_CASE(string_vectors_are_copied_whole),
 	  UNIT_CASE(bad_string_vectors_fail_before_the_call),
 	  UNIT_CASE(always_buffers_go_back_on_failure),
+	  UNIT_CASE(ioctl_arguments_take_their_request_shape),
 	  UNIT_CASE(unknown_numbers_are_enosys),
 	  UNIT_CASE(values_are_converted_to_the_listed_types),
 	  UNIT_CASE(strings_are_copied_into_the_kernel),
