@@ -68,27 +68,7 @@ struct pthread_data *pthread_data_get(void)
 int pthread_deadline(clockid_t clock, const struct timespec *ts,
 		     uint64_t *deadline_ns)
 {
-	struct timespec t = *ts;
-	uint64_t abs, now, rt;
-
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
-		return EINVAL;
-	if (t.tv_sec < 0)
-		t.tv_sec = 0;	/* long past: times out at once */
-	if (timespec_to_ns(&t, &abs))
-		return EINVAL;
-	now = clock_monotonic_ns();
-	if (clock == CLOCK_MONOTONIC) {
-		*deadline_ns = abs;
-		return 0;
-	}
-	/* Real time from the same counter reading as now: a second reading
-	 * (clock_realtime_ns()) taken after a preemption would move the
-	 * deadline early by the time between the two. */
-	rt = now + (uint64_t)clock_realtime_offset_ns();
-	*deadline_ns = abs > rt ? add_sat_u64(now, abs - rt) : now;
-	/* Past deadlines still go through the wait: it times out at once. */
-	return 0;
+	return -clock_deadline_ns(clock, ts, deadline_ns);
 }
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr,

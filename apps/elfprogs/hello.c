@@ -5,10 +5,12 @@
  * number.  `hello sleep MS` waits MS milliseconds first (poll with no
  * descriptors), so a test can look at /proc/<pid>/maps meanwhile.
  * `hello calls` checks system calls from EL0 (clocks, spawn, waitpid,
- * ioctl) and prints "calls: ok" or what failed.
+ * ioctl, message queues) and prints "calls: ok" or what failed.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/fb.h>
@@ -25,15 +27,7 @@ static volatile char bss_buf[8192];
 
 static long nanosleep4(long id, long flags, long rq, long left)
 {
-	register long x8 __asm__("x8") = SYS_clock_nanosleep;
-	register long x0 __asm__("x0") = id;
-	register long x1 __asm__("x1") = flags;
-	register long x2 __asm__("x2") = rq;
-	register long x3 __asm__("x3") = left;
-
-	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2),
-			 "r"(x3) : "memory");
-	return x0;
+	return svc6(SYS_clock_nanosleep, id, flags, rq, left, 0, 0);
 }
 
 static const char *sleep_check(void)
@@ -85,20 +79,11 @@ static const char *clock_check(void)
 	return sleep_check();
 }
 
+/* envp NULL (the caller's), default parameters. */
 static long spawn(const char *path, char *const *argv,
 		  const struct task_fd_action *act, long nact)
 {
-	register long x8 __asm__("x8") = SYS_spawn;
-	register long x0 __asm__("x0") = (long)path;
-	register long x1 __asm__("x1") = (long)argv;
-	register long x2 __asm__("x2") = 0;	/* envp: the caller's */
-	register long x3 __asm__("x3") = (long)act;
-	register long x4 __asm__("x4") = nact;
-	register long x5 __asm__("x5") = 0;	/* default parameters */
-
-	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2),
-			 "r"(x3), "r"(x4), "r"(x5) : "memory");
-	return x0;
+	return svc6(SYS_spawn, (long)path, (long)argv, 0, (long)act, nact, 0);
 }
 
 /* Itself as a child (stdout to /dev/null), its status; and bad input. */
@@ -152,6 +137,41 @@ static const char *ioctl_check(void)
 	return NULL;
 }
 
+/* A queue from EL0: create, send, receive, attributes; a notification
+ * thread is refused; bad pointers are EFAULT. */
+static const char *mq_check(void)
+{
+	static const struct mq_attr want = { .mq_maxmsg = 4, .mq_msgsize = 16 };
+	struct mq_attr got;
+	struct sigevent ev = { .sigev_notify = SIGEV_THREAD,
+			       .sigev_notify_function = (void (*)(union sigval))1 };
+	unsigned int prio = 0;
+	char buf[16];
+	long q = svc6(SYS_mq_open, (long)"/hello", O_CREAT | O_EXCL | O_RDWR,
+		      (long)&want, 0, 0, 0);
+
+	if (q < 0)
+		return "mq_open";
+	svc3(SYS_mq_unlink, (long)"/hello", 0, 0);	/* gone with q */
+	if (svc6(SYS_mq_send, q, (long)"ping", 5, 3, 0, 0) ||
+	    svc6(SYS_mq_receive, q, (long)buf, sizeof(buf), (long)&prio, 0, 0) != 5 ||
+	    !u_streq(buf, "ping") || prio != 3)
+		return "mq_send and mq_receive";
+	if (svc3(SYS_mq_getsetattr, q, 0, (long)&got) || got.mq_maxmsg != 4 ||
+	    got.mq_msgsize != 16 || got.mq_curmsgs != 0)
+		return "mq_getattr";
+	if (svc3(SYS_mq_notify, q, (long)&ev, 0) != -ENOTSUP)
+		return "mq_notify of a thread is not ENOTSUP";
+	if (svc6(SYS_mq_send, q, 0x40000000L, 5, 0, 0, 0) != -EFAULT ||
+	    svc6(SYS_mq_receive, q, 0x40000000L, 16, 0, 0, 0) != -EFAULT)
+		return "mq_send/mq_receive of a kernel address is not EFAULT";
+	if (svc6(SYS_mq_send, 99, (long)"x", 1, 0, 0, 0) != -EBADF)
+		return "mq_send on no queue is not EBADF";
+	if (svc3(SYS_close, q, 0, 0))
+		return "close of the queue";
+	return NULL;
+}
+
 static const char *wait_check(void)
 {
 	int st = 12345;
@@ -180,6 +200,8 @@ int main(int argc, char **argv, char **envp)
 			bad = spawn_check(argv[0]);
 		if (!bad)
 			bad = ioctl_check();
+		if (!bad)
+			bad = mq_check();
 		u_puts("calls: ");
 		u_puts(bad ? bad : "ok");
 		u_puts("\n");

@@ -42,6 +42,12 @@ long clock_read_call(clockid_t id, uint64_t *ns);
 long clock_res_call(clockid_t id, uint64_t *ns);
 long clock_set_realtime_call(uint64_t ns);
 struct timespec;
+/* The monotonic deadline for the absolute time ts on clock (REALTIME,
+ * converted with the offset at the time of the call, or MONOTONIC):
+ * 0, or -EINVAL (another clock, tv_nsec out of range).  A time long
+ * past is a deadline that has passed. */
+int clock_deadline_ns(clockid_t clock, const struct timespec *ts,
+		      uint64_t *deadline_ns);
 /* clock_nanosleep() as a system call: 0, or -EINTR (a handler ran; the
  * time left of a relative sleep in *left when left is not NULL),
  * -EINVAL, -ENOTSUP (the process's CPU clock), -EFAULT (no rq).  A
