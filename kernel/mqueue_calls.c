@@ -104,66 +104,52 @@ static long timed_first(long r, bool nonblock, const struct timespec *abstime,
 	return r ? r : 1;
 }
 
-static long send_on(struct file *f, const char *msg, size_t len,
-		    unsigned int prio, const struct timespec *abstime)
+/* One try of a send (buf, len, *prio in) or a receive (buf, len out,
+ * *prio out) on q. */
+static long move(struct kmq *q, bool send, char *buf, size_t len,
+		 unsigned int *prio, uint64_t deadline, bool nonblock)
 {
+	if (send)
+		return kmq_send(q, buf, len, *prio, deadline, nonblock);
+	return kmq_receive(q, buf, len, prio, deadline, nonblock);
+}
+
+/* A send or a receive on mqd, waiting as its O_NONBLOCK and abstime
+ * say. */
+static long transfer(int mqd, bool send, char *buf, size_t len,
+		     unsigned int *prio, const struct timespec *abstime)
+{
+	struct file *f = lookup(mqd);
 	uint64_t deadline = WAIT_FOREVER;
-	bool nonblock = f->flags & O_NONBLOCK;
+	bool nonblock;
 	long r;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
+	if (!f)
 		return -EBADF;
-	if (abstime && (r = timed_first(kmq_send(f->priv, msg, len, prio, 0, true),
-					nonblock, abstime, &deadline)) != 1)
-		return r;
-	do
-		r = kmq_send(f->priv, msg, len, prio, deadline, nonblock);
-	while (again(r));
+	nonblock = f->flags & O_NONBLOCK;
+	if ((f->flags & O_ACCMODE) == (send ? O_RDONLY : O_WRONLY)) {
+		r = -EBADF;
+	} else if (!abstime ||
+		   (r = timed_first(move(f->priv, send, buf, len, prio, 0, true),
+				    nonblock, abstime, &deadline)) == 1) {
+		do
+			r = move(f->priv, send, buf, len, prio, deadline, nonblock);
+		while (again(r));
+	}
+	fd_put(f);
 	return r;
 }
 
 long mq_send_call(int mqd, const char *msg, size_t len, unsigned int prio,
 		  const struct timespec *abstime)
 {
-	struct file *f = lookup(mqd);
-	long r;
-
-	if (!f)
-		return -EBADF;
-	r = send_on(f, msg, len, prio, abstime);
-	fd_put(f);
-	return r;
-}
-
-static long receive_on(struct file *f, char *buf, size_t len,
-		       unsigned int *prio, const struct timespec *abstime)
-{
-	uint64_t deadline = WAIT_FOREVER;
-	bool nonblock = f->flags & O_NONBLOCK;
-	long n;
-
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
-		return -EBADF;
-	if (abstime && (n = timed_first(kmq_receive(f->priv, buf, len, prio, 0, true),
-					nonblock, abstime, &deadline)) != 1)
-		return n;
-	do
-		n = kmq_receive(f->priv, buf, len, prio, deadline, nonblock);
-	while (again(n));
-	return n;
+	return transfer(mqd, true, (char *)msg, len, &prio, abstime);
 }
 
 long mq_receive_call(int mqd, char *buf, size_t len, unsigned int *prio,
 		     const struct timespec *abstime)
 {
-	struct file *f = lookup(mqd);
-	long n;
-
-	if (!f)
-		return -EBADF;
-	n = receive_on(f, buf, len, prio, abstime);
-	fd_put(f);
-	return n;
+	return transfer(mqd, false, buf, len, prio, abstime);
 }
 
 /* Only O_NONBLOCK can change (POSIX); as fcntl(F_SETFL), a plain store. */
