@@ -2,7 +2,8 @@
 /*
  * The clock services of kernel/syscalls.tbl: read a clock, its
  * resolution, set real time (in nanoseconds; the C library converts to
- * and from timespec and timeval, libc/time.c), and clock_nanosleep().
+ * and from timespec and timeval, libc/time.c), times() and
+ * clock_nanosleep().
  *
  * Clock ids: picolibc's fixed ones, plus the CPU-time clocks of other
  * threads and processes that pthread_getcpuclockid() and
@@ -11,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <sys/times.h>
 #include <time.h>
 #include <vireo/clock.h>
 #include <vireo/rtc.h>
@@ -49,6 +51,23 @@ long clock_res_call(clockid_t id, uint64_t *ns)
 		return -EINVAL;
 	*ns = clock_resolution_ns();
 	return 0;
+}
+
+/*
+ * Vireo does not split user from system time (the flat build has no
+ * user/kernel boundary): all of it is tms_utime.
+ */
+long times_call(struct tms *buf)
+{
+	const uint64_t tick = NSEC_PER_SEC / CLOCK_TIMES_HZ;
+
+	if (buf) {
+		buf->tms_utime = (clock_t)(task_cpu_ns(task_current()) / tick);
+		buf->tms_stime = 0;
+		buf->tms_cutime = (clock_t)(task_children_cpu_ns() / tick);
+		buf->tms_cstime = 0;
+	}
+	return (long)(clock_monotonic_ns() / tick);
 }
 
 /*

@@ -52,6 +52,17 @@ pid_t waitpid(pid_t pid, int *status, int options)
 	return r;
 }
 
+long sysconf(int name)
+{
+	long r = sys_sysconf(name);
+
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
 pid_t wait(int *status)
 {
 	return waitpid(-1, status, 0);

@@ -17,7 +17,7 @@
 #include <vireo/signal.h>
 #include <vireo/thread.h>
 #include "pthread_priv.h"
-#include "time_priv.h"
+#include <vireo/timespec.h>
 
 static void exit_hook(void)
 {

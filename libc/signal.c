@@ -17,7 +17,7 @@
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
-#include "time_priv.h"
+#include <vireo/timespec.h>
 
 static int fail(int err)
 {

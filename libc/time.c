@@ -16,7 +16,7 @@
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <generated/syscalls.h>
-#include "time_priv.h"
+#include <vireo/timespec.h>
 
 static int fail(int err)
 {
@@ -190,24 +190,15 @@ int timer_getoverrun(timer_t timerid)
 /* The process's CPU time in CLOCKS_PER_SEC (microsecond) units. */
 clock_t clock(void)
 {
-	return (clock_t)(task_cpu_ns(task_current()) / (NSEC_PER_SEC / CLOCKS_PER_SEC));
+	uint64_t ns = 0;
+
+	sys_clock_read(CLOCK_PROCESS_CPUTIME_ID, &ns);
+	return (clock_t)(ns / (NSEC_PER_SEC / CLOCKS_PER_SEC));
 }
 
-/*
- * times(): CPU times in clock ticks of sysconf(_SC_CLK_TCK) = TIMES_HZ.
- * Vireo does not split user from system time (a flat build has no
- * user/kernel boundary): all of it is tms_utime.  The return value is
- * the monotonic clock in ticks.
- */
+/* CPU times in clock ticks of sysconf(_SC_CLK_TCK); the return value is
+ * the monotonic clock in ticks. */
 clock_t times(struct tms *buf)
 {
-	const uint64_t tick = NSEC_PER_SEC / TIMES_HZ;
-
-	if (buf) {
-		buf->tms_utime = (clock_t)(task_cpu_ns(task_current()) / tick);
-		buf->tms_stime = 0;
-		buf->tms_cutime = (clock_t)(task_children_cpu_ns() / tick);
-		buf->tms_cstime = 0;
-	}
-	return (clock_t)(clock_monotonic_ns() / tick);
+	return (clock_t)sys_times(buf);
 }

@@ -15,8 +15,10 @@
 #include <stdint.h>
 #include <sys/fb.h>
 #include <sys/ioctl.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <vireo/spawn.h>
 #include "sys.h"
 
@@ -55,6 +57,7 @@ static const char *sleep_check(void)
 static const char *clock_check(void)
 {
 	uint64_t t0, t1, res = 0, real = 0;
+	struct tms tms = { -1, -1, -1, -1 };
 
 	if (svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&t0, 0) ||
 	    svc3(SYS_poll, 0, 0, 10000000) ||	/* 10 ms */
@@ -76,6 +79,13 @@ static const char *clock_check(void)
 		return "a read-only page is not EFAULT";
 	if (svc3(SYS_clock_setrealtime, -1L, 0, 0) != -EINVAL)
 		return "a time past 2262 is not EINVAL";
+	if (svc3(SYS_times, (long)&tms, 0, 0) <= 0 || tms.tms_stime != 0 ||
+	    svc3(SYS_times, 0x40000000L, 0, 0) != -EFAULT)
+		return "times";
+	if (svc3(SYS_sysconf, _SC_NPROCESSORS_ONLN, 0, 0) < 1 ||
+	    svc3(SYS_sysconf, _SC_PAGESIZE, 0, 0) != 4096 ||
+	    svc3(SYS_sysconf, -5, 0, 0) != -EINVAL)
+		return "sysconf";
 	return sleep_check();
 }
 

@@ -30,6 +30,9 @@ uint64_t clock_ticks_to_ns(uint64_t ticks);
 /* Resolution of the monotonic clock in ns (rounded up). */
 uint64_t clock_resolution_ns(void);
 
+/* Ticks per second of times() and sysconf(_SC_CLK_TCK). */
+#define CLOCK_TIMES_HZ 100
+
 /* CPU-time clock ids of other threads and processes (the id in the low
  * 32 bits), beside picolibc's fixed clock ids. */
 #define CPUCLOCK_THREAD		(1UL << 32)	/* | tid */
@@ -41,6 +44,12 @@ uint64_t clock_resolution_ns(void);
 long clock_read_call(clockid_t id, uint64_t *ns);
 long clock_res_call(clockid_t id, uint64_t *ns);
 long clock_set_realtime_call(uint64_t ns);
+struct tms;
+/* times(): the caller's and its children's CPU time in *buf (NULL: not
+ * wanted), and the monotonic clock, in CLOCK_TIMES_HZ ticks. */
+long times_call(struct tms *buf);
+/* sysconf(name), or -EINVAL (kernel/sysconf.c). */
+long sysconf_call(int name);
 struct timespec;
 /* The monotonic deadline for the absolute time ts on clock (REALTIME,
  * converted with the offset at the time of the call, or MONOTONIC):
