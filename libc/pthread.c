@@ -16,6 +16,7 @@
 #include <vireo/mutex.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
+#include <generated/syscalls.h>
 #include "pthread_priv.h"
 #include <vireo/timespec.h>
 
@@ -137,7 +138,7 @@ int pthread_equal(pthread_t a, pthread_t b)
 
 int pthread_yield(void)
 {
-	thread_yield();
+	sys_sched_yield();
 	return 0;
 }
 
@@ -186,14 +187,19 @@ int pthread_setschedparam(pthread_t thread, int policy,
 		return r;
 	if (!sched_prio_valid(policy, param->sched_priority))
 		return EINVAL;
-	return -thread_set_sched(thread, kpolicy, param->sched_priority);
+	if (thread <= 0)	/* the kernel's 0 is the caller: no thread here */
+		return ESRCH;
+	return -(int)sys_sched_set(thread, kpolicy, param->sched_priority);
 }
 
 int pthread_getschedparam(pthread_t thread, int *policy,
 			  struct sched_param *param)
 {
-	int kpolicy, prio, r = thread_get_sched(thread, &kpolicy, &prio);
+	int kpolicy, prio, r;
 
+	if (thread <= 0)
+		return ESRCH;
+	r = (int)sys_sched_get(thread, &kpolicy, &prio);
 	if (r)
 		return -r;
 	memset(param, 0, sizeof(*param));
@@ -203,14 +209,17 @@ int pthread_getschedparam(pthread_t thread, int *policy,
 
 int pthread_setschedprio(pthread_t thread, int prio)
 {
-	int kpolicy, policy, old, r = thread_get_sched(thread, &kpolicy, &old);
+	int kpolicy, policy, old, r;
 
+	if (thread <= 0)
+		return ESRCH;
+	r = (int)sys_sched_get(thread, &kpolicy, &old);
 	if (r)
 		return -r;
 	sched_from_kernel(kpolicy, old, &policy, &old);
 	if (!sched_prio_valid(policy, prio))
 		return EINVAL;
-	return -thread_set_sched(thread, kpolicy, prio);
+	return -(int)sys_sched_set(thread, kpolicy, prio);
 }
 
 int pthread_setname_np(pthread_t thread, const char *name)

@@ -5,7 +5,8 @@
  * number.  `hello sleep MS` waits MS milliseconds first (poll with no
  * descriptors), so a test can look at /proc/<pid>/maps meanwhile.
  * `hello calls` checks system calls from EL0 (clocks, spawn, waitpid,
- * ioctl, message queues) and prints "calls: ok" or what failed.
+ * ioctl, message queues, scheduling) and prints "calls: ok" or what
+ * failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -182,6 +183,30 @@ static const char *mq_check(void)
 	return NULL;
 }
 
+/* Its own scheduling may change; its parent's (the shell) may not. */
+static const char *sched_check(void)
+{
+	int policy = -1, prio = -1, ppolicy, pprio;
+	uint32_t mask = 0;
+	long parent = svc3(SYS_getppid, 0, 0, 0);
+
+	if (svc3(SYS_sched_get, 0, (long)&policy, (long)&prio) || prio <= 0 ||
+	    svc3(SYS_sched_set, 0, policy, prio - 1) ||
+	    svc3(SYS_sched_get, 0, (long)&policy, (long)&pprio) ||
+	    pprio != prio - 1)
+		return "its own priority";
+	if (svc3(SYS_sched_get, parent, (long)&ppolicy, (long)&pprio) ||
+	    svc3(SYS_sched_set, parent, ppolicy, pprio) != -EPERM ||
+	    svc3(SYS_affinity_set, parent, 1, 0) != -EPERM)
+		return "the parent's scheduling is not EPERM to change";
+	if (svc3(SYS_affinity_get, 0, (long)&mask, 0) || !(mask & 1) ||
+	    svc3(SYS_sched_yield, 0, 0, 0) || svc3(SYS_getcpu, 0, 0, 0) < 0)
+		return "affinity, yield or getcpu";
+	if (svc3(SYS_sched_get, 0, 0x40000000L, (long)&prio) != -EFAULT)
+		return "sched_get into a kernel address is not EFAULT";
+	return NULL;
+}
+
 static const char *wait_check(void)
 {
 	int st = 12345;
@@ -212,6 +237,8 @@ int main(int argc, char **argv, char **envp)
 			bad = ioctl_check();
 		if (!bad)
 			bad = mq_check();
+		if (!bad)
+			bad = sched_check();
 		u_puts("calls: ");
 		u_puts(bad ? bad : "ok");
 		u_puts("\n");

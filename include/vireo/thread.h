@@ -376,3 +376,13 @@ static inline void **thread_libc_data(void)
 {
 	return &thread_current()->libc_data;
 }
+
+/* The scheduling system calls (kernel/sched_calls.c, kernel/
+ * syscalls.tbl): the functions above with tid 0 for the caller, and
+ * -EPERM when a process would change a thread not its own. */
+long sched_get_call(int tid, int *policy, int *prio);
+long sched_set_call(int tid, int policy, int prio);
+long affinity_get_call(int tid, uint32_t *mask);
+long affinity_set_call(int tid, uint32_t mask);
+long sched_yield_call(void);
+long sched_getcpu_call(void);
