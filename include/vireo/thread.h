@@ -136,6 +136,12 @@ struct thread {
 	struct list_node sig_queue;	/* queued siginfo for this thread */
 	uint8_t sig_ran;		/* SIG_RAN_* of the handlers run since
 					 * its last interruptible wait began */
+	bool sig_suspended;		/* EL0: sigsuspend() returned, its
+					 * mask still on; sig_suspend_old is
+					 * the one to restore */
+	uint64_t sig_suspend_old;
+	bool sig_restart;		/* EL0: its call a handler interrupted
+					 * may restart (signal_user_restart) */
 	bool kill_pending;		/* task is exiting: die at delivery */
 	bool stack_smashed;		/* canary found overwritten at switch */
 
@@ -156,6 +162,8 @@ struct thread {
 	struct list_node held_kmutexes;	/* the same, by kmutex->tracked */
 	unsigned int files_borrowed;	/* fd_get() not yet fd_put() */
 	int fault_sig;			/* signal of the fault ending it (arch) */
+	void *user_regs;		/* an EL0 thread's register frame on its
+					 * kernel stack (arch), or NULL */
 	unsigned int irq_deliveries;	/* nested interrupt-exit deliveries */
 	void *(*start)(void *);		/* thread_spawn() routine */
 
