@@ -58,7 +58,7 @@ def bad_files(hello):
 
 def host_dir(build):
     top = tempfile.mkdtemp(prefix="vireo-elf-")
-    for prog in ("hello", "crash", "sigtest"):
+    for prog in ("hello", "crash", "sigtest", "memtest"):
         shutil.copy(os.path.join(build, "elfprogs", prog), os.path.join(top, prog))
     for name, data in bad_files(os.path.join(top, "hello")).items():
         write(os.path.join(top, "bad-" + name), data)
@@ -259,3 +259,37 @@ def el0_signals(t):
         used = mem_used(out)
         check(len(used) == 2 and used[1] <= used[0], "20 runs: used %s" % used)
 
+
+@test("issue 15: sbrk and anonymous mmap/munmap at EL0: zeroed, usable memory; "
+      "bad arguments and huge sizes refused (EINVAL, ENOTSUP, ENOMEM); a touch "
+      "after munmap is SIGSEGV; /proc/<pid>/maps shows heap and anon regions; "
+      "20 runs leak nothing")
+def el0_memory(t):
+    with programs(t) as (m, _):
+        for mode in ("sbrk", "mmap"):
+            out = m.command("/host/memtest %s; echo status=$?" % mode, timeout=60)
+            check_match(r"^%s ok$" % mode, out, "memtest %s: %s" % (mode, out))
+            check_match(r"^status=0$", out, "memtest %s: status" % mode)
+        out = m.command("/host/memtest touch; echo status=$?", timeout=60)
+        check_in("touching after munmap", out, "memtest touch ran")
+        check_in("killed by signal 11", out, "touch after munmap: SIGSEGV (%s)" % out)
+        check_match(r"^status=139$", out, "touch: status")
+        survives(m, "memtest touch")
+        out = m.command("/host/memtest maps &")
+        wait_for(m, out, r"mapped$")
+        out = m.command("cat /proc/$!/maps")
+        lines = regions(out)
+        kinds = [(p, k) for _, _, p, k in lines]
+        check(("rw--", "heap") in kinds, "a heap region: %s" % out)
+        check(kinds.count(("rw--", "anon")) == 1 and kinds.count(("r---", "anon")) == 1,
+              "two anon regions: %s" % out)
+        heap = [l for l in lines if l[3] == "heap"][0]
+        check(int(heap[1], 16) - int(heap[0], 16) == 5 * 4096, "heap of 5 pages: %s" % out)
+        anon = [l for l in lines if l[3] == "anon"]
+        check(anon[0][0] == "090000000000", "anon at USER_MMAP_BASE: %s" % out)
+        m.command("kill $!")
+        line = ("i=x; free; for i in 0 1 2 3 4 5 6 7 8 9; do /host/memtest sbrk >/dev/null; "
+                "/host/memtest mmap >/dev/null; done; sleep 1; free")
+        out = m.command(line, timeout=600)
+        used = mem_used(out)
+        check(len(used) == 2 and used[1] <= used[0], "20 runs: used %s" % used)
