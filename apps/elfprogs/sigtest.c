@@ -3,7 +3,8 @@
  * An EL0 test program for signals (docs/kernel-mode.md): handlers run at
  * EL0 on the program's stack and return through sigreturn.  argv[1]:
  *   basic     a handler runs and returns: SA_SIGINFO arguments, its mask,
- *             FP/SIMD registers kept, a handler without a restorer refused
+ *             FP/SIMD registers kept, a handler without a restorer refused;
+ *             and TPIDRRO_EL0 holds nothing of the kernel's
  *   mask      blocked until unblocked; SA_NODEFER, SA_RESETHAND; nested
  *   wait      blocks in read(): SIGUSR1 (SA_RESTART) restarts it, SIGUSR2
  *             ends it with EINTR; then sigsuspend() until SIGUSR1
@@ -106,6 +107,9 @@ static void basic(void)
 	       "mask in the handler", (long)got_mask);
 	u_expect(u_mask() == 0, "mask after it", (long)u_mask());
 	u_expect(after == 0x3ff8000000000000UL, "d16 kept (1.5)", (long)after);
+	/* The kernel's EL1 entry used it as scratch for its x0. */
+	__asm__ volatile("mrs %0, tpidrro_el0" : "=r"(after));
+	u_expect(after == 0, "TPIDRRO_EL0 is 0", (long)after);
 }
 
 /* ---- mask ---- */
