@@ -79,7 +79,7 @@ static void push_frame(struct trap_frame *f, int sig, const siginfo_t *info,
 	f->spsr &= ~SPSR_BTYPE;
 }
 
-void arm64_user_return(struct trap_frame *f, const uint64_t *svc_x0)
+void arm64_user_deliver(struct trap_frame *f, const uint64_t *svc_x0)
 {
 	struct thread *t = thread_current();
 	siginfo_t info;
@@ -87,9 +87,6 @@ void arm64_user_return(struct trap_frame *f, const uint64_t *svc_x0)
 	uint64_t old_mask;
 	int sig;
 
-	/* The lock-free look first: most returns have nothing to do. */
-	if (!signal_pending())
-		return;
 	arch_fpu_flush(t);
 	while (signal_pending()) {
 		arch_irq_enable();

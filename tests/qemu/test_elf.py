@@ -161,15 +161,18 @@ def elf_programs(t):
         check(len(used) == 2 and used[1] <= used[0], "50 runs: used %s" % used)
 
 
-@test("issue 15: `kmodetest bench /host/hello` under -icount shift=0,sleep=off: "
-      "posix_spawn+waitpid of an ELF program from hostfs, in guest instructions")
+@test("issue 15: `kmodetest bench /host/hello /host/sigtest` under -icount "
+      "shift=0,sleep=off: posix_spawn+waitpid of an ELF program from hostfs, and a "
+      "signal handled at EL0 (kill, frame, handler, sigreturn), in guest instructions")
 def spawn_bench(t):
     with programs(t, overrides=["icount=shift=0,sleep=off"]) as (m, _):
-        out = m.command("kmodetest bench /host/hello", timeout=600)
+        out = m.command("kmodetest bench /host/hello /host/sigtest", timeout=600)
         got = re.search(r"^kmodetest: posix_spawn\+waitpid of /host/hello: (\d+) ns", out,
                         re.M)
         check(got and int(got.group(1)) > 0, "no figure (0: a run failed): %s" % out)
         print("posix_spawn+waitpid of /host/hello: %s guest instructions" % got.group(1))
+        sig = re.search(r"^kmodetest: signal handled at EL0 .*: (\d+) ns", out, re.M)
+        check(sig and int(sig.group(1)) > 0, "no signal figure: %s" % out)
         print("\n".join(l for l in out.splitlines() if l.startswith("kmodetest:")))
 
 
