@@ -597,10 +597,11 @@ static void act_on_death_locked(struct thread *t, irqflags_t f)
 }
 
 /* Whether t runs a program at EL0: its handlers run there, never in
- * the kernel (the arch's return to EL0 takes them). */
+ * the kernel (the arch's return to EL0 takes them).  Not the task's
+ * address space: a flat task may hold one (kmodetest's checks). */
 static bool user_thread(const struct thread *t)
 {
-	return task_vmspace(t->task) != NULL;
+	return t->user_regs != NULL;
 }
 
 /* What take_signal() found. */

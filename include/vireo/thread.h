@@ -163,7 +163,8 @@ struct thread {
 	unsigned int files_borrowed;	/* fd_get() not yet fd_put() */
 	int fault_sig;			/* signal of the fault ending it (arch) */
 	void *user_regs;		/* an EL0 thread's register frame on its
-					 * kernel stack (arch), or NULL */
+					 * kernel stack (arch), or NULL: the
+					 * thread never ran at EL0 */
 	unsigned int irq_deliveries;	/* nested interrupt-exit deliveries */
 	void *(*start)(void *);		/* thread_spawn() routine */
 
