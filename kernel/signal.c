@@ -14,7 +14,10 @@
  * (signal_deliver_pending() from the POSIX wrappers after an
  * interrupted wait, and signal_irq_exit_deliver() from the interrupt
  * exit path); handlers run on its stack in thread context with the
- * scheduler lock released.
+ * scheduler lock released.  A thread of an EL0 program runs its handlers
+ * at EL0: there the delivery point is the return to EL0, where the
+ * architecture takes them (signal_take_handler()) and builds their
+ * frames; the kernel's delivery points only end its call with EINTR.
  *
  * Dying inside the kernel.  A kill (the task is exiting), a signal whose
  * action ends the task, and an asynchronous cancellation end a thread

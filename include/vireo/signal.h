@@ -6,7 +6,8 @@
  * point: on return from an interrupt to thread context, and on the way
  * out of every blocking POSIX call (which a signal interrupts: its
  * interruptible wait returns -EINTR).  Handlers run on the thread's own
- * stack in thread context, with their own FP/SIMD context.
+ * stack in thread context, with their own FP/SIMD context; those of an
+ * EL0 program run at EL0, from the return to EL0 (signal_take_handler()).
  */
 #pragma once
 

@@ -136,12 +136,11 @@ struct thread {
 	struct list_node sig_queue;	/* queued siginfo for this thread */
 	uint8_t sig_ran;		/* SIG_RAN_* of the handlers run since
 					 * its last interruptible wait began */
-	bool sig_suspended;		/* EL0: sigsuspend() returned, its
-					 * mask still on; sig_suspend_old is
-					 * the one to restore */
-	uint64_t sig_suspend_old;
+	uint64_t sig_suspend_old;	/* EL0: the mask sigsuspend() ... */
+	bool sig_suspended;		/* ... left to the return to EL0 */
 	bool sig_restart;		/* EL0: its call a handler interrupted
-					 * may restart (signal_user_restart) */
+					 * may restart (signal_user_restart;
+					 * only the thread itself looks) */
 	bool kill_pending;		/* task is exiting: die at delivery */
 	bool stack_smashed;		/* canary found overwritten at switch */
 
