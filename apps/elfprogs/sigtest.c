@@ -14,6 +14,8 @@
  *   forge     sigreturn of a frame that would return to EL1: SIGSEGV
  *   badret    sigreturn of an unreadable frame: SIGSEGV
  *   badstack  a signal with the stack pointer on no memory: SIGSEGV
+ *   spin      runs at EL0 without system calls until a SIGUSR1 (from the
+ *             shell) has run its handler: delivery after an interrupt
  *   bench N   N signals sent to itself, each handled
  * Prints "<mode> ok" when all checks passed; "FAIL ..." and status 1
  * otherwise.
@@ -292,6 +294,21 @@ static void badstack(void)
 	u_puts("FAIL still here\n");
 }
 
+static volatile int spun;
+
+static void on_spin(int sig)
+{
+	spun = 1;
+}
+
+static void spin(void)
+{
+	u_sigaction(SIGUSR1, on_spin, 0, 0);
+	u_puts("spinning\n");
+	while (!spun)
+		;
+}
+
 static volatile long bench_count;
 
 static void on_bench(int sig)
@@ -333,6 +350,8 @@ int main(int argc, char **argv)
 		u_puts("FAIL still here\n");
 	} else if (u_streq(m, "badstack"))
 		badstack();
+	else if (u_streq(m, "spin"))
+		spin();
 	else if (u_streq(m, "bench"))
 		bench(argc >= 3 ? u_atol(argv[2]) : 0);
 	else

@@ -227,12 +227,23 @@ def signal_from_shell(m):
     wait_for(m, out, r"sigsuspend: -4$")
     out = m.command("echo")
     wait_for(m, out, r"wait ok$")
+    spin_and_kill(m)
+
+
+def spin_and_kill(m):
+    """kill -USR1 from nsh to a program running at EL0 without system
+    calls: the handler runs on its return from an interrupt."""
+    out = m.command("/host/sigtest spin &")
+    wait_for(m, out, r"spinning$")
+    out = m.command("kill -USR1 $!")
+    wait_for(m, out, r"spin ok$")
 
 
 @test("issue 15: signals at EL0: handlers run on the program's stack and return "
       "through sigreturn (SA_SIGINFO arguments, mask, FP/SIMD kept, nesting, "
       "SA_NODEFER, SA_RESETHAND, sigpending); kill from the shell interrupts read "
-      "(SA_RESTART restarts it) and sigsuspend; SIGSEGV handlers; forged and bad "
+      "(SA_RESTART restarts it) and sigsuspend, and a program spinning at EL0; "
+      "SIGSEGV handlers; forged and bad "
       "frames and a bad stack end the program with SIGSEGV alone; 20 runs leak "
       "nothing")
 def el0_signals(t):
@@ -261,6 +272,16 @@ def el0_signals(t):
         out = m.command(line, timeout=600)
         used = mem_used(out)
         check(len(used) == 2 and used[1] <= used[0], "20 runs: used %s" % used)
+
+
+@test("issue 15: EL0 signals on nsh_smp (-smp 4): kill from nsh on one CPU to a "
+      "program spinning at EL0 on another, four times (the cross-CPU kick)",
+      configs=("nsh_smp",), timeout=400)
+def el0_signals_smp(t):
+    with programs(t, "nsh_smp") as (m, _):
+        for _ in range(4):
+            spin_and_kill(m)
+        survives(m, "sigtest spin")
 
 
 @test("issue 15: sbrk and anonymous mmap/munmap at EL0: zeroed, usable memory; "
