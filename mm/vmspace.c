@@ -30,6 +30,9 @@ struct vmspace {
 	struct list_node regions;
 	struct arch_uspace *arch;
 	uintptr_t start_pc, start_sp;	/* set once by the loader */
+	/* The heap: [heap_start, brk) is the program's, its pages
+	 * [heap_start, heap_end) are mapped (regions of kind heap). */
+	uintptr_t heap_start, brk, heap_end;
 	unsigned int refs;		/* the task, and readers of its
 					 * maps (atomic) */
 };
@@ -99,8 +102,9 @@ int vmspace_map_anon(struct vmspace *vs, uintptr_t va, size_t len, int prot)
 	return vmspace_map(vs, va, len, prot, VM_KIND_ANON);
 }
 
-int vmspace_map(struct vmspace *vs, uintptr_t va, size_t len, int prot,
-		enum vm_kind kind)
+/* vmspace_map() with vs->lock held. */
+static int map_locked(struct vmspace *vs, uintptr_t va, size_t len, int prot,
+		      enum vm_kind kind)
 {
 	struct vm_region *r;
 	struct list_node *at;
@@ -109,28 +113,156 @@ int vmspace_map(struct vmspace *vs, uintptr_t va, size_t len, int prot,
 	if ((va | len) & (PAGE_SIZE - 1) || !len || va < USER_VA_BASE ||
 	    va >= USER_VA_END || len > USER_VA_END - va)
 		return -EINVAL;
+	at = insert_point(vs, va, va + len);
+	if (!at)
+		return -EEXIST;
 	r = kcalloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	*r = (struct vm_region){ .start = va, .end = va + len, .prot = prot,
 				 .kind = kind };
 	r->mem = kaligned_alloc(PAGE_SIZE, len);
-	if (!r->mem) {
-		free(r);
-		return -ENOMEM;
+	err = r->mem ? 0 : -ENOMEM;
+	if (!err) {
+		memset(r->mem, 0, len);
+		err = map_region(vs, r);
 	}
-	memset(r->mem, 0, len);
-	kmutex_lock(&vs->lock);
-	at = insert_point(vs, r->start, r->end);
-	err = at ? map_region(vs, r) : -EEXIST;
-	if (!err)
-		list_add_tail(at, &r->node);	/* before at */
-	kmutex_unlock(&vs->lock);
 	if (err) {
 		free(r->mem);
 		free(r);
+		return err;
 	}
+	list_add_tail(at, &r->node);	/* before at */
+	return 0;
+}
+
+int vmspace_map(struct vmspace *vs, uintptr_t va, size_t len, int prot,
+		enum vm_kind kind)
+{
+	int err;
+
+	kmutex_lock(&vs->lock);
+	err = map_locked(vs, va, len, prot, kind);
+	kmutex_unlock(&vs->lock);
 	return err;
+}
+
+/* Unmaps and frees region r.  vs->lock held. */
+static void unmap_locked(struct vmspace *vs, struct vm_region *r)
+{
+	arch_uspace_unmap(vs->arch, r->start, r->end);
+	list_del(&r->node);
+	free(r->mem);
+	free(r);
+}
+
+/* Zeroes the mapped bytes of [va, end).  vs->lock held. */
+static void zero_locked(struct vmspace *vs, uintptr_t va, uintptr_t end)
+{
+	struct list_node *n;
+
+	list_for_each(n, &vs->regions) {
+		struct vm_region *r = container_of(n, struct vm_region, node);
+		uintptr_t lo = MAX(va, r->start), hi = MIN(end, r->end);
+
+		if (lo < hi)
+			memset((char *)r->mem + (lo - r->start), 0, hi - lo);
+	}
+}
+
+void vmspace_set_heap(struct vmspace *vs, uintptr_t start)
+{
+	vs->heap_start = vs->brk = vs->heap_end = start;
+}
+
+long vmspace_sbrk(struct vmspace *vs, intptr_t incr)
+{
+	struct list_node *n, *next;
+	uintptr_t old, want, end;
+	long r;
+
+	kmutex_lock(&vs->lock);
+	old = vs->brk;
+	r = vm_brk_check(vs->heap_start, old, incr, &want);
+	end = ALIGN_UP(want, PAGE_SIZE);
+	if (!r && end > vs->heap_end) {
+		r = map_locked(vs, vs->heap_end, end - vs->heap_end,
+			       VM_READ | VM_WRITE, VM_KIND_HEAP);
+		if (r == -EEXIST)
+			r = -ENOMEM;	/* an mmap region in the way */
+		if (!r)
+			vs->heap_end = end;
+	} else if (!r && want < old) {
+		/* Memory above the break reads as zero when it comes back;
+		 * heap regions wholly above it are given back. */
+		zero_locked(vs, want, MIN(old, vs->heap_end));
+		list_for_each_safe(n, next, &vs->regions) {
+			struct vm_region *reg = container_of(n, struct vm_region,
+							     node);
+
+			if (reg->kind == VM_KIND_HEAP && reg->start >= end) {
+				vs->heap_end = MIN(vs->heap_end, reg->start);
+				unmap_locked(vs, reg);
+			}
+		}
+	}
+	if (!r) {
+		vs->brk = want;
+		r = (long)old;
+	}
+	kmutex_unlock(&vs->lock);
+	return r;
+}
+
+long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot)
+{
+	struct list_node *n;
+	uintptr_t va = USER_MMAP_BASE;
+	long r;
+
+	r = vm_anon_len(len, &len);
+	if (r)
+		return r;
+	kmutex_lock(&vs->lock);
+	/* First fit: regions are sorted, so a gap is a region starting at
+	 * least len past the end of the one before. */
+	list_for_each(n, &vs->regions) {
+		struct vm_region *reg = container_of(n, struct vm_region, node);
+
+		if (reg->end <= va)
+			continue;
+		if (reg->start >= va + len)
+			break;
+		va = reg->end;
+	}
+	if (va + len > USER_STACK_TOP - USER_STACK_SIZE - USER_STACK_GUARD)
+		r = -ENOMEM;
+	else
+		r = map_locked(vs, va, len, prot, VM_KIND_ANON);
+	kmutex_unlock(&vs->lock);
+	return r ? r : (long)va;
+}
+
+int vmspace_munmap(struct vmspace *vs, uintptr_t va, size_t len)
+{
+	struct list_node *n;
+	int r = -EINVAL;
+
+	if (va & (PAGE_SIZE - 1) || !len || len > USER_VA_END)
+		return -EINVAL;
+	kmutex_lock(&vs->lock);
+	list_for_each(n, &vs->regions) {
+		struct vm_region *reg = container_of(n, struct vm_region, node);
+
+		if (reg->kind == VM_KIND_ANON && reg->start == va &&
+		    reg->end == va + ALIGN_UP(len, PAGE_SIZE)) {
+			unmap_locked(vs, reg);
+			r = 0;
+			break;
+		}
+	}
+	kmutex_unlock(&vs->lock);
+	return r;
 }
 
 bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n)

@@ -69,3 +69,55 @@ static inline long u_atol(const char *s)
 		v = v * 10 + (*s++ - '0');
 	return v;
 }
+
+/* A decimal number (negative with a '-') into buf, NUL-terminated. */
+static inline char *u_ltoa(long v, char *buf)
+{
+	char tmp[24];
+	int n = 0, i = 0;
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		buf[i++] = '-';
+	while (n)
+		buf[i++] = tmp[--n];
+	buf[i] = 0;
+	return buf;
+}
+
+/* "what: N\n" */
+static inline void u_putnum(const char *what, long v)
+{
+	char buf[24];
+
+	u_puts(what);
+	u_puts(": ");
+	u_puts(u_ltoa(v, buf));
+	u_puts("\n");
+}
+
+/* The checks of a test program: each failed one prints "FAIL what: got";
+ * u_verdict() prints "<mode> ok" when none failed (status 0), else
+ * returns 1. */
+static int u_failures __attribute__((unused));
+
+static inline void u_expect(bool ok, const char *what, long got)
+{
+	if (ok)
+		return;
+	u_failures++;
+	u_puts("FAIL ");
+	u_putnum(what, got);
+}
+
+static inline int u_verdict(const char *mode)
+{
+	if (u_failures)
+		return 1;
+	u_puts(mode);
+	u_puts(" ok\n");
+	return 0;
+}

@@ -136,6 +136,11 @@ struct thread {
 	struct list_node sig_queue;	/* queued siginfo for this thread */
 	uint8_t sig_ran;		/* SIG_RAN_* of the handlers run since
 					 * its last interruptible wait began */
+	uint64_t sig_suspend_old;	/* EL0: the mask sigsuspend() ... */
+	bool sig_suspended;		/* ... left to the return to EL0 */
+	bool sig_restart;		/* EL0: its call a handler interrupted
+					 * may restart (signal_user_restart;
+					 * only the thread itself looks) */
 	bool kill_pending;		/* task is exiting: die at delivery */
 	bool stack_smashed;		/* canary found overwritten at switch */
 
@@ -156,6 +161,9 @@ struct thread {
 	struct list_node held_kmutexes;	/* the same, by kmutex->tracked */
 	unsigned int files_borrowed;	/* fd_get() not yet fd_put() */
 	int fault_sig;			/* signal of the fault ending it (arch) */
+	void *user_regs;		/* an EL0 thread's register frame on its
+					 * kernel stack (arch), or NULL: the
+					 * thread never ran at EL0 */
 	unsigned int irq_deliveries;	/* nested interrupt-exit deliveries */
 	void *(*start)(void *);		/* thread_spawn() routine */
 

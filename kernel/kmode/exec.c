@@ -148,8 +148,14 @@ static int load(const char *path, char *const argv[], char *const envp[],
 		r = load_segment(vs, f, &img.seg[i], buf);
 	if (!r)
 		r = load_stack(vs, argv, envp, img.entry, &sp);
-	if (!r)
+	if (!r) {
+		uint64_t heap = 0;
+
+		for (int i = 0; i < img.nseg; i++)
+			heap = MAX(heap, img.seg[i].vaddr + img.seg[i].memsz);
 		vmspace_set_start(vs, img.entry, sp);
+		vmspace_set_heap(vs, ALIGN_UP(heap, PAGE_SIZE));
+	}
 	else if (vs)
 		vmspace_destroy(vs);
 	free(buf);
