@@ -98,7 +98,7 @@ static void update_locked(bool always)
 {
 	uint64_t now = arch_counter_read();
 
-	if (!always && clock_ticks_to_ns(now - last_fold) < NSEC_PER_SEC) {
+	if (!always && now - last_fold < arch_counter_freq()) {	/* a second */
 		area += (uint64_t)nr_runnable * (now - last_change);
 		last_change = now;
 		return;
