@@ -344,12 +344,13 @@ static void preempt_cpu_locked(struct cpu *c, int prio)
 static void place_locked(struct thread *t, bool skip_self)
 {
 	struct cpu *self = this_cpu(), *best = NULL;
+	uint32_t m = online_mask & t->affinity;
 	int best_prio = 256;
 
-	for (uint32_t m = online_mask & t->affinity; m; m &= m - 1) {
+	if (skip_self)
+		m &= ~(1u << self->id);
+	for (; m; m &= m - 1) {
 		struct cpu *c = &cpus[__builtin_ctz(m)];
-		if (skip_self && c == self)
-			continue;
 		if (c->current->prio == t->prio)
 			slice_share_locked(c);
 		int p = cpu_prio(c);
