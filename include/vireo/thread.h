@@ -18,6 +18,7 @@
 #include <vireo/arch.h>
 #include <vireo/cpu.h>
 #include <vireo/ktimer.h>
+#include <vireo/wait.h>
 #include <vireo/list.h>
 
 /* Real-time (SCHED_FIFO, SCHED_RR) priorities; SCHED_OTHER threads run
@@ -125,7 +126,7 @@ struct thread {
 	/* Task membership and exit (task.c, thread.c; scheduler lock). */
 	struct task *task;
 	void *exit_value;
-	struct wait_queue *join_wq;	/* joiner waits here (allocated lazily) */
+	struct wait_queue join_wq;	/* the joiner waits here */
 	bool joined;			/* a join has started or finished */
 	bool exited;
 
