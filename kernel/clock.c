@@ -4,9 +4,8 @@
  * interruptible sleep under nanosleep() and clock_nanosleep().
  * Conversions are one multiply each, by fixed-point factors fixed at
  * boot: counter to ns by ns per tick in 32.32, ns to ticks (every timer
- * arm) by ticks per ns in 64.64, rounded up so a timer never fires early
- * (exact when the frequency divides 10^9 evenly or is a multiple of it,
- * as QEMU's 62.5 MHz and 1 GHz are; otherwise at most one tick late).
+ * arm) as <vireo/tickconv.h> says, rounded up so a timer never fires
+ * early.
  */
 #include <errno.h>
 #include <vireo/arch.h>
@@ -14,13 +13,13 @@
 #include <vireo/ktimer.h>
 #include <vireo/list.h>
 #include <vireo/thread.h>
+#include <vireo/tickconv.h>
 #include <vireo/wait.h>
 
 static uint64_t counter_freq;
 static uint64_t counter_at_boot;
 static uint64_t ns_mult;		/* ns per tick, 32.32 fixed point */
-static uint64_t ticks_per_ns;		/* ticks per ns: the integer part */
-static uint64_t tick_frac;		/* and the fraction, 0.64, rounded up */
+static struct tickconv ns_to_ticks;
 static int64_t realtime_offset_ns;	/* realtime = monotonic + offset */
 
 void clock_init(void)
@@ -29,9 +28,7 @@ void clock_init(void)
 	if (!counter_freq)
 		counter_freq = 62500000;	/* CNTFRQ unset by firmware */
 	ns_mult = (uint64_t)(((unsigned __int128)NSEC_PER_SEC << 32) / counter_freq);
-	ticks_per_ns = counter_freq / NSEC_PER_SEC;
-	tick_frac = (uint64_t)((((unsigned __int128)(counter_freq % NSEC_PER_SEC) << 64) +
-				NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+	ns_to_ticks = tickconv_init(counter_freq);
 	counter_at_boot = arch_counter_read();
 }
 
@@ -42,10 +39,7 @@ uint64_t clock_ticks_to_ns(uint64_t ticks)
 
 uint64_t clock_ns_to_ticks(uint64_t ns)
 {
-	unsigned __int128 frac = (unsigned __int128)ns * tick_frac;
-
-	return counter_at_boot + ns * ticks_per_ns + (uint64_t)(frac >> 64) +
-	       ((uint64_t)frac != 0);
+	return counter_at_boot + tickconv_ticks(&ns_to_ticks, ns);
 }
 
 uint64_t clock_monotonic_ns(void)
