@@ -339,16 +339,14 @@ static void preempt_cpu_locked(struct cpu *c, int prio)
 		send_resched_ipi(c);
 }
 
-/* t is ready: preempt the allowed online CPU doing the least urgent work
- * if t outranks it (this CPU on ties, then the lowest number). */
-static void place_locked(struct thread *t, bool skip_self)
+/* t is ready: preempt the CPU of m (online, allowed, not empty) doing the
+ * least urgent work if t outranks it (this CPU on ties, then the lowest
+ * number). */
+static __attribute__((noinline)) void place_among_locked(struct thread *t, uint32_t m)
 {
 	struct cpu *self = this_cpu(), *best = NULL;
-	uint32_t m = online_mask & t->affinity;
 	int best_prio = 256;
 
-	if (skip_self)
-		m &= ~(1u << self->id);
 	for (; m; m &= m - 1) {
 		struct cpu *c = &cpus[__builtin_ctz(m)];
 		if (c->current->prio == t->prio)
@@ -359,9 +357,20 @@ static void place_locked(struct thread *t, bool skip_self)
 			best_prio = p;
 		}
 	}
-	if (!best || t->prio <= best_prio)
-		return;
-	preempt_cpu_locked(best, t->prio);	/* this CPU: at the release */
+	if (t->prio > best_prio)
+		preempt_cpu_locked(best, t->prio);	/* this CPU: at the release */
+}
+
+/* The CPUs t may go to, this one left out when skip_self (t was running
+ * here); with none (one CPU, a yield) nothing is looked at. */
+static inline void place_locked(struct thread *t, bool skip_self)
+{
+	uint32_t m = online_mask & t->affinity;
+
+	if (skip_self)
+		m &= ~(1u << this_cpu()->id);
+	if (m)
+		place_among_locked(t, m);
 }
 
 /* Whether c's current thread should give way now (maybe_switch_locked()
