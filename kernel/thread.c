@@ -433,9 +433,13 @@ void thread_set_exit_hook(void (*hook)(void))
 }
 
 /* Frees the detached threads that have switched away for the last time
- * (the idle thread, thread creation, join and detach call it). */
+ * (the idle thread, thread creation, join and detach call it).  The
+ * first look is without the lock: a thread that becomes a zombie just
+ * after it is freed by the next call, or by the idle thread. */
 void thread_reap_zombies(void)
 {
+	if (READ_ONCE(zombies.next) == &zombies)
+		return;
 	for (;;) {
 		irqflags_t f;
 		struct list_node *n;
