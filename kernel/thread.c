@@ -727,6 +727,21 @@ __noreturn void thread_fault_exit(int sig)
  * interrupt handler may need below the point of the check. */
 #define STACK_RESERVE 2048
 
+/* Less than STACK_RESERVE is left to t: it ends unless it is already
+ * inside (IRQs masked: too late, and not here) or ending, or is not an
+ * application thread on a stack of its own.  Out of line, so that the
+ * check every spin_lock_irqsave() makes builds no larger frame. */
+static __attribute__((noinline)) void stack_short(struct thread *t)
+{
+	if (arch_irqs_disabled())
+		return;
+	/* Not again while it ends (its report takes locks too). */
+	if (!t->stack_alloc || !t->task || t->task == task_kernel() ||
+	    in_interrupt() || t->exiting || t->fault_sig)
+		return;
+	thread_stack_overflow();
+}
+
 /*
  * The safe point for a stack overflow: an application thread that is
  * about to mask IRQs or take a kernel mutex with less than
@@ -737,17 +752,8 @@ void thread_stack_reserve_check(void)
 {
 	struct thread *t = thread_current();
 
-	/* Every spin_lock_irqsave() comes here: the distance first, which
-	 * nearly always ends it (the rest only qualifies a short one). */
-	if (!t || arch_frame_address() - (uintptr_t)t->stack >= STACK_RESERVE)
-		return;
-	if (arch_irqs_disabled())
-		return;		/* already inside: too late, and not here */
-	/* Not again while it ends (its report takes locks too). */
-	if (!t->stack_alloc || !t->task || t->task == task_kernel() ||
-	    in_interrupt() || t->exiting || t->fault_sig)
-		return;
-	thread_stack_overflow();
+	if (t && arch_frame_address() - (uintptr_t)t->stack < STACK_RESERVE)
+		stack_short(t);
 }
 
 __noreturn void thread_stack_overflow(void)
