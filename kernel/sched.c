@@ -137,7 +137,8 @@ static void rq_add(struct thread *t, bool at_head)
 	ready_bitmap[t->prio / 64] |= 1UL << (t->prio % 64);
 }
 
-static void rq_del(struct thread *t)
+/* Inline: the switch's own work. */
+static inline __attribute__((always_inline)) void rq_del(struct thread *t)
 {
 	list_del(&t->sched_node);
 	if (list_empty(&ready[t->prio]))
@@ -470,7 +471,8 @@ void sched_wake_locked(struct thread *t, int result)
 {
 	if (t->state != THREAD_BLOCKED)
 		return;
-	ktimer_cancel_locked(&t->timeout);
+	if (t->timeout.armed)	/* a timed wait */
+		ktimer_cancel_locked(&t->timeout);
 	if (t->waiting_on) {
 		list_del(&t->sched_node);
 		t->waiting_on = NULL;
