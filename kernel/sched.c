@@ -18,7 +18,7 @@
  * one CPU is put on a ready queue (or a wait queue, or the zombie list)
  * before its registers are saved, but no other CPU can look at those
  * queues until this CPU releases the lock, after arch_context_switch()
- * has stored the context (and arch_thread_switch_out() its FP/SIMD
+ * has stored the context (and arch_thread_switch() its FP/SIMD
  * registers).  The release store and the next owner's acquire order the
  * saved context before its reload elsewhere.
  *
@@ -317,8 +317,7 @@ static void switch_locked(struct cpu *c, struct thread *next)
 	 * context. */
 	if (thread_has_work_locked(next, true))
 		send_resched_ipi(c);
-	arch_thread_switch_out(prev);
-	arch_thread_switch_in(next);
+	arch_thread_switch(prev, next);
 	arch_context_switch(&prev->ctx, &next->ctx);
 	/* prev runs again here, on whichever CPU switched back to it. */
 }
