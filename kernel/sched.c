@@ -74,7 +74,7 @@ int cpus_online = 1;
  * its interrupt exit. */
 #define SGI_RESCHED 1
 
-static spinlock_t sched_spin = SPINLOCK_INIT;
+spinlock_t sched_spin = SPINLOCK_INIT;	/* <vireo/thread.h>: sched_lock_held() */
 static struct list_node ready[256];
 static uint64_t ready_bitmap[4];
 static uint32_t online_mask = 1;	/* bit n: CPU n is online */
@@ -121,11 +121,6 @@ void sched_walk_end(void)
 {
 	kassert(this_cpu()->walkers > 0);
 	this_cpu()->walkers--;
-}
-
-bool sched_lock_held(void)
-{
-	return spin_is_locked(&sched_spin);
 }
 
 static void rq_add(struct thread *t, bool at_head)

@@ -300,7 +300,13 @@ void sched_unlock(void);
 /* The scheduler lock. */
 irqflags_t sched_lock_acquire(void);
 void sched_lock_release(irqflags_t flags);
-bool sched_lock_held(void);
+/* The lock's word, extern only for sched_lock_held(), which the
+ * kassert()s of every locked path call: inline, a load and a compare. */
+extern spinlock_t sched_spin;
+static inline bool sched_lock_held(void)
+{
+	return spin_is_locked(&sched_spin);
+}
 /* Around a walk of a list under the scheduler lock whose body may wake
  * threads: asserts (debug builds) that no switch happens inside it.
  * Wake-ups never switch before sched_lock_release(); this catches a
