@@ -263,7 +263,7 @@ int fd_poll(struct pollfd *fds, unsigned int n, int64_t timeout_ns)
 		}
 	}
 	if (r == -EINTR) {
-		signal_deliver_pending();
+		signal_deliver();	/* poll is never restarted */
 		return -EINTR;
 	}
 	return r < 0 ? r : r + bad;

@@ -214,49 +214,22 @@ static int hostfs_mkdir(struct vnode *dir, const char *name, mode_t mode)
 	return -ENOTSUP;	/* semihosting has no call for it */
 }
 
-/* The victim's rel and host path, and whether it is a directory. */
-static int victim(struct vnode *dir, const char *name, char *child,
-		  char *path, bool *is_dir)
+/* unlink and rmdir: SYS_REMOVE (QEMU's host calls remove(3), which takes
+ * files and empty directories); the VFS has checked the victim's kind. */
+static int remove_name(struct vnode *dir, const char *name)
 {
-	mode_t mode;
-	int r = hostfs_child(node_of(dir)->rel, name, child, HOSTFS_REL_MAX);
+	char child[HOSTFS_REL_MAX], path[HOSTFS_PATH_MAX];
+	int r = hostfs_child(node_of(dir)->rel, name, child, sizeof(child));
 
 	if (!r)
 		r = host_path(dir, child, path);
 	if (!r)
-		r = probe(path, &mode);
-	if (!r)
-		*is_dir = S_ISDIR(mode);
-	return r;
-}
-
-/* unlink and rmdir: SYS_REMOVE (QEMU's host calls remove(3), which takes
- * files and empty directories), after checking the kind. */
-static int remove_kind(struct vnode *dir, const char *name, bool want_dir)
-{
-	char child[HOSTFS_REL_MAX], path[HOSTFS_PATH_MAX];
-	bool is_dir;
-	int r = victim(dir, name, child, path, &is_dir);
-
-	if (r)
-		return r;
-	if (is_dir != want_dir)
-		return is_dir ? -EISDIR : -ENOTDIR;
-	r = semihost_remove(path);
+		r = semihost_remove(path);
 	if (!r)
 		node_forget(fs_of(dir), child);
 	return r;
 }
 
-static int hostfs_unlink(struct vnode *dir, const char *name)
-{
-	return remove_kind(dir, name, false);
-}
-
-static int hostfs_rmdir(struct vnode *dir, const char *name)
-{
-	return remove_kind(dir, name, true);
-}
 
 /* After a rename on the host: live nodes at or under from move to to
  * (their new rels were checked to fit beforehand). */
@@ -576,8 +549,8 @@ static const struct vnode_ops hostfs_ops = {
 	.lookup = hostfs_lookup,
 	.create = hostfs_create,
 	.mkdir = hostfs_mkdir,
-	.rmdir = hostfs_rmdir,
-	.unlink = hostfs_unlink,
+	.rmdir = remove_name,
+	.unlink = remove_name,
 	.rename = hostfs_rename,
 	.read = hostfs_read,
 	.write = hostfs_write,

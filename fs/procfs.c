@@ -287,10 +287,10 @@ static void gen_stack(struct pbuf *p, int pid)
 static void map_line(uintptr_t start, uintptr_t end, int prot,
 		     enum vm_kind kind, void *ctx)
 {
-	pb_printf(ctx, "%012lx-%012lx %c%c%c- %s\n", (unsigned long)start,
-		  (unsigned long)end, (prot & VM_READ) ? 'r' : '-',
-		  (prot & VM_WRITE) ? 'w' : '-', (prot & VM_EXEC) ? 'x' : '-',
-		  vm_kind_name(kind));
+	char line[64];
+
+	vm_region_format(line, sizeof(line), start, end, prot, kind);
+	pb_printf(ctx, "%s\n", line);
 }
 
 /* One line per region of the task's user space (none without one). */

@@ -314,6 +314,9 @@ static int remove_name(const char *path, bool dir)
 			r = -EBUSY;
 		else if (!dir && w.trailing)
 			r = S_ISDIR(victim->mode) ? -EISDIR : -ENOTDIR;
+		/* The kind is checked here, once for every file system. */
+		else if (!S_ISDIR(victim->mode) != !dir)
+			r = dir ? -ENOTDIR : -EISDIR;
 		vnode_put_locked(victim);
 	}
 	if (!r) {

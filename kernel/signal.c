@@ -14,7 +14,10 @@
  * (signal_deliver_pending() from the POSIX wrappers after an
  * interrupted wait, and signal_irq_exit_deliver() from the interrupt
  * exit path); handlers run on its stack in thread context with the
- * scheduler lock released.
+ * scheduler lock released.  A thread of an EL0 program runs its handlers
+ * at EL0: there the delivery point is the return to EL0, where the
+ * architecture takes them (signal_take_handler()) and builds their
+ * frames; the kernel's delivery points only end its call with EINTR.
  *
  * Dying inside the kernel.  A kill (the task is exiting), a signal whose
  * action ends the task, and an asynchronous cancellation end a thread
@@ -596,67 +599,124 @@ static void act_on_death_locked(struct thread *t, irqflags_t f)
 	}
 }
 
-enum signal_delivery signal_deliver(void)
+/* Whether t runs a program at EL0: its handlers run there, never in
+ * the kernel (the arch's return to EL0 takes them).  Not the task's
+ * address space: a flat task may hold one (kmodetest's checks). */
+static bool user_thread(const struct thread *t)
 {
-	struct thread *t = thread_current();
-	bool deferred = false;	/* a death waits for the holds to go */
+	return t->user_regs != NULL;
+}
 
+/* What take_signal() found. */
+enum take {
+	TAKE_NONE,	/* nothing deliverable */
+	TAKE_DEFERRED,	/* a death waits for the thread's holds to go */
+	TAKE_HANDLER,	/* *sig taken for its handler, its mask set */
+	TAKE_LEFT,	/* a handler's signal left pending for EL0 */
+};
+
+/*
+ * Acts on what is deliverable to the calling thread t, lowest signal
+ * first: a death, ignored signals and default actions (which end the
+ * thread: no return) on the way, until a signal with a handler.  That
+ * one is taken (*sig, *info, *act; the handler's mask installed, the
+ * mask before in *old_mask), or, when leave_handlers, left pending and
+ * only its action reported.
+ */
+static enum take take_signal(struct thread *t, bool leave_handlers, int *sig,
+			     siginfo_t *info, struct sigaction *act,
+			     uint64_t *old_mask)
+{
 	for (;;) {
 		irqflags_t f = sched_lock_acquire();
 		if (t->exiting || !t->task->sig) {
 			sched_lock_release(f);
-			break;
+			return TAKE_NONE;
 		}
 		if (thread_holds_kernel_state(t) && death_pending(t)) {
 			sched_lock_release(f);
-			deferred = true;
-			break;
+			return TAKE_DEFERRED;
 		}
 		act_on_death_locked(t, f);
 		uint64_t set = pending_of(t) & ~blocked(t);
 		if (!set) {
 			sched_lock_release(f);
-			break;
+			return TAKE_NONE;
 		}
-		int sig = __builtin_ctzll(set) + 1;
-		siginfo_t info;
-		if (fatal(t->task, sig) && thread_holds_kernel_state(t)) {
+		int s = __builtin_ctzll(set) + 1;
+		if (fatal(t->task, s) && thread_holds_kernel_state(t)) {
 			sched_lock_release(f);	/* stays pending */
-			deferred = true;
-			break;
+			return TAKE_DEFERRED;
 		}
-		dequeue_locked(t, sig, &info);
-		struct sigaction *a = &t->task->sig->act[sig], act = *a;
-		if (act.sa_handler == SIG_IGN ||
-		    (act.sa_handler == SIG_DFL && default_ignored(sig))) {
+		struct sigaction *a = &t->task->sig->act[s];
+		*act = *a;
+		if (leave_handlers && !ignored(t->task, s) && !fatal(t->task, s)) {
+			sched_lock_release(f);
+			return TAKE_LEFT;
+		}
+		dequeue_locked(t, s, info);
+		if (ignored(t->task, s)) {
 			sched_lock_release(f);
 			continue;
 		}
-		if (act.sa_handler == SIG_DFL || sig == SIGKILL) {
+		if (fatal(t->task, s)) {
 			/* No delivery from here on: a signal coming in while
 			 * it ends (an interrupt exit on its stack) would start
 			 * the same death again, nested, until the stack ran
 			 * out (a kill() storm did that). */
 			t->exiting = true;
 			sched_lock_release(f);
-			task_exit_signaled(sig);
+			task_exit_signaled(s);
 		}
-		uint64_t old_mask = t->sig_mask;
-		t->sig_mask |= act.sa_mask | ((act.sa_flags & SA_NODEFER) ? 0 : SIG_BIT(sig));
-		if (act.sa_flags & SA_RESETHAND) {
+		*old_mask = t->sig_mask;
+		t->sig_mask |= act->sa_mask |
+			       ((act->sa_flags & SA_NODEFER) ? 0 : SIG_BIT(s));
+		if (act->sa_flags & SA_RESETHAND) {
 			a->sa_handler = SIG_DFL;
 			a->sa_flags &= ~SA_SIGINFO;
 		}
 		sched_lock_release(f);
+		*sig = s;
+		return TAKE_HANDLER;
+	}
+}
+
+/*
+ * The delivery point of a kernel call (restartable: one SA_RESTART may
+ * restart).  A thread of the flat build runs the handlers here.  An EL0
+ * thread cannot: a handler's signal stays pending and the call ends
+ * with EINTR (SIGNAL_RAN_INTR), so that the return to EL0 runs it; the
+ * thread remembers that the call could be restarted, and the return
+ * decides (signal_user_restart()), once for every call.
+ */
+static enum signal_delivery deliver(bool restartable)
+{
+	struct thread *t = thread_current();
+	bool user = user_thread(t);
+	struct sigaction act;
+	uint64_t old_mask;
+	siginfo_t info;
+	int sig;
+
+	for (;;) {
+		enum take r = take_signal(t, user, &sig, &info, &act, &old_mask);
+
+		if (r == TAKE_DEFERRED)
+			return SIGNAL_RAN_INTR;	/* the caller lets go: then it dies */
+		if (r == TAKE_LEFT) {
+			/* An interrupt exit's look does not undo the call's. */
+			t->sig_restart |= restartable;
+			return SIGNAL_RAN_INTR;
+		}
+		if (r == TAKE_NONE)
+			break;
 		run_handler(sig, &act, &info);
-		f = sched_lock_acquire();
+		irqflags_t f = sched_lock_acquire();
 		t->sig_mask = old_mask;
 		sched_lock_release(f);
 		t->sig_ran |= SIG_RAN |
 			      (act.sa_flags & SA_RESTART ? 0 : SIG_RAN_NORESTART);
 	}
-	if (deferred)
-		return SIGNAL_RAN_INTR;	/* the caller lets go: then it dies */
 	/* Also what ran before the call, from the interrupt exit path, since
 	 * the wait began (wait_block_intr_locked() clears it). */
 	if (!(t->sig_ran & SIG_RAN))
@@ -665,9 +725,59 @@ enum signal_delivery signal_deliver(void)
 					      : SIGNAL_RAN_RESTART;
 }
 
+enum signal_delivery signal_deliver(void)
+{
+	return deliver(false);
+}
+
 bool signal_deliver_pending(void)
 {
-	return signal_deliver() != SIGNAL_RAN_INTR;
+	return deliver(true) != SIGNAL_RAN_INTR;
+}
+
+int signal_take_handler(siginfo_t *info, struct sigaction *act,
+			uint64_t *old_mask)
+{
+	struct thread *t = thread_current();
+	int sig = 0;
+	enum take r = take_signal(t, false, &sig, info, act, old_mask);
+
+	/* After sigsuspend(): the handler returns to the mask before it,
+	 * or, when none runs, the thread goes on with that mask. */
+	if (t->sig_suspended) {
+		irqflags_t f = sched_lock_acquire();
+		if (r == TAKE_HANDLER)
+			*old_mask = t->sig_suspend_old;
+		else
+			t->sig_mask = t->sig_suspend_old;
+		t->sig_suspended = false;
+		sched_lock_release(f);
+	}
+	return r == TAKE_HANDLER ? sig : 0;
+}
+
+bool signal_user_fault(int sig, uintptr_t addr)
+{
+	struct thread *t = thread_current();
+	siginfo_t info = { .si_signo = sig, .si_code = SI_KERNEL,
+			   .si_addr = (void *)addr };
+	irqflags_t f = sched_lock_acquire();
+	bool handled = t->task->sig && !(blocked(t) & SIG_BIT(sig)) &&
+		       !ignored(t->task, sig) && !fatal(t->task, sig);
+
+	if (handled)
+		handled = send_thread_locked(t, &info) >= 0;
+	sched_lock_release(f);
+	return handled;
+}
+
+bool signal_user_restart(const struct sigaction *act)
+{
+	struct thread *t = thread_current();
+	bool r = t->sig_restart && (act->sa_flags & SA_RESTART);
+
+	t->sig_restart = false;
+	return r;
 }
 
 /* Every interrupt exit asks, so no global lock here: a racy look at
@@ -707,7 +817,7 @@ void signal_irq_exit_deliver(void)
 	 * the last hold asks for another interrupt. */
 	if (thread_holds_kernel_state(t))
 		return;
-	signal_deliver_pending();
+	deliver(false);	/* interrupts no call: nothing to restart */
 }
 
 int signal_action(int sig, const struct sigaction *act, struct sigaction *old)
@@ -719,6 +829,10 @@ int signal_action(int sig, const struct sigaction *act, struct sigaction *old)
 	if (!valid_sig(sig) || !ts)
 		return -EINVAL;
 	if (act && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	/* A handler at EL0 returns through the program's trampoline. */
+	if (act && act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN &&
+	    !act->sa_restorer && user_thread(thread_current()))
 		return -EINVAL;
 	f = sched_lock_acquire();
 	if (old)
@@ -840,7 +954,14 @@ int signal_suspend(sigset_t mask)
 		f = sched_lock_acquire();
 	}
 	f = sched_lock_acquire();
-	t->sig_mask = old;
+	/* At EL0 the handler runs after the return, still under mask: the
+	 * return to EL0 puts old back (signal_take_handler()). */
+	if (user_thread(t) && r == -EINTR) {
+		t->sig_suspend_old = old;
+		t->sig_suspended = true;
+	} else {
+		t->sig_mask = old;
+	}
 	sched_lock_release(f);
 	return r;
 }

@@ -321,27 +321,18 @@ static size_t strv_bytes(char *const v[], size_t *n)
 	return bytes;
 }
 
-static size_t actions_bytes(const struct task_spawn_attr *attr)
-{
-	size_t bytes = 0;
-
-	for (int i = 0; i < attr->nactions; i++)
-		if (attr->actions[i].op == TASK_FD_OPEN)
-			bytes += strlen(attr->actions[i].path) + 1;
-	return bytes;
-}
-
-/* One block: the header, argv's vector, the actions, then the strings. */
+/* One block: the header, argv's vector, the actions, then argv's
+ * strings (each part aligned for the next). */
 static struct spawn_args *copy_args(task_main_t main, char *const argv[],
 				    const struct task_spawn_attr *attr)
 {
 	size_t n, na = (size_t)attr->nactions;
-	size_t bytes = strv_bytes(argv, &n) + actions_bytes(attr);
+	size_t bytes = strv_bytes(argv, &n);
 	struct spawn_args *a;
 	char *p;
 
 	a = kmalloc(sizeof(*a) + (n + 1) * sizeof(char *) +
-		   na * sizeof(struct task_fd_action) + bytes);
+		    na * sizeof(struct task_fd_action) + bytes);
 	if (!a)
 		return NULL;
 	a->main = main;
@@ -349,19 +340,14 @@ static struct spawn_args *copy_args(task_main_t main, char *const argv[],
 	a->argv = (char **)(a + 1);
 	a->nactions = (int)na;
 	a->actions = (struct task_fd_action *)(a->argv + n + 1);
+	if (na)
+		memcpy(a->actions, attr->actions, na * sizeof(*a->actions));
 	p = (char *)(a->actions + na);
 	for (size_t i = 0; i < n; i++) {
 		a->argv[i] = strcpy(p, argv[i]);
 		p += strlen(argv[i]) + 1;
 	}
 	a->argv[n] = NULL;
-	for (size_t i = 0; i < na; i++) {
-		a->actions[i] = attr->actions[i];
-		if (a->actions[i].op != TASK_FD_OPEN)
-			continue;
-		a->actions[i].path = strcpy(p, attr->actions[i].path);
-		p += strlen(p) + 1;
-	}
 	return a;
 }
 
@@ -724,6 +710,23 @@ pid_t task_waitpid(pid_t pid, int *status, int options)
 	pid = z->pid;
 	task_free(z);
 	return pid;
+}
+
+long task_waitpid_call(pid_t pid, int *status, int options)
+{
+	pid_t r;
+
+	for (;;) {
+		r = task_waitpid(pid, status, options);
+		if (r == -ECANCELED) {
+			thread_testcancel();	/* returns if disabled since */
+			continue;
+		}
+		/* Not restarted unless every handler run asked for it
+		 * (SA_RESTART); POSIX lets waitpid fail with EINTR. */
+		if (r != -EINTR || !signal_deliver_pending())
+			return r;
+	}
 }
 
 /* ---- built-in applications ---- */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <vireo/cpu.h>
 #include <vireo/thread.h>
+#include <generated/syscalls.h>
 
 /* The kernel mask of set, or -EINVAL when it names a CPU this image
  * cannot have. */
@@ -46,13 +47,13 @@ static int set_of(int tid, size_t size, const cpu_set_t *set)
 	uint32_t mask;
 	int r = to_mask(size, set, &mask);
 
-	return r ? r : thread_set_affinity(tid, mask);
+	return r ? r : (int)sys_affinity_set(tid, mask);
 }
 
 static int get_of(int tid, size_t size, cpu_set_t *set)
 {
 	uint32_t mask;
-	int r = thread_get_affinity(tid, &mask);
+	int r = (int)sys_affinity_get(tid, &mask);
 
 	return r ? r : from_mask(mask, size, set);
 }
@@ -78,7 +79,7 @@ int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set)
 
 int sched_getcpu(void)
 {
-	return this_cpu()->id;
+	return (int)sys_getcpu();
 }
 
 int pthread_setaffinity_np(pthread_t thread, size_t size, const cpu_set_t *set)

@@ -15,9 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <generated/syscalls.h>
-#include <vireo/signal.h>
-#include <vireo/task.h>
-#include <vireo/thread.h>
 
 void _exit(int status)
 {
@@ -46,21 +43,21 @@ pid_t getppid(void)
 
 pid_t waitpid(pid_t pid, int *status, int options)
 {
-	pid_t r;
+	long r = sys_waitpid(pid, status, options);
 
-	for (;;) {
-		r = task_waitpid(pid, status, options);
-		if (r != -EINTR && r != -ECANCELED)
-			break;
-		if (r == -ECANCELED)
-			thread_testcancel();
-		/* waitpid is not restarted: POSIX lets it fail with EINTR
-		 * (SA_RESTART restarts it). */
-		if (!signal_deliver_pending())
-			break;
-	}
 	if (r < 0) {
 		errno = -r;
+		return -1;
+	}
+	return r;
+}
+
+long sysconf(int name)
+{
+	long r = sys_sysconf(name);
+
+	if (r < 0) {
+		errno = (int)-r;
 		return -1;
 	}
 	return r;

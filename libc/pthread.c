@@ -16,8 +16,9 @@
 #include <vireo/mutex.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
+#include <generated/syscalls.h>
 #include "pthread_priv.h"
-#include "time_priv.h"
+#include <vireo/timespec.h>
 
 static void exit_hook(void)
 {
@@ -68,27 +69,7 @@ struct pthread_data *pthread_data_get(void)
 int pthread_deadline(clockid_t clock, const struct timespec *ts,
 		     uint64_t *deadline_ns)
 {
-	struct timespec t = *ts;
-	uint64_t abs, now, rt;
-
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
-		return EINVAL;
-	if (t.tv_sec < 0)
-		t.tv_sec = 0;	/* long past: times out at once */
-	if (timespec_to_ns(&t, &abs))
-		return EINVAL;
-	now = clock_monotonic_ns();
-	if (clock == CLOCK_MONOTONIC) {
-		*deadline_ns = abs;
-		return 0;
-	}
-	/* Real time from the same counter reading as now: a second reading
-	 * (clock_realtime_ns()) taken after a preemption would move the
-	 * deadline early by the time between the two. */
-	rt = now + (uint64_t)clock_realtime_offset_ns();
-	*deadline_ns = abs > rt ? add_sat_u64(now, abs - rt) : now;
-	/* Past deadlines still go through the wait: it times out at once. */
-	return 0;
+	return -clock_deadline_ns(clock, ts, deadline_ns);
 }
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
@@ -157,7 +138,7 @@ int pthread_equal(pthread_t a, pthread_t b)
 
 int pthread_yield(void)
 {
-	thread_yield();
+	sys_sched_yield();
 	return 0;
 }
 
@@ -206,14 +187,19 @@ int pthread_setschedparam(pthread_t thread, int policy,
 		return r;
 	if (!sched_prio_valid(policy, param->sched_priority))
 		return EINVAL;
-	return -thread_set_sched(thread, kpolicy, param->sched_priority);
+	if (thread <= 0)	/* the kernel's 0 is the caller: no thread here */
+		return ESRCH;
+	return -(int)sys_sched_set(thread, kpolicy, param->sched_priority);
 }
 
 int pthread_getschedparam(pthread_t thread, int *policy,
 			  struct sched_param *param)
 {
-	int kpolicy, prio, r = thread_get_sched(thread, &kpolicy, &prio);
+	int kpolicy, prio, r;
 
+	if (thread <= 0)
+		return ESRCH;
+	r = (int)sys_sched_get(thread, &kpolicy, &prio);
 	if (r)
 		return -r;
 	memset(param, 0, sizeof(*param));
@@ -223,14 +209,17 @@ int pthread_getschedparam(pthread_t thread, int *policy,
 
 int pthread_setschedprio(pthread_t thread, int prio)
 {
-	int kpolicy, policy, old, r = thread_get_sched(thread, &kpolicy, &old);
+	int kpolicy, policy, old, r;
 
+	if (thread <= 0)
+		return ESRCH;
+	r = (int)sys_sched_get(thread, &kpolicy, &old);
 	if (r)
 		return -r;
 	sched_from_kernel(kpolicy, old, &policy, &old);
 	if (!sched_prio_valid(policy, prio))
 		return EINVAL;
-	return -thread_set_sched(thread, kpolicy, prio);
+	return -(int)sys_sched_set(thread, kpolicy, prio);
 }
 
 int pthread_setname_np(pthread_t thread, const char *name)

@@ -34,12 +34,7 @@ void pthread_exit_hook_install(void);
  * up to PTHREAD_DESTRUCTOR_ITERATIONS rounds). */
 void pthread_tsd_run_destructors(struct pthread_data *pd);
 
-/*
- * Monotonic deadline for abstime measured on clock (CLOCK_REALTIME or
- * CLOCK_MONOTONIC).  0 or EINVAL (bad clock or tv_nsec out of range).
- * A REALTIME deadline is converted with the offset at the time of the
- * call.
- */
+/* The kernel's clock_deadline_ns() with an error number: 0 or EINVAL. */
 int pthread_deadline(clockid_t clock, const struct timespec *abstime,
 		     uint64_t *deadline_ns);
 

@@ -15,16 +15,12 @@
 #include <sched.h>
 #include "pthread_priv.h"
 #include <vireo/thread.h>
+#include <generated/syscalls.h>
 
 static int fail(int err)
 {
 	errno = err;
 	return -1;
-}
-
-static int pid_to_tid(pid_t pid)
-{
-	return pid == 0 ? thread_self_tid() : pid;
 }
 
 int sched_policy_to_kernel(int policy, int *kpolicy)
@@ -78,7 +74,7 @@ int sched_getscheduler(pid_t pid)
 
 	if (pid < 0)
 		return fail(EINVAL);
-	err = thread_get_sched(pid_to_tid(pid), &policy, &prio);
+	err = (int)sys_sched_get(pid, &policy, &prio);
 	if (err)
 		return fail(-err);
 	sched_from_kernel(policy, prio, &policy, &prio);
@@ -91,7 +87,7 @@ int sched_getparam(pid_t pid, struct sched_param *param)
 
 	if (pid < 0 || !param)
 		return fail(EINVAL);
-	err = thread_get_sched(pid_to_tid(pid), &policy, &prio);
+	err = (int)sys_sched_get(pid, &policy, &prio);
 	if (err)
 		return fail(-err);
 	sched_from_kernel(policy, prio, &policy, &param->sched_priority);
@@ -101,11 +97,11 @@ int sched_getparam(pid_t pid, struct sched_param *param)
 /* Returns the former policy (sched_setscheduler's result) or -1. */
 static int set_sched(pid_t pid, int policy, const struct sched_param *param)
 {
-	int old_policy, old_prio, kpolicy, err, tid = pid_to_tid(pid);
+	int old_policy, old_prio, kpolicy, err;
 
 	if (pid < 0 || !param)
 		return fail(EINVAL);
-	err = thread_get_sched(tid, &old_policy, &old_prio);
+	err = (int)sys_sched_get(pid, &old_policy, &old_prio);
 	if (err)
 		return fail(-err);
 	sched_from_kernel(old_policy, old_prio, &old_policy, &old_prio);
@@ -114,7 +110,7 @@ static int set_sched(pid_t pid, int policy, const struct sched_param *param)
 	if (sched_policy_to_kernel(policy, &kpolicy) ||
 	    !sched_prio_valid(policy, param->sched_priority))
 		return fail(EINVAL);
-	err = thread_set_sched(tid, kpolicy, param->sched_priority);
+	err = (int)sys_sched_set(pid, kpolicy, param->sched_priority);
 	return err ? fail(-err) : old_policy;
 }
 
@@ -132,8 +128,7 @@ int sched_setparam(pid_t pid, const struct sched_param *param)
 
 int sched_yield(void)
 {
-	thread_yield();
-	return 0;
+	return (int)sys_sched_yield();
 }
 
 int sched_rr_get_interval(pid_t pid, struct timespec *interval)
@@ -142,7 +137,7 @@ int sched_rr_get_interval(pid_t pid, struct timespec *interval)
 
 	if (pid < 0 || !interval)
 		return fail(EINVAL);
-	err = thread_get_sched(pid_to_tid(pid), &policy, &prio);
+	err = (int)sys_sched_get(pid, &policy, &prio);
 	if (err)
 		return fail(-err);
 	interval->tv_sec = CONFIG_RR_INTERVAL_MS / 1000;

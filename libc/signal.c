@@ -12,12 +12,13 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <generated/syscalls.h>
 #include <vireo/clock.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
-#include "time_priv.h"
+#include <vireo/timespec.h>
 
 static int fail(int err)
 {
@@ -62,7 +63,7 @@ int sigismember(const sigset_t *set, int sig)
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 {
-	int r = signal_action(sig, act, oact);
+	int r = (int)sys_sigaction(sig, act, oact);
 
 	return r ? fail(-r) : 0;
 }
@@ -73,7 +74,7 @@ _sig_func_ptr signal(int sig, _sig_func_ptr handler)
 
 	act.sa_handler = handler;
 	act.sa_flags = SA_RESTART;	/* BSD semantics, as glibc */
-	if (signal_action(sig, &act, &old)) {
+	if (sys_sigaction(sig, &act, &old)) {
 		errno = EINVAL;
 		return SIG_ERR;
 	}
@@ -82,12 +83,7 @@ _sig_func_ptr signal(int sig, _sig_func_ptr handler)
 
 int pthread_sigmask(int how, const sigset_t *set, sigset_t *oset)
 {
-	int r = signal_mask(how, set, oset);
-
-	if (r)
-		return -r;
-	signal_deliver_pending();
-	return 0;
+	return -(int)sys_sigprocmask(how, set, oset);
 }
 
 int sigprocmask(int how, const sigset_t *set, sigset_t *oset)
@@ -99,14 +95,20 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *oset)
 
 int sigpending(sigset_t *set)
 {
-	*set = signal_pending_set();
-	return 0;
+	return (int)sys_sigpending(set);
 }
 
-static int send_pid(pid_t pid, int sig, int code, union sigval value)
+int kill(pid_t pid, int sig)
+{
+	int r = (int)sys_kill(pid, sig);
+
+	return r ? fail(-r) : 0;
+}
+
+int sigqueue(pid_t pid, int sig, const union sigval value)
 {
 	siginfo_t info = {
-		.si_signo = sig, .si_code = code, .si_value = value,
+		.si_signo = sig, .si_code = SI_QUEUE, .si_value = value,
 		.si_pid = getpid(),
 	};
 	int r = signal_send_pid(pid, &info);
@@ -115,16 +117,6 @@ static int send_pid(pid_t pid, int sig, int code, union sigval value)
 		return fail(-r);
 	signal_deliver_pending();	/* one sent to ourselves, unblocked */
 	return 0;
-}
-
-int kill(pid_t pid, int sig)
-{
-	return send_pid(pid, sig, SI_USER, (union sigval){ 0 });
-}
-
-int sigqueue(pid_t pid, int sig, const union sigval value)
-{
-	return send_pid(pid, sig, SI_QUEUE, value);
 }
 
 int pthread_kill(int thread, int sig)
@@ -195,7 +187,7 @@ int sigwait(const sigset_t *set, int *sig)
 
 int sigsuspend(const sigset_t *mask)
 {
-	int r = signal_suspend(*mask);
+	int r = (int)sys_sigsuspend(*mask);
 
 	if (r == -ECANCELED)
 		thread_testcancel();

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * posix_spawn()/posix_spawnp() of ELF programs and built-in
- * applications: a path (with a '/') to a file starting with the ELF
- * magic is loaded into an address space of its own and run at EL0
- * (elf_spawn(), docs/kernel-mode.md); otherwise the basename of path
- * names an entry registered with APP_REGISTER (<vireo/app.h>), and an
- * existing file that is neither is ENOEXEC.  Either runs as a new task
- * with a copy of the caller's descriptors, file actions applied in
- * order by the child before main() (a failing one ends it with status
+ * posix_spawn()/posix_spawnp(): the attribute and file-action objects,
+ * and the spawn system call (kernel/spawn.c) that starts the program: an
+ * ELF file by path at EL0, or a built-in application by name.  The
+ * child gets a copy of the caller's descriptors, applies the file
+ * actions in order before main() (a failing one ends it with status
  * 127: an open may wait, as on a FIFO, and must not hold up the
  * caller), and the attributes' scheduling and signal mask.
  * Returns an error number, never sets errno (POSIX).
@@ -17,12 +14,8 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <vireo/app.h>
-#include <vireo/elf.h>
 #include <vireo/mm.h>
-#include <vireo/task.h>
-#include <vireo/thread.h>
+#include <generated/syscalls.h>
 
 struct __posix_spawnattr {
 	short flags;
@@ -139,8 +132,6 @@ int posix_spawn_file_actions_init(posix_spawn_file_actions_t *fa)
 
 int posix_spawn_file_actions_destroy(posix_spawn_file_actions_t *fa)
 {
-	for (int i = 0; i < (*fa)->n; i++)
-		free((char *)(*fa)->a[i].path);
 	free((*fa)->a);
 	free(*fa);
 	*fa = NULL;
@@ -167,17 +158,16 @@ int posix_spawn_file_actions_addopen(posix_spawn_file_actions_t *fa, int fd,
 				     const char *path, int oflag, mode_t mode)
 {
 	struct task_fd_action *a;
-	char *copy;
 
 	if (fd < 0)
 		return EBADF;
-	copy = kstrdup(path);
-	if (!copy || !(a = add_action(fa))) {
-		free(copy);
+	if (strlen(path) >= sizeof(a->path))
+		return ENAMETOOLONG;
+	if (!(a = add_action(fa)))
 		return ENOMEM;
-	}
-	*a = (struct task_fd_action){ .op = TASK_FD_OPEN, .fd = fd, .path = copy,
+	*a = (struct task_fd_action){ .op = TASK_FD_OPEN, .fd = fd,
 				      .oflag = oflag, .mode = mode };
+	strcpy(a->path, path);
 	return 0;
 }
 
@@ -211,53 +201,26 @@ int posix_spawn(pid_t *pid, const char *path,
 		const posix_spawnattr_t *attrp, char *const argv[],
 		char *const envp[])
 {
-	const char *base = strrchr(path, '/');
-	const struct app_entry *app = NULL;
-	struct task_spawn_attr ta = { 0 };
-	char *const noargs[] = { (char *)path, NULL };
-	bool elf = false;
-	pid_t r;
+	struct spawn_params p = { 0 };
+	long r;
 
-	/* A path to a file that starts like an ELF program runs it at EL0;
-	 * other names are built-in applications. */
-	if (base)
-		elf = elf_is_elf_file(path);
-	if (!elf) {
-		struct stat st;
-
-		app = app_find(base ? base + 1 : path);
-		if (!app)	/* a file, but no program: ENOEXEC */
-			return base && !stat(path, &st) ? ENOEXEC : ENOENT;
-		ta.prio = app->prio;
-		ta.stack_size = app->stack;
-	}
 	if (attrp && *attrp) {
 		const struct __posix_spawnattr *a = *attrp;
-		if (a->flags & POSIX_SPAWN_SETSCHEDPARAM)
-			ta.prio = a->param.sched_priority;
-		if (a->flags & POSIX_SPAWN_SETSCHEDULER) {
-			ta.policy = a->policy;
-			ta.prio = a->param.sched_priority;
-		}
-		if (a->flags & POSIX_SPAWN_SETSIGMASK) {
-			ta.set_sigmask = true;
-			ta.sigmask = a->mask;
-		}
-		ta.sigdefault = a->sigdefault;	/* all default in a new task */
+
+		if (a->flags & (POSIX_SPAWN_SETSCHEDPARAM | POSIX_SPAWN_SETSCHEDULER))
+			p.prio = a->param.sched_priority;
+		if (a->flags & POSIX_SPAWN_SETSCHEDULER)
+			p.policy = a->policy;
+		p.set_sigmask = a->flags & POSIX_SPAWN_SETSIGMASK;
+		p.sigmask = a->mask;
+		p.sigdefault = a->sigdefault;	/* all default in a new task */
 	}
-	if (fa && *fa) {
-		ta.actions = (*fa)->a;
-		ta.nactions = (*fa)->n;
-	}
-	if (elf)
-		r = elf_spawn(path, argv && argv[0] ? argv : noargs, envp, &ta);
-	else
-		r = task_spawn(app->main, argv && argv[0] ? argv : noargs, envp,
-			       &ta);
+	r = sys_spawn(path, argv, envp, fa && *fa ? (*fa)->a : NULL,
+		      fa && *fa ? (*fa)->n : 0, &p);
 	if (r < 0)
-		return -r;
+		return (int)-r;
 	if (pid)
-		*pid = r;
+		*pid = (pid_t)r;
 	return 0;
 }
 

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * POSIX clocks and timers at the errno boundary: clock_gettime/settime/
- * getres, the CPU-time clocks, time(), gettimeofday(), settimeofday(),
- * and the timer_*() calls over kernel/posix_timer.c.
- *
- * Clock ids: picolibc's fixed ids, plus the CPU-time clocks of other
- * threads and processes that pthread_getcpuclockid() and
- * clock_getcpuclockid() hand out, tagged in the upper 32 bits.
+ * getres over the kernel's clock services (kernel/clock_calls.c, which
+ * decodes the CPU-time clock ids handed out here), time(),
+ * gettimeofday(), settimeofday(), and the timer_*() calls over
+ * kernel/posix_timer.c.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,14 +13,10 @@
 #include <time.h>
 #include <vireo/clock.h>
 #include <vireo/posix_timer.h>
-#include <vireo/rtc.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
-#include "time_priv.h"
-
-#define CPUCLOCK_THREAD (1UL << 32)	/* | tid */
-#define CPUCLOCK_PROCESS (2UL << 32)	/* | pid */
-#define CPUCLOCK_TAG_MASK (~0UL << 32)
+#include <generated/syscalls.h>
+#include <vireo/timespec.h>
 
 static int fail(int err)
 {
@@ -30,37 +24,13 @@ static int fail(int err)
 	return -1;
 }
 
-/* Reads clock_id: 0 or -EINVAL (unknown) / -ESRCH (ended thread/task,
- * reported as EINVAL as the clock no longer exists). */
-static int clock_read_ns(clockid_t clock_id, uint64_t *ns)
-{
-	unsigned long tag = clock_id & CPUCLOCK_TAG_MASK;
-	int id = (int)(clock_id & ~CPUCLOCK_TAG_MASK);
-
-	if (clock_id == CLOCK_REALTIME)
-		*ns = clock_realtime_ns();
-	else if (clock_id == CLOCK_MONOTONIC)
-		*ns = clock_monotonic_ns();
-	else if (clock_id == CLOCK_THREAD_CPUTIME_ID)
-		*ns = thread_cpu_ns(thread_current());
-	else if (clock_id == CLOCK_PROCESS_CPUTIME_ID)
-		*ns = task_cpu_ns(task_current());
-	else if (tag == CPUCLOCK_THREAD)
-		return thread_cpu_ns_by_tid(id, ns) ? -EINVAL : 0;
-	else if (tag == CPUCLOCK_PROCESS)
-		return task_cpu_ns_by_pid(id, ns) ? -EINVAL : 0;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 int clock_gettime(clockid_t clock_id, struct timespec *tp)
 {
 	uint64_t ns;
-	int err = clock_read_ns(clock_id, &ns);
+	long r = sys_clock_read(clock_id, &ns);
 
-	if (err)
-		return fail(-err);
+	if (r)
+		return fail((int)-r);
 	if (!tp)
 		return fail(EFAULT);
 	*tp = ns_to_timespec(ns);
@@ -70,29 +40,21 @@ int clock_gettime(clockid_t clock_id, struct timespec *tp)
 int clock_getres(clockid_t clock_id, struct timespec *res)
 {
 	uint64_t ns;
+	long r = sys_clock_res(clock_id, &ns);
 
-	if (clock_read_ns(clock_id, &ns))
-		return fail(EINVAL);
+	if (r)
+		return fail((int)-r);
 	if (res)
-		*res = ns_to_timespec(clock_resolution_ns());
+		*res = ns_to_timespec(ns);
 	return 0;
 }
 
-/*
- * Sets CLOCK_REALTIME to ns (0 or -1 with errno) and writes the RTC
- * (whole seconds).  A time the clock cannot hold (its nanoseconds past
- * INT64_MAX, year 2262) or the RTC cannot (PL031: past 2106) is EINVAL
- * and changes neither: a system without an RTC takes any time the
- * clock holds.
- */
+/* Sets CLOCK_REALTIME and the RTC (whole seconds): 0 or -1 with errno. */
 static int set_realtime(uint64_t ns)
 {
-	if (ns > (uint64_t)INT64_MAX)
-		return fail(EINVAL);
-	if (rtc_set_time(ns / NSEC_PER_SEC) == -EINVAL)
-		return fail(EINVAL);
-	clock_set_realtime_ns(ns);
-	return 0;
+	long r = sys_clock_setrealtime(ns);
+
+	return r ? fail((int)-r) : 0;
 }
 
 int clock_settime(clockid_t clock_id, const struct timespec *tp)
@@ -108,9 +70,18 @@ int clock_settime(clockid_t clock_id, const struct timespec *tp)
 	return set_realtime(ns);
 }
 
+/* Real time in ns (the clock cannot fail to read). */
+static uint64_t realtime_ns(void)
+{
+	uint64_t ns = 0;
+
+	sys_clock_read(CLOCK_REALTIME, &ns);
+	return ns;
+}
+
 time_t time(time_t *t)
 {
-	time_t now = (time_t)(clock_realtime_ns() / NSEC_PER_SEC);
+	time_t now = (time_t)(realtime_ns() / NSEC_PER_SEC);
 
 	if (t)
 		*t = now;
@@ -120,7 +91,7 @@ time_t time(time_t *t)
 int gettimeofday(struct timeval *tv, void *tz)
 {
 	if (tv)
-		*tv = ns_to_timeval(clock_realtime_ns());
+		*tv = ns_to_timeval(realtime_ns());
 	return 0;
 }
 
@@ -219,24 +190,15 @@ int timer_getoverrun(timer_t timerid)
 /* The process's CPU time in CLOCKS_PER_SEC (microsecond) units. */
 clock_t clock(void)
 {
-	return (clock_t)(task_cpu_ns(task_current()) / (NSEC_PER_SEC / CLOCKS_PER_SEC));
+	uint64_t ns = 0;
+
+	sys_clock_read(CLOCK_PROCESS_CPUTIME_ID, &ns);
+	return (clock_t)(ns / (NSEC_PER_SEC / CLOCKS_PER_SEC));
 }
 
-/*
- * times(): CPU times in clock ticks of sysconf(_SC_CLK_TCK) = TIMES_HZ.
- * Vireo does not split user from system time (a flat build has no
- * user/kernel boundary): all of it is tms_utime.  The return value is
- * the monotonic clock in ticks.
- */
+/* CPU times in clock ticks of sysconf(_SC_CLK_TCK); the return value is
+ * the monotonic clock in ticks. */
 clock_t times(struct tms *buf)
 {
-	const uint64_t tick = NSEC_PER_SEC / TIMES_HZ;
-
-	if (buf) {
-		buf->tms_utime = (clock_t)(task_cpu_ns(task_current()) / tick);
-		buf->tms_stime = 0;
-		buf->tms_cutime = (clock_t)(task_children_cpu_ns() / tick);
-		buf->tms_cstime = 0;
-	}
-	return (clock_t)(clock_monotonic_ns() / tick);
+	return (clock_t)sys_times(buf);
 }

@@ -7,6 +7,7 @@
  * and the architecture's tables: mapping allocates and may sleep.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/compiler.h>
@@ -29,6 +30,9 @@ struct vmspace {
 	struct list_node regions;
 	struct arch_uspace *arch;
 	uintptr_t start_pc, start_sp;	/* set once by the loader */
+	/* The heap: [heap_start, brk) is the program's, its pages
+	 * [heap_start, heap_end) are mapped (regions of kind heap). */
+	uintptr_t heap_start, brk, heap_end;
 	unsigned int refs;		/* the task, and readers of its
 					 * maps (atomic) */
 };
@@ -98,8 +102,9 @@ int vmspace_map_anon(struct vmspace *vs, uintptr_t va, size_t len, int prot)
 	return vmspace_map(vs, va, len, prot, VM_KIND_ANON);
 }
 
-int vmspace_map(struct vmspace *vs, uintptr_t va, size_t len, int prot,
-		enum vm_kind kind)
+/* vmspace_map() with vs->lock held. */
+static int map_locked(struct vmspace *vs, uintptr_t va, size_t len, int prot,
+		      enum vm_kind kind)
 {
 	struct vm_region *r;
 	struct list_node *at;
@@ -108,28 +113,156 @@ int vmspace_map(struct vmspace *vs, uintptr_t va, size_t len, int prot,
 	if ((va | len) & (PAGE_SIZE - 1) || !len || va < USER_VA_BASE ||
 	    va >= USER_VA_END || len > USER_VA_END - va)
 		return -EINVAL;
+	at = insert_point(vs, va, va + len);
+	if (!at)
+		return -EEXIST;
 	r = kcalloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	*r = (struct vm_region){ .start = va, .end = va + len, .prot = prot,
 				 .kind = kind };
 	r->mem = kaligned_alloc(PAGE_SIZE, len);
-	if (!r->mem) {
-		free(r);
-		return -ENOMEM;
+	err = r->mem ? 0 : -ENOMEM;
+	if (!err) {
+		memset(r->mem, 0, len);
+		err = map_region(vs, r);
 	}
-	memset(r->mem, 0, len);
-	kmutex_lock(&vs->lock);
-	at = insert_point(vs, r->start, r->end);
-	err = at ? map_region(vs, r) : -EEXIST;
-	if (!err)
-		list_add_tail(at, &r->node);	/* before at */
-	kmutex_unlock(&vs->lock);
 	if (err) {
 		free(r->mem);
 		free(r);
+		return err;
 	}
+	list_add_tail(at, &r->node);	/* before at */
+	return 0;
+}
+
+int vmspace_map(struct vmspace *vs, uintptr_t va, size_t len, int prot,
+		enum vm_kind kind)
+{
+	int err;
+
+	kmutex_lock(&vs->lock);
+	err = map_locked(vs, va, len, prot, kind);
+	kmutex_unlock(&vs->lock);
 	return err;
+}
+
+/* Unmaps and frees region r.  vs->lock held. */
+static void unmap_locked(struct vmspace *vs, struct vm_region *r)
+{
+	arch_uspace_unmap(vs->arch, r->start, r->end);
+	list_del(&r->node);
+	free(r->mem);
+	free(r);
+}
+
+/* Zeroes the mapped bytes of [va, end).  vs->lock held. */
+static void zero_locked(struct vmspace *vs, uintptr_t va, uintptr_t end)
+{
+	struct list_node *n;
+
+	list_for_each(n, &vs->regions) {
+		struct vm_region *r = container_of(n, struct vm_region, node);
+		uintptr_t lo = MAX(va, r->start), hi = MIN(end, r->end);
+
+		if (lo < hi)
+			memset((char *)r->mem + (lo - r->start), 0, hi - lo);
+	}
+}
+
+void vmspace_set_heap(struct vmspace *vs, uintptr_t start)
+{
+	vs->heap_start = vs->brk = vs->heap_end = start;
+}
+
+long vmspace_sbrk(struct vmspace *vs, intptr_t incr)
+{
+	struct list_node *n, *next;
+	uintptr_t old, want, end;
+	long r;
+
+	kmutex_lock(&vs->lock);
+	old = vs->brk;
+	r = vm_brk_check(vs->heap_start, old, incr, &want);
+	end = ALIGN_UP(want, PAGE_SIZE);
+	if (!r && end > vs->heap_end) {
+		r = map_locked(vs, vs->heap_end, end - vs->heap_end,
+			       VM_READ | VM_WRITE, VM_KIND_HEAP);
+		if (r == -EEXIST)
+			r = -ENOMEM;	/* an mmap region in the way */
+		if (!r)
+			vs->heap_end = end;
+	} else if (!r && want < old) {
+		/* Memory above the break reads as zero when it comes back;
+		 * heap regions wholly above it are given back. */
+		zero_locked(vs, want, MIN(old, vs->heap_end));
+		list_for_each_safe(n, next, &vs->regions) {
+			struct vm_region *reg = container_of(n, struct vm_region,
+							     node);
+
+			if (reg->kind == VM_KIND_HEAP && reg->start >= end) {
+				vs->heap_end = MIN(vs->heap_end, reg->start);
+				unmap_locked(vs, reg);
+			}
+		}
+	}
+	if (!r) {
+		vs->brk = want;
+		r = (long)old;
+	}
+	kmutex_unlock(&vs->lock);
+	return r;
+}
+
+long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot)
+{
+	struct list_node *n;
+	uintptr_t va = USER_MMAP_BASE;
+	long r;
+
+	r = vm_anon_len(len, &len);
+	if (r)
+		return r;
+	kmutex_lock(&vs->lock);
+	/* First fit: regions are sorted, so a gap is a region starting at
+	 * least len past the end of the one before. */
+	list_for_each(n, &vs->regions) {
+		struct vm_region *reg = container_of(n, struct vm_region, node);
+
+		if (reg->end <= va)
+			continue;
+		if (reg->start >= va + len)
+			break;
+		va = reg->end;
+	}
+	if (va + len > USER_STACK_TOP - USER_STACK_SIZE - USER_STACK_GUARD)
+		r = -ENOMEM;
+	else
+		r = map_locked(vs, va, len, prot, VM_KIND_ANON);
+	kmutex_unlock(&vs->lock);
+	return r ? r : (long)va;
+}
+
+int vmspace_munmap(struct vmspace *vs, uintptr_t va, size_t len)
+{
+	struct list_node *n;
+	int r = -EINVAL;
+
+	if (va & (PAGE_SIZE - 1) || !len || len > USER_VA_END)
+		return -EINVAL;
+	kmutex_lock(&vs->lock);
+	list_for_each(n, &vs->regions) {
+		struct vm_region *reg = container_of(n, struct vm_region, node);
+
+		if (reg->kind == VM_KIND_ANON && reg->start == va &&
+		    reg->end == va + ALIGN_UP(len, PAGE_SIZE)) {
+			unmap_locked(vs, reg);
+			r = 0;
+			break;
+		}
+	}
+	kmutex_unlock(&vs->lock);
+	return r;
 }
 
 bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n)
@@ -180,6 +313,49 @@ int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 	return r;
 }
 
+void vmspace_describe(struct vmspace *vs, uintptr_t va, char *buf,
+		      size_t len)
+{
+	const struct vm_region *in = NULL, *above = NULL;
+	struct list_node *node;
+
+	if (va < USER_VA_BASE || va >= USER_VA_END) {
+		snprintf(buf, len, "outside the user window");
+		return;
+	}
+	if (kmutex_trylock(&vs->lock)) {
+		snprintf(buf, len, "in a space being changed");
+		return;
+	}
+	list_for_each(node, &vs->regions) {
+		const struct vm_region *r =
+			container_of(node, struct vm_region, node);
+
+		if (va < r->start) {
+			above = r;
+			break;
+		}
+		if (va < r->end) {
+			in = r;
+			break;
+		}
+	}
+	if (!in && above && above->kind == VM_KIND_STACK &&
+	    va >= above->start - USER_STACK_GUARD)
+		in = above;
+	if (in) {
+		int n = snprintf(buf, len, "in %s", in == above ?
+				 "the guard page under " : "");
+
+		if (n >= 0 && (size_t)n < len)
+			vm_region_format(buf + n, len - (size_t)n, in->start,
+					 in->end, in->prot, in->kind);
+	}
+	else
+		snprintf(buf, len, "unmapped");
+	kmutex_unlock(&vs->lock);
+}
+
 void vmspace_for_each_region(struct vmspace *vs,
 			     void (*fn)(uintptr_t start, uintptr_t end,
 					int prot, enum vm_kind kind, void *ctx),
@@ -196,7 +372,8 @@ void vmspace_for_each_region(struct vmspace *vs,
 	kmutex_unlock(&vs->lock);
 }
 
-const char *vm_kind_name(enum vm_kind kind)
+void vm_region_format(char *buf, size_t len, uintptr_t start,
+		      uintptr_t end, int prot, enum vm_kind kind)
 {
 	static const char *const names[] = {
 		[VM_KIND_ANON] = "anon", [VM_KIND_TEXT] = "text",
@@ -204,7 +381,10 @@ const char *vm_kind_name(enum vm_kind kind)
 		[VM_KIND_HEAP] = "heap", [VM_KIND_STACK] = "stack",
 	};
 
-	return (unsigned int)kind < ARRAY_SIZE(names) ? names[kind] : "?";
+	snprintf(buf, len, "%012lx-%012lx %c%c%c- %s", (unsigned long)start,
+		 (unsigned long)end, (prot & VM_READ) ? 'r' : '-',
+		 (prot & VM_WRITE) ? 'w' : '-', (prot & VM_EXEC) ? 'x' : '-',
+		 (unsigned int)kind < ARRAY_SIZE(names) ? names[kind] : "?");
 }
 
 void vmspace_set_start(struct vmspace *vs, uintptr_t pc, uintptr_t sp)

@@ -21,8 +21,8 @@ import sys
 MAX_ARGS = 6
 LINE_RE = re.compile(r'^(\d+)\s+([a-z_][a-z0-9_]*)\s+([A-Za-z_]\w*)\s*\((.*)\)\s*$')
 ARG_RE = re.compile(r'^(.*?)\s*\b([a-z_][a-z0-9_]*)\s*(?:\[([^\]]*)\])?$')
-KINDS = ('str', 'in', 'out', 'inout')
-FLAGS = ('short', 'filled')
+KINDS = ('str', 'strv', 'in', 'out', 'inout', 'ioctl')
+FLAGS = ('short', 'filled', 'always')
 
 
 class TableError(Exception):
@@ -38,7 +38,11 @@ class Arg:
         self.flags = set()
         if ann is not None:
             self.parse_ann(ann, where)
-        if self.is_pointer() != (self.kind is not None):
+        if self.kind == 'ioctl':
+            if self.is_pointer() or not self.count or self.count.isdigit():
+                raise TableError(f'{where}: argument {name}: [ioctl:REQ] is '
+                                 'for an integer argument, REQ the request')
+        elif self.is_pointer() != (self.kind is not None):
             raise TableError(f'{where}: argument {name}: a pointer needs '
                              'an annotation and only a pointer takes one')
 
@@ -61,10 +65,17 @@ class Arg:
             if w not in FLAGS:
                 raise TableError(f'{where}: unknown flag "{w}"')
             self.flags.add(w)
-        if kind == 'str' and (self.count or self.flags):
+        if kind == 'ioctl' and self.flags:
+            raise TableError(f'{where}: an ioctl argument takes no flags')
+        if kind in ('str', 'strv') and (self.count or self.flags):
             raise TableError(f'{where}: a string takes no count or flags')
-        if self.flags and not (self.count and not self.count.isdigit()):
+        if kind == 'strv' and self.ctype.replace(' ', '') != 'char*const*':
+            raise TableError(f'{where}: a string vector is "char *const *"')
+        counted = self.flags & {'short', 'filled'}
+        if counted and not (self.count and not self.count.isdigit()):
             raise TableError(f'{where}: flags need a count argument')
+        if 'always' in self.flags and kind not in ('out', 'inout'):
+            raise TableError(f'{where}: "always" is for out buffers')
         if 'filled' in self.flags and kind != 'out':
             raise TableError(f'{where}: "filled" is for out buffers')
 
@@ -208,7 +219,9 @@ def impl_call(c, idx):
     shorted = {a.count: a.name for a in c.args if 'short' in a.flags}
     vals = []
     for i, a in enumerate(c.args):
-        if a.kind:
+        if a.kind == 'ioctl':
+            vals.append(f'({a.ctype})sc_ioctl_arg(&b_{a.name})')
+        elif a.kind:
             vals.append(f'({a.ctype})b_{a.name}.k')
         elif a.name in shorted:
             vals.append(f'({a.ctype})b_{shorted[a.name]}.count')
@@ -226,16 +239,23 @@ def gen_wrapper(c):
     if not bufs:
         return f'{head}\treturn {impl_call(c, idx)};\n}}\n\n'
     body = [head]
+    get = {}
     for a in bufs:
+        if a.kind == 'ioctl':	# the request's table gives the shape
+            body.append(f'\tstruct sc_buf b_{a.name} = SC_BUF(a[{idx[a.name]}], '
+                        '0, 0, 0);\n')
+            get[a.name] = f'sc_ioctl_get(&b_{a.name}, a[{idx[a.count]}])'
+            continue
         count = a.count or '1'
         if count in idx:
             count = f'a[{idx[count]}]'
-        size = '1' if a.kind == 'str' else a.elem_size()
+        size = '1' if a.kind in ('str', 'strv') else a.elem_size()
         body.append(f'\tstruct sc_buf b_{a.name} = SC_BUF(a[{idx[a.name]}], '
                     f'{count}, {size}, {buf_flags(a)});\n')
-    body.append(f'\tlong r = sc_buf_get(&b_{bufs[0].name});\n\n')
+        get[a.name] = f'sc_buf_get(&b_{a.name})'
+    body.append(f'\tlong r = {get[bufs[0].name]};\n\n')
     for a in bufs[1:]:
-        body.append(f'\tif (!r)\n\t\tr = sc_buf_get(&b_{a.name});\n')
+        body.append(f'\tif (!r)\n\t\tr = {get[a.name]};\n')
     body.append(f'\tif (!r)\n\t\tr = {impl_call(c, idx)};\n')
     for a in reversed(bufs[1:]):
         body.append(f'\tr = sc_buf_put(&b_{a.name}, r);\n')

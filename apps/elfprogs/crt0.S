@@ -2,7 +2,8 @@
 /*
  * Process entry of the test programs: the kernel leaves sp at argc,
  * argv[], NULL, envp[], NULL, auxv (AArch64 System V ABI); main's
- * return value goes to exit.
+ * return value goes to exit.  And the signal restorer, the sa_restorer
+ * of their handlers.
  */
 #include <generated/syscall_nr.h>
 
@@ -19,3 +20,17 @@ _start:
 	mov	x8, #SYS_exit
 	svc	#0
 	brk	#0			/* exit does not return */
+
+/*
+ * A handler returns here (LR) with sp back at its signal frame
+ * (<asm/sigframe.h>): sigreturn(sp) resumes what the signal interrupted.
+ */
+	.text
+	.globl u_sigrestorer
+	.type u_sigrestorer, %function
+u_sigrestorer:
+	mov	x0, sp
+	mov	x8, #SYS_sigreturn
+	svc	#0
+	brk	#1			/* sigreturn does not return here */
+	.size u_sigrestorer, . - u_sigrestorer

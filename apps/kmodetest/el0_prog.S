@@ -11,7 +11,13 @@
  *   3  jump to address 0                 7  recurse past its stack
  *   4  execute its stack                 8  x1-seeded random system calls
  *                                           (numbers 0-127, random
- *                                           arguments) 4000 times, exit(42)
+ *                                           arguments) 4000 times, exit(42);
+ *                                           not exit, sigreturn (a bad
+ *                                           frame ends it), sigsuspend
+ *                                           (waits for a signal), kill
+ *                                           (may end any process),
+ *                                           clock_setrealtime (the
+ *                                           system's time)
  *   9  getppid() x1 times, exit(42)     10  write(x1 >> 32, 26 bytes)
  *                                           (x1 & 0xffffffff) times, exit(42)
  * A bad case ends in a fault: the kernel must end this process alone.
@@ -110,6 +116,14 @@ fuzz:
 1:	bl	next
 	lsr	x8, x22, #57			/* 0..127 */
 	cmp	x8, #SYS_exit
+	b.eq	1b
+	cmp	x8, #SYS_sigreturn
+	b.eq	1b
+	cmp	x8, #SYS_sigsuspend
+	b.eq	1b
+	cmp	x8, #SYS_kill
+	b.eq	1b
+	cmp	x8, #SYS_clock_setrealtime
 	b.eq	1b
 	bl	next
 	mov	x0, x22

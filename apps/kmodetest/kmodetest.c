@@ -12,8 +12,10 @@
  * errors, not a crash; the memory of every process comes back.  Prints
  * one line per case and "kmodetest: N passed, N failed".  `kmodetest
  * bench [PATH]` prints the cost of a null call, a write to /dev/null and
- * a spawn+wait, called directly and from EL0, and of posix_spawn +
- * waitpid of the ELF program PATH (run it under -icount).
+ * a spawn+wait, called directly and from EL0, of posix_spawn +
+ * waitpid of the ELF program PATH, and with SIGPATH (`kmodetest bench
+ * PATH SIGPATH`) of a signal handled at EL0 by apps/elfprogs/sigtest
+ * (run it under -icount).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -286,11 +288,13 @@ static uint64_t el0_spawn_wait(void)
 	return (now_ns() - t0) / 50;
 }
 
-/* posix_spawn() + waitpid() of the ELF program at path (loaded from
- * its file each time) with argv[1] "0": ns per run, 0 on an error. */
-static uint64_t elf_spawn_wait(const char *path)
+/* runs times posix_spawn() + waitpid() of the ELF program at path
+ * (loaded from its file each time) with arguments a1 and a2 (may be
+ * NULL), its output to /dev/null: ns per run, 0 on an error. */
+static uint64_t elf_spawn_wait(const char *path, char *a1, char *a2,
+			       int runs)
 {
-	char *argv[] = { (char *)path, "0", NULL };
+	char *argv[] = { (char *)path, a1, a2, NULL };
 	int null = open("/dev/null", O_WRONLY), status, bad = 0;
 	posix_spawn_file_actions_t fa;
 	uint64_t t0;
@@ -299,7 +303,7 @@ static uint64_t elf_spawn_wait(const char *path)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, null, 1);
 	t0 = now_ns();
-	for (int i = 0; i < 50; i++) {
+	for (int i = 0; i < runs; i++) {
 		if (posix_spawn(&pid, path, &fa, NULL, argv, NULL) ||
 		    waitpid(pid, &status, 0) != pid || status)
 			bad++;
@@ -307,13 +311,26 @@ static uint64_t elf_spawn_wait(const char *path)
 	t0 = now_ns() - t0;
 	posix_spawn_file_actions_destroy(&fa);
 	close(null);
-	return bad ? 0 : t0 / 50;
+	return bad ? 0 : t0 / runs;
+}
+
+/* ns per signal that `path bench N` (apps/elfprogs/sigtest.c) sends
+ * itself and handles at EL0 (kill, the frame pushed, the handler, its
+ * sigreturn): a run of N less a run of 0; 0 on an error. */
+static uint64_t elf_signal(const char *path)
+{
+	enum { N = 2000 };
+	uint64_t none = elf_spawn_wait(path, "bench", "0", 1);
+	uint64_t n = elf_spawn_wait(path, "bench", "2000", 1);
+
+	return none && n > none ? (n - none) / N : 0;
 }
 
 /* Per call, in ns of guest time: under -icount shift=0 one instruction
  * is one ns, so these are instruction counts.  With path: also the
- * spawn+wait of that ELF program. */
-static int bench(const char *path)
+ * spawn+wait of that ELF program; with sigpath: a signal handled at EL0
+ * by that one (sigtest). */
+static int bench(const char *path, const char *sigpath)
 {
 	enum { N = 20000 };
 	static const char line[26] = "el0: hello from user mode\n";
@@ -341,7 +358,11 @@ static int bench(const char *path)
 	       (unsigned long long)el0_spawn_wait());
 	if (path)
 		printf("kmodetest: posix_spawn+waitpid of %s: %llu ns\n", path,
-		       (unsigned long long)elf_spawn_wait(path));
+		       (unsigned long long)elf_spawn_wait(path, "0", NULL, 50));
+	if (sigpath)
+		printf("kmodetest: signal handled at EL0 (kill, handler, "
+		       "sigreturn): %llu ns\n",
+		       (unsigned long long)elf_signal(sigpath));
 	close(fd);
 	return 0;
 }
@@ -379,7 +400,8 @@ static int kmodetest_main(int argc, char **argv)
 	long r;
 
 	if (argc >= 2 && !strcmp(argv[1], "bench"))
-		return bench(argc >= 3 ? argv[2] : NULL);
+		return bench(argc >= 3 ? argv[2] : NULL,
+			     argc >= 4 ? argv[3] : NULL);
 
 	printf("kmodetest: user address spaces and user access\n");
 	before = heap_in_use();	/* after stdout's buffer was made */

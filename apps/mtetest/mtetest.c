@@ -18,6 +18,7 @@
 /* The cases use memory after free() and realloc() on purpose. */
 #pragma GCC diagnostic ignored "-Wuse-after-free"
 
+#include <malloc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,7 +63,10 @@ static int case_overflow(void)
 {
 	char *p = hide(malloc(BLOCK));
 
-	((volatile char *)p)[BLOCK] = 1;	/* first byte past the block */
+	/* The first byte past the block: past what the heap gave, which may
+	 * be more than BLOCK (a remainder too small to split stays in it),
+	 * so that the byte lies in the next block's granule. */
+	((volatile char *)p)[malloc_usable_size(p)] = 1;
 	return 0;
 }
 

@@ -58,7 +58,6 @@ static _Thread_local volatile sig_atomic_t intr_pending;
 struct redir_plan {
 	int n;
 	struct task_fd_action act[MAX_REDIRS];
-	char buf[ARG_BYTES];
 };
 
 struct args {
@@ -295,23 +294,24 @@ static int plan_redirs(struct nsh *sh, struct nsh_redir *r,
 		       struct redir_plan *p)
 {
 	struct args a;
-	size_t used = 0;
 
 	for (p->n = 0; r; r = r->next) {
-		size_t len;
+		struct task_fd_action *act = &p->act[p->n];
 
 		if (redir_path(sh, r, &a) < 0)
 			return -1;
-		len = strlen(a.argv[0]) + 1;
-		if (p->n == MAX_REDIRS || used + len > sizeof(p->buf)) {
+		if (p->n == MAX_REDIRS) {
 			nsh_error("nsh: %s: too many redirections\n", r->word);
 			return -1;
 		}
-		p->act[p->n++] = (struct task_fd_action){
-			.op = TASK_FD_OPEN, .fd = r->fd, .oflag = oflags[r->kind],
-			.mode = 0666, .path = memcpy(p->buf + used, a.argv[0], len),
-		};
-		used += len;
+		if (strlen(a.argv[0]) >= sizeof(act->path)) {
+			nsh_error("nsh: %s: %s\n", a.argv[0], strerror(ENAMETOOLONG));
+			return -1;
+		}
+		*act = (struct task_fd_action){ .op = TASK_FD_OPEN, .fd = r->fd,
+			.oflag = oflags[r->kind], .mode = 0666 };
+		strcpy(act->path, a.argv[0]);
+		p->n++;
 	}
 	return 0;
 }

@@ -323,8 +323,11 @@ pid_t ot_wait_child(pid_t pid, int *status, int timeout_ms)
 #define MAX_LEFT 16
 static struct thread_info *snap;	/* MAX_SNAP, the runner's only, while it runs */
 static int base_tids[MAX_LEFT], nbase;	/* alive before the first case */
-static struct sigaction start_act[NSIG];
-static bool start_act_ok[NSIG];
+/* The signal actions at the start, while the runner runs. */
+static struct start_actions {
+	struct sigaction act[NSIG];
+	bool ok[NSIG];
+} *start;
 
 /* Live threads of this task that are neither the runner nor in base;
  * their tids in tids (up to MAX_LEFT); returns how many. */
@@ -367,7 +370,7 @@ static void save_start_state(void)
 	if (nbase > MAX_LEFT)
 		nbase = MAX_LEFT;
 	for (int s = 1; s < NSIG; s++)
-		start_act_ok[s] = sigaction(s, NULL, &start_act[s]) == 0;
+		start->ok[s] = sigaction(s, NULL, &start->act[s]) == 0;
 }
 
 /* Threads still alive after their case: detached (reclaimed when they
@@ -397,13 +400,13 @@ static void restore_actions(void)
 	struct sigaction now;
 
 	for (int s = 1; s < NSIG; s++) {
-		if (!start_act_ok[s] || sigaction(s, NULL, &now) != 0)
+		if (!start->ok[s] || sigaction(s, NULL, &now) != 0)
 			continue;
-		if (now.sa_handler == start_act[s].sa_handler &&
-		    now.sa_flags == start_act[s].sa_flags)
+		if (now.sa_handler == start->act[s].sa_handler &&
+		    now.sa_flags == start->act[s].sa_flags)
 			continue;
 		ot_fail("cleanup", 0, "left the action of signal %d changed", s);
-		sigaction(s, &start_act[s], NULL);
+		sigaction(s, &start->act[s], NULL);
 	}
 }
 
@@ -651,16 +654,19 @@ int ostest_main(int argc, char **argv)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old_mask);
 	snap = malloc(MAX_SNAP * sizeof(*snap));
-	if (!snap) {
+	start = malloc(sizeof(*start));
+	if (snap && start) {
+		save_start_state();
+		status = run_all(repeat, argc - i, argv + i);
+	} else {
 		fprintf(stderr, "ostest: out of memory\n");
 		status = 1;
-		goto out;
 	}
-	save_start_state();
-	status = run_all(repeat, argc - i, argv + i);
 	free(snap);
+	free(start);
 	snap = NULL;
-out:
+	start = NULL;
+
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	pthread_setschedparam(pthread_self(), old_policy, &old_sp);
 	return status;

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -281,7 +282,6 @@ static void signal_no_restart_eintr(void)
 
 static volatile int fp_stop;
 static volatile int fp_handled;
-static uint64_t fp_out[32][2];
 
 static void fp_handler(int sig)
 {
@@ -308,7 +308,7 @@ static void fp_handler(int sig)
  * them in between and only a corrupting kernel can change them. */
 static void *fp_spinner(void *arg)
 {
-	uint64_t *out = &fp_out[0][0];
+	uint64_t *out = arg;	/* v0..v31: 32 pairs */
 
 	__asm__ volatile(
 		"mov x9, %[seed]\n"
@@ -334,16 +334,20 @@ static void signal_fp_handler(void)
 {
 	struct sigaction sa = { .sa_handler = fp_handler }, old;
 	volatile double mine = 2.5;
+	uint64_t (*fp_out)[2] = calloc(32, sizeof(*fp_out));
 	pthread_t t;
 	int bad = 0;
 
+	if (!fp_out) {
+		OT_FAIL("out of memory");
+		return;
+	}
 	fp_stop = 0;
 	fp_handled = 0;
-	memset(fp_out, 0, sizeof(fp_out));
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, &old);
 	/* Below us: it spins while we sleep, and each signal interrupts it. */
-	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO - 10, fp_spinner, NULL), 0)) {
+	if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO - 10, fp_spinner, fp_out), 0)) {
 		for (int i = 0; i < 5; i++) {
 			ot_msleep(5);
 			pthread_kill(t, SIGUSR1);
@@ -372,6 +376,7 @@ static void signal_fp_handler(void)
 	}
 	OT_EXPECT(mine == 80.0);
 	sigaction(SIGUSR1, &old, NULL);
+	free(fp_out);
 }
 
 /* ---- waiting for signals ---- */

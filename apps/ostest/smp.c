@@ -559,7 +559,7 @@ struct fp_worker {
 	volatile int signals, done;
 };
 
-static struct fp_worker fp_w[FP_MAX_WORKERS];
+static struct fp_worker *fp_w;	/* fp_nw of them, while the case runs */
 static int fp_nw;
 static volatile unsigned long fp_checks, fp_bad, fp_signals;
 static int64_t fp_end;
@@ -625,6 +625,11 @@ static void smp_fpu_stress(void)
 	int64_t t0 = ot_now_ns();
 
 	fp_nw = 2 * n + 1 < FP_MAX_WORKERS ? 2 * n + 1 : FP_MAX_WORKERS;
+	fp_w = calloc((size_t)fp_nw, sizeof(*fp_w));
+	if (!fp_w) {
+		OT_FAIL("out of memory");
+		return;
+	}
 	fp_checks = fp_bad = fp_signals = 0;
 	fp_end = t0 + FP_DEADLINE_MS * NS_PER_MS;
 	for (int i = 0; i < fp_nw; i++)
@@ -652,6 +657,9 @@ static void smp_fpu_stress(void)
 		unsignalled += !fp_w[i].signals;
 	}
 	sigaction(SIGUSR1, &old, NULL);
+	free(fp_w);
+	fp_w = NULL;
+	fp_nw = 0;
 	ot_set_prio(OT_PRIO);
 	ot_log("fpu stress: %lu checks, %lu corrupt, %lu signals, %d threads on %d CPUs, %lld ms",
 	       fp_checks, fp_bad, fp_signals, fp_nw, n,

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <vireo/arch.h>
 #include <vireo/compiler.h>
+#include <vireo/signal.h>
 
 struct trap_frame;
 struct fdt;
@@ -43,6 +44,22 @@ extern unsigned int arm64_uspaces_live;
  * (x8 = number, x0-x5 = arguments, the result in x0). */
 bool arm64_from_el0(const struct trap_frame *f);
 void arm64_syscall(struct trap_frame *f);
+/* The return of the current thread to EL0 from the exception with frame
+ * f (IRQs masked, as they stay): delivers its pending signals, pushing
+ * a signal frame for each handler (arch/arm64/signal.c).  svc_x0: the
+ * x0 a system call was entered with, so that it can be restarted; NULL
+ * after an interrupt or a fault. */
+void arm64_user_deliver(struct trap_frame *f, const uint64_t *svc_x0);
+
+/* arm64_user_deliver() when there is something to deliver: the
+ * lock-free look is inline, as nearly every return has nothing to do
+ * (a null system call pays a few instructions, not a call's frame). */
+static inline void arm64_user_return(struct trap_frame *f,
+				     const uint64_t *svc_x0)
+{
+	if (signal_pending())
+		arm64_user_deliver(f, svc_x0);
+}
 /* vectors.S: leaves for EL0 with frame's registers.  IRQs masked. */
 __noreturn void arm64_enter_user(struct trap_frame *frame);
 

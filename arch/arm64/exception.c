@@ -181,6 +181,14 @@ void arm64_sync_handler(struct trap_frame *f)
 	}
 	if (guard_fault(f))
 		arm64_stack_overflow_entry();	/* IRQs still masked */
+	/* A fault at EL0 whose signal the program handles: to the handler
+	 * (a fault inside it, with the signal blocked, ends the task). */
+	if (arm64_from_el0(f) &&
+	    signal_user_fault(fault_signal(ESR_EC(f->esr)), f->far)) {
+		arm64_user_return(f, NULL);
+		arm64_fpu_exception_exit();
+		return;
+	}
 	fault(f);	/* returns only if it panicked: never */
 }
 
@@ -196,8 +204,11 @@ void arm64_irq_handler(struct trap_frame *f)
 		/* Signals, a task kill or an asynchronous cancellation: run
 		 * on the thread's stack with IRQs on, as thread code would;
 		 * the trap frame below stays intact for the return.  Only a
-		 * few such deliveries nest (signal_irq_delivery_begin()). */
-		if (signal_pending() && signal_irq_delivery_begin()) {
+		 * few such deliveries nest (signal_irq_delivery_begin()).
+		 * Back to EL0, handlers run there (signal frames). */
+		if (arm64_from_el0(f))
+			arm64_user_return(f, NULL);
+		else if (signal_pending() && signal_irq_delivery_begin()) {
 			arch_irq_enable();
 			signal_irq_exit_deliver();
 			arch_irq_disable();

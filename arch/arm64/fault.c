@@ -20,6 +20,7 @@
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/uart.h>
+#include <vireo/vmspace.h>
 #include "arm64_priv.h"
 
 #define BACKTRACE_MAX 24
@@ -277,12 +278,23 @@ static spinlock_t fault_lock = SPINLOCK_INIT;
 void arm64_fault_report(const struct trap_frame *f, int sig)
 {
 	struct thread *t = this_cpu()->current;
+	struct vmspace *vs = task_vmspace(t->task);
+	bool far = far_valid(ESR_EC(f->esr));
+	char where[96];
 
-	spin_lock(&fault_lock);
 	arm64_fpu_save_owner();		/* the formatter may use FP registers */
+	/* For a process: which of its regions the address falls in
+	 * (looked up before the spinlock: it takes the space's lock). */
+	if (vs && arm64_from_el0(f))
+		vmspace_describe(vs, far ? f->far : f->elr, where,
+				 sizeof(where));
+	spin_lock(&fault_lock);
 	report("\n*** VIREO FAULT: %s: task %d (thread %s) ends with signal %d ***\n",
 	       ec_name(ESR_EC(f->esr)), task_pid(t->task), t->name, sig);
 	report_frame(f);
+	if (vs && arm64_from_el0(f))
+		report("%s 0x%016lx is %s\n", far ? "FAR" : "ELR",
+		       (unsigned long)(far ? f->far : f->elr), where);
 	report_thread_and_backtrace(f->elr, f->x[29], "end of fault report");
 	spin_unlock(&fault_lock);
 }

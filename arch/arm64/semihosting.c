@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <vireo/linux_errno.h>
 #include <vireo/mutex.h>
 #include <vireo/semihost.h>
 
@@ -93,35 +94,6 @@ static int trap_locked(unsigned long op, void *block, long *ret)
 	return 0;
 }
 
-/*
- * Host errno values where they differ from ours: the host is QEMU on
- * Linux, which passes Linux's numbers through (1 to 34 are the same in
- * both, the historical Unix ones).  Anything else becomes EIO.
- */
-_Static_assert(EPERM == 1 && ENOENT == 2 && EIO == 5 && EACCES == 13 &&
-	       EEXIST == 17 && ENOTDIR == 20 && EISDIR == 21 &&
-	       EINVAL == 22 && ENOSPC == 28 && EROFS == 30 && ERANGE == 34,
-	       "errno 1-34 are Linux's");
-static const struct {
-	unsigned char host, ours;
-} errno_map[] = {
-	{ 35, EDEADLK }, { 36, ENAMETOOLONG }, { 37, ENOLCK },
-	{ 38, ENOSYS }, { 39, ENOTEMPTY }, { 40, ELOOP },
-	{ 61, ENODATA }, { 71, EPROTO }, { 75, EOVERFLOW },
-	{ 84, EILSEQ }, { 95, ENOTSUP }, { 110, ETIMEDOUT },
-	{ 116, ESTALE }, { 122, EDQUOT },
-};
-
-static int errno_from_host(long e)
-{
-	if (e >= 1 && e <= 34)
-		return (int)e;
-	for (size_t i = 0; i < sizeof(errno_map) / sizeof(errno_map[0]); i++)
-		if (errno_map[i].host == e)
-			return errno_map[i].ours;
-	return EIO;
-}
-
 /* -errno of the call that just failed; under the lock, right after it. */
 static long host_error_locked(void)
 {
@@ -129,7 +101,7 @@ static long host_error_locked(void)
 
 	if (trap_locked(SYS_ERRNO, NULL, &e))
 		return -ENOSYS;
-	return -errno_from_host(e);
+	return -errno_from_linux(e);	/* QEMU on Linux passes its numbers */
 }
 
 /* A call whose failure is a result of -1 (all but READ and WRITE). */

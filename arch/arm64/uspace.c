@@ -20,10 +20,12 @@
 #include <asm/cpu.h>
 #include <asm/sysregs.h>
 #include <asm/trap_frame.h>
+#include <vireo/cpu.h>
 #include <vireo/mm.h>
 #include <vireo/mmu.h>
 #include <vireo/spinlock.h>
 #include <vireo/syscall.h>
+#include <vireo/thread.h>
 #include <vireo/vmspace.h>
 #include "arm64_priv.h"
 
@@ -231,21 +233,30 @@ bool arm64_from_el0(const struct trap_frame *f)
 }
 
 /* Runs with IRQs on like thread code: a call may block and the thread
- * may be switched out (its EL0 frame waits on its stack). */
+ * may be switched out (its EL0 frame waits on its stack).  Signals are
+ * delivered on the way back (arm64_user_return()); whether this call
+ * may be restarted is known only once it ran, so each starts with no. */
 void arm64_syscall(struct trap_frame *f)
 {
+	uint64_t x0 = f->x[0];
+
+	this_cpu()->current->sig_restart = false;
 	arch_irq_enable();
 	f->x[0] = (uint64_t)syscall_dispatch(f->x[8], f->x);
 	arch_irq_disable();
+	arm64_user_return(f, &x0);
 }
 
 void arch_enter_user(uintptr_t pc, uintptr_t sp, uint64_t a0, uint64_t a1)
 {
-	/* EL0t, with every interrupt unmasked (DAIF clear). */
+	/* EL0t, with every interrupt unmasked (DAIF clear).  Every later
+	 * exception from EL0 saves its frame at the same place (the stack
+	 * is empty above it once at EL0): user_regs stays valid. */
 	struct trap_frame f = { .elr = pc, .sp = sp, .spsr = 0,
 				.x = { a0, a1 } };
 
 	arch_irq_disable();
+	this_cpu()->current->user_regs = &f;
 	arm64_enter_user(&f);
 }
 

@@ -138,9 +138,10 @@ arm64_vectors:
 	.balign 4
 /*
  * EL1h synchronous entry: the overflow check, then the usual frame.
- * TPIDRRO_EL0 holds x0 meanwhile (it is otherwise unused: threads run at
- * EL1 and keep their TLS pointer in TPIDR_EL0).  IRQs are masked on
- * exception entry, so nothing else can use it.  The frame itself must
+ * TPIDRRO_EL0 holds x0 meanwhile (it is otherwise unused: threads keep
+ * their TLS pointer in TPIDR_EL0).  IRQs are masked on exception entry,
+ * so nothing else can use it; it is zeroed once x0 is back, as EL0 can
+ * read it and must not see a kernel value.  The frame itself must
  * fit above the stack's bottom: an exception taken just above it would
  * otherwise fault again while saving the frame, and be reported as one
  * taken with IRQs masked.
@@ -154,6 +155,7 @@ el1h_sync:
 	add	x0, x0, #TF_SIZE
 	SP_BELOW x0, 2f
 1:	mrs	x0, tpidrro_el0
+	msr	tpidrro_el0, xzr
 	SAVE_FRAME 0
 	bl	arm64_sync_handler
 	RESTORE_FRAME 0
@@ -179,6 +181,7 @@ el1h_sync:
  */
 	.globl arm64_stack_overflow_entry
 arm64_stack_overflow_entry:
+	msr	tpidrro_el0, xzr		/* x0 of el1h_sync's check */
 	mrs	x0, tpidr_el1
 	ldr	x0, [x0, #CPU_EMERGENCY_SP]
 	mov	x29, sp

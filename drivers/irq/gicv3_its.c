@@ -79,9 +79,14 @@ struct its_cmd {
 	uint64_t dw[4];
 };
 
+/* A device mapped on an ITS, with the LPI of each of its events (for
+ * INV); on the list mapped_devs. */
 struct its_dev {
-	uint32_t devid;
 	struct its_dev *next;
+	struct its *its;
+	uint32_t devid;
+	unsigned int n;
+	uint32_t intids[];	/* by event */
 };
 
 struct its {
@@ -92,7 +97,6 @@ struct its {
 	struct its_cmd *cmdq;
 	unsigned int cmd_write;		/* index of the next command */
 	uint32_t max_devid;		/* 1 + highest the device table holds */
-	struct its_dev *devs;		/* mapped devices */
 	/* Two-level device table (12.19.1, Indirect): level-1 entries each
 	 * point to one ITS_PAGE of dt_per_page device entries, given when a
 	 * device in its range is first mapped (its_lock); NULL when flat. */
@@ -100,13 +104,13 @@ struct its {
 	uint32_t dt_per_page;
 };
 
+/* its_lock protects the LPI allocation, mapped_devs and every ITS's
+ * command queue. */
 static spinlock_t its_lock = SPINLOCK_INIT;
 static uint32_t lpi_count;
 static uint8_t lpi_used[IRQ_NR_LPIS / 8];
-static struct {
-	struct its *its;
-	uint32_t devid, event;
-} lpi_owner[IRQ_NR_LPIS];
+static struct its_dev *mapped_devs;	/* a few: walked by INV, at attach
+					 * and mask time only */
 
 /* Queues one command and waits until the ITS has read it.  Holds its_lock. */
 static int its_send(struct its *its, const struct its_cmd *c)
@@ -153,26 +157,26 @@ static int its_sync(struct its *its)
 
 void gicv3_its_inv(uint32_t intid)
 {
-	uint32_t i = intid - IRQ_LPI_BASE;
-	irqflags_t f;
+	irqflags_t f = spin_lock_irqsave(&its_lock);
 
-	if (i >= IRQ_NR_LPIS)
-		return;
-	f = spin_lock_irqsave(&its_lock);
-	struct its *its = lpi_owner[i].its;
-	if (its) {
-		struct its_cmd c = { { CMD_INV | (uint64_t)lpi_owner[i].devid << 32,
-				       lpi_owner[i].event, 0, 0 } };
-		if (its_send(its, &c) == 0)
-			its_sync(its);
-	}
+	for (const struct its_dev *d = mapped_devs; d; d = d->next)
+		for (unsigned int e = 0; e < d->n; e++) {
+			if (d->intids[e] != intid)
+				continue;
+			struct its_cmd c = { { CMD_INV | (uint64_t)d->devid << 32,
+					       e, 0, 0 } };
+			if (its_send(d->its, &c) == 0)
+				its_sync(d->its);
+			goto out;
+		}
+out:
 	spin_unlock_irqrestore(&its_lock, f);
 }
 
 static bool dev_mapped(const struct its *its, uint32_t devid)
 {
-	for (const struct its_dev *d = its->devs; d; d = d->next)
-		if (d->devid == devid)
+	for (const struct its_dev *d = mapped_devs; d; d = d->next)
+		if (d->its == its && d->devid == devid)
 			return true;
 	return false;
 }
@@ -189,10 +193,6 @@ static int map_events(struct its *its, uint32_t devid, unsigned int n,
 		struct its_cmd mapti = { { CMD_MAPTI | (uint64_t)devid << 32,
 					   e | (uint64_t)intids[e] << 32, BOOT_ICID, 0 } };
 		err = its_send(its, &mapti);
-		uint32_t i = intids[e] - IRQ_LPI_BASE;
-		lpi_owner[i].its = its;
-		lpi_owner[i].devid = devid;
-		lpi_owner[i].event = e;
 	}
 	return err ? err : its_sync(its);
 }
@@ -202,7 +202,7 @@ static int its_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 {
 	struct its *its = (struct its *)mc;
 	unsigned int bits = 1;
-	struct its_dev *d = kmalloc(sizeof(*d));
+	struct its_dev *d = kmalloc(sizeof(*d) + n * sizeof(d->intids[0]));
 	void *itt;
 	irqflags_t f;
 	int err;
@@ -248,9 +248,12 @@ static int its_alloc(struct msi_controller *mc, uint32_t devid, unsigned int n,
 	if (!err)
 		err = map_events(its, devid, n, intids, itt, bits);
 	if (!err) {
+		d->its = its;
 		d->devid = devid;
-		d->next = its->devs;
-		its->devs = d;
+		d->n = n;
+		memcpy(d->intids, intids, n * sizeof(d->intids[0]));
+		d->next = mapped_devs;
+		mapped_devs = d;
 	}
 	spin_unlock_irqrestore(&its_lock, f);
 	free(l2);	/* NULL when installed */

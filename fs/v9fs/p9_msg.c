@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <vireo/linux_errno.h>
 #include "p9_msg.h"
 
 /* ---- primitives ---- */
@@ -319,7 +320,7 @@ int p9_reply_begin(struct p9_buf *b, const void *data, uint32_t len,
 	if (type == P9_RLERROR) {
 		uint32_t ecode = get_u32(b);
 
-		return b->err ? -EPROTO : -p9_errno(ecode);
+		return b->err ? -EPROTO : -errno_from_linux(ecode);
 	}
 	return type == t + 1 ? 0 : -EPROTO;
 }
@@ -435,26 +436,3 @@ int p9_dirent_next(struct p9_buf *d, struct p9_dirent *e)
 	return d->err ? -EPROTO : 1;
 }
 
-/* ---- errors ---- */
-
-/* Linux's numbers (asm-generic/errno-base.h and errno.h) for the errors
- * a file server gives; this C library numbers several differently. */
-static const struct { uint16_t linux_no; uint16_t local; } errnos[] = {
-	{ 1, EPERM }, { 2, ENOENT }, { 4, EINTR }, { 5, EIO }, { 6, ENXIO },
-	{ 7, E2BIG }, { 9, EBADF }, { 11, EAGAIN }, { 12, ENOMEM },
-	{ 13, EACCES }, { 14, EFAULT }, { 16, EBUSY }, { 17, EEXIST },
-	{ 18, EXDEV }, { 19, ENODEV }, { 20, ENOTDIR }, { 21, EISDIR },
-	{ 22, EINVAL }, { 23, ENFILE }, { 24, EMFILE }, { 26, ETXTBSY },
-	{ 27, EFBIG }, { 28, ENOSPC }, { 29, ESPIPE }, { 30, EROFS },
-	{ 31, EMLINK }, { 32, EPIPE }, { 34, ERANGE }, { 36, ENAMETOOLONG },
-	{ 38, ENOSYS }, { 39, ENOTEMPTY }, { 40, ELOOP }, { 61, ENODATA },
-	{ 71, EPROTO }, { 75, EOVERFLOW }, { 95, EOPNOTSUPP }, { 122, EDQUOT },
-};
-
-int p9_errno(uint32_t linux_errno)
-{
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-		if (errnos[i].linux_no == linux_errno)
-			return errnos[i].local;
-	return EIO;	/* a number we cannot name: still an error */
-}

@@ -185,5 +185,3 @@ int p9_rstatfs(struct p9_buf *b, struct p9_statfs *st);
  * truncated entry, -ENAMETOOLONG for a name longer than e->name holds. */
 int p9_dirent_next(struct p9_buf *d, struct p9_dirent *e);
 
-/* A Linux errno number (as Rlerror carries it) as this system's. */
-int p9_errno(uint32_t linux_errno);

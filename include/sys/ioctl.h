@@ -23,6 +23,15 @@ extern "C" {
 #define FIONREAD	0x541B		/* int *: bytes ready to read */
 #define FIONBIO		0x5421		/* int *: non-zero sets O_NONBLOCK */
 
+/* Terminals: tcsetpgrp() and tcgetpgrp().  A pid names the task (tasks
+ * are their own process groups); 0 sets none, so that Ctrl-C reaches the
+ * reader as a byte. */
+#define TTY_IOC_SET_FOREGROUND	0x5410	/* pid_t, by value */
+#define TTY_IOC_GET_FOREGROUND	0x540f	/* pid_t * */
+
+/* The frame buffer's requests are in <sys/fb.h>.  Each request's
+ * argument shape for processes is listed in kernel/kmode/ioctl_args.c. */
+
 /* 0 (or a request's result) or -1 with errno: ENOTTY when the file does
  * not know req, EBADF, EFAULT, EINVAL. */
 int ioctl(int fd, unsigned long req, ...);

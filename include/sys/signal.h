@@ -118,6 +118,10 @@ struct sigaction {
 	} _u;
 	sigset_t sa_mask;
 	int sa_flags;
+	/* An EL0 program's return from a handler: the user library's
+	 * trampoline that calls sigreturn (the kernel places no code on
+	 * the non-executable stack).  Unused in the flat build. */
+	void (*sa_restorer)(void);
 };
 #define sa_handler	_u._handler
 #define sa_sigaction	_u._sigaction

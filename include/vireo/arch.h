@@ -36,6 +36,13 @@ struct arch_fpu_state {
 	uint32_t fpsr, fpcr;
 } __aligned(16);
 
+/* sigreturn (kernel/syscalls.tbl): restores the calling EL0 thread's
+ * registers and mask from the signal frame at user address frame and
+ * returns its x0; a frame that cannot be read, or is forged to leave
+ * EL0, ends the task with SIGSEGV.  -ENOSYS for a thread of the flat
+ * build. */
+long arch_signal_return(uintptr_t frame);
+
 /*
  * Prepares ctx so that the first arch_context_switch() to it runs
  * sched_thread_entry() on the given stack.  Thread context, scheduler lock
@@ -59,7 +66,9 @@ void arch_call_on_stack(uintptr_t sp, void (*fn)(void *), void *arg);
 /* The hook the scheduler calls before it switches from prev to next,
  * same context as above. */
 void arch_thread_switch(struct thread *prev, struct thread *next);
-/* The thread's FP/SIMD state is dead; forget it (thread exit). */
+/* The CPU's copy of t's FP/SIMD registers is dead (t exits, or kernel
+ * code used them after t->fpu was saved); forget it: t's next FP/SIMD
+ * use loads t->fpu. */
 void arch_thread_release(struct thread *t);
 
 struct fdt;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
@@ -28,6 +29,40 @@ uint64_t clock_ns_to_ticks(uint64_t ns);
 uint64_t clock_ticks_to_ns(uint64_t ticks);
 /* Resolution of the monotonic clock in ns (rounded up). */
 uint64_t clock_resolution_ns(void);
+
+/* Ticks per second of times() and sysconf(_SC_CLK_TCK). */
+#define CLOCK_TIMES_HZ 100
+
+/* CPU-time clock ids of other threads and processes (the id in the low
+ * 32 bits), beside picolibc's fixed clock ids. */
+#define CPUCLOCK_THREAD		(1UL << 32)	/* | tid */
+#define CPUCLOCK_PROCESS	(2UL << 32)	/* | pid */
+#define CPUCLOCK_TAG_MASK	(~0UL << 32)
+
+/* System calls (kernel/clock_calls.c, kernel/syscalls.tbl): 0 or
+ * -EINVAL (an unknown clock, or a time the clock or RTC cannot hold). */
+long clock_read_call(clockid_t id, uint64_t *ns);
+long clock_res_call(clockid_t id, uint64_t *ns);
+long clock_set_realtime_call(uint64_t ns);
+struct tms;
+/* times(): the caller's and its children's CPU time in *buf (NULL: not
+ * wanted), and the monotonic clock, in CLOCK_TIMES_HZ ticks. */
+long times_call(struct tms *buf);
+/* sysconf(name), or -EINVAL (kernel/sysconf.c). */
+long sysconf_call(int name);
+struct timespec;
+/* The monotonic deadline for the absolute time ts on clock (REALTIME,
+ * converted with the offset at the time of the call, or MONOTONIC):
+ * 0, or -EINVAL (another clock, tv_nsec out of range).  A time long
+ * past is a deadline that has passed. */
+int clock_deadline_ns(clockid_t clock, const struct timespec *ts,
+		      uint64_t *deadline_ns);
+/* clock_nanosleep() as a system call: 0, or -EINTR (a handler ran; the
+ * time left of a relative sleep in *left when left is not NULL),
+ * -EINVAL, -ENOTSUP (the process's CPU clock), -EFAULT (no rq).  A
+ * cancellation point. */
+long clock_nanosleep_call(clockid_t id, int flags, const struct timespec *rq,
+			  struct timespec *left);
 
 /*
  * Blocks the calling thread until deadline_ns on the monotonic clock, or

@@ -109,13 +109,12 @@ struct task_spawn_attr;
  * Starts the ELF program at path as a new task (include/vireo/task.h's
  * task_spawn() with attr: descriptors, file actions, signal mask), in a
  * new address space holding its segments and a guarded stack with argv
- * and envp (NULL: the caller's environment).  The pid, or -ENOEXEC (not
- * a program elf_check() accepts, or one too big), -E2BIG, -ENOMEM,
- * -EAGAIN, or the VFS's error opening or reading path.  Nothing is left
+ * (at least argv[0]) and envp (NULL: the caller's environment).  The
+ * pid; 0 when path names no regular file starting with the ELF magic
+ * (nothing started: the caller may look for the program elsewhere);
+ * -ENOEXEC (an ELF file elf_check() refuses, or one too big), -E2BIG,
+ * -ENOMEM, -EAGAIN, or the VFS's error reading path.  Nothing is left
  * allocated on an error.  Thread context.
  */
 int elf_spawn(const char *path, char *const argv[], char *const envp[],
 	      const struct task_spawn_attr *attr);
-/* Whether the file at path starts with the ELF magic (a program for
- * elf_spawn(), perhaps a bad one). */
-bool elf_is_elf_file(const char *path);

@@ -4,7 +4,7 @@
  * queues of bounded messages ordered by priority (highest first, FIFO
  * among equals), with memory for every message reserved at creation.
  * Thread context only.  Descriptors (and their O_NONBLOCK flag) belong
- * to libc/mqueue.c.
+ * to kernel/mqueue_calls.c, the system calls below.
  */
 #pragma once
 
@@ -60,3 +60,18 @@ void kmq_getattr(struct kmq *q, long *maxmsg, long *msgsize, long *curmsgs);
  * registered), -EINVAL.
  */
 int kmq_notify(struct kmq *q, const struct sigevent *ev);
+
+/* The mq_* system calls (kernel/mqueue_calls.c, kernel/syscalls.tbl):
+ * POSIX's calls with -errno; an absent abstime waits for ever, an
+ * absent attribute is not set or read.  mq_close() is close(). */
+struct mq_attr;
+struct timespec;
+long mq_open_call(const char *name, int oflag, const struct mq_attr *attr);
+long mq_unlink_call(const char *name);
+long mq_send_call(int mqd, const char *msg, size_t len, unsigned int prio,
+		  const struct timespec *abstime);
+long mq_receive_call(int mqd, char *buf, size_t len, unsigned int *prio,
+		     const struct timespec *abstime);
+long mq_getsetattr_call(int mqd, const struct mq_attr *attr,
+			struct mq_attr *old);
+long mq_notify_call(int mqd, const struct sigevent *ev);

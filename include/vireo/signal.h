@@ -6,7 +6,8 @@
  * point: on return from an interrupt to thread context, and on the way
  * out of every blocking POSIX call (which a signal interrupts: its
  * interruptible wait returns -EINTR).  Handlers run on the thread's own
- * stack in thread context, with their own FP/SIMD context.
+ * stack in thread context, with their own FP/SIMD context; those of an
+ * EL0 program run at EL0, from the return to EL0 (signal_take_handler()).
  */
 #pragma once
 
@@ -44,6 +45,25 @@ enum signal_delivery signal_deliver(void);
  * restarted (no handler ran, or all that ran had SA_RESTART), false
  * when it fails with EINTR. */
 bool signal_deliver_pending(void);
+/*
+ * For the return of the calling thread to EL0 (thread context, IRQs
+ * enabled, holding nothing): acts on deaths, ignored signals and
+ * default actions (which end the thread), and takes the next
+ * deliverable signal with a handler: returns its number, fills *info
+ * and *act and installs the handler's mask (the one before in
+ * *old_mask, for the signal frame).  0 when there is none.
+ */
+int signal_take_handler(siginfo_t *info, struct sigaction *act,
+			uint64_t *old_mask);
+/* For the return to EL0 from a call that failed with EINTR, about to
+ * run act's handler: whether to restart the call instead (a restartable
+ * call, and act has SA_RESTART).  Forgets the call either way. */
+bool signal_user_restart(const struct sigaction *act);
+/* A fault of an EL0 thread that raises sig at addr: queued to the
+ * thread when its task has a handler for sig that the thread does not
+ * block (true: the return to EL0 runs it); false when the fault must
+ * end the task (no handler, or a fault inside the handler). */
+bool signal_user_fault(int sig, uintptr_t addr);
 /* Whether the calling thread has a deliverable signal pending: a
  * lock-free hint for the interrupt exit (IRQs masked), which a locked
  * delivery confirms. */
@@ -72,6 +92,12 @@ int signal_action(int sig, const struct sigaction *act, struct sigaction *old);
 int signal_mask(int how, const sigset_t *set, sigset_t *old);
 /* Signals pending for the calling thread or its task. */
 sigset_t signal_pending_set(void);
+/* The system calls (kernel/signal_calls.c): kill() with SI_USER from
+ * the caller, pthread_sigmask(), sigpending(); kill and the mask
+ * deliver what became deliverable to the caller. */
+int signal_kill(pid_t pid, int sig);
+int signal_procmask(int how, const sigset_t *set, sigset_t *old);
+int signal_pending_get(sigset_t *set);
 /*
  * sigtimedwait(): takes the lowest pending signal of set (which the
  * caller should block), waiting until the monotonic deadline

@@ -31,6 +31,17 @@
 #define SC_OPTIONAL	0x08u	/* NULL is passed on as NULL */
 #define SC_SHORT	0x10u	/* count lowered to the bounce limit */
 #define SC_FILLED	0x20u	/* out: the result counts bytes filled */
+#define SC_ALWAYS	0x80u	/* out: copied back whatever the result
+				 * (nanosleep's time left after EINTR; as
+				 * inout, what the call left alone is
+				 * written back unchanged) */
+#define SC_VALUE	0x100u	/* ioctl: the argument is a value */
+#define SC_STRV		0x40u	/* NULL-terminated vector of strings in
+				 * (argv, envp), at most SC_STRV_MAX */
+
+/* The most bytes a string vector takes in the kernel, its pointers and
+ * strings together: more is -E2BIG (as POSIX names too many arguments). */
+#define SC_STRV_MAX (16 * 1024)
 
 /* One pointer argument on its way through a wrapper. */
 struct sc_buf {
@@ -47,15 +58,28 @@ struct sc_buf {
 #define SC_BUF(addr, n, sz, fl) \
 	{ .u = { (uintptr_t)(addr) }, .count = (n), .size = (sz), .flags = (fl) }
 
-/* Checks b's size and makes b->k: copied in for SC_IN/SC_STR, zeroed for
+/* Checks b's size and makes b->k: copied in for SC_IN/SC_STR/SC_STRV
+ * (a vector becomes one kernel block, its pointers then its strings), zeroed for
  * SC_OUT (so nothing of the kernel's reaches the caller).  0, or
- * -EFAULT, -EINVAL (size), -ENAMETOOLONG (string), -ENOMEM; b then holds
+ * -EFAULT, -EINVAL (size), -ENAMETOOLONG (string), -E2BIG (vector),
+ * -ENOMEM; b then holds
  * nothing to free. */
 int sc_buf_get(struct sc_buf *b);
 /* After the call returned r: copies an SC_OUT buffer back when r >= 0
- * and frees b's copy.  Returns r, or -EFAULT when the copy-out failed.
+ * (SC_ALWAYS: also when r < 0) and frees b's copy.  Returns r, or -EFAULT when the copy-out failed.
  * Also for a b whose sc_buf_get() failed or never ran. */
 long sc_buf_put(struct sc_buf *b, long r);
+
+/* An ioctl argument (syscalls.tbl's [ioctl:req]): b as sc_buf_get()
+ * makes it for the shape ioctl_arg_shape() gives req, or -ENOTTY for a
+ * request not listed.  sc_ioctl_arg() is what the implementation gets:
+ * the value, or the kernel copy's address. */
+int sc_ioctl_get(struct sc_buf *b, unsigned long req);
+unsigned long sc_ioctl_arg(const struct sc_buf *b);
+/* The argument of ioctl request req (kernel/kmode/ioctl_args.c): size 0
+ * for a value, else the bytes behind the pointer and SC_IN/SC_OUT.
+ * 0 or -ENOTTY. */
+int ioctl_arg_shape(unsigned long req, size_t *size, unsigned int *flags);
 
 /* A generated wrapper: the six argument registers in, the result out. */
 typedef long (*syscall_fn)(const uint64_t *args);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <vireo/spawn.h>
 
 struct file;
 struct task;
@@ -19,17 +20,6 @@ struct vmspace;
 struct thread;
 struct fd_table;
 
-/* One posix_spawn file action, applied in order to the child's copy of
- * the caller's descriptor table before the child runs. */
-enum task_fd_op { TASK_FD_OPEN, TASK_FD_CLOSE, TASK_FD_DUP2 };
-struct task_fd_action {
-	enum task_fd_op op;
-	int fd;			/* OPEN: target fd; CLOSE: fd; DUP2: new fd */
-	int oldfd;		/* DUP2 */
-	const char *path;	/* OPEN */
-	int oflag;		/* OPEN */
-	mode_t mode;		/* OPEN */
-};
 
 /* Entry of a task's main thread, as main(): its return value is the exit
  * status (as exit() would). */
@@ -79,6 +69,19 @@ long task_exit_call(int status);
  * <sys/wait.h> (WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG).  Returns
  * the pid, 0 (WNOHANG, none ready), or -ECHILD, -EINTR, -EINVAL. */
 pid_t task_waitpid(pid_t pid, int *status, int options);
+/* posix_spawn() as the spawn system call (kernel/spawn.c): path with a
+ * '/' to an ELF program, else a built-in application by its basename;
+ * argv (NULL or empty: { path }), envp (NULL: the caller's environment),
+ * nactions file actions and params (NULL: defaults).  The pid, or
+ * -ENOENT, -ENOEXEC, -EINVAL, -EBADF, -ENAMETOOLONG (a bad action),
+ * elf_spawn()'s and task_spawn()'s errors. */
+long task_spawn_call(const char *path, char *const *argv, char *const *envp,
+		     const struct task_fd_action *actions, int nactions,
+		     const struct spawn_params *params);
+/* task_waitpid() as the waitpid system call: runs the handlers of a
+ * signal that interrupts it (restarting per SA_RESTART) and acts on a
+ * cancellation. */
+long task_waitpid_call(pid_t pid, int *status, int options);
 /* Descriptor fd of task pid with a new reference (file_put when done),
  * or NULL: /proc/<pid>/fd of another task.  Any thread context. */
 struct file *task_fd_get(pid_t pid, int fd);

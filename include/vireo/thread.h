@@ -137,6 +137,11 @@ struct thread {
 	struct list_node sig_queue;	/* queued siginfo for this thread */
 	uint8_t sig_ran;		/* SIG_RAN_* of the handlers run since
 					 * its last interruptible wait began */
+	uint64_t sig_suspend_old;	/* EL0: the mask sigsuspend() ... */
+	bool sig_suspended;		/* ... left to the return to EL0 */
+	bool sig_restart;		/* EL0: its call a handler interrupted
+					 * may restart (signal_user_restart;
+					 * only the thread itself looks) */
 	bool kill_pending;		/* task is exiting: die at delivery */
 	bool stack_smashed;		/* canary found overwritten at switch */
 
@@ -157,6 +162,9 @@ struct thread {
 	struct list_node held_kmutexes;	/* the same, by kmutex->tracked */
 	unsigned int files_borrowed;	/* fd_get() not yet fd_put() */
 	int fault_sig;			/* signal of the fault ending it (arch) */
+	void *user_regs;		/* an EL0 thread's register frame on its
+					 * kernel stack (arch), or NULL: the
+					 * thread never ran at EL0 */
 	unsigned int irq_deliveries;	/* nested interrupt-exit deliveries */
 	void *(*start)(void *);		/* thread_spawn() routine */
 
@@ -383,3 +391,13 @@ static inline void **thread_libc_data(void)
 {
 	return &thread_current()->libc_data;
 }
+
+/* The scheduling system calls (kernel/sched_calls.c, kernel/
+ * syscalls.tbl): the functions above with tid 0 for the caller, and
+ * -EPERM when a process would change a thread not its own. */
+long sched_get_call(int tid, int *policy, int *prio);
+long sched_set_call(int tid, int policy, int prio);
+long affinity_get_call(int tid, uint32_t *mask);
+long affinity_set_call(int tid, uint32_t mask);
+long sched_yield_call(void);
+long sched_getcpu_call(void);

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <vireo/ringbuf.h>
 #include <vireo/spinlock.h>
@@ -70,11 +71,7 @@ void tty_hangup(struct tty *t);
 bool tty_rx_is_intr(const struct tty *t, unsigned char c);
 void tty_rx_intr(struct tty *t);
 
-/* ioctl() requests of a tty file: tcsetpgrp() and tcgetpgrp() in libc.
- * A pid names the task (tasks are their own process groups); 0 sets
- * none, so that Ctrl-C reaches the reader as a byte. */
-#define TTY_IOC_SET_FOREGROUND	0x5410	/* arg: pid_t */
-#define TTY_IOC_GET_FOREGROUND	0x540f	/* arg: pid_t *, kernel pointer */
+/* ioctl() requests of a tty file: <sys/ioctl.h>'s TTY_IOC_*. */
 
 /*
  * A buffered byte port (kernel/tty_port.c): the receive and transmit

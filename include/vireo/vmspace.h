@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The user window: level-0 slots 16..31 of the 48-bit space, above
  * everything the kernel maps (RAM and every device of QEMU's virt). */
@@ -36,6 +37,15 @@ enum vm_kind { VM_KIND_ANON, VM_KIND_TEXT, VM_KIND_DATA, VM_KIND_BSS,
 #define USER_STACK_SIZE		0x10000UL	/* 64 KiB */
 #define USER_STACK_GUARD	0x1000UL
 
+/* Memory an EL0 program asks for (sbrk, mmap): the heap grows from the
+ * end of the loaded program up to USER_HEAP_END; anonymous mappings go
+ * at the lowest gap from USER_MMAP_BASE up to the stack's guard.  One
+ * request is at most USER_MMAP_MAX bytes (memory is eager: a larger one
+ * could only take all of RAM). */
+#define USER_MMAP_BASE		(USER_VA_BASE + 0x10000000000UL)	/* +1 TiB */
+#define USER_HEAP_END		USER_MMAP_BASE
+#define USER_MMAP_MAX		(1UL << 30)
+
 struct vmspace;
 
 /* A new empty space: 0 and *out, or -ENOMEM, -EAGAIN (no ASID free). */
@@ -53,12 +63,19 @@ void vmspace_for_each_region(struct vmspace *vs,
 			     void (*fn)(uintptr_t start, uintptr_t end,
 					int prot, enum vm_kind kind, void *ctx),
 			     void *ctx);
-/* The name of a kind ("text", "stack", ...). */
-const char *vm_kind_name(enum vm_kind kind);
+/* A region as /proc/<pid>/maps shows it, "start-end rwx- kind", in buf. */
+void vm_region_format(char *buf, size_t len, uintptr_t start,
+		      uintptr_t end, int prot, enum vm_kind kind);
 /* Where the space's first thread enters EL0 (a loaded program's entry
  * point and initial stack pointer), recorded by the loader. */
 void vmspace_set_start(struct vmspace *vs, uintptr_t pc, uintptr_t sp);
 void vmspace_start(struct vmspace *vs, uintptr_t *pc, uintptr_t *sp);
+/* Where va lies in vs, in words, into buf: "in " and the region as
+ * vm_region_format() gives it, "in the guard page under " a stack one,
+ * "unmapped", "outside the user window" or, when vs is busy, "in a
+ * space being changed".  Never sleeps: the fault report calls it. */
+void vmspace_describe(struct vmspace *vs, uintptr_t va, char *buf,
+		      size_t len);
 /* Whether [va, va + n) lies wholly in regions of vs (n == 0: va in the
  * window).  Permissions are the hardware's business (uaccess). */
 bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n);
@@ -97,5 +114,42 @@ __attribute__((noreturn)) void arch_enter_user(uintptr_t pc, uintptr_t sp,
  * lie in one region (loading a program: its text is read-only to EL0),
  * and makes them visible to instruction fetch.  0 or -EFAULT. */
 int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n);
+/* Where the heap starts (the loader: the page after the program). */
+void vmspace_set_heap(struct vmspace *vs, uintptr_t start);
+/* sbrk(): moves the break by incr; returns the old break, or -EINVAL
+ * (below the heap's start), -ENOMEM.  New heap memory reads as zero;
+ * heap pages wholly above a lowered break are freed. */
+long vmspace_sbrk(struct vmspace *vs, intptr_t incr);
+/* A new anonymous region of len bytes (rounded up to pages) with prot
+ * at the lowest free address from USER_MMAP_BASE: its address, or
+ * -EINVAL (len 0), -ENOMEM. */
+long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot);
+/* Removes the anonymous region [va, va + len) (len rounded up to
+ * pages): exactly one whole region made by vmspace_mmap_anon(); any
+ * other range (part of a region, several, not anonymous) is -EINVAL. */
+int vmspace_munmap(struct vmspace *vs, uintptr_t va, size_t len);
+
+/* ---- arithmetic of the above (mm/vm_limits.c, host-tested) ---- */
+/* The break after sbrk(incr) from old on a heap starting at start:
+ * 0 and *want, -EINVAL (below start), -ENOMEM (past USER_HEAP_END, more
+ * than USER_MMAP_MAX at once, or wrapping). */
+int vm_brk_check(uintptr_t start, uintptr_t old, intptr_t incr,
+		 uintptr_t *want);
+/* An mmap length rounded up to pages in *out: 0, -EINVAL (0 bytes) or
+ * -ENOMEM (above USER_MMAP_MAX). */
+int vm_anon_len(size_t len, size_t *out);
+/* The region protection (VM_*) of an mmap() call, or -EINVAL (not
+ * MAP_PRIVATE | MAP_ANONYMOUS with fd -1 and offset 0, PROT_NONE or
+ * unknown bits), -ENOTSUP (PROT_EXEC: never writable and executable,
+ * and zeroed memory holds no code). */
+int vm_mmap_prot(int prot, int flags, int fd, off_t off);
+
+/* The system calls (mm/vm_calls.c) on the calling task's space;
+ * -ENOSYS without one (the flat build). */
+long vm_sbrk(intptr_t incr);
+long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd,
+	     off_t off);
+int vm_munmap(uintptr_t addr, size_t len);
+
 /* vs's tables, for arch_uspace_switch(). */
 struct arch_uspace *vmspace_arch(struct vmspace *vs);

@@ -28,6 +28,8 @@
  * memory is backed eagerly, so it would take all of RAM. */
 #define SEGMENT_MAX	(64UL << 20)
 #define COPY_CHUNK	4096
+/* load()'s answer for a file that is not an ELF program at all. */
+#define NOT_ELF		1
 
 /* Reads exactly len bytes at off: 0, -ENOEXEC (the file is shorter
  * than it said) or the file system's error. */
@@ -108,7 +110,9 @@ static int load_stack(struct vmspace *vs, char *const argv[],
 	return r;
 }
 
-/* A space holding the program at path, ready to enter. */
+/* A space holding the program at path, ready to enter: 0 and *out,
+ * NOT_ELF (path is no regular file starting with the ELF magic) or
+ * -errno.  The file is opened and its headers read once. */
 static int load(const char *path, char *const argv[], char *const envp[],
 		struct vmspace **out)
 {
@@ -119,14 +123,13 @@ static int load(const char *path, char *const argv[], char *const envp[],
 	uint64_t sp;
 	char *buf;
 	ssize_t n;
-	int r = vfs_stat(path, &st, true);
+	int r;
 
-	if (!r && !S_ISREG(st.st_mode))
-		r = -EACCES;	/* and a FIFO's open would wait */
-	if (!r)
-		r = vfs_open(path, O_RDONLY, &f);
-	if (r)
-		return r;
+	*out = NULL;
+	/* Only a regular file is opened: a FIFO's open would wait. */
+	if (vfs_stat(path, &st, true) || !S_ISREG(st.st_mode) ||
+	    vfs_open(path, O_RDONLY, &f))
+		return NOT_ELF;
 	buf = kmalloc(MAX(HEAD_MAX, COPY_CHUNK));
 	if (!buf) {
 		file_put(f);
@@ -135,7 +138,9 @@ static int load(const char *path, char *const argv[], char *const envp[],
 	n = vfs_file_pread(f, buf, HEAD_MAX, 0);
 	if (n < 0)
 		r = (int)n;
-	if (!r)
+	else if (n < 4 || memcmp(buf, "\x7f" "ELF", 4))
+		r = NOT_ELF;
+	else
 		r = elf_check(buf, (size_t)n, (uint64_t)st.st_size, &img);
 	if (!r)
 		r = vmspace_create(&vs);
@@ -143,13 +148,20 @@ static int load(const char *path, char *const argv[], char *const envp[],
 		r = load_segment(vs, f, &img.seg[i], buf);
 	if (!r)
 		r = load_stack(vs, argv, envp, img.entry, &sp);
-	if (!r)
+	if (!r) {
+		uint64_t heap = 0;
+
+		for (int i = 0; i < img.nseg; i++)
+			heap = MAX(heap, img.seg[i].vaddr + img.seg[i].memsz);
 		vmspace_set_start(vs, img.entry, sp);
+		vmspace_set_heap(vs, ALIGN_UP(heap, PAGE_SIZE));
+	}
 	else if (vs)
 		vmspace_destroy(vs);
 	free(buf);
 	file_put(f);
-	*out = r ? NULL : vs;
+	if (!r)
+		*out = vs;
 	return r;
 }
 
@@ -172,33 +184,12 @@ static int elf_task_main(int argc, char **argv)
 int elf_spawn(const char *path, char *const argv[], char *const envp[],
 	      const struct task_spawn_attr *attr)
 {
-	static const struct task_spawn_attr no_attr;
-	char *const noargs[] = { (char *)path, NULL };
-	struct task_spawn_attr ta = attr ? *attr : no_attr;
+	struct task_spawn_attr ta = *attr;
 	struct vmspace *vs;
-	int r;
+	int r = load(path, argv, envp ? envp : environ, &vs);
 
-	if (!argv || !argv[0])
-		argv = noargs;
-	r = load(path, argv, envp ? envp : environ, &vs);
 	if (r)
-		return r;
+		return r == NOT_ELF ? 0 : r;
 	ta.vmspace = vs;	/* task_spawn() owns it now */
 	return task_spawn(elf_task_main, argv, envp, &ta);
-}
-
-bool elf_is_elf_file(const char *path)
-{
-	unsigned char magic[4];
-	struct stat st;
-	struct file *f;
-	ssize_t n;
-
-	/* Only a regular file is opened: a FIFO's open would wait. */
-	if (vfs_stat(path, &st, true) || !S_ISREG(st.st_mode) ||
-	    vfs_open(path, O_RDONLY, &f))
-		return false;
-	n = vfs_file_pread(f, magic, sizeof(magic), 0);
-	file_put(f);
-	return n == sizeof(magic) && !memcmp(magic, "\x7f" "ELF", 4);
 }

@@ -23,3 +23,6 @@ int fake_getobj(struct fake_obj *o);
 int fake_update(struct fake_obj *o, unsigned long n);
 int fake_pair(int *fds);
 int fake_optobj(const struct fake_obj *o);
+long fake_strv(char *const *v);
+int fake_partial(struct fake_obj *o);
+int fake_ioctl(int fd, unsigned long req, unsigned long arg);

@@ -353,9 +353,9 @@ TEST(decode_rlerror)
 	r_begin(P9_RLERROR, 4);
 	r_le(9999, 4);
 	EXPECT_EQ(r_decode(&b, P9_TWALK, 4, 0, 0), -EIO);
-	EXPECT_EQ(p9_errno(17), EEXIST);
-	EXPECT_EQ(p9_errno(21), EISDIR);
-	EXPECT_EQ(p9_errno(95), EOPNOTSUPP);
+	r_begin(P9_RLERROR, 4);
+	r_le(95, 4);	/* Linux's EOPNOTSUPP, 134 in this C library */
+	EXPECT_EQ(r_decode(&b, P9_TWALK, 4, 0, 0), -EOPNOTSUPP);
 	free(heap);
 	heap = NULL;
 }

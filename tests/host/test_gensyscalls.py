@@ -9,7 +9,10 @@ import sys
 import tempfile
 
 GOOD = ['1 a f (int x)', '2 b g (char *p [out:n short filled], long n)',
-        '3 c h (const char *s [str?], int *v [inout:2])']
+        '3 c h (const char *s [str?], int *v [inout:2])',
+        '4 d i (char *const *argv [strv], char *const *envp [strv?])',
+        '5 e j (struct t *left [out? always])',
+        '6 f k (int fd, unsigned long req, unsigned long arg [ioctl:req])']
 BAD = {
     'a number twice': ['1 a f ()', '1 b g ()'],
     'a name twice': ['1 a f ()', '2 a g ()'],
@@ -22,6 +25,12 @@ BAD = {
     'flags without a count': ['1 a f (char *p [out filled])'],
     'filled on an in buffer': ['1 a f (char *p [in:n filled], int n)'],
     'a string with a count': ['1 a f (char *p [str:n], int n)'],
+    'a string vector with a count': ['1 a f (char *const *v [strv:n], int n)'],
+    'a string vector of another type': ['1 a f (char **v [strv])'],
+    'always on an in buffer': ['1 a f (const char *p [in always])'],
+    'an ioctl argument without its request': ['1 a f (unsigned long arg [ioctl])'],
+    'an ioctl pointer': ['1 a f (unsigned long r, void *arg [ioctl:r])'],
+    'an ioctl request naming no argument': ['1 a f (unsigned long arg [ioctl:req])'],
     'two short buffers on one count':
         ['1 a f (char *p [in:n short], char *q [out:n short], long n)'],
     'seven arguments': ['1 a f (int a, int b, int c, int d, int e, int g, int h)'],

@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/fb.h>
+#include <sys/ioctl.h>
 #include <generated/syscall_nr.h>
 #include <vireo/syscall.h>
 #include <vireo/vfs.h>
@@ -67,6 +69,55 @@ static const void *seen_ptr;
 static size_t seen_len;
 static char seen_str[VFS_PATH_MAX];
 static long read_result;	/* fake_read's return; < 0: len */
+static char seen_joined[SC_STRV_MAX];	/* fake_strv: "a|b|" */
+
+/* The number of strings; their kernel copies joined into seen_joined,
+ * and whether each lies in the wrapper's block (seen_ptr). */
+long fake_strv(char *const *v)
+{
+	long n = 0;
+
+	calls++;
+	seen_ptr = v;
+	seen_joined[0] = '\0';
+	if (!v)
+		return -1;
+	for (; v[n]; n++) {
+		if (in_umem((uintptr_t)v[n], 1) ||
+		    (const char *)v[n] < (const char *)v ||
+		    (const char *)v[n] >= (const char *)v + SC_STRV_MAX)
+			return -100;	/* not the kernel's copy */
+		strcat(seen_joined, v[n]);
+		strcat(seen_joined, "|");
+	}
+	return n;
+}
+
+/* Fails, having filled *o: an "always" buffer still goes back. */
+int fake_partial(struct fake_obj *o)
+{
+	calls++;
+	if (o)
+		o->a = 9;
+	return -EINTR;
+}
+
+/* An ioctl as a driver sees it: FIONREAD answers 42 through its
+ * argument, FIONBIO's is read into seen_len, the rest recorded. */
+static unsigned long seen_arg;
+
+int fake_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	calls++;
+	seen_arg = arg;
+	if ((req == FIONREAD || req == FIONBIO) && in_umem(arg, 1))
+		return -100;	/* a user pointer reached the driver */
+	if (req == FIONREAD)
+		*(int *)arg = 42;
+	if (req == FIONBIO)
+		seen_len = (size_t)*(const int *)arg;
+	return fd;
+}
 
 long fake_getval(void)
 {
@@ -256,6 +307,113 @@ TEST(bad_buffers_fail_before_the_call)
 	EXPECT(seen_ptr == NULL);
 }
 
+/* umem[off...] as a vector of n pointers to strings placed after it
+ * ("s0", "s1", ... unless strs gives them), NULL-terminated. */
+static void put_strv(size_t off, int n, const char *const *strs)
+{
+	uint64_t *v = (uint64_t *)&umem[off];
+	size_t at = off + (size_t)(n + 1) * 8;
+
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		const char *s = strs ? strs[i] : name;
+
+		snprintf(name, sizeof(name), "s%d", i);
+		strcpy(&umem[at], s);
+		v[i] = ua(at);
+		at += strlen(s) + 1;
+	}
+	v[n] = 0;
+}
+
+TEST(string_vectors_are_copied_whole)
+{
+	static const char *const words[] = { "ls", "-l", "", "/tmp" };
+
+	reset();
+	put_strv(0, 4, words);
+	EXPECT_EQ(sc(SYS_strv, ua(0), 0), 4);
+	EXPECT_STR(seen_joined, "ls|-l||/tmp|");
+	EXPECT(seen_ptr != umem);
+	put_strv(0, 0, NULL);				/* empty */
+	EXPECT_EQ(sc(SYS_strv, ua(0), 0), 0);
+	EXPECT_EQ(sc(SYS_strv, 0, 0), -1);		/* optional: NULL */
+	/* The longest: one string filling the block after its 2 pointers. */
+	uint64_t *v = (uint64_t *)umem;
+	put_strv(0, 1, NULL);
+	memset(&umem[4096], 'x', SC_STRV_MAX - 17);
+	v[0] = ua(4096);
+	EXPECT_EQ(sc(SYS_strv, ua(0), 0), 1);
+	EXPECT_EQ(strlen(seen_joined), SC_STRV_MAX - 16);	/* and the '|' */
+}
+
+TEST(bad_string_vectors_fail_before_the_call)
+{
+	uint64_t *v = (uint64_t *)umem;
+
+	reset();
+	put_strv(0, 2, NULL);
+	v[1] = 0x1000;					/* a bad string */
+	EXPECT_EQ(sc(SYS_strv, ua(0), 0), -EFAULT);
+	/* A vector running off the end of the process's memory. */
+	put_strv(0, 2, NULL);
+	memcpy(&umem[sizeof(umem) - 8], &v[0], 8);
+	EXPECT_EQ(sc(SYS_strv, ua(sizeof(umem) - 8), 0), -EFAULT);
+	EXPECT_EQ(sc(SYS_strv, 0x1000, 0), -EFAULT);	/* a bad vector */
+	/* More pointers than the block holds. */
+	memset(umem, 0, sizeof(umem));
+	for (size_t i = 0; i < SC_STRV_MAX / 8; i++)
+		v[i] = ua(SC_STRV_MAX + 64);		/* "" each */
+	EXPECT_EQ(sc(SYS_strv, ua(0), 0), -E2BIG);
+	/* One string longer than the block. */
+	put_strv(0, 1, NULL);
+	memset(&umem[4096], 'x', SC_STRV_MAX);
+	v[0] = ua(4096);
+	EXPECT_EQ(sc(SYS_strv, ua(0), 0), -E2BIG);
+	EXPECT_EQ(calls, 0);
+}
+
+TEST(always_buffers_go_back_on_failure)
+{
+	struct fake_obj *o = (struct fake_obj *)umem;
+
+	reset();
+	o->a = 1;
+	EXPECT_EQ(sc(SYS_partial, ua(0), 0), -EINTR);
+	EXPECT_EQ(o->a, 9);
+	EXPECT_EQ(sc(SYS_partial, 0, 0), -EINTR);		/* optional */
+	EXPECT_EQ(sc(SYS_partial, 0x1000, 0), -EFAULT);	/* checked ahead */
+	EXPECT_EQ(calls, 2);
+}
+
+static long sc3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t args[6] = { a0, a1, a2, 0xbad, 0xbad, 0xbad };
+
+	return syscall_dispatch(nr, args);
+}
+
+TEST(ioctl_arguments_take_their_request_shape)
+{
+	int *v = (int *)umem;
+
+	reset();
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FIONREAD, ua(0)), 3);	/* out: bounced */
+	EXPECT_EQ(*v, 42);
+	EXPECT_EQ(sc3(SYS_ioctl, 3, TTY_IOC_SET_FOREGROUND, 77), 3);	/* value */
+	EXPECT_EQ(seen_arg, 77);
+	*v = 5;
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FIONBIO, ua(0)), 3);	/* in: a copy */
+	EXPECT_EQ(seen_len, 5);
+	calls = 0;
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FIONREAD, 0x1000), -EFAULT);
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FIONREAD, 0), -EFAULT);
+	EXPECT_EQ(sc3(SYS_ioctl, 3, 0xdead, ua(0)), -ENOTTY);	/* not listed */
+	/* Its answer holds a kernel address: never for a process. */
+	EXPECT_EQ(sc3(SYS_ioctl, 3, FBIOGET_PLANEINFO, ua(0)), -ENOTTY);
+	EXPECT_EQ(calls, 0);
+}
+
 TEST(counted_objects_check_their_size)
 {
 	struct fake_obj *o = (struct fake_obj *)umem;
@@ -293,7 +451,11 @@ TEST(fixed_out_objects_are_zeroed_and_kept_on_error)
 	EXPECT_EQ(calls, 0);
 }
 
-UNIT_MAIN(UNIT_CASE(unknown_numbers_are_enosys),
+UNIT_MAIN(UNIT_CASE(string_vectors_are_copied_whole),
+	  UNIT_CASE(bad_string_vectors_fail_before_the_call),
+	  UNIT_CASE(always_buffers_go_back_on_failure),
+	  UNIT_CASE(ioctl_arguments_take_their_request_shape),
+	  UNIT_CASE(unknown_numbers_are_enosys),
 	  UNIT_CASE(values_are_converted_to_the_listed_types),
 	  UNIT_CASE(strings_are_copied_into_the_kernel),
 	  UNIT_CASE(optional_pointers_pass_null),

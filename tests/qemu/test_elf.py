@@ -10,6 +10,7 @@ report; /proc/<pid>/maps lists a running program's regions; bad files (random
 bytes, truncated, wrong machine, a huge p_memsz, segments overlapping the
 stack, an entry outside the text) fail with "Exec format error"; 50 runs give
 every page back (`free`)."""
+import contextlib
 import os
 import re
 import shutil
@@ -57,11 +58,33 @@ def bad_files(hello):
 
 def host_dir(build):
     top = tempfile.mkdtemp(prefix="vireo-elf-")
-    for prog in ("hello", "crash"):
+    for prog in ("hello", "crash", "sigtest", "memtest"):
         shutil.copy(os.path.join(build, "elfprogs", prog), os.path.join(top, prog))
     for name, data in bad_files(os.path.join(top, "hello")).items():
         write(os.path.join(top, "bad-" + name), data)
     return top
+
+
+@contextlib.contextmanager
+def programs(t, config="nsh", overrides=()):
+    """A booted CONFIG with the test programs on /host (hostfs)."""
+    top = host_dir(t.build(config))
+    try:
+        m = t.boot(config, overrides=[SEMIHOSTING] + list(overrides))
+        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
+        yield m, top
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def regions(out):
+    """(start, end, rwx-, kind) of each /proc/<pid>/maps line in OUT."""
+    return re.findall(r"^([0-9a-f]{12})-([0-9a-f]{12}) ([r-][w-][x-]-) (\w+)$", out, re.M)
+
+
+def mem_used(out):
+    """The "used" figures of the `free` tables in OUT."""
+    return [int(u) for u in re.findall(r"^Mem:\s+\d+\s+(\d+)", out, re.M)]
 
 
 def hello(m):
@@ -75,11 +98,27 @@ def hello(m):
     # Its output goes where the shell's redirection says (descriptors).
     m.command("/host/hello a b > /tmp/hello.out")
     check_in("argv: b", m.command("cat /tmp/hello.out"), "redirected output")
+    # System calls from EL0: the clocks (monotonic across a sleep, real
+    # time, resolution, EINVAL for a bad clock or time, EFAULT for bad
+    # pointers) and waitpid (ECHILD, EFAULT, EINVAL).
+    out = m.command("/host/hello calls")
+    check_match(r"^calls: ok\r?$", out, "system calls from EL0: %s" % out)
+
+
+# Where each crash's faulting address lies, as the report names it.
+CRASH_WHERE = {
+    "kread": r"FAR 0x0*40000000 is outside the user window",
+    "null": r"FAR 0x0+ is outside the user window",
+    "stack": r"FAR 0x[0-9a-f]+ is in [0-9a-f]{12}-0*fffffff0000 rw-- stack",
+    "text": r"FAR 0x[0-9a-f]+ is in 080000010000-[0-9a-f]{12} r-x- text",
+    "deep": r"FAR 0x[0-9a-f]+ is in the guard page under [0-9a-f]{12}-[0-9a-f]{12} rw-- stack",
+}
 
 
 def crashes(m):
-    for mode in ("kread", "null", "stack", "text", "deep"):
+    for mode, where in CRASH_WHERE.items():
         out = m.command("/host/crash %s; echo status=$?" % mode, timeout=60)
+        check_match(where, out, "crash %s: the region in the report" % mode)
         check_in("crash: %s" % mode, out, "crash %s ran" % mode)
         check_in("killed by signal 11", out, "crash %s: SIGSEGV (%s)" % (mode, out))
         check_match(r"VIREO FAULT: .* task \d+ \(thread crash\) ends with signal 11", out,
@@ -91,7 +130,7 @@ def crashes(m):
 def maps(m):
     out = m.command("/host/hello sleep 2000 & sleep 1; cat /proc/$!/maps; sleep 2",
                     timeout=60)
-    lines = re.findall(r"^([0-9a-f]{12})-([0-9a-f]{12}) ([r-][w-][x-]-) (\w+)$", out, re.M)
+    lines = regions(out)
     check(len(lines) == 4, "four regions: %s" % out)
     kinds = [(p, k) for _, _, p, k in lines]
     check(kinds == [("r-x-", "text"), ("r---", "data"), ("rw--", "data"),
@@ -117,10 +156,7 @@ def errors(m):
       "/proc/<pid>/maps; bad files fail with ENOEXEC; 50 runs, 50 refused files "
       "and 5 crashes leak nothing")
 def elf_programs(t):
-    top = host_dir(t.build("nsh"))
-    try:
-        m = t.boot("nsh", overrides=[SEMIHOSTING])
-        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
+    with programs(t) as (m, _):
         hello(m)
         crashes(m)
         maps(m)
@@ -137,27 +173,23 @@ def elf_programs(t):
         out = m.command(line, timeout=600)
         check_in("." * 50 + "\ndone", re.sub(r"nsh: .*\n", "", out.replace("\r", "")),
                  "50 runs: %s" % out[-300:])
-        used = [int(u) for u in re.findall(r"^Mem:\s+\d+\s+(\d+)", out, re.M)]
+        used = mem_used(out)
         check(len(used) == 2 and used[1] <= used[0], "50 runs: used %s" % used)
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
 
 
-@test("issue 15: `kmodetest bench /host/hello` under -icount shift=0,sleep=off: "
-      "posix_spawn+waitpid of an ELF program from hostfs, in guest instructions")
+@test("issue 15: `kmodetest bench /host/hello /host/sigtest` under -icount "
+      "shift=0,sleep=off: posix_spawn+waitpid of an ELF program from hostfs, and a "
+      "signal handled at EL0 (kill, frame, handler, sigreturn), in guest instructions")
 def spawn_bench(t):
-    top = host_dir(t.build("nsh"))
-    try:
-        m = t.boot("nsh", overrides=[SEMIHOSTING, "icount=shift=0,sleep=off"])
-        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
-        out = m.command("kmodetest bench /host/hello", timeout=600)
+    with programs(t, overrides=["icount=shift=0,sleep=off"]) as (m, _):
+        out = m.command("kmodetest bench /host/hello /host/sigtest", timeout=600)
         got = re.search(r"^kmodetest: posix_spawn\+waitpid of /host/hello: (\d+) ns", out,
                         re.M)
         check(got and int(got.group(1)) > 0, "no figure (0: a run failed): %s" % out)
         print("posix_spawn+waitpid of /host/hello: %s guest instructions" % got.group(1))
+        sig = re.search(r"^kmodetest: signal handled at EL0 .*: (\d+) ns", out, re.M)
+        check(sig and int(sig.group(1)) > 0, "no signal figure: %s" % out)
         print("\n".join(l for l in out.splitlines() if l.startswith("kmodetest:")))
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
 
 
 @test("issue 15: ELF programs on nsh_smp -smp 4: four processes at once (their "
@@ -165,10 +197,7 @@ def spawn_bench(t):
       "among them ends alone; `free` is back where it was",
       configs=("nsh_smp",), timeout=400)
 def smp_programs(t):
-    top = host_dir(t.build("nsh_smp"))
-    try:
-        m = t.boot("nsh_smp", overrides=[SEMIHOSTING])
-        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % top)
+    with programs(t, "nsh_smp") as (m, top):
         m.command("/host/hello warm > /dev/null; i=x")
         before = re.search(r"^Mem:\s+\d+\s+(\d+)", m.command("free"), re.M)
         line = " & ".join("/host/hello sleep 300 n%d > /host/o%d" % (i, i) for i in range(4))
@@ -186,5 +215,121 @@ def smp_programs(t):
         after = re.search(r"^Mem:\s+\d+\s+(\d+)", m.command("free"), re.M)
         check(before and after and int(after.group(1)) <= int(before.group(1)),
               "used %s -> %s" % (before and before.group(1), after and after.group(1)))
-    finally:
-        shutil.rmtree(top, ignore_errors=True)
+
+
+def wait_for(m, out, pattern, timeout=60):
+    """PATTERN in OUT (a command's output), or in what comes after it."""
+    found = re.search(pattern, out, re.M)
+    return found.group(0) if found else m.expect(pattern, timeout).group(0)
+
+
+def survives(m, what):
+    check_match(r"^ok$", m.command("echo ok"), "the shell after %s" % what)
+
+
+def signal_from_shell(m):
+    """kill -USR1/-USR2 from nsh to a program blocked in read(), then in
+    sigsuspend().  The program's lines may follow a prompt: no ^."""
+    out = m.command("/host/sigtest wait &")
+    wait_for(m, out, r"waiting$")
+    pid = re.search(r"^pid=(\d+)", m.command("echo pid=$!"), re.M).group(1)
+    for sig, seen in (("USR1", "handler usr1"), ("USR2", "handler usr2")):
+        out = m.command("kill -%s %s" % (sig, pid))
+        wait_for(m, out, "%s$" % seen)
+    out = m.command("echo")
+    wait_for(m, out, r"read: -4$")    # EINTR after USR2; USR1 restarted it
+    wait_for(m, out, r"suspending$")
+    out = m.command("kill -USR1 %s" % pid)
+    wait_for(m, out, r"sigsuspend: -4$")
+    out = m.command("echo")
+    wait_for(m, out, r"wait ok$")
+    spin_and_kill(m)
+
+
+def spin_and_kill(m):
+    """kill -USR1 from nsh to a program running at EL0 without system
+    calls: the handler runs on its return from an interrupt."""
+    out = m.command("/host/sigtest spin &")
+    wait_for(m, out, r"spinning$")
+    out = m.command("kill -USR1 $!")
+    wait_for(m, out, r"spin ok$")
+
+
+@test("issue 15: signals at EL0: handlers run on the program's stack and return "
+      "through sigreturn (SA_SIGINFO arguments, mask, FP/SIMD kept, nesting, "
+      "SA_NODEFER, SA_RESETHAND, sigpending); kill from the shell interrupts read "
+      "(SA_RESTART restarts it) and sigsuspend, and a program spinning at EL0; "
+      "SIGSEGV handlers; forged and bad "
+      "frames and a bad stack end the program with SIGSEGV alone; 20 runs leak "
+      "nothing")
+def el0_signals(t):
+    with programs(t) as (m, _):
+        for mode in ("basic", "mask", "segv"):
+            out = m.command("/host/sigtest %s; echo status=$?" % mode, timeout=60)
+            check_match(r"^%s ok$" % mode, out, "sigtest %s: %s" % (mode, out))
+            check_match(r"^status=0$", out, "sigtest %s: status" % mode)
+        out = m.command("/host/sigtest segvexit; echo status=$?", timeout=60)
+        check_in("segv handler: exit 42", out, "segvexit")
+        check_match(r"^status=42$", out, "segvexit: status %s" % out)
+        for mode, said in (("segvloop", "segv handler: faulting again"),
+                           ("forge", "sigreturn to EL1"),
+                           ("badret", "sigreturn of a bad pointer"),
+                           ("badstack", "raising on a bad stack")):
+            out = m.command("/host/sigtest %s; echo status=$?" % mode, timeout=60)
+            check_in(said, out, "sigtest %s ran" % mode)
+            check("FAIL" not in out, "sigtest %s: %s" % (mode, out))
+            check_in("killed by signal 11", out, "sigtest %s: SIGSEGV (%s)" % (mode, out))
+            check_match(r"^status=139$", out, "sigtest %s: status" % mode)
+            survives(m, "sigtest " + mode)
+        signal_from_shell(m)
+        survives(m, "sigtest wait")
+        line = ("i=x; j=x; free; for i in 0 1 2 3; do for j in basic mask segv segvexit "
+                "forge; do /host/sigtest $j >/dev/null; done; done; sleep 1; free")
+        out = m.command(line, timeout=600)
+        used = mem_used(out)
+        check(len(used) == 2 and used[1] <= used[0], "20 runs: used %s" % used)
+
+
+@test("issue 15: EL0 signals on nsh_smp (-smp 4): kill from nsh on one CPU to a "
+      "program spinning at EL0 on another, four times (the cross-CPU kick)",
+      configs=("nsh_smp",), timeout=400)
+def el0_signals_smp(t):
+    with programs(t, "nsh_smp") as (m, _):
+        for _ in range(4):
+            spin_and_kill(m)
+        survives(m, "sigtest spin")
+
+
+@test("issue 15: sbrk and anonymous mmap/munmap at EL0: zeroed, usable memory; "
+      "bad arguments and huge sizes refused (EINVAL, ENOTSUP, ENOMEM); a touch "
+      "after munmap is SIGSEGV; /proc/<pid>/maps shows heap and anon regions; "
+      "20 runs leak nothing")
+def el0_memory(t):
+    with programs(t) as (m, _):
+        for mode in ("sbrk", "mmap"):
+            out = m.command("/host/memtest %s; echo status=$?" % mode, timeout=60)
+            check_match(r"^%s ok$" % mode, out, "memtest %s: %s" % (mode, out))
+            check_match(r"^status=0$", out, "memtest %s: status" % mode)
+        out = m.command("/host/memtest touch; echo status=$?", timeout=60)
+        check_in("touching after munmap", out, "memtest touch ran")
+        check_in("killed by signal 11", out, "touch after munmap: SIGSEGV (%s)" % out)
+        check_match(r"^status=139$", out, "touch: status")
+        survives(m, "memtest touch")
+        out = m.command("/host/memtest maps &")
+        wait_for(m, out, r"mapped$")
+        out = m.command("cat /proc/$!/maps")
+        lines = regions(out)
+        kinds = [(p, k) for _, _, p, k in lines]
+        check(("rw--", "heap") in kinds, "a heap region: %s" % out)
+        check(kinds.count(("rw--", "anon")) == 1 and kinds.count(("r---", "anon")) == 1,
+              "two anon regions: %s" % out)
+        heap = [l for l in lines if l[3] == "heap"][0]
+        check(int(heap[1], 16) - int(heap[0], 16) == 5 * 4096, "heap of 5 pages: %s" % out)
+        anon = [l for l in lines if l[3] == "anon"]
+        check(anon[0][0] == "090000000000", "anon at USER_MMAP_BASE: %s" % out)
+        m.command("kill $!")
+        line = ("i=x; free; for i in 0 1 2 3 4 5 6 7 8 9; do /host/memtest sbrk >/dev/null; "
+                "/host/memtest mmap >/dev/null; done; sleep 1; free")
+        out = m.command(line, timeout=600)
+        used = mem_used(out)
+        check(len(used) == 2 and used[1] <= used[0], "20 runs: used %s" % used)

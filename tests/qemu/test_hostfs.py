@@ -113,6 +113,11 @@ def errors(m, top, share):
     check_in("mkdir: /host/d: Not supported", m.command("mkdir /host/d"), "mkdir")
     check(not os.path.exists(os.path.join(share, "d")), "mkdir made a host directory")
     check_in("cat: /host/sub: Is a directory", m.command("cat /host/sub"), "read of a directory")
+    # The VFS checks the kind before the host's remove(3), which takes both.
+    check_in("rmdir: /host/hello.txt: Not a directory", m.command("rmdir /host/hello.txt"),
+             "rmdir of a file")
+    check(os.path.exists(os.path.join(share, "hello.txt")), "rmdir removed a host file")
+    check_in("rm: /host/sub: Is a directory", m.command("rm /host/sub"), "rm of a directory")
     # The host's ENOTEMPTY (Linux 39) is ours (90): "Directory not empty".
     check_in("rmdir: /host/sub: Directory not empty", m.command("rmdir /host/sub"),
              "rmdir of a full host directory")

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* timespec and timeval conversions shared by libc/time.c, sleep.c and
- * signal.c (setitimer). */
+/* timespec and timeval conversions, shared by the kernel's clock
+ * services (kernel/clock_calls.c) and the C library (libc/time.c,
+ * signal.c, pthread.c). */
 #pragma once
 
 #include <errno.h>
@@ -8,9 +9,6 @@
 #include <sys/time.h>
 #include <time.h>
 #include <vireo/clock.h>
-
-/* Ticks per second of times() and sysconf(_SC_CLK_TCK). */
-#define TIMES_HZ 100
 
 /* ts as ns: 0, or -EINVAL for tv_nsec outside [0, 1e9) or a negative
  * tv_sec.  Saturates at UINT64_MAX (centuries: "never"). */

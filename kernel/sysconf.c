@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * sysconf(): the limits and counts an application may ask the running
- * system for.  CPU counts are live: configured = those the device tree
- * lists that this image supports, online = those that started.
+ * sysconf() as a system call (kernel/syscalls.tbl): the limits and
+ * counts an application may ask the running system for.  CPU counts are
+ * live: configured = those the device tree lists that this image
+ * supports, online = those that started.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -11,8 +12,8 @@
 #include <vireo/cpu.h>
 #include <vireo/file.h>
 #include <vireo/mmu.h>
+#include <vireo/clock.h>
 #include <vireo/thread.h>
-#include "time_priv.h"
 
 static long cpus_configured(void)
 {
@@ -50,10 +51,10 @@ static const struct {
 	{ _SC_THREADS, _POSIX_THREADS },
 	{ _SC_TIMEOUTS, _POSIX_TIMEOUTS },
 	{ _SC_TIMERS, _POSIX_TIMERS },
-	{ _SC_CLK_TCK, TIMES_HZ },
+	{ _SC_CLK_TCK, CLOCK_TIMES_HZ },
 };
 
-long sysconf(int name)
+long sysconf_call(int name)
 {
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
 		if (options[i].name == name)
@@ -70,7 +71,6 @@ long sysconf(int name)
 	case _SC_THREAD_STACK_MIN:
 		return PTHREAD_STACK_MIN;
 	default:
-		errno = EINVAL;
-		return -1;
+		return -EINVAL;
 	}
 }

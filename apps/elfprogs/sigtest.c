@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * An EL0 test program for signals (docs/kernel-mode.md): handlers run at
+ * EL0 on the program's stack and return through sigreturn.  argv[1]:
+ *   basic     a handler runs and returns: SA_SIGINFO arguments, its mask,
+ *             FP/SIMD registers kept, a handler without a restorer refused;
+ *             and TPIDRRO_EL0 holds nothing of the kernel's
+ *   mask      blocked until unblocked; SA_NODEFER, SA_RESETHAND; nested
+ *   wait      blocks in read(): SIGUSR1 (SA_RESTART) restarts it, SIGUSR2
+ *             ends it with EINTR; then sigsuspend() until SIGUSR1
+ *   segv      a SIGSEGV handler skips the faulting load and goes on
+ *   segvexit  a SIGSEGV handler exits 42
+ *   segvloop  a SIGSEGV handler faults itself: the task ends (SIGSEGV)
+ *   forge     sigreturn of a frame that would return to EL1: SIGSEGV
+ *   badret    sigreturn of an unreadable frame: SIGSEGV
+ *   badstack  a signal with the stack pointer on no memory: SIGSEGV
+ *   spin      runs at EL0 without system calls until a SIGUSR1 (from the
+ *             shell) has run its handler: delivery after an interrupt
+ *   bench N   N signals sent to itself, each handled
+ * Prints "<mode> ok" when all checks passed; "FAIL ..." and status 1
+ * otherwise.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <signal.h>
+#include <asm/sigframe.h>
+#include "sys.h"
+
+#define BIT(sig) (1UL << ((sig) - 1))
+
+void u_sigrestorer(void);	/* crt0.S */
+
+static long u_sigaction_full(int sig, void *handler, int flags, uint64_t mask,
+			     void (*restorer)(void))
+{
+	struct sigaction sa = { 0 };
+
+	sa.sa_handler = (void (*)(int))handler;
+	sa.sa_mask = mask;
+	sa.sa_flags = flags;
+	sa.sa_restorer = restorer;
+	return svc3(SYS_sigaction, sig, (long)&sa, 0);
+}
+
+static long u_sigaction(int sig, void *handler, int flags, uint64_t mask)
+{
+	return u_sigaction_full(sig, handler, flags, mask, u_sigrestorer);
+}
+
+static uint64_t u_mask(void)
+{
+	uint64_t cur = 0;
+
+	svc3(SYS_sigprocmask, SIG_BLOCK, 0, (long)&cur);
+	return cur;
+}
+
+static long u_raise(int sig)
+{
+	return svc3(SYS_kill, svc3(SYS_getpid, 0, 0, 0), sig, 0);
+}
+
+/* ---- basic ---- */
+static volatile int got_sig, got_signo, got_code, got_pid, ctx_ok;
+static volatile uint64_t got_mask;
+
+static void on_info(int sig, siginfo_t *si, void *uc)
+{
+	struct sigcontext *ctx = uc;
+
+	got_sig = sig;
+	got_signo = si->si_signo;
+	got_code = si->si_code;
+	got_pid = si->si_pid;
+	got_mask = u_mask();
+	/* The interrupted context: the kill call (x8), at EL0, sp aligned. */
+	ctx_ok = ctx->x[8] == SYS_kill && sigframe_pstate_ok(ctx->pstate) &&
+		 ((uintptr_t)ctx & 15) == 0 && ctx->sp > (uintptr_t)ctx;
+	__asm__ volatile("fmov d16, #-2.0" ::: "v16");	/* not the caller's */
+}
+
+static void basic(void)
+{
+	long pid = svc3(SYS_getpid, 0, 0, 0);
+	unsigned long after;
+
+	u_expect(u_sigaction_full(SIGUSR1, on_info, SA_SIGINFO, BIT(SIGUSR2), 0) ==
+	       -EINVAL, "a handler without a restorer: EINVAL", 0);
+	u_expect(u_sigaction(SIGUSR1, on_info, SA_SIGINFO, BIT(SIGUSR2)) == 0,
+	       "sigaction", 0);
+	/* The handler runs on the way back from kill, between the two
+	 * moves of d16 (1.5), and sets d16 itself.  The value goes to a
+	 * general register at once: a system call may use v0-v7 and
+	 * v16-v31, which a call may clobber (AAPCS64), as the kernel's
+	 * memset does. */
+	__asm__ volatile("fmov d16, #1.5\n\t"
+			 "mov x8, %1\n\tmov x0, %2\n\tmov x1, %3\n\tsvc #0\n\t"
+			 "fmov %0, d16"
+			 : "=r"(after)
+			 : "r"((long)SYS_kill), "r"(pid), "r"((long)SIGUSR1)
+			 : "x0", "x1", "x8", "v16", "memory");
+	u_expect(got_sig == SIGUSR1, "handler's signal", got_sig);
+	u_expect(got_signo == SIGUSR1, "si_signo", got_signo);
+	u_expect(got_code == SI_USER, "si_code", got_code);
+	u_expect(got_pid == pid, "si_pid", got_pid);
+	u_expect(ctx_ok, "the context", 0);
+	u_expect(got_mask == (BIT(SIGUSR1) | BIT(SIGUSR2)),
+	       "mask in the handler", (long)got_mask);
+	u_expect(u_mask() == 0, "mask after it", (long)u_mask());
+	u_expect(after == 0x3ff8000000000000UL, "d16 kept (1.5)", (long)after);
+	/* The kernel's EL1 entry used it as scratch for its x0. */
+	__asm__ volatile("mrs %0, tpidrro_el0" : "=r"(after));
+	u_expect(after == 0, "TPIDRRO_EL0 is 0", (long)after);
+}
+
+/* ---- mask ---- */
+static volatile int count1, count2, depth, max_depth;
+static volatile char order[16];
+static volatile int norder;
+
+static void on_count(int sig)
+{
+	order[norder++ & 15] = sig == SIGUSR1 ? 'a' : 'b';
+	depth++;
+	if (depth > max_depth)
+		max_depth = depth;
+	if (sig == SIGUSR1 && count1++ == 0)
+		u_raise(SIGUSR2);	/* nested: USR2 is not blocked */
+	else if (sig == SIGUSR2)
+		count2++;
+	depth--;
+	order[norder++ & 15] = sig == SIGUSR1 ? 'A' : 'B';
+}
+
+static volatile int nodefer_runs;
+
+static void on_nodefer(int sig)
+{
+	if (nodefer_runs++ == 0)
+		u_raise(sig);	/* runs at once, nested */
+}
+
+static void mask(void)
+{
+	uint64_t set = BIT(SIGUSR1), pend = 0;
+	struct sigaction old = { 0 };
+
+	u_sigaction(SIGUSR1, on_count, 0, 0);
+	u_sigaction(SIGUSR2, on_count, 0, 0);
+	svc3(SYS_sigprocmask, SIG_BLOCK, (long)&set, 0);
+	u_raise(SIGUSR1);
+	u_expect(count1 == 0, "blocked: not run", count1);
+	svc3(SYS_sigpending, (long)&pend, 0, 0);
+	u_expect(pend == BIT(SIGUSR1), "sigpending", (long)pend);
+	norder = 0;
+	svc3(SYS_sigprocmask, SIG_UNBLOCK, (long)&set, 0);
+	/* Unblocked: it ran on the way back from sigprocmask, and its
+	 * handler's raise of USR2 ran nested inside it. */
+	u_expect(count1 == 1 && count2 == 1, "run when unblocked", count1 * 10 + count2);
+	u_expect(max_depth == 2, "nested depth", max_depth);
+	u_expect(norder == 4 && order[0] == 'a' && order[1] == 'b' &&
+	       order[2] == 'B' && order[3] == 'A', "nesting order", norder);
+
+	u_sigaction(SIGUSR2, on_nodefer, SA_NODEFER, 0);
+	u_raise(SIGUSR2);
+	u_expect(nodefer_runs == 2, "SA_NODEFER", nodefer_runs);
+
+	u_sigaction(SIGUSR2, on_count, SA_RESETHAND, 0);
+	count2 = 0;
+	u_raise(SIGUSR2);
+	svc3(SYS_sigaction, SIGUSR2, 0, (long)&old);
+	u_expect(count2 == 1 && old.sa_handler == SIG_DFL, "SA_RESETHAND", count2);
+}
+
+/* ---- wait ---- */
+static volatile int n_usr1, n_usr2;
+
+static void on_wait(int sig)
+{
+	if (sig == SIGUSR1) {
+		n_usr1++;
+		u_puts("handler usr1\n");
+	} else {
+		n_usr2++;
+		u_puts("handler usr2\n");
+	}
+}
+
+static void wait(void)
+{
+	int fds[2];
+	uint64_t set = BIT(SIGUSR1);
+	char c;
+	long r;
+
+	svc3(SYS_pipe2, (long)fds, 0, 0);
+	u_sigaction(SIGUSR1, on_wait, SA_RESTART, 0);
+	u_sigaction(SIGUSR2, on_wait, 0, 0);
+	u_puts("waiting\n");
+	r = svc3(SYS_read, fds[0], (long)&c, 1);	/* nobody writes */
+	u_putnum("read", r);
+	u_expect(r == -EINTR && n_usr1 >= 1 && n_usr2 == 1, "EINTR after a restart",
+	       n_usr1);
+	svc3(SYS_sigprocmask, SIG_BLOCK, (long)&set, 0);
+	u_puts("suspending\n");
+	r = svc3(SYS_sigsuspend, 0, 0, 0);
+	u_putnum("sigsuspend", r);
+	u_expect(r == -EINTR && n_usr1 >= 2, "sigsuspend ran the handler", n_usr1);
+	u_expect(u_mask() == BIT(SIGUSR1), "sigsuspend's mask restored",
+	       (long)u_mask());
+}
+
+/* ---- faults ---- */
+static volatile uintptr_t fault_addr;
+
+/* Skips the faulting load (4 bytes) with x0 = 77 as its result. */
+static void on_segv_skip(int sig, siginfo_t *si, void *uc)
+{
+	struct sigcontext *ctx = uc;
+
+	fault_addr = (uintptr_t)si->si_addr;
+	ctx->x[0] = 77;
+	ctx->pc += 4;
+}
+
+static void on_segv_exit(int sig)
+{
+	u_puts("segv handler: exit 42\n");
+	u_exit(42);
+}
+
+/* A store to page 0, which nothing maps. */
+static void store_null(void)
+{
+	volatile uintptr_t where = 8;
+
+	*(volatile long *)where = 1;
+}
+
+static void on_segv_again(int sig)
+{
+	u_puts("segv handler: faulting again\n");
+	store_null();
+}
+
+static long load_from(uintptr_t addr)
+{
+	register long x0 __asm__("x0") = (long)addr;
+
+	__asm__ volatile("ldr x0, [x0]" : "+r"(x0) : : "memory");
+	return x0;
+}
+
+static void segv(void)
+{
+	long v;
+
+	u_sigaction(SIGSEGV, on_segv_skip, SA_SIGINFO, 0);
+	v = load_from(0x40000000UL);	/* kernel RAM: EL1 only */
+	u_expect(v == 77, "the handler's x0", v);
+	u_expect(fault_addr == 0x40000000UL, "si_addr", (long)fault_addr);
+	v = load_from(16);
+	u_expect(v == 77 && fault_addr == 16, "a second fault", (long)fault_addr);
+}
+
+/* ---- bad frames ---- */
+static void forge(void)
+{
+	static struct sigcontext ctx;	/* zeroed without a memset() */
+
+	ctx.pc = 0x40080000UL;	/* the kernel's text */
+	ctx.pstate = 0x3c5;	/* EL1h, DAIF masked */
+	u_puts("sigreturn to EL1\n");
+	svc3(SYS_sigreturn, (long)&ctx, 0, 0);
+	u_puts("FAIL still here\n");
+}
+
+static void on_nothing(int sig)
+{
+}
+
+static void badstack(void)
+{
+	u_sigaction(SIGUSR1, on_nothing, 0, 0);
+	u_puts("raising on a bad stack\n");
+	/* sp on the unmapped page just above the user window's base. */
+	__asm__ volatile("mov x9, sp\n\tmov x10, %0\n\tmov sp, x10\n\t"
+			 "mov x8, %1\n\tmov x0, %2\n\tmov x1, %3\n\tsvc #0\n\t"
+			 "mov sp, x9"
+			 : : "r"(0x80000001000UL), "r"((long)SYS_kill),
+			   "r"(svc3(SYS_getpid, 0, 0, 0)), "r"((long)SIGUSR1)
+			 : "x0", "x1", "x8", "x9", "x10", "memory");
+	u_puts("FAIL still here\n");
+}
+
+static volatile int spun;
+
+static void on_spin(int sig)
+{
+	spun = 1;
+}
+
+static void spin(void)
+{
+	u_sigaction(SIGUSR1, on_spin, 0, 0);
+	u_puts("spinning\n");
+	while (!spun)
+		;
+}
+
+static volatile long bench_count;
+
+static void on_bench(int sig)
+{
+	bench_count++;
+}
+
+static void bench(long n)
+{
+	u_sigaction(SIGUSR1, on_bench, 0, 0);
+	for (long i = 0; i < n; i++)
+		u_raise(SIGUSR1);
+	u_expect(bench_count == n, "handled", bench_count);
+}
+
+int main(int argc, char **argv)
+{
+	const char *m = argc >= 2 ? argv[1] : "";
+
+	if (u_streq(m, "basic"))
+		basic();
+	else if (u_streq(m, "mask"))
+		mask();
+	else if (u_streq(m, "wait"))
+		wait();
+	else if (u_streq(m, "segv"))
+		segv();
+	else if (u_streq(m, "segvexit") || u_streq(m, "segvloop")) {
+		u_sigaction(SIGSEGV, m[4] == 'e' ? on_segv_exit : on_segv_again,
+			    0, 0);
+		store_null();
+		u_puts("FAIL still here\n");
+		return 1;
+	} else if (u_streq(m, "forge"))
+		forge();
+	else if (u_streq(m, "badret")) {
+		u_puts("sigreturn of a bad pointer\n");
+		svc3(SYS_sigreturn, 0x10, 0, 0);
+		u_puts("FAIL still here\n");
+	} else if (u_streq(m, "badstack"))
+		badstack();
+	else if (u_streq(m, "spin"))
+		spin();
+	else if (u_streq(m, "bench"))
+		bench(argc >= 3 ? u_atol(argv[2]) : 0);
+	else
+		return 2;
+	return u_verdict(m);
+}
