@@ -2,8 +2,9 @@
 /*
  * Monotonic and real time from the architecture counter, and the
  * interruptible sleep under nanosleep() and clock_nanosleep().
- * Conversions use a 32.32 fixed-point multiplier so the hot path (counter
- * to ns) is one multiply; ns to ticks rounds up so a timer never fires
+ * Conversions are one multiply each, by fixed-point factors fixed at
+ * boot: counter to ns by ns per tick in 32.32, ns to ticks (every timer
+ * arm) as <vireo/tickconv.h> says, rounded up so a timer never fires
  * early.
  */
 #include <errno.h>
@@ -12,11 +13,13 @@
 #include <vireo/ktimer.h>
 #include <vireo/list.h>
 #include <vireo/thread.h>
+#include <vireo/tickconv.h>
 #include <vireo/wait.h>
 
 static uint64_t counter_freq;
 static uint64_t counter_at_boot;
 static uint64_t ns_mult;		/* ns per tick, 32.32 fixed point */
+static struct tickconv ns_to_ticks;
 static int64_t realtime_offset_ns;	/* realtime = monotonic + offset */
 
 void clock_init(void)
@@ -25,6 +28,7 @@ void clock_init(void)
 	if (!counter_freq)
 		counter_freq = 62500000;	/* CNTFRQ unset by firmware */
 	ns_mult = (uint64_t)(((unsigned __int128)NSEC_PER_SEC << 32) / counter_freq);
+	ns_to_ticks = tickconv_init(counter_freq);
 	counter_at_boot = arch_counter_read();
 }
 
@@ -35,9 +39,7 @@ uint64_t clock_ticks_to_ns(uint64_t ticks)
 
 uint64_t clock_ns_to_ticks(uint64_t ns)
 {
-	unsigned __int128 t = (unsigned __int128)ns * counter_freq;
-
-	return counter_at_boot + (uint64_t)((t + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
+	return counter_at_boot + tickconv_ticks(&ns_to_ticks, ns);
 }
 
 uint64_t clock_monotonic_ns(void)

@@ -35,6 +35,12 @@ void klog_console_ready(void)
 	console_ready = true;
 }
 
+/* One run to the UART, without blocking (uart_crlf_runs()'s form). */
+static void uart_out(void *u, const char *run, size_t len)
+{
+	((struct uart *)u)->ops->write(u, run, len, true);
+}
+
 static void console_out(const char *s, size_t n)
 {
 	struct uart *u = uart_console();
@@ -42,14 +48,7 @@ static void console_out(const char *s, size_t n)
 	if (console_ready && u) {
 		/* A write per run of characters (each takes the port's lock
 		 * and starts its transmitter), "\r\n" for each newline. */
-		for (size_t i = 0, j; i < n; i = j + 1) {
-			for (j = i; j < n && s[j] != '\n'; j++)
-				;
-			if (j > i)
-				u->ops->write(u, s + i, j - i, true);
-			if (j < n)
-				u->ops->write(u, "\r\n", 2, true);
-		}
+		uart_crlf_runs(s, n, uart_out, u);
 		console_mirror(s, n, false);
 		return;
 	}

@@ -8,10 +8,17 @@
  * CPU that changes the head of the list programs its own timer for the
  * new head; the timer interrupt of any CPU runs every expired timer and
  * programs that CPU for the next head.  So the CPU that last reprogrammed
- * always has its timer at the head's deadline (or stopped when the list
- * is empty); other CPUs' timers may hold stale, earlier deadlines and
- * fire once for nothing (at most once per reprogramming).  Callbacks
- * that concern another CPU (its SCHED_RR slice) kick it with an IPI.
+ * always has its timer at or before the head's deadline (or stopped when
+ * the list is empty); other CPUs' timers may hold stale, earlier
+ * deadlines and fire once for nothing (at most once per reprogramming).
+ * Callbacks that concern another CPU (its SCHED_RR slice) kick it with an
+ * IPI.
+ *
+ * Reprogramming is lazy, since it costs more than the list work (a
+ * conversion and a device write) and timers are mostly cancelled before
+ * they are due (time-outs, slices): a cancel leaves the device as it is,
+ * and a new head due no earlier than this CPU's device is set for leaves
+ * it too.  The early interrupt finds nothing due and programs the head.
  *
  * Realtime timers (absolute CLOCK_REALTIME deadlines) sit on the same
  * list at their monotonic equivalent and also on rt_timers, so that
@@ -28,17 +35,21 @@ static struct list_node timers = LIST_INIT(timers);
 static struct list_node rt_timers = LIST_INIT(rt_timers);
 static const struct clock_event *clock_event_dev;
 
+/* Sets this CPU's device to the head's deadline, or stops it. */
 static void reprogram_locked(void)
 {
 	struct list_node *n = list_first(&timers);
+	struct cpu *c = this_cpu();
 
 	if (!clock_event_dev)
 		return;
-	if (n)
-		clock_event_dev->set_deadline(clock_ns_to_ticks(
-			list_entry(n, struct ktimer, node)->deadline_ns));
-	else
+	if (n) {
+		c->timer_ns = list_entry(n, struct ktimer, node)->deadline_ns;
+		clock_event_dev->set_deadline(clock_ns_to_ticks(c->timer_ns));
+	} else {
+		c->timer_ns = 0;
 		clock_event_dev->stop();
+	}
 }
 
 /* Timers armed before the device existed are programmed now. */
@@ -62,24 +73,22 @@ void clock_event_init_cpu(void)
 	sched_lock_release(f);
 }
 
-/* Unlinks t from both lists; reports whether the head changed. */
-static bool unlink_locked(struct ktimer *t)
+/* Unlinks t from both lists. */
+static void unlink_locked(struct ktimer *t)
 {
-	bool was_first = list_first(&timers) == &t->node;
-
 	list_del(&t->node);
 	if (t->rt)
 		list_del(&t->rt_node);
 	t->armed = false;
 	t->rt = false;
-	return was_first;
 }
 
+/* The device is left as it is: set for t or earlier (see the top). */
 void ktimer_cancel_locked(struct ktimer *t)
 {
 	kassert(sched_lock_held());
-	if (t->armed && unlink_locked(t))
-		reprogram_locked();
+	if (t->armed)
+		unlink_locked(t);
 }
 
 /* Inserts t at deadline_ns behind every timer due no later. */
@@ -98,11 +107,12 @@ static void insert_locked(struct ktimer *t, uint64_t deadline_ns)
 void ktimer_arm_locked(struct ktimer *t, uint64_t deadline_ns, ktimer_fn fn)
 {
 	kassert(sched_lock_held());
-	bool resched = t->armed && unlink_locked(t);
-
+	if (t->armed)
+		unlink_locked(t);
 	t->fn = fn;
 	insert_locked(t, deadline_ns);
-	if (resched || list_first(&timers) == &t->node)
+	if (list_first(&timers) == &t->node &&
+	    (!this_cpu()->timer_ns || deadline_ns < this_cpu()->timer_ns))
 		reprogram_locked();
 }
 

@@ -90,23 +90,29 @@ static void fold(uint64_t dt_ticks, uint64_t area_ticks)
 	}
 }
 
-/* The area up to now; the averages too when a second has gone by (or
- * always).  The area's interval is folded with its mean, and the time
- * since the last change, when the count was constant, on its own: so a
- * long quiet spell before a read is exact. */
-static void update_locked(bool always)
+/* The area's interval is folded with its mean, and the time since the
+ * last change, when the count was constant, on its own: so a long quiet
+ * spell before a read is exact. */
+static __attribute__((noinline)) void fold_up_to(uint64_t now)
 {
-	uint64_t now = arch_counter_read();
-
-	if (!always && clock_ticks_to_ns(now - last_fold) < NSEC_PER_SEC) {
-		area += (uint64_t)nr_runnable * (now - last_change);
-		last_change = now;
-		return;
-	}
 	fold(last_change - last_fold, area);
 	fold(now - last_change, (uint64_t)nr_runnable * (now - last_change));
 	area = 0;
 	last_fold = last_change = now;
+}
+
+/* The area up to now; the averages too when a second has gone by (or
+ * always).  Inline: every block and wake-up comes here. */
+static inline void update_locked(bool always)
+{
+	uint64_t now = arch_counter_read();
+
+	if (always || now - last_fold >= arch_counter_freq()) {	/* a second */
+		fold_up_to(now);
+		return;
+	}
+	area += (uint64_t)nr_runnable * (now - last_change);
+	last_change = now;
 }
 
 void loadavg_account_locked(struct thread *t, int delta)

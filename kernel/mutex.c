@@ -38,6 +38,7 @@
 #include <vireo/klog.h>
 #include <vireo/mutex.h>
 #include <vireo/panic.h>
+#include <vireo/signal.h>
 #include <vireo/thread.h>
 #include "kernel_priv.h"
 
@@ -394,12 +395,24 @@ int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns)
 	return timedlock(m, deadline_ns, WAIT_UNINTR);
 }
 
+/* Out of line, so that the fast path of kmutex_lock_sig() (and of its
+ * callers, which then only tail-call it) builds no larger frame. */
+static __attribute__((noinline)) int lock_sig_slow(struct kmutex *m,
+						   uint64_t deadline_ns)
+{
+	int r;
+
+	kassert(!m->internal);	/* the kernel's own waits are not */
+	while ((r = timedlock(m, deadline_ns, WAIT_SIGNALS)) == -EINTR)
+		signal_deliver();
+	return r;
+}
+
 int kmutex_lock_sig(struct kmutex *m, uint64_t deadline_ns)
 {
 	if (lock_fast(m, thread_current()))
 		return 0;
-	kassert(!m->internal);	/* the kernel's own waits are not */
-	return timedlock(m, deadline_ns, WAIT_SIGNALS);
+	return lock_sig_slow(m, deadline_ns);
 }
 
 int kmutex_lock(struct kmutex *m)
@@ -448,8 +461,9 @@ int kmutex_unlock(struct kmutex *m)
 	struct thread *cur = thread_current();
 	uintptr_t mine = (uintptr_t)cur;
 
-	/* Fast path: a plain mutex the caller holds once, nobody waiting. */
-	if (is_plain(m) && word(m) == mine && m->depth <= 1 &&
+	/* Fast path: a plain mutex the caller holds once, nobody waiting
+	 * (the exchange checks the owner word). */
+	if (is_plain(m) && m->depth <= 1 &&
 	    __atomic_compare_exchange_n(&m->owner, &mine, 0, false,
 					__ATOMIC_RELEASE, __ATOMIC_RELAXED))
 		return 0;

@@ -18,7 +18,7 @@
  * one CPU is put on a ready queue (or a wait queue, or the zombie list)
  * before its registers are saved, but no other CPU can look at those
  * queues until this CPU releases the lock, after arch_context_switch()
- * has stored the context (and arch_thread_switch_out() its FP/SIMD
+ * has stored the context (and arch_thread_switch() its FP/SIMD
  * registers).  The release store and the next owner's acquire order the
  * saved context before its reload elsewhere.
  *
@@ -74,7 +74,7 @@ int cpus_online = 1;
  * its interrupt exit. */
 #define SGI_RESCHED 1
 
-static spinlock_t sched_spin = SPINLOCK_INIT;
+spinlock_t sched_spin = SPINLOCK_INIT;	/* <vireo/thread.h>: sched_lock_held() */
 static struct list_node ready[256];
 static uint64_t ready_bitmap[4];
 static uint32_t online_mask = 1;	/* bit n: CPU n is online */
@@ -123,11 +123,6 @@ void sched_walk_end(void)
 	this_cpu()->walkers--;
 }
 
-bool sched_lock_held(void)
-{
-	return spin_is_locked(&sched_spin);
-}
-
 static void rq_add(struct thread *t, bool at_head)
 {
 	if (at_head)
@@ -137,7 +132,8 @@ static void rq_add(struct thread *t, bool at_head)
 	ready_bitmap[t->prio / 64] |= 1UL << (t->prio % 64);
 }
 
-static void rq_del(struct thread *t)
+/* Inline: the switch's own work. */
+static inline __attribute__((always_inline)) void rq_del(struct thread *t)
 {
 	list_del(&t->sched_node);
 	if (list_empty(&ready[t->prio]))
@@ -316,8 +312,7 @@ static void switch_locked(struct cpu *c, struct thread *next)
 	 * context. */
 	if (thread_has_work_locked(next, true))
 		send_resched_ipi(c);
-	arch_thread_switch_out(prev);
-	arch_thread_switch_in(next);
+	arch_thread_switch(prev, next);
 	arch_context_switch(&prev->ctx, &next->ctx);
 	/* prev runs again here, on whichever CPU switched back to it. */
 }
@@ -339,17 +334,16 @@ static void preempt_cpu_locked(struct cpu *c, int prio)
 		send_resched_ipi(c);
 }
 
-/* t is ready: preempt the allowed online CPU doing the least urgent work
- * if t outranks it (this CPU on ties, then the lowest number). */
-static void place_locked(struct thread *t, bool skip_self)
+/* t is ready: preempt the CPU of m (online, allowed, not empty) doing the
+ * least urgent work if t outranks it (this CPU on ties, then the lowest
+ * number). */
+static __attribute__((noinline)) void place_among_locked(struct thread *t, uint32_t m)
 {
 	struct cpu *self = this_cpu(), *best = NULL;
 	int best_prio = 256;
 
-	for (uint32_t m = online_mask & t->affinity; m; m &= m - 1) {
+	for (; m; m &= m - 1) {
 		struct cpu *c = &cpus[__builtin_ctz(m)];
-		if (skip_self && c == self)
-			continue;
 		if (c->current->prio == t->prio)
 			slice_share_locked(c);
 		int p = cpu_prio(c);
@@ -358,9 +352,20 @@ static void place_locked(struct thread *t, bool skip_self)
 			best_prio = p;
 		}
 	}
-	if (!best || t->prio <= best_prio)
-		return;
-	preempt_cpu_locked(best, t->prio);	/* this CPU: at the release */
+	if (t->prio > best_prio)
+		preempt_cpu_locked(best, t->prio);	/* this CPU: at the release */
+}
+
+/* The CPUs t may go to, this one left out when skip_self (t was running
+ * here); with none (one CPU, a yield) nothing is looked at. */
+static inline void place_locked(struct thread *t, bool skip_self)
+{
+	uint32_t m = online_mask & t->affinity;
+
+	if (skip_self)
+		m &= ~(1u << this_cpu()->id);
+	if (m)
+		place_among_locked(t, m);
 }
 
 /* Whether c's current thread should give way now (maybe_switch_locked()
@@ -460,7 +465,8 @@ void sched_wake_locked(struct thread *t, int result)
 {
 	if (t->state != THREAD_BLOCKED)
 		return;
-	ktimer_cancel_locked(&t->timeout);
+	if (t->timeout.armed)	/* a timed wait */
+		ktimer_cancel_locked(&t->timeout);
 	if (t->waiting_on) {
 		list_del(&t->sched_node);
 		t->waiting_on = NULL;

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <vireo/compiler.h>
 #include <vireo/sem.h>
 #include <vireo/thread.h>
 
@@ -116,19 +117,6 @@ static void post_waited_locked(struct ksem *s)
 		__atomic_store_n(&s->count, 0, __ATOMIC_RELAXED);
 }
 
-/* The word was SEM_WAITED: 0, or -EAGAIN when the last waiter left
- * before the lock was taken (the caller posts again). */
-static __attribute__((noinline)) int post_slow(struct ksem *s)
-{
-	irqflags_t f = sched_lock_acquire();
-	bool waited = s->count == SEM_WAITED;
-
-	if (waited)
-		post_waited_locked(s);
-	sched_lock_release(f);
-	return waited ? 0 : -EAGAIN;
-}
-
 /* Adds a unit unless the word is SEM_WAITED: 0, -EOVERFLOW, or -EAGAIN
  * when it is waited on.  Lock-free; concurrent adds and takes only move
  * a non-negative count. */
@@ -158,14 +146,40 @@ int ksem_post_locked(struct ksem *s)
 	return add_unit(s);
 }
 
-int ksem_post(struct ksem *s)
+/* What ksem_post()'s one exchange did not settle (a word waited on, at
+ * INT_MAX, or moved meanwhile): a unit added, or handed to a waiter
+ * under the lock; again when the last waiter left before the lock was
+ * taken. */
+static __attribute__((noinline)) int post_slow(struct ksem *s)
 {
 	for (;;) {
 		int r = add_unit(s);
+		irqflags_t f;
+		bool waited;
 
-		if (r != -EAGAIN || post_slow(s) == 0)
-			return r == -EAGAIN ? 0 : r;
+		if (r != -EAGAIN)
+			return r;
+		f = sched_lock_acquire();
+		waited = s->count == SEM_WAITED;
+		if (waited)
+			post_waited_locked(s);
+		sched_lock_release(f);
+		if (waited)
+			return 0;
 	}
+}
+
+/* Nobody waiting and room for a unit, as nearly always: one exchange,
+ * and no frame for the rest. */
+int ksem_post(struct ksem *s)
+{
+	int v = __atomic_load_n(&s->count, __ATOMIC_RELAXED);
+
+	if (likely(v >= 0 && v < INT_MAX) &&
+	    __atomic_compare_exchange_n(&s->count, &v, v + 1, false,
+					__ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		return 0;
+	return post_slow(s);
 }
 
 int ksem_value(struct ksem *s)

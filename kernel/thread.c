@@ -4,7 +4,8 @@
  * and TLS block, exit with a value, join and detach, reclamation by the
  * idle thread, cancellation, sleeping, and the snapshot used by ps.
  *
- * Memory: an allocated stack is [guard page][usable stack], page
+ * Memory: a thread's struct and its TLS block are one allocation
+ * (thread_alloc()); an allocated stack is [guard page][usable stack], page
  * aligned; the guard page is made inaccessible so an overflow faults
  * (reported by thread_stack_overflow()) instead of corrupting the heap.
  * A canary word at the bottom of the usable stack is checked at every
@@ -127,25 +128,24 @@ void thread_init_idle(struct cpu *c)
 	sched_lock_release(f);
 }
 
-static void *alloc_tls(void);
+static struct thread *thread_alloc(void);
 static int alloc_stack(struct thread *t, size_t size, size_t guard);
 static void free_stack(struct thread *t);
 static void setup_stack(struct thread *t);
 
 int thread_init_idle_secondary(struct cpu *c)
 {
-	struct thread *t = kcalloc(1, sizeof(*t));
+	struct thread *t = thread_alloc();
 	irqflags_t f;
 
 	if (!t)
 		return -ENOMEM;
 	snprintf(t->name, sizeof(t->name), "idle%d", c->id);
 	/* As large as the boot CPU's: interrupts run on it too. */
-	if (alloc_stack(t, boot_stack_top - boot_stack, 0) < 0)
-		goto err_free;
-	t->tls = alloc_tls();
-	if (!t->tls)
-		goto err_free;
+	if (alloc_stack(t, boot_stack_top - boot_stack, 0) < 0) {
+		free(t);
+		return -ENOMEM;
+	}
 	setup_stack(t);
 	t->run_start_ns = clock_monotonic_ns();
 	init_idle_fields(t, c);
@@ -155,23 +155,23 @@ int thread_init_idle_secondary(struct cpu *c)
 	task_attach_locked(task_kernel(), t);
 	sched_lock_release(f);
 	return 0;
-
-err_free:
-	if (t->stack_alloc)
-		free_stack(t);
-	free(t);
-	return -ENOMEM;
 }
 
-static void *alloc_tls(void)
+/* A zeroed struct thread with its TLS block set up after it: one
+ * allocation, freed with the struct. */
+static struct thread *thread_alloc(void)
 {
 	size_t align = MAX((size_t)__tls_align, 16);
-	size_t size = ALIGN_UP((size_t)__tls_size, align);
-	void *tls = kaligned_alloc(align, size ? size : align);
+	size_t tls_at = ALIGN_UP(sizeof(struct thread), align);
+	struct thread *t = kaligned_alloc(align, tls_at + (size_t)__tls_size);
 
-	if (tls)
-		_init_tls(tls);
-	return tls;
+	if (!t)
+		return NULL;
+	memset(t, 0, sizeof(*t));
+	t->tls = (char *)t + tls_at;
+	_init_tls(t->tls);
+	wait_queue_init_kind(&t->join_wq, WAIT_JOIN);
+	return t;
 }
 
 /* Page-aligned [guard][stack] (guard as thread_attr.guard_size);
@@ -262,7 +262,7 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	if (err)
 		return err;
 	thread_reap_zombies();	/* what ended since: its memory first */
-	t = kcalloc(1, sizeof(*t));
+	t = thread_alloc();
 	if (!t)
 		return -ENOMEM;
 	strncpy(t->name, a->name ? a->name : "thread", sizeof(t->name) - 1);
@@ -283,9 +283,6 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 			t->stack = mte_tag_new(t->stack, t->stack_size, 0);
 	}
 	if (err)
-		goto err_free;
-	t->tls = alloc_tls();
-	if (!t->tls)
 		goto err_free;
 	setup_stack(t);
 	t->prio = t->base_prio = prio;
@@ -321,10 +318,9 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	return tid;
 
 err_free:
-	free(t->tls);
 	free_stack(t);
 	free(t);
-	return err ? err : -ENOMEM;
+	return err;
 }
 
 int thread_create(struct thread **out, const char *name, int prio, int policy,
@@ -367,8 +363,6 @@ static void free_thread(struct thread *t)
 {
 	kassert(thread_current()->preempt_off > 0);
 	free_stack(t);
-	free(t->tls);
-	free(t->join_wq);
 	free(t);
 }
 
@@ -410,8 +404,7 @@ __noreturn void thread_die(void *value)
 		zombie_orphaned_locked(t);	/* for its stack's sake */
 	else
 		list_init(&t->sched_node);	/* for the joiner */
-	if (t->join_wq)
-		wait_wake_all_locked(t->join_wq, 0);
+	wait_wake_all_locked(&t->join_wq, 0);
 	sched_block_locked();
 	panic("zombie thread %s ran again", t->name);
 }
@@ -440,9 +433,13 @@ void thread_set_exit_hook(void (*hook)(void))
 }
 
 /* Frees the detached threads that have switched away for the last time
- * (the idle thread, thread creation, join and detach call it). */
+ * (the idle thread, thread creation, join and detach call it).  The
+ * first look is without the lock: a thread that becomes a zombie just
+ * after it is freed by the next call, or by the idle thread. */
 void thread_reap_zombies(void)
 {
+	if (READ_ONCE(zombies.next) == &zombies)
+		return;
 	for (;;) {
 		irqflags_t f;
 		struct list_node *n;
@@ -512,19 +509,6 @@ int thread_self_tid(void)
 	return thread_current()->tid;
 }
 
-static struct wait_queue *join_queue(struct thread *t)
-{
-	struct wait_queue *wq;
-
-	if (t->join_wq)
-		return t->join_wq;
-	wq = kmalloc(sizeof(*wq));	/* heap lock nests inside sched lock */
-	if (wq)
-		wait_queue_init_kind(wq, WAIT_JOIN);
-	t->join_wq = wq;
-	return wq;
-}
-
 int thread_join(int tid, void **value)
 {
 	struct thread *cur = thread_current(), *t;
@@ -542,9 +526,8 @@ int thread_join(int tid, void **value)
 		goto out;
 	t->joined = true;	/* one joiner: it frees t */
 	while (!t->exited) {
-		struct wait_queue *wq = join_queue(t);
-		r = wq ? wait_block_intr_locked(wq, WAIT_FOREVER) : -ENOMEM;
-		if (r == -ECANCELED || r == -ENOMEM) {
+		r = wait_block_intr_locked(&t->join_wq, WAIT_FOREVER);
+		if (r == -ECANCELED) {
 			t->joined = false;	/* not joined after all */
 			goto out;
 		}
@@ -744,6 +727,21 @@ __noreturn void thread_fault_exit(int sig)
  * interrupt handler may need below the point of the check. */
 #define STACK_RESERVE 2048
 
+/* Less than STACK_RESERVE is left to t: it ends unless it is already
+ * inside (IRQs masked: too late, and not here) or ending, or is not an
+ * application thread on a stack of its own.  Out of line, so that the
+ * check every spin_lock_irqsave() makes builds no larger frame. */
+static __attribute__((noinline)) void stack_short(struct thread *t)
+{
+	if (arch_irqs_disabled())
+		return;
+	/* Not again while it ends (its report takes locks too). */
+	if (!t->stack_alloc || !t->task || t->task == task_kernel() ||
+	    in_interrupt() || t->exiting || t->fault_sig)
+		return;
+	thread_stack_overflow();
+}
+
 /*
  * The safe point for a stack overflow: an application thread that is
  * about to mask IRQs or take a kernel mutex with less than
@@ -754,17 +752,8 @@ void thread_stack_reserve_check(void)
 {
 	struct thread *t = thread_current();
 
-	/* Every spin_lock_irqsave() comes here: the distance first, which
-	 * nearly always ends it (the rest only qualifies a short one). */
-	if (!t || arch_frame_address() - (uintptr_t)t->stack >= STACK_RESERVE)
-		return;
-	if (arch_irqs_disabled())
-		return;		/* already inside: too late, and not here */
-	/* Not again while it ends (its report takes locks too). */
-	if (!t->stack_alloc || !t->task || t->task == task_kernel() ||
-	    in_interrupt() || t->exiting || t->fault_sig)
-		return;
-	thread_stack_overflow();
+	if (t && arch_frame_address() - (uintptr_t)t->stack < STACK_RESERVE)
+		stack_short(t);
 }
 
 __noreturn void thread_stack_overflow(void)

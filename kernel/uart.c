@@ -4,7 +4,7 @@
 #include <vireo/uart.h>
 
 static struct uart *console;
-static void (*early_putc)(char c);
+static void (*early_write)(const char *s, size_t n);
 
 int uart_register(struct uart *u)
 {
@@ -19,33 +19,43 @@ struct uart *uart_console(void)
 	return console;
 }
 
-void uart_set_early_putc(void (*putc)(char c))
+void uart_set_early_write(void (*write)(const char *s, size_t n))
 {
-	early_putc = putc;
+	early_write = write;
 }
 
-/* One character to the console, or before it exists to the early one. */
-static inline void put_polled(struct uart *u, void (*early)(char c), char c)
+/* Bytes as they are to the console, or before it exists to the early
+ * output (ctx unused: uart_crlf_runs()'s form). */
+static void write_polled(void *ctx, const char *s, size_t n)
 {
+	struct uart *u = console;
+
 	if (u)
-		u->ops->putc_polled(u, c);
-	else if (early)
-		early(c);
+		u->ops->write_polled(u, s, n);
+	else if (early_write)
+		early_write(s, n);
 }
 
 void uart_putc_polled(char c)
 {
-	put_polled(console, early_putc, c);
+	write_polled(NULL, &c, 1);
 }
 
+void uart_crlf_runs(const char *s, size_t n,
+		    void (*out)(void *ctx, const char *run, size_t len), void *ctx)
+{
+	for (size_t i = 0, j; i < n; i = j + 1) {
+		for (j = i; j < n && s[j] != '\n'; j++)
+			;
+		if (j > i)
+			out(ctx, s + i, j - i);
+		if (j < n)
+			out(ctx, "\r\n", 2);
+	}
+}
+
+/* A run per call rather than a call per character. */
 void uart_write_polled(const char *s, size_t n)
 {
-	struct uart *u = console;	/* read once per call, not per character */
-	void (*early)(char c) = early_putc;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			put_polled(u, early, '\r');
-		put_polled(u, early, s[i]);
-	}
+	uart_crlf_runs(s, n, write_polled, NULL);
 }

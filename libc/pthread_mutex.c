@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <string.h>
 #include <vireo/mutex.h>
-#include <vireo/signal.h>
 #include <vireo/thread.h>
 #include "pthread_priv.h"
 
@@ -157,19 +156,11 @@ int pthread_mutex_destroy(pthread_mutex_t *m)
 	return -kmutex_destroy(km(m));
 }
 
-/* A signal's handlers run, then the wait goes on (POSIX: no EINTR). */
-static int lock_until(pthread_mutex_t *m, uint64_t deadline)
-{
-	int r;
-
-	while ((r = kmutex_lock_sig(km(m), deadline)) == -EINTR)
-		signal_deliver();
-	return -r;
-}
-
+/* A signal's handlers run inside, then the wait goes on (POSIX: no
+ * EINTR). */
 int pthread_mutex_lock(pthread_mutex_t *m)
 {
-	return lock_until(m, WAIT_FOREVER);
+	return -kmutex_lock_sig(km(m), WAIT_FOREVER);
 }
 
 /* POSIX: EBUSY whenever the mutex is held, by the caller too (the
@@ -193,7 +184,7 @@ int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock,
 	r = pthread_deadline(clock, abstime, &deadline);
 	if (r)
 		return r;
-	return lock_until(m, deadline);
+	return -kmutex_lock_sig(km(m), deadline);
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)

@@ -160,6 +160,15 @@ void arm64_sync_handler(struct trap_frame *f)
 {
 	struct cpu *c = this_cpu();
 
+	/* The commonest: the first FP/SIMD use since a switch (lazy FPU;
+	 * picolibc's memset is one), never a fix-up, SVC or guard fault. */
+	if (ESR_EC(f->esr) == ESR_EC_FP_ASIMD) {
+		c->exception_depth++;
+		arm64_fpu_trap();
+		c->exception_depth--;
+		arm64_fpu_exception_exit();
+		return;
+	}
 	/* A bad user pointer (-EFAULT), a semihosting call without a host */
 	if (arm64_extable_fixup(f)) {
 		arm64_fpu_exception_exit();
@@ -174,18 +183,13 @@ void arm64_sync_handler(struct trap_frame *f)
 		arm64_stack_overflow_entry();	/* IRQs still masked */
 	/* A fault at EL0 whose signal the program handles: to the handler
 	 * (a fault inside it, with the signal blocked, ends the task). */
-	if (arm64_from_el0(f) && ESR_EC(f->esr) != ESR_EC_FP_ASIMD &&
+	if (arm64_from_el0(f) &&
 	    signal_user_fault(fault_signal(ESR_EC(f->esr)), f->far)) {
 		arm64_user_return(f, NULL);
 		arm64_fpu_exception_exit();
 		return;
 	}
-	if (ESR_EC(f->esr) != ESR_EC_FP_ASIMD)
-		fault(f);	/* returns only if it panicked: never */
-	c->exception_depth++;
-	arm64_fpu_trap();
-	c->exception_depth--;
-	arm64_fpu_exception_exit();
+	fault(f);	/* returns only if it panicked: never */
 }
 
 void arm64_irq_handler(struct trap_frame *f)

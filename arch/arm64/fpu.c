@@ -84,21 +84,21 @@ void arm64_fpu_exception_exit(void)
 		fpu_set_enabled(c->current && holds(c, c->current) && fpu_enabled());
 }
 
-/* Scheduler lock held, IRQs masked (kernel/sched.c switch_locked()). */
-void arch_thread_switch_out(struct thread *prev)
+/* Scheduler lock held, IRQs masked (kernel/sched.c switch_locked()).
+ * Access left disabled needs no write (nor its ISB): a thread that never
+ * used FP/SIMD since its switch-in costs nothing here. */
+void arch_thread_switch(struct thread *prev, struct thread *next)
 {
 	struct cpu *c = this_cpu();
 
 	c->switches++;
-	if (fpu_enabled() && holds(c, prev)) {
-		arm64_fpu_save(&prev->fpu);
-		c->fpu_saves++;
+	if (fpu_enabled()) {
+		if (holds(c, prev)) {
+			arm64_fpu_save(&prev->fpu);
+			c->fpu_saves++;
+		}
+		fpu_set_enabled(false);
 	}
-}
-
-void arch_thread_switch_in(struct thread *next)
-{
-	fpu_set_enabled(false);
 	if (__atomic_load_n(&arm64_uspaces_live, __ATOMIC_RELAXED))
 		arch_uspace_switch(vmspace_arch(task_vmspace(next->task)));
 }

@@ -366,44 +366,17 @@ static uint64_t *page_entry(uint64_t va, bool split, int *err)
 	return &table[(va >> level_shift(3)) & (PT_ENTRIES - 1)];
 }
 
-/* Whether changing [lo, lo + size) page by page splits a block. */
-static bool needs_split(uint64_t lo, size_t size)
+/* Sets the pages of [lo, lo + size) invalid (guard) or valid again: 0,
+ * or page_entry()'s error for the first page it cannot reach (-EAGAIN:
+ * in a block, and !split), the pages before it being set. */
+static int set_pages_locked(uint64_t lo, size_t size, bool guard, bool split)
 {
 	int err = 0;
 
-	for (uint64_t va = lo; va < lo + size; va += PAGE_SIZE)
-		if (!page_entry(va, false, &err) && err == -EAGAIN)
-			return true;
-	return false;
-}
-
-/*
- * Splitting a block leaves its whole range unmapped for a few
- * instructions (break-before-make), and another CPU touching it then (its
- * stack or data may be there) would fault: a change that splits runs with
- * the other CPUs paused.  Pausing holds no spinlock (smp.h), hence the
- * check, unlock, pause, relock; blocks are only ever split, so a range
- * that needs no split under the lock never will.
- */
-int arch_stack_guard(uintptr_t lo, size_t size, bool guard)
-{
-	irqflags_t f, paused_flags;
-	bool paused = false;
-	int err = 0;
-
-	if ((lo | size) & (PAGE_SIZE - 1) || !root)
-		return -EINVAL;
-	f = spin_lock_irqsave(&mmu_lock);
-	if (needs_split(lo, size)) {
-		spin_unlock_irqrestore(&mmu_lock, f);
-		smp_pause_others(&paused_flags);
-		paused = true;
-		f = spin_lock_irqsave(&mmu_lock);
-	}
-	for (uint64_t va = lo; va < lo + size && !err; va += PAGE_SIZE) {
-		uint64_t *pte = page_entry(va, true, &err);
+	for (uint64_t va = lo; va < lo + size; va += PAGE_SIZE) {
+		uint64_t *pte = page_entry(va, split, &err);
 		if (!pte)
-			break;
+			return err;
 		if (guard) {
 			WRITE_ONCE(*pte, 0);
 			tlb_flush_va(va);
@@ -413,6 +386,35 @@ int arch_stack_guard(uintptr_t lo, size_t size, bool guard)
 			dsb(ishst);
 			isb();
 		}
+	}
+	return 0;
+}
+
+/*
+ * Splitting a block leaves its whole range unmapped for a few
+ * instructions (break-before-make), and another CPU touching it then (its
+ * stack or data may be there) would fault: a change that splits runs with
+ * the other CPUs paused.  Pausing holds no spinlock (smp.h), hence the
+ * try without splitting, unlock, pause, relock and again (the pages set
+ * before the block are set once more, to the same); blocks are only ever
+ * split, so pages that need no split under the lock never will.
+ */
+int arch_stack_guard(uintptr_t lo, size_t size, bool guard)
+{
+	irqflags_t f, paused_flags;
+	bool paused = false;
+	int err;
+
+	if ((lo | size) & (PAGE_SIZE - 1) || !root)
+		return -EINVAL;
+	f = spin_lock_irqsave(&mmu_lock);
+	err = set_pages_locked(lo, size, guard, false);
+	if (err == -EAGAIN) {
+		spin_unlock_irqrestore(&mmu_lock, f);
+		smp_pause_others(&paused_flags);
+		paused = true;
+		f = spin_lock_irqsave(&mmu_lock);
+		err = set_pages_locked(lo, size, guard, true);
 	}
 	spin_unlock_irqrestore(&mmu_lock, f);
 	if (paused)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Taking a spinlock (the word's layout and release are in
- * <asm/spinlock.h>).  Two choices are made once, on the boot CPU before
+ * Taking a spinlock that is not free (the word's layout, release and
+ * the uncontended take are in <asm/spinlock.h>).  Two choices are made once, on the boot CPU before
  * any other CPU starts (arm64_spinlock_init()), and read-only after:
  *
  * Atomics: LSE single instructions where the CPU has them (no retry
@@ -88,7 +88,8 @@ int arch_spin_trylock(arch_spinlock_t *l)
 	return is_free(v) && cas_word(&l->word, v, v + NEXT_ONE);
 }
 
-void arch_spin_lock(arch_spinlock_t *l)
+/* The word was taken (or the inline store lost): wait as the mode says. */
+void arch_spin_lock_slow(arch_spinlock_t *l)
 {
 	if (!fifo) {
 		while (!arch_spin_trylock(l)) {

@@ -118,24 +118,27 @@ static uint8_t port0_rx_buf[CONFIG_PL011_RXBUF];
 static uint8_t port0_tx_buf[CONFIG_PL011_TXBUF];
 static volatile uint8_t *early_base;
 
-/* Polled output: wait for room in the TX FIFO (bounded, so a dead UART
- * cannot stop a panic report), then write the data register.  No lock:
- * a panic may come while this CPU holds the port lock. */
-static void putc_raw(volatile uint8_t *base, char c)
+/* Polled output: for each byte wait for room in the TX FIFO (bounded,
+ * so a dead UART cannot stop a panic report), then write the data
+ * register.  No lock: a panic may come while this CPU holds the port
+ * lock. */
+static void write_raw(volatile uint8_t *base, const char *s, size_t n)
 {
-	for (int i = 0; i < POLL_SPINS && (mmio_read32(base + UARTFR) & FR_TXFF); i++)
-		arch_cpu_relax();
-	mmio_write32(base + UARTDR, (uint8_t)c);
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < POLL_SPINS && (mmio_read32(base + UARTFR) & FR_TXFF); k++)
+			arch_cpu_relax();
+		mmio_write32(base + UARTDR, (uint8_t)s[i]);
+	}
 }
 
-static void early_putc(char c)
+static void early_write(const char *s, size_t n)
 {
-	putc_raw(early_base, c);
+	write_raw(early_base, s, n);
 }
 
-static void pl011_putc_polled(struct uart *u, char c)
+static void pl011_write_polled(struct uart *u, const char *s, size_t n)
 {
-	putc_raw(((struct pl011_port *)u->priv)->base, c);
+	write_raw(((struct pl011_port *)u->priv)->base, s, n);
 }
 
 static void set_imsc_locked(struct pl011_port *p, uint32_t imsc)
@@ -346,7 +349,7 @@ static const struct uart_ops pl011_ops = {
 	.write = pl011_write,
 	.rx_available = pl011_rx_available,
 	.rx_push = pl011_rx_push,
-	.putc_polled = pl011_putc_polled,
+	.write_polled = pl011_write_polled,
 };
 
 /*
@@ -450,7 +453,7 @@ static int pl011_early_console(const struct fdt *fdt, int node)
 	if (r < 0)
 		return r;
 	early_base = base;
-	uart_set_early_putc(early_putc);
+	uart_set_early_write(early_write);
 	return 0;
 }
 

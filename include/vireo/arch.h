@@ -63,9 +63,9 @@ void arch_context_switch(struct arch_context *from, struct arch_context *to);
  * (kernel/signal.c).  Thread context. */
 void arch_call_on_stack(uintptr_t sp, void (*fn)(void *), void *arg);
 
-/* Hooks the scheduler calls around a switch, same context as above. */
-void arch_thread_switch_out(struct thread *prev);
-void arch_thread_switch_in(struct thread *next);
+/* The hook the scheduler calls before it switches from prev to next,
+ * same context as above. */
+void arch_thread_switch(struct thread *prev, struct thread *next);
 /* The CPU's copy of t's FP/SIMD registers is dead (t exits, or kernel
  * code used them after t->fpu was saved); forget it: t's next FP/SIMD
  * use loads t->fpu. */

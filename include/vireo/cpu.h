@@ -40,6 +40,8 @@ struct cpu {
 	unsigned int walkers;		/* list walks under the scheduler lock
 					 * in progress: no switch (sched.c) */
 	uint64_t slice_start_ns;	/* when the current slice began */
+	uint64_t timer_ns;		/* this CPU's clock-event deadline,
+					 * 0: stopped (ktimer.c) */
 };
 
 extern struct cpu cpus[CONFIG_SMP_NCPUS];

@@ -102,8 +102,9 @@ int kmutex_destroy(struct kmutex *m);
 int kmutex_lock(struct kmutex *m);
 int kmutex_timedlock(struct kmutex *m, uint64_t deadline_ns);
 /* kmutex_timedlock() for an application mutex (not internal) whose wait
- * a deliverable signal or a kill ends with -EINTR: the caller runs the
- * handlers and locks again (pthread_mutex_lock never fails with EINTR). */
+ * a deliverable signal or a kill interrupts: the handlers run (or the
+ * thread dies) and the wait goes on, to the same deadline
+ * (pthread_mutex_lock never fails with EINTR). */
 int kmutex_lock_sig(struct kmutex *m, uint64_t deadline_ns);
 /* As kmutex_lock() but -EBUSY instead of blocking. */
 int kmutex_trylock(struct kmutex *m);

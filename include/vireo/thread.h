@@ -18,6 +18,7 @@
 #include <vireo/arch.h>
 #include <vireo/cpu.h>
 #include <vireo/ktimer.h>
+#include <vireo/wait.h>
 #include <vireo/list.h>
 
 /* Real-time (SCHED_FIFO, SCHED_RR) priorities; SCHED_OTHER threads run
@@ -125,7 +126,7 @@ struct thread {
 	/* Task membership and exit (task.c, thread.c; scheduler lock). */
 	struct task *task;
 	void *exit_value;
-	struct wait_queue *join_wq;	/* joiner waits here (allocated lazily) */
+	struct wait_queue join_wq;	/* the joiner waits here */
 	bool joined;			/* a join has started or finished */
 	bool exited;
 
@@ -307,7 +308,13 @@ void sched_unlock(void);
 /* The scheduler lock. */
 irqflags_t sched_lock_acquire(void);
 void sched_lock_release(irqflags_t flags);
-bool sched_lock_held(void);
+/* The lock's word, extern only for sched_lock_held(), which the
+ * kassert()s of every locked path call: inline, a load and a compare. */
+extern spinlock_t sched_spin;
+static inline bool sched_lock_held(void)
+{
+	return spin_is_locked(&sched_spin);
+}
 /* Around a walk of a list under the scheduler lock whose body may wake
  * threads: asserts (debug builds) that no switch happens inside it.
  * Wake-ups never switch before sched_lock_release(); this catches a

@@ -27,8 +27,9 @@ struct uart_ops {
 	/* Queues bytes as if received (another keyboard on the console):
 	 * the count, less when the receive buffer is full.  Any context. */
 	size_t (*rx_push)(struct uart *u, const void *buf, size_t len);
-	/* Waits for the transmitter to drain; any context, polls. */
-	void (*putc_polled)(struct uart *u, char c);
+	/* Writes n bytes as they are, polling for room before each; any
+	 * context, no lock (a panic may come while the port's is held). */
+	void (*write_polled)(struct uart *u, const char *s, size_t n);
 };
 
 struct uart {
@@ -52,9 +53,14 @@ void uart_rx_intr_from_irq(struct uart *u);
 /* Driver: registers u; the first becomes the console. 0 or -EBUSY. */
 int uart_register(struct uart *u);
 struct uart *uart_console(void);
-/* Early boot: a polled output routine until a UART registers. */
-void uart_set_early_putc(void (*putc)(char c));
+/* Early boot: a polled output routine (as write_polled) until a UART
+ * registers. */
+void uart_set_early_write(void (*write)(const char *s, size_t n));
 /* Polled console output for early boot and panics; any context. */
 void uart_putc_polled(char c);
-/* uart_putc_polled() of n characters, "\r\n" for each newline. */
+/* n characters, "\r\n" for each newline, polled. */
 void uart_write_polled(const char *s, size_t n);
+/* Calls out(ctx, run, len) for each run of s without a newline and
+ * out(ctx, "\r\n", 2) for each newline: a terminal's line ends. */
+void uart_crlf_runs(const char *s, size_t n,
+		    void (*out)(void *ctx, const char *run, size_t len), void *ctx);

@@ -95,7 +95,7 @@ void wait_wake_all(struct wait_queue *wq);
  */
 int wait_block_sig_locked(struct wait_queue *wq, uint64_t deadline_ns);
 
-/* How a wait may be ended early (kcond_wait, kmutex_lock_sig). */
+/* How a wait may be ended early (kcond_wait, kmutex_lock_sig's waits). */
 enum wait_intr {
 	WAIT_UNINTR,		/* wait_block_locked() */
 	WAIT_SIGNALS,		/* wait_block_sig_locked() */

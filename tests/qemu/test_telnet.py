@@ -137,11 +137,13 @@ def boot_netnsh(t, config="netnsh"):
             f.truncate(1 << 30)
     os.symlink(os.path.abspath(t.image(config)), os.path.join(d.name, "vireo"))
     m = t.machine(config, verbatim=True, cwd=d.name)
-    log = m.boot()
-    if not re.search(r"telnetd: listening on port 23\b", log, re.M):
-        m.expect(r"telnetd: listening on port 23\b", timeout=30)
-    if not re.search(DHCP_RE, log, re.M):
-        m.expect(DHCP_RE, timeout=30)
+    start = m.pos
+    m.boot()
+    # The two lines come in either order, before or after the prompt:
+    # each is looked for in all that was printed since the boot began.
+    for pattern in (r"telnetd: listening on port 23\b", DHCP_RE):
+        if not re.search(pattern, m.output_since(start), re.M):
+            m.expect(pattern, timeout=30)
     return m
 
 
