@@ -230,7 +230,7 @@ def wait_sleep(wq):
 
 def wait_join(wq):
     for t in all_threads():
-        if int(t["join_wq"]) == int(wq):
+        if int(t["join_wq"].address) == int(wq):  # embedded in the thread
             return "join of thread %d %s" % (int(t["tid"]), cstr(t["name"]))
     return "join (thread gone)"
 
