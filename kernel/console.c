@@ -110,8 +110,7 @@ int console_init(void)
 		pr_err("console: no UART\n");
 		return -ENODEV;
 	}
-	console_tty.ops = &console_tty_ops;
-	console_tty.priv = u;
+	tty_init(&console_tty, &console_tty_ops, u);
 	r = tty_register(&console_tty, "console");
 	if (!r)
 		r = tty_register(&console_tty, u->name);

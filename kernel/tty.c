@@ -130,14 +130,29 @@ static ssize_t write_onlcr(struct tty *t, const char *p, size_t len,
 	return done;
 }
 
+/* The driver may take a write in pieces (a run between newlines, what
+ * fits in its ring); the write lock keeps other writers out between
+ * them.  A writer that waits for room keeps the others waiting: the
+ * transmitter drains by itself, and a terminal that hangs up fails its
+ * writes (-EIO), which lets them in. */
 static ssize_t tty_write(struct file *f, const void *buf, size_t len)
 {
 	struct tty *t = f->priv;
 	bool nonblock = f->flags & O_NONBLOCK;
+	ssize_t r;
 
+	if (nonblock) {
+		if (kmutex_trylock(&t->write_lock))
+			return -EAGAIN;
+	} else {
+		kmutex_lock(&t->write_lock);
+	}
 	if (READ_ONCE(t->raw))
-		return t->ops->write(t, buf, len, nonblock);
-	return write_onlcr(t, buf, len, nonblock);
+		r = t->ops->write(t, buf, len, nonblock);
+	else
+		r = write_onlcr(t, buf, len, nonblock);
+	kmutex_unlock(&t->write_lock);
+	return r;
 }
 
 static int tty_poll(struct file *f, int events)
@@ -179,6 +194,12 @@ static const struct file_ops tty_file_ops = {
 	.ioctl = tty_ioctl,
 	.release = tty_release,
 };
+
+void tty_init(struct tty *t, const struct tty_ops *ops, void *priv)
+{
+	*t = (struct tty){ .ops = ops, .priv = priv };
+	kmutex_init(&t->write_lock, false);
+}
 
 int tty_register(struct tty *t, const char *name)
 {

@@ -333,8 +333,7 @@ int telnet_tty_open(int sockfd, int flags)
 	tt->conn = s->conn;
 	tty_port_init(&tt->port, &port_ops, tt->rx_mem, sizeof(tt->rx_mem),
 		      tt->tx_mem, sizeof(tt->tx_mem));
-	tt->tty.ops = &tty_port_tty_ops;
-	tt->tty.priv = &tt->port;
+	tty_init(&tt->tty, &tty_port_tty_ops, &tt->port);
 	work_init(&tt->work);
 	tt->out_len = telnet_open(&tt->codec, tt->out);
 	LOCK_TCPIP_CORE();

@@ -365,8 +365,7 @@ static struct vcon_port *port_new(struct vcon_dev *d, unsigned int id)
 		      p->tx_mem, sizeof(p->tx_mem));
 	for (unsigned int i = 0; i < RX_BUFS; i++)
 		p->rx_free[p->nr_free++] = p->rx_bufs[i];
-	p->tty.ops = &tty_port_tty_ops;
-	p->tty.priv = &p->port;
+	tty_init(&p->tty, &tty_port_tty_ops, &p->port);
 	p->tty.raw = d->multiport;	/* until CONSOLE_PORT says otherwise */
 	p->host_open = !d->multiport;	/* no PORT_OPEN without MULTIPORT */
 	snprintf(p->devname, sizeof(p->devname), "ttyV%u", d->first + id);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <sys/ioctl.h>
 #include <sys/types.h>
+#include <vireo/mutex.h>
 #include <vireo/ringbuf.h>
 #include <vireo/spinlock.h>
 #include <vireo/wait.h>
@@ -45,7 +46,14 @@ struct tty {
 	bool raw;		/* no ONLCR, no Ctrl-C */
 	pid_t foreground;	/* gets SIGINT; 0: none.  A word replaced
 				 * whole: READ_ONCE/WRITE_ONCE */
+	struct kmutex write_lock;	/* one write() at a time: a line a
+					 * program writes whole reaches the
+					 * terminal whole, not interleaved
+					 * with another writer's */
 };
+
+/* Sets t up with its driver's ops and data (cooked, no foreground). */
+void tty_init(struct tty *t, const struct tty_ops *ops, void *priv);
 
 /* Makes t reachable as /dev/<name> (more names: call again).  0, -EEXIST,
  * -ENOMEM, -EINVAL.  Thread context. */

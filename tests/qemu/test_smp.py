@@ -144,3 +144,20 @@ def smp_panic_stops_others(t):
     m.sendline("crash panic")
     m.expect(r"VIREO PANIC", timeout=30)
     m.expect(r"other CPUs: 3 of 3 stopped\n\*\*\* end of panic report", timeout=30)
+
+
+@test("a line written whole reaches the console whole: three shells on "
+      "different CPUs each print 40 long lines at once, and no line is "
+      "broken or mixed with another's (the tty write lock)",
+      configs=("nsh_smp",))
+def smp_console_lines_whole(t):
+    m = t.boot("nsh_smp")
+    words = " ".join(str(i) for i in range(40))
+    m.command("echo 'for i in %s; do echo $1$1$1$1$1$1$1$1$1$1$1$1$1$1$1$1; done' "
+              "> /tmp/lines" % words)
+    out = m.command("sh /tmp/lines AAAA & sh /tmp/lines BBBB & "
+                    "sh /tmp/lines CCCC; sleep 1", timeout=120)
+    lines = [l for l in out.splitlines() if not re.match(r"^\[\d+\]$", l)]
+    for c in "ABC":
+        check(lines.count(c * 64) == 40, "40 whole lines of %s:\n%s" % (c, out))
+    check(len(lines) == 120, "nothing but the 120 lines:\n%s" % out)
