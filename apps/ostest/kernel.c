@@ -227,8 +227,55 @@ static void kernel_pause_other_cpus(void)
 		pthread_join(t[i], NULL);
 }
 
+/* ---- FP/SIMD registers across interrupt handlers that use them ---- */
+
+#define SIMD_PERIOD_NS 100000
+
+static struct ktimer simd_timer;
+static volatile bool simd_stop;
+static volatile unsigned long simd_calls;
+static uint8_t simd_buf[256];
+
+/* Every 100 us from the timer interrupt: picolibc's memset fills through
+ * v0 (dup v0.16b), as a driver's interrupt handler clearing a buffer
+ * does.  A size the compiler cannot see keeps it a call. */
+static void on_simd_timer(struct ktimer *t)
+{
+	unsigned long n = simd_calls;
+
+	memset(simd_buf, (int)n, sizeof(simd_buf) - (n & 15));
+	simd_calls = n + 1;
+	if (!simd_stop)
+		ktimer_arm_locked(t, clock_monotonic_ns() + SIMD_PERIOD_NS,
+				  on_simd_timer);
+}
+
+/* A thread's live FP/SIMD registers survive an interrupt whose handler
+ * uses them: the handler's use traps and saves them first. */
+static void kernel_fpu_in_irq(void)
+{
+	unsigned long bad = 0, rounds = 0;
+	int64_t end;
+
+	ot_pin_self();	/* the timer re-arms on the CPU it fires on: this one */
+	simd_stop = false;
+	simd_calls = 0;
+	ktimer_start(&simd_timer, SIMD_PERIOD_NS, on_simd_timer, NULL);
+	end = ot_now_ns() + 300 * NS_PER_MS;
+	while (ot_now_ns() < end || simd_calls < 100) {
+		bad += (unsigned long)ot_fp_check(7, rounds, 2000);
+		rounds++;
+	}
+	simd_stop = true;
+	ktimer_cancel(&simd_timer);
+	ot_msleep(1);
+	ot_log("fpu in irq: %lu rounds, %lu handler calls", rounds, simd_calls);
+	OT_EXPECT_EQ(bad, 0);
+}
+
 OT_AREA(kernel,
 	OT_CASE(kernel, timer_oneshot, 5),
+	OT_CASE(kernel, fpu_in_irq, 10),
 	OT_CASE(kernel, work_queues, 5),
 	OT_CASE(kernel, spinlock_all_cpus, 20),
 	OT_CASE(kernel, pause_other_cpus, 20));

@@ -173,6 +173,11 @@ int ot_thread_on(pthread_t *t, int prio, int cpu, void *(*fn)(void *),
 		 void *arg);
 /* The number of CPUs online (1 without SMP). */
 int ot_ncpus(void);
+/* Pins the calling thread to the CPU it is on; returns that CPU. */
+int ot_pin_self(void);
+/* Loads v0-v31 with a pattern made of (id, round), spins spin times,
+ * and returns how many of the 32 registers came back changed (smp.c). */
+int ot_fp_check(uint64_t id, uint64_t round, unsigned long spin);
 /* Polls until thread t is blocked (in any wait); false if it is not
  * within timeout_ms. */
 bool ot_wait_blocked(pthread_t t, int timeout_ms);

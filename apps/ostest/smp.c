@@ -12,7 +12,7 @@
  * handlers on every CPU (self-checking), and lazy FP/SIMD switching.
  *
  * The smp area's case thread is not pinned by the runner: cases that
- * need a fixed "this CPU" pin it themselves (pin_self).  With one CPU
+ * need a fixed "this CPU" pin it themselves (ot_pin_self).  With one CPU
  * the "other" CPU is this one, and each case still checks what holds
  * there (the wake-up, the delivery, the boost).
  */
@@ -30,8 +30,7 @@ static void set_one(cpu_set_t *s, int cpu)
 	CPU_SET(cpu, s);
 }
 
-/* Pins the case thread to the CPU it is on; returns that CPU. */
-static int pin_self(void)
+int ot_pin_self(void)
 {
 	cpu_set_t one;
 	int cpu = sched_getcpu();
@@ -271,7 +270,7 @@ static void wake_on(int home, int cpu)
 
 static void smp_wake_remote(void)
 {
-	int n = ot_ncpus(), home = pin_self();
+	int n = ot_ncpus(), home = ot_pin_self();
 
 	OT_EXPECT_EQ(sched_getcpu(), home);
 	for (int cpu = 0; cpu < n; cpu++) {
@@ -335,7 +334,7 @@ static void signal_on(int home, int cpu)
 static void smp_signal_remote(void)
 {
 	struct sigaction sa = { .sa_handler = note_signal }, old;
-	int n = ot_ncpus(), home = pin_self();
+	int n = ot_ncpus(), home = ot_pin_self();
 
 	sigemptyset(&sa.sa_mask);
 	OT_ASSERT_OK(sigaction(SIGUSR1, &sa, &old));
@@ -387,7 +386,7 @@ static int wait_prio(pthread_t t, int prio)
 
 static void smp_pi_remote(void)
 {
-	int n = ot_ncpus(), home = pin_self();
+	int n = ot_ncpus(), home = ot_pin_self();
 	int a = (home + 1) % n, b = (home + 2) % n;	/* holder, waiter */
 	pthread_mutexattr_t ma;
 	pthread_t tl, th;
@@ -524,9 +523,7 @@ static void fp_round(const uint64_t *in, uint64_t *out, unsigned long spin)
 		  "v28", "v29", "v30", "v31", "cc", "memory");
 }
 
-/* Runs one round with pattern (id, round); returns how many of the 32
- * registers came back wrong. */
-static int fp_check(uint64_t id, uint64_t round, unsigned long spin)
+int ot_fp_check(uint64_t id, uint64_t round, unsigned long spin)
 {
 	uint64_t in[64], out[64];
 	int bad = 0;
@@ -567,7 +564,7 @@ static int64_t fp_end;
 static void fp_handler(int sig)
 {
 	/* Clobbers every register with its own pattern, checked too. */
-	unsigned long bad = (unsigned long)fp_check(0xffff, fp_signals, 50);
+	unsigned long bad = (unsigned long)ot_fp_check(0xffff, fp_signals, 50);
 
 	__atomic_fetch_add(&fp_bad, bad, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&fp_signals, 1, __ATOMIC_RELAXED);
@@ -582,7 +579,7 @@ static void *fp_body(void *arg)
 	struct fp_worker *w = arg;
 
 	for (int r = 0; r < w->rounds || (!w->signals && ot_now_ns() < fp_end); r++) {
-		unsigned long bad = (unsigned long)fp_check((uint64_t)w->id, (uint64_t)r,
+		unsigned long bad = (unsigned long)ot_fp_check((uint64_t)w->id, (uint64_t)r,
 							    200 + (r & 7) * 100);
 		__atomic_fetch_add(&fp_bad, bad, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&fp_checks, 32, __ATOMIC_RELAXED);
@@ -720,7 +717,7 @@ static void smp_fpu_lazy(void)
 {
 	struct fpu_totals a, b;
 	pthread_t t;
-	int cpu = pin_self();
+	int cpu = ot_pin_self();
 
 	OT_ASSERT(sem_init(&ping, 0, 0) == 0 && sem_init(&pong, 0, 0) == 0);
 	OT_ASSERT_OK(read_fpu_totals(&a));

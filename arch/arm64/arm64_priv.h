@@ -22,6 +22,9 @@ __noreturn void arm64_call_on_stack(uintptr_t sp, void (*fn)(void));
 /* fpu.c */
 void arm64_fpu_trap(void);
 void arm64_fpu_exception_exit(void);
+/* An interrupt's entry at thread level: a thread's live registers are
+ * kept from the handlers (turns access off, see fpu.c). */
+void arm64_fpu_irq_entry(void);
 void arm64_fpu_enable_for_panic(void);
 /* The FP/SIMD registers become free for this CPU's own use (a fault
  * report that the system survives): their owner's state is saved first.

@@ -196,10 +196,14 @@ void arm64_irq_handler(struct trap_frame *f)
 {
 	struct cpu *c = this_cpu();
 
+	if (c->exception_depth == 0)
+		arm64_fpu_irq_entry();
 	c->exception_depth++;
 	irq_dispatch();
 	c->exception_depth--;
 	if (c->exception_depth == 0) {
+		/* Thread level again before a switch saves the registers. */
+		arm64_fpu_exception_exit();
 		sched_irq_exit();	/* may switch threads and come back later */
 		/* Signals, a task kill or an asynchronous cancellation: run
 		 * on the thread's stack with IRQs on, as thread code would;

@@ -18,11 +18,16 @@
  * The copy left in the registers makes the common case (the thread comes
  * back to the same CPU, nobody else used FP/SIMD there) free of restores.
  *
- * Kernel code is built with -mgeneral-regs-only.  If FP/SIMD is used from
- * an exception handler anyway (a library routine called from an interrupt
- * handler), the trap forgets the CPU's copy (its owner's state is saved
- * in memory: the running thread had not re-enabled access, or it would
- * not trap) and leaves access enabled until the exception returns.
+ * Kernel code is built with -mgeneral-regs-only, but the C library's
+ * routines are not (picolibc's memset fills through v0), and interrupt
+ * handlers call them.  An interrupt that finds access on has the
+ * interrupted thread's live registers in the CPU, newer than its saved
+ * state: it turns access off (cpu->fpu_irq_live), so a handler's first
+ * FP/SIMD use traps, saves them, forgets the CPU's copy and leaves access
+ * on until the handler returns.  Back at thread level access is on again
+ * if the registers are still the thread's.  A system call needs none of
+ * this: it is a function call, and the routines keep what the AAPCS64
+ * says a callee keeps.
  */
 #include <string.h>
 #include <asm/sysregs.h>
@@ -62,6 +67,11 @@ void arm64_fpu_trap(void)
 
 	fpu_set_enabled(true);
 	if (c->exception_depth > 1 || !t) {
+		if (c->fpu_irq_live) {	/* the interrupted thread's, unsaved */
+			arm64_fpu_save(&t->fpu);
+			c->fpu_saves++;
+			c->fpu_irq_live = false;
+		}
 		c->fpu_owner = NULL;	/* registers about to be clobbered */
 		return;			/* exception context: until return */
 	}
@@ -73,15 +83,32 @@ void arm64_fpu_trap(void)
 	t->fpu_cpu = c->id;
 }
 
-/* Back to thread level: access as it was for the thread, i.e. enabled
- * when it holds its registers here (it had enabled them, or it will
- * only be saved once more than needed at its switch-out). */
-void arm64_fpu_exception_exit(void)
+void arm64_fpu_irq_entry(void)
 {
 	struct cpu *c = this_cpu();
 
-	if (c->exception_depth == 0)
-		fpu_set_enabled(c->current && holds(c, c->current) && fpu_enabled());
+	if (fpu_enabled()) {
+		fpu_set_enabled(false);
+		c->fpu_irq_live = true;
+	}
+}
+
+/* Back to thread level: access as it was for the thread, i.e. enabled
+ * when it holds its registers here and had them enabled (or an
+ * interrupt turned them off).  Written only when it changes: the ISB
+ * costs more than the read. */
+void arm64_fpu_exception_exit(void)
+{
+	struct cpu *c = this_cpu();
+	bool was, on;
+
+	if (c->exception_depth != 0)
+		return;
+	was = fpu_enabled();
+	on = c->current && holds(c, c->current) && (was || c->fpu_irq_live);
+	c->fpu_irq_live = false;
+	if (on != was)
+		fpu_set_enabled(on);
 }
 
 /* Scheduler lock held, IRQs masked (kernel/sched.c switch_locked()).

@@ -28,6 +28,9 @@ struct cpu {
 	bool slice_expired;		/* SCHED_RR slice of current ran out */
 	uint8_t kick_prio;		/* highest priority this CPU was kicked
 					 * for since its last switch (sched.c) */
+	bool fpu_irq_live;		/* lazy FPU: an interrupt found the
+					 * thread's registers live and unsaved
+					 * and turned access off (fpu.c) */
 	struct ktimer slice_timer;	/* SCHED_RR time slice: armed only while
 					 * an equal-priority thread is ready */
 	/* Lazy FPU (arch/arm64/fpu.c): whose registers the FPU holds. */
