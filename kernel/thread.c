@@ -299,8 +299,9 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	list_init(&t->sched_node);
 	list_init(&t->sig_queue);
 	list_init(&t->held_kmutexes);
+	t->kernel_tp = (uintptr_t)t->tls - (uintptr_t)__arm64_tls_tcb_offset;
 	arch_context_init(&t->ctx, (char *)t->stack + t->stack_size,
-			  (uintptr_t)t->tls - (uintptr_t)__arm64_tls_tcb_offset);
+			  t->kernel_tp);
 
 	f = sched_lock_acquire();
 	if (task->exiting) {

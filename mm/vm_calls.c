@@ -6,6 +6,7 @@
  * kernel's heap, reached through malloc().
  */
 #include <errno.h>
+#include <sys/mman.h>
 #include <vireo/task.h>
 #include <vireo/vmspace.h>
 
@@ -26,7 +27,10 @@ long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd,
 	(void)addr;
 	if (!vs)
 		return -ENOSYS;
-	return vmprot < 0 ? vmprot : vmspace_mmap_anon(vs, len, vmprot);
+	if (vmprot < 0)
+		return vmprot;
+	return vmspace_mmap_anon(vs, len, vmprot, (flags & MAP_STACK) ?
+				 VM_KIND_STACK : VM_KIND_ANON);
 }
 
 int vm_munmap(uintptr_t addr, size_t len)

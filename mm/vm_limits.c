@@ -43,7 +43,8 @@ int vm_anon_len(size_t len, size_t *out)
 
 int vm_mmap_prot(int prot, int flags, int fd, off_t off)
 {
-	if (flags != (MAP_PRIVATE | MAP_ANONYMOUS) || fd != -1 || off)
+	if ((flags & ~MAP_STACK) != (MAP_PRIVATE | MAP_ANONYMOUS) ||
+	    fd != -1 || off)
 		return -EINVAL;	/* files, shared or fixed mappings */
 	if (prot & PROT_EXEC)
 		return -ENOTSUP;	/* zeroed, never writable: no code */

@@ -214,10 +214,18 @@ long vmspace_sbrk(struct vmspace *vs, intptr_t incr)
 	return r;
 }
 
-long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot)
+/* Where reg begins for placing others: a stack's guard is its. */
+static uintptr_t reserved_start(const struct vm_region *reg)
+{
+	return reg->start - (reg->kind == VM_KIND_STACK ? USER_STACK_GUARD : 0);
+}
+
+long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot,
+		       enum vm_kind kind)
 {
 	struct list_node *n;
 	uintptr_t va = USER_MMAP_BASE;
+	size_t guard = kind == VM_KIND_STACK ? USER_STACK_GUARD : 0;
 	long r;
 
 	r = vm_anon_len(len, &len);
@@ -225,20 +233,21 @@ long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot)
 		return r;
 	kmutex_lock(&vs->lock);
 	/* First fit: regions are sorted, so a gap is a region starting at
-	 * least len past the end of the one before. */
+	 * least guard + len past the end of the one before. */
 	list_for_each(n, &vs->regions) {
 		struct vm_region *reg = container_of(n, struct vm_region, node);
 
 		if (reg->end <= va)
 			continue;
-		if (reg->start >= va + len)
+		if (reserved_start(reg) >= va + guard + len)
 			break;
 		va = reg->end;
 	}
+	va += guard;
 	if (va + len > USER_STACK_TOP - USER_STACK_SIZE - USER_STACK_GUARD)
 		r = -ENOMEM;
 	else
-		r = map_locked(vs, va, len, prot, VM_KIND_ANON);
+		r = map_locked(vs, va, len, prot, kind);
 	kmutex_unlock(&vs->lock);
 	return r ? r : (long)va;
 }
@@ -254,7 +263,8 @@ int vmspace_munmap(struct vmspace *vs, uintptr_t va, size_t len)
 	list_for_each(n, &vs->regions) {
 		struct vm_region *reg = container_of(n, struct vm_region, node);
 
-		if (reg->kind == VM_KIND_ANON && reg->start == va &&
+		if ((reg->kind == VM_KIND_ANON || reg->kind == VM_KIND_STACK) &&
+		    reg->start == va &&
 		    reg->end == va + ALIGN_UP(len, PAGE_SIZE)) {
 			unmap_locked(vs, reg);
 			r = 0;

@@ -17,7 +17,8 @@
  *                                           (waits for a signal), kill
  *                                           (may end any process),
  *                                           clock_setrealtime (the
- *                                           system's time)
+ *                                           system's time), thread_exit
+ *                                           (ends the caller)
  *   9  getppid() x1 times, exit(42)     10  write(x1 >> 32, 26 bytes)
  *                                           (x1 & 0xffffffff) times, exit(42)
  * A bad case ends in a fault: the kernel must end this process alone.
@@ -124,6 +125,8 @@ fuzz:
 	cmp	x8, #SYS_kill
 	b.eq	1b
 	cmp	x8, #SYS_clock_setrealtime
+	b.eq	1b
+	cmp	x8, #SYS_thread_exit
 	b.eq	1b
 	bl	next
 	mov	x0, x22

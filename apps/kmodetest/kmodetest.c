@@ -185,7 +185,7 @@ static int el0_main(int argc, char **argv)
 	}
 	task_set_vmspace(vs);	/* freed with the task */
 	arch_enter_user(PROG, STACK + STACK_SIZE, strtoull(argv[1], NULL, 0),
-			strtoull(argv[2], NULL, 0));
+			strtoull(argv[2], NULL, 0), 0);
 }
 
 /* Runs case what with arg at EL0; its wait status, or -1. */

@@ -30,6 +30,8 @@ _Static_assert(offsetof(struct cpu, emergency_sp) == CPU_EMERGENCY_SP,
 _Static_assert(offsetof(struct thread, stack) == THREAD_STACK, "asm_offsets.h");
 _Static_assert(offsetof(struct thread, sigalt_lo) == THREAD_SIGALT_LO, "asm_offsets.h");
 _Static_assert(offsetof(struct thread, sigalt_hi) == THREAD_SIGALT_HI, "asm_offsets.h");
+_Static_assert(offsetof(struct thread, kernel_tp) == THREAD_KERNEL_TP, "asm_offsets.h");
+_Static_assert(offsetof(struct trap_frame, tpidr) == TF_TPIDR, "trap frame");
 
 /* Enough for the report and a panic (the formatter runs here). */
 #define EMERGENCY_STACK_SIZE 4096

@@ -63,6 +63,14 @@ int copy_from_user(void *dst, uaddr_t src, size_t n)
 	return 0;
 }
 
+int copy_from_user_locked(void *dst, uaddr_t src, size_t n)
+{
+	if (src.va < USER_VA_BASE || src.va > USER_VA_END ||
+	    n > USER_VA_END - src.va || arm64_copy_from_user(dst, src.va, n))
+		return -EFAULT;
+	return 0;
+}
+
 int copy_to_user(uaddr_t dst, const void *src, size_t n)
 {
 	if (!user_range_ok(dst, n) || arm64_copy_to_user(dst.va, src, n))

@@ -247,13 +247,14 @@ void arm64_syscall(struct trap_frame *f)
 	arm64_user_return(f, &x0);
 }
 
-void arch_enter_user(uintptr_t pc, uintptr_t sp, uint64_t a0, uint64_t a1)
+void arch_enter_user(uintptr_t pc, uintptr_t sp, uint64_t a0, uint64_t a1,
+		     uintptr_t tls)
 {
 	/* EL0t, with every interrupt unmasked (DAIF clear).  Every later
 	 * exception from EL0 saves its frame at the same place (the stack
 	 * is empty above it once at EL0): user_regs stays valid. */
 	struct trap_frame f = { .elr = pc, .sp = sp, .spsr = 0,
-				.x = { a0, a1 } };
+				.x = { a0, a1 }, .tpidr = tls };
 
 	arch_irq_disable();
 	this_cpu()->current->user_regs = &f;

@@ -35,6 +35,15 @@
 	stp	x26, x27, [sp, #TF_X(26)]
 	stp	x28, x29, [sp, #TF_X(28)]
 .if \from_el0
+	/* The program's thread pointer is its own (EL0 may write it at
+	 * will): the kernel's C code, whose TLS (errno, picolibc's state)
+	 * is found through TPIDR_EL0, runs with the thread's kernel one. */
+	mrs	x0, tpidr_el0
+	str	x0, [sp, #TF_TPIDR]
+	mrs	x0, tpidr_el1
+	ldr	x0, [x0, #CPU_CURRENT]
+	ldr	x0, [x0, #THREAD_KERNEL_TP]
+	msr	tpidr_el0, x0
 	mrs	x0, sp_el0
 .else
 	add	x0, sp, #TF_SIZE
@@ -62,6 +71,8 @@
 .if \from_el0
 	ldr	x0, [sp, #TF_SP]
 	msr	sp_el0, x0
+	ldr	x0, [sp, #TF_TPIDR]
+	msr	tpidr_el0, x0
 .endif
 	ldp	x0, x1, [sp, #TF_X(0)]
 	ldp	x2, x3, [sp, #TF_X(2)]

@@ -21,6 +21,8 @@
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
 #define MAP_ANON	MAP_ANONYMOUS
+#define MAP_STACK	0x20000	/* a thread's stack: an unmapped guard
+				 * page below it that nothing may map */
 
 #define MAP_FAILED	((void *)-1)
 

@@ -116,6 +116,9 @@ struct thread {
 	 * sigaltstack(), or 0, 0: set by the thread itself; the vectors.S
 	 * overflow check accepts an SP inside it. */
 	uintptr_t sigalt_lo, sigalt_hi;
+	uintptr_t kernel_tp;		/* its TPIDR_EL0 value in the kernel
+					 * (arch: tls less the TCB offset); an
+					 * EL0 thread's own is in its frame */
 	void *tls;
 	void (*entry)(void *arg);
 	void *arg;
@@ -162,6 +165,8 @@ struct thread {
 	struct list_node held_kmutexes;	/* the same, by kmutex->tracked */
 	unsigned int files_borrowed;	/* fd_get() not yet fd_put() */
 	int fault_sig;			/* signal of the fault ending it (arch) */
+	uintptr_t futex_addr;		/* the user word it waits on in a
+					 * futex wait, else 0 (futex.c) */
 	void *user_regs;		/* an EL0 thread's register frame on its
 					 * kernel stack (arch), or NULL: the
 					 * thread never ran at EL0 */
@@ -228,6 +233,28 @@ bool thread_exists(int tid);
  * are not returned).  Scheduler lock held; valid while it is. */
 struct thread *thread_lookup_locked(int tid);
 int thread_self_tid(void);
+
+/*
+ * The system calls of a process's threads (kernel/kmode/uthread.c,
+ * futex.c; docs/kernel-mode.md).  thread_create: a thread of the
+ * caller's task entering EL0 at pc with x0 = arg, stack pointer sp
+ * (16-byte aligned, its stack mapped by the caller) and TPIDR_EL0 = tls;
+ * its tid, or -EINVAL (pc or sp outside the user window or misaligned),
+ * -EFAULT (the 32 bytes under sp, where the start is passed, not
+ * writable), -ENOMEM, -EAGAIN.  thread_exit: ends the caller with value for its
+ * joiner.  thread_join: thread_join() with the value as a number.
+ * futex_wait: blocks while the int at addr holds val, until woken,
+ * deadline_ns (monotonic; WAIT_FOREVER) or a signal: 0, -EAGAIN (the
+ * word differed), -ETIMEDOUT, -EINTR, -EINVAL (misaligned), -EFAULT.
+ * futex_wake: wakes up to n of the caller's task's threads waiting on
+ * addr; how many.  All: -ENOSYS without an address space.
+ */
+long uthread_create_call(uintptr_t pc, uintptr_t arg, uintptr_t sp,
+			 uintptr_t tls);
+__noreturn long uthread_exit_call(uintptr_t value);
+long uthread_join_call(int tid, uintptr_t *value);
+long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns);
+long futex_wake_call(uintptr_t addr, int n);
 
 /* Name, truncated to 23 characters.  0 or -ESRCH. */
 int thread_set_name(int tid, const char *name);

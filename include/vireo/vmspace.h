@@ -104,12 +104,13 @@ void arch_sync_icache(const void *kva, size_t n);
 /* Installs as (NULL: the kernel's tables alone) on this CPU.  Called by
  * the context switch with the scheduler lock held, IRQs masked. */
 void arch_uspace_switch(struct arch_uspace *as);
-/* Leaves the calling thread for EL0 at pc with stack pointer sp and
- * x0 = a0, x1 = a1, in the task's installed space; the thread comes
- * back only through exceptions (system calls, faults, interrupts).
- * Thread context. */
+/* Leaves the calling thread for EL0 at pc with stack pointer sp, x0 =
+ * a0, x1 = a1 and the thread pointer (TPIDR_EL0) tls, in the task's
+ * installed space; the thread comes back only through exceptions
+ * (system calls, faults, interrupts).  Thread context. */
 __attribute__((noreturn)) void arch_enter_user(uintptr_t pc, uintptr_t sp,
-					       uint64_t a0, uint64_t a1);
+					       uint64_t a0, uint64_t a1,
+					       uintptr_t tls);
 /* Copies n bytes from the kernel's src into the space at va, which must
  * lie in one region (loading a program: its text is read-only to EL0),
  * and makes them visible to instruction fetch.  0 or -EFAULT. */
@@ -120,13 +121,16 @@ void vmspace_set_heap(struct vmspace *vs, uintptr_t start);
  * (below the heap's start), -ENOMEM.  New heap memory reads as zero;
  * heap pages wholly above a lowered break are freed. */
 long vmspace_sbrk(struct vmspace *vs, intptr_t incr);
-/* A new anonymous region of len bytes (rounded up to pages) with prot
- * at the lowest free address from USER_MMAP_BASE: its address, or
- * -EINVAL (len 0), -ENOMEM. */
-long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot);
-/* Removes the anonymous region [va, va + len) (len rounded up to
- * pages): exactly one whole region made by vmspace_mmap_anon(); any
- * other range (part of a region, several, not anonymous) is -EINVAL. */
+/* A new region of kind VM_KIND_ANON or VM_KIND_STACK, len bytes
+ * (rounded up to pages) with prot, at the lowest free address from
+ * USER_MMAP_BASE: its address, or -EINVAL (len 0), -ENOMEM.  Under a
+ * stack region USER_STACK_GUARD bytes stay unmapped, and no later region
+ * is placed there. */
+long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot,
+		       enum vm_kind kind);
+/* Removes the region [va, va + len) (len rounded up to pages): exactly
+ * one whole anonymous or stack region; any other range (part of a
+ * region, several, program or heap) is -EINVAL. */
 int vmspace_munmap(struct vmspace *vs, uintptr_t va, size_t len);
 
 /* ---- arithmetic of the above (mm/vm_limits.c, host-tested) ---- */
@@ -139,7 +143,8 @@ int vm_brk_check(uintptr_t start, uintptr_t old, intptr_t incr,
  * -ENOMEM (above USER_MMAP_MAX). */
 int vm_anon_len(size_t len, size_t *out);
 /* The region protection (VM_*) of an mmap() call, or -EINVAL (not
- * MAP_PRIVATE | MAP_ANONYMOUS with fd -1 and offset 0, PROT_NONE or
+ * MAP_PRIVATE | MAP_ANONYMOUS, with or without MAP_STACK, with fd -1
+ * and offset 0, PROT_NONE or
  * unknown bits), -ENOTSUP (PROT_EXEC: never writable and executable,
  * and zeroed memory holds no code). */
 int vm_mmap_prot(int prot, int flags, int fd, off_t off);

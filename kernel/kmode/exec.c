@@ -177,8 +177,9 @@ static int elf_task_main(int argc, char **argv)
 	(void)argv;
 	task_set_vmspace(vs);	/* already ours: installs it on this CPU */
 	vmspace_start(vs, &pc, &sp);
-	/* x0 = 0 as the ABI's process entry has it (no exit handler). */
-	arch_enter_user(pc, sp, 0, 0);
+	/* x0 = 0 as the ABI's process entry has it (no exit handler); the
+	 * program sets up its own thread pointer. */
+	arch_enter_user(pc, sp, 0, 0, 0);
 }
 
 int elf_spawn(const char *path, char *const argv[], char *const envp[],

@@ -81,6 +81,10 @@ TEST(mmap_takes_private_anonymous_memory_only)
 	EXPECT_EQ(vm_mmap_prot(PROT_READ, anon | MAP_FIXED, -1, 0), -EINVAL);
 	EXPECT_EQ(vm_mmap_prot(PROT_READ, anon, 3, 0), -EINVAL);
 	EXPECT_EQ(vm_mmap_prot(PROT_READ, anon, -1, 4096), -EINVAL);
+	EXPECT_EQ(vm_mmap_prot(PROT_READ | PROT_WRITE, anon | MAP_STACK, -1, 0),
+		  VM_READ | VM_WRITE);
+	EXPECT_EQ(vm_mmap_prot(PROT_READ, MAP_PRIVATE | MAP_STACK, -1, 0),
+		  -EINVAL);
 }
 
 UNIT_MAIN(UNIT_CASE(brk_moves_within_the_heap),

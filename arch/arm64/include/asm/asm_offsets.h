@@ -12,3 +12,4 @@
 #define THREAD_STACK		824	/* struct thread, stack */
 #define THREAD_SIGALT_LO	856	/* struct thread, sigalt_lo */
 #define THREAD_SIGALT_HI	864	/* struct thread, sigalt_hi */
+#define THREAD_KERNEL_TP	872	/* struct thread, kernel_tp */

@@ -12,7 +12,8 @@
 #define TF_SPSR		(33 * 8)
 #define TF_ESR		(34 * 8)
 #define TF_FAR		(35 * 8)
-#define TF_SIZE		(36 * 8)
+#define TF_TPIDR	(36 * 8)
+#define TF_SIZE		(38 * 8)
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -24,5 +25,9 @@ struct trap_frame {
 	uint64_t spsr;
 	uint64_t esr;
 	uint64_t far;
+	uint64_t tpidr;	/* from EL0: the program's TPIDR_EL0, which the
+			 * kernel replaces with the thread's own TLS
+			 * pointer while it runs (vectors.S) */
+	uint64_t pad;	/* 16-byte frames */
 };
 #endif

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Futexes (kernel/syscalls.tbl): the two calls a process's threads build
+ * their mutexes, condition variables, semaphores and joins on.  A lock
+ * lives in a user word; only contention enters the kernel.
+ * futex_wait(addr, val, deadline) blocks while the word at addr still
+ * holds val; futex_wake(addr, n) wakes up to n threads of the caller's
+ * task waiting on addr, the most urgent first.
+ *
+ * No wake-up is lost: the waiter reads the word and blocks under the
+ * scheduler lock, which the waker takes after changing the word, so the
+ * waker either finds the waiter blocked or the waiter finds the new
+ * value (-EAGAIN).  Reading user memory under a spinlock is safe because
+ * it cannot sleep: memory is mapped eagerly, the region was checked
+ * before the lock (the check sleeps), and the unprivileged load turns a
+ * region unmapped meanwhile into -EFAULT (copy_from_user_locked()).
+ *
+ * Waiters sit in one of FUTEX_BUCKETS wait queues, hashed by (task,
+ * address), in priority order; each marks its address in
+ * thread->futex_addr, which the waker compares, with the task, while it
+ * walks the bucket under the scheduler lock.  A futex is private to its
+ * task: there is no shared memory between processes.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <vireo/task.h>
+#include <vireo/thread.h>
+#include <vireo/uaccess.h>
+#include <vireo/vmspace.h>
+#include <vireo/wait.h>
+
+#define FUTEX_BUCKETS 64	/* a power of two */
+
+static struct wait_queue buckets[FUTEX_BUCKETS];	/* scheduler lock */
+static bool buckets_ready;				/* scheduler lock */
+
+static struct wait_queue *bucket_locked(const struct task *task,
+					uintptr_t addr)
+{
+	uint64_t h = ((uintptr_t)task ^ (addr >> 2)) * 0x9e3779b97f4a7c15ULL;
+
+	if (!buckets_ready) {
+		for (int i = 0; i < FUTEX_BUCKETS; i++)
+			wait_queue_init(&buckets[i]);
+		buckets_ready = true;
+	}
+	return &buckets[h >> 58];	/* the top log2(FUTEX_BUCKETS) bits */
+}
+
+/* A word of the caller's space: -ENOSYS without one, -EINVAL when not
+ * aligned, -EFAULT when not mapped. */
+static int check_word(uintptr_t addr)
+{
+	if (!task_vmspace(task_current()))
+		return -ENOSYS;
+	if (addr & 3)
+		return -EINVAL;
+	return user_range_ok((uaddr_t){ addr }, sizeof(int)) ? 0 : -EFAULT;
+}
+
+long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns)
+{
+	struct thread *t = thread_current();
+	irqflags_t f;
+	int word, r = check_word(addr);
+
+	if (r)
+		return r;
+	f = sched_lock_acquire();
+	r = copy_from_user_locked(&word, (uaddr_t){ addr }, sizeof(word));
+	if (!r && word != val)
+		r = -EAGAIN;
+	if (!r) {
+		t->futex_addr = addr;
+		r = wait_block_intr_locked(bucket_locked(t->task, addr),
+					   deadline_ns);
+		t->futex_addr = 0;
+	}
+	sched_lock_release(f);
+	return r;
+}
+
+long futex_wake_call(uintptr_t addr, int n)
+{
+	struct task *me = task_current();
+	struct list_node *node, *next;
+	struct wait_queue *wq;
+	irqflags_t f;
+	int woken = 0, r = check_word(addr);
+
+	if (r)
+		return r;
+	f = sched_lock_acquire();
+	wq = bucket_locked(me, addr);
+	sched_walk_begin();
+	list_for_each_safe(node, next, &wq->waiters) {
+		struct thread *w = list_entry(node, struct thread, sched_node);
+
+		if (woken >= n)
+			break;
+		if (w->task == me && w->futex_addr == addr) {
+			sched_wake_locked(w, 0);	/* unlinks it */
+			woken++;
+		}
+	}
+	sched_walk_end();
+	sched_lock_release(f);
+	return woken;
+}
