@@ -42,6 +42,7 @@
 #include <vireo/posix_timer.h>
 #include <vireo/signal.h>
 #include <vireo/thread.h>
+#include <vireo/vmspace.h>
 #include "kernel_priv.h"
 
 #define SIGQUEUE_MAX 32
@@ -474,10 +475,20 @@ static void dequeue_locked(struct thread *t, int sig, siginfo_t *info)
 		take_from(ts, &ts->pending, &ts->queue, sig, info);
 }
 
-/* Whether the calling thread runs on its alternate signal stack. */
+/* Whether t runs a program at EL0: its handlers run there, never in
+ * the kernel (the arch's return to EL0 takes them).  Not the task's
+ * address space: a flat task may hold one (kmodetest's checks). */
+static bool user_thread(const struct thread *t)
+{
+	return t->user_regs != NULL;
+}
+
+/* Whether the calling thread runs on its alternate signal stack (an EL0
+ * thread: whether its program did, when it entered the kernel). */
 static bool on_altstack(const struct thread *t)
 {
-	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t sp = user_thread(t) ? arch_user_sp(t) :
+		       (uintptr_t)__builtin_frame_address(0);
 
 	return sp >= t->sigalt_lo && sp < t->sigalt_hi;
 }
@@ -506,6 +517,11 @@ int signal_altstack(const stack_t *ss, stack_t *oss)
 	if (want.ss_size < MINSIGSTKSZ)
 		return -ENOMEM;
 	if (!want.ss_sp || (uintptr_t)want.ss_sp + want.ss_size < (uintptr_t)want.ss_sp)
+		return -EINVAL;
+	/* A program's frames are written with copy_to_user(), which checks
+	 * the range then; here only that it is the program's to give. */
+	if (user_thread(t) && ((uintptr_t)want.ss_sp < USER_VA_BASE ||
+			       (uintptr_t)want.ss_sp + want.ss_size > USER_VA_END))
 		return -EINVAL;
 	t->sigalt_hi = 0;	/* never a half-set range */
 	t->sigalt_lo = (uintptr_t)want.ss_sp;
@@ -597,14 +613,6 @@ static void act_on_death_locked(struct thread *t, irqflags_t f)
 		sched_lock_release(f);
 		thread_exit_value(THREAD_CANCELED);
 	}
-}
-
-/* Whether t runs a program at EL0: its handlers run there, never in
- * the kernel (the arch's return to EL0 takes them).  Not the task's
- * address space: a flat task may hold one (kmodetest's checks). */
-static bool user_thread(const struct thread *t)
-{
-	return t->user_regs != NULL;
 }
 
 /* What take_signal() found. */

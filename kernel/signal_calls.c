@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
+#include <vireo/thread.h>
 
 int signal_kill(pid_t pid, int sig)
 {
@@ -19,6 +20,42 @@ int signal_kill(pid_t pid, int sig)
 
 	if (!r)
 		signal_deliver_pending();	/* one sent to ourselves */
+	return r;
+}
+
+int signal_queue_call(pid_t pid, int sig, uintptr_t value)
+{
+	siginfo_t info = { .si_signo = sig, .si_code = SI_QUEUE,
+			   .si_pid = task_getpid(),
+			   .si_value.sival_ptr = (void *)value };
+	int r = signal_send_pid(pid, &info);
+
+	if (!r)
+		signal_deliver_pending();	/* one sent to ourselves */
+	return r;
+}
+
+int signal_tkill_call(int tid, int sig)
+{
+	siginfo_t info = { .si_signo = sig, .si_code = SI_USER,
+			   .si_pid = task_getpid() };
+	int r = signal_send_tid(tid, &info);
+
+	if (!r && tid == thread_self_tid())
+		signal_deliver_pending();
+	return r;
+}
+
+int signal_itimer_call(uint64_t value_ns, uint64_t interval_ns,
+		       uint64_t *old_value_ns, uint64_t *old_interval_ns)
+{
+	uint64_t ov, oi;
+	int r = signal_itimer(value_ns, interval_ns, &ov, &oi);
+
+	if (!r && old_value_ns)
+		*old_value_ns = ov;
+	if (!r && old_interval_ns)
+		*old_interval_ns = oi;
 	return r;
 }
 

@@ -107,33 +107,19 @@ int kill(pid_t pid, int sig)
 
 int sigqueue(pid_t pid, int sig, const union sigval value)
 {
-	siginfo_t info = {
-		.si_signo = sig, .si_code = SI_QUEUE, .si_value = value,
-		.si_pid = getpid(),
-	};
-	int r = signal_send_pid(pid, &info);
+	int r = (int)sys_sigqueue(pid, sig, (uintptr_t)value.sival_ptr);
 
-	if (r)
-		return fail(-r);
-	signal_deliver_pending();	/* one sent to ourselves, unblocked */
-	return 0;
+	return r ? fail(-r) : 0;
 }
 
 int pthread_kill(int thread, int sig)
 {
-	siginfo_t info = { .si_signo = sig, .si_code = SI_USER, .si_pid = getpid() };
-	int r = signal_send_tid(thread, &info);
-
-	if (r)
-		return -r;
-	if (thread == thread_self_tid())
-		signal_deliver_pending();
-	return 0;
+	return -(int)sys_tkill(thread, sig);
 }
 
 int raise(int sig)
 {
-	int r = pthread_kill(thread_self_tid(), sig);
+	int r = pthread_kill((int)sys_gettid(), sig);
 
 	return r ? fail(r) : 0;
 }
@@ -152,7 +138,7 @@ int sigtimedwait(const sigset_t *set, siginfo_t *info,
 	}
 	/* EINTR only when a handler of a signal outside set ran. */
 	for (;;) {
-		r = signal_wait(*set, info ? info : &tmp, deadline);
+		r = (int)sys_sigtimedwait(*set, info ? info : &tmp, deadline);
 		if (r == -ECANCELED)
 			thread_testcancel();	/* returns if now disabled */
 		else if (r != -EINTR || signal_deliver() != SIGNAL_NONE_RAN)
@@ -173,7 +159,7 @@ int sigwait(const sigset_t *set, int *sig)
 
 	/* sigwait() does not fail with EINTR: handlers run and it waits on. */
 	do {
-		r = signal_wait(*set, &info, WAIT_FOREVER);
+		r = (int)sys_sigtimedwait(*set, &info, WAIT_FOREVER);
 		if (r == -ECANCELED)
 			thread_testcancel();
 		if (r == -EINTR)
@@ -198,18 +184,18 @@ int pause(void)
 {
 	sigset_t cur;
 
-	signal_mask(SIG_BLOCK, NULL, &cur);
+	sys_sigprocmask(SIG_BLOCK, NULL, &cur);
 	return sigsuspend(&cur);
 }
 
 unsigned int alarm(unsigned int seconds)
 {
-	return signal_alarm(seconds);
+	return (unsigned int)sys_alarm(seconds);
 }
 
 int sigaltstack(const stack_t *ss, stack_t *oss)
 {
-	int r = signal_altstack(ss, oss);
+	int r = (int)sys_sigaltstack(ss, oss);
 
 	return r ? fail(-r) : 0;
 }
@@ -343,7 +329,7 @@ int setitimer(int which, const struct itimerval *value, struct itimerval *ovalue
 	if (timeval_to_ns(&value->it_value, &v) ||
 	    timeval_to_ns(&value->it_interval, &i))
 		return fail(EINVAL);
-	r = signal_itimer(v, i, &ov, &oi);
+	r = (int)sys_itimer(v, i, &ov, &oi);
 	if (r)
 		return fail(-r);
 	if (ovalue) {
@@ -360,7 +346,7 @@ int getitimer(int which, struct itimerval *value)
 
 	if (which != ITIMER_REAL || !value)
 		return fail(EINVAL);
-	r = signal_itimer(SIGNAL_ITIMER_KEEP, 0, &v, &i);
+	r = (int)sys_itimer(SIGNAL_ITIMER_KEEP, 0, &v, &i);
 	if (r)
 		return fail(-r);
 	value->it_value = ns_to_timeval(v);

@@ -17,6 +17,12 @@
  *   spin      runs at EL0 without system calls until a SIGUSR1 (from the
  *             shell) has run its handler: delivery after an interrupt
  *   bench N   N signals sent to itself, each handled
+ *   queue     sigqueue() with a value and tkill() to itself; sigtimedwait()
+ *             takes a blocked one (its value, a timeout, EAGAIN, EFAULT)
+ *   timers    alarm() and setitimer(): SIGALRM taken by sigtimedwait(),
+ *             the time left, the interval repeating, disarming
+ *   altstack  a SA_ONSTACK handler runs on the sigaltstack() stack, which
+ *             cannot be changed from it (EPERM); bad stacks refused
  * Prints "<mode> ok" when all checks passed; "FAIL ..." and status 1
  * otherwise.
  */
@@ -24,7 +30,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <asm/sigframe.h>
+#include <vireo/vmspace.h>
 #include "sys.h"
 
 #define BIT(sig) (1UL << ((sig) - 1))
@@ -324,6 +333,129 @@ static void bench(long n)
 	u_expect(bench_count == n, "handled", bench_count);
 }
 
+/* ---- queue, timers, altstack ---- */
+static volatile long queued_value, queued_code, queued_pid;
+
+static void on_queued(int sig, siginfo_t *si, void *uc)
+{
+	queued_value = (long)si->si_value.sival_ptr;
+	queued_code = si->si_code;
+	queued_pid = si->si_pid;
+}
+
+static long now_ns(void)
+{
+	unsigned long ns = 0;
+
+	svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&ns, 0);
+	return (long)ns;
+}
+
+/* sigtimedwait() for set, until deadline (0: forever). */
+static long take(uint64_t set, siginfo_t *si, long deadline)
+{
+	return svc3(SYS_sigtimedwait, (long)set, (long)si,
+		    deadline ? deadline : -1L);
+}
+
+static void queue(void)
+{
+	long pid = svc3(SYS_getpid, 0, 0, 0), tid = svc3(SYS_gettid, 0, 0, 0);
+	siginfo_t si;
+
+	u_sigaction(SIGUSR1, on_queued, SA_SIGINFO, 0);
+	u_expect(svc3(SYS_sigqueue, pid, SIGUSR1, 1234) == 0, "sigqueue", 0);
+	u_expect(queued_value == 1234 && queued_code == SI_QUEUE &&
+		 queued_pid == pid, "the handler's si_value", queued_value);
+	queued_code = 0;
+	u_expect(svc3(SYS_tkill, tid, SIGUSR1, 0) == 0, "tkill itself", 0);
+	u_expect(queued_code == SI_USER, "tkill: SI_USER", queued_code);
+	u_expect(svc3(SYS_tkill, 1, SIGUSR1, 0) == -ESRCH, "tkill: another task's", 0);
+	u_expect(svc3(SYS_sigqueue, pid, 99, 0) == -EINVAL, "sigqueue: bad signal", 0);
+
+	/* Blocked: sigtimedwait takes it, with its value. */
+	svc3(SYS_sigprocmask, SIG_BLOCK, (long)&(uint64_t){ BIT(SIGUSR2) }, 0);
+	svc3(SYS_sigqueue, pid, SIGUSR2, 2);
+	u_expect(take(BIT(SIGUSR2), &si, 0) == SIGUSR2 &&
+		 (long)si.si_value.sival_ptr == 2, "sigtimedwait: SIGUSR2", 0);
+	long t0 = now_ns();
+	u_expect(take(BIT(SIGUSR2), &si, t0 + 20000000) == -EAGAIN,
+		 "sigtimedwait: timeout", 0);
+	u_expect(now_ns() - t0 >= 20000000, "waited 20 ms", now_ns() - t0);
+	u_expect(take(BIT(SIGUSR2), (siginfo_t *)0x40000000, t0) == -EFAULT,
+		 "sigtimedwait: kernel address", 0);
+}
+
+static void timers(void)
+{
+	uint64_t old_v = 1, old_i = 1, alrm = BIT(SIGALRM);
+	siginfo_t si;
+	long t0 = now_ns();
+
+	svc3(SYS_sigprocmask, SIG_BLOCK, (long)&alrm, 0);
+	u_expect(svc3(SYS_alarm, 1, 0, 0) == 0, "alarm: none before", 0);
+	u_expect(svc3(SYS_alarm, 1, 0, 0) == 1, "alarm: 1 s left", 0);
+	u_expect(take(alrm, &si, t0 + 3000000000L) == SIGALRM, "alarm fired", 0);
+	u_expect(now_ns() - t0 >= 900000000L, "after 1 s", now_ns() - t0);
+	/* Every 20 ms, three times; then off. */
+	svc6(SYS_itimer, 20000000, 20000000, (long)&old_v, (long)&old_i, 0, 0);
+	u_expect(old_v == 0 && old_i == 0, "itimer: none before", (long)old_v);
+	t0 = now_ns();
+	for (int i = 0; i < 3; i++)
+		u_expect(take(alrm, &si, t0 + 2000000000L) == SIGALRM, "itimer fired", i);
+	u_expect(now_ns() - t0 >= 60000000L, "three periods", now_ns() - t0);
+	svc6(SYS_itimer, (long)-1L, 0, (long)&old_v, (long)&old_i, 0, 0);
+	u_expect(old_i == 20000000 && old_v <= 20000000, "itimer: read", (long)old_v);
+	svc6(SYS_itimer, 0, 0, 0, 0, 0, 0);
+	svc6(SYS_itimer, (long)-1L, 0, (long)&old_v, 0, 0, 0);
+	u_expect(old_v == 0, "itimer: off", (long)old_v);
+	u_expect(take(alrm, &si, now_ns() + 50000000) == -EAGAIN, "no more SIGALRM", 0);
+}
+
+static volatile uintptr_t handler_sp;
+static volatile long handler_ss_flags, handler_change;
+
+static void on_alt(int sig)
+{
+	stack_t ss = { 0 };
+
+	handler_sp = (uintptr_t)__builtin_frame_address(0);
+	svc3(SYS_sigaltstack, 0, (long)&ss, 0);
+	handler_ss_flags = ss.ss_flags;
+	ss.ss_flags = SS_DISABLE;
+	handler_change = svc3(SYS_sigaltstack, (long)&ss, 0, 0);
+}
+
+static void altstack(void)
+{
+	long base = svc6(SYS_mmap, 0, 16384, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	stack_t ss = { .ss_sp = (void *)base, .ss_size = 16384 }, old;
+
+	u_expect(base > 0, "mmap", base);
+	u_expect(svc3(SYS_sigaltstack, (long)&ss, (long)&old, 0) == 0, "sigaltstack", 0);
+	u_expect(old.ss_flags == SS_DISABLE, "none before", old.ss_flags);
+	u_sigaction(SIGUSR1, on_alt, SA_ONSTACK, 0);
+	u_raise(SIGUSR1);
+	u_expect(handler_sp >= (uintptr_t)base && handler_sp < (uintptr_t)base + 16384,
+		 "the handler ran on the alternate stack", (long)handler_sp);
+	u_expect(handler_ss_flags == SS_ONSTACK, "SS_ONSTACK in the handler",
+		 handler_ss_flags);
+	u_expect(handler_change == -EPERM, "no change while on it", handler_change);
+	/* Without SA_ONSTACK: the ordinary stack. */
+	u_sigaction(SIGUSR1, on_alt, 0, 0);
+	u_raise(SIGUSR1);
+	u_expect(handler_sp > USER_STACK_TOP - USER_STACK_SIZE, "the ordinary stack",
+		 (long)handler_sp);
+	stack_t small = { .ss_sp = (void *)base, .ss_size = 512 };
+	u_expect(svc3(SYS_sigaltstack, (long)&small, 0, 0) == -ENOMEM, "too small", 0);
+	stack_t kernel = { .ss_sp = (void *)0x40000000, .ss_size = 16384 };
+	u_expect(svc3(SYS_sigaltstack, (long)&kernel, 0, 0) == -EINVAL,
+		 "a kernel address", 0);
+	u_expect(svc3(SYS_sigaltstack, 0x40000000, 0, 0) == -EFAULT,
+		 "a kernel stack_t", 0);
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc >= 2 ? argv[1] : "";
@@ -352,6 +484,12 @@ int main(int argc, char **argv)
 		badstack();
 	else if (u_streq(m, "spin"))
 		spin();
+	else if (u_streq(m, "queue"))
+		queue();
+	else if (u_streq(m, "timers"))
+		timers();
+	else if (u_streq(m, "altstack"))
+		altstack();
 	else if (u_streq(m, "bench"))
 		bench(argc >= 3 ? u_atol(argv[2]) : 0);
 	else

@@ -18,7 +18,11 @@
  *                                           (may end any process),
  *                                           clock_setrealtime (the
  *                                           system's time), thread_exit
- *                                           (ends the caller)
+ *                                           (ends the caller), sigqueue
+ *                                           (as kill), sigtimedwait (a
+ *                                           random deadline: forever),
+ *                                           alarm and itimer (a later
+ *                                           SIGALRM ends the program)
  *   9  getppid() x1 times, exit(42)     10  write(x1 >> 32, 26 bytes)
  *                                           (x1 & 0xffffffff) times, exit(42)
  * A bad case ends in a fault: the kernel must end this process alone.
@@ -127,6 +131,14 @@ fuzz:
 	cmp	x8, #SYS_clock_setrealtime
 	b.eq	1b
 	cmp	x8, #SYS_thread_exit
+	b.eq	1b
+	cmp	x8, #SYS_sigqueue
+	b.eq	1b
+	cmp	x8, #SYS_sigtimedwait
+	b.eq	1b
+	cmp	x8, #SYS_alarm
+	b.eq	1b
+	cmp	x8, #SYS_itimer
 	b.eq	1b
 	bl	next
 	mov	x0, x22

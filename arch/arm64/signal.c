@@ -57,7 +57,10 @@ static void push_frame(struct trap_frame *f, int sig, const siginfo_t *info,
 {
 	struct thread *t = thread_current();
 	struct sigframe fr;
-	uintptr_t sp = (f->sp - sizeof(fr)) & ~(uintptr_t)15;
+	bool on_alt = f->sp >= t->sigalt_lo && f->sp < t->sigalt_hi;
+	uintptr_t top = (act->sa_flags & SA_ONSTACK) && t->sigalt_hi &&
+			!on_alt ? t->sigalt_hi : f->sp;
+	uintptr_t sp = (top - sizeof(fr)) & ~(uintptr_t)15;
 
 	memset(&fr, 0, sizeof(fr));
 	memcpy(fr.ctx.x, f->x, sizeof(fr.ctx.x));
@@ -67,8 +70,8 @@ static void push_frame(struct trap_frame *f, int sig, const siginfo_t *info,
 	fr.ctx.mask = old_mask;
 	memcpy(&fr.ctx.fp, &t->fpu, sizeof(fr.ctx.fp));	/* flushed */
 	memcpy(fr.info, info, sizeof(*info));
-	if (sp > f->sp || copy_to_user((uaddr_t){ sp }, &fr, sizeof(fr)))
-		bad_frame("no room for a signal frame below sp", f->sp);
+	if (sp > top || copy_to_user((uaddr_t){ sp }, &fr, sizeof(fr)))
+		bad_frame("no room for a signal frame below sp", top);
 	f->x[0] = (uint64_t)sig;
 	f->x[1] = sp + offsetof(struct sigframe, info);
 	f->x[2] = sp + offsetof(struct sigframe, ctx);
@@ -104,6 +107,11 @@ void arm64_user_deliver(struct trap_frame *f, const uint64_t *svc_x0)
 			break;
 	}
 	arch_thread_release(t);
+}
+
+uintptr_t arch_user_sp(const struct thread *t)
+{
+	return ((const struct trap_frame *)t->user_regs)->sp;
 }
 
 long arch_signal_return(uintptr_t frame)

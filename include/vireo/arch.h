@@ -42,6 +42,9 @@ struct arch_fpu_state {
  * EL0, ends the task with SIGSEGV.  -ENOSYS for a thread of the flat
  * build. */
 long arch_signal_return(uintptr_t frame);
+/* The stack pointer an EL0 thread t had when it last entered the kernel
+ * (t->user_regs set). */
+uintptr_t arch_user_sp(const struct thread *t);
 
 /*
  * Prepares ctx so that the first arch_context_switch() to it runs

@@ -257,14 +257,15 @@ def spin_and_kill(m):
 
 @test("issue 15: signals at EL0: handlers run on the program's stack and return "
       "through sigreturn (SA_SIGINFO arguments, mask, FP/SIMD kept, nesting, "
-      "SA_NODEFER, SA_RESETHAND, sigpending); kill from the shell interrupts read "
+      "SA_NODEFER, SA_RESETHAND, sigpending); sigqueue, tkill, sigtimedwait, "
+      "alarm, setitimer and SA_ONSTACK on a sigaltstack; kill from the shell interrupts read "
       "(SA_RESTART restarts it) and sigsuspend, and a program spinning at EL0; "
       "SIGSEGV handlers; forged and bad "
       "frames and a bad stack end the program with SIGSEGV alone; 20 runs leak "
       "nothing")
 def el0_signals(t):
     with programs(t) as (m, _):
-        for mode in ("basic", "mask", "segv"):
+        for mode in ("basic", "mask", "segv", "queue", "timers", "altstack"):
             out = m.command("/host/sigtest %s; echo status=$?" % mode, timeout=60)
             check_match(r"^%s ok$" % mode, out, "sigtest %s: %s" % (mode, out))
             check_match(r"^status=0$", out, "sigtest %s: status" % mode)
