@@ -31,7 +31,6 @@
 #include <stdint.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <asm/sigframe.h>
 #include <vireo/vmspace.h>
 #include "sys.h"
@@ -343,14 +342,6 @@ static void on_queued(int sig, siginfo_t *si, void *uc)
 	queued_pid = si->si_pid;
 }
 
-static long now_ns(void)
-{
-	unsigned long ns = 0;
-
-	svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&ns, 0);
-	return (long)ns;
-}
-
 /* sigtimedwait() for set, until deadline (0: forever). */
 static long take(uint64_t set, siginfo_t *si, long deadline)
 {
@@ -378,10 +369,10 @@ static void queue(void)
 	svc3(SYS_sigqueue, pid, SIGUSR2, 2);
 	u_expect(take(BIT(SIGUSR2), &si, 0) == SIGUSR2 &&
 		 (long)si.si_value.sival_ptr == 2, "sigtimedwait: SIGUSR2", 0);
-	long t0 = now_ns();
+	long t0 = u_now_ns();
 	u_expect(take(BIT(SIGUSR2), &si, t0 + 20000000) == -EAGAIN,
 		 "sigtimedwait: timeout", 0);
-	u_expect(now_ns() - t0 >= 20000000, "waited 20 ms", now_ns() - t0);
+	u_expect(u_now_ns() - t0 >= 20000000, "waited 20 ms", u_now_ns() - t0);
 	u_expect(take(BIT(SIGUSR2), (siginfo_t *)0x40000000, t0) == -EFAULT,
 		 "sigtimedwait: kernel address", 0);
 }
@@ -390,26 +381,26 @@ static void timers(void)
 {
 	uint64_t old_v = 1, old_i = 1, alrm = BIT(SIGALRM);
 	siginfo_t si;
-	long t0 = now_ns();
+	long t0 = u_now_ns();
 
 	svc3(SYS_sigprocmask, SIG_BLOCK, (long)&alrm, 0);
 	u_expect(svc3(SYS_alarm, 1, 0, 0) == 0, "alarm: none before", 0);
 	u_expect(svc3(SYS_alarm, 1, 0, 0) == 1, "alarm: 1 s left", 0);
 	u_expect(take(alrm, &si, t0 + 3000000000L) == SIGALRM, "alarm fired", 0);
-	u_expect(now_ns() - t0 >= 900000000L, "after 1 s", now_ns() - t0);
+	u_expect(u_now_ns() - t0 >= 900000000L, "after 1 s", u_now_ns() - t0);
 	/* Every 20 ms, three times; then off. */
 	svc6(SYS_itimer, 20000000, 20000000, (long)&old_v, (long)&old_i, 0, 0);
 	u_expect(old_v == 0 && old_i == 0, "itimer: none before", (long)old_v);
-	t0 = now_ns();
+	t0 = u_now_ns();
 	for (int i = 0; i < 3; i++)
 		u_expect(take(alrm, &si, t0 + 2000000000L) == SIGALRM, "itimer fired", i);
-	u_expect(now_ns() - t0 >= 60000000L, "three periods", now_ns() - t0);
+	u_expect(u_now_ns() - t0 >= 60000000L, "three periods", u_now_ns() - t0);
 	svc6(SYS_itimer, (long)-1L, 0, (long)&old_v, (long)&old_i, 0, 0);
 	u_expect(old_i == 20000000 && old_v <= 20000000, "itimer: read", (long)old_v);
 	svc6(SYS_itimer, 0, 0, 0, 0, 0, 0);
 	svc6(SYS_itimer, (long)-1L, 0, (long)&old_v, 0, 0, 0);
 	u_expect(old_v == 0, "itimer: off", (long)old_v);
-	u_expect(take(alrm, &si, now_ns() + 50000000) == -EAGAIN, "no more SIGALRM", 0);
+	u_expect(take(alrm, &si, u_now_ns() + 50000000) == -EAGAIN, "no more SIGALRM", 0);
 }
 
 static volatile uintptr_t handler_sp;

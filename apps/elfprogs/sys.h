@@ -5,6 +5,7 @@
  * x0.
  */
 #pragma once
+#include <time.h>
 #include <generated/syscall_nr.h>
 
 static inline long svc6(long nr, long a, long b, long c, long d, long e,
@@ -37,6 +38,15 @@ static inline __attribute__((noreturn)) void u_exit(int status)
 {
 	svc3(SYS_exit, status, 0, 0);
 	__builtin_unreachable();
+}
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+static inline long u_now_ns(void)
+{
+	unsigned long ns = 0;
+
+	svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&ns, 0);
+	return (long)ns;
 }
 
 static inline unsigned long u_strlen(const char *s)

@@ -18,7 +18,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
-#include <time.h>
 #include "sys.h"
 
 #define NTHREADS 4
@@ -34,14 +33,6 @@ static long u_futex_wait(int *w, int val, unsigned long deadline)
 static long u_futex_wake(int *w, int n)
 {
 	return svc3(SYS_futex_wake, (long)w, n, 0);
-}
-
-static long u_now_ns(void)
-{
-	unsigned long ns = 0;
-
-	svc3(SYS_clock_read, CLOCK_MONOTONIC, (long)&ns, 0);
-	return (long)ns;
 }
 
 /* A three-state futex mutex: 0 free, 1 held, 2 held with waiters. */
