@@ -132,14 +132,14 @@ int pthread_getcpuclockid(pthread_t thread, clockid_t *clock_id)
 int timer_create(clockid_t clock_id, struct sigevent *__restrict evp,
 		 timer_t *__restrict timerid)
 {
-	int err = posix_timer_create(clock_id, evp, timerid);
+	int err = (int)sys_timer_create(clock_id, evp, timerid);
 
 	return err ? fail(-err) : 0;
 }
 
 int timer_delete(timer_t timerid)
 {
-	int err = posix_timer_delete(timerid);
+	int err = (int)sys_timer_delete(timerid);
 
 	return err ? fail(-err) : 0;
 }
@@ -156,7 +156,7 @@ int timer_settime(timer_t timerid, int flags,
 	if (timespec_to_ns(&value->it_value, &v) ||
 	    timespec_to_ns(&value->it_interval, &iv))
 		return fail(EINVAL);
-	err = posix_timer_settime(timerid, flags & TIMER_ABSTIME, v, iv, &ov, &oiv);
+	err = (int)sys_timer_settime(timerid, flags & TIMER_ABSTIME, v, iv, &ov, &oiv);
 	if (err)
 		return fail(-err);
 	if (ovalue) {
@@ -169,12 +169,13 @@ int timer_settime(timer_t timerid, int flags,
 int timer_gettime(timer_t timerid, struct itimerspec *value)
 {
 	uint64_t v, iv;
-	int err = posix_timer_gettime(timerid, &v, &iv);
+	int err;
 
-	if (err)
-		return fail(-err);
 	if (!value)
 		return fail(EFAULT);
+	err = (int)sys_timer_gettime(timerid, &v, &iv);
+	if (err)
+		return fail(-err);
 	value->it_value = ns_to_timespec(v);
 	value->it_interval = ns_to_timespec(iv);
 	return 0;
@@ -182,7 +183,7 @@ int timer_gettime(timer_t timerid, struct itimerspec *value)
 
 int timer_getoverrun(timer_t timerid)
 {
-	int ret = posix_timer_getoverrun(timerid);
+	int ret = (int)sys_timer_getoverrun(timerid);
 
 	return ret < 0 ? fail(-ret) : ret;
 }

@@ -20,7 +20,8 @@
  *   queue     sigqueue() with a value and tkill() to itself; sigtimedwait()
  *             takes a blocked one (its value, a timeout, EAGAIN, EFAULT)
  *   timers    alarm() and setitimer(): SIGALRM taken by sigtimedwait(),
- *             the time left, the interval repeating, disarming
+ *             the time left, the interval repeating, disarming; a POSIX
+ *             timer's SIGUSR2 with SI_TIMER and its value; its errors
  *   altstack  a SA_ONSTACK handler runs on the sigaltstack() stack, which
  *             cannot be changed from it (EPERM); bad stacks refused
  * Prints "<mode> ok" when all checks passed; "FAIL ..." and status 1
@@ -401,6 +402,36 @@ static void timers(void)
 	svc6(SYS_itimer, (long)-1L, 0, (long)&old_v, 0, 0, 0);
 	u_expect(old_v == 0, "itimer: off", (long)old_v);
 	u_expect(take(alrm, &si, u_now_ns() + 50000000) == -EAGAIN, "no more SIGALRM", 0);
+
+	/* A POSIX timer: SIGUSR2 with its value every 10 ms. */
+	uint64_t usr2 = BIT(SIGUSR2), v = 0, iv = 0;
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR2,
+			       .sigev_value.sival_int = 77 };
+	timer_t id = 0;
+
+	svc3(SYS_sigprocmask, SIG_BLOCK, (long)&usr2, 0);
+	u_expect(svc3(SYS_timer_create, CLOCK_MONOTONIC, (long)&ev, (long)&id) == 0,
+		 "timer_create", 0);
+	u_expect(svc6(SYS_timer_settime, (long)id, 0, 10000000, 10000000, 0, 0) == 0,
+		 "timer_settime", 0);
+	t0 = u_now_ns();
+	for (int i = 0; i < 2; i++) {
+		u_expect(take(usr2, &si, t0 + 2000000000L) == SIGUSR2, "timer fired", i);
+		u_expect(si.si_code == SI_TIMER && si.si_value.sival_int == 77,
+			 "SI_TIMER and the value", si.si_code);
+	}
+	u_expect(svc3(SYS_timer_gettime, (long)id, (long)&v, (long)&iv) == 0 &&
+		 iv == 10000000 && v <= 10000000, "timer_gettime", (long)v);
+	u_expect(svc3(SYS_timer_getoverrun, (long)id, 0, 0) >= 0, "timer_getoverrun", 0);
+	u_expect(svc3(SYS_timer_delete, (long)id, 0, 0) == 0, "timer_delete", 0);
+	u_expect(svc3(SYS_timer_delete, (long)id, 0, 0) == -EINVAL, "deleted", 0);
+	u_expect(svc6(SYS_timer_settime, (long)id, 0, 1, 0, 0, 0) == -EINVAL,
+		 "settime of a deleted timer", 0);
+	ev.sigev_notify = SIGEV_THREAD;
+	u_expect(svc3(SYS_timer_create, CLOCK_MONOTONIC, (long)&ev, (long)&id) ==
+		 -ENOTSUP, "SIGEV_THREAD from a process", 0);
+	u_expect(svc3(SYS_timer_create, CLOCK_MONOTONIC, 0x40000000, (long)&id) ==
+		 -EFAULT, "a kernel sigevent", 0);
 }
 
 static volatile uintptr_t handler_sp;

@@ -51,6 +51,15 @@ int posix_timer_gettime(timer_t id, uint64_t *value, uint64_t *interval);
  * DELAYTIMER_MAX.  >= 0 or -EINVAL. */
 int posix_timer_getoverrun(timer_t id);
 
+/* The system calls (kernel/posix_timer_calls.c): timer_create (-ENOTSUP
+ * for SIGEV_THREAD from a process) and timer_settime (flags 0 or
+ * TIMER_ABSTIME, else -EINVAL). */
+long posix_timer_create_call(clockid_t clock, const struct sigevent *ev,
+			     timer_t *id);
+long posix_timer_settime_call(timer_t id, int flags, uint64_t value_ns,
+			      uint64_t interval_ns, uint64_t *old_value,
+			      uint64_t *old_interval);
+
 /*
  * For kernel/signal.c: the signal timer `id` of task t queued was taken
  * (delivered to a handler, accepted by sigwait*, or discarded).  Ends
