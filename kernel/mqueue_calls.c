@@ -177,7 +177,8 @@ long mq_notify_call(int mqd, const struct sigevent *ev)
 	long r;
 
 	/* A process's notification function is a user address: the kernel
-	 * would run it at EL1.  Threads in a process come first. */
+	 * would run it at EL1; a user library builds SIGEV_THREAD on a
+	 * signal and a thread of its own. */
 	if (ev && ev->sigev_notify == SIGEV_THREAD &&
 	    task_vmspace(task_current()))
 		return -ENOTSUP;
