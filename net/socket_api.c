@@ -1,93 +1,60 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The POSIX socket calls: each resolves its descriptor to a socket,
- * calls net/socket.c and turns -errno into -1 with errno set.  A call a
- * signal interrupted runs the handlers and restarts when they all asked
- * for SA_RESTART (as libc/posix_io.c does for read/write), except
- * connect and calls with a timeout, which POSIX says fail with EINTR.
- * Socket options live here too.
+ * The POSIX socket calls of the C library, over the socket system calls
+ * (<vireo/socket.h>, net/socket_calls.c): -errno becomes -1 and errno.
+ * Value-result addresses and options come back whole with their length;
+ * here what fits goes into the caller's buffer and *len says the whole
+ * length, as POSIX has it.  sendmsg and recvmsg gather and scatter their
+ * iovecs through one buffer, as a datagram goes in one piece.
  */
 #include <errno.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <vireo/file.h>
+#include <vireo/compiler.h>
 #include <vireo/libc.h>
-#include <vireo/signal.h>
-#include <vireo/thread.h>
-#include "lwip/priv/tcpip_priv.h"
-#include "lwip/tcp.h"
-#include "socket_priv.h"
+#include <vireo/socket.h>
+#include <generated/syscalls.h>
 
 #define result libc_result
 
-/* Runs op on fd's socket; a -EINTR restarts when the handlers allow. */
-#define SOCK_CALL(fd, restart, expr) ({					\
-	struct file *f_; struct sock *s_; long r_ = sock_get((fd), &f_, &s_); \
-	if (r_ == 0) {							\
-		(void)s_;						\
-		do { r_ = (expr); } while (r_ == -EINTR &&		\
-			signal_deliver_pending() && (restart));		\
-		fd_put(f_);						\
-	}								\
-	result(r_); })
-
-static const struct sock_family *family_by_domain(int domain)
+/* r's address into addr (*len bytes at most); *len becomes its length. */
+static void put_addr(const struct sock_addr_result *r, struct sockaddr *addr,
+		     socklen_t *len)
 {
-	const struct sock_family *fam = &rpmsg_sock_family;
-
-	return fam && fam->domain == domain ? fam : NULL;
+	if (!addr || !len)
+		return;
+	memcpy(addr, &r->addr, MIN(*len, r->len));
+	*len = r->len;
 }
-
-/* fd's file and family when it is a socket of another family than
- * lwIP's (a reference the caller puts back), else NULL. */
-static const struct sock_family *family_of(int fd, struct file **fp)
-{
-	const struct sock_family *fam = &rpmsg_sock_family;
-	struct file *f = fam ? fd_get(fd) : NULL;
-
-	if (!f)
-		return NULL;
-	if (f->ops != fam->fops) {
-		fd_put(f);
-		return NULL;
-	}
-	*fp = f;
-	return fam;
-}
-
-/* Returns op's result from the function when fd is such a socket. */
-#define FAMILY_CALL(fd, op, ...) do {						struct file *ff_;							const struct sock_family *fam_ = family_of((fd), &ff_);			if (fam_) {									long rr_ = fam_->op ? fam_->op(ff_, __VA_ARGS__) : -EOPNOTSUPP; 		fd_put(ff_);								return result(rr_);						}								} while (0)
 
 int socket(int domain, int type, int protocol)
 {
-	const struct sock_family *fam = family_by_domain(domain);
-
-	if (fam)
-		return (int)result(fam->create(type, protocol));
-	return (int)result(sock_create(domain, type, protocol));
+	return (int)result(sys_socket(domain, type, protocol));
 }
 
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	FAMILY_CALL(fd, bind, addr, len);
-	return (int)SOCK_CALL(fd, false, sock_bind(s_, addr, len));
+	return (int)result(sys_bind(fd, addr, len));
 }
 
 int listen(int fd, int backlog)
 {
-	FAMILY_CALL(fd, listen, backlog);
-	return (int)SOCK_CALL(fd, false, sock_listen(s_, backlog));
+	return (int)result(sys_listen(fd, backlog));
 }
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
-	FAMILY_CALL(fd, accept, addr, len, flags);
-	return (int)SOCK_CALL(fd, !s_->rcvtimeo_ns,
-			      sock_accept(f_, addr, len, flags));
+	struct sock_addr_result peer;
+	long r;
+
+	if (addr && !len)
+		return (int)result(-EFAULT);
+	r = sys_accept(fd, addr ? &peer : NULL, flags);
+	if (r >= 0)
+		put_addr(&peer, addr, len);
+	return (int)result(r);
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len)
@@ -97,8 +64,7 @@ int accept(int fd, struct sockaddr *addr, socklen_t *len)
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	FAMILY_CALL(fd, connect, addr, len);
-	return (int)SOCK_CALL(fd, false, sock_connect(f_, addr, len));
+	return (int)result(sys_connect(fd, addr, len));
 }
 
 ssize_t sendto(int fd, const void *buf, size_t len, int flags,
@@ -106,9 +72,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 {
 	if (!buf && len)
 		return result(-EFAULT);
-	FAMILY_CALL(fd, send, buf, len, flags);
-	return SOCK_CALL(fd, !s_->sndtimeo_ns,
-			 sock_send(f_, buf, len, flags, to, tolen));
+	return result(sys_sendto(fd, buf, len, flags, to, to ? tolen : 0));
 }
 
 ssize_t send(int fd, const void *buf, size_t len, int flags)
@@ -119,11 +83,16 @@ ssize_t send(int fd, const void *buf, size_t len, int flags)
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags,
 		 struct sockaddr *from, socklen_t *fromlen)
 {
+	struct sock_addr_result peer;
+	long r;
+
 	if (!buf && len)
 		return result(-EFAULT);
-	FAMILY_CALL(fd, recv, buf, len, flags);
-	return SOCK_CALL(fd, !s_->rcvtimeo_ns,
-			 sock_recv(f_, buf, len, flags, from, fromlen, NULL));
+	r = sys_recvfrom(fd, buf, len, flags, from && fromlen ? &peer : NULL,
+			 NULL);
+	if (r >= 0)
+		put_addr(&peer, from, fromlen);
+	return result(r);
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags)
@@ -139,15 +108,14 @@ static ssize_t iov_total(const struct msghdr *msg)
 	if (msg->msg_iovlen < 0 || (msg->msg_iovlen && !msg->msg_iov))
 		return -EINVAL;
 	for (int i = 0; i < msg->msg_iovlen; i++) {
-		if (msg->msg_iov[i].iov_len > SSIZE_MAX - n)
+		if (msg->msg_iov[i].iov_len > (size_t)LONG_MAX - n)
 			return -EINVAL;
 		n += msg->msg_iov[i].iov_len;
 	}
 	return (ssize_t)n;
 }
 
-/* A datagram or a stream write must go as one piece: the iovecs are
- * gathered into one buffer (bounce), filled (to_buf) or spread. */
+/* Gathers the iovecs into buf (to_buf) or spreads buf over them. */
 static void iov_copy(const struct msghdr *msg, uint8_t *buf, size_t len,
 		     bool to_buf)
 {
@@ -189,201 +157,69 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
+	struct sock_addr_result peer;
 	uint8_t *buf;
 	ssize_t n = bounce_alloc(msg, &buf);
+	int mflags = 0;
 
 	if (n < 0)
 		return result(n);
-	msg->msg_flags = 0;
 	msg->msg_controllen = 0;
-	n = SOCK_CALL(fd, !s_->rcvtimeo_ns,
-		      sock_recv(f_, buf, (size_t)n, flags, msg->msg_name,
-				msg->msg_name ? &msg->msg_namelen : NULL,
-				&msg->msg_flags));
-	if (n > 0)
+	n = sys_recvfrom(fd, buf, (size_t)n, flags,
+			 msg->msg_name ? &peer : NULL, &mflags);
+	if (n >= 0) {
 		iov_copy(msg, buf, (size_t)n, false);
+		put_addr(&peer, msg->msg_name, &msg->msg_namelen);
+		msg->msg_flags = mflags;
+	}
 	free(buf);
-	return n;
+	return result(n);
 }
 
 int shutdown(int fd, int how)
 {
-	FAMILY_CALL(fd, shutdown, how);
-	return (int)SOCK_CALL(fd, false, sock_shutdown(s_, how));
+	return (int)result(sys_shutdown(fd, how));
+}
+
+static int name(int fd, struct sockaddr *addr, socklen_t *len, int peer)
+{
+	struct sock_addr_result r;
+	long rc;
+
+	if (!addr || !len)
+		return (int)result(-EFAULT);
+	rc = sys_sockname(fd, &r, peer);
+	if (rc >= 0)
+		put_addr(&r, addr, len);
+	return (int)result(rc);
 }
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	FAMILY_CALL(fd, name, addr, len, true);
-	return (int)SOCK_CALL(fd, false, sock_name(s_, addr, len, true));
+	return name(fd, addr, len, 0);
 }
 
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	FAMILY_CALL(fd, name, addr, len, false);
-	return (int)SOCK_CALL(fd, false, sock_name(s_, addr, len, false));
+	return name(fd, addr, len, 1);
 }
 
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
-	FAMILY_CALL(fd, getopt, level, name, val, len);
-	return (int)SOCK_CALL(fd, false, sock_getopt(s_, level, name, val, len));
+	struct sock_opt_result r;
+	long rc;
+
+	if (!val || !len)
+		return (int)result(-EFAULT);
+	rc = sys_getsockopt(fd, level, name, *len, &r);
+	if (rc >= 0) {
+		memcpy(val, r.val, MIN(*len, r.len));
+		*len = r.len;
+	}
+	return (int)result(rc);
 }
 
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
-	return (int)SOCK_CALL(fd, false, sock_setopt(s_, level, name, val, len));
-}
-
-/* ---- options ---- */
-
-static int put_int(void *val, socklen_t *len, int v)
-{
-	if (!val || !len || *len < sizeof(int))
-		return -EINVAL;
-	*(int *)val = v;
-	*len = sizeof(int);
-	return 0;
-}
-
-static int put_tv(void *val, socklen_t *len, uint64_t ns)
-{
-	struct timeval tv = { (time_t)(ns / 1000000000),
-			      (suseconds_t)(ns % 1000000000 / 1000) };
-
-	if (!val || !len || *len < sizeof(tv))
-		return -EINVAL;
-	memcpy(val, &tv, sizeof(tv));
-	*len = sizeof(tv);
-	return 0;
-}
-
-static int get_tv(const void *val, socklen_t len, uint64_t *ns)
-{
-	struct timeval tv;
-
-	if (!val || len < sizeof(tv))
-		return -EINVAL;
-	memcpy(&tv, val, sizeof(tv));
-	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		return -EDOM;
-	*ns = (uint64_t)tv.tv_sec * 1000000000 + (uint64_t)tv.tv_usec * 1000;
-	return 0;
-}
-
-/* Sets or clears a pcb option bit under the core lock. */
-static void pcb_flag(struct sock *s, u8_t opt, bool on)
-{
-	LOCK_TCPIP_CORE();
-	if (s->conn->pcb.ip) {
-		if (on)
-			ip_set_option(s->conn->pcb.ip, opt);
-		else
-			ip_reset_option(s->conn->pcb.ip, opt);
-	}
-	UNLOCK_TCPIP_CORE();
-}
-
-static bool is_stream(const struct sock *s)
-{
-	return s->type == SOCK_STREAM;
-}
-
-static int tcp_opt(struct sock *s, int name, int v, bool set, int *out)
-{
-	struct tcp_pcb *pcb;
-	int r = 0;
-
-	if (name != TCP_NODELAY)
-		return -ENOPROTOOPT;
-	if (!is_stream(s))
-		return -EOPNOTSUPP;
-	LOCK_TCPIP_CORE();
-	pcb = s->conn->pcb.tcp;
-	if (!pcb)
-		r = -EINVAL;
-	else if (!set)
-		*out = tcp_nagle_disabled(pcb) ? 1 : 0;
-	else if (v)
-		tcp_nagle_disable(pcb);
-	else
-		tcp_nagle_enable(pcb);
-	UNLOCK_TCPIP_CORE();
-	return r;
-}
-
-int sock_getopt(struct sock *s, int level, int name, void *val, socklen_t *len)
-{
-	int v = 0, r;
-
-	if (level == IPPROTO_TCP) {
-		r = tcp_opt(s, name, 0, false, &v);
-		return r ? r : put_int(val, len, v);
-	}
-	if (level != SOL_SOCKET)
-		return -ENOPROTOOPT;
-	switch (name) {
-	case SO_RCVTIMEO:
-		return put_tv(val, len, s->rcvtimeo_ns);
-	case SO_SNDTIMEO:
-		return put_tv(val, len, s->sndtimeo_ns);
-	case SO_ERROR:
-		return put_int(val, len, sock_take_error(s));
-	case SO_TYPE:
-		return put_int(val, len, s->type);
-	case SO_DOMAIN:
-		return put_int(val, len, s->domain);
-	case SO_ACCEPTCONN:
-		return put_int(val, len, s->listening);
-	case SO_REUSEADDR:
-		return put_int(val, len, s->reuseaddr);
-	case SO_KEEPALIVE:
-		return put_int(val, len, s->keepalive);
-	case SO_RCVBUF:
-		return put_int(val, len, s->rcvbuf ? s->rcvbuf :
-				   (is_stream(s) ? TCP_WND : 65536));
-	case SO_SNDBUF:
-		return put_int(val, len, s->sndbuf ? s->sndbuf :
-				   (is_stream(s) ? TCP_SND_BUF : 65536));
-	default:
-		return -ENOPROTOOPT;
-	}
-}
-
-int sock_setopt(struct sock *s, int level, int name, const void *val,
-		socklen_t len)
-{
-	int v;
-
-	if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO))
-		return get_tv(val, len, name == SO_RCVTIMEO ? &s->rcvtimeo_ns :
-							       &s->sndtimeo_ns);
-	if (!val || len < sizeof(int))
-		return -EINVAL;
-	memcpy(&v, val, sizeof(v));
-	if (level == IPPROTO_TCP)
-		return tcp_opt(s, name, v, true, NULL);
-	if (level != SOL_SOCKET)
-		return -ENOPROTOOPT;
-	switch (name) {
-	case SO_REUSEADDR:
-		s->reuseaddr = v;
-		pcb_flag(s, SOF_REUSEADDR, v);
-		return 0;
-	case SO_KEEPALIVE:
-		s->keepalive = v;
-		pcb_flag(s, SOF_KEEPALIVE, v);
-		return 0;
-	case SO_RCVBUF:
-		/* TCP's window is the stack's; a datagram queue is capped. */
-		s->rcvbuf = v < 256 ? 256 : v;
-		if (!is_stream(s))
-			netconn_set_recvbufsize(s->conn, s->rcvbuf);
-		return 0;
-	case SO_SNDBUF:
-		s->sndbuf = v < 256 ? 256 : v;
-		return 0;
-	default:
-		return -ENOPROTOOPT;
-	}
+	return (int)result(sys_setsockopt(fd, level, name, val, len));
 }

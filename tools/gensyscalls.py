@@ -88,8 +88,9 @@ class Arg:
 
 
 class Call:
-    def __init__(self, nr, name, impl, args):
+    def __init__(self, nr, name, impl, args, cond=None):
         self.nr, self.name, self.impl, self.args = nr, name, impl, args
+        self.cond = cond          # a CONFIG_ symbol the service needs
 
     def proto(self):
         if not self.args:
@@ -138,8 +139,14 @@ def check_call(call, where):
             shorts[a.count] = a.name
 
 
+def guarded(cond, text):
+    """text inside #ifdef cond (a service of an optional subsystem)."""
+    return f'#ifdef {cond}\n{text}#endif\n' if cond else text
+
+
 def parse_table(path):
     calls, types, impls = [], [], []
+    cond = None
     with open(path) as f:
         lines = f.readlines()
     for i, raw in enumerate(lines, 1):
@@ -151,19 +158,31 @@ def parse_table(path):
             types.append(line.split(None, 1)[1])
             continue
         if line.startswith('@impl '):
-            impls.append(line.split(None, 1)[1])
+            impls.append((line.split(None, 1)[1], cond))
+            continue
+        if line.startswith('@if '):
+            if cond or not re.match(r'^CONFIG_\w+$', line[4:].strip()):
+                raise TableError(f'{where}: "@if CONFIG_X", not nested')
+            cond = line[4:].strip()
+            continue
+        if line == '@endif':
+            if not cond:
+                raise TableError(f'{where}: @endif without @if')
+            cond = None
             continue
         m = LINE_RE.match(line)
         if not m:
             raise TableError(f'{where}: not "NR NAME IMPL (ARGS)"')
         call = Call(int(m.group(1)), m.group(2), m.group(3),
-                    parse_args(m.group(4), where))
+                    parse_args(m.group(4), where), cond)
         check_call(call, where)
         if any(c.nr == call.nr for c in calls):
             raise TableError(f'{where}: number {call.nr} is used twice')
         if any(c.name == call.name for c in calls):
             raise TableError(f'{where}: name {call.name} is used twice')
         calls.append(call)
+    if cond:
+        raise TableError(f'{path}: @if {cond} without @endif')
     if not calls:
         raise TableError(f'{path}: no system calls')
     return calls, types, impls
@@ -183,13 +202,16 @@ def gen_nr(calls, src):
 def gen_entries(calls, types, impls, src, flat):
     out = [HEADER.format(src=src), '#pragma once\n\n#include <stdbool.h>\n',
            '#include <stddef.h>\n#include <stdint.h>\n']
-    for t in types + (impls if flat else []):
+    for t in types:
         out.append(f'#include {t}\n')
+    for t, cond in impls if flat else []:
+        out.append(guarded(cond, f'#include {t}\n'))
     out.append('\n')
     for c in calls:
-        if flat:
-            out.append(f'static inline long sys_{c.name}({c.proto()})\n'
-                       f'{{\n\treturn {c.impl}({c.arg_names()});\n}}\n\n')
+        if flat:	# a service the image lacks has no entry point
+            out.append(guarded(c.cond,
+                               f'static inline long sys_{c.name}({c.proto()})\n'
+                               f'{{\n\treturn {c.impl}({c.arg_names()});\n}}\n\n'))
         else:
             out.append(f'long sys_{c.name}({c.proto()});\n')
     return ''.join(out)
@@ -266,14 +288,16 @@ def gen_wrapper(c):
 def gen_table(calls, types, impls, src):
     out = [HEADER.format(src=src), '#include <stdbool.h>\n#include <stddef.h>\n',
            '#include <stdint.h>\n']
-    for t in types + impls:
+    for t in types:
         out.append(f'#include {t}\n')
+    for t, cond in impls:
+        out.append(guarded(cond, f'#include {t}\n'))
     out.append('#include <vireo/syscall.h>\n\n')
     for c in calls:
-        out.append(gen_wrapper(c))
+        out.append(guarded(c.cond, gen_wrapper(c)))
     out.append('const syscall_fn syscall_table[SYS_COUNT] = {\n')
-    for c in sorted(calls, key=lambda c: c.nr):
-        out.append(f'\t[SYS_{c.name}] = call_{c.name},\n')
+    for c in sorted(calls, key=lambda c: c.nr):	# a hole without: ENOSYS
+        out.append(guarded(c.cond, f'\t[SYS_{c.name}] = call_{c.name},\n'))
     out.append('};\n')
     return ''.join(out)
 

@@ -148,6 +148,16 @@ static void net_udp_loopback(void)
 	u2 = socket(AF_INET, SOCK_DGRAM, 0);
 	OT_EXPECT_OK(bind(u1, (struct sockaddr *)&a, sizeof(a)));
 	OT_EXPECT_OK(getsockname(u1, (struct sockaddr *)&a, &len));
+	/* A buffer too small for the name: cut to it, the length whole. */
+	{
+		struct sockaddr_in cut = { 0 };
+		socklen_t clen = 4;
+
+		OT_EXPECT_OK(getsockname(u1, (struct sockaddr *)&cut, &clen));
+		OT_EXPECT_EQ(clen, sizeof(cut));
+		OT_EXPECT_EQ(cut.sin_port, a.sin_port);
+		OT_EXPECT_EQ(cut.sin_addr.s_addr, 0);	/* beyond the 4 bytes */
+	}
 	OT_EXPECT_EQ(sendto(u2, "datagram", 8, 0, (struct sockaddr *)&a,
 			    sizeof(a)), 8);
 	/* MSG_PEEK leaves it queued; a short buffer truncates it. */

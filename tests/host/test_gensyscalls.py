@@ -12,7 +12,8 @@ GOOD = ['1 a f (int x)', '2 b g (char *p [out:n short filled], long n)',
         '3 c h (const char *s [str?], int *v [inout:2])',
         '4 d i (char *const *argv [strv], char *const *envp [strv?])',
         '5 e j (struct t *left [out? always])',
-        '6 f k (int fd, unsigned long req, unsigned long arg [ioctl:req])']
+        '6 f k (int fd, unsigned long req, unsigned long arg [ioctl:req])',
+        '@if CONFIG_NET', '7 g l (int fd)', '@endif']
 BAD = {
     'a number twice': ['1 a f ()', '1 b g ()'],
     'a name twice': ['1 a f ()', '2 a g ()'],
@@ -35,6 +36,10 @@ BAD = {
         ['1 a f (char *p [in:n short], char *q [out:n short], long n)'],
     'seven arguments': ['1 a f (int a, int b, int c, int d, int e, int g, int h)'],
     'a line that is no call': ['1 a f'],
+    'an @if without @endif': ['@if CONFIG_NET', '1 a f ()'],
+    'an @endif without @if': ['1 a f ()', '@endif'],
+    'nested @if': ['@if CONFIG_A', '@if CONFIG_B', '1 a f ()', '@endif', '@endif'],
+    'an @if of no CONFIG_ symbol': ['@if NET', '1 a f ()', '@endif'],
 }
 
 
@@ -62,6 +67,16 @@ def main():
             except gen.TableError as e:
                 result(what != 'a good list' and f'{path}:' in str(e),
                        f'{what}: {e}')
+        # A service under @if is compiled only with its option.
+        with open(path, 'w') as f:
+            f.write('\n'.join(GOOD) + '\n')
+        calls, types, impls = gen.parse_table(path)
+        table = gen.gen_table(calls, types, impls, 'list')
+        flat = gen.gen_entries(calls, types, impls, 'list', True)
+        result('#ifdef CONFIG_NET\n\t[SYS_g] = call_g,\n#endif' in table and
+               '#ifdef CONFIG_NET\nstatic inline long sys_g(' in flat and
+               '#ifdef' not in table.split('call_g')[0].split('call_f')[0],
+               '@if guards the table entry and the flat entry point')
         sys.argv = ['gensyscalls', '--user', '--table', sys.argv[2], tmp]
         rc = gen.main()
         names = ('syscall_nr.h', 'syscalls.h', 'syscall_stubs.S',

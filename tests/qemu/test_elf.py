@@ -58,7 +58,7 @@ def bad_files(hello):
 
 def host_dir(build):
     top = tempfile.mkdtemp(prefix="vireo-elf-")
-    for prog in ("hello", "crash", "sigtest", "memtest", "threads"):
+    for prog in ("hello", "crash", "sigtest", "memtest", "threads", "socktest"):
         shutil.copy(os.path.join(build, "elfprogs", prog), os.path.join(top, prog))
     for name, data in bad_files(os.path.join(top, "hello")).items():
         write(os.path.join(top, "bad-" + name), data)
@@ -372,6 +372,23 @@ def el0_threads_smp(t):
         out = m.command("/host/threads exit; echo status=$?", timeout=60)
         check_match(r"^status=7$", out, "exit() with threads on other CPUs")
         no_threads_left(m, "after exit()")
+
+
+@test("issue 15: sockets from EL0 over loopback: UDP to itself with the "
+      "sender's address, TCP connect/accept/send/recv, names, SO_TYPE, "
+      "SO_RCVTIMEO, shutdown; kernel addresses EFAULT, the console ENOTSOCK; "
+      "ten runs leak nothing")
+def el0_sockets(t):
+    with programs(t) as (m, _):
+        out = m.command("/host/socktest; echo status=$?", timeout=120)
+        check_match(r"^sockets ok$", out, "socktest: %s" % out)
+        check_match(r"^status=0$", out, "socktest: status")
+        line = ("i=x; for i in 0 1 2 3 4; do /host/socktest >/dev/null; done; "
+                "sleep 1; free")
+        first = mem_used(m.command(line, timeout=600))
+        second = mem_used(m.command(line, timeout=600))
+        check(len(first) == 1 and len(second) == 1 and second[0] <= first[0],
+              "runs leak nothing: used %s, then %s" % (first, second))
 
 
 @test("issue 15: sbrk and anonymous mmap/munmap at EL0: zeroed, usable memory; "
