@@ -134,19 +134,16 @@ static ssize_t write_onlcr(struct tty *t, const char *p, size_t len,
  * fits in its ring); the write lock keeps other writers out between
  * them.  A writer that waits for room keeps the others waiting: the
  * transmitter drains by itself, and a terminal that hangs up fails its
- * writes (-EIO), which lets them in. */
+ * writes (-EIO), which lets them in.  A non-blocking writer waits for
+ * the lock too: another writer is no reason to write nothing (-EAGAIN
+ * would have stdio drop the line), and the wait is for that write. */
 static ssize_t tty_write(struct file *f, const void *buf, size_t len)
 {
 	struct tty *t = f->priv;
 	bool nonblock = f->flags & O_NONBLOCK;
 	ssize_t r;
 
-	if (nonblock) {
-		if (kmutex_trylock(&t->write_lock))
-			return -EAGAIN;
-	} else {
-		kmutex_lock(&t->write_lock);
-	}
+	kmutex_lock(&t->write_lock);
 	if (READ_ONCE(t->raw))
 		r = t->ops->write(t, buf, len, nonblock);
 	else
