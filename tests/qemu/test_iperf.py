@@ -213,24 +213,30 @@ def udp_both_ways(t):
 def guest_client_tcp(t):
     m = t.machine("nsh", extra=user_net())
     wait_dhcp(m, m.boot())
-    srv = HostServer()
-    try:
-        one = m.command("iperf -c 10.0.2.2 -p %d -t 3 -f B" % srv.port, timeout=120)
-        two = m.command("iperf -c 10.0.2.2 -p %d -t 3 -P 2 -f B" % srv.port, timeout=120)
-        srv.drained()
-    finally:
-        host = srv.stop()
-    check("iperf:" not in one + two, "guest iperf -c failed:\n%s%s\nhost:\n%s" % (one, two, host))
-    sent = final_bytes(one)
-    check(len(sent) == 1, "guest iperf -c: %s" % one)
-    sent2 = final_bytes(two)
-    check(len(sent2) == 3 and "SUM" in sent2, "guest iperf -c -P 2: %s" % two)
-    # iperf 2.1's server reads the first word of the client header (its
-    # flags) to tell what kind of test comes and leaves it out of its count.
-    counted = sorted(v + 4 for k, v in final_bytes(host).items() if k != "SUM")
-    # final_bytes keys by id: the host numbers its connections 1, 2, 3.
-    want = sorted([list(sent.values())[0]] + [v for k, v in sent2.items() if k != "SUM"])
-    check(counted == want, "the guest sent %s, the host counted %s:\n%s" % (want, counted, host))
+    for streams in (1, 2):
+        # A server of its own for each run: the host's iperf 2.1.8 server
+        # sometimes aborts ("corrupted double-linked list") when a client
+        # connects after it has served others, and the guest's streams
+        # then end with EPIPE.
+        srv = HostServer()
+        try:
+            out = m.command("iperf -c 10.0.2.2 -p %d -t 3 -P %d -f B"
+                            % (srv.port, streams), timeout=120)
+            srv.drained()
+        finally:
+            host = srv.stop()
+        check("iperf:" not in out, "guest iperf -c -P %d failed:\n%s\nhost:\n%s"
+              % (streams, out, host))
+        sent = final_bytes(out)
+        check(len(sent) == (1 if streams == 1 else 3) and (streams == 1 or "SUM" in sent),
+              "guest iperf -c -P %d: %s" % (streams, out))
+        # iperf 2.1's server reads the first word of the client header (its
+        # flags) to tell what kind of test comes and leaves it out of its
+        # count.
+        counted = sorted(v + 4 for k, v in final_bytes(host).items() if k != "SUM")
+        want = sorted(v for k, v in sent.items() if k != "SUM")
+        check(counted == want, "the guest sent %s, the host counted %s:\n%s"
+              % (want, counted, host))
     m.kill()
 
 
