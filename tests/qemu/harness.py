@@ -75,6 +75,10 @@ EXIT_TIMEOUT = 30
 TEST_TIMEOUT = 300
 
 
+# A kernel log line as the console shows it: "[    1.234567] ...".
+KLOG_LINE = re.compile(r"\[\s*\d+\.\d{6}\] [^\n]*\n")
+
+
 class TestFailure(Exception):
     """A check failed; the message is the reason printed after FAIL."""
 
@@ -292,6 +296,11 @@ class Machine:
         self.sendline(line)
         m = self.expect(self.prompt_re, timeout)
         out = self.text[start:m.start()]
+        # A kernel message the shell's wait let through (a DHCP lease
+        # arriving) may come before the echo: it is not the command's.
+        while KLOG_LINE.match(out) and not out.split("\n", 1)[0].rstrip().endswith(
+                line.rstrip()):
+            out = out.partition("\n")[2]
         echo, nl, rest = out.partition("\n")
         if nl and strip_ansi(echo).rstrip().endswith(line.rstrip()):
             out = rest
