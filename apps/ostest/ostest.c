@@ -495,6 +495,9 @@ static bool run_case(const struct ot_case *c, int cpu, bool print,
 {
 	/* Static: a hung case thread may still look at it after we stop. */
 	static struct case_run cr;
+	/* The guard, longer with many CPUs: cases that work on every CPU
+	 * take longer, and 32 virtual CPUs may share two host cores. */
+	unsigned int limit = c->timeout_s * (1 + (unsigned int)ot_ncpus() / 8);
 	pthread_t t;
 	int err;
 
@@ -507,8 +510,8 @@ static bool run_case(const struct ot_case *c, int cpu, bool print,
 	err = ot_thread_on(&t, OT_PRIO, cpu, case_thread, &cr);
 	if (err) {
 		OT_FAIL("cannot start the case thread: %s", strerror(err));
-	} else if (wait_done(&cr.done, c->timeout_s) != 0) {
-		OT_FAIL("timed out after %u s", c->timeout_s);
+	} else if (wait_done(&cr.done, limit) != 0) {
+		OT_FAIL("timed out after %u s", limit);
 		pthread_cancel(t);
 		if (wait_done(&cr.done, 2) != 0) {
 			printf("ostest: %s ... FAIL (%s; hung, stopping)\n",
