@@ -234,7 +234,7 @@ static void kernel_pause_other_cpus(void)
 static struct ktimer simd_timer;
 static volatile bool simd_stop;
 static volatile unsigned long simd_calls;
-static uint8_t simd_buf[256];
+static uint8_t simd_buf[64];
 
 /* Every 100 us from the timer interrupt: picolibc's memset fills through
  * v0 (dup v0.16b), as a driver's interrupt handler clearing a buffer

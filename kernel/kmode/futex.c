@@ -29,7 +29,7 @@
 #include <vireo/vmspace.h>
 #include <vireo/wait.h>
 
-#define FUTEX_BUCKETS 64	/* a power of two */
+#define FUTEX_BUCKETS 16	/* a power of two: few processes, few waiters */
 
 static struct wait_queue buckets[FUTEX_BUCKETS];	/* scheduler lock */
 static bool buckets_ready;				/* scheduler lock */
@@ -44,7 +44,7 @@ static struct wait_queue *bucket_locked(const struct task *task,
 			wait_queue_init(&buckets[i]);
 		buckets_ready = true;
 	}
-	return &buckets[h >> 58];	/* the top log2(FUTEX_BUCKETS) bits */
+	return &buckets[h >> 60];	/* the top log2(FUTEX_BUCKETS) bits */
 }
 
 /* A word of the caller's space: -ENOSYS without one, -EINVAL when not
