@@ -19,14 +19,17 @@
 
 #define result libc_result
 
-/* r's address into addr (*len bytes at most); *len becomes its length. */
+/* r's address into addr (*len bytes at most); *len becomes its length,
+ * 0 when the call gave none (AF_UNSPEC). */
 static void put_addr(const struct sock_addr_result *r, struct sockaddr *addr,
 		     socklen_t *len)
 {
+	socklen_t n = r->addr.ss_family == AF_UNSPEC ? 0 : r->len;
+
 	if (!addr || !len)
 		return;
-	memcpy(addr, &r->addr, MIN(*len, r->len));
-	*len = r->len;
+	memcpy(addr, &r->addr, MIN(*len, n));
+	*len = n;
 }
 
 int socket(int domain, int type, int protocol)

@@ -72,10 +72,15 @@ static const struct sock_family *family_of(int fd, struct file **fp)
 #define ADDR_ARGS(r) ((r) ? (struct sockaddr *)&(r)->addr : NULL), \
 		     ((r) ? &(r)->len : NULL)
 
+/* Zeroed: a call that gives no address (a stream's end, a family
+ * without addresses) leaves AF_UNSPEC, which the C library reports as
+ * no address. */
 static void addr_result_init(struct sock_addr_result *r)
 {
-	if (r)
+	if (r) {
+		memset(r, 0, sizeof(*r));
 		r->len = sizeof(r->addr);
+	}
 }
 
 int sock_socket_call(int domain, int type, int protocol)

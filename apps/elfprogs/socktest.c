@@ -114,7 +114,10 @@ static void tcp(void)
 		 -EFAULT, "setsockopt of a kernel address", 0);
 	/* Half-close: the other end reads the end of the stream. */
 	u_expect(svc3(SYS_shutdown, c, SHUT_WR, 0) == 0, "shutdown", 0);
-	u_expect(svc6(SYS_recvfrom, s, (long)buf, sizeof(buf), 0, 0, 0) == 0, "end of stream", 0);
+	peer.addr.ss_family = AF_INET;
+	u_expect(svc6(SYS_recvfrom, s, (long)buf, sizeof(buf), 0, (long)&peer, 0) == 0,
+		 "end of stream", 0);
+	u_expect(peer.addr.ss_family == AF_UNSPEC, "no address at the end", peer.addr.ss_family);
 	svc3(SYS_close, s, 0, 0);
 	svc3(SYS_close, c, 0, 0);
 	svc3(SYS_close, l, 0, 0);

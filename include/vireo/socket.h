@@ -15,8 +15,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-/* An address the kernel gives back: len bytes of addr are the address
- * (len 0: none, as for an unnamed peer). */
+/* An address the kernel gives back: len bytes of addr are the address;
+ * none (a stream's end, a family without addresses) when addr's family
+ * is AF_UNSPEC. */
 struct sock_addr_result {
 	socklen_t len;
 	struct sockaddr_storage addr;
