@@ -10,7 +10,7 @@
  *   2  write the kernel address x1       6  an undefined instruction
  *   3  jump to address 0                 7  recurse past its stack
  *   4  execute its stack                 8  x1-seeded random system calls
- *                                           (numbers 0-127, random
+ *                                           (numbers 0-255, random
  *                                           arguments) 4000 times, exit(42);
  *                                           not exit, sigreturn (a bad
  *                                           frame ends it), sigsuspend
@@ -119,7 +119,7 @@ fuzz:
 	ldr	x24, lcg_add
 	mov	x25, #FUZZ_CALLS
 1:	bl	next
-	lsr	x8, x22, #57			/* 0..127 */
+	lsr	x8, x22, #56			/* 0..255: every service */
 	cmp	x8, #SYS_exit
 	b.eq	1b
 	cmp	x8, #SYS_sigreturn
