@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * sysconf() as a system call (kernel/syscalls.tbl): the limits and
- * counts an application may ask the running system for.  CPU counts are
- * live: configured = those the device tree lists that this image
- * supports, online = those that started.
+ * sysconf() and uname() as system calls (kernel/syscalls.tbl): the
+ * limits, counts and identity an application may ask the running system
+ * for, the kernel's own (a program built against an exported library
+ * learns the kernel it runs on, not the one it was built with).  CPU
+ * counts are live: configured = those the device tree lists that this
+ * image supports, online = those that started.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,4 +78,16 @@ long sysconf_call(int name)
 	default:
 		return -EINVAL;
 	}
+}
+
+long uname_call(struct utsname *u)
+{
+	memset(u, 0, sizeof(*u));
+	strcpy(u->sysname, "Vireo");
+	strncpy(u->nodename, CONFIG_HOSTNAME, sizeof(u->nodename) - 1);
+	strcpy(u->release, CONFIG_VERSION_STRING);
+	snprintf(u->version, sizeof(u->version), "%s %s", VIREO_BUILD_DATE,
+		 VIREO_BOARD_CONFIG);
+	strcpy(u->machine, "aarch64");
+	return 0;
 }

@@ -70,17 +70,17 @@ pid_t wait(int *status)
 
 int uname(struct utsname *u)
 {
+	long r;
+
 	if (!u) {
 		errno = EFAULT;
 		return -1;
 	}
-	memset(u, 0, sizeof(*u));
-	strcpy(u->sysname, "Vireo");
-	strncpy(u->nodename, CONFIG_HOSTNAME, sizeof(u->nodename) - 1);
-	strcpy(u->release, CONFIG_VERSION_STRING);
-	snprintf(u->version, sizeof(u->version), "%s %s", VIREO_BUILD_DATE,
-		 VIREO_BOARD_CONFIG);
-	strcpy(u->machine, "aarch64");
+	r = sys_uname(u);
+	if (r) {
+		errno = (int)-r;
+		return -1;
+	}
 	return 0;
 }
 

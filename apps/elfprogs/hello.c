@@ -5,7 +5,7 @@
  * number.  `hello sleep MS` waits MS milliseconds first (poll with no
  * descriptors), so a test can look at /proc/<pid>/maps meanwhile.
  * `hello calls` checks system calls from EL0 (clocks, spawn, waitpid,
- * ioctl, message queues, scheduling) and prints "calls: ok" or what
+ * ioctl, message queues, scheduling, uname) and prints "calls: ok" or what
  * failed.
  */
 #include <errno.h>
@@ -17,6 +17,7 @@
 #include <sys/fb.h>
 #include <sys/ioctl.h>
 #include <sys/times.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -207,6 +208,18 @@ static const char *sched_check(void)
 	return NULL;
 }
 
+static const char *uname_check(void)
+{
+	struct utsname u;
+
+	if (svc3(SYS_uname, (long)&u, 0, 0) || !u_streq(u.sysname, "Vireo") ||
+	    !u_streq(u.machine, "aarch64") || !u.release[0])
+		return "uname";
+	if (svc3(SYS_uname, 0x40000000L, 0, 0) != -EFAULT)
+		return "uname into a kernel address is not EFAULT";
+	return NULL;
+}
+
 static const char *wait_check(void)
 {
 	int st = 12345;
@@ -239,6 +252,8 @@ int main(int argc, char **argv, char **envp)
 			bad = mq_check();
 		if (!bad)
 			bad = sched_check();
+		if (!bad)
+			bad = uname_check();
 		u_puts("calls: ");
 		u_puts(bad ? bad : "ok");
 		u_puts("\n");

@@ -50,6 +50,9 @@ struct tms;
 long times_call(struct tms *buf);
 /* sysconf(name), or -EINVAL (kernel/sysconf.c). */
 long sysconf_call(int name);
+/* uname() (kernel/sysconf.c): the running kernel's identity.  0. */
+struct utsname;
+long uname_call(struct utsname *u);
 struct timespec;
 /* The monotonic deadline for the absolute time ts on clock (REALTIME,
  * converted with the offset at the time of the call, or MONOTONIC):
