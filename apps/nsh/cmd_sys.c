@@ -114,10 +114,10 @@ static void ps_print(const struct thread_info *ti, uint64_t up_ns)
 
 	if (permille > 1000)
 		permille = 1000;
-	printf("%5d %3d %3d %-6s %-6s %7zu %7zu %4u.%u %5d %s\n", ti->tid, ti->cpu,
+	printf("%5d %3d %3d %-6s %-6s %7zu %7zu %4u.%u %s\n", ti->tid, ti->cpu,
 	       ti->prio, policy_name(ti->policy), thread_state_name(ti->state),
 	       ti->stack_size, ti->stack_used, permille / 10, permille % 10,
-	       ti->pid, ti->name);
+	       ti->name);
 }
 
 static int cmd_ps(struct nsh *sh, int argc, char **argv)
@@ -136,16 +136,14 @@ static int cmd_ps(struct nsh *sh, int argc, char **argv)
 	}
 	n = thread_snapshot(info, max);
 	uint64_t up_ns = clock_monotonic_ns();
-	/* PID is the thread's id; GROUP the task (process) it belongs to, 0
-	 * for the kernel's threads (NuttX's names for the two). */
-	printf("%5s %3s %3s %-6s %-6s %7s %7s %6s %5s %s\n", "PID", "CPU", "PRI",
-	       "POLICY", "STATE", "STACK", "USED", "%CPU", "GROUP", "NAME");
+	printf("%5s %3s %3s %-6s %-6s %7s %7s %6s %s\n", "PID", "CPU", "PRI", "POLICY",
+	       "STATE", "STACK", "USED", "%CPU", "NAME");
 	for (int i = 0; i < n && i < max; i++)
 		ps_print(&info[i], up_ns);
 	free(info);
 	return 0;
 }
-NSH_COMMAND(ps, cmd_ps, "ps", "List the threads and the task of each");
+NSH_COMMAND(ps, cmd_ps, "ps", "List the threads");
 
 /* ---- uptime ---- */
 
