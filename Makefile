@@ -7,6 +7,8 @@
 #                        QEMU suites; ends with "N passed, N failed"
 #   make debug           QEMU halted (-S -s) in the background, gdb attached
 #                        with the Vireo commands (tools/gdb/vireo.py: help vireo)
+#   make export          the SDK for EL0 programs outside the tree:
+#                        ./vireo-export-VERSION.tar.gz (docs/kernel-mode.md)
 #   make bench           build, time 5 boots, footprint and osperf figures
 #                        into BUILD/bench.json (BENCH_ARGS=--icount: repeatable)
 #   make menuconfig      edit the build's Kconfig configuration
@@ -25,7 +27,7 @@ ifeq ($(V),1)
 NINJA_FLAGS := -- -v
 endif
 
-.PHONY: all setup configure run debug debug-qemu gdb test bench menuconfig \
+.PHONY: all setup configure run debug debug-qemu gdb test bench export menuconfig \
 	savedefconfig clean distclean list help
 
 all: configure
@@ -58,6 +60,11 @@ gdb:
 test: setup
 	@tests/run_all.sh
 
+export: all
+	@cmake --build $(BUILD) --target export $(NINJA_FLAGS)
+	@cp $(BUILD)/vireo-export-*.tar.gz .
+	@echo "make: $$(cd $(BUILD) && ls vireo-export-*.tar.gz) is ready (its README.md says how to use it)"
+
 BENCH_ARGS ?=
 bench: all
 	@$(PYTHON) tools/bench.py -B $(BUILD) --no-build $(BENCH_ARGS)
@@ -74,7 +81,7 @@ clean:
 	rm -f vireo
 
 distclean:
-	rm -rf build*/ vireo vireo.map .config .config.old bench.json
+	rm -rf build*/ vireo vireo.map .config .config.old bench.json vireo-export-*.tar.gz
 
 list:
 	@tools/configure.sh -L

@@ -8,10 +8,12 @@
  * (signal_deliver_pending) and restarts when they all asked for
  * SA_RESTART, else fails with EINTR.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <vireo/compiler.h>
@@ -120,6 +122,19 @@ int fd_ftruncate(int fd, off_t len)
 int fd_fsync(int fd)
 {
 	return (int)WITH_FILE(fd, f, vfs_file_fsync(f));
+}
+
+int fd_readdir(int fd, struct dirent *e)
+{
+	struct vfs_dirent d;
+	int r = (int)WITH_FILE(fd, f, vfs_file_readdir(f, &d));
+
+	if (r <= 0)
+		return r;
+	e->d_ino = (ino_t)d.ino;
+	e->d_type = d.type;
+	strcpy(e->d_name, d.name);
+	return 1;
 }
 
 int fd_fstatfs(int fd, struct statfs *st)

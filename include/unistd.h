@@ -32,8 +32,8 @@ char ***task_environ(void);
 
 /* getopt()'s variables, the calling task's (libc/getopt.c), named as
  * environ is; for applications only: kernel code keeps the plain names
- * (lwIP's statistics count an opterr). */
-#ifndef VIREO_KERNEL_SOURCE
+ * (lwIP's statistics count an opterr), as does libc itself. */
+#if !defined(VIREO_KERNEL_SOURCE) && !defined(VIREO_LIBC_SOURCE)
 char **libc_optarg(void);
 int *libc_optind(void);
 int *libc_opterr(void);

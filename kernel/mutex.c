@@ -32,7 +32,6 @@
  * path, so their word changes only under the lock.
  */
 #include <errno.h>
-#include <limits.h>
 #include <vireo/compiler.h>
 #include <vireo/cpu.h>
 #include <vireo/klog.h>
@@ -259,19 +258,6 @@ static void release_locked(struct kmutex *m)
 		propagate_locked(prev, 0);
 }
 
-static int relock_self(struct kmutex *m, bool try)
-{
-	if (m->type == KMUTEX_RECURSIVE) {
-		if (m->depth == UINT_MAX)
-			return -EAGAIN;
-		m->depth++;
-		return 0;
-	}
-	if (m->type == KMUTEX_ERRORCHECK)
-		return -EDEADLK;
-	return try ? -EBUSY : 1;	/* normal: deadlock, as POSIX says */
-}
-
 static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try,
 		       enum wait_intr intr)
 {
@@ -283,7 +269,8 @@ static int lock_locked(struct kmutex *m, uint64_t deadline_ns, bool try,
 		return -ENOTRECOVERABLE;
 	if (m->protocol == KMUTEX_PRIO_PROTECT && cur->base_prio > m->ceiling)
 		return -EINVAL;
-	if (kmutex_owner(m) == cur && (r = relock_self(m, try)) <= 0)
+	if (kmutex_owner(m) == cur &&
+	    (r = kmutex_relock_owner(m->type, &m->depth, try)) <= 0)
 		return r;
 	for (;;) {
 		if (!kmutex_owner(m)) {
@@ -351,6 +338,11 @@ int kmutex_init_attr(struct kmutex *m, const struct kmutex_attr *a)
 	wait_queue_init_kind(&m->wq, WAIT_MUTEX);
 	list_init(&m->tracked);
 	return 0;
+}
+
+bool kmutex_held(const struct kmutex *m)
+{
+	return kmutex_owner(m) == thread_current();
 }
 
 int kmutex_destroy(struct kmutex *m)

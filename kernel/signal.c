@@ -476,11 +476,14 @@ static void dequeue_locked(struct thread *t, int sig, siginfo_t *info)
 }
 
 /* Whether t runs a program at EL0: its handlers run there, never in
- * the kernel (the arch's return to EL0 takes them).  Not the task's
- * address space: a flat task may hold one (kmodetest's checks). */
+ * the kernel (the arch's return to EL0 takes them).  Known from its
+ * creation, not from its first entry to EL0: a new thread of a process
+ * signalled before it got there must not run the program's handler at
+ * EL1.  Not the task's address space: a flat task may hold one
+ * (kmodetest's checks). */
 static bool user_thread(const struct thread *t)
 {
-	return t->user_regs != NULL;
+	return t->el0;
 }
 
 /* Whether the calling thread runs on its alternate signal stack (an EL0

@@ -508,6 +508,7 @@ pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],
 	ta.policy = attr->policy;
 	ta.stack_size = attr->stack_size;
 	ta.detached = true;	/* nobody joins a main thread */
+	ta.el0 = attr->vmspace != NULL;	/* an ELF program's */
 	t->set_sigmask = attr->set_sigmask;
 	t->init_sigmask = attr->sigmask;
 

@@ -288,6 +288,7 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	t->prio = t->base_prio = prio;
 	t->policy = policy;
 	t->affinity = a->affinity ? a->affinity : cur->affinity;
+	t->el0 = a->el0;
 	if (t->affinity == cur->affinity && cur == cpus[cur->cpu].idle)
 		t->affinity = ~0u;	/* not pinned like the creator */
 	t->fpu_cpu = -1;
@@ -600,6 +601,23 @@ int thread_get_name(int tid, char *buf, size_t len)
 		strcpy(buf, t->name);
 	sched_lock_release(f);
 	return r;
+}
+
+int thread_get_attr(int tid, struct thread_attr *attr)
+{
+	irqflags_t f = sched_lock_acquire();
+	struct thread *t = thread_lookup_locked(tid);
+
+	if (t)
+		*attr = (struct thread_attr){ .prio = t->base_prio,
+					      .policy = t->policy,
+					      .stack_size = t->stack_size,
+					      .stack_addr = t->stack,
+					      .guard_size = thread_guard_size(t),
+					      .detached = t->detached,
+					      .affinity = t->affinity };
+	sched_lock_release(f);
+	return t ? 0 : -ESRCH;
 }
 
 int thread_get_sched(int tid, int *policy, int *prio)

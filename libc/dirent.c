@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Directory streams over a descriptor opened with O_DIRECTORY: readdir
- * asks the VFS for one entry at a time (the file position counts
+ * asks the kernel for one entry at a time (sys_readdir) (the file position counts
  * entries), rewinddir seeks back to entry 0.
  */
 #include <dirent.h>
@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <vireo/file.h>
-#include <vireo/vfs.h>
+#include <generated/syscalls.h>
 
 struct vireo_dir {
 	int fd;
@@ -56,23 +55,16 @@ DIR *opendir(const char *path)
 
 int readdir_r(DIR *d, struct dirent *entry, struct dirent **result)
 {
-	struct vfs_dirent e;
-	struct file *f;
 	int r;
 
 	*result = NULL;
-	f = d ? fd_get(d->fd) : NULL;
-	if (!f)
+	if (!d)
 		return EBADF;
-	r = vfs_file_readdir(f, &e);
-	fd_put(f);
+	r = (int)sys_readdir(d->fd, entry);
 	if (r < 0)
 		return -r;
 	if (r == 0)
 		return 0;
-	entry->d_ino = (ino_t)e.ino;
-	entry->d_type = e.type;
-	strcpy(entry->d_name, e.name);
 	*result = entry;
 	return 0;
 }

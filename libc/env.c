@@ -8,6 +8,7 @@
  * task's threads; libc's recursive lock serialises them.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/lock.h>

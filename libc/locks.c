@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <sys/lock.h>
 #include <vireo/mutex.h>
-#include <vireo/panic.h>
-#include <vireo/thread.h>
 
 struct __lock {
 	struct kmutex m;
@@ -58,7 +56,7 @@ void __retarget_lock_close_recursive(_LOCK_T lock)
 /* Whether the caller already holds lock: then it is taken once more. */
 static bool reenter(_LOCK_T lock)
 {
-	if (kmutex_owner(&lock->m) != thread_current())
+	if (!kmutex_held(&lock->m))
 		return false;
 	lock->depth++;
 	return true;

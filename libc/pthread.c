@@ -224,7 +224,7 @@ int pthread_setschedprio(pthread_t thread, int prio)
 
 int pthread_setname_np(pthread_t thread, const char *name)
 {
-	if (strlen(name) >= sizeof(((struct thread *)0)->name))
+	if (strlen(name) >= THREAD_NAME_MAX)
 		return ERANGE;
 	return -thread_set_name(thread, name);
 }

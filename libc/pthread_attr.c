@@ -158,27 +158,19 @@ int pthread_attr_getguardsize(const pthread_attr_t *a, size_t *size)
 
 int pthread_getattr_np(pthread_t thread, pthread_attr_t *a)
 {
-	irqflags_t f;
-	struct thread *t;
-	int err = 0;
+	struct thread_attr ta;
+	int r = thread_get_attr(thread, &ta);
 
+	if (r)
+		return -r;
 	pthread_attr_init(a);
-	f = sched_lock_acquire();
-	t = thread_lookup_locked(thread);
-	if (!t) {
-		err = ESRCH;
-	} else {
-		a->stackaddr = t->stack;
-		a->stacksize = t->stack_size;
-		a->guardsize = thread_guard_size(t);
-		a->detachstate = t->detached ? PTHREAD_CREATE_DETACHED
-					     : PTHREAD_CREATE_JOINABLE;
-		sched_from_kernel(t->policy, t->base_prio, &a->schedpolicy,
-				  &a->schedparam.sched_priority);
-		a->inheritsched = PTHREAD_EXPLICIT_SCHED;
-	}
-	sched_lock_release(f);
-	if (err)
-		pthread_attr_destroy(a);
-	return err;
+	a->stackaddr = ta.stack_addr;
+	a->stacksize = ta.stack_size;
+	a->guardsize = ta.guard_size;
+	a->detachstate = ta.detached ? PTHREAD_CREATE_DETACHED
+				     : PTHREAD_CREATE_JOINABLE;
+	sched_from_kernel(ta.policy, ta.prio, &a->schedpolicy,
+			  &a->schedparam.sched_priority);
+	a->inheritsched = PTHREAD_EXPLICIT_SCHED;
+	return 0;
 }

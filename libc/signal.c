@@ -61,9 +61,27 @@ int sigismember(const sigset_t *set, int sig)
 	return (*set & SIG_BIT(sig)) != 0;
 }
 
+/* An EL0 program's handlers return through its start-up code's
+ * restorer (libc/user/crt0.S; docs/kernel-mode.md, signals at EL0); the
+ * flat build has none and needs none. */
+extern void __sigrestorer(void) __attribute__((weak));
+
+static long set_action(int sig, const struct sigaction *act,
+		       struct sigaction *oact)
+{
+	struct sigaction k;
+
+	if (act && !act->sa_restorer && __sigrestorer) {
+		k = *act;
+		k.sa_restorer = __sigrestorer;
+		act = &k;
+	}
+	return sys_sigaction(sig, act, oact);
+}
+
 int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 {
-	int r = (int)sys_sigaction(sig, act, oact);
+	int r = (int)set_action(sig, act, oact);
 
 	return r ? fail(-r) : 0;
 }
@@ -74,7 +92,7 @@ _sig_func_ptr signal(int sig, _sig_func_ptr handler)
 
 	act.sa_handler = handler;
 	act.sa_flags = SA_RESTART;	/* BSD semantics, as glibc */
-	if (sys_sigaction(sig, &act, &old)) {
+	if (set_action(sig, &act, &old)) {
 		errno = EINVAL;
 		return SIG_ERR;
 	}

@@ -111,11 +111,12 @@ int clock_getcpuclockid(pid_t pid, clockid_t *clock_id)
 {
 	uint64_t ns;
 
-	if (pid == 0 || pid == task_pid(task_current())) {
+	if (pid == 0 || pid == (pid_t)sys_getpid()) {
 		*clock_id = CLOCK_PROCESS_CPUTIME_ID;
 		return 0;
 	}
-	if (pid < 0 || task_cpu_ns_by_pid(pid, &ns))
+	/* The clock exists when it can be read. */
+	if (pid < 0 || sys_clock_read(CPUCLOCK_PROCESS | (clockid_t)pid, &ns))
 		return ESRCH;
 	*clock_id = CPUCLOCK_PROCESS | (clockid_t)pid;
 	return 0;
@@ -123,7 +124,10 @@ int clock_getcpuclockid(pid_t pid, clockid_t *clock_id)
 
 int pthread_getcpuclockid(pthread_t thread, clockid_t *clock_id)
 {
-	if (thread <= 0 || !thread_exists(thread))
+	uint64_t ns;
+
+	if (thread <= 0 ||
+	    sys_clock_read(CPUCLOCK_THREAD | (clockid_t)thread, &ns))
 		return ESRCH;
 	*clock_id = CPUCLOCK_THREAD | (clockid_t)thread;
 	return 0;

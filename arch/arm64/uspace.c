@@ -256,8 +256,12 @@ void arch_enter_user(uintptr_t pc, uintptr_t sp, uint64_t a0, uint64_t a1,
 	struct trap_frame f = { .elr = pc, .sp = sp, .spsr = 0,
 				.x = { a0, a1 }, .tpidr = tls };
 
+	struct thread *t;
+
 	arch_irq_disable();
-	this_cpu()->current->user_regs = &f;
+	t = this_cpu()->current;
+	t->user_regs = &f;
+	t->el0 = true;	/* also a thread not created as one (kmodetest) */
 	arm64_enter_user(&f);
 }
 

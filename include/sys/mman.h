@@ -26,4 +26,7 @@
 
 #define MAP_FAILED	((void *)-1)
 
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int munmap(void *addr, size_t len);
+
 #endif /* _SYS_MMAN_H */

@@ -125,5 +125,8 @@ int fd_pipe2(int *fds, int flags);
 int fd_ftruncate(int fd, off_t len);
 int fd_fsync(int fd);
 int fd_fstatfs(int fd, struct statfs *st);
+struct dirent;
+/* The next entry of directory fd: 1 and *e, 0 at the end, or -errno. */
+int fd_readdir(int fd, struct dirent *e);
 /* poll(): n <= 64 entries; timeout_ns < 0 waits forever. */
 int fd_poll(struct pollfd *fds, unsigned int n, int64_t timeout_ns);

@@ -20,28 +20,13 @@
 #include <vireo/ktimer.h>
 #include <vireo/wait.h>
 #include <vireo/list.h>
-
-/* Real-time (SCHED_FIFO, SCHED_RR) priorities; SCHED_OTHER threads run
- * at SCHED_PRIO_OTHER, below all of them and above only the idle
- * threads, time-sliced among themselves. */
-#define SCHED_PRIO_MIN 2
-#define SCHED_PRIO_MAX 255
-#define SCHED_PRIO_OTHER 1
-#define SCHED_PRIO_IDLE 0
-#define SCHED_PRIO_DEFAULT 100
+#include <vireo/sched_policy.h>
 
 enum thread_state {
 	THREAD_READY,
 	THREAD_RUNNING,
 	THREAD_BLOCKED,
 	THREAD_ZOMBIE,
-};
-
-enum sched_policy_kind {
-	POLICY_FIFO = 1,	/* values of SCHED_FIFO/SCHED_RR in <sched.h> */
-	POLICY_RR = 2,
-	POLICY_OTHER = 3,	/* SCHED_OTHER (0 in <sched.h>; 0 here means
-				 * "the caller's" in struct thread_attr) */
 };
 
 /* Validates a policy and its priority for a thread: 0 or -EINVAL.  A
@@ -68,6 +53,7 @@ enum {
 
 /* Size of the inaccessible guard below an allocated stack, unless its
  * thread_attr asks for another (guard_size). */
+#define THREAD_NAME_MAX 24	/* a thread's name, with its NUL */
 #define THREAD_GUARD_SIZE 4096
 /* thread_attr.guard_size for a stack without a guard. */
 #define THREAD_GUARD_NONE SIZE_MAX
@@ -102,7 +88,7 @@ struct thread {
 	int fpu_cpu;			/* CPU whose FP/SIMD registers still
 					 * hold a copy of fpu, or -1 (fpu.c) */
 	unsigned int preempt_off;	/* sched_lock() nesting */
-	char name[24];
+	char name[THREAD_NAME_MAX];
 	/* Usable stack [stack, stack + stack_size); for allocated stacks the
 	 * guard [guard_lo, stack) lies just below `stack`, inside the
 	 * allocation that starts at stack_alloc.  With MTE, `stack` carries
@@ -170,6 +156,7 @@ struct thread {
 	void *user_regs;		/* an EL0 thread's register frame on its
 					 * kernel stack (arch), or NULL: the
 					 * thread never ran at EL0 */
+	bool el0;			/* runs a program at EL0 (thread_attr) */
 	unsigned int irq_deliveries;	/* nested interrupt-exit deliveries */
 	void *(*start)(void *);		/* thread_spawn() routine */
 
@@ -191,6 +178,9 @@ struct thread_attr {
 				 * 0: THREAD_GUARD_SIZE, or THREAD_GUARD_NONE */
 	bool detached;
 	uint32_t affinity;	/* 0: the caller's */
+	bool el0;		/* it will run a program at EL0: the
+				 * program's signal handlers never run in
+				 * the kernel, even before it gets there */
 };
 
 /*
@@ -259,6 +249,9 @@ long futex_wake_call(uintptr_t addr, int n);
 /* Name, truncated to 23 characters.  0 or -ESRCH. */
 int thread_set_name(int tid, const char *name);
 int thread_get_name(int tid, char *buf, size_t len);	/* 0, -ESRCH, -ERANGE */
+/* The attributes thread tid runs with now (its stack, guard, detach
+ * state, policy and base priority; name NULL): 0 or -ESRCH. */
+int thread_get_attr(int tid, struct thread_attr *attr);
 
 /* Scheduling of tid: policy POLICY_FIFO/POLICY_RR and base priority.
  * A priority boost by a PI or PP mutex stays in effect (effective
@@ -379,7 +372,7 @@ struct thread_info {
 	size_t stack_size;
 	size_t stack_used;
 	uint64_t cpu_ns;
-	char name[24];
+	char name[THREAD_NAME_MAX];
 	int pid;		/* task the thread belongs to */
 };
 /* Fills up to max entries; returns the number of threads. */

@@ -46,7 +46,8 @@ long uthread_create_call(uintptr_t pc, uintptr_t arg, uintptr_t sp,
 			 uintptr_t tls)
 {
 	struct task *me = task_current();
-	struct thread_attr attr = { .name = thread_current()->name };
+	struct thread_attr attr = { .name = thread_current()->name,
+				    .el0 = true };
 	struct uthread_start s = { pc, arg, tls, 0 };
 
 	if (!task_vmspace(me))

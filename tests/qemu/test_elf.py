@@ -15,6 +15,8 @@ import os
 import re
 import shutil
 import struct
+import subprocess
+import tarfile
 import tempfile
 import time
 
@@ -58,7 +60,8 @@ def bad_files(hello):
 
 def host_dir(build):
     top = tempfile.mkdtemp(prefix="vireo-elf-")
-    for prog in ("hello", "crash", "sigtest", "memtest", "threads", "socktest"):
+    for prog in ("hello", "crash", "sigtest", "memtest", "threads", "socktest",
+                 "libctest"):
         shutil.copy(os.path.join(build, "elfprogs", prog), os.path.join(top, prog))
     for name, data in bad_files(os.path.join(top, "hello")).items():
         write(os.path.join(top, "bad-" + name), data)
@@ -372,6 +375,104 @@ def el0_threads_smp(t):
         out = m.command("/host/threads exit; echo status=$?", timeout=60)
         check_match(r"^status=7$", out, "exit() with threads on other CPUs")
         no_threads_left(m, "after exit()")
+
+
+def libc_ok(m, runs=1):
+    """libctest on the user C library: every check passes, status 0."""
+    out = m.command("for i in %s; do /host/libctest /host; echo status=$?; done"
+                    % " ".join(str(i) for i in range(runs)), timeout=300 * runs)
+    results = re.findall(r"^libctest: (\d+) passed, (\d+) failed$", out, re.M)
+    check(len(results) == runs and all(f == "0" and int(p) >= 50 for p, f in results),
+          "libctest: %s" % out)
+    check(out.count("status=0") == runs, "libctest status: %s" % out)
+
+
+@test("issue 15: the user C library (libc/user/) at EL0: picolibc's stdio on "
+      "files and the console, malloc over sbrk, the environment, getopt, "
+      "clocks and sleeps, directories (readdir), and POSIX threads over "
+      "thread_create and futexes: mutex types and errors, timed locks, condition "
+      "variables, semaphores, once, keys with destructors, barriers, detached "
+      "threads unmapping their stacks, cancellation with cleanup, robust "
+      "mutexes, pthread_kill to a thread just created (its handler never runs "
+      "in the kernel); five runs leak nothing")
+def el0_libc(t):
+    with programs(t) as (m, _):
+        libc_ok(m)
+        line = "i=x; for i in 0 1 2 3 4; do /host/libctest /host >/dev/null; done; sleep 1; free"
+        first = mem_used(m.command(line, timeout=600))
+        second = mem_used(m.command(line, timeout=600))
+        check(len(first) == 1 and len(second) == 1 and second[0] <= first[0],
+              "runs leak nothing: used %s, then %s" % (first, second))
+
+
+@test("issue 15: the user C library's threads on nsh_smp (-smp 4): libctest "
+      "passes three times with its threads on different CPUs",
+      configs=("nsh_smp",), timeout=900)
+def el0_libc_smp(t):
+    with programs(t, "nsh_smp") as (m, _):
+        libc_ok(m, runs=3)
+
+
+def export_build(build, top):
+    """make export's tarball, unpacked in top; its directory."""
+    subprocess.run(["cmake", "--build", build, "--target", "export"], check=True,
+                   stdout=subprocess.DEVNULL)
+    tars = [f for f in os.listdir(build) if re.match(r"vireo-export-.*\.tar\.gz$", f)]
+    check(len(tars) == 1, "one export tarball in %s: %s" % (build, tars))
+    with tarfile.open(os.path.join(build, tars[0])) as tar:
+        tar.extractall(top)
+    return os.path.join(top, tars[0][:-len(".tar.gz")])
+
+
+def cmake_project(src, toolchain):
+    """Configures and builds a CMake project with the export's toolchain."""
+    out = os.path.join(src, "build")
+    for cmd in (["cmake", "-G", "Ninja", "-S", src, "-B", out,
+                 "-DCMAKE_TOOLCHAIN_FILE=" + toolchain],
+                ["cmake", "--build", out]):
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        check(r.returncode == 0, "%s: %s" % (" ".join(cmd), r.stdout[-2000:]))
+    return out
+
+
+@test("issue 15: make export: the tarball holds the headers, the user C library, "
+      "start-up code, linker script, a CMake toolchain file and an example; "
+      "outside the tree its example and libctest (a copy of the source) build "
+      "with that toolchain alone and run on nsh from hostfs")
+def export_program(t):
+    build = t.build("nsh")
+    top = tempfile.mkdtemp(prefix="vireo-export-")
+    try:
+        exp = export_build(build, top)
+        for f in ("include/pthread.h", "include/generated/syscalls.h", "lib/libvireo.a",
+                  "lib/crt0.o", "lib/user.ld", "toolchain.cmake", "README.md",
+                  "hello/CMakeLists.txt"):
+            check(os.path.exists(os.path.join(exp, f)), "export has %s" % f)
+        check(not os.path.exists(os.path.join(exp, "include/vireo/thread.h")),
+              "the kernel's headers stay out of the export")
+        toolchain = os.path.join(exp, "toolchain.cmake")
+        hello = cmake_project(os.path.join(exp, "hello"), toolchain)
+        lt = os.path.join(top, "libctest")
+        os.makedirs(lt)
+        shutil.copy(os.path.join(os.path.dirname(__file__), "..", "..", "apps",
+                                 "elfprogs", "libctest.c"), lt)
+        write(os.path.join(lt, "CMakeLists.txt"),
+              b"cmake_minimum_required(VERSION 3.20)\nproject(lt C)\n"
+              b"add_executable(libctest libctest.c)\n")
+        lt_out = cmake_project(lt, toolchain)
+        run = os.path.join(top, "run")
+        os.makedirs(run)
+        shutil.copy(os.path.join(hello, "hello"), run)
+        shutil.copy(os.path.join(lt_out, "libctest"), run)
+        m = t.boot("nsh", overrides=[SEMIHOSTING])
+        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % run)
+        out = m.command("/host/hello; echo status=$?", timeout=60)
+        check_match(r"^hello from /host/hello, pid \d+, on Vireo [\d.]+: 42$", out,
+                    "hello from the export: %s" % out)
+        check_match(r"^status=0$", out, "hello status")
+        libc_ok(m)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
 
 
 @test("issue 15: sockets from EL0 over loopback: UDP to itself with the "

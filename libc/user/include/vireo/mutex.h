@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The EL0 C library's <vireo/mutex.h>: the kernel header's mutex and
+ * condition-variable calls, done in the process over futexes
+ * (libc/user/sync.c), so that libc's pthread files build unchanged for
+ * both sides.  Only contention enters the kernel.
+ *
+ * What EL0 does not have: priority inheritance and ceilings are accepted
+ * and kept (pthread_mutex_getprioceiling) but do not boost the owner,
+ * since the kernel does not know who owns a user word.  Robust mutexes
+ * work between the threads of a process: one that ends holding them
+ * (pthread_exit, return, cancellation) passes each on as EOWNERDEAD.
+ * All-zero memory is a valid normal mutex and condition variable.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct kmutex {
+	int word;		/* 0 free, 1 locked, 2 locked and waited on:
+				 * the futex */
+	int owner;		/* tid of the owner, 0: none */
+	unsigned int depth;	/* recursive lock count */
+	uint8_t type;
+	uint8_t protocol;
+	uint8_t ceiling;
+	bool robust;
+	uint8_t state;
+	struct kmutex *next_held;	/* robust: the owner's list */
+};
+
+#define KMUTEX_INIT(name, rec) \
+	{ .type = (rec) ? KMUTEX_RECURSIVE : KMUTEX_ERRORCHECK }
+
+struct kcond {
+	unsigned int seq;	/* bumped by each signal: the futex */
+	unsigned int waiters;
+	int clock;
+	bool clock_set;		/* zero storage means CLOCK_REALTIME */
+};
+
+/* thread.c, in the ending thread: the robust mutexes on its list (held)
+ * become owner-dead and free. */
+void kmutex_release_held(struct kmutex *held);
+
+#include <vireo/mutex_api.h>
