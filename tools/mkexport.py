@@ -26,7 +26,7 @@ INCLUDE_RE = re.compile(r'^\s*#\s*include\s*<(vireo/[^>]+)>', re.M)
 def headers(src, generated):
     """(archive name, path) of every header an EL0 program may include."""
     inc = os.path.join(src, 'include')
-    out, todo = {}, []
+    out = {}
     for root, dirs, files in os.walk(inc):
         dirs[:] = [d for d in dirs if os.path.join(root, d) !=
                    os.path.join(inc, 'vireo')]
