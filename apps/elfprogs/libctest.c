@@ -410,6 +410,24 @@ static int stack_regions(void)
 	return n;
 }
 
+/* The kernel's count of this process's threads (/proc/<pid>/status). */
+static int kernel_threads(void)
+{
+	char path[64], line[128];
+	int n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", getpid());
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
 static sem_t detached_done;
 
 static void *detached(void *arg)
@@ -440,10 +458,13 @@ static void detach(void)
 	      "detach a detached thread: ESRCH or EINVAL", 0);
 	/* They end just after their post: their stacks go with them. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while ((after = stack_regions()) != before && elapsed_ms(&t0) < 5000)
+	while (((after = stack_regions()) != before || kernel_threads() != 1) &&
+	       elapsed_ms(&t0) < 5000)
 		nanosleep(&nap, NULL);
 	check(before >= 1 && after == before,
 	      "detached threads' stacks are unmapped", after);
+	check(kernel_threads() == 1, "the kernel freed the detached threads",
+	      kernel_threads());
 }
 
 static int cleaned;

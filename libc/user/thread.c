@@ -139,6 +139,9 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 		t->tid = (int)tid;
 		t->next = threads;
 		threads = t;
+		/* Created detached: the kernel frees the thread as it ends. */
+		if (a.detached)
+			sys_thread_detach((int)tid);
 		if (a.policy || a.prio)
 			sys_sched_set((int)tid, a.policy, a.prio);
 		if (a.affinity)
