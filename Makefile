@@ -2,6 +2,7 @@
 # Front end for users and CI: a thin layer over the CMake + Ninja build.
 #
 #   make                 build the chosen configuration, copy the image to ./vireo
+#                        (and, for knsh, its EL0 programs to ./system)
 #   make run             set up, build, boot it with its QEMU command line
 #   make test            set up, host unit tests, build every configuration,
 #                        QEMU suites; ends with "N passed, N failed"
@@ -33,6 +34,8 @@ endif
 all: configure
 	@cmake --build $(BUILD) $(NINJA_FLAGS)
 	@cmp -s $(BUILD)/vireo vireo || cp $(BUILD)/vireo vireo
+	@# The kernel build's programs, which its image mounts from ./system.
+	@if [ -d $(BUILD)/system ]; then rm -rf system && cp -r $(BUILD)/system system; fi
 	@echo "make: vireo ($(CONFIG)) is ready; make run boots it"
 
 setup:
@@ -81,7 +84,7 @@ clean:
 	rm -f vireo
 
 distclean:
-	rm -rf build*/ vireo vireo.map .config .config.old bench.json vireo-export-*.tar.gz
+	rm -rf build*/ system/ vireo vireo.map .config .config.old bench.json vireo-export-*.tar.gz
 
 list:
 	@tools/configure.sh -L

@@ -111,7 +111,7 @@ int clock_deadline_ns(clockid_t clock, const struct timespec *ts,
 	return 0;
 }
 
-/* Sleeps until deadline_ns; 0 or -EINTR. */
+/* Sleeps until deadline_ns; 0, -EINTR or (EL0) -ECANCELED. */
 static long sleep_until(bool realtime, uint64_t deadline_ns)
 {
 	for (;;) {
@@ -126,7 +126,8 @@ static long sleep_until(bool realtime, uint64_t deadline_ns)
 			continue;
 		if (r != -ECANCELED)
 			return 0;
-		thread_testcancel();	/* returns only if disabled since */
+		if ((r = thread_testcancel_call()))	/* 0: disabled since */
+			return r;
 	}
 }
 
@@ -142,7 +143,8 @@ long clock_nanosleep_call(clockid_t id, int flags, const struct timespec *rq,
 		return id == CLOCK_PROCESS_CPUTIME_ID ? -ENOTSUP : -EINVAL;
 	if (!rq)
 		return -EFAULT;
-	thread_testcancel();
+	if ((r = thread_testcancel_call()))
+		return r;
 	if (timespec_to_ns(rq, &ns)) {
 		/* An absolute time before the Epoch has passed already. */
 		if ((flags & TIMER_ABSTIME) && rq->tv_sec < 0 &&

@@ -2,8 +2,9 @@
 /*
  * Kernel start-up on the boot CPU: device tree, memory, heap, log,
  * scheduler and the kernel task, drivers (interrupt controller first),
- * then the first application task (the shell, pid 1); the boot context
- * becomes the idle thread of task 0.
+ * then the first application task (pid 1: the built-in shell, or in the
+ * kernel build an EL0 program); the boot context becomes the idle thread
+ * of task 0.
  */
 #include <string.h>
 #include <vireo/clock.h>
@@ -31,10 +32,45 @@
 #define FDT_MAX_NODES 192
 
 extern char __image_start[], __image_end[];
-void app_init_main(void *arg);	/* apps/: the first application */
 
 static struct fdt the_fdt;
 static struct fdt_node fdt_nodes[FDT_MAX_NODES];
+
+#ifdef CONFIG_BUILD_KERNEL
+/*
+ * The kernel build's first process: mount the host's programs at
+ * /system and start CONFIG_INIT_PROGRAM from there as pid 1.  A kernel
+ * thread does it, as loading blocks on semihosting I/O and the boot
+ * context is about to become the idle thread.
+ */
+static void start_init_program(void *arg)
+{
+	static char *const argv[] = { CONFIG_INIT_PROGRAM, NULL };
+	static char *const envp[] = { "PATH=" CONFIG_INIT_PATH, NULL };
+	const struct spawn_params params = {
+		.prio = SCHED_PRIO_DEFAULT, .policy = POLICY_RR,
+	};
+	long r = vfs_mkdir("/system", 0755);
+
+	if (!r)
+		r = vfs_mount(NULL, "/system", "hostfs", 0,
+			      CONFIG_INIT_MOUNT_DATA);
+	if (!r)
+		r = task_spawn_call(CONFIG_INIT_PROGRAM, argv, envp, NULL, 0,
+				    &params);
+	if (r != 1)
+		panic("cannot start %s (/system: hostfs %s): %ld",
+		      CONFIG_INIT_PROGRAM, CONFIG_INIT_MOUNT_DATA, r);
+}
+
+static void start_init(void)
+{
+	if (thread_create(NULL, "init", SCHED_PRIO_DEFAULT, POLICY_RR, 0,
+			  start_init_program, NULL))
+		panic("cannot start the first process");
+}
+#else
+void app_init_main(void *arg);	/* apps/: the first application */
 
 /* The shell is the init task, pid 1. */
 static int init_main(int argc, char **argv)
@@ -42,6 +78,18 @@ static int init_main(int argc, char **argv)
 	app_init_main(NULL);
 	return 0;
 }
+
+static void start_init(void)
+{
+	static char *const init_argv[] = { "nsh", NULL };
+	const struct task_spawn_attr init_attr = {
+		.name = "nsh", .prio = SCHED_PRIO_DEFAULT, .policy = POLICY_RR,
+	};
+
+	if (task_spawn(init_main, init_argv, NULL, &init_attr) != 1)
+		panic("cannot start the first application");
+}
+#endif
 
 static __noreturn void halt_silently(void)
 {
@@ -158,12 +206,7 @@ __noreturn void kernel_main(const void *dtb)
 	if (IS_ENABLED(CONFIG_NET))
 		net_init();
 
-	static char *const init_argv[] = { "nsh", NULL };
-	const struct task_spawn_attr init_attr = {
-		.name = "nsh", .prio = SCHED_PRIO_DEFAULT, .policy = POLICY_RR,
-	};
-	if (task_spawn(init_main, init_argv, NULL, &init_attr) != 1)
-		panic("cannot start the first application");
+	start_init();
 	arch_irq_enable();
 	sched_idle_loop();
 }

@@ -85,10 +85,8 @@ long mq_unlink_call(const char *name)
  */
 static bool again(long r)
 {
-	if (r == -ECANCELED) {
-		thread_testcancel();	/* returns only if now disabled */
-		return true;
-	}
+	if (r == -ECANCELED)	/* again only if disabled since */
+		return !thread_testcancel_call();
 	return r == -EINTR && signal_deliver_pending();
 }
 

@@ -720,8 +720,9 @@ long task_waitpid_call(pid_t pid, int *status, int options)
 	for (;;) {
 		r = task_waitpid(pid, status, options);
 		if (r == -ECANCELED) {
-			thread_testcancel();	/* returns if disabled since */
-			continue;
+			if ((r = thread_testcancel_call()))
+				return r;
+			continue;	/* disabled since */
 		}
 		/* Not restarted unless every handler run asked for it
 		 * (SA_RESTART); POSIX lets waitpid fail with EINTR. */

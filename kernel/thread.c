@@ -644,6 +644,18 @@ void thread_testcancel(void)
 		thread_exit_value(THREAD_CANCELED);
 }
 
+long thread_testcancel_call(void)
+{
+	struct thread *t = thread_current();
+
+	if (!t->el0) {
+		thread_testcancel();
+		return 0;
+	}
+	return t->cancel_pending && t->cancel_state == THREAD_CANCEL_ENABLE ?
+	       -ECANCELED : 0;
+}
+
 int thread_cancel(int tid)
 {
 	irqflags_t f = sched_lock_acquire();
@@ -829,11 +841,3 @@ int thread_snapshot(struct thread_info *out, int max)
 	return count;
 }
 
-const char *thread_state_name(int state)
-{
-	static const char *const names[] = {
-		[THREAD_READY] = "READY", [THREAD_RUNNING] = "RUN",
-		[THREAD_BLOCKED] = "WAIT", [THREAD_ZOMBIE] = "ZOMBIE",
-	};
-	return state >= 0 && state < (int)ARRAY_SIZE(names) ? names[state] : "?";
-}

@@ -19,77 +19,69 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <generated/syscalls.h>
+#include <vireo/libc.h>
 #include <vireo/vfs.h>
-
-static long ret(long r)
-{
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
-	return r;
-}
 
 int stat(const char *path, struct stat *st)
 {
-	return (int)ret(sys_stat(path, st, true));
+	return (int)libc_result(sys_stat(path, st, true));
 }
 
 int lstat(const char *path, struct stat *st)
 {
-	return (int)ret(sys_stat(path, st, false));
+	return (int)libc_result(sys_stat(path, st, false));
 }
 
 int mkdir(const char *path, mode_t mode)
 {
-	return (int)ret(sys_mkdir(path, mode));
+	return (int)libc_result(sys_mkdir(path, mode));
 }
 
 int rmdir(const char *path)
 {
-	return (int)ret(sys_rmdir(path));
+	return (int)libc_result(sys_rmdir(path));
 }
 
 int unlink(const char *path)
 {
-	return (int)ret(sys_unlink(path));
+	return (int)libc_result(sys_unlink(path));
 }
 
 int rename(const char *from, const char *to)
 {
-	return (int)ret(sys_rename(from, to));
+	return (int)libc_result(sys_rename(from, to));
 }
 
 int truncate(const char *path, off_t len)
 {
-	return (int)ret(sys_truncate(path, len));
+	return (int)libc_result(sys_truncate(path, len));
 }
 
 int symlink(const char *target, const char *path)
 {
-	return (int)ret(sys_symlink(target, path));
+	return (int)libc_result(sys_symlink(target, path));
 }
 
 ssize_t readlink(const char *path, char *buf, size_t len)
 {
 	if (!buf)
-		return ret(-EFAULT);
-	return ret(sys_readlink(path, buf, len));
+		return libc_result(-EFAULT);
+	return libc_result(sys_readlink(path, buf, len));
 }
 
 int mkfifo(const char *path, mode_t mode)
 {
-	return (int)ret(sys_mkfifo(path, mode));
+	return (int)libc_result(sys_mkfifo(path, mode));
 }
 
 int access(const char *path, int mode)
 {
-	return (int)ret(sys_access(path, mode));
+	return (int)libc_result(sys_access(path, mode));
 }
 
 int chdir(const char *path)
 {
-	return (int)ret(sys_chdir(path));
+	return (int)libc_result(sys_chdir(path));
 }
 
 char *getcwd(char *buf, size_t len)
@@ -105,28 +97,28 @@ char *getcwd(char *buf, size_t len)
 
 int statfs(const char *path, struct statfs *st)
 {
-	return (int)ret(sys_statfs(path, st));
+	return (int)libc_result(sys_statfs(path, st));
 }
 
 int mount(const char *source, const char *target, const char *type,
 	  unsigned long flags, const void *data)
 {
-	return (int)ret(sys_mount(source, target, type, flags, data));
+	return (int)libc_result(sys_mount(source, target, type, flags, data));
 }
 
 int umount(const char *target)
 {
-	return (int)ret(sys_umount(target));
+	return (int)libc_result(sys_umount(target));
 }
 
 int ftruncate(int fd, off_t len)
 {
-	return (int)ret(sys_ftruncate(fd, len));
+	return (int)libc_result(sys_ftruncate(fd, len));
 }
 
 int fsync(int fd)
 {
-	return (int)ret(sys_fsync(fd));
+	return (int)libc_result(sys_fsync(fd));
 }
 
 void sync(void)
@@ -136,17 +128,17 @@ void sync(void)
 
 int fstatfs(int fd, struct statfs *st)
 {
-	return (int)ret(sys_fstatfs(fd, st));
+	return (int)libc_result(sys_fstatfs(fd, st));
 }
 
 ssize_t pread(int fd, void *buf, size_t len, off_t off)
 {
-	return ret(sys_pread(fd, buf, len, off));
+	return libc_result(sys_pread(fd, buf, len, off));
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	return ret(sys_pwrite(fd, buf, len, off));
+	return libc_result(sys_pwrite(fd, buf, len, off));
 }
 
 static int check_iov(const struct iovec *iov, int cnt)
@@ -180,7 +172,7 @@ static ssize_t transfer_iov(int fd, const struct iovec *iov, int cnt,
 	int i, c = check_iov(iov, cnt);
 
 	if (c)
-		return ret(c);
+		return libc_result(c);
 	for (i = 0; i < cnt; i++) {
 		r = io(fd, iov[i].iov_base, iov[i].iov_len);
 		if (r < 0)
@@ -210,12 +202,12 @@ int fcntl(int fd, int cmd, ...)
 	va_start(ap, cmd);
 	arg = va_arg(ap, long);
 	va_end(ap);
-	return (int)ret(sys_fcntl(fd, cmd, arg));
+	return (int)libc_result(sys_fcntl(fd, cmd, arg));
 }
 
 int pipe2(int fds[2], int flags)
 {
-	return (int)ret(sys_pipe2(fds, flags));
+	return (int)libc_result(sys_pipe2(fds, flags));
 }
 
 int pipe(int fds[2])
@@ -227,7 +219,7 @@ int pipe(int fds[2])
 
 int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
 {
-	return (int)ret(sys_poll(fds, n, timeout_ms < 0 ? -1 :
+	return (int)libc_result(sys_poll(fds, n, timeout_ms < 0 ? -1 :
 				(int64_t)timeout_ms * 1000000));
 }
 
@@ -249,13 +241,13 @@ int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	int r;
 
 	if (t == -EINVAL)
-		return (int)ret(-EINVAL);
+		return (int)libc_result(-EINVAL);
 	if (mask)
 		sigprocmask(SIG_SETMASK, mask, &old);
 	r = sys_poll(fds, n, t);
 	if (mask)
 		sigprocmask(SIG_SETMASK, &old, NULL);
-	return (int)ret(r);
+	return (int)libc_result(r);
 }
 
 static int64_t tv_ns(const struct timeval *tv)
@@ -318,7 +310,7 @@ static int do_select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 
 int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
 {
-	return (int)ret(do_select(nfds, rd, wr, ex, tv_ns(tv)));
+	return (int)libc_result(do_select(nfds, rd, wr, ex, tv_ns(tv)));
 }
 
 int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
@@ -329,13 +321,13 @@ int pselect(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
 	int r;
 
 	if (t == -EINVAL)
-		return (int)ret(-EINVAL);
+		return (int)libc_result(-EINVAL);
 	if (mask)
 		sigprocmask(SIG_SETMASK, mask, &old);
 	r = do_select(nfds, rd, wr, ex, t);
 	if (mask)
 		sigprocmask(SIG_SETMASK, &old, NULL);
-	return (int)ret(r);
+	return (int)libc_result(r);
 }
 
 /* The limits pathconf()/fpathconf() report: the VFS's, the same on every

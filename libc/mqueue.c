@@ -10,16 +10,8 @@
 #include <mqueue.h>
 #include <stdarg.h>
 #include <unistd.h>
+#include <vireo/libc.h>
 #include <generated/syscalls.h>
-
-static long result(long r)
-{
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
-	return r;
-}
 
 mqd_t mq_open(const char *name, int oflag, ...)
 {
@@ -32,7 +24,7 @@ mqd_t mq_open(const char *name, int oflag, ...)
 		attr = va_arg(ap, const struct mq_attr *);
 		va_end(ap);
 	}
-	return (mqd_t)result(sys_mq_open(name, oflag, attr));
+	return (mqd_t)libc_result(sys_mq_open(name, oflag, attr));
 }
 
 int mq_close(mqd_t mqd)
@@ -49,42 +41,42 @@ int mq_close(mqd_t mqd)
 
 int mq_unlink(const char *name)
 {
-	return (int)result(sys_mq_unlink(name));
+	return (int)libc_result(sys_mq_unlink(name));
 }
 
 int mq_send(mqd_t mqd, const char *msg, size_t len, unsigned int prio)
 {
-	return (int)result(sys_mq_send(mqd, msg, len, prio, NULL));
+	return (int)libc_result(sys_mq_send(mqd, msg, len, prio, NULL));
 }
 
 int mq_timedsend(mqd_t mqd, const char *msg, size_t len, unsigned int prio,
 		 const struct timespec *abstime)
 {
-	return (int)result(sys_mq_send(mqd, msg, len, prio, abstime));
+	return (int)libc_result(sys_mq_send(mqd, msg, len, prio, abstime));
 }
 
 ssize_t mq_receive(mqd_t mqd, char *buf, size_t len, unsigned int *prio)
 {
-	return result(sys_mq_receive(mqd, buf, len, prio, NULL));
+	return libc_result(sys_mq_receive(mqd, buf, len, prio, NULL));
 }
 
 ssize_t mq_timedreceive(mqd_t mqd, char *buf, size_t len, unsigned int *prio,
 			const struct timespec *abstime)
 {
-	return result(sys_mq_receive(mqd, buf, len, prio, abstime));
+	return libc_result(sys_mq_receive(mqd, buf, len, prio, abstime));
 }
 
 int mq_getattr(mqd_t mqd, struct mq_attr *attr)
 {
-	return (int)result(sys_mq_getsetattr(mqd, NULL, attr));
+	return (int)libc_result(sys_mq_getsetattr(mqd, NULL, attr));
 }
 
 int mq_setattr(mqd_t mqd, const struct mq_attr *attr, struct mq_attr *old)
 {
-	return (int)result(sys_mq_getsetattr(mqd, attr, old));
+	return (int)libc_result(sys_mq_getsetattr(mqd, attr, old));
 }
 
 int mq_notify(mqd_t mqd, const struct sigevent *ev)
 {
-	return (int)result(sys_mq_notify(mqd, ev));
+	return (int)libc_result(sys_mq_notify(mqd, ev));
 }

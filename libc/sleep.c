@@ -10,12 +10,18 @@
 #include <stdbool.h>
 #include <time.h>
 #include <unistd.h>
+#include <vireo/thread.h>
 #include <generated/syscalls.h>
 
 int clock_nanosleep(clockid_t clock_id, int flags, const struct timespec *rqtp,
 		    struct timespec *rmtp)
 {
-	return (int)-sys_clock_nanosleep(clock_id, flags, rqtp, rmtp);
+	long r = sys_clock_nanosleep(clock_id, flags, rqtp, rmtp);
+
+	/* At EL0 the kernel leaves a cancelled sleeper to its library. */
+	if (r == -ECANCELED)
+		thread_testcancel();
+	return (int)-r;
 }
 
 int nanosleep(const struct timespec *rqtp, struct timespec *rmtp)

@@ -9,9 +9,11 @@
  * caller), and the attributes' scheduling and signal mask.
  * Returns an error number, never sets errno (POSIX).
  */
+#define _GNU_SOURCE	/* strchrnul */
 #include <errno.h>
 #include <sched.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vireo/mm.h>
@@ -229,6 +231,32 @@ int posix_spawnp(pid_t *pid, const char *file,
 		 const posix_spawnattr_t *attrp, char *const argv[],
 		 char *const envp[])
 {
-	/* Built-in applications have no PATH to search: names are enough. */
-	return posix_spawn(pid, file, fa, attrp, argv, envp);
+	const char *dirs = getenv("PATH"), *end;
+	char path[256];		/* VFS_PATH_MAX: a longer one cannot exist */
+	int err, found = ENOENT;
+
+	/* A path is used as it is; without a PATH a name is a built-in
+	 * application's (the flat build looks names up itself). */
+	if (strchr(file, '/') || !dirs || !*dirs)
+		return posix_spawn(pid, file, fa, attrp, argv, envp);
+	for (;; dirs = end + 1) {
+		size_t n;
+
+		end = strchrnul(dirs, ':');
+		n = (size_t)(end - dirs);
+		/* An empty entry is the working directory (POSIX). */
+		if (snprintf(path, sizeof(path), "%.*s%s%s", (int)n, dirs,
+			     n ? "/" : "", file) < (int)sizeof(path)) {
+			err = posix_spawn(pid, path, fa, attrp, argv, envp);
+			if (err != ENOENT && err != ENOTDIR && err != EACCES)
+				return err;
+			if (err == EACCES)
+				found = EACCES;	/* reported if nothing runs */
+		}
+		if (!*end)
+			break;
+	}
+	/* Not a file in PATH: a built-in application of the flat build. */
+	err = posix_spawn(pid, file, fa, attrp, argv, envp);
+	return err == ENOENT ? found : err;
 }

@@ -27,7 +27,7 @@
 
 static long u_futex_wait(int *w, int val, unsigned long deadline)
 {
-	return svc3(SYS_futex_wait, (long)w, val, (long)deadline);
+	return svc6(SYS_futex_wait, (long)w, val, (long)deadline, 0, 0, 0);
 }
 
 static long u_futex_wake(int *w, int n)

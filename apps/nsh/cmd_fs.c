@@ -174,6 +174,18 @@ static int copy_fd(int in, int out)
 	return n < 0 ? -1 : 0;
 }
 
+int nsh_print_file(const char *cmd, const char *path)
+{
+	int fd = open(path, O_RDONLY), status = 0;
+
+	fflush(stdout);
+	if (fd < 0 || copy_fd(fd, 1) < 0)
+		status = nsh_fail(cmd, path);
+	if (fd >= 0)
+		close(fd);
+	return status;
+}
+
 static int cmd_cat(struct nsh *sh, int argc, char **argv)
 {
 	int status = 0;
@@ -181,14 +193,9 @@ static int cmd_cat(struct nsh *sh, int argc, char **argv)
 	fflush(stdout);
 	if (argc == 1)
 		return copy_fd(0, 1) ? nsh_fail("cat", "stdin") : 0;
-	for (int i = 1; i < argc; i++) {
-		int fd = open(argv[i], O_RDONLY);
-
-		if (fd < 0 || copy_fd(fd, 1) < 0)
-			status = nsh_fail("cat", argv[i]);
-		if (fd >= 0)
-			close(fd);
-	}
+	for (int i = 1; i < argc; i++)
+		if (nsh_print_file("cat", argv[i]))
+			status = 1;
 	return status;
 }
 NSH_COMMAND(cat, cmd_cat, "cat [FILE...]",
@@ -464,7 +471,7 @@ static int cmd_mount(struct nsh *sh, int argc, char **argv)
 	int i = 1;
 
 	if (argc == 1)
-		return cmd_cat(sh, 2, (char *[]){ "cat", "/proc/mounts", NULL });
+		return nsh_print_file("mount", "/proc/mounts");
 	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
 		if (!strcmp(argv[i], "-t"))
 			type = argv[i + 1];

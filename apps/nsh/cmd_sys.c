@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * System information and control commands: uname, free, ps, uptime,
- * dmesg, poweroff and reboot.  In the flat build the shell reads kernel
- * state through the kernel's own interfaces (mm_get_stats, thread_snapshot,
- * klog_read); these move behind system calls with the kernel build.
+ * dmesg, poweroff, reboot and irqinfo.  They reach the kernel only
+ * through the C library (<vireo/sysinfo.h>, /proc), so that the same
+ * source builds into the flat image and into the EL0 shell of knsh.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
-#include <vireo/arch.h>
-#include <vireo/clock.h>
-#include <vireo/irq.h>
-#include <vireo/klog.h>
-#include <vireo/mm.h>
-#include <vireo/thread.h>
+#include <vireo/sched_policy.h>
+#include <vireo/sysinfo.h>
 #include "nsh.h"
 
 /* ---- uname ---- */
@@ -85,7 +82,8 @@ static int cmd_free(struct nsh *sh, int argc, char **argv)
 
 	if (argc != 1)
 		return nsh_usage("free");
-	mm_get_stats(&st);
+	if (sysinfo_memory(&st) < 0)
+		return nsh_fail("free", "memory figures");
 	printf("%7s%11s%11s%11s%11s\n", "", "total", "used", "free", "largest");
 	printf("%-7s%11zu%11zu%11zu%11zu\n", "Mem:", st.total, st.used,
 	       st.free, st.largest_free);
@@ -95,6 +93,14 @@ NSH_COMMAND(free, cmd_free, "free",
 	    "Show heap memory: total, used, free, largest free block");
 
 /* ---- ps ---- */
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static const char *policy_name(int policy)
 {
@@ -128,14 +134,16 @@ static int cmd_ps(struct nsh *sh, int argc, char **argv)
 	if (argc != 1)
 		return nsh_usage("ps");
 	/* Room for threads started between the count and the snapshot. */
-	max = thread_snapshot(NULL, 0) + 8;
+	if ((max = sysinfo_threads(NULL, 0)) < 0)
+		return nsh_fail("ps", "threads");
+	max += 8;
 	info = malloc(sizeof(*info) * (size_t)max);
 	if (!info) {
 		nsh_error("ps: out of memory\n");
 		return 1;
 	}
-	n = thread_snapshot(info, max);
-	uint64_t up_ns = clock_monotonic_ns();
+	n = sysinfo_threads(info, max);
+	uint64_t up_ns = clock_ns(CLOCK_MONOTONIC);
 	printf("%5s %3s %3s %-6s %-6s %7s %7s %6s %s\n", "PID", "CPU", "PRI", "POLICY",
 	       "STATE", "STACK", "USED", "%CPU", "NAME");
 	for (int i = 0; i < n && i < max; i++)
@@ -149,8 +157,8 @@ NSH_COMMAND(ps, cmd_ps, "ps", "List the threads");
 
 static int cmd_uptime(struct nsh *sh, int argc, char **argv)
 {
-	uint64_t up = clock_monotonic_ns() / NSEC_PER_SEC;
-	uint64_t now = clock_realtime_ns() / NSEC_PER_SEC % 86400;
+	uint64_t up = clock_ns(CLOCK_MONOTONIC) / 1000000000u;
+	uint64_t now = clock_ns(CLOCK_REALTIME) / 1000000000u % 86400;
 
 	if (argc != 1)
 		return nsh_usage("uptime");
@@ -168,20 +176,23 @@ NSH_COMMAND(uptime, cmd_uptime, "uptime",
 static int cmd_dmesg(struct nsh *sh, int argc, char **argv)
 {
 	char buf[256];
-	size_t total, off = 0;
+	ssize_t total;
+	size_t off = 0;
 
 	if (argc != 1)
 		return nsh_usage("dmesg");
 	/* Stop at the size seen now, or a chatty kernel keeps us here. */
-	total = klog_size();
-	while (off < total) {
-		size_t want = total - off < sizeof(buf) ? total - off : sizeof(buf);
-		size_t n = klog_read(off, buf, want);
+	if ((total = sysinfo_log_size()) < 0)
+		return nsh_fail("dmesg", "kernel log");
+	while (off < (size_t)total) {
+		size_t want = (size_t)total - off < sizeof(buf) ?
+			      (size_t)total - off : sizeof(buf);
+		ssize_t n = sysinfo_log_read(off, buf, want);
 
-		if (n == 0)
+		if (n <= 0)
 			break;
-		fwrite(buf, 1, n, stdout);
-		off += n;
+		fwrite(buf, 1, (size_t)n, stdout);
+		off += (size_t)n;
 	}
 	return 0;
 }
@@ -194,8 +205,7 @@ static int cmd_poweroff(struct nsh *sh, int argc, char **argv)
 	if (argc != 1)
 		return nsh_usage("poweroff");
 	fflush(stdout);
-	sync();
-	arch_poweroff();
+	return nsh_fail("poweroff", system_power(SYSTEM_POWEROFF) ? "power" : "?");
 }
 NSH_COMMAND(poweroff, cmd_poweroff, "poweroff", "Write cached data to the disks, switch the machine off");
 
@@ -204,26 +214,16 @@ static int cmd_reboot(struct nsh *sh, int argc, char **argv)
 	if (argc != 1)
 		return nsh_usage("reboot");
 	fflush(stdout);
-	sync();
-	arch_reset();
+	return nsh_fail("reboot", system_power(SYSTEM_RESTART) ? "power" : "?");
 }
 NSH_COMMAND(reboot, cmd_reboot, "reboot", "Write cached data to the disks, restart the machine");
 
-/* Attached interrupts with their counts, as /proc/interrupts. */
+/* Attached interrupts with their counts: /proc/interrupts. */
 static int cmd_irqinfo(struct nsh *sh, int argc, char **argv)
 {
-	struct irq_info info[64];
-	int n;
-
 	if (argc != 1)
 		return nsh_usage("irqinfo");
-	n = irq_get_info(info, ARRAY_SIZE(info));
-	printf("%-6s %-12s %s (%s)\n", "INTID", "COUNT", "NAME", irq_chip_name());
-	for (int i = 0; i < n && i < (int)ARRAY_SIZE(info); i++)
-		printf("%-6u %-12llu %s\n", (unsigned)info[i].intid,
-		       (unsigned long long)info[i].count,
-		       info[i].name ? info[i].name : "-");
-	return 0;
+	return nsh_print_file("irqinfo", "/proc/interrupts");
 }
 NSH_COMMAND(irqinfo, cmd_irqinfo, "irqinfo",
 	    "List the interrupts in use with their counts");

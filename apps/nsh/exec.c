@@ -350,7 +350,7 @@ static int apply_redirs(struct nsh *sh, struct nsh_redir *r,
  * state of its own, as a subshell does: its words were expanded by the
  * shell that started it, what it changes ($#, $1.., $?, loops) is its
  * own, and `exit` ends the task. */
-static int builtin_task_main(int argc, char **argv)
+int nsh_builtin_main(int argc, char **argv)
 {
 	const struct nsh_cmd *c = nsh_find_cmd(argv[0]);
 	struct nsh *job;
@@ -407,6 +407,29 @@ static int spawn_app(pid_t *pid, char **argv, const struct redir_plan *p)
 	return err;
 }
 
+#ifdef VIREO_EL0
+const char *nsh_program;
+
+/* At EL0 a built-in as a task is this program again, told to run it
+ * (nsh_main): a process of its own, as its redirections need. */
+static int spawn_builtin(pid_t *pid, char **argv, const struct redir_plan *p)
+{
+	size_t n = 0;
+	char **args;
+	int err;
+
+	while (argv[n])
+		n++;
+	if (!(args = malloc((n + 3) * sizeof(*args))))
+		return ENOMEM;
+	args[0] = (char *)nsh_program;
+	args[1] = NSH_BUILTIN_ARG;
+	memcpy(args + 2, argv, (n + 1) * sizeof(*args));
+	err = spawn_app(pid, args, p);
+	free(args);
+	return err;
+}
+#else
 static int spawn_builtin(pid_t *pid, char **argv, const struct redir_plan *p)
 {
 	struct task_spawn_attr attr = {
@@ -416,9 +439,11 @@ static int spawn_builtin(pid_t *pid, char **argv, const struct redir_plan *p)
 		.sigmask = task_sigmask(),
 	};
 
-	*pid = task_spawn(builtin_task_main, argv, NULL, &attr);
+	*pid = task_spawn(nsh_builtin_main, argv, NULL, &attr);
 	return *pid < 0 ? (int)-*pid : 0;
 }
+
+#endif
 
 /* Starts argv as a task with the shell's current descriptors and the
  * redirections of p (may be NULL); returns its pid or -1 with a

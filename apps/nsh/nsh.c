@@ -347,6 +347,16 @@ static int nsh_main(int argc, char **argv)
 	struct nsh *sh;
 	int status;
 
+#ifdef VIREO_EL0
+	nsh_program = argv[0];
+	if (argc >= 3 && !strcmp(argv[1], NSH_BUILTIN_ARG))
+		return nsh_builtin_main(argc - 2, argv + 2);
+	/* The first process (knsh): the console shell, as in the flat build. */
+	if (getpid() == 1) {
+		app_init_main(NULL);
+		return 1;
+	}
+#endif
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
 		fprintf(stderr, "Usage: nsh [DEVICE]\n");
 		return NSH_STATUS_USAGE;

@@ -113,6 +113,16 @@ int nsh_execute(struct nsh *sh, const char *text);
  * returns its status, or 127 with a message when it cannot be read. */
 int nsh_run_script(struct nsh *sh, const char *path, int argc, char **argv);
 
+/* Runs built-in argv[0] in a shell state of its own, as a task's main
+ * (exec.c). */
+int nsh_builtin_main(int argc, char **argv);
+#ifdef VIREO_EL0
+/* At EL0 the shell runs a built-in as a task by starting its own program
+ * (nsh_program, its argv[0]) as "nsh NSH_BUILTIN_ARG NAME ARGS...". */
+#define NSH_BUILTIN_ARG "--builtin"
+extern const char *nsh_program;
+#endif
+
 /* Runs application argv[0] as a task that gets its terminal's Ctrl-C,
  * and waits for it; returns its status (exec.c). */
 int nsh_run_app(struct nsh *sh, char **argv);
@@ -151,6 +161,9 @@ void nsh_console_release(void);
 /* Prints "cmd: arg: strerror(errno)" (nothing for the EINTR of a
  * Ctrl-C, which the shell reports); returns 1. */
 int nsh_fail(const char *cmd, const char *arg);
+
+/* Writes the file at path to stdout; 0, or 1 after a message naming cmd. */
+int nsh_print_file(const char *cmd, const char *path);
 
 /* Parses an integer argument; false (and a message) when it is not one. */
 bool nsh_parse_long(const char *cmd, const char *s, long *out);

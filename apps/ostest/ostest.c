@@ -39,11 +39,10 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <vireo/mm.h>
-#include <vireo/thread.h>
+#include <vireo/sysinfo.h>
 #include "ostest.h"
 
-#define MAX_SNAP 128	/* threads thread_snapshot() copies */
+#define MAX_SNAP 128	/* threads sysinfo_threads() copies */
 
 /* pinned: the case thread runs on one CPU (see the top of the file);
  * named: the area runs only when a prefix names it (its cases need a peer
@@ -61,10 +60,13 @@ static const struct {
 	{ &ot_area_signal, true }, { &ot_area_timer, true },
 	{ &ot_area_clock, true }, { &ot_area_task, true },
 	{ &ot_area_stack, true }, { &ot_area_io, true },
-	{ &ot_area_smp, false }, { &ot_area_kernel, true },
+	{ &ot_area_smp, false },
+#ifndef VIREO_EL0	/* kernel.c: the kernel's own interfaces */
+	{ &ot_area_kernel, true },
+#endif
 	{ &ot_area_tty, true, .named = true },
 	{ &ot_area_posix, true },
-#ifdef CONFIG_NET	/* apps/ostest/net.c is built with the stack */
+#if defined(CONFIG_NET) && !defined(VIREO_EL0)	/* apps/ostest/net.c */
 	{ &ot_area_net, true },
 #endif
 #ifdef CONFIG_FS_HOSTFS	/* apps/ostest/hostfs.c, with hostfs */
@@ -248,7 +250,7 @@ bool ot_wait_blocked(pthread_t t, int timeout_ms)
 		return false;
 	}
 	do {
-		int n = thread_snapshot(ti, MAX_SNAP);
+		int n = sysinfo_threads(ti, MAX_SNAP);
 
 		for (int i = 0; i < n && i < MAX_SNAP; i++) {
 			if (ti[i].tid == t)
@@ -288,7 +290,7 @@ pid_t ot_spawn_child(char *const args[], char *const envp[])
 	for (int i = 0; args[i] && n < 11; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	err = posix_spawn(&pid, "ostest", NULL, NULL, argv,
+	err = posix_spawnp(&pid, "ostest", NULL, NULL, argv,
 			  envp ? envp : environ);
 	if (err) {
 		errno = err;
@@ -333,7 +335,7 @@ static struct start_actions {
  * their tids in tids (up to MAX_LEFT); returns how many. */
 static int live_threads(int *tids, bool base)
 {
-	int n = thread_snapshot(snap, MAX_SNAP), k = 0;
+	int n = sysinfo_threads(snap, MAX_SNAP), k = 0;
 	pid_t me = getpid();
 
 	for (int i = 0; i < n && i < MAX_SNAP; i++) {
@@ -575,7 +577,7 @@ static size_t heap_used(void)
 	struct mm_stats st;
 
 	ot_msleep(50);
-	mm_get_stats(&st);
+	sysinfo_memory(&st);
 	return st.used;
 }
 

@@ -77,7 +77,7 @@ int ot_child_main(int argc, char **argv)
 		return ot_child_getopt(argc, argv);
 	} else if (strcmp(mode, "keys") == 0) {
 		return ot_child_keys();
-#ifdef CONFIG_NET	/* net.c is built with the stack */
+#if defined(CONFIG_NET) && !defined(VIREO_EL0)	/* net.c */
 	} else if (strcmp(mode, "listen") == 0) {
 		return ot_child_listen(arg);
 #endif

@@ -19,6 +19,17 @@ struct app_entry {
 	size_t stack;		/* 0: CONFIG_DEFAULT_STACKSIZE */
 } __aligned(8);
 
+#ifdef VIREO_EL0
+/* An EL0 program (knsh) is one application: registering it defines its
+ * main(), and it has no table of others (they are files in $PATH). */
+#define APP_REGISTER(app_name, app_main, app_prio, app_stack)		\
+	int main(int argc, char **argv)					\
+	{								\
+		return app_main(argc, argv);				\
+	}
+#define app_for_each(a) \
+	for (const struct app_entry *a = NULL; a; a = NULL)
+#else
 #define APP_REGISTER(app_name, app_main, app_prio, app_stack)		\
 	static const struct app_entry __app_##app_name __used		\
 	__section(".apps." #app_name) = {				\
@@ -33,3 +44,4 @@ extern const struct app_entry __apps_start[], __apps_end[];
 
 #define app_for_each(a) \
 	for (const struct app_entry *a = __apps_start; a < __apps_end; a++)
+#endif

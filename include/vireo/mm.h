@@ -14,14 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <vireo/mmu.h>
-
-struct mm_stats {
-	size_t total;
-	size_t used;
-	size_t free;
-	size_t largest_free;
-	size_t nr_used;
-};
+#include <vireo/sysinfo.h>
 
 /* Boot: hands ram minus the reserved ranges to the heap. */
 void mm_init(const struct mem_region *ram, int nr_ram,

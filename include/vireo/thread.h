@@ -21,13 +21,7 @@
 #include <vireo/wait.h>
 #include <vireo/list.h>
 #include <vireo/sched_policy.h>
-
-enum thread_state {
-	THREAD_READY,
-	THREAD_RUNNING,
-	THREAD_BLOCKED,
-	THREAD_ZOMBIE,
-};
+#include <vireo/sysinfo.h>
 
 /* Validates a policy and its priority for a thread: 0 or -EINVAL.  A
  * SCHED_OTHER thread's priority is SCHED_PRIO_OTHER whatever *prio was
@@ -53,7 +47,6 @@ enum {
 
 /* Size of the inaccessible guard below an allocated stack, unless its
  * thread_attr asks for another (guard_size). */
-#define THREAD_NAME_MAX 24	/* a thread's name, with its NUL */
 #define THREAD_GUARD_SIZE 4096
 /* thread_attr.guard_size for a stack without a guard. */
 #define THREAD_GUARD_NONE SIZE_MAX
@@ -235,7 +228,10 @@ int thread_self_tid(void);
  * joiner.  thread_join: thread_join() with the value as a number.
  * futex_wait: blocks while the int at addr holds val, until woken,
  * deadline_ns (monotonic; WAIT_FOREVER) or a signal: 0, -EAGAIN (the
- * word differed), -ETIMEDOUT, -EINTR, -EINVAL (misaligned), -EFAULT.
+ * word differed), -ETIMEDOUT, -EINTR, -EINVAL (misaligned), -EFAULT;
+ * with cancel_point also -ECANCELED (thread_cancel(), which the EL0
+ * library calls for pthread_cancel, as it does thread_set_cancel_state()
+ * so that a disabled thread is not woken).
  * futex_wake: wakes up to n of the caller's task's threads waiting on
  * addr; how many.  All: -ENOSYS without an address space.
  */
@@ -243,7 +239,8 @@ long uthread_create_call(uintptr_t pc, uintptr_t arg, uintptr_t sp,
 			 uintptr_t tls);
 __noreturn long uthread_exit_call(uintptr_t value);
 long uthread_join_call(int tid, uintptr_t *value);
-long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns);
+long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns,
+		     int cancel_point);
 long futex_wake_call(uintptr_t addr, int n);
 
 /* Name, truncated to 23 characters.  0 or -ESRCH. */
@@ -285,6 +282,10 @@ int thread_set_cancel_type(int type, int *old);
 /* Ends the caller with THREAD_CANCELED if a cancellation is pending and
  * enabled; otherwise returns. */
 void thread_testcancel(void);
+/* The same at a system call's cancellation point: an EL0 thread is not
+ * ended here but gets -ECANCELED for the call to return, so that its
+ * library runs the cleanup handlers at EL0; otherwise 0. */
+long thread_testcancel_call(void);
 
 /* CPU time consumed by t, including the current run (exact to the
  * counter tick).  Any context. */
@@ -362,22 +363,8 @@ void sched_init(void);
 /* Runs the idle loop of this CPU; never returns. */
 __noreturn void sched_idle_loop(void);
 
-/* A consistent copy of one thread's public state, for ps and procfs. */
-struct thread_info {
-	int tid;
-	int prio;
-	int policy;
-	int state;
-	int cpu;
-	size_t stack_size;
-	size_t stack_used;
-	uint64_t cpu_ns;
-	char name[THREAD_NAME_MAX];
-	int pid;		/* task the thread belongs to */
-};
 /* Fills up to max entries; returns the number of threads. */
 int thread_snapshot(struct thread_info *out, int max);
-const char *thread_state_name(int state);
 /* Load averages over 1, 5 and 15 minutes in hundredths (kernel/loadavg.c);
  * returns the number of runnable threads now.  Thread context. */
 int loadavg_get(unsigned int hundredths[3]);

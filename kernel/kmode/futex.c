@@ -58,7 +58,8 @@ static int check_word(uintptr_t addr)
 	return user_range_ok((uaddr_t){ addr }, sizeof(int)) ? 0 : -EFAULT;
 }
 
-long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns)
+long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns,
+		     int cancel_point)
 {
 	struct thread *t = thread_current();
 	irqflags_t f;
@@ -72,8 +73,12 @@ long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns)
 		r = -EAGAIN;
 	if (!r) {
 		t->futex_addr = addr;
-		r = wait_block_intr_locked(bucket_locked(t->task, addr),
-					   deadline_ns);
+		struct wait_queue *wq = bucket_locked(t->task, addr);
+
+		/* A lock's wait is no cancellation point; a cancelled
+		 * thread must not spin in it on -ECANCELED. */
+		r = cancel_point ? wait_block_intr_locked(wq, deadline_ns) :
+				   wait_block_sig_locked(wq, deadline_ns);
 		t->futex_addr = 0;
 	}
 	sched_lock_release(f);

@@ -34,9 +34,12 @@ static int cas(int *w, int old, int new)
 	return old;
 }
 
-static int futex_wait(void *w, int val, uint64_t deadline_ns)
+/* cancel_point: pthread_cancel() may end the wait with -ECANCELED. */
+static int futex_wait(void *w, int val, uint64_t deadline_ns,
+		      bool cancel_point)
 {
-	return (int)sys_futex_wait((uintptr_t)w, val, deadline_ns);
+	return (int)sys_futex_wait((uintptr_t)w, val, deadline_ns,
+				   cancel_point);
 }
 
 static void futex_wake(void *w, int n)
@@ -105,7 +108,7 @@ static int lock(struct kmutex *m, uint64_t deadline_ns, bool try)
 		return -EBUSY;
 	/* Contended: mark the word waited on and sleep while it is. */
 	while ((c = __atomic_exchange_n(&m->word, 2, __ATOMIC_ACQUIRE))) {
-		r = futex_wait(&m->word, 2, deadline_ns);
+		r = futex_wait(&m->word, 2, deadline_ns, false);
 		if (r == -ETIMEDOUT)
 			return r;
 		if (m->state == KMUTEX_NOT_RECOVERABLE)
@@ -225,7 +228,7 @@ int kcond_wait(struct kcond *c, struct kmutex *m, uint64_t deadline_ns,
 	__atomic_fetch_add(&c->waiters, 1, __ATOMIC_SEQ_CST);
 	release(m);
 	do
-		r = futex_wait(&c->seq, seq, deadline_ns);
+		r = futex_wait(&c->seq, seq, deadline_ns, true);
 	while (r == -EINTR && intr == WAIT_UNINTR &&
 	       (int)__atomic_load_n(&c->seq, __ATOMIC_ACQUIRE) == seq);
 	__atomic_fetch_sub(&c->waiters, 1, __ATOMIC_RELAXED);
@@ -276,8 +279,8 @@ int ksem_wait_intr(struct ksem *s, uint64_t deadline_ns)
 
 	__atomic_fetch_add(&s->waiters, 1, __ATOMIC_SEQ_CST);
 	while (ksem_trywait(s)) {
-		r = futex_wait(&s->count, 0, deadline_ns);
-		if (r == -ETIMEDOUT || r == -EINTR)
+		r = futex_wait(&s->count, 0, deadline_ns, true);
+		if (r == -ETIMEDOUT || r == -EINTR || r == -ECANCELED)
 			break;
 		r = 0;
 	}

@@ -323,7 +323,13 @@ void thread_yield(void)
 	sys_sched_yield();
 }
 
-/* Deferred cancellation: a mark that cancellation points act on. */
+/*
+ * Deferred cancellation: a mark that cancellation points act on, and the
+ * kernel's, which ends the target's wait at a cancellation point with
+ * -ECANCELED (the wrapper then calls thread_testcancel()).  The kernel
+ * holds the enabled state too, so that it never wakes a thread that has
+ * cancellation disabled.
+ */
 int thread_cancel(int tid)
 {
 	struct uthread *t;
@@ -333,15 +339,16 @@ int thread_cancel(int tid)
 	if (t)
 		__atomic_store_n(&t->cancel_pending, true, __ATOMIC_RELEASE);
 	kmutex_unlock(&threads_lock);
-	return t ? 0 : -ESRCH;
+	return t ? (int)sys_thread_cancel(tid) : -ESRCH;
 }
 
 int thread_set_cancel_state(int state, int *old)
 {
 	struct uthread *t = uthread_self();
+	int r;
 
-	if (state != PTHREAD_CANCEL_ENABLE && state != PTHREAD_CANCEL_DISABLE)
-		return -EINVAL;
+	if ((r = (int)sys_cancel_state(state, NULL)))
+		return r;	/* -EINVAL: the same values as the kernel's */
 	if (old)
 		*old = t->cancel_state;
 	t->cancel_state = state;
@@ -367,7 +374,9 @@ void thread_testcancel(void)
 
 	if (t->cancel_state == PTHREAD_CANCEL_ENABLE &&
 	    __atomic_load_n(&t->cancel_pending, __ATOMIC_ACQUIRE)) {
+		/* Cleanup handlers and destructors wait undisturbed. */
 		t->cancel_state = PTHREAD_CANCEL_DISABLE;
+		sys_cancel_state(PTHREAD_CANCEL_DISABLE, NULL);
 		thread_exit_value(PTHREAD_CANCELED);
 	}
 }

@@ -51,7 +51,8 @@ void **thread_libc_data(void);
 void thread_yield(void);
 
 /* Cancellation is deferred at EL0: acted on at cancellation points
- * (thread_testcancel()); a blocked thread is woken by SIGCANCEL. */
+ * (thread_testcancel()); the kernel ends a blocked thread's wait at one
+ * with -ECANCELED (libc/user/thread.c). */
 int thread_cancel(int tid);
 int thread_set_cancel_state(int state, int *old);
 int thread_set_cancel_type(int type, int *old);
