@@ -172,14 +172,10 @@ long mq_getsetattr_call(int mqd, const struct mq_attr *attr,
 long mq_notify_call(int mqd, const struct sigevent *ev)
 {
 	struct file *f;
-	long r;
+	long r = signal_event_check(ev);
 
-	/* A process's notification function is a user address: the kernel
-	 * would run it at EL1; a user library builds SIGEV_THREAD on a
-	 * signal and a thread of its own. */
-	if (ev && ev->sigev_notify == SIGEV_THREAD &&
-	    task_vmspace(task_current()))
-		return -ENOTSUP;
+	if (r)
+		return r;
 	f = lookup(mqd);
 	if (!f)
 		return -EBADF;

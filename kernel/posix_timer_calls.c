@@ -2,24 +2,20 @@
 /*
  * The POSIX timer services of kernel/syscalls.tbl, over
  * kernel/posix_timer.c: times in nanoseconds (libc converts), the old
- * setting to the pointers given.  A process may not ask for SIGEV_THREAD:
- * its notification function is a user address the kernel would call at
- * EL1, and its attributes a pointer; a user library builds that on a
- * signal and a thread of its own.
+ * setting to the pointers given.  A process may not ask for SIGEV_THREAD
+ * (signal_event_check()).
  */
 #include <errno.h>
 #include <signal.h>
 #include <vireo/posix_timer.h>
-#include <vireo/task.h>
-#include <vireo/vmspace.h>
+#include <vireo/signal.h>
 
 long posix_timer_create_call(clockid_t clock, const struct sigevent *ev,
 			     timer_t *id)
 {
-	if (ev && ev->sigev_notify == SIGEV_THREAD &&
-	    task_vmspace(task_current()))
-		return -ENOTSUP;
-	return posix_timer_create(clock, ev, id);
+	int r = signal_event_check(ev);
+
+	return r ? r : posix_timer_create(clock, ev, id);
 }
 
 long posix_timer_settime_call(timer_t id, int flags, uint64_t value_ns,

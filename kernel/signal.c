@@ -523,8 +523,8 @@ int signal_altstack(const stack_t *ss, stack_t *oss)
 		return -EINVAL;
 	/* A program's frames are written with copy_to_user(), which checks
 	 * the range then; here only that it is the program's to give. */
-	if (user_thread(t) && ((uintptr_t)want.ss_sp < USER_VA_BASE ||
-			       (uintptr_t)want.ss_sp + want.ss_size > USER_VA_END))
+	if (user_thread(t) &&
+	    !user_window_has((uintptr_t)want.ss_sp, want.ss_size))
 		return -EINVAL;
 	t->sigalt_hi = 0;	/* never a half-set range */
 	t->sigalt_lo = (uintptr_t)want.ss_sp;

@@ -11,21 +11,12 @@
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
+#include <vireo/vmspace.h>
 
-int signal_kill(pid_t pid, int sig)
+/* sig from the caller to task pid, as code says (SI_USER, SI_QUEUE). */
+static int send_to_pid(pid_t pid, int sig, int code, uintptr_t value)
 {
-	siginfo_t info = { .si_signo = sig, .si_code = SI_USER,
-			   .si_pid = task_getpid() };
-	int r = signal_send_pid(pid, &info);
-
-	if (!r)
-		signal_deliver_pending();	/* one sent to ourselves */
-	return r;
-}
-
-int signal_queue_call(pid_t pid, int sig, uintptr_t value)
-{
-	siginfo_t info = { .si_signo = sig, .si_code = SI_QUEUE,
+	siginfo_t info = { .si_signo = sig, .si_code = code,
 			   .si_pid = task_getpid(),
 			   .si_value.sival_ptr = (void *)value };
 	int r = signal_send_pid(pid, &info);
@@ -33,6 +24,27 @@ int signal_queue_call(pid_t pid, int sig, uintptr_t value)
 	if (!r)
 		signal_deliver_pending();	/* one sent to ourselves */
 	return r;
+}
+
+int signal_kill(pid_t pid, int sig)
+{
+	return send_to_pid(pid, sig, SI_USER, 0);
+}
+
+int signal_queue_call(pid_t pid, int sig, uintptr_t value)
+{
+	return send_to_pid(pid, sig, SI_QUEUE, value);
+}
+
+/* A process's SIGEV_THREAD function is a user address the kernel would
+ * call at EL1, its attributes a pointer: a user library builds that on
+ * a signal and a thread of its own. */
+int signal_event_check(const struct sigevent *ev)
+{
+	if (ev && ev->sigev_notify == SIGEV_THREAD &&
+	    task_vmspace(task_current()))
+		return -ENOTSUP;
+	return 0;
 }
 
 int signal_tkill_call(int tid, int sig)
@@ -43,19 +55,6 @@ int signal_tkill_call(int tid, int sig)
 
 	if (!r && tid == thread_self_tid())
 		signal_deliver_pending();
-	return r;
-}
-
-int signal_itimer_call(uint64_t value_ns, uint64_t interval_ns,
-		       uint64_t *old_value_ns, uint64_t *old_interval_ns)
-{
-	uint64_t ov, oi;
-	int r = signal_itimer(value_ns, interval_ns, &ov, &oi);
-
-	if (!r && old_value_ns)
-		*old_value_ns = ov;
-	if (!r && old_interval_ns)
-		*old_interval_ns = oi;
 	return r;
 }
 

@@ -4,7 +4,7 @@
  * getres over the kernel's clock services (kernel/clock_calls.c, which
  * decodes the CPU-time clock ids handed out here), time(),
  * gettimeofday(), settimeofday(), and the timer_*() calls over
- * kernel/posix_timer.c.
+ * their system calls (kernel/posix_timer_calls.c).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -12,7 +12,6 @@
 #include <sys/times.h>
 #include <time.h>
 #include <vireo/clock.h>
-#include <vireo/posix_timer.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <generated/syscalls.h>

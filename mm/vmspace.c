@@ -281,7 +281,7 @@ bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n)
 	uintptr_t end;
 	bool ok = false;
 
-	if (va < USER_VA_BASE || va >= USER_VA_END || n > USER_VA_END - va)
+	if (!user_window_has(va, n))
 		return false;
 	end = va + n;
 	kmutex_lock(&vs->lock);
@@ -329,7 +329,7 @@ void vmspace_describe(struct vmspace *vs, uintptr_t va, char *buf,
 	const struct vm_region *in = NULL, *above = NULL;
 	struct list_node *node;
 
-	if (va < USER_VA_BASE || va >= USER_VA_END) {
+	if (!user_window_has(va, 0)) {
 		snprintf(buf, len, "outside the user window");
 		return;
 	}

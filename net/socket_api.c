@@ -184,7 +184,8 @@ int shutdown(int fd, int how)
 	return (int)result(sys_shutdown(fd, how));
 }
 
-static int name(int fd, struct sockaddr *addr, socklen_t *len, int peer)
+static int sock_addr_get(int fd, struct sockaddr *addr, socklen_t *len,
+			 int peer)
 {
 	struct sock_addr_result r;
 	long rc;
@@ -199,12 +200,12 @@ static int name(int fd, struct sockaddr *addr, socklen_t *len, int peer)
 
 int getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	return name(fd, addr, len, 0);
+	return sock_addr_get(fd, addr, len, 0);
 }
 
 int getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 {
-	return name(fd, addr, len, 1);
+	return sock_addr_get(fd, addr, len, 1);
 }
 
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)

@@ -478,43 +478,41 @@ static void altstack(void)
 		 "a kernel stack_t", 0);
 }
 
+/* The modes that are one function and end with the verdict. */
+static const struct {
+	const char *name;
+	void (*run)(void);
+} modes[] = {
+	{ "basic", basic }, { "mask", mask }, { "wait", wait },
+	{ "segv", segv }, { "forge", forge }, { "badstack", badstack },
+	{ "spin", spin }, { "queue", queue }, { "timers", timers },
+	{ "altstack", altstack },
+};
+
 int main(int argc, char **argv)
 {
 	const char *m = argc >= 2 ? argv[1] : "";
 
-	if (u_streq(m, "basic"))
-		basic();
-	else if (u_streq(m, "mask"))
-		mask();
-	else if (u_streq(m, "wait"))
-		wait();
-	else if (u_streq(m, "segv"))
-		segv();
-	else if (u_streq(m, "segvexit") || u_streq(m, "segvloop")) {
+	for (unsigned int i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (u_streq(m, modes[i].name)) {
+			modes[i].run();
+			return u_verdict(m);
+		}
+	}
+	if (u_streq(m, "segvexit") || u_streq(m, "segvloop")) {
 		u_sigaction(SIGSEGV, m[4] == 'e' ? on_segv_exit : on_segv_again,
 			    0, 0);
 		store_null();
 		u_puts("FAIL still here\n");
 		return 1;
-	} else if (u_streq(m, "forge"))
-		forge();
-	else if (u_streq(m, "badret")) {
+	} else if (u_streq(m, "badret")) {
 		u_puts("sigreturn of a bad pointer\n");
 		svc3(SYS_sigreturn, 0x10, 0, 0);
 		u_puts("FAIL still here\n");
-	} else if (u_streq(m, "badstack"))
-		badstack();
-	else if (u_streq(m, "spin"))
-		spin();
-	else if (u_streq(m, "queue"))
-		queue();
-	else if (u_streq(m, "timers"))
-		timers();
-	else if (u_streq(m, "altstack"))
-		altstack();
-	else if (u_streq(m, "bench"))
+	} else if (u_streq(m, "bench")) {
 		bench(argc >= 3 ? u_atol(argv[2]) : 0);
-	else
+	} else {
 		return 2;
+	}
 	return u_verdict(m);
 }

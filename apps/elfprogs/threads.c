@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <vireo/vmspace.h>
 #include "sys.h"
 
 #define NTHREADS 4
@@ -153,6 +154,10 @@ static void basic(void)
 		 "wait: misaligned", 0);
 	u_expect(u_futex_wait((int *)0x40000000, 0, FOREVER) == -EFAULT,
 		 "wait: kernel address", 0);
+	/* In the window, not mapped: the load under the scheduler lock
+	 * faults and is fixed up. */
+	u_expect(u_futex_wait((int *)USER_VA_BASE, 0, FOREVER) == -EFAULT,
+		 "wait: unmapped address", 0);
 	long t0 = u_now_ns();
 	u_expect(u_futex_wait(&word, 5, (unsigned long)t0 + 20000000) == -ETIMEDOUT,
 		 "wait: deadline", 0);

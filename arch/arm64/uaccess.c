@@ -65,8 +65,7 @@ int copy_from_user(void *dst, uaddr_t src, size_t n)
 
 int copy_from_user_locked(void *dst, uaddr_t src, size_t n)
 {
-	if (src.va < USER_VA_BASE || src.va > USER_VA_END ||
-	    n > USER_VA_END - src.va || arm64_copy_from_user(dst, src.va, n))
+	if (!user_window_has(src.va, n) || arm64_copy_from_user(dst, src.va, n))
 		return -EFAULT;
 	return 0;
 }

@@ -99,14 +99,13 @@ int signal_kill(pid_t pid, int sig);
 int signal_procmask(int how, const sigset_t *set, sigset_t *old);
 int signal_pending_get(sigset_t *set);
 /* sigqueue(): sig with SI_QUEUE, value and the caller's pid; tkill
- * (pthread_kill()): sig with SI_USER to thread tid of the caller's task;
- * setitimer()/getitimer() over signal_itimer(), the old setting to the
- * non-NULL pointers.  Each delivers what it made deliverable to the
- * caller. */
+ * (pthread_kill()): sig with SI_USER to thread tid of the caller's task.
+ * Each delivers what it made deliverable to the caller. */
 int signal_queue_call(pid_t pid, int sig, uintptr_t value);
 int signal_tkill_call(int tid, int sig);
-int signal_itimer_call(uint64_t value_ns, uint64_t interval_ns,
-		       uint64_t *old_value_ns, uint64_t *old_interval_ns);
+/* A notification the caller may ask for (timer_create, mq_notify): 0,
+ * or -ENOTSUP for SIGEV_THREAD from a process. */
+int signal_event_check(const struct sigevent *ev);
 /*
  * sigtimedwait(): takes the lowest pending signal of set (which the
  * caller should block), waiting until the monotonic deadline

@@ -26,9 +26,8 @@ bool user_range_ok(uaddr_t a, size_t n);
  * an unspecified part of the bytes). */
 int copy_from_user(void *dst, uaddr_t src, size_t n);
 /* copy_from_user() without the region check, which sleeps: for a caller
- * under a spinlock that made that check before taking it.  The window
- * check and the unprivileged loads remain, so a range unmapped since
- * then is -EFAULT, never a kernel fault. */
+ * under a spinlock.  The window check and the unprivileged loads remain,
+ * so an address that is not mapped is -EFAULT, never a kernel fault. */
 int copy_from_user_locked(void *dst, uaddr_t src, size_t n);
 /* n bytes from src to user address dst: 0 or -EFAULT. */
 int copy_to_user(uaddr_t dst, const void *src, size_t n);

@@ -20,6 +20,13 @@
 #define USER_VA_BASE	0x0000080000000000UL	/* 8 TiB */
 #define USER_VA_END	0x0000100000000000UL	/* 16 TiB */
 
+/* Whether [va, va + n) starts in the user window and does not leave it
+ * (n 0: va in it).  Mapped or not is the space's business. */
+static inline bool user_window_has(uintptr_t va, size_t n)
+{
+	return va >= USER_VA_BASE && va < USER_VA_END && n <= USER_VA_END - va;
+}
+
 /* Region protections. */
 #define VM_READ		0x1
 #define VM_WRITE	0x2

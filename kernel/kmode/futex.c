@@ -11,9 +11,9 @@
  * scheduler lock, which the waker takes after changing the word, so the
  * waker either finds the waiter blocked or the waiter finds the new
  * value (-EAGAIN).  Reading user memory under a spinlock is safe because
- * it cannot sleep: memory is mapped eagerly, the region was checked
- * before the lock (the check sleeps), and the unprivileged load turns a
- * region unmapped meanwhile into -EFAULT (copy_from_user_locked()).
+ * it cannot sleep: memory is mapped eagerly, and the unprivileged load
+ * turns a word that is not mapped into -EFAULT (copy_from_user_locked();
+ * the region check, which sleeps, is not needed for one word).
  *
  * Waiters sit in one of FUTEX_BUCKETS wait queues, hashed by (task,
  * address), in priority order; each marks its address in
@@ -48,14 +48,15 @@ static struct wait_queue *bucket_locked(const struct task *task,
 }
 
 /* A word of the caller's space: -ENOSYS without one, -EINVAL when not
- * aligned, -EFAULT when not mapped. */
+ * aligned, -EFAULT outside the user window.  A wake only compares the
+ * address; a wait reads the word, which says whether it is mapped. */
 static int check_word(uintptr_t addr)
 {
 	if (!task_vmspace(task_current()))
 		return -ENOSYS;
 	if (addr & 3)
 		return -EINVAL;
-	return user_range_ok((uaddr_t){ addr }, sizeof(int)) ? 0 : -EFAULT;
+	return user_window_has(addr, sizeof(int)) ? 0 : -EFAULT;
 }
 
 long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns,

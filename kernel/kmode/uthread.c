@@ -37,11 +37,6 @@ static void *uthread_main(void *p)
 	arch_enter_user(s.pc, sp, s.arg, 0, s.tls);
 }
 
-static bool in_window(uintptr_t va)
-{
-	return va >= USER_VA_BASE && va < USER_VA_END;
-}
-
 long uthread_create_call(uintptr_t pc, uintptr_t arg, uintptr_t sp,
 			 uintptr_t tls)
 {
@@ -54,8 +49,8 @@ long uthread_create_call(uintptr_t pc, uintptr_t arg, uintptr_t sp,
 		return -ENOSYS;
 	/* What EL0 would fault on at once (pc) or on its first push (sp)
 	 * is refused here, with an error the caller can report. */
-	if (!in_window(pc) || (pc & 3) || !in_window(sp - sizeof(s)) ||
-	    (sp & 15))
+	if (!user_window_has(pc, 4) || (pc & 3) ||
+	    !user_window_has(sp - sizeof(s), sizeof(s)) || (sp & 15))
 		return -EINVAL;
 	if (copy_to_user((uaddr_t){ sp - sizeof(s) }, &s, sizeof(s)))
 		return -EFAULT;
