@@ -162,8 +162,15 @@ int pthread_once(pthread_once_t *once, void (*init)(void))
 	if (READ_ONCE(once->state) == 2)
 		return 0;
 	kmutex_lock(&once_lock);
-	while (once->state == 1)
-		kcond_wait(&once_done, &once_lock, WAIT_FOREVER, WAIT_UNINTR);
+	/* Not a cancellation point, but a kill must end the wait: a killed
+	 * initialiser dies without its cleanup handler, so the state stays
+	 * 1 and an uninterruptible waiter would keep its task alive for
+	 * good (Ctrl-C during ostest's thread.once hung the shell). */
+	while (once->state == 1) {
+		if (kcond_wait(&once_done, &once_lock, WAIT_FOREVER,
+			       WAIT_SIGNALS) == -EINTR)
+			pthread_deliver_unlocked(&once_lock);
+	}
 	if (once->state == 0) {
 		once->state = 1;
 		kmutex_unlock(&once_lock);

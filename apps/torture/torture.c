@@ -12,8 +12,9 @@
  *   prio         raises itself to the highest priority and returns
  *   timerexit    arms a periodic SIGALRM timer and returns
  *   mq N         opens N message-queue descriptors and returns
- *   block KIND   blocks in a mutex, barrier, rwlock-rd or rwlock-wr wait
- *                (another thread, which blocks SIGALRM, holds it) after
+ *   block KIND   blocks in a mutex, barrier, rwlock-rd, rwlock-wr or once
+ *                wait (another thread, which blocks SIGALRM, holds it or
+ *                runs the pthread_once initialiser) after
  *                an alarm(1): the handler must run and the wait go on
  *   hang KIND    the same wait, never satisfied: must die on Ctrl-C
  *   overflow     recurses with a stat() at every level until the stack
@@ -163,6 +164,7 @@ static int attack_mq(int n)
 static pthread_mutex_t mutex;
 static pthread_barrier_t barrier;
 static pthread_rwlock_t rwlock;
+static pthread_once_t once;
 static volatile int alarms;
 
 static void on_alarm(int sig)
@@ -173,6 +175,24 @@ static void on_alarm(int sig)
 static volatile int held;	/* the holder has the object */
 static volatile int forever;	/* hang: the holder never lets go */
 
+/* Until the waiter's handler ran (at most 3 s), or with forever never. */
+static void hold(void)
+{
+	struct timespec tick = { 0, 10000000 };
+
+	held = 1;
+	while (forever)
+		pause();
+	for (int i = 0; i < 300 && !alarms; i++)
+		nanosleep(&tick, NULL);
+}
+
+/* once: the holder is inside the initialiser, the waiter in pthread_once. */
+static void once_init(void)
+{
+	hold();
+}
+
 /* Holds the object until the blocked main thread's handler ran (at most
  * 3 s), then lets go: a handler that cannot reach the waiter shows as
  * alarms == 0 in the report.  SIGALRM is blocked here, so the task's
@@ -180,7 +200,6 @@ static volatile int forever;	/* hang: the holder never lets go */
 static void *holder(void *arg)
 {
 	const char *kind = arg;
-	struct timespec tick = { 0, 10000000 };
 	sigset_t alrm;
 
 	sigemptyset(&alrm);
@@ -190,11 +209,9 @@ static void *holder(void *arg)
 		pthread_mutex_lock(&mutex);
 	else if (strcmp(kind, "rwlock-rd") == 0 || strcmp(kind, "rwlock-wr") == 0)
 		pthread_rwlock_wrlock(&rwlock);
-	held = 1;
-	while (forever)
-		pause();
-	for (int i = 0; i < 300 && !alarms; i++)
-		nanosleep(&tick, NULL);
+	else if (strcmp(kind, "once") == 0)
+		return pthread_once(&once, once_init), NULL;
+	hold();
 	if (strcmp(kind, "mutex") == 0)
 		pthread_mutex_unlock(&mutex);
 	else if (strcmp(kind, "barrier") == 0)
@@ -212,12 +229,14 @@ static int attack_block(const char *kind, bool hang)
 	int r, ran;
 
 	if (strcmp(kind, "mutex") && strcmp(kind, "barrier") &&
-	    strcmp(kind, "rwlock-rd") && strcmp(kind, "rwlock-wr"))
+	    strcmp(kind, "rwlock-rd") && strcmp(kind, "rwlock-wr") &&
+	    strcmp(kind, "once"))
 		return 2;
 	/* Statics outlive a task in the flat build: a killed "hang" left
 	 * them held by its dead threads. */
 	alarms = held = 0;
 	forever = hang;
+	once = (pthread_once_t)PTHREAD_ONCE_INIT;
 	pthread_mutex_init(&mutex, NULL);
 	pthread_rwlock_init(&rwlock, NULL);
 	pthread_barrier_init(&barrier, NULL, 2);
@@ -237,6 +256,8 @@ static int attack_block(const char *kind, bool hang)
 		r = pthread_barrier_wait(&barrier) > 0;
 	else if (strcmp(kind, "rwlock-rd") == 0)
 		r = pthread_rwlock_rdlock(&rwlock) || pthread_rwlock_unlock(&rwlock);
+	else if (strcmp(kind, "once") == 0)
+		r = pthread_once(&once, once_init);
 	else
 		r = pthread_rwlock_wrlock(&rwlock) || pthread_rwlock_unlock(&rwlock);
 	ran = alarms;
@@ -418,7 +439,7 @@ static int torture_main(int argc, char **argv)
 		return attack_openumount(n);
 usage:
 	fprintf(stderr, "usage: torture fault|stacksize|timers N|prio|timerexit|"
-		"mq N|block|hang mutex|barrier|rwlock-rd|rwlock-wr|overflow|descs|"
+		"mq N|block|hang mutex|barrier|rwlock-rd|rwlock-wr|once|overflow|descs|"
 		"killrace N|openumount SECONDS\n");
 	return 2;
 }

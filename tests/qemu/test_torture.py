@@ -65,8 +65,8 @@ def interrupt(m, line, ready, timeout=30):
       "stack sizes near SIZE_MAX are refused; 100 timers at the shortest "
       "period still let Ctrl-C through; a task's timers die with it; a task "
       "at the highest priority that returns, and Ctrl-C during ostest, leave "
-      "the machine running; signals reach threads blocked in mutex, barrier "
-      "and rwlock waits; Ctrl-C ends a task that used dup2, ioctl and "
+      "the machine running; signals reach threads blocked in mutex, barrier, "
+      "rwlock and pthread_once waits, and Ctrl-C ends them; Ctrl-C ends a task that used dup2, ioctl and "
       "tcgetpgrp; after each, the console answers and the heap is back "
       "at its baseline", timeout=900)
 def torture_single(t):
@@ -96,7 +96,7 @@ def torture_single(t):
     check_in("torture: prio 255: ok", out, "prio")
     steady(m, "prio")
 
-    for kind in ("mutex", "barrier", "rwlock-rd", "rwlock-wr"):
+    for kind in ("mutex", "barrier", "rwlock-rd", "rwlock-wr", "once"):
         out = m.command("torture block " + kind)
         check_in("torture: block %s: handler ran while blocked, wait resumed"
                  % kind, out, "block " + kind)
