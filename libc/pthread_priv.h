@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#define PTHREAD_RD_HELD_MAX 8
+
 /* Kept in struct thread's libc_data; allocated on first use. */
 struct pthread_data {
 	struct __pthread_cleanup *cleanup;	/* innermost first */
@@ -19,6 +21,12 @@ struct pthread_data {
 		const void *value;
 		unsigned int generation;	/* of the key when set */
 	} tsd[PTHREAD_KEYS_MAX];
+	/* pthread_rwlock.c: the read locks this thread holds (a thread
+	 * rarely holds many rwlocks at once); count 0 is a free slot. */
+	struct {
+		pthread_rwlock_t *rw;
+		int count;
+	} rd_held[PTHREAD_RD_HELD_MAX];
 };
 
 /* The calling thread's data, allocated if needed (NULL: out of memory).

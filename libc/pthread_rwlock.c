@@ -4,14 +4,13 @@
  * are preferred: a new reader waits while a writer waits, so a stream of
  * readers cannot starve a writer.  A thread that already holds read
  * locks may take another one even then (recursive read locks, which
- * POSIX allows), tracked with a per-thread count in thread-specific
+ * POSIX allows), tracked with a per-thread count in the thread's libc
  * data; without that it would deadlock behind the waiting writer.
  * These calls are not cancellation points and never return EINTR, so
  * the internal waits are uninterruptible.
  */
 #include <errno.h>
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 #include <vireo/mutex.h>
 #include <vireo/thread.h>
@@ -36,50 +35,29 @@ static int wait_on(pthread_cond_t *cv, pthread_rwlock_t *rw, uint64_t deadline)
 	return r;
 }
 
-/* Read locks the calling thread holds on rw, found in a small per-thread
- * table (a thread rarely holds many rwlocks at once). */
-#define RD_HELD_MAX 8
-struct rd_held {
-	pthread_rwlock_t *rw[RD_HELD_MAX];
-	int count[RD_HELD_MAX];
-};
-
-static pthread_once_t rd_key_once = PTHREAD_ONCE_INIT;
-static pthread_key_t rd_key;
-
-static void rd_key_free(void *p)
-{
-	free(p);
-}
-
-static void rd_key_init(void)
-{
-	pthread_key_create(&rd_key, rd_key_free);
-}
-
+/* The count of read locks the calling thread holds on rw, from its
+ * libc data (per thread, freed with it); with create, a free slot for rw
+ * when it holds none (NULL: out of memory or slots).  Not a
+ * thread-specific data key: libc's statics are shared by every task of
+ * the flat build while keys are per task, so a key made once by the
+ * first task was no key in the next (its unlocks failed with EPERM). */
 static int *rd_count(pthread_rwlock_t *rw, bool create)
 {
-	struct rd_held *h;
-	int *slot = NULL;
+	struct pthread_data *pd = create ? pthread_data_get() : *thread_libc_data();
+	int free_slot = -1;
 
-	pthread_once(&rd_key_once, rd_key_init);
-	h = pthread_getspecific(rd_key);
-	if (!h && create) {
-		h = calloc(1, sizeof(*h));
-		if (h)
-			pthread_setspecific(rd_key, h);
-	}
-	if (!h)
+	if (!pd)
 		return NULL;
-	for (int i = 0; i < RD_HELD_MAX; i++) {
-		if (h->rw[i] == rw && h->count[i] > 0)
-			return &h->count[i];
-		if (!slot && h->count[i] == 0)
-			slot = &h->count[i];
+	for (int i = 0; i < PTHREAD_RD_HELD_MAX; i++) {
+		if (pd->rd_held[i].rw == rw && pd->rd_held[i].count > 0)
+			return &pd->rd_held[i].count;
+		if (free_slot < 0 && pd->rd_held[i].count == 0)
+			free_slot = i;
 	}
-	if (slot && create)
-		h->rw[slot - h->count] = rw;
-	return create ? slot : NULL;
+	if (!create || free_slot < 0)
+		return NULL;
+	pd->rd_held[free_slot].rw = rw;
+	return &pd->rd_held[free_slot].count;
 }
 
 int pthread_rwlockattr_init(pthread_rwlockattr_t *a)
