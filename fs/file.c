@@ -189,6 +189,14 @@ struct file *fd_get(int fd)
 	return fd_get_in(current_table(), fd);
 }
 
+/* The last step of taking f out of a table: its reference, counted in
+ * objs_in_hand under the table's lock, goes. */
+static void put_in_hand(struct file *f)
+{
+	file_put(f);
+	signal_hold_drop(&thread_current()->objs_in_hand);
+}
+
 int fd_close_in(struct fd_table *t, int fd)
 {
 	struct file *f;
@@ -200,10 +208,12 @@ int fd_close_in(struct fd_table *t, int fd)
 	f = t->files[fd];
 	t->files[fd] = NULL;
 	t->cloexec &= ~(1ULL << fd);
+	if (f)	/* out of the table: a kill before file_put() would lose it */
+		thread_current()->objs_in_hand++;
 	spin_unlock_irqrestore(&t->lock, fl);
 	if (!f)
 		return -EBADF;
-	file_put(f);
+	put_in_hand(f);
 	return 0;
 }
 
@@ -230,9 +240,11 @@ int fd_dup2_in(struct fd_table *t, int oldfd, int newfd)
 	old = t->files[newfd];
 	t->files[newfd] = f;	/* the table keeps ref_in's reference */
 	t->cloexec &= ~(1ULL << newfd);	/* dup2 clears FD_CLOEXEC */
+	if (old)	/* as in fd_close_in() */
+		thread_current()->objs_in_hand++;
 	spin_unlock_irqrestore(&t->lock, fl);
 	if (old)
-		file_put(old);
+		put_in_hand(old);
 	return newfd;
 }
 

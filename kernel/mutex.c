@@ -441,7 +441,7 @@ static __attribute__((noinline)) int unlock_slow(struct kmutex *m,
 	f = sched_lock_acquire();
 	r = unlock_locked(m);
 	if (m->internal && !cur->kmutex_held && !cur->files_borrowed &&
-	    thread_has_work_locked(cur, true))
+	    !cur->objs_in_hand && thread_has_work_locked(cur, true))
 		sched_request_delivery_locked();
 	sched_lock_release(f);
 	sched_unlock();

@@ -24,11 +24,13 @@
  * where it stands, so they take effect only where it holds nothing the
  * kernel would lose: no internal kernel mutex (vfs_mutex, picolibc's
  * stdio locks: thread->kmutex_held), no descriptor borrowed with
- * fd_get() (thread->files_borrowed) and not inside sched_lock().  Until
- * then the death stays pending: an interrupt exit leaves it, a delivery
- * point reports SIGNAL_RAN_INTR so that the call gives up with EINTR and
- * lets go, and the release of the last hold (signal_hold_drop(),
- * kmutex_unlock()) requests an interrupt whose exit ends the thread.  A
+ * fd_get() (thread->files_borrowed), no kernel object that only it can
+ * reach, being created or freed (thread->objs_in_hand), and not inside
+ * sched_lock().  Until then the death stays pending: an interrupt exit
+ * leaves it, a delivery point reports SIGNAL_RAN_INTR so that the call
+ * gives up with EINTR and lets go, and the release of the last hold
+ * (signal_hold_drop(), kmutex_unlock()) requests an interrupt whose exit
+ * ends the thread.  A
  * thread ended by a fault or a stack overflow cannot wait: it gives its
  * internal mutexes to their next waiters (kmutex_thread_abandon()).
  */
@@ -570,7 +572,8 @@ static void run_handler(int sig, const struct sigaction *act, siginfo_t *info)
 
 bool thread_holds_kernel_state(const struct thread *t)
 {
-	return t->preempt_off || t->kmutex_held || t->files_borrowed;
+	return t->preempt_off || t->kmutex_held || t->files_borrowed ||
+	       t->objs_in_hand;
 }
 
 void signal_hold_drop(unsigned int *count)

@@ -495,11 +495,16 @@ pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],
 			vmspace_destroy(attr->vmspace);
 		return -EINVAL;
 	}
+	/* A kill of the caller before the child has its main thread would
+	 * lose the child (kernel memory, holding file references): it waits
+	 * until the child runs or is freed. */
+	thread_current()->objs_in_hand++;
 	t = task_alloc(main, argv, envp, attr);
 	if (!t) {
 		if (attr->vmspace)
 			vmspace_destroy(attr->vmspace);
-		return -ENOMEM;
+		r = -ENOMEM;
+		goto out;
 	}
 	t->vmspace = attr->vmspace;	/* freed with t from here */
 	ta.name = attr->name ? attr->name : basename_of(argv[0]);
@@ -522,12 +527,14 @@ pid_t task_spawn(task_main_t main, char *const argv[], char *const envp[],
 
 	r = thread_new(NULL, t, &ta, task_entry, t->args, NULL, tid);
 	if (r > 0)
-		return r;	/* the pid: the main thread's tid */
+		goto out;	/* the pid: the main thread's tid */
 	f = sched_lock_acquire();
 	list_del(&t->sibling);
 	list_del(&t->all_node);
 	sched_lock_release(f);
 	task_free(t);
+out:
+	signal_hold_drop(&thread_current()->objs_in_hand);
 	return r;
 }
 
@@ -705,11 +712,14 @@ pid_t task_waitpid(pid_t pid, int *status, int options)
 	list_del(&z->all_node);
 	self->child_cpu_ns += z->dead_cpu_ns + z->child_cpu_ns;	/* times() */
 	thread_release_task_locked(z);
+	/* Off every list: a kill before task_free() would lose z. */
+	thread_current()->objs_in_hand++;
 	sched_lock_release(f);
 	if (status)
 		*status = z->wait_status;
 	pid = z->pid;
 	task_free(z);
+	signal_hold_drop(&thread_current()->objs_in_hand);
 	return pid;
 }
 

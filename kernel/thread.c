@@ -262,9 +262,14 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	if (err)
 		return err;
 	thread_reap_zombies();	/* what ended since: its memory first */
+	/* A kill of the creator before t is linked would lose t and its
+	 * stack (kernel memory, not its task's): it waits until then. */
+	cur->objs_in_hand++;
 	t = thread_alloc();
-	if (!t)
-		return -ENOMEM;
+	if (!t) {
+		err = -ENOMEM;
+		goto out;
+	}
 	strncpy(t->name, a->name ? a->name : "thread", sizeof(t->name) - 1);
 	if (a->stack_addr) {
 		/* A caller's stack from a tagged malloc() keeps its tag, so
@@ -317,11 +322,14 @@ int thread_new(struct thread **out, struct task *task, const struct thread_attr 
 	tid = t->tid;	/* t may end and be freed once ready */
 	sched_make_ready_locked(t);
 	sched_lock_release(f);
+	signal_hold_drop(&cur->objs_in_hand);
 	return tid;
 
 err_free:
 	free_stack(t);
 	free(t);
+out:
+	signal_hold_drop(&cur->objs_in_hand);
 	return err;
 }
 
@@ -751,6 +759,7 @@ __noreturn void thread_fault_exit(int sig)
 	kmutex_thread_abandon(t);
 	t->preempt_off = 0;
 	t->files_borrowed = 0;	/* those references are lost (kernel/signal.c) */
+	t->objs_in_hand = 0;	/* and so are those objects */
 	task_exit_signaled(sig);
 }
 

@@ -23,6 +23,10 @@
  *                waits: none may leave the thread holding a borrowed
  *                file (kills wait for those), so it must die on Ctrl-C
  *   killrace N   spawns N children that exit at once and kills each
+ *   killchurn N  N times: spawns a child that churns (creates and joins
+ *                threads, spawns and reaps tasks) and kills it from a
+ *                higher priority after a varying delay, so that the kill
+ *                lands anywhere in thread and task creation
  *   openumount S for S seconds, three threads open, read and close a
  *                file and a FIFO inside a tmpfs mounted at DIR while
  *                the main thread mounts and unmounts it: every umount
@@ -314,6 +318,56 @@ static int attack_killrace(int n)
 	return 0;
 }
 
+/* killchurn's child: thread and task creation until a creation fails,
+ * below the priority of its killer (which it inherited). */
+static int attack_churn(void)
+{
+	struct sched_param p = { .sched_priority = 100 };
+	char *argv[] = { "osperf_nop", NULL };
+
+	pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
+	for (;;) {
+		pthread_t t;
+		pid_t pid;
+
+		if (pthread_create(&t, NULL, idle_thread, NULL))
+			return 1;
+		pthread_join(t, NULL);
+		if (posix_spawn(&pid, argv[0], NULL, NULL, argv, NULL))
+			return 1;
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* Kills churning children from above their priority: the timer interrupt
+ * that ends the sleep pre-empts the child wherever it is, and the kill
+ * takes effect at that interrupt's exit, when the child runs again.
+ * Whatever the kernel allocated for a creation under way must be freed
+ * (the test compares the heap before and after). */
+static int attack_killchurn(int n)
+{
+	struct sched_param p = { .sched_priority = 200 };
+	char *argv[] = { "torture", "churn", NULL };
+	int killed = 0;
+
+	pthread_setschedparam(pthread_self(), SCHED_FIFO, &p);
+	for (int i = 0; i < n; i++) {
+		struct timespec delay = { 0, 1000000 + (i % 40) * 97000 };
+		pid_t pid;
+		int status;
+
+		if (posix_spawn(&pid, argv[0], NULL, NULL, argv, NULL))
+			break;
+		nanosleep(&delay, NULL);
+		kill(pid, SIGKILL);
+		if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status))
+			killed++;
+	}
+	printf("torture: killchurn %d of %d %s\n", killed, n,
+	       killed == n ? "ok" : "FAILED");
+	return killed != n;
+}
+
 #define OU_DIR "/tmp/ou"
 
 static volatile int ou_stop, ou_hold;	/* set by the main thread */
@@ -437,10 +491,14 @@ static int torture_main(int argc, char **argv)
 		return attack_killrace(n);
 	if (strcmp(argv[1], "openumount") == 0)
 		return attack_openumount(n);
+	if (strcmp(argv[1], "churn") == 0)
+		return attack_churn();
+	if (strcmp(argv[1], "killchurn") == 0)
+		return attack_killchurn(n);
 usage:
 	fprintf(stderr, "usage: torture fault|stacksize|timers N|prio|timerexit|"
 		"mq N|block|hang mutex|barrier|rwlock-rd|rwlock-wr|once|overflow|descs|"
-		"killrace N|openumount SECONDS\n");
+		"killrace N|openumount SECONDS|killchurn N\n");
 	return 2;
 }
 

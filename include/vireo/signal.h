@@ -69,9 +69,10 @@ bool signal_user_fault(int sig, uintptr_t addr);
  * delivery confirms. */
 bool signal_pending(void);
 /* Whether t holds kernel state that its death would lose (an internal
- * mutex, a borrowed descriptor, sched_lock()): its death waits (see
- * "Dying inside the kernel" in kernel/signal.c).  Deliveries then end
- * a call with SIGNAL_RAN_INTR instead of the thread. */
+ * mutex, a borrowed descriptor, objects only it can reach,
+ * sched_lock()): its death waits (see "Dying inside the kernel" in
+ * kernel/signal.c).  Deliveries then end a call with SIGNAL_RAN_INTR
+ * instead of the thread. */
 bool thread_holds_kernel_state(const struct thread *t);
 /* Drops one of the calling thread's holds (*count is one of its
  * counters, e.g. files_borrowed); when it was the last, a death held

@@ -143,6 +143,11 @@ struct thread {
 	unsigned int kmutex_held;	/* internal kernel mutexes (mutex.c) */
 	struct list_node held_kmutexes;	/* the same, by kmutex->tracked */
 	unsigned int files_borrowed;	/* fd_get() not yet fd_put() */
+	unsigned int objs_in_hand;	/* kernel objects only it can reach:
+					 * being created (thread_new(),
+					 * task_spawn()) or taken off their
+					 * lists to be freed (task_waitpid(),
+					 * fd_close_in(), fd_dup2_in()) */
 	int fault_sig;			/* signal of the fault ending it (arch) */
 	uintptr_t futex_addr;		/* the user word it waits on in a
 					 * futex wait, else 0 (futex.c) */

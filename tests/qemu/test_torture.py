@@ -68,7 +68,8 @@ def interrupt(m, line, ready, timeout=30):
       "the machine running; signals reach threads blocked in mutex, barrier, "
       "rwlock and pthread_once waits, and Ctrl-C ends them; rwlocks work in "
       "a task after other tasks used them; Ctrl-C ends a task that used dup2, ioctl and "
-      "tcgetpgrp; after each, the console answers and the heap is back "
+      "tcgetpgrp; kills during thread and task creation lose nothing; "
+      "after each, the console answers and the heap is back "
       "at its baseline", timeout=900)
 def torture_single(t):
     m = start(t)
@@ -117,6 +118,14 @@ def torture_single(t):
 
     interrupt(m, "ostest", r"ostest: \S+ \.\.\. PASS", timeout=120)
     steady(m, "Ctrl-C during ostest")
+
+    # Kills landing anywhere in thread and task creation, join and reap:
+    # a thread or task allocated or unlinked but not yet linked or freed
+    # was lost (the ~1 in 10 leak of a case thread after Ctrl-C during
+    # ostest; 100 kills lost about ten).
+    out = m.command("torture killchurn 100", timeout=120)
+    check_in("torture: killchurn 100 of 100 ok", out, "killchurn")
+    steady(m, "kills during thread and task creation")
 
     fifo_umount(m)
 
