@@ -585,6 +585,75 @@ static void signals(void)
 	check(v == (void *)SIGUSR1, "pthread_kill to a thread", (long)v);
 }
 
+static pthread_rwlock_t rwl = PTHREAD_RWLOCK_INITIALIZER;
+
+static void *unlock_not_held(void *arg)
+{
+	return (void *)(long)pthread_rwlock_unlock(&rwl);
+}
+
+/* The read locks a thread holds are counted in its own libc data: its
+ * recursive read locks, unlocked as often, free the lock; another
+ * thread's unlock of them is refused. */
+static void rwlocks(void)
+{
+	pthread_t t;
+	void *v = NULL;
+	int ok;
+
+	ok = !pthread_rwlock_rdlock(&rwl) && !pthread_rwlock_rdlock(&rwl);
+	pthread_create(&t, NULL, unlock_not_held, NULL);
+	pthread_join(t, &v);
+	check(ok && v == (void *)EPERM,
+	      "rwlock: unlock by a thread holding no read lock: EPERM", (long)v);
+	ok = !pthread_rwlock_unlock(&rwl) && !pthread_rwlock_unlock(&rwl);
+	check(ok && pthread_rwlock_unlock(&rwl) == EPERM &&
+	      pthread_rwlock_trywrlock(&rwl) == 0 && !pthread_rwlock_unlock(&rwl),
+	      "rwlock: two read locks, two unlocks, then free for a writer", ok);
+}
+
+static pthread_once_t slow_once = PTHREAD_ONCE_INIT;
+static volatile int in_init, slow_runs;
+static pthread_t once_waiter;
+
+/* Signals the waiter in pthread_once until its handler ran. */
+static void slow_init(void)
+{
+	struct timespec tick = { 0, 10000000 };
+
+	slow_runs++;
+	in_init = 1;
+	for (int i = 0; i < 300 && got != SIGUSR1; i++) {
+		pthread_kill(once_waiter, SIGUSR1);
+		nanosleep(&tick, NULL);
+	}
+}
+
+static void *run_slow_once(void *arg)
+{
+	pthread_once(&slow_once, slow_init);
+	return NULL;
+}
+
+/* A signal to a thread waiting for another's pthread_once initialiser
+ * runs its handler, and the wait goes on to the end of the initialiser. */
+static void once_signalled(void)
+{
+	struct timespec nap = { 0, 1000000 };
+	pthread_t t;
+	int r;
+
+	got = 0;
+	once_waiter = pthread_self();
+	pthread_create(&t, NULL, run_slow_once, NULL);
+	for (int i = 0; i < 3000 && !in_init; i++)
+		nanosleep(&nap, NULL);
+	r = pthread_once(&slow_once, slow_init);
+	pthread_join(t, NULL);
+	check(r == 0 && got == SIGUSR1 && slow_runs == 1,
+	      "pthread_once waiter: its handler ran, the wait went on", got);
+}
+
 int main(int argc, char **argv)
 {
 	stdio_and_files(argc > 1 ? argv[1] : "/tmp");
@@ -600,6 +669,8 @@ int main(int argc, char **argv)
 	cancel_exit_robust();
 	attrs_and_names();
 	signals();
+	rwlocks();
+	once_signalled();
 	printf("libctest: %d passed, %d failed\n", passed, failed);
 	return failed;
 }
