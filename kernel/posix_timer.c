@@ -5,19 +5,21 @@
  * the scheduler lock held and does a bounded amount of work: re-arm a
  * periodic timer (skipping whole periods it missed and counting them as
  * overruns), then queue one signal, count an overrun, or wake the
- * timer's own notification thread.
+ * thread that runs the timer's function (SIGEV_THREAD).
  *
  * Locking: the scheduler lock protects the timer list and every field of
  * every timer (the ktimer callback and signal delivery run under it).
  * Memory is allocated and freed outside it.
  *
- * Life of a SIGEV_THREAD timer: it holds two references, the list's and
- * the notification thread's; timer_delete() drops the first and wakes
- * the thread, which drops the second and ends, so a notification
- * function may delete its own timer.
+ * SIGEV_THREAD: the C library starts the thread that runs the function
+ * (a thread of the owner, made by pthread_create() with the event's
+ * attributes, in the flat build and in a process alike) and it waits
+ * for expirations in posix_timer_notify_wait().  The kernel never calls
+ * the function: in a process it is an EL0 address.  A timer holds a
+ * reference for the list and one for a thread waiting on it, so that
+ * timer_delete() may run while it waits, or in the function itself.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <vireo/clock.h>
@@ -58,8 +60,8 @@ struct posix_timer {
 	uint64_t due_ns;		/* spaced: that next expiration */
 	bool deleted;
 	int refs;
-	uint64_t fires;			/* SIGEV_THREAD: expirations not run */
-	struct wait_queue notify_wq;	/* the SIGEV_THREAD thread waits here */
+	uint64_t fires;			/* SIGEV_THREAD: expirations not taken */
+	struct wait_queue notify_wq;	/* posix_timer_notify_wait() */
 };
 
 static struct list_node all_timers = LIST_INIT(all_timers);
@@ -170,50 +172,33 @@ void posix_timer_signal_taken_locked(struct task *t, timer_t id)
 	}
 }
 
-/* Notification thread of a SIGEV_THREAD timer, in the owner task. */
-static void *notify_main(void *arg)
+int posix_timer_notify_wait(timer_t id)
 {
-	struct posix_timer *pt = arg;
-	sigset_t all;
+	irqflags_t f = sched_lock_acquire();
+	struct posix_timer *pt = find_locked(id);
+	bool last;
+	int r = 0;
 
-	/* Signals for the task go to its other threads. */
-	sigfillset(&all);
-	signal_mask(SIG_SETMASK, &all, NULL);
-	for (;;) {
-		irqflags_t f = sched_lock_acquire();
-		while (!pt->fires && !pt->deleted)
-			wait_block_locked(&pt->notify_wq, WAIT_FOREVER);
-		if (pt->deleted) {
-			bool last = --pt->refs == 0;
-			sched_lock_release(f);
-			if (last)
-				free(pt);
-			return NULL;
-		}
-		pt->overrun_last = pt->fires - 1 >= DELAYTIMER_MAX ?
-				   DELAYTIMER_MAX : (int)(pt->fires - 1);
-		pt->fires = 0;
+	if (!pt || pt->ev.sigev_notify != SIGEV_THREAD) {
 		sched_lock_release(f);
-		pt->ev.sigev_notify_function(pt->ev.sigev_value);
+		return -EINVAL;
 	}
-}
-
-static int start_notify_thread(struct posix_timer *pt)
-{
-	const pthread_attr_t *pa = pt->ev.sigev_notify_attributes;
-	struct thread_attr attr = { .name = "timer", .detached = true };
-	int tid;
-
-	if (pa) {
-		attr.stack_size = pa->stacksize;
-		attr.guard_size = thread_guard_of(pa->guardsize);
-		if (pa->inheritsched == PTHREAD_EXPLICIT_SCHED) {
-			attr.policy = pa->schedpolicy;
-			attr.prio = pa->schedparam.sched_priority;
-		}
+	pt->refs++;
+	while (!pt->fires && !pt->deleted && !r)
+		r = wait_block_sig_locked(&pt->notify_wq, WAIT_FOREVER);
+	if (pt->deleted) {
+		r = -EINVAL;
+	} else if (pt->fires) {
+		r = pt->fires - 1 >= DELAYTIMER_MAX ? DELAYTIMER_MAX
+						    : (int)(pt->fires - 1);
+		pt->overrun_last = r;
+		pt->fires = 0;
 	}
-	tid = thread_spawn(&attr, notify_main, pt);
-	return tid < 0 ? tid : 0;
+	last = --pt->refs == 0;
+	sched_lock_release(f);
+	if (last)
+		free(pt);
+	return r;
 }
 
 static int check_event(const struct sigevent *ev)
@@ -257,13 +242,6 @@ int posix_timer_create(clockid_t clock, const struct sigevent *ev, timer_t *id)
 		pt->ev.sigev_notify = SIGEV_SIGNAL;
 		pt->ev.sigev_signo = SIGALRM;
 		pt->ev.sigev_value.sival_int = (int)pt->id;
-	}
-	if (pt->ev.sigev_notify == SIGEV_THREAD) {
-		pt->refs = 2;
-		if (start_notify_thread(pt)) {
-			free(pt);
-			return -EAGAIN;
-		}
 	}
 	f = sched_lock_acquire();
 	list_add_tail(&all_timers, &pt->node);
@@ -316,14 +294,14 @@ void posix_timer_task_exit(struct task *t)
 				break;
 			}
 		}
-		if (pt) {
-			delete_locked(pt);
-			pt->refs = 0;	/* its notification thread has ended */
-		}
+		/* The last reference: no thread of t waits any more. */
+		bool last = pt && delete_locked(pt);
+
 		sched_lock_release(f);
 		if (!pt)
 			return;
-		free(pt);
+		if (last)
+			free(pt);
 	}
 }
 

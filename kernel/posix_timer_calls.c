@@ -2,21 +2,11 @@
 /*
  * The POSIX timer services of kernel/syscalls.tbl, over
  * kernel/posix_timer.c: times in nanoseconds (libc converts), the old
- * setting to the pointers given.  A process may not ask for SIGEV_THREAD
- * (signal_event_check()).
+ * setting to the pointers given.
  */
 #include <errno.h>
 #include <signal.h>
 #include <vireo/posix_timer.h>
-#include <vireo/signal.h>
-
-long posix_timer_create_call(clockid_t clock, const struct sigevent *ev,
-			     timer_t *id)
-{
-	int r = signal_event_check(ev);
-
-	return r ? r : posix_timer_create(clock, ev, id);
-}
 
 long posix_timer_settime_call(timer_t id, int flags, uint64_t value_ns,
 			      uint64_t interval_ns, uint64_t *old_value,

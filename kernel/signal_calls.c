@@ -22,7 +22,7 @@ static int send_to_pid(pid_t pid, int sig, int code, uintptr_t value)
 	int r = signal_send_pid(pid, &info);
 
 	if (!r)
-		signal_deliver_pending();	/* one sent to ourselves */
+		signal_deliver();	/* one sent to ourselves */
 	return r;
 }
 
@@ -54,7 +54,7 @@ int signal_tkill_call(int tid, int sig)
 	int r = signal_send_tid(tid, &info);
 
 	if (!r && tid == thread_self_tid())
-		signal_deliver_pending();
+		signal_deliver();
 	return r;
 }
 
@@ -63,7 +63,7 @@ int signal_procmask(int how, const sigset_t *set, sigset_t *old)
 	int r = signal_mask(how, set, old);
 
 	if (!r)
-		signal_deliver_pending();	/* one just unblocked */
+		signal_deliver();	/* one just unblocked */
 	return r;
 }
 

@@ -360,8 +360,9 @@ static int open_action(struct fd_table *fds, const struct task_fd_action *a)
 	int r;
 
 	fd_close_in(fds, a->fd);
-	while ((r = vfs_open_mode(a->path, a->oflag, a->mode, &f)) == -EINTR)
-		signal_deliver_pending();
+	do
+		r = vfs_open_mode(a->path, a->oflag, a->mode, &f);
+	while (r == -EINTR && signal_deliver_pending());
 	if (r < 0)
 		return r;
 	r = fd_install_in(fds, f, a->fd);

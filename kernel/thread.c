@@ -541,10 +541,16 @@ int thread_join(int tid, void **value)
 			t->joined = false;	/* not joined after all */
 			goto out;
 		}
+		if (r == -EINTR && cur->el0) {
+			/* Its handlers run on its way out to EL0: it lets
+			 * go, and its library calls again. */
+			t->joined = false;
+			goto out;
+		}
 		if (r == -EINTR) {
 			/* Handlers run; the join goes on (POSIX: no EINTR). */
 			sched_lock_release(f);
-			signal_deliver_pending();
+			signal_deliver();
 			f = sched_lock_acquire();
 		}
 	}

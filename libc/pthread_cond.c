@@ -94,7 +94,7 @@ static int cond_wait(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
 	int r = kcond_wait(kc(c), (struct kmutex *)m, deadline, WAIT_INTR);
 
 	if (r == -EINTR) {
-		signal_deliver_pending();
+		signal_deliver();
 		return 0;
 	}
 	if (r == -ECANCELED) {

@@ -81,7 +81,7 @@ static long set_action(int sig, const struct sigaction *act,
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 {
-	int r = (int)set_action(sig, act, oact);
+	int r = sig == SIGCANCEL ? -EINVAL : (int)set_action(sig, act, oact);
 
 	return r ? fail(-r) : 0;
 }
@@ -92,7 +92,7 @@ _sig_func_ptr signal(int sig, _sig_func_ptr handler)
 
 	act.sa_handler = handler;
 	act.sa_flags = SA_RESTART;	/* BSD semantics, as glibc */
-	if (set_action(sig, &act, &old)) {
+	if (sig == SIGCANCEL || set_action(sig, &act, &old)) {
 		errno = EINVAL;
 		return SIG_ERR;
 	}
@@ -101,6 +101,13 @@ _sig_func_ptr signal(int sig, _sig_func_ptr handler)
 
 int pthread_sigmask(int how, const sigset_t *set, sigset_t *oset)
 {
+	sigset_t s;
+
+	if (set && how != SIG_UNBLOCK && sigismember(set, SIGCANCEL) == 1) {
+		s = *set;
+		sigdelset(&s, SIGCANCEL);
+		set = &s;
+	}
 	return -(int)sys_sigprocmask(how, set, oset);
 }
 
@@ -181,7 +188,7 @@ int sigwait(const sigset_t *set, int *sig)
 		if (r == -ECANCELED)
 			thread_testcancel();
 		if (r == -EINTR)
-			signal_deliver_pending();
+			signal_deliver();
 	} while (r == -EINTR || r == -ECANCELED);
 	if (r < 0)
 		return -r;

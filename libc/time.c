@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
@@ -132,12 +134,68 @@ int pthread_getcpuclockid(pthread_t thread, clockid_t *clock_id)
 	return 0;
 }
 
+/* A SIGEV_THREAD timer's thread: a detached thread of the caller, made
+ * with the event's attributes, that takes the expirations from the
+ * kernel (timer_wait) and runs the function for each, until the timer
+ * is deleted.  Signals for the process go to its other threads. */
+struct timer_thread {
+	timer_t id;
+	void (*fn)(union sigval);
+	union sigval value;
+};
+
+static void *timer_thread_main(void *arg)
+{
+	struct timer_thread tt = *(struct timer_thread *)arg;
+	sigset_t all;
+	long r;
+
+	free(arg);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
+	pthread_setname_np(pthread_self(), "timer");
+	while ((r = sys_timer_wait(tt.id)) != -EINVAL) {
+		if (r >= 0)
+			tt.fn(tt.value);
+	}
+	return NULL;
+}
+
+static int start_timer_thread(timer_t id, const struct sigevent *ev)
+{
+	struct timer_thread *tt = malloc(sizeof(*tt));
+	pthread_attr_t attr;
+	pthread_t t;
+	int r;
+
+	if (!tt)
+		return EAGAIN;
+	*tt = (struct timer_thread){ id, ev->sigev_notify_function,
+				     ev->sigev_value };
+	if (ev->sigev_notify_attributes)
+		attr = *(const pthread_attr_t *)ev->sigev_notify_attributes;
+	else
+		pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	r = pthread_create(&t, &attr, timer_thread_main, tt);
+	if (r)
+		free(tt);
+	return r == EINVAL ? EINVAL : r ? EAGAIN : 0;
+}
+
 int timer_create(clockid_t clock_id, struct sigevent *__restrict evp,
 		 timer_t *__restrict timerid)
 {
 	int err = (int)sys_timer_create(clock_id, evp, timerid);
 
-	return err ? fail(-err) : 0;
+	if (err)
+		return fail(-err);
+	if (evp && evp->sigev_notify == SIGEV_THREAD &&
+	    (err = start_timer_thread(*timerid, evp))) {
+		sys_timer_delete(*timerid);
+		return fail(err);
+	}
+	return 0;
 }
 
 int timer_delete(timer_t timerid)

@@ -378,6 +378,11 @@ static void queue(void)
 		 "sigtimedwait: kernel address", 0);
 }
 
+/* A SIGEV_THREAD function: the kernel never calls it. */
+static void never_called(union sigval v)
+{
+}
+
 static void timers(void)
 {
 	uint64_t old_v = 1, old_i = 1, alrm = BIT(SIGALRM);
@@ -423,13 +428,26 @@ static void timers(void)
 	u_expect(svc3(SYS_timer_gettime, (long)id, (long)&v, (long)&iv) == 0 &&
 		 iv == 10000000 && v <= 10000000, "timer_gettime", (long)v);
 	u_expect(svc3(SYS_timer_getoverrun, (long)id, 0, 0) >= 0, "timer_getoverrun", 0);
+	u_expect(svc3(SYS_timer_wait, (long)id, 0, 0) == -EINVAL,
+		 "timer_wait of a SIGEV_SIGNAL timer", 0);
 	u_expect(svc3(SYS_timer_delete, (long)id, 0, 0) == 0, "timer_delete", 0);
 	u_expect(svc3(SYS_timer_delete, (long)id, 0, 0) == -EINVAL, "deleted", 0);
 	u_expect(svc6(SYS_timer_settime, (long)id, 0, 1, 0, 0, 0) == -EINVAL,
 		 "settime of a deleted timer", 0);
+	/* SIGEV_THREAD: the kernel counts the expirations; the thread the C
+	 * library starts takes them with timer_wait and calls the function
+	 * (the kernel never does). */
 	ev.sigev_notify = SIGEV_THREAD;
+	ev.sigev_notify_function = never_called;
 	u_expect(svc3(SYS_timer_create, CLOCK_MONOTONIC, (long)&ev, (long)&id) ==
-		 -ENOTSUP, "SIGEV_THREAD from a process", 0);
+		 0, "SIGEV_THREAD timer", 0);
+	u_expect(svc6(SYS_timer_settime, (long)id, 0, 10000000, 0, 0, 0) == 0,
+		 "its timer_settime", 0);
+	u_expect(svc3(SYS_timer_wait, (long)id, 0, 0) == 0,
+		 "timer_wait takes the expiration", 0);
+	u_expect(svc3(SYS_timer_delete, (long)id, 0, 0) == 0, "its timer_delete", 0);
+	u_expect(svc3(SYS_timer_wait, (long)id, 0, 0) == -EINVAL,
+		 "timer_wait of a deleted timer", 0);
 	u_expect(svc3(SYS_timer_create, CLOCK_MONOTONIC, 0x40000000, (long)&id) ==
 		 -EFAULT, "a kernel sigevent", 0);
 }

@@ -6,6 +6,7 @@
  * again when the handlers run).
  */
 #include <semaphore.h>
+#include <signal.h>
 #include <unistd.h>
 #include "ostest.h"
 
@@ -63,7 +64,12 @@ static volatile bool spinning;
 static void *async_body(void *arg)
 {
 	int old = -1;
+	sigset_t all;
 
+	/* Blocking every signal does not stop it (at EL0 the C library
+	 * cancels with a signal of its own). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
 	pthread_setcanceltype(PTHREAD_CANCEL_ASYNCHRONOUS, &old);
 	pthread_cleanup_push(cleanup_record, (void *)3);
 	for (;;)
@@ -77,6 +83,10 @@ static void cancel_async(void)
 	pthread_t t;
 	void *ret = NULL;
 
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+
+	/* That signal (32, under SIGRTMIN) is not the program's. */
+	OT_EXPECT_ERRNO(sigaction(SIGRTMIN - 2, &sa, NULL), EINVAL);
 	setup();
 	spinning = false;
 	/* Below us: it spins only while we sleep. */

@@ -4,8 +4,8 @@
  * (kernel/posix_timer.c).  A timer belongs to the task that created it;
  * expirations run from the timer interrupt (a ktimer callback with the
  * scheduler lock held) and only queue a signal, count an overrun, or
- * wake the timer's notification thread (SIGEV_THREAD), so that the
- * interrupt's work stays bounded.  Times are in ns.
+ * wake the thread waiting in posix_timer_notify_wait() (SIGEV_THREAD),
+ * so that the interrupt's work stays bounded.  Times are in ns.
  *
  * Thread context and scheduler lock not held, unless noted.  Every call
  * taking an id returns -EINVAL for an id the calling task does not own.
@@ -27,10 +27,10 @@ struct task;
 /*
  * timer_create(): clock is CLOCK_REALTIME or CLOCK_MONOTONIC; ev NULL
  * means SIGEV_SIGNAL with SIGALRM and the timer id as value.  For
- * SIGEV_THREAD a thread of the calling task is started now and runs
- * sigev_notify_function for every expiration (stack size and priority
- * from sigev_notify_attributes, a pthread_attr_t, when given).
- * 0 and *id, or -EINVAL, -EAGAIN (no memory or thread), -ENOTSUP (clock).
+ * SIGEV_THREAD expirations are counted for posix_timer_notify_wait():
+ * the caller (libc's timer_create()) starts the thread that runs the
+ * function.  0 and *id, or -EINVAL, -EAGAIN (no memory), -ENOTSUP
+ * (clock).
  */
 int posix_timer_create(clockid_t clock, const struct sigevent *ev, timer_t *id);
 /* Disarms and frees the timer; a signal it queued stays pending.  0. */
@@ -50,12 +50,17 @@ int posix_timer_gettime(timer_t id, uint64_t *value, uint64_t *interval);
 /* Overruns counted for the last delivered expiration, at most
  * DELAYTIMER_MAX.  >= 0 or -EINVAL. */
 int posix_timer_getoverrun(timer_t id);
+/*
+ * For the thread of a SIGEV_THREAD timer (system call timer_wait): waits
+ * for the next expiration and returns its overrun count (the ones that
+ * came together with it, which timer_getoverrun() then reports too);
+ * -EINVAL when the timer is deleted (meanwhile, or before the call) or
+ * not SIGEV_THREAD; -EINTR on a deliverable signal or a kill.
+ */
+int posix_timer_notify_wait(timer_t id);
 
-/* The system calls (kernel/posix_timer_calls.c): timer_create (-ENOTSUP
- * for SIGEV_THREAD from a process) and timer_settime (flags 0 or
- * TIMER_ABSTIME, else -EINVAL). */
-long posix_timer_create_call(clockid_t clock, const struct sigevent *ev,
-			     timer_t *id);
+/* The system call timer_settime (kernel/posix_timer_calls.c): flags 0
+ * or TIMER_ABSTIME, else -EINVAL. */
 long posix_timer_settime_call(timer_t id, int flags, uint64_t value_ns,
 			      uint64_t interval_ns, uint64_t *old_value,
 			      uint64_t *old_interval);
@@ -71,7 +76,7 @@ long posix_timer_settime_call(timer_t id, int flags, uint64_t value_ns,
 void posix_timer_signal_taken_locked(struct task *t, timer_t id);
 /*
  * For kernel/task.c: deletes every timer of task t.  Called once the
- * task's other threads have ended (the SIGEV_THREAD notification threads
- * are among them), before t is freed.  Thread context.
+ * task's other threads have ended (so none waits on a timer), before t
+ * is freed.  Thread context.
  */
 void posix_timer_task_exit(struct task *t);

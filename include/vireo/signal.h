@@ -19,6 +19,11 @@
 struct thread;
 struct task;
 
+/* Signal 32, under SIGRTMIN and never an application's: the C library
+ * interrupts an EL0 thread with it for asynchronous cancellation
+ * (libc/user/thread.c).  sigaction() refuses it; masks never block it. */
+#define SIGCANCEL 32
+
 /* Queues info->si_signo for thread t (pthread_kill, sigqueue to a
  * thread); wakes it from an interruptible wait.  Any context (the timer
  * and interrupt handlers send signals).  0, -EINVAL, -EAGAIN (queue
@@ -44,7 +49,10 @@ enum signal_delivery signal_deliver(void);
  * waitpid, mq_send, mq_receive): true when the interrupted call is to be
  * restarted (no handler ran, or all that ran had SA_RESTART), false
  * when it fails with EINTR. */
-bool signal_deliver_pending(void);
+/* False also when the handlers could not run here (an EL0 caller: they
+ * run on its return) or its death waits for it to let go: the call must
+ * end, never loop, on false. */
+__attribute__((warn_unused_result)) bool signal_deliver_pending(void);
 /*
  * For the return of the calling thread to EL0 (thread context, IRQs
  * enabled, holding nothing): acts on deaths, ignored signals and
@@ -104,8 +112,8 @@ int signal_pending_get(sigset_t *set);
  * Each delivers what it made deliverable to the caller. */
 int signal_queue_call(pid_t pid, int sig, uintptr_t value);
 int signal_tkill_call(int tid, int sig);
-/* A notification the caller may ask for (timer_create, mq_notify): 0,
- * or -ENOTSUP for SIGEV_THREAD from a process. */
+/* A notification mq_notify() may ask for: 0, or -ENOTSUP for
+ * SIGEV_THREAD from a process (timers have posix_timer_notify_wait()). */
 int signal_event_check(const struct sigevent *ev);
 /*
  * sigtimedwait(): takes the lowest pending signal of set (which the

@@ -77,11 +77,62 @@ bool kmutex_held(const struct kmutex *m)
 	       thread_self_tid();
 }
 
+/*
+ * Priority ceilings: a thread that holds PRIO_PROTECT mutexes runs at
+ * the highest of their ceilings and of its own priority, which it had
+ * when it took the first (changes to it meanwhile wait until it lets
+ * the last go).  A caller whose own priority is above the ceiling
+ * violates the protocol: EINVAL, before it waits.
+ */
+static int pp_check(const struct kmutex *m, int me)
+{
+	struct uthread *t = uthread_self();
+	int r;
+
+	if (m->protocol != KMUTEX_PRIO_PROTECT)
+		return 0;
+	if (!t->pp_held &&
+	    (r = (int)sys_sched_get(me, &t->pp_policy, &t->pp_prio)))
+		return r;
+	return t->pp_prio > m->ceiling ? -EINVAL : 0;
+}
+
+/* The priority the calling thread's held ceilings give it. */
+static void pp_apply(struct uthread *t)
+{
+	int prio = t->pp_prio;
+
+	for (struct kmutex *h = t->pp_held; h; h = h->next_pp)
+		if (h->ceiling > prio)
+			prio = h->ceiling;
+	sys_sched_set(t->tid, t->pp_policy, prio);
+}
+
+static void pp_remove(struct kmutex *m)
+{
+	struct uthread *t = uthread_self();
+	struct kmutex **p;
+
+	for (p = &t->pp_held; *p; p = &(*p)->next_pp)
+		if (*p == m) {
+			*p = m->next_pp;
+			pp_apply(t);
+			return;
+		}
+}
+
 /* The word is ours: record it, and say how the robust state left it. */
 static int owned(struct kmutex *m, int me)
 {
 	m->owner = me;
 	m->depth = 1;
+	if (m->protocol == KMUTEX_PRIO_PROTECT) {
+		struct uthread *t = uthread_self();
+
+		m->next_pp = t->pp_held;
+		t->pp_held = m;
+		pp_apply(t);
+	}
 	if (m->robust) {
 		uthread_robust_push(m);
 		if (m->state == KMUTEX_OWNER_DEAD)
@@ -100,6 +151,8 @@ static int lock(struct kmutex *m, uint64_t deadline_ns, bool try)
 		return -ENOTRECOVERABLE;
 	if (__atomic_load_n(&m->owner, __ATOMIC_RELAXED) == me &&
 	    (r = kmutex_relock_owner(m->type, &m->depth, try)) <= 0)
+		return r;
+	if ((r = pp_check(m, me)))
 		return r;
 	c = cas(&m->word, 0, 1);
 	if (c == 0)
@@ -146,6 +199,8 @@ static void release(struct kmutex *m)
 	__atomic_store_n(&m->owner, 0, __ATOMIC_RELAXED);
 	if (__atomic_exchange_n(&m->word, 0, __ATOMIC_RELEASE) == 2)
 		futex_wake(&m->word, 1);
+	if (m->protocol == KMUTEX_PRIO_PROTECT)
+		pp_remove(m);	/* after the wake: a waiter may outrank us */
 }
 
 int kmutex_unlock(struct kmutex *m)

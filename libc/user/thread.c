@@ -15,9 +15,11 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <vireo/mutex.h>
+#include <vireo/signal.h>
 #include <generated/syscall_nr.h>
 #include <generated/syscalls.h>
 #include "user_thread.h"
@@ -94,7 +96,7 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 	struct thread_attr a = attr ? *attr : (struct thread_attr){ 0 };
 	size_t tls = uthread_tls_size(), top = ALIGN_UP(sizeof(struct uthread) +
 							tls + 64, 4096);
-	uintptr_t end, tp;
+	uintptr_t end, tp, sp;
 	struct uthread *t;
 	void *map = NULL;
 	long tid;
@@ -118,9 +120,12 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 		a.stack_addr = map;
 		a.guard_size = THREAD_GUARD_SIZE;
 	}
-	/* From the top: TLS block, TCB (tp), the descriptor, the stack. */
+	/* From the top: TLS block, TCB (tp), the descriptor, the stack (a
+	 * mapped one starts under the block, all stack_size of it as
+	 * pthread_getattr_np() reports it). */
 	tp = ALIGN_DOWN(end - tls, uthread_tls_align());
 	t = (struct uthread *)ALIGN_DOWN(tp - sizeof(*t), 16);
+	sp = map ? end - top : (uintptr_t)t;
 	*t = (struct uthread){ .state = a.detached ? UTHREAD_DETACHED
 						   : UTHREAD_JOINABLE,
 			       .map = map,
@@ -133,8 +138,8 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 	*(struct uthread **)tp = t;
 
 	kmutex_lock(&threads_lock);
-	tid = sys_thread_create((uintptr_t)uthread_entry, (uintptr_t)t,
-				(uintptr_t)t, tp);
+	tid = sys_thread_create((uintptr_t)uthread_entry, (uintptr_t)t, sp,
+				tp);
 	if (tid > 0) {
 		t->tid = (int)tid;
 		t->next = threads;
@@ -204,7 +209,9 @@ int thread_join(int tid, void **value)
 	kmutex_unlock(&threads_lock);
 	if (r)
 		return r;
-	r = (int)sys_thread_join(tid, &v);
+	/* EINTR: a handler ran on the way out; the join goes on. */
+	while ((r = (int)sys_thread_join(tid, &v)) == -EINTR)
+		;
 	if (r)
 		return r;
 	kmutex_lock(&threads_lock);
@@ -329,17 +336,55 @@ void thread_yield(void)
  * -ECANCELED (the wrapper then calls thread_testcancel()).  The kernel
  * holds the enabled state too, so that it never wakes a thread that has
  * cancellation disabled.
+ *
+ * Asynchronous cancellation: SIGCANCEL too, whose handler acts on the
+ * mark wherever the thread is (running at EL0, or in a call the signal
+ * interrupts).  A thread that turns asynchronous with the mark set, or
+ * enables cancellation while asynchronous, acts on it there.
  */
 int thread_cancel(int tid)
 {
 	struct uthread *t;
+	bool async = false;
+	int r;
 
 	kmutex_lock(&threads_lock);
 	t = find_locked(tid);
-	if (t)
+	if (t) {
 		__atomic_store_n(&t->cancel_pending, true, __ATOMIC_RELEASE);
+		async = __atomic_load_n(&t->cancel_type, __ATOMIC_ACQUIRE) ==
+			PTHREAD_CANCEL_ASYNCHRONOUS;
+	}
 	kmutex_unlock(&threads_lock);
-	return t ? (int)sys_thread_cancel(tid) : -ESRCH;
+	if (!t)
+		return -ESRCH;
+	r = (int)sys_thread_cancel(tid);
+	if (!r && async)
+		r = (int)sys_tkill(tid, SIGCANCEL);
+	return r;
+}
+
+static void on_sigcancel(int sig)
+{
+	if (uthread_self()->cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+		thread_testcancel();
+}
+
+/* The process's SIGCANCEL handler, installed when a thread first turns
+ * asynchronous (libc's sigaction() refuses the signal). */
+static int install_sigcancel(void)
+{
+	extern void __sigrestorer(void);
+	static bool installed;
+	struct sigaction a = { .sa_handler = on_sigcancel,
+			       .sa_restorer = __sigrestorer };
+	int r = 0;
+
+	if (!__atomic_load_n(&installed, __ATOMIC_ACQUIRE)) {
+		r = (int)sys_sigaction(SIGCANCEL, &a, NULL);
+		__atomic_store_n(&installed, !r, __ATOMIC_RELEASE);
+	}
+	return r;
 }
 
 int thread_set_cancel_state(int state, int *old)
@@ -352,6 +397,8 @@ int thread_set_cancel_state(int state, int *old)
 	if (old)
 		*old = t->cancel_state;
 	t->cancel_state = state;
+	if (t->cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
+		thread_testcancel();
 	return 0;
 }
 
@@ -359,12 +406,18 @@ int thread_set_cancel_type(int type, int *old)
 {
 	struct uthread *t = uthread_self();
 
+	int r;
+
 	if (type != PTHREAD_CANCEL_DEFERRED &&
 	    type != PTHREAD_CANCEL_ASYNCHRONOUS)
 		return -EINVAL;
+	if (type == PTHREAD_CANCEL_ASYNCHRONOUS && (r = install_sigcancel()))
+		return r;
 	if (old)
 		*old = t->cancel_type;
-	t->cancel_type = type;
+	__atomic_store_n(&t->cancel_type, type, __ATOMIC_RELEASE);
+	if (type == PTHREAD_CANCEL_ASYNCHRONOUS)
+		thread_testcancel();
 	return 0;
 }
 

@@ -26,6 +26,8 @@ struct uthread {
 	void *arg;
 	void *libc_data;		/* thread_libc_data() */
 	struct kmutex *robust;		/* robust mutexes held */
+	struct kmutex *pp_held;		/* PRIO_PROTECT mutexes held */
+	int pp_policy, pp_prio;		/* its own, while it holds them */
 	struct thread_attr attr;	/* as created (thread_get_attr) */
 	int cancel_state, cancel_type;	/* PTHREAD_CANCEL_* */
 	bool cancel_pending;

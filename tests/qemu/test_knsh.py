@@ -11,12 +11,14 @@ import re
 from harness import check, check_in, check_match, test
 
 # The ostest areas that pass at EL0.  Not yet: priority inheritance and
-# ceilings on user mutexes (mutex.pi_*, smp.pi_remote), asynchronous
-# cancellation, SIGEV_THREAD timers, stack guard sizes,
-# signal.blocking_calls (docs/kernel-mode.md §4).
+# ceilings on user mutexes (mutex.pi_*, mutex.pp_ceiling, smp.pi_remote)
+# and guard sizes other than one page (stack.guard_size); see
+# docs/kernel-mode.md §4.
 OSTEST_EL0 = ("thread tsd sched sem cond rwlock barrier mqueue clock task io "
-              "cancel.deferred cancel.disabled cancel.cleanup_pop "
-              "cancel.cond_wait cancel.sleep")
+              "signal timer posix cancel stack.small_thread "
+              "stack.overflow_child mutex.normal mutex.errorcheck "
+              "mutex.recursive mutex.timedlock mutex.robust mutex.contention "
+              "mutex.spin mutex.attr_destroyed")
 
 
 @test("board document, knsh: the shell is an EL0 process (pid 1, "

@@ -5,9 +5,10 @@
  * (libc/user/sync.c), so that libc's pthread files build unchanged for
  * both sides.  Only contention enters the kernel.
  *
- * What EL0 does not have: priority inheritance and ceilings are accepted
- * and kept (pthread_mutex_getprioceiling) but do not boost the owner,
- * since the kernel does not know who owns a user word.  Robust mutexes
+ * Priority ceilings (PRIO_PROTECT) work in the process: the owner runs
+ * at the highest ceiling it holds.  What EL0 does not have: priority
+ * inheritance is accepted but does not boost the owner, since the
+ * kernel does not know who owns a user word.  Robust mutexes
  * work between the threads of a process: one that ends holding them
  * (pthread_exit, return, cancellation) passes each on as EOWNERDEAD.
  * All-zero memory is a valid normal mutex and condition variable.
@@ -28,6 +29,7 @@ struct kmutex {
 	bool robust;
 	uint8_t state;
 	struct kmutex *next_held;	/* robust: the owner's list */
+	struct kmutex *next_pp;		/* PRIO_PROTECT: the owner's list */
 };
 
 #define KMUTEX_INIT(name, rec) \
