@@ -24,6 +24,11 @@
 
 /* The trivial application spawned by task_spawn_wait (osperf_nop.c). */
 #define NOP_APP "osperf_nop"
+#ifdef VIREO_EL0
+#define spawn_nop posix_spawnp	/* a program of its own, by PATH */
+#else
+#define spawn_nop posix_spawn	/* a built-in application, by name */
+#endif
 
 static const int on_cpu0[2] = { 0, 0 };
 
@@ -374,7 +379,7 @@ static void task_spawn_wait(void)
 	}
 	for (unsigned int i = 0; i < osperf_iterations && !err; i++) {
 		uint64_t t0 = counter_read();
-		err = posix_spawn(&pid, NOP_APP, NULL, NULL, argv, NULL);
+		err = spawn_nop(&pid, NOP_APP, NULL, NULL, argv, NULL);
 		if (!err)
 			err = wait_child(pid);
 		samples_add(&s, counter_read() - t0);

@@ -29,6 +29,11 @@ static uint64_t ns_to_ticks(uint64_t ns)
 
 static void irq_latency(void)
 {
+#ifdef VIREO_EL0
+	/* A kernel timer's callback: kernel code, not a process's. */
+	report_na("irq_latency_handler", "kernel timers: not from a process");
+	report_na("irq_latency_thread", "kernel timers: not from a process");
+#else
 	struct samples handler = { 0 }, thread = { 0 };
 	int saved[2];
 
@@ -47,6 +52,7 @@ static void irq_latency(void)
 out:
 	samples_free(&handler);
 	samples_free(&thread);
+#endif
 }
 
 static uint64_t timespec_ns(const struct timespec *ts)

@@ -24,6 +24,8 @@
 #define CNTV_CTL_ENABLE		(1u << 0)
 #define CNTV_CTL_IMASK		(1u << 1)
 #define CNTV_CTL_ISTATUS	(1u << 2)
+/* CNTKCTL_EL1: EL0 may read CNTVCT_EL0 (and CNTFRQ_EL0) */
+#define CNTKCTL_EL0VCTEN	(1u << 1)
 
 /* Device-tree "interrupts" entry of the EL1 virtual timer. */
 #define VIRT_TIMER_IRQ_INDEX	2
@@ -83,6 +85,10 @@ static void timer_irq(uint32_t intid, void *arg)
  */
 static void timer_init_cpu(void)
 {
+	/* EL0 may read the virtual count and its frequency (CNTKCTL_EL1
+	 * EL0VCTEN), as the time stamps of programs' benchmarks do; the
+	 * timers themselves stay the kernel's. */
+	write_sysreg(cntkctl_el1, CNTKCTL_EL0VCTEN);
 	vt_stop();
 	irq_set_trigger(timer_intid, timer_edge);
 	irq_enable(timer_intid);

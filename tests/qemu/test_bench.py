@@ -19,11 +19,8 @@ ITERATIONS = 50
 OSPERF_TIMEOUT = 120
 
 
-@test("benchmarks: osperf prints every figure of make bench, each a number "
-      "or 'not available (reason)', and ends with 'osperf: done'")
-def osperf_prints_every_figure(t):
-    m = t.boot()
-    out = m.command("osperf -n %d" % ITERATIONS, timeout=OSPERF_TIMEOUT)
+def check_osperf_output(out):
+    """Every figure printed, as a number or not available with a reason."""
     check_match(bench.DONE_RE, out, "osperf output")
     figures, not_available, _notes = bench.parse_osperf(out)
     missing = bench.missing_figures(figures, not_available)
@@ -38,6 +35,31 @@ def osperf_prints_every_figure(t):
             check(bench.FIGURE_RE.match(line) or bench.NA_RE.match(line) or
                   bench.NOTE_RE.match(line) or line == "osperf: done",
                   "malformed osperf line %r" % line)
+
+
+@test("benchmarks: osperf prints every figure of make bench, each a number "
+      "or 'not available (reason)', and ends with 'osperf: done'")
+def osperf_prints_every_figure(t):
+    m = t.boot()
+    check_osperf_output(m.command("osperf -n %d" % ITERATIONS,
+                                  timeout=OSPERF_TIMEOUT))
+
+
+@test("benchmarks, knsh: osperf and the osperf_nop it spawns are EL0 "
+      "programs from /system/bin, and osperf prints every figure there "
+      "(the kernel-only ones not available, with the reason)",
+      configs=("knsh",))
+def osperf_el0(t):
+    m = t.machine("knsh", verbatim=True)
+    m.boot()
+    out = m.command("osperf -n %d" % ITERATIONS, timeout=4 * OSPERF_TIMEOUT)
+    check_osperf_output(out)
+    figures, not_available, _notes = bench.parse_osperf(out)
+    for name in ("ctx_switch_yield_ns_median", "task_spawn_wait_ns_median",
+                 "pipe_roundtrip_ns_median"):
+        check(figures.get(name, 0) > 0, "%s at EL0: %s" % (name, figures.get(name)))
+    check("irq_latency_handler" in not_available,
+          "irq_latency_handler should be not available at EL0")
 
 
 @test("benchmarks: osperf rejects an unknown group with its usage")
