@@ -58,12 +58,13 @@ static bool is_reader(struct file *f)
 	return (f->flags & O_ACCMODE) != O_WRONLY;
 }
 
-/* Interruptible wait on q; 0 to re-check, or -EINTR. */
+/* Interruptible wait on q; 0 to re-check, -EINTR, or -ECANCELED (kept:
+ * as -EINTR the caller would restart the wait, which ends at once). */
 static int pipe_wait_locked(struct wait_queue *q)
 {
 	int r = wait_block_intr_locked(q, WAIT_FOREVER);
 
-	return r == -EINTR || r == -ECANCELED ? -EINTR : 0;
+	return r == -EINTR || r == -ECANCELED ? r : 0;
 }
 
 static void copy_out_locked(struct pipe *p, char *dst, size_t n)

@@ -68,6 +68,6 @@ int vfs_poll(struct vfs_pollfd *p, int n, int64_t timeout_ns)
 		if (r == -ETIMEDOUT)
 			return scan(p, n);
 		if (r == -EINTR || r == -ECANCELED)
-			return -EINTR;
+			return r;	/* -ECANCELED: the wrapper ends the thread */
 	}
 }

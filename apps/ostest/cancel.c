@@ -3,8 +3,9 @@
  * ostest cases for cancellation: deferred (at a cancellation point),
  * asynchronous (in a loop without one), disabled then re-enabled, cleanup
  * handler order, and cancellation of a condition wait (the mutex is held
- * again when the handlers run).
+ * again when the handlers run), and of read() and poll() on a pipe.
  */
+#include <poll.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <unistd.h>
@@ -240,10 +241,56 @@ static void cancel_sleep(void)
 	teardown();
 }
 
+/* read() and poll() on an empty pipe are cancellation points too: the
+ * wait ends, and the thread with it (not with EINTR, nor looping). */
+static int io_pipe[2];
+
+static void *io_body(void *arg)
+{
+	struct pollfd p = { .fd = io_pipe[0], .events = POLLIN };
+	char c;
+
+	pthread_cleanup_push(cleanup_record, (void *)6);
+	sem_post(&started);
+	if (arg)
+		poll(&p, 1, -1);
+	else
+		read(io_pipe[0], &c, 1);
+	pthread_cleanup_pop(0);
+	return (void *)1;
+}
+
+static void cancel_pipe_io(void)
+{
+	for (uintptr_t use_poll = 0; use_poll < 2; use_poll++) {
+		const char *what = use_poll ? "poll" : "read";
+		pthread_t t;
+		void *ret = NULL;
+
+		setup();
+		OT_ASSERT_RC(pipe(io_pipe), 0);
+		if (OT_EXPECT_RC(ot_thread(&t, OT_PRIO + 10, io_body,
+					   (void *)use_poll), 0)) {
+			sem_wait(&started);
+			if (!ot_wait_blocked(t, 2000))
+				OT_FAIL("%s: never blocked", what);
+			OT_EXPECT_RC(pthread_cancel(t), 0);
+			OT_EXPECT_RC(pthread_join(t, &ret), 0);
+			if (ret != PTHREAD_CANCELED)
+				OT_FAIL("%s: the thread returned %p", what, ret);
+			OT_EXPECT_EQ(cleanup_log, 6);
+		}
+		close(io_pipe[0]);
+		close(io_pipe[1]);
+		teardown();
+	}
+}
+
 OT_AREA(cancel,
 	OT_CASE(cancel, deferred, 5),
 	OT_CASE(cancel, async, 5),
 	OT_CASE(cancel, disabled, 5),
 	OT_CASE(cancel, cleanup_pop, 5),
 	OT_CASE(cancel, cond_wait, 5),
-	OT_CASE(cancel, sleep, 5));
+	OT_CASE(cancel, sleep, 5),
+	OT_CASE(cancel, pipe_io, 5));
