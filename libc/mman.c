@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* mmap() and munmap() (<sys/mman.h>): anonymous memory of an EL0
- * process (mm/vm_calls.c); ENOSYS in the flat build. */
+/* mmap(), munmap() and mprotect() (<sys/mman.h>): anonymous memory of
+ * an EL0 process (mm/vm_calls.c); ENOSYS in the flat build. */
 #include <errno.h>
 #include <sys/mman.h>
+#include <vireo/libc.h>
 #include <generated/syscalls.h>
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
@@ -18,11 +19,10 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 int munmap(void *addr, size_t len)
 {
-	long r = sys_munmap((uintptr_t)addr, len);
+	return (int)libc_result(sys_munmap((uintptr_t)addr, len));
+}
 
-	if (r) {
-		errno = (int)-r;
-		return -1;
-	}
-	return 0;
+int mprotect(void *addr, size_t len, int prot)
+{
+	return (int)libc_result(sys_mprotect((uintptr_t)addr, len, prot));
 }

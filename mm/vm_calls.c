@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * sbrk, mmap and munmap (kernel/syscalls.tbl) for the calling task's
- * address space (include/vireo/vmspace.h).  A task without one (the
- * flat build, a built-in application) gets ENOSYS: its memory is the
- * kernel's heap, reached through malloc().
+ * sbrk, mmap, munmap and mprotect (kernel/syscalls.tbl) for the calling
+ * task's address space (include/vireo/vmspace.h).  A task without one
+ * (the flat build, a built-in application) gets ENOSYS: its memory is
+ * the kernel's heap, reached through malloc().
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -38,4 +38,14 @@ int vm_munmap(uintptr_t addr, size_t len)
 	struct vmspace *vs = task_vmspace(task_current());
 
 	return vs ? vmspace_munmap(vs, addr, len) : -ENOSYS;
+}
+
+int vm_mprotect(uintptr_t addr, size_t len, int prot)
+{
+	struct vmspace *vs = task_vmspace(task_current());
+	int vmprot = vm_mmap_prot(prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!vs)
+		return -ENOSYS;
+	return vmprot < 0 ? vmprot : vmspace_mprotect(vs, addr, len, vmprot);
 }

@@ -48,8 +48,10 @@ int vm_mmap_prot(int prot, int flags, int fd, off_t off)
 		return -EINVAL;	/* files, shared or fixed mappings */
 	if (prot & PROT_EXEC)
 		return -ENOTSUP;	/* zeroed, never writable: no code */
-	if (prot & ~(PROT_READ | PROT_WRITE) || prot == PROT_NONE)
+	if (prot & ~(PROT_READ | PROT_WRITE))
 		return -EINVAL;
+	if (prot == PROT_NONE)		/* a reservation; not a stack */
+		return (flags & MAP_STACK) ? -EINVAL : 0;
 	/* Write implies read on this hardware (no write-only pages). */
 	return (prot & PROT_WRITE) ? VM_READ | VM_WRITE : VM_READ;
 }

@@ -3,7 +3,8 @@
  * User address spaces: the region list of a process and its eager
  * backing (include/vireo/vmspace.h).  A region is one contiguous block
  * of kernel memory mapped page by page into the user window; it is freed
- * whole with the space.  vs->lock (a sleeping mutex) protects the list
+ * whole with the space.  A reservation (prot 0, PROT_NONE) is a region
+ * without memory or mappings: it only holds its addresses.  vs->lock (a sleeping mutex) protects the list
  * and the architecture's tables: mapping allocates and may sleep.
  */
 #include <errno.h>
@@ -102,6 +103,24 @@ int vmspace_map_anon(struct vmspace *vs, uintptr_t va, size_t len, int prot)
 	return vmspace_map(vs, va, len, prot, VM_KIND_ANON);
 }
 
+/* Gives r zeroed memory and maps it: 0 or -ENOMEM (nothing kept). */
+static int back_region(struct vmspace *vs, struct vm_region *r)
+{
+	size_t len = r->end - r->start;
+	int err;
+
+	r->mem = kaligned_alloc(PAGE_SIZE, len);
+	if (!r->mem)
+		return -ENOMEM;
+	memset(r->mem, 0, len);
+	err = map_region(vs, r);
+	if (err) {
+		free(r->mem);
+		r->mem = NULL;
+	}
+	return err;
+}
+
 /* vmspace_map() with vs->lock held. */
 static int map_locked(struct vmspace *vs, uintptr_t va, size_t len, int prot,
 		      enum vm_kind kind)
@@ -121,14 +140,8 @@ static int map_locked(struct vmspace *vs, uintptr_t va, size_t len, int prot,
 		return -ENOMEM;
 	*r = (struct vm_region){ .start = va, .end = va + len, .prot = prot,
 				 .kind = kind };
-	r->mem = kaligned_alloc(PAGE_SIZE, len);
-	err = r->mem ? 0 : -ENOMEM;
-	if (!err) {
-		memset(r->mem, 0, len);
-		err = map_region(vs, r);
-	}
+	err = prot ? back_region(vs, r) : 0;
 	if (err) {
-		free(r->mem);
 		free(r);
 		return err;
 	}
@@ -165,7 +178,7 @@ static void zero_locked(struct vmspace *vs, uintptr_t va, uintptr_t end)
 		struct vm_region *r = container_of(n, struct vm_region, node);
 		uintptr_t lo = MAX(va, r->start), hi = MIN(end, r->end);
 
-		if (lo < hi)
+		if (lo < hi && r->mem)
 			memset((char *)r->mem + (lo - r->start), 0, hi - lo);
 	}
 }
@@ -275,6 +288,96 @@ int vmspace_munmap(struct vmspace *vs, uintptr_t va, size_t len)
 	return r;
 }
 
+/* A whole accessible anonymous or stack region between read-only and
+ * read-write.  vs->lock held. */
+static int change_prot_locked(struct vmspace *vs, struct vm_region *r,
+			      uintptr_t va, uintptr_t end, int prot)
+{
+	int old = r->prot, err;
+
+	if (va != r->start || end != r->end || !prot ||
+	    (r->kind != VM_KIND_ANON && r->kind != VM_KIND_STACK))
+		return -ENOTSUP;
+	if (prot == old)
+		return 0;
+	arch_uspace_unmap(vs->arch, r->start, r->end);
+	r->prot = prot;
+	err = map_region(vs, r);
+	if (err) {	/* the tables are there: the old mapping comes back */
+		r->prot = old;
+		map_region(vs, r);
+	}
+	return err;
+}
+
+/* [va, end) of reservation r gets memory with prot, as a region of its
+ * own between what stays reserved.  vs->lock held. */
+static int commit_locked(struct vmspace *vs, struct vm_region *r,
+			 uintptr_t va, uintptr_t end, int prot)
+{
+	struct vm_region *mid, *upper = NULL;
+	int err;
+
+	if (!prot)
+		return 0;	/* reserved already */
+	mid = kcalloc(1, sizeof(*mid));
+	if (mid && end < r->end)
+		upper = kcalloc(1, sizeof(*upper));
+	if (!mid || (end < r->end && !upper)) {
+		free(mid);
+		return -ENOMEM;
+	}
+	*mid = (struct vm_region){ .start = va, .end = end, .prot = prot,
+				   .kind = VM_KIND_ANON };
+	err = back_region(vs, mid);
+	if (err) {
+		free(mid);
+		free(upper);
+		return err;
+	}
+	list_add_head(&r->node, &mid->node);	/* after r */
+	if (upper) {
+		*upper = (struct vm_region){ .start = end, .end = r->end,
+					     .kind = r->kind };
+		list_add_head(&mid->node, &upper->node);
+	}
+	if (va == r->start) {
+		list_del(&r->node);
+		free(r);
+	} else {
+		r->end = va;
+	}
+	return 0;
+}
+
+int vmspace_mprotect(struct vmspace *vs, uintptr_t va, size_t len, int prot)
+{
+	struct vm_region *r = NULL;
+	struct list_node *n;
+	uintptr_t end;
+	int err = -ENOMEM;
+
+	if (va & (PAGE_SIZE - 1) || !len)
+		return -EINVAL;
+	if (len > USER_VA_END || va > USER_VA_END - ALIGN_UP(len, PAGE_SIZE))
+		return -ENOMEM;
+	end = va + ALIGN_UP(len, PAGE_SIZE);
+	kmutex_lock(&vs->lock);
+	list_for_each(n, &vs->regions) {
+		struct vm_region *reg = container_of(n, struct vm_region, node);
+
+		if (va >= reg->start && end <= reg->end) {
+			r = reg;
+			break;
+		}
+	}
+	if (r)
+		err = r->prot ? change_prot_locked(vs, r, va, end, prot)
+			      : commit_locked(vs, r, va, end, prot);
+	kmutex_unlock(&vs->lock);
+	return err;
+}
+
 bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n)
 {
 	struct list_node *node;
@@ -290,6 +393,8 @@ bool vmspace_range_ok(struct vmspace *vs, uintptr_t va, size_t n)
 
 		if (va < r->start)
 			break;		/* a hole before the rest */
+		if (va < r->end && !r->prot)
+			break;		/* a reservation */
 		if (va < r->end)
 			va = r->end;	/* covered up to here */
 		if (va >= end) {
@@ -310,7 +415,8 @@ int vmspace_load(struct vmspace *vs, uintptr_t va, const void *src, size_t n)
 	list_for_each(node, &vs->regions) {
 		struct vm_region *reg = container_of(node, struct vm_region, node);
 
-		if (va >= reg->start && va < reg->end && n <= reg->end - va) {
+		if (va >= reg->start && va < reg->end && n <= reg->end - va &&
+		    reg->mem) {
 			char *k = (char *)reg->mem + (va - reg->start);
 
 			memcpy(k, src, n);
@@ -355,7 +461,8 @@ void vmspace_describe(struct vmspace *vs, uintptr_t va, char *buf,
 		in = above;
 	if (in) {
 		int n = snprintf(buf, len, "in %s", in == above ?
-				 "the guard page under " : "");
+				 "the guard page under " :
+				 !in->prot ? "a reservation (PROT_NONE) " : "");
 
 		if (n >= 0 && (size_t)n < len)
 			vm_region_format(buf + n, len - (size_t)n, in->start,

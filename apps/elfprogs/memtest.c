@@ -4,7 +4,8 @@
  * "Memory").  argv[1]:
  *   sbrk   the heap grows, reads zero, is usable, shrinks, grows back zeroed
  *   mmap   anonymous regions: zeroed, usable, read-only, bad arguments
- *          refused, huge sizes ENOMEM, whole-region munmap only
+ *          refused, huge sizes ENOMEM, whole-region munmap only;
+ *          PROT_NONE reservations and mprotect()
  *   maps   a heap and two anonymous regions, then waits (poll) until
  *          killed, so that /proc/<pid>/maps can be read
  *   touch  writes to a region after munmap: SIGSEGV
@@ -70,6 +71,47 @@ static void sbrk_checks(void)
 	u_expect(u_sbrk(0) == base + n, "the break unchanged", 0);
 }
 
+static long u_mprotect(long addr, unsigned long len, int prot)
+{
+	return svc3(SYS_mprotect, addr, (long)len, prot);
+}
+
+/* A reservation of four pages whose middle two get memory: a guard
+ * under and over them, as a thread stack's guard of any size. */
+static void mprotect_checks(void)
+{
+	const int anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	long res = u_mmap(4 * PAGE, PROT_NONE, anon);
+	volatile char *mid = (volatile char *)(res + PAGE);
+
+	u_expect(res > 0, "mmap PROT_NONE reserves", res);
+	if (res <= 0)
+		return;
+	u_expect(u_mprotect(res + PAGE, 2 * PAGE, PROT_READ | PROT_WRITE) == 0,
+		 "mprotect gives a reservation memory", 0);
+	u_expect(zeroed(mid, 2 * PAGE), "it reads zero", 0);
+	fill(mid, 2 * PAGE, 'p');
+	u_expect(mid[2 * PAGE - 1] == 'p', "and is usable", 0);
+	u_expect(u_mprotect(res, PAGE, PROT_NONE) == 0, "PROT_NONE on reserved", 0);
+	u_expect(u_mprotect(res + PAGE, PAGE, PROT_READ) == -ENOTSUP,
+		 "part of an accessible region: ENOTSUP", 0);
+	u_expect(u_mprotect(res + PAGE, 2 * PAGE, PROT_NONE) == -ENOTSUP,
+		 "an accessible region to PROT_NONE: ENOTSUP", 0);
+	u_expect(u_mprotect(res + PAGE, 2 * PAGE, PROT_READ) == 0 &&
+		 mid[0] == 'p', "read-only, the contents kept", 0);
+	u_expect(u_mprotect(res + PAGE, 2 * PAGE, PROT_READ | PROT_EXEC) ==
+		 -ENOTSUP, "PROT_EXEC: ENOTSUP", 0);
+	u_expect(u_mprotect(res + 1, PAGE, PROT_READ) == -EINVAL,
+		 "unaligned: EINVAL", 0);
+	u_expect(u_mprotect(res + PAGE, 3 * PAGE, PROT_READ) == -ENOMEM,
+		 "across regions: ENOMEM", 0);
+	u_expect(u_mprotect(0x7000000000L, PAGE, PROT_READ) == -ENOMEM,
+		 "nothing mapped: ENOMEM", 0);
+	u_expect(u_mprotect(res, ~0UL, PROT_READ) == -ENOMEM, "~0 bytes: ENOMEM", 0);
+	u_expect(u_munmap(res, PAGE) == 0 && u_munmap(res + PAGE, 2 * PAGE) == 0 &&
+		 u_munmap(res + 3 * PAGE, PAGE) == 0, "munmap of the three", 0);
+}
+
 static void mmap_checks(void)
 {
 	const int anon = MAP_PRIVATE | MAP_ANONYMOUS;
@@ -87,7 +129,8 @@ static void mmap_checks(void)
 	u_expect(zeroed((volatile char *)r, PAGE), "read-only reads zero", 0);
 	u_expect(u_mmap(PAGE, PROT_READ | PROT_EXEC, anon) == -ENOTSUP,
 	       "PROT_EXEC: ENOTSUP", 0);
-	u_expect(u_mmap(PAGE, PROT_NONE, anon) == -EINVAL, "PROT_NONE", 0);
+	u_expect(u_mmap(PAGE, PROT_NONE, anon | MAP_STACK) == -EINVAL,
+		 "a PROT_NONE stack", 0);
 	u_expect(u_mmap(PAGE, PROT_READ, MAP_SHARED | MAP_ANONYMOUS) == -EINVAL,
 	       "MAP_SHARED", 0);
 	u_expect(u_mmap(PAGE, PROT_READ, MAP_PRIVATE) == -EINVAL, "a file", 0);
@@ -104,6 +147,7 @@ static void mmap_checks(void)
 	u_expect(u_munmap(r, 1) == 0, "munmap of a page by 1 byte", 0);
 	/* The space freed is found again. */
 	u_expect(u_mmap(2 * PAGE, PROT_READ | PROT_WRITE, anon) == a, "reused", 0);
+	mprotect_checks();
 }
 
 int main(int argc, char **argv)

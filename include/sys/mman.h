@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Memory mappings (IEEE 1003.1-2017 <sys/mman.h>), for EL0 programs:
- * only private anonymous memory, backed at once (docs/kernel-mode.md,
+ * only private anonymous memory, backed at once, and PROT_NONE
+ * reservations that mprotect() gives memory to (docs/kernel-mode.md,
  * "Memory").  Numbers follow Linux.  The flat build has no address
  * spaces: there the calls fail with ENOSYS.
  */
@@ -28,5 +29,6 @@
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);
 
 #endif /* _SYS_MMAN_H */

@@ -139,6 +139,17 @@ long vmspace_mmap_anon(struct vmspace *vs, size_t len, int prot,
  * one whole anonymous or stack region; any other range (part of a
  * region, several, program or heap) is -EINVAL. */
 int vmspace_munmap(struct vmspace *vs, uintptr_t va, size_t len);
+/*
+ * mprotect(): prot (VM_*) for [va, va + len) (len rounded up to pages).
+ * Inside a reservation (PROT_NONE) the range gets memory, zeroed, as an
+ * anonymous region of its own (what is left on either side stays
+ * reserved): how a thread's stack gets a guard of any size.  A whole
+ * accessible anonymous or stack region changes between read-only and
+ * read-write.  -EINVAL (not page aligned), -ENOMEM (not inside one
+ * region, or no memory), -ENOTSUP (anything else: part of an accessible
+ * region, making one PROT_NONE, the program's or the heap's regions).
+ */
+int vmspace_mprotect(struct vmspace *vs, uintptr_t va, size_t len, int prot);
 
 /* ---- arithmetic of the above (mm/vm_limits.c, host-tested) ---- */
 /* The break after sbrk(incr) from old on a heap starting at start:
@@ -149,11 +160,12 @@ int vm_brk_check(uintptr_t start, uintptr_t old, intptr_t incr,
 /* An mmap length rounded up to pages in *out: 0, -EINVAL (0 bytes) or
  * -ENOMEM (above USER_MMAP_MAX). */
 int vm_anon_len(size_t len, size_t *out);
-/* The region protection (VM_*) of an mmap() call, or -EINVAL (not
- * MAP_PRIVATE | MAP_ANONYMOUS, with or without MAP_STACK, with fd -1
- * and offset 0, PROT_NONE or
- * unknown bits), -ENOTSUP (PROT_EXEC: never writable and executable,
- * and zeroed memory holds no code). */
+/* The region protection (VM_*) of an mmap() or mprotect() call: 0 for
+ * PROT_NONE (a reservation: address space without memory), or -EINVAL
+ * (not MAP_PRIVATE | MAP_ANONYMOUS, with or without MAP_STACK, with fd
+ * -1 and offset 0; a PROT_NONE stack; unknown bits), -ENOTSUP
+ * (PROT_EXEC: never writable and executable, and zeroed memory holds
+ * no code). */
 int vm_mmap_prot(int prot, int flags, int fd, off_t off);
 
 /* The system calls (mm/vm_calls.c) on the calling task's space;
@@ -162,6 +174,7 @@ long vm_sbrk(intptr_t incr);
 long vm_mmap(uintptr_t addr, size_t len, int prot, int flags, int fd,
 	     off_t off);
 int vm_munmap(uintptr_t addr, size_t len);
+int vm_mprotect(uintptr_t addr, size_t len, int prot);
 
 /* vs's tables, for arch_uspace_switch(). */
 struct arch_uspace *vmspace_arch(struct vmspace *vs);

@@ -3,8 +3,8 @@
  * The threads of an EL0 process: the kernel's thread calls of
  * <vireo/thread.h> done in the process, for libc/pthread.c.  The kernel
  * runs each thread (thread_create, kernel/kmode/uthread.c); the process
- * maps its stack (mmap MAP_STACK: a guard page below) with the
- * descriptor and TLS block at the top (user_thread.h), and frees it:
+ * maps its stack (map_stack(): the guard its attributes ask for) with
+ * the descriptor and TLS block at the top (user_thread.h), and frees it:
  *
  * - joinable: the joiner, after the kernel's thread_join;
  * - detached: the thread itself, as its last act, in registers only
@@ -90,6 +90,39 @@ static __noreturn void uthread_entry(struct uthread *t)
 	thread_exit_value(t->start(t->arg));
 }
 
+/*
+ * A new thread's stack mapping of len bytes (the stack and the block
+ * above it) with guard bytes under it that fault: MAP_STACK for the
+ * usual page, a plain mapping for none, else a PROT_NONE reservation
+ * whose top gets memory (*res: what stays reserved, the guard).
+ */
+static void *map_stack(size_t len, size_t guard, void **res)
+{
+	void *base;
+	int e;
+
+	*res = NULL;
+	if (guard == THREAD_GUARD_SIZE || guard == 0)
+		return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			    MAP_ANONYMOUS | (guard ? MAP_STACK : 0), -1, 0);
+	if (guard > SIZE_MAX - len) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	base = mmap(NULL, guard + len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	if (base == MAP_FAILED)
+		return base;
+	if (mprotect((char *)base + guard, len, PROT_READ | PROT_WRITE)) {
+		e = errno;
+		munmap(base, guard + len);
+		errno = e;
+		return MAP_FAILED;
+	}
+	*res = base;
+	return (char *)base + guard;
+}
+
 int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 		 void *arg)
 {
@@ -98,7 +131,9 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 							tls + 64, 4096);
 	uintptr_t end, tp, sp;
 	struct uthread *t;
-	void *map = NULL;
+	void *map = NULL, *guard = NULL;
+	size_t guard_len = a.guard_size == THREAD_GUARD_NONE ? 0 :
+			   a.guard_size ? a.guard_size : THREAD_GUARD_SIZE;
 	long tid;
 
 	if (a.stack_addr) {
@@ -110,15 +145,15 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 		if (!a.stack_size)
 			a.stack_size = USER_THREAD_STACK;
 		if (!align_up_checked(a.stack_size, 4096, &a.stack_size) ||
+		    !align_up_checked(guard_len, 4096, &guard_len) ||
 		    a.stack_size > SIZE_MAX - top)
 			return -EINVAL;
-		map = mmap(NULL, a.stack_size + top, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		map = map_stack(a.stack_size + top, guard_len, &guard);
 		if (map == MAP_FAILED)
 			return -errno;
 		end = (uintptr_t)map + a.stack_size + top;
 		a.stack_addr = map;
-		a.guard_size = THREAD_GUARD_SIZE;
+		a.guard_size = guard_len;
 	}
 	/* From the top: TLS block, TCB (tp), the descriptor, the stack (a
 	 * mapped one starts under the block, all stack_size of it as
@@ -130,6 +165,7 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 						   : UTHREAD_JOINABLE,
 			       .map = map,
 			       .map_len = map ? a.stack_size + top : 0,
+			       .guard = guard, .guard_len = guard_len,
 			       .start = start, .arg = arg, .attr = a,
 			       .cancel_state = PTHREAD_CANCEL_ENABLE,
 			       .cancel_type = PTHREAD_CANCEL_DEFERRED };
@@ -153,8 +189,11 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 			sys_affinity_set((int)tid, a.affinity);
 	}
 	kmutex_unlock(&threads_lock);
-	if (tid < 0 && map)
+	if (tid < 0 && map) {
+		if (guard)
+			munmap(guard, guard_len);
 		munmap(map, t->map_len);
+	}
 	return (int)tid;
 }
 
@@ -190,14 +229,16 @@ __noreturn void thread_exit_value(void *value)
 	kmutex_lock(&threads_lock);
 	unlink_locked(t);
 	kmutex_unlock(&threads_lock);
+	if (t->guard)
+		munmap(t->guard, t->guard_len);	/* not the stack we are on */
 	unmap_and_exit(t->map, t->map_len);
 }
 
 int thread_join(int tid, void **value)
 {
 	struct uthread *t;
-	void *map = NULL;
-	size_t len = 0;
+	void *map = NULL, *guard = NULL;
+	size_t len = 0, guard_len = 0;
 	uintptr_t v = 0;
 	int r;
 
@@ -218,9 +259,13 @@ int thread_join(int tid, void **value)
 	if ((t = find_locked(tid))) {
 		map = t->map;
 		len = t->map_len;
+		guard = t->guard;
+		guard_len = t->guard_len;
 		unlink_locked(t);
 	}
 	kmutex_unlock(&threads_lock);
+	if (guard)
+		munmap(guard, guard_len);
 	if (map)
 		munmap(map, len);
 	if (value)

@@ -22,6 +22,9 @@ struct uthread {
 	int state;			/* enum uthread_state, atomic */
 	void *map;			/* the stack mapping, NULL: none */
 	size_t map_len;
+	void *guard;			/* a reservation under it: a guard
+					 * of other than one page; or NULL */
+	size_t guard_len;
 	void *(*start)(void *);
 	void *arg;
 	void *libc_data;		/* thread_libc_data() */

@@ -73,7 +73,8 @@ TEST(mmap_takes_private_anonymous_memory_only)
 	EXPECT_EQ(vm_mmap_prot(PROT_READ | PROT_EXEC, anon, -1, 0), -ENOTSUP);
 	EXPECT_EQ(vm_mmap_prot(PROT_READ | PROT_WRITE | PROT_EXEC, anon, -1, 0),
 		  -ENOTSUP);
-	EXPECT_EQ(vm_mmap_prot(PROT_NONE, anon, -1, 0), -EINVAL);
+	EXPECT_EQ(vm_mmap_prot(PROT_NONE, anon, -1, 0), 0);	/* reserved */
+	EXPECT_EQ(vm_mmap_prot(PROT_NONE, anon | MAP_STACK, -1, 0), -EINVAL);
 	EXPECT_EQ(vm_mmap_prot(0x100, anon, -1, 0), -EINVAL);
 	EXPECT_EQ(vm_mmap_prot(PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0),
 		  -EINVAL);
