@@ -44,7 +44,11 @@ struct kmq {
 	int receivers_waiting;
 	pid_t notify_pid;		/* 0: nobody registered */
 	struct sigevent notify;
-	int notify_prio;		/* SIGEV_THREAD thread priority */
+	/* SIGEV_THREAD: registrations are numbered; the thread libc starts
+	 * for one waits in kmq_notify_wait() until it fired or ended. */
+	unsigned int notify_seq;	/* the last registration's number */
+	unsigned int notify_fired;	/* the last one that fired */
+	struct kcond notify_cv;
 	char *slots;			/* maxmsg message slots */
 };
 
@@ -92,6 +96,7 @@ static struct kmq *create(const char *name, long maxmsg, long msgsize)
 	kmutex_init(&q->lock, false);
 	kcond_init(&q->not_empty, (int)CLOCK_MONOTONIC);
 	kcond_init(&q->not_full, (int)CLOCK_MONOTONIC);
+	kcond_init(&q->notify_cv, (int)CLOCK_MONOTONIC);
 	/* For debuggers: a message-queue wait, not any condition wait. */
 	q->not_empty.wq.kind = WAIT_MQ_RECEIVE;
 	q->not_full.wq.kind = WAIT_MQ_SEND;
@@ -147,15 +152,35 @@ static void put_locked(struct kmq *q)
 	free(q);
 }
 
+/* The caller's registration goes (mq_notify(NULL), close): its thread,
+ * if any, ends.  q->lock held. */
+static void unregister_locked(struct kmq *q)
+{
+	q->notify_pid = 0;
+	kcond_broadcast(&q->notify_cv);
+}
+
+void kmq_hold(struct kmq *q)
+{
+	kmutex_lock(&queues_lock);
+	q->refs++;
+	kmutex_unlock(&queues_lock);
+}
+
+void kmq_put(struct kmq *q)
+{
+	kmutex_lock(&queues_lock);
+	put_locked(q);
+	kmutex_unlock(&queues_lock);
+}
+
 void kmq_close(struct kmq *q)
 {
 	kmutex_lock(&q->lock);
 	if (q->notify_pid == task_pid(task_current()))
-		q->notify_pid = 0;
+		unregister_locked(q);
 	kmutex_unlock(&q->lock);
-	kmutex_lock(&queues_lock);
-	put_locked(q);
-	kmutex_unlock(&queues_lock);
+	kmq_put(q);
 }
 
 int kmq_unlink(const char *name)
@@ -188,19 +213,6 @@ static int wait_for(struct kmq *q, struct kcond *cv, uint64_t deadline,
 	return r == -EOWNERDEAD ? 0 : r;
 }
 
-struct notify_call {
-	void (*fn)(union sigval);
-	union sigval value;
-};
-
-static void notify_thread(void *arg)
-{
-	struct notify_call call = *(struct notify_call *)arg;
-
-	free(arg);
-	call.fn(call.value);
-}
-
 /* Sends the registered notification and removes the registration.
  * q->lock held. */
 static void notify_locked(struct kmq *q)
@@ -217,14 +229,8 @@ static void notify_locked(struct kmq *q)
 		};
 		signal_send_pid(pid, &info);
 	} else if (ev.sigev_notify == SIGEV_THREAD) {
-		struct notify_call *c = kmalloc(sizeof(*c));
-		if (!c)
-			return;
-		c->fn = ev.sigev_notify_function;
-		c->value = ev.sigev_value;
-		if (thread_create(NULL, "mq_notify", q->notify_prio, POLICY_FIFO,
-				  0, notify_thread, c))
-			free(c);
+		q->notify_fired = q->notify_seq;
+		kcond_broadcast(&q->notify_cv);
 	}
 }
 
@@ -319,7 +325,7 @@ int kmq_notify(struct kmq *q, const struct sigevent *ev)
 	kmutex_lock(&q->lock);
 	if (!ev) {
 		if (q->notify_pid == me)
-			q->notify_pid = 0;
+			unregister_locked(q);
 		else
 			r = -EBUSY;	/* POSIX leaves it unspecified */
 	} else if (q->notify_pid) {
@@ -327,8 +333,29 @@ int kmq_notify(struct kmq *q, const struct sigevent *ev)
 	} else {
 		q->notify_pid = me;
 		q->notify = *ev;
-		q->notify_prio = thread_current()->base_prio;
+		if (++q->notify_seq == 0)
+			q->notify_seq = 1;	/* 0 is "none" */
+		if (ev->sigev_notify == SIGEV_THREAD)
+			r = (int)q->notify_seq;
 	}
+	kmutex_unlock(&q->lock);
+	return r;
+}
+
+int kmq_notify_wait(struct kmq *q, unsigned int seq)
+{
+	int r = 0;
+
+	kmutex_lock(&q->lock);
+	while (!r && q->notify_fired != seq && q->notify_seq == seq &&
+	       q->notify_pid) {
+		r = kcond_wait(&q->notify_cv, &q->lock, WAIT_FOREVER,
+			       WAIT_SIGNALS);
+		if (r == -EOWNERDEAD)
+			r = 0;
+	}
+	if (!r)
+		r = q->notify_fired == seq ? 0 : -ECANCELED;
 	kmutex_unlock(&q->lock);
 	return r;
 }

@@ -171,15 +171,30 @@ long mq_getsetattr_call(int mqd, const struct mq_attr *attr,
 
 long mq_notify_call(int mqd, const struct sigevent *ev)
 {
-	struct file *f;
-	long r = signal_event_check(ev);
+	struct file *f = lookup(mqd);
+	long r;
 
-	if (r)
-		return r;
-	f = lookup(mqd);
 	if (!f)
 		return -EBADF;
 	r = kmq_notify(f->priv, ev);
 	fd_put(f);
+	return r;
+}
+
+/* The queue, not the descriptor, is held while it waits: closing the
+ * descriptor must still end the registration, and the wait with it. */
+long mq_notify_wait_call(int mqd, unsigned int seq)
+{
+	struct file *f = lookup(mqd);
+	struct kmq *q;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	q = f->priv;
+	kmq_hold(q);
+	fd_put(f);
+	r = kmq_notify_wait(q, seq);
+	kmq_put(q);
 	return r;
 }

@@ -11,7 +11,6 @@
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
-#include <vireo/vmspace.h>
 
 /* sig from the caller to task pid, as code says (SI_USER, SI_QUEUE). */
 static int send_to_pid(pid_t pid, int sig, int code, uintptr_t value)
@@ -34,17 +33,6 @@ int signal_kill(pid_t pid, int sig)
 int signal_queue_call(pid_t pid, int sig, uintptr_t value)
 {
 	return send_to_pid(pid, sig, SI_QUEUE, value);
-}
-
-/* A process's SIGEV_THREAD function is a user address the kernel would
- * call at EL1, its attributes a pointer: a user library builds that on
- * a signal and a thread of its own. */
-int signal_event_check(const struct sigevent *ev)
-{
-	if (ev && ev->sigev_notify == SIGEV_THREAD &&
-	    task_vmspace(task_current()))
-		return -ENOTSUP;
-	return 0;
 }
 
 int signal_tkill_call(int tid, int sig)

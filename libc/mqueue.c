@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <vireo/libc.h>
 #include <generated/syscalls.h>
+#include "pthread_priv.h"
 
 mqd_t mq_open(const char *name, int oflag, ...)
 {
@@ -76,7 +77,26 @@ int mq_setattr(mqd_t mqd, const struct mq_attr *attr, struct mq_attr *old)
 	return (int)libc_result(sys_mq_getsetattr(mqd, attr, old));
 }
 
+/* The registration's one event, for its thread; gone without: ends. */
+static long mq_thread_wait(const struct sigev_thread *st)
+{
+	return sys_mq_notify_wait((int)st->id, st->seq);
+}
+
 int mq_notify(mqd_t mqd, const struct sigevent *ev)
 {
-	return (int)libc_result(sys_mq_notify(mqd, ev));
+	long r = sys_mq_notify(mqd, ev);
+	int err;
+
+	if (r > 0) {	/* SIGEV_THREAD: registration number r */
+		err = sigev_thread_start(ev, &(struct sigev_thread){
+			.wait = mq_thread_wait, .id = mqd,
+			.seq = (unsigned int)r, .once = true,
+			.name = "mq_notify" });
+		if (!err)
+			return 0;
+		sys_mq_notify(mqd, NULL);
+		r = -err;
+	}
+	return (int)libc_result(r);
 }

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Private to libc's pthread, semaphore and message-queue files: the
- * per-thread libc data (cleanup stack, thread-specific values), the exit
- * hook that unwinds it, and conversion of POSIX absolute timeouts into
- * monotonic kernel deadlines.
+ * Private to libc's pthread, semaphore, message-queue and timer files:
+ * the per-thread libc data (cleanup stack, thread-specific values), the
+ * exit hook that unwinds it, conversion of POSIX absolute timeouts into
+ * monotonic kernel deadlines, and SIGEV_THREAD notification threads.
  */
 #pragma once
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -51,3 +52,21 @@ int pthread_deadline(clockid_t clock, const struct timespec *abstime,
 int sched_policy_to_kernel(int policy, int *kpolicy);	/* 0 or EINVAL */
 void sched_from_kernel(int kpolicy, int kprio, int *policy, int *prio);
 bool sched_prio_valid(int policy, int prio);
+
+/*
+ * sigev_thread.c: a SIGEV_THREAD notification's thread.  wait() blocks
+ * in the kernel until the next event: 0 runs the function (once: then
+ * the thread ends), -EINTR waits again, anything else ends the thread.
+ * Returns 0 or an error number (EAGAIN, EINVAL: bad attributes).
+ */
+struct sigev_thread {
+	long (*wait)(const struct sigev_thread *st);
+	long id;			/* the timer or descriptor */
+	unsigned int seq;		/* mq_notify: the registration */
+	bool once;
+	const char *name;
+	void (*fn)(union sigval);	/* the event's */
+	union sigval value;
+};
+
+int sigev_thread_start(const struct sigevent *ev, const struct sigev_thread *st);

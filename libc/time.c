@@ -8,8 +8,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
@@ -18,6 +16,7 @@
 #include <vireo/thread.h>
 #include <generated/syscalls.h>
 #include <vireo/timespec.h>
+#include "pthread_priv.h"
 
 static int fail(int err)
 {
@@ -134,53 +133,12 @@ int pthread_getcpuclockid(pthread_t thread, clockid_t *clock_id)
 	return 0;
 }
 
-/* A SIGEV_THREAD timer's thread: a detached thread of the caller, made
- * with the event's attributes, that takes the expirations from the
- * kernel (timer_wait) and runs the function for each, until the timer
- * is deleted.  Signals for the process go to its other threads. */
-struct timer_thread {
-	timer_t id;
-	void (*fn)(union sigval);
-	union sigval value;
-};
-
-static void *timer_thread_main(void *arg)
+/* A SIGEV_THREAD timer's expirations, for its thread; deleted: ends. */
+static long timer_thread_wait(const struct sigev_thread *st)
 {
-	struct timer_thread tt = *(struct timer_thread *)arg;
-	sigset_t all;
-	long r;
+	long r = sys_timer_wait((timer_t)st->id);
 
-	free(arg);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, NULL);
-	pthread_setname_np(pthread_self(), "timer");
-	while ((r = sys_timer_wait(tt.id)) != -EINVAL) {
-		if (r >= 0)
-			tt.fn(tt.value);
-	}
-	return NULL;
-}
-
-static int start_timer_thread(timer_t id, const struct sigevent *ev)
-{
-	struct timer_thread *tt = malloc(sizeof(*tt));
-	pthread_attr_t attr;
-	pthread_t t;
-	int r;
-
-	if (!tt)
-		return EAGAIN;
-	*tt = (struct timer_thread){ id, ev->sigev_notify_function,
-				     ev->sigev_value };
-	if (ev->sigev_notify_attributes)
-		attr = *(const pthread_attr_t *)ev->sigev_notify_attributes;
-	else
-		pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	r = pthread_create(&t, &attr, timer_thread_main, tt);
-	if (r)
-		free(tt);
-	return r == EINVAL ? EINVAL : r ? EAGAIN : 0;
+	return r >= 0 ? 0 : r;
 }
 
 int timer_create(clockid_t clock_id, struct sigevent *__restrict evp,
@@ -191,7 +149,9 @@ int timer_create(clockid_t clock_id, struct sigevent *__restrict evp,
 	if (err)
 		return fail(-err);
 	if (evp && evp->sigev_notify == SIGEV_THREAD &&
-	    (err = start_timer_thread(*timerid, evp))) {
+	    (err = sigev_thread_start(evp, &(struct sigev_thread){
+			.wait = timer_thread_wait, .id = (long)*timerid,
+			.name = "timer" }))) {
 		sys_timer_delete(*timerid);
 		return fail(err);
 	}

@@ -3,10 +3,11 @@
  * ostest cases for message queues: priority order (FIFO among equals),
  * O_NONBLOCK and EAGAIN, attributes, timed send/receive (timeout and early
  * wake), a blocked receiver woken by a send, open errors, and mq_notify
- * with SIGEV_SIGNAL.  Every case unlinks its queue.
+ * with SIGEV_SIGNAL and SIGEV_THREAD.  Every case unlinks its queue.
  */
 #include <fcntl.h>
 #include <mqueue.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include "ostest.h"
@@ -248,6 +249,64 @@ static void mqueue_notify_before_return(void)
 	close_queue(q);
 }
 
+/* SIGEV_THREAD: the function runs once per registration, in a thread of
+ * its own; a registration removed or a queue closed ends its thread
+ * (ostest's check after the case finds no thread left). */
+static sem_t nt_ran;
+static volatile int nt_value;
+static volatile bool nt_elsewhere;
+static pthread_t nt_case;
+
+static void nt_fn(union sigval v)
+{
+	nt_value = v.sival_int;
+	nt_elsewhere = !pthread_equal(pthread_self(), nt_case);
+	sem_post(&nt_ran);
+}
+
+static void mqueue_notify_thread(void)
+{
+	struct sigevent ev = {
+		.sigev_notify = SIGEV_THREAD, .sigev_notify_function = nt_fn,
+		.sigev_value.sival_int = 0x4321,
+	};
+	struct sigevent bad = { .sigev_notify = SIGEV_THREAD };
+	struct timespec dl;
+	mqd_t q = open_queue(0, 4, 8);
+
+	OT_ASSERT(q != (mqd_t)-1);
+	sem_init(&nt_ran, 0, 0);
+	nt_case = pthread_self();
+	nt_value = 0;
+	OT_EXPECT_ERRNO(mq_notify(q, &bad), EINVAL);
+	OT_EXPECT_OK(mq_notify(q, &ev));
+	OT_EXPECT_ERRNO(mq_notify(q, &ev), EBUSY);
+	OT_EXPECT_OK(mq_send(q, "n", 2, 0));
+	dl = ot_deadline(CLOCK_REALTIME, 2000);
+	OT_EXPECT_OK(sem_timedwait(&nt_ran, &dl));
+	OT_EXPECT_EQ(nt_value, 0x4321);
+	OT_EXPECT(nt_elsewhere);
+	/* Once per registration: the next message arrives unannounced. */
+	OT_EXPECT_OK(mq_send(q, "n", 2, 0));
+	dl = ot_deadline(CLOCK_REALTIME, 50);
+	OT_EXPECT_ERRNO(sem_timedwait(&nt_ran, &dl), ETIMEDOUT);
+	/* Removed before anything came: nothing runs, the thread ends. */
+	close_queue(q);
+	q = open_queue(0, 4, 8);
+	OT_ASSERT(q != (mqd_t)-1);
+	OT_EXPECT_OK(mq_notify(q, &ev));
+	OT_EXPECT_OK(mq_notify(q, NULL));
+	OT_EXPECT_OK(mq_send(q, "n", 2, 0));
+	dl = ot_deadline(CLOCK_REALTIME, 50);
+	OT_EXPECT_ERRNO(sem_timedwait(&nt_ran, &dl), ETIMEDOUT);
+	/* And closing the queue ends a registration's thread too. */
+	mq_receive(q, (char[8]){ 0 }, 8, NULL);
+	OT_EXPECT_OK(mq_notify(q, &ev));
+	close_queue(q);
+	ot_msleep(20);		/* the threads see it and end */
+	sem_destroy(&nt_ran);
+}
+
 OT_AREA(mqueue,
 	OT_CASE(mqueue, priority_order, 5),
 	OT_CASE(mqueue, nonblock, 5),
@@ -256,4 +315,5 @@ OT_AREA(mqueue,
 	OT_CASE(mqueue, blocked_receiver, 5),
 	OT_CASE(mqueue, open_errors, 5),
 	OT_CASE(mqueue, notify_signal, 5),
-	OT_CASE(mqueue, notify_before_return, 5));
+	OT_CASE(mqueue, notify_before_return, 5),
+	OT_CASE(mqueue, notify_thread, 5));

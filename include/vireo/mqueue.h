@@ -34,6 +34,10 @@ int kmq_open(const char *name, bool create, bool excl, long maxmsg,
 /* Drops a reference; also removes a notification the caller's task
  * registered.  The queue goes with its last reference once unlinked. */
 void kmq_close(struct kmq *q);
+/* A reference to q that is not a descriptor's (closing one still ends
+ * the caller's registration), and its end. */
+void kmq_hold(struct kmq *q);
+void kmq_put(struct kmq *q);
 /* Removes the name; 0, -ENOENT, -EINVAL, -ENAMETOOLONG. */
 int kmq_unlink(const char *name);
 
@@ -57,9 +61,15 @@ void kmq_getattr(struct kmq *q, long *maxmsg, long *msgsize, long *curmsgs);
  * SIGEV_SIGNAL or SIGEV_THREAD) when a message arrives at an empty queue
  * with no receiver waiting; the registration is then removed.  NULL ev
  * removes the caller's registration.  0, -EBUSY (another task is
- * registered), -EINVAL.
+ * registered), -EINVAL; for SIGEV_THREAD the registration's number
+ * (> 0), for the thread libc starts to run the function (the kernel
+ * never calls it: in a process it is an EL0 address).
  */
 int kmq_notify(struct kmq *q, const struct sigevent *ev);
+/* That thread's wait: 0 once registration seq fired, -ECANCELED when it
+ * went without (mq_notify(NULL), close, a later registration), -EINTR
+ * (a signal or kill). */
+int kmq_notify_wait(struct kmq *q, unsigned int seq);
 
 /* The mq_* system calls (kernel/mqueue_calls.c, kernel/syscalls.tbl):
  * POSIX's calls with -errno; an absent abstime waits for ever, an
@@ -75,3 +85,4 @@ long mq_receive_call(int mqd, char *buf, size_t len, unsigned int *prio,
 long mq_getsetattr_call(int mqd, const struct mq_attr *attr,
 			struct mq_attr *old);
 long mq_notify_call(int mqd, const struct sigevent *ev);
+long mq_notify_wait_call(int mqd, unsigned int seq);

@@ -112,9 +112,6 @@ int signal_pending_get(sigset_t *set);
  * Each delivers what it made deliverable to the caller. */
 int signal_queue_call(pid_t pid, int sig, uintptr_t value);
 int signal_tkill_call(int tid, int sig);
-/* A notification mq_notify() may ask for: 0, or -ENOTSUP for
- * SIGEV_THREAD from a process (timers have posix_timer_notify_wait()). */
-int signal_event_check(const struct sigevent *ev);
 /*
  * sigtimedwait(): takes the lowest pending signal of set (which the
  * caller should block), waiting until the monotonic deadline
