@@ -512,6 +512,57 @@ int kmutex_reacquire_locked(struct kmutex *m, unsigned int depth)
 	return r;
 }
 
+/* Proxies (<vireo/mutex.h>): owned only through the calls below, never
+ * locked; their owner is a thread the user word names. */
+void kmutex_proxy_drop_locked(struct kmutex *m)
+{
+	struct thread *prev = kmutex_owner(m);
+
+	if (!prev)
+		return;
+	list_del(&m->tracked);	/* self-linked after: a second is harmless */
+	drop_owner_locked(m);
+	set_owner_locked(m, NULL);
+	if (prev != OWNER_GONE)
+		propagate_locked(prev, 0);
+}
+
+int kmutex_proxy_wait_locked(struct kmutex *m, struct thread *owner,
+			     uint64_t deadline_ns, enum wait_intr intr)
+{
+	struct thread *cur = thread_current();
+	int r;
+
+	setup_locked(m);
+	if (kmutex_owner(m) != owner) {
+		kmutex_proxy_drop_locked(m);
+		if (owner) {
+			set_owner_locked(m, owner);
+			take_locked(m, owner);
+		}
+	}
+	if (owner)
+		propagate_locked(owner, cur->prio);
+	r = wait_block_kind_locked(&m->wq, deadline_ns, intr);
+	if (r && kmutex_owner(m))	/* gone from the queue: a boost less */
+		propagate_locked(kmutex_owner(m), 0);
+	return r;
+}
+
+bool kmutex_proxy_wake_locked(struct kmutex *m)
+{
+	struct thread *prev = kmutex_owner(m), *next;
+
+	setup_locked(m);
+	next = top_waiter(m);
+	if (prev)
+		list_del(&m->tracked);
+	hand_over_locked(m);
+	if (prev && prev != OWNER_GONE && prev != next)
+		propagate_locked(prev, 0);
+	return next != NULL;
+}
+
 static struct kmutex *first_held(struct thread *t)
 {
 	struct list_node *n;

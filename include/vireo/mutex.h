@@ -67,6 +67,24 @@ void kmutex_thread_abandon(struct thread *t);
  * when it changes a thread's base priority. */
 int kmutex_boost_prio_locked(struct thread *t);
 
+/*
+ * Priority inheritance for a lock kept in user memory (the PI futexes of
+ * kernel/kmode/futex.c): a PRIO_INHERIT kmutex, the proxy, stands for
+ * it while threads wait.  Scheduler lock held, thread context.
+ * - kmutex_proxy_wait_locked(): the caller waits on proxy with owner
+ *   (the thread the user word names; NULL: none known) made proxy's
+ *   owner and boosted along the chain; the wait's result.
+ * - kmutex_proxy_wake_locked(): the user lock was let go: the most
+ *   urgent waiter is woken with 0 and becomes proxy's owner (what the
+ *   others boost), the old owner loses its boost.  Whether one was woken.
+ * - kmutex_proxy_drop_locked(): nobody waits any more: proxy owns
+ *   nothing and boosts nobody (before it is freed).
+ */
+int kmutex_proxy_wait_locked(struct kmutex *proxy, struct thread *owner,
+			     uint64_t deadline_ns, enum wait_intr intr);
+bool kmutex_proxy_wake_locked(struct kmutex *proxy);
+void kmutex_proxy_drop_locked(struct kmutex *proxy);
+
 /* For kernel/cond.c, scheduler lock held: full release whatever the depth
  * (returned through *depth), and re-acquisition restoring it. */
 int kmutex_release_locked(struct kmutex *m, unsigned int *depth);

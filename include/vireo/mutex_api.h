@@ -35,6 +35,12 @@ enum kmutex_state {
 	KMUTEX_NOT_RECOVERABLE,
 };
 
+/* The word of a priority-inheritance futex (kernel/kmode/futex.c, the
+ * EL0 library's PRIO_INHERIT mutexes): the owner's tid, and whether
+ * threads may wait. */
+#define FUTEX_PI_TID	0x7fffffffu
+#define FUTEX_PI_WAITED	0x80000000u
+
 struct kmutex_attr {
 	int type;
 	int protocol;

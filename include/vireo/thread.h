@@ -237,6 +237,12 @@ int thread_self_tid(void);
  * with cancel_point also -ECANCELED (thread_cancel(), which the EL0
  * library calls for pthread_cancel, as it does thread_set_cancel_state()
  * so that a disabled thread is not woken).
+ * futex_wait_pi: futex_wait for a priority-inheritance lock whose word
+ * holds its owner's tid (FUTEX_PI_TID), with FUTEX_PI_WAITED set by the
+ * caller first: while the caller waits, that owner runs at least at the
+ * caller's priority (kmutex_proxy_wait_locked()); not a cancellation
+ * point.  futex_wake of such a word wakes its most urgent waiter, which
+ * inherits the boost of the others.
  * futex_wake: wakes up to n of the caller's task's threads waiting on
  * addr; how many.  All: -ENOSYS without an address space.
  */
@@ -247,6 +253,7 @@ long uthread_join_call(int tid, uintptr_t *value);
 long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns,
 		     int cancel_point);
 long futex_wake_call(uintptr_t addr, int n);
+long futex_wait_pi_call(uintptr_t addr, int val, uint64_t deadline_ns);
 
 /* Name, truncated to 23 characters.  0 or -ESRCH. */
 int thread_set_name(int tid, const char *name);

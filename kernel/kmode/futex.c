@@ -20,9 +20,19 @@
  * thread->futex_addr, which the waker compares, with the task, while it
  * walks the bucket under the scheduler lock.  A futex is private to its
  * task: there is no shared memory between processes.
+ *
+ * A priority-inheritance futex (futex_wait_pi) has its owner's tid in
+ * the word.  Its waiters queue on a proxy kmutex (struct futex_pi, one
+ * per word while anyone is in the call) whose owner is that thread, so
+ * the kernel's own inheritance boosts it, along chains too; a wake hands
+ * the proxy to the most urgent waiter.  The proxy lives while threads
+ * are in futex_wait_pi for the word (users), and is freed by the last.
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <vireo/mm.h>
+#include <vireo/mutex.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/uaccess.h>
@@ -33,6 +43,28 @@
 
 static struct wait_queue buckets[FUTEX_BUCKETS];	/* scheduler lock */
 static bool buckets_ready;				/* scheduler lock */
+
+struct futex_pi {
+	struct list_node node;		/* pi_words */
+	const struct task *task;
+	uintptr_t addr;
+	unsigned int users;		/* threads in futex_wait_pi for it */
+	struct kmutex proxy;
+};
+static struct list_node pi_words = LIST_INIT(pi_words);	/* scheduler lock */
+
+static struct futex_pi *pi_find_locked(const struct task *task, uintptr_t addr)
+{
+	struct list_node *n;
+
+	list_for_each(n, &pi_words) {
+		struct futex_pi *p = list_entry(n, struct futex_pi, node);
+
+		if (p->task == task && p->addr == addr)
+			return p;
+	}
+	return NULL;
+}
 
 static struct wait_queue *bucket_locked(const struct task *task,
 					uintptr_t addr)
@@ -86,17 +118,71 @@ long futex_wait_call(uintptr_t addr, int val, uint64_t deadline_ns,
 	return r;
 }
 
+long futex_wait_pi_call(uintptr_t addr, int val, uint64_t deadline_ns)
+{
+	struct task *me = task_current();
+	struct futex_pi *p, *spare = NULL, *gone = NULL;
+	struct thread *owner;
+	irqflags_t f;
+	int word, r = check_word(addr);
+
+	if (r)
+		return r;
+	/* Memory first: the proxy is made under the scheduler lock. */
+	spare = kcalloc(1, sizeof(*spare));
+	if (!spare)
+		return -ENOMEM;
+	f = sched_lock_acquire();
+	r = copy_from_user_locked(&word, (uaddr_t){ addr }, sizeof(word));
+	if (!r && word != val)
+		r = -EAGAIN;
+	if (!r) {
+		p = pi_find_locked(me, addr);
+		if (!p) {
+			p = spare;
+			spare = NULL;
+			*p = (struct futex_pi){ .task = me, .addr = addr };
+			kmutex_init_attr(&p->proxy, &(struct kmutex_attr){
+				.type = KMUTEX_NORMAL,
+				.protocol = KMUTEX_PRIO_INHERIT });
+			list_add_tail(&pi_words, &p->node);
+		}
+		p->users++;
+		owner = thread_lookup_locked((int)((unsigned int)val &
+						   FUTEX_PI_TID));
+		if (owner && (owner->task != me || owner->exited))
+			owner = NULL;
+		r = kmutex_proxy_wait_locked(&p->proxy, owner, deadline_ns,
+					     WAIT_SIGNALS);
+		if (--p->users == 0) {
+			kmutex_proxy_drop_locked(&p->proxy);
+			list_del(&p->node);
+			gone = p;
+		}
+	}
+	sched_lock_release(f);
+	free(spare);
+	free(gone);
+	return r;
+}
+
 long futex_wake_call(uintptr_t addr, int n)
 {
 	struct task *me = task_current();
 	struct list_node *node, *next;
 	struct wait_queue *wq;
+	struct futex_pi *p;
 	irqflags_t f;
 	int woken = 0, r = check_word(addr);
 
 	if (r)
 		return r;
 	f = sched_lock_acquire();
+	if (n > 0 && (p = pi_find_locked(me, addr))) {
+		woken = kmutex_proxy_wake_locked(&p->proxy);
+		sched_lock_release(f);
+		return woken;
+	}
 	wq = bucket_locked(me, addr);
 	sched_walk_begin();
 	list_for_each_safe(node, next, &wq->waiters) {

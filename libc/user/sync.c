@@ -12,7 +12,13 @@
  * error-checking types and unlock's EPERM.  Where a waiter counts
  * itself before looking and a waker changes the word before looking at
  * the count, both are sequentially consistent, so that one of them sees
- * the other (the kernel re-reads the word under its lock besides).  A condition variable is a
+ * the other (the kernel re-reads the word under its lock besides).
+ *
+ * A PRIO_INHERIT mutex's word is instead its owner's tid, with
+ * FUTEX_PI_WAITED set by whoever is about to sleep: the kernel reads the
+ * owner from the word and boosts it while the sleeper waits
+ * (futex_wait_pi).  A thread that slept takes the word back with the bit
+ * set (others may still sleep), so its unlock wakes the next.  A condition variable is a
  * sequence word that each signal bumps: a waiter sleeps while it still
  * holds the value it saw before releasing the mutex, so a signal given
  * after that release is never lost.  A semaphore's count is its word.
@@ -141,6 +147,34 @@ static int owned(struct kmutex *m, int me)
 	return 0;
 }
 
+/* lock() of a PRIO_INHERIT mutex (see the top). */
+static int lock_pi(struct kmutex *m, int me, uint64_t deadline_ns, bool try)
+{
+	const int waited = (int)FUTEX_PI_WAITED;
+	int w, r;
+
+	if (cas(&m->word, 0, me) == 0)
+		return owned(m, me);
+	if (try)
+		return -EBUSY;
+	for (;;) {
+		w = __atomic_load_n(&m->word, __ATOMIC_RELAXED);
+		if (w == 0) {
+			if (cas(&m->word, 0, me | waited) == 0)
+				return owned(m, me);
+			continue;
+		}
+		if (!(w & waited) && cas(&m->word, w, w | waited) != w)
+			continue;
+		r = (int)sys_futex_wait_pi((uintptr_t)&m->word, w | waited,
+					   deadline_ns);
+		if (r == -ETIMEDOUT || r == -ENOMEM)
+			return r;
+		if (m->state == KMUTEX_NOT_RECOVERABLE)
+			return -ENOTRECOVERABLE;
+	}
+}
+
 /* A sleep a signal interrupts goes on (the handler has run on the way
  * back to EL0): a lock never ends with EINTR. */
 static int lock(struct kmutex *m, uint64_t deadline_ns, bool try)
@@ -154,6 +188,8 @@ static int lock(struct kmutex *m, uint64_t deadline_ns, bool try)
 		return r;
 	if ((r = pp_check(m, me)))
 		return r;
+	if (m->protocol == KMUTEX_PRIO_INHERIT)
+		return lock_pi(m, me, deadline_ns, try);
 	c = cas(&m->word, 0, 1);
 	if (c == 0)
 		return owned(m, me);
@@ -197,8 +233,13 @@ static void release(struct kmutex *m)
 		uthread_robust_remove(m);
 	m->depth = 0;
 	__atomic_store_n(&m->owner, 0, __ATOMIC_RELAXED);
-	if (__atomic_exchange_n(&m->word, 0, __ATOMIC_RELEASE) == 2)
+	if (m->protocol == KMUTEX_PRIO_INHERIT) {
+		if (__atomic_exchange_n(&m->word, 0, __ATOMIC_RELEASE) &
+		    (int)FUTEX_PI_WAITED)
+			futex_wake(&m->word, 1);
+	} else if (__atomic_exchange_n(&m->word, 0, __ATOMIC_RELEASE) == 2) {
 		futex_wake(&m->word, 1);
+	}
 	if (m->protocol == KMUTEX_PRIO_PROTECT)
 		pp_remove(m);	/* after the wake: a waiter may outrank us */
 }

@@ -6,9 +6,9 @@
  * both sides.  Only contention enters the kernel.
  *
  * Priority ceilings (PRIO_PROTECT) work in the process: the owner runs
- * at the highest ceiling it holds.  What EL0 does not have: priority
- * inheritance is accepted but does not boost the owner, since the
- * kernel does not know who owns a user word.  Robust mutexes
+ * at the highest ceiling it holds.  Priority inheritance (PRIO_INHERIT)
+ * keeps the owner's tid in the word, so that the kernel boosts the
+ * owner while others wait (futex_wait_pi).  Robust mutexes
  * work between the threads of a process: one that ends holding them
  * (pthread_exit, return, cancellation) passes each on as EOWNERDEAD.
  * All-zero memory is a valid normal mutex and condition variable.
@@ -20,7 +20,8 @@
 
 struct kmutex {
 	int word;		/* 0 free, 1 locked, 2 locked and waited on:
-				 * the futex */
+				 * the futex (PRIO_INHERIT: the owner's tid
+				 * and FUTEX_PI_WAITED) */
 	int owner;		/* tid of the owner, 0: none */
 	unsigned int depth;	/* recursive lock count */
 	uint8_t type;
