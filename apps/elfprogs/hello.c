@@ -150,7 +150,7 @@ static const char *ioctl_check(void)
 }
 
 /* A queue from EL0: create, send, receive, attributes; a notification
- * thread is refused; bad pointers are EFAULT. */
+ * thread's registration and its wait; bad pointers are EFAULT. */
 static const char *mq_check(void)
 {
 	static const struct mq_attr want = { .mq_maxmsg = 4, .mq_msgsize = 16 };
@@ -159,7 +159,7 @@ static const char *mq_check(void)
 			       .sigev_notify_function = (void (*)(union sigval))1 };
 	unsigned int prio = 0;
 	char buf[16];
-	long q = svc6(SYS_mq_open, (long)"/hello", O_CREAT | O_EXCL | O_RDWR,
+	long seq, q = svc6(SYS_mq_open, (long)"/hello", O_CREAT | O_EXCL | O_RDWR,
 		      (long)&want, 0, 0, 0);
 
 	if (q < 0)
@@ -172,8 +172,17 @@ static const char *mq_check(void)
 	if (svc3(SYS_mq_getsetattr, q, 0, (long)&got) || got.mq_maxmsg != 4 ||
 	    got.mq_msgsize != 16 || got.mq_curmsgs != 0)
 		return "mq_getattr";
-	if (svc3(SYS_mq_notify, q, (long)&ev, 0) != -ENOTSUP)
-		return "mq_notify of a thread is not ENOTSUP";
+	/* A notification thread's registration: the C library's thread
+	 * waits for it (the kernel never calls the function). */
+	seq = svc3(SYS_mq_notify, q, (long)&ev, 0);
+	if (seq <= 0)
+		return "mq_notify of a thread gives no registration number";
+	if (svc6(SYS_mq_send, q, (long)"n", 2, 0, 0, 0) ||
+	    svc3(SYS_mq_notify_wait, q, seq, 0) != 0 ||
+	    svc6(SYS_mq_receive, q, (long)buf, 16, 0, 0, 0) != 2)
+		return "mq_notify_wait after a send to the empty queue";
+	if (svc3(SYS_mq_notify_wait, q, seq + 1, 0) != -ECANCELED)
+		return "mq_notify_wait of no registration is not ECANCELED";
 	if (svc6(SYS_mq_send, q, 0x40000000L, 5, 0, 0, 0) != -EFAULT ||
 	    svc6(SYS_mq_receive, q, 0x40000000L, 16, 0, 0, 0) != -EFAULT)
 		return "mq_send/mq_receive of a kernel address is not EFAULT";
