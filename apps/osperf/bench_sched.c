@@ -4,18 +4,21 @@
  * threads of equal priority (sched_yield ping-pong) and from a low to a
  * high priority (sem_post waking the more urgent thread), semaphore
  * post-to-wake between equals, uncontended sem_wait+sem_post and mutex
- * lock+unlock, pthread_create to the new thread's first line,
+ * lock+unlock, a null system call (getppid) and a 26-byte write to
+ * /dev/null, pthread_create to the new thread's first line,
  * pthread_create+pthread_join and task spawn+wait.
  * Two-thread tests run both threads on CPU 0, so they measure switches
  * rather than two CPUs running side by side.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "osperf.h"
 
 /* Not every build has tasks yet: see osperf.c on weak references. */
@@ -249,10 +252,23 @@ static void mutex_lock_unlock(void *arg)
 	pthread_mutex_unlock(arg);
 }
 
+/* The cheapest kernel service, and a write that touches no page: what
+ * entering the kernel costs (a call in the flat build, svc at EL0). */
+static void null_call(void *arg)
+{
+	getppid();
+}
+
+static void write_null(void *arg)
+{
+	write(*(int *)arg, "osperf: 26 bytes to null\n", 26);
+}
+
 static void uncontended(void)
 {
 	sem_t sem;
 	pthread_mutex_t mutex;
+	int fd;
 
 	if (sem_init(&sem, 0, 1)) {
 		report_na("sem_uncontended", "sem_init: %s", strerror(errno));
@@ -265,6 +281,14 @@ static void uncontended(void)
 	} else {
 		measure_loop("mutex_uncontended", mutex_lock_unlock, &mutex);
 		pthread_mutex_destroy(&mutex);
+	}
+	measure_loop("syscall_getppid", null_call, NULL);
+	fd = open("/dev/null", O_WRONLY);
+	if (fd < 0) {
+		report_na("write_devnull", "/dev/null: %s", strerror(errno));
+	} else {
+		measure_loop("write_devnull", write_null, &fd);
+		close(fd);
 	}
 }
 

@@ -438,7 +438,8 @@ def cmake_project(src, toolchain):
 @test("issue 15: make export: the tarball holds the headers, the user C library, "
       "start-up code, linker script, a CMake toolchain file and an example; "
       "outside the tree its example and libctest (a copy of the source) build "
-      "with that toolchain alone and run on nsh from hostfs")
+      "with that toolchain alone and run from hostfs on nsh and on knsh, the "
+      "kernel build", configs=("nsh", "knsh"))
 def export_program(t):
     build = t.build("nsh")
     top = tempfile.mkdtemp(prefix="vireo-export-")
@@ -464,13 +465,19 @@ def export_program(t):
         os.makedirs(run)
         shutil.copy(os.path.join(hello, "hello"), run)
         shutil.copy(os.path.join(lt_out, "libctest"), run)
-        m = t.boot("nsh", overrides=[SEMIHOSTING])
-        m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % run)
-        out = m.command("/host/hello; echo status=$?", timeout=60)
-        check_match(r"^hello from /host/hello, pid \d+, on Vireo [\d.]+: 42$", out,
-                    "hello from the export: %s" % out)
-        check_match(r"^status=0$", out, "hello status")
-        libc_ok(m)
+        for config in ("nsh", "knsh"):
+            if config == "nsh":
+                m = t.boot("nsh", overrides=[SEMIHOSTING])
+            else:	# the board line as written: it has -semihosting
+                m = t.machine("knsh", verbatim=True)
+                m.boot()
+            m.command("mkdir /host; mount -t hostfs -o fs=%s /host" % run)
+            out = m.command("/host/hello; echo status=$?", timeout=60)
+            check_match(r"^hello from /host/hello, pid \d+, on Vireo [\d.]+: 42$",
+                        out, "%s: hello from the export: %s" % (config, out))
+            check_match(r"^status=0$", out, "%s: hello status" % config)
+            libc_ok(m)
+            m.kill()	# one emulator at a time
     finally:
         shutil.rmtree(top, ignore_errors=True)
 
