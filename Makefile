@@ -89,5 +89,6 @@ distclean:
 list:
 	@tools/configure.sh -L
 
+# The header comment above, down to its last line.
 help:
-	@sed -n '2,19s/^# \{0,1\}//p' Makefile
+	@sed -n '2,/^[^#]/s/^# \{0,1\}//p' Makefile
