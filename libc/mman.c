@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* mmap(), munmap() and mprotect() (<sys/mman.h>): anonymous memory of
  * an EL0 process (mm/vm_calls.c); ENOSYS in the flat build. */
-#include <errno.h>
 #include <sys/mman.h>
 #include <vireo/libc.h>
 #include <generated/syscalls.h>
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	long r = sys_mmap((uintptr_t)addr, len, prot, flags, fd, off);
-
-	if (r < 0 && r > -4096) {
-		errno = (int)-r;
-		return MAP_FAILED;
-	}
-	return (void *)r;
+	return libc_address_result(sys_mmap((uintptr_t)addr, len, prot, flags,
+					    fd, off));
 }
 
 int munmap(void *addr, size_t len)

@@ -28,6 +28,15 @@ long libc_result(long r)
 	return r;
 }
 
+void *libc_address_result(long r)
+{
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return (void *)-1;
+	}
+	return (void *)r;
+}
+
 int open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;

@@ -11,3 +11,7 @@ void libc_task_end(void *block);
  * -ECANCELED one ends the thread if cancellation is pending); other
  * results pass through. */
 long libc_result(long r);
+/* The same for a call that returns an address (mmap, sbrk): -errno (the
+ * last page of the address space) becomes (void *)-1, which is
+ * MAP_FAILED, with errno set. */
+void *libc_address_result(long r);

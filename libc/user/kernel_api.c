@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <vireo/clock.h>
 #include <vireo/compiler.h>
+#include <vireo/libc.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/timespec.h>
@@ -100,11 +101,5 @@ void *krealloc(void *p, size_t size)
 
 void *sbrk(ptrdiff_t incr)
 {
-	long r = sys_sbrk(incr);
-
-	if (r < 0 && r > -4096) {
-		errno = (int)-r;
-		return (void *)-1;
-	}
-	return (void *)r;
+	return libc_address_result(sys_sbrk(incr));
 }
