@@ -537,13 +537,9 @@ int thread_join(int tid, void **value)
 	t->joined = true;	/* one joiner: it frees t */
 	while (!t->exited) {
 		r = wait_block_intr_locked(&t->join_wq, WAIT_FOREVER);
-		if (r == -ECANCELED) {
-			t->joined = false;	/* not joined after all */
-			goto out;
-		}
-		if (r == -EINTR && cur->el0) {
-			/* Its handlers run on its way out to EL0: it lets
-			 * go, and its library calls again. */
+		/* Not joined after all: cancelled, or an EL0 caller whose
+		 * handlers run on its way out (its library joins again). */
+		if (r == -ECANCELED || (r == -EINTR && cur->el0)) {
 			t->joined = false;
 			goto out;
 		}

@@ -14,17 +14,12 @@
 #include <unistd.h>
 #include <generated/syscalls.h>
 #include <vireo/clock.h>
+#include <vireo/libc.h>
 #include <vireo/signal.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <vireo/wait.h>
 #include <vireo/timespec.h>
-
-static int fail(int err)
-{
-	errno = err;
-	return -1;
-}
 
 int sigemptyset(sigset_t *set)
 {
@@ -41,7 +36,7 @@ int sigfillset(sigset_t *set)
 int sigaddset(sigset_t *set, int sig)
 {
 	if (sig <= 0 || sig >= NSIG)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	*set |= SIG_BIT(sig);
 	return 0;
 }
@@ -49,7 +44,7 @@ int sigaddset(sigset_t *set, int sig)
 int sigdelset(sigset_t *set, int sig)
 {
 	if (sig <= 0 || sig >= NSIG)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	*set &= ~SIG_BIT(sig);
 	return 0;
 }
@@ -57,7 +52,7 @@ int sigdelset(sigset_t *set, int sig)
 int sigismember(const sigset_t *set, int sig)
 {
 	if (sig <= 0 || sig >= NSIG)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	return (*set & SIG_BIT(sig)) != 0;
 }
 
@@ -71,6 +66,8 @@ static long set_action(int sig, const struct sigaction *act,
 {
 	struct sigaction k;
 
+	if (sig == SIGCANCEL)
+		return -EINVAL;	/* the library's (libc/user/thread.c) */
 	if (act && !act->sa_restorer && __sigrestorer) {
 		k = *act;
 		k.sa_restorer = __sigrestorer;
@@ -81,9 +78,9 @@ static long set_action(int sig, const struct sigaction *act,
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 {
-	int r = sig == SIGCANCEL ? -EINVAL : (int)set_action(sig, act, oact);
+	int r = (int)set_action(sig, act, oact);
 
-	return r ? fail(-r) : 0;
+	return r ? libc_error(-r) : 0;
 }
 
 _sig_func_ptr signal(int sig, _sig_func_ptr handler)
@@ -92,7 +89,7 @@ _sig_func_ptr signal(int sig, _sig_func_ptr handler)
 
 	act.sa_handler = handler;
 	act.sa_flags = SA_RESTART;	/* BSD semantics, as glibc */
-	if (sig == SIGCANCEL || set_action(sig, &act, &old)) {
+	if (set_action(sig, &act, &old)) {
 		errno = EINVAL;
 		return SIG_ERR;
 	}
@@ -115,7 +112,7 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *oset)
 {
 	int r = pthread_sigmask(how, set, oset);
 
-	return r ? fail(r) : 0;
+	return r ? libc_error(r) : 0;
 }
 
 int sigpending(sigset_t *set)
@@ -127,14 +124,14 @@ int kill(pid_t pid, int sig)
 {
 	int r = (int)sys_kill(pid, sig);
 
-	return r ? fail(-r) : 0;
+	return r ? libc_error(-r) : 0;
 }
 
 int sigqueue(pid_t pid, int sig, const union sigval value)
 {
 	int r = (int)sys_sigqueue(pid, sig, (uintptr_t)value.sival_ptr);
 
-	return r ? fail(-r) : 0;
+	return r ? libc_error(-r) : 0;
 }
 
 int pthread_kill(int thread, int sig)
@@ -146,7 +143,7 @@ int raise(int sig)
 {
 	int r = pthread_kill((int)sys_gettid(), sig);
 
-	return r ? fail(r) : 0;
+	return r ? libc_error(r) : 0;
 }
 
 int sigtimedwait(const sigset_t *set, siginfo_t *info,
@@ -158,7 +155,7 @@ int sigtimedwait(const sigset_t *set, siginfo_t *info,
 
 	if (timeout) {
 		if (timespec_to_ns(timeout, &ns))
-			return fail(EINVAL);
+			return libc_error(EINVAL);
 		deadline = add_sat_u64(clock_monotonic_ns(), ns);
 	}
 	/* EINTR only when a handler of a signal outside set ran. */
@@ -169,7 +166,7 @@ int sigtimedwait(const sigset_t *set, siginfo_t *info,
 		else if (r != -EINTR || signal_deliver() != SIGNAL_NONE_RAN)
 			break;
 	}
-	return r < 0 ? fail(-r) : r;
+	return r < 0 ? libc_error(-r) : r;
 }
 
 int sigwaitinfo(const sigset_t *set, siginfo_t *info)
@@ -202,7 +199,7 @@ int sigsuspend(const sigset_t *mask)
 
 	if (r == -ECANCELED)
 		thread_testcancel();
-	return fail(EINTR);
+	return libc_error(EINTR);
 }
 
 int pause(void)
@@ -222,7 +219,7 @@ int sigaltstack(const stack_t *ss, stack_t *oss)
 {
 	int r = (int)sys_sigaltstack(ss, oss);
 
-	return r ? fail(-r) : 0;
+	return r ? libc_error(-r) : 0;
 }
 
 int siginterrupt(int sig, int flag)
@@ -350,13 +347,13 @@ int setitimer(int which, const struct itimerval *value, struct itimerval *ovalue
 	int r;
 
 	if (which != ITIMER_REAL || !value)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	if (timeval_to_ns(&value->it_value, &v) ||
 	    timeval_to_ns(&value->it_interval, &i))
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	r = (int)sys_itimer(v, i, &ov, &oi);
 	if (r)
-		return fail(-r);
+		return libc_error(-r);
 	if (ovalue) {
 		ovalue->it_value = ns_to_timeval(ov);
 		ovalue->it_interval = ns_to_timeval(oi);
@@ -370,10 +367,10 @@ int getitimer(int which, struct itimerval *value)
 	int r;
 
 	if (which != ITIMER_REAL || !value)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	r = (int)sys_itimer(SIGNAL_ITIMER_KEEP, 0, &v, &i);
 	if (r)
-		return fail(-r);
+		return libc_error(-r);
 	value->it_value = ns_to_timeval(v);
 	value->it_interval = ns_to_timeval(i);
 	return 0;

@@ -4,8 +4,9 @@
  * backing (include/vireo/vmspace.h).  A region is one contiguous block
  * of kernel memory mapped page by page into the user window; it is freed
  * whole with the space.  A reservation (prot 0, PROT_NONE) is a region
- * without memory or mappings: it only holds its addresses.  vs->lock (a sleeping mutex) protects the list
- * and the architecture's tables: mapping allocates and may sleep.
+ * without memory or mappings: it only holds its addresses.  vs->lock (a
+ * sleeping mutex) protects the list and the architecture's tables:
+ * mapping allocates and may sleep.
  */
 #include <errno.h>
 #include <stdio.h>

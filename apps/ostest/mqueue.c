@@ -302,8 +302,7 @@ static void mqueue_notify_thread(void)
 	/* And closing the queue ends a registration's thread too. */
 	mq_receive(q, (char[8]){ 0 }, 8, NULL);
 	OT_EXPECT_OK(mq_notify(q, &ev));
-	close_queue(q);
-	ot_msleep(20);		/* the threads see it and end */
+	close_queue(q);		/* ostest's cleanup waits for the threads */
 	sem_destroy(&nt_ran);
 }
 

@@ -128,16 +128,21 @@ long futex_wait_pi_call(uintptr_t addr, int val, uint64_t deadline_ns)
 
 	if (r)
 		return r;
-	/* Memory first: the proxy is made under the scheduler lock. */
-	spare = kcalloc(1, sizeof(*spare));
-	if (!spare)
-		return -ENOMEM;
+again:
 	f = sched_lock_acquire();
 	r = copy_from_user_locked(&word, (uaddr_t){ addr }, sizeof(word));
 	if (!r && word != val)
 		r = -EAGAIN;
 	if (!r) {
 		p = pi_find_locked(me, addr);
+		if (!p && !spare) {
+			/* The first sleeper makes the proxy, with memory
+			 * it cannot allocate under the scheduler lock. */
+			sched_lock_release(f);
+			if (!(spare = kcalloc(1, sizeof(*spare))))
+				return -ENOMEM;
+			goto again;
+		}
 		if (!p) {
 			p = spare;
 			spare = NULL;

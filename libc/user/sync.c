@@ -229,17 +229,16 @@ int kmutex_trylock(struct kmutex *m)
 /* Gives the word up (whatever the depth) and wakes a sleeper. */
 static void release(struct kmutex *m)
 {
+	int w;
+
 	if (m->robust)
 		uthread_robust_remove(m);
 	m->depth = 0;
 	__atomic_store_n(&m->owner, 0, __ATOMIC_RELAXED);
-	if (m->protocol == KMUTEX_PRIO_INHERIT) {
-		if (__atomic_exchange_n(&m->word, 0, __ATOMIC_RELEASE) &
-		    (int)FUTEX_PI_WAITED)
-			futex_wake(&m->word, 1);
-	} else if (__atomic_exchange_n(&m->word, 0, __ATOMIC_RELEASE) == 2) {
+	w = __atomic_exchange_n(&m->word, 0, __ATOMIC_RELEASE);
+	if (m->protocol == KMUTEX_PRIO_INHERIT ? (w & (int)FUTEX_PI_WAITED)
+					       : w == 2)
 		futex_wake(&m->word, 1);
-	}
 	if (m->protocol == KMUTEX_PRIO_PROTECT)
 		pp_remove(m);	/* after the wake: a waiter may outrank us */
 }

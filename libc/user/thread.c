@@ -123,6 +123,14 @@ static void *map_stack(size_t len, size_t guard, void **res)
 	return (char *)base + guard;
 }
 
+/* What map_stack() mapped for a thread that is gone or never ran. */
+static void unmap_stack(void *map, size_t len, void *guard, size_t guard_len)
+{
+	if (guard)
+		munmap(guard, guard_len);
+	munmap(map, len);
+}
+
 int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 		 void *arg)
 {
@@ -165,7 +173,7 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 						   : UTHREAD_JOINABLE,
 			       .map = map,
 			       .map_len = map ? a.stack_size + top : 0,
-			       .guard = guard, .guard_len = guard_len,
+			       .guard = guard,
 			       .start = start, .arg = arg, .attr = a,
 			       .cancel_state = PTHREAD_CANCEL_ENABLE,
 			       .cancel_type = PTHREAD_CANCEL_DEFERRED };
@@ -189,11 +197,8 @@ int thread_spawn(const struct thread_attr *attr, void *(*start)(void *),
 			sys_affinity_set((int)tid, a.affinity);
 	}
 	kmutex_unlock(&threads_lock);
-	if (tid < 0 && map) {
-		if (guard)
-			munmap(guard, guard_len);
-		munmap(map, t->map_len);
-	}
+	if (tid < 0 && map)
+		unmap_stack(map, t->map_len, guard, guard_len);
 	return (int)tid;
 }
 
@@ -229,8 +234,8 @@ __noreturn void thread_exit_value(void *value)
 	kmutex_lock(&threads_lock);
 	unlink_locked(t);
 	kmutex_unlock(&threads_lock);
-	if (t->guard)
-		munmap(t->guard, t->guard_len);	/* not the stack we are on */
+	if (t->guard)	/* not the stack we are on */
+		munmap(t->guard, t->attr.guard_size);
 	unmap_and_exit(t->map, t->map_len);
 }
 
@@ -260,14 +265,12 @@ int thread_join(int tid, void **value)
 		map = t->map;
 		len = t->map_len;
 		guard = t->guard;
-		guard_len = t->guard_len;
+		guard_len = t->attr.guard_size;
 		unlink_locked(t);
 	}
 	kmutex_unlock(&threads_lock);
-	if (guard)
-		munmap(guard, guard_len);
 	if (map)
-		munmap(map, len);
+		unmap_stack(map, len, guard, guard_len);
 	if (value)
 		*value = (void *)v;
 	return 0;
@@ -450,7 +453,6 @@ int thread_set_cancel_state(int state, int *old)
 int thread_set_cancel_type(int type, int *old)
 {
 	struct uthread *t = uthread_self();
-
 	int r;
 
 	if (type != PTHREAD_CANCEL_DEFERRED &&

@@ -23,8 +23,8 @@ struct uthread {
 	void *map;			/* the stack mapping, NULL: none */
 	size_t map_len;
 	void *guard;			/* a reservation under it: a guard
-					 * of other than one page; or NULL */
-	size_t guard_len;
+					 * of other than one page (its size
+					 * attr.guard_size); or NULL */
 	void *(*start)(void *);
 	void *arg;
 	void *libc_data;		/* thread_libc_data() */

@@ -50,9 +50,9 @@ void thread_set_exit_hook(void (*hook)(void));
 void **thread_libc_data(void);
 void thread_yield(void);
 
-/* Cancellation is deferred at EL0: acted on at cancellation points
- * (thread_testcancel()); the kernel ends a blocked thread's wait at one
- * with -ECANCELED (libc/user/thread.c). */
+/* Cancellation at EL0 (libc/user/thread.c): deferred, acted on at
+ * cancellation points (thread_testcancel(); the kernel ends a blocked
+ * thread's wait at one with -ECANCELED), or asynchronous, by SIGCANCEL. */
 int thread_cancel(int tid);
 int thread_set_cancel_state(int state, int *old);
 int thread_set_cancel_type(int type, int *old);
