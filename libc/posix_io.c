@@ -17,21 +17,23 @@
 #include <vireo/tty.h>
 
 /* Blocking I/O is a cancellation point: a cancelled wait ends here. */
+int libc_error(int err)
+{
+	errno = err;
+	return -1;
+}
+
 long libc_result(long r)
 {
 	if (r == -ECANCELED)
 		thread_testcancel();
-	if (r < 0) {
-		errno = (int)-r;
-		return -1;
-	}
-	return r;
+	return r < 0 ? libc_error((int)-r) : r;
 }
 
 void *libc_address_result(long r)
 {
 	if (r < 0 && r > -4096) {
-		errno = (int)-r;
+		libc_error((int)-r);
 		return (void *)-1;
 	}
 	return (void *)r;

@@ -14,14 +14,9 @@
 #include <errno.h>
 #include <sched.h>
 #include "pthread_priv.h"
+#include <vireo/libc.h>
 #include <vireo/thread.h>
 #include <generated/syscalls.h>
-
-static int fail(int err)
-{
-	errno = err;
-	return -1;
-}
 
 int sched_policy_to_kernel(int policy, int *kpolicy)
 {
@@ -55,7 +50,7 @@ int sched_get_priority_max(int policy)
 	int k;
 
 	if (sched_policy_to_kernel(policy, &k))
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	return policy == SCHED_OTHER ? 0 : SCHED_PRIO_MAX;
 }
 
@@ -64,7 +59,7 @@ int sched_get_priority_min(int policy)
 	int k;
 
 	if (sched_policy_to_kernel(policy, &k))
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	return policy == SCHED_OTHER ? 0 : SCHED_PRIO_MIN;
 }
 
@@ -73,10 +68,10 @@ int sched_getscheduler(pid_t pid)
 	int policy, prio, err;
 
 	if (pid < 0)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	err = (int)sys_sched_get(pid, &policy, &prio);
 	if (err)
-		return fail(-err);
+		return libc_error(-err);
 	sched_from_kernel(policy, prio, &policy, &prio);
 	return policy;
 }
@@ -86,10 +81,10 @@ int sched_getparam(pid_t pid, struct sched_param *param)
 	int policy, prio, err;
 
 	if (pid < 0 || !param)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	err = (int)sys_sched_get(pid, &policy, &prio);
 	if (err)
-		return fail(-err);
+		return libc_error(-err);
 	sched_from_kernel(policy, prio, &policy, &param->sched_priority);
 	return 0;
 }
@@ -100,24 +95,24 @@ static int set_sched(pid_t pid, int policy, const struct sched_param *param)
 	int old_policy, old_prio, kpolicy, err;
 
 	if (pid < 0 || !param)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	err = (int)sys_sched_get(pid, &old_policy, &old_prio);
 	if (err)
-		return fail(-err);
+		return libc_error(-err);
 	sched_from_kernel(old_policy, old_prio, &old_policy, &old_prio);
 	if (policy < 0)
 		policy = old_policy;
 	if (sched_policy_to_kernel(policy, &kpolicy) ||
 	    !sched_prio_valid(policy, param->sched_priority))
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	err = (int)sys_sched_set(pid, kpolicy, param->sched_priority);
-	return err ? fail(-err) : old_policy;
+	return err ? libc_error(-err) : old_policy;
 }
 
 int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param)
 {
 	if (policy < 0)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	return set_sched(pid, policy, param);
 }
 
@@ -136,10 +131,10 @@ int sched_rr_get_interval(pid_t pid, struct timespec *interval)
 	int policy, prio, err;
 
 	if (pid < 0 || !interval)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	err = (int)sys_sched_get(pid, &policy, &prio);
 	if (err)
-		return fail(-err);
+		return libc_error(-err);
 	interval->tv_sec = CONFIG_RR_INTERVAL_MS / 1000;
 	interval->tv_nsec = (long)(CONFIG_RR_INTERVAL_MS % 1000) * 1000000;
 	return 0;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <semaphore.h>
+#include <vireo/libc.h>
 #include <vireo/list.h>
 #include <vireo/mm.h>
 #include <vireo/mutex.h>
@@ -31,16 +32,10 @@ static struct ksem *ks(sem_t *s)
 	return (struct ksem *)s;
 }
 
-static int fail(int err)
-{
-	errno = err;
-	return -1;
-}
-
 int sem_init(sem_t *sem, int pshared, unsigned int value)
 {
 	if (value > SEM_VALUE_MAX)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	ksem_init(ks(sem), (int)value);
 	return 0;
 }
@@ -48,7 +43,7 @@ int sem_init(sem_t *sem, int pshared, unsigned int value)
 int sem_destroy(sem_t *sem)
 {
 	if (ksem_has_waiters(ks(sem)))
-		return fail(EBUSY);
+		return libc_error(EBUSY);
 	return 0;
 }
 
@@ -66,7 +61,7 @@ static int wait_until(sem_t *sem, uint64_t deadline)
 		else if (r != -EINTR || signal_deliver() != SIGNAL_NONE_RAN)
 			break;
 	}
-	return r ? fail(-r) : 0;
+	return r ? libc_error(-r) : 0;
 }
 
 int sem_wait(sem_t *sem)
@@ -80,7 +75,7 @@ int sem_trywait(sem_t *sem)
 {
 	int r = ksem_trywait(ks(sem));
 
-	return r ? fail(-r) : 0;
+	return r ? libc_error(-r) : 0;
 }
 
 /* POSIX: abstime is not checked when the semaphore can be taken now. */
@@ -93,7 +88,7 @@ int sem_clockwait(sem_t *sem, clockid_t clock, const struct timespec *abstime)
 		return 0;
 	r = pthread_deadline(clock, abstime, &deadline);
 	if (r)
-		return fail(r);
+		return libc_error(r);
 	return wait_until(sem, deadline);
 }
 
@@ -106,7 +101,7 @@ int sem_post(sem_t *sem)
 {
 	int r = ksem_post(ks(sem));
 
-	return r ? fail(-r) : 0;
+	return r ? libc_error(-r) : 0;
 }
 
 /* With threads waiting the count is 0, which POSIX allows. */
@@ -224,7 +219,7 @@ int sem_close(sem_t *sem)
 		}
 	}
 	kmutex_unlock(&names_lock);
-	return found ? 0 : fail(EINVAL);
+	return found ? 0 : libc_error(EINVAL);
 }
 
 int sem_unlink(const char *name)
@@ -233,7 +228,7 @@ int sem_unlink(const char *name)
 	int err = check_name(name);
 
 	if (err)
-		return fail(err);
+		return libc_error(err);
 	kmutex_lock(&names_lock);
 	ns = find_locked(name);
 	if (ns) {
@@ -242,5 +237,5 @@ int sem_unlink(const char *name)
 		put_locked(ns);
 	}
 	kmutex_unlock(&names_lock);
-	return ns ? 0 : fail(ENOENT);
+	return ns ? 0 : libc_error(ENOENT);
 }

@@ -3,6 +3,7 @@
  * The system's own state for ps, free and dmesg, and power control
  * (<vireo/sysinfo.h>), over the system calls of kernel/sysinfo.c.
  */
+#include <vireo/compiler.h>
 #include <vireo/libc.h>
 #include <vireo/sysinfo.h>
 #include <generated/syscalls.h>
@@ -13,8 +14,7 @@ const char *thread_state_name(int state)
 		[THREAD_READY] = "READY", [THREAD_RUNNING] = "RUN",
 		[THREAD_BLOCKED] = "WAIT", [THREAD_ZOMBIE] = "ZOMBIE",
 	};
-	return state >= 0 && state < (int)(sizeof(names) / sizeof(names[0])) ?
-	       names[state] : "?";
+	return state >= 0 && state < (int)ARRAY_SIZE(names) ? names[state] : "?";
 }
 
 int sysinfo_threads(struct thread_info *out, int max)

@@ -12,17 +12,12 @@
 #include <sys/times.h>
 #include <time.h>
 #include <vireo/clock.h>
+#include <vireo/libc.h>
 #include <vireo/task.h>
 #include <vireo/thread.h>
 #include <generated/syscalls.h>
 #include <vireo/timespec.h>
 #include "pthread_priv.h"
-
-static int fail(int err)
-{
-	errno = err;
-	return -1;
-}
 
 int clock_gettime(clockid_t clock_id, struct timespec *tp)
 {
@@ -30,9 +25,9 @@ int clock_gettime(clockid_t clock_id, struct timespec *tp)
 	long r = sys_clock_read(clock_id, &ns);
 
 	if (r)
-		return fail((int)-r);
+		return libc_error((int)-r);
 	if (!tp)
-		return fail(EFAULT);
+		return libc_error(EFAULT);
 	*tp = ns_to_timespec(ns);
 	return 0;
 }
@@ -43,7 +38,7 @@ int clock_getres(clockid_t clock_id, struct timespec *res)
 	long r = sys_clock_res(clock_id, &ns);
 
 	if (r)
-		return fail((int)-r);
+		return libc_error((int)-r);
 	if (res)
 		*res = ns_to_timespec(ns);
 	return 0;
@@ -54,7 +49,7 @@ static int set_realtime(uint64_t ns)
 {
 	long r = sys_clock_setrealtime(ns);
 
-	return r ? fail((int)-r) : 0;
+	return r ? libc_error((int)-r) : 0;
 }
 
 int clock_settime(clockid_t clock_id, const struct timespec *tp)
@@ -62,11 +57,11 @@ int clock_settime(clockid_t clock_id, const struct timespec *tp)
 	uint64_t ns;
 
 	if (!tp)
-		return fail(EFAULT);
+		return libc_error(EFAULT);
 	/* MONOTONIC cannot be set (POSIX: EINVAL); nor can CPU-time clocks
 	 * here, which POSIX leaves to the implementation. */
 	if (clock_id != CLOCK_REALTIME || timespec_to_ns(tp, &ns))
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	return set_realtime(ns);
 }
 
@@ -102,7 +97,7 @@ int settimeofday(const struct timeval *tv, const struct timezone *tz)
 	if (!tv)
 		return 0;	/* only a time zone, which Vireo does not keep */
 	if (timeval_to_ns(tv, &ns))
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	return set_realtime(ns);
 }
 
@@ -147,13 +142,13 @@ int timer_create(clockid_t clock_id, struct sigevent *__restrict evp,
 	int err = (int)sys_timer_create(clock_id, evp, timerid);
 
 	if (err)
-		return fail(-err);
+		return libc_error(-err);
 	if (evp && evp->sigev_notify == SIGEV_THREAD &&
 	    (err = sigev_thread_start(evp, &(struct sigev_thread){
 			.wait = timer_thread_wait, .id = (long)*timerid,
 			.name = "timer" }))) {
 		sys_timer_delete(*timerid);
-		return fail(err);
+		return libc_error(err);
 	}
 	return 0;
 }
@@ -162,7 +157,7 @@ int timer_delete(timer_t timerid)
 {
 	int err = (int)sys_timer_delete(timerid);
 
-	return err ? fail(-err) : 0;
+	return err ? libc_error(-err) : 0;
 }
 
 int timer_settime(timer_t timerid, int flags,
@@ -173,13 +168,13 @@ int timer_settime(timer_t timerid, int flags,
 	int err;
 
 	if (!value)
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	if (timespec_to_ns(&value->it_value, &v) ||
 	    timespec_to_ns(&value->it_interval, &iv))
-		return fail(EINVAL);
+		return libc_error(EINVAL);
 	err = (int)sys_timer_settime(timerid, flags & TIMER_ABSTIME, v, iv, &ov, &oiv);
 	if (err)
-		return fail(-err);
+		return libc_error(-err);
 	if (ovalue) {
 		ovalue->it_value = ns_to_timespec(ov);
 		ovalue->it_interval = ns_to_timespec(oiv);
@@ -193,10 +188,10 @@ int timer_gettime(timer_t timerid, struct itimerspec *value)
 	int err;
 
 	if (!value)
-		return fail(EFAULT);
+		return libc_error(EFAULT);
 	err = (int)sys_timer_gettime(timerid, &v, &iv);
 	if (err)
-		return fail(-err);
+		return libc_error(-err);
 	value->it_value = ns_to_timespec(v);
 	value->it_interval = ns_to_timespec(iv);
 	return 0;
@@ -206,7 +201,7 @@ int timer_getoverrun(timer_t timerid)
 {
 	int ret = (int)sys_timer_getoverrun(timerid);
 
-	return ret < 0 ? fail(-ret) : ret;
+	return ret < 0 ? libc_error(-ret) : ret;
 }
 
 /* The process's CPU time in CLOCKS_PER_SEC (microsecond) units. */

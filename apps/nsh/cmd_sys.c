@@ -200,21 +200,25 @@ NSH_COMMAND(dmesg, cmd_dmesg, "dmesg", "Print the kernel log");
 
 /* ---- poweroff, reboot ---- */
 
-static int cmd_poweroff(struct nsh *sh, int argc, char **argv)
+/* system_power() returns only when it failed. */
+static int power(const char *cmd, int how, int argc)
 {
 	if (argc != 1)
-		return nsh_usage("poweroff");
+		return nsh_usage(cmd);
 	fflush(stdout);
-	return nsh_fail("poweroff", system_power(SYSTEM_POWEROFF) ? "power" : "?");
+	system_power(how);
+	return nsh_fail(cmd, "power");
+}
+
+static int cmd_poweroff(struct nsh *sh, int argc, char **argv)
+{
+	return power("poweroff", SYSTEM_POWEROFF, argc);
 }
 NSH_COMMAND(poweroff, cmd_poweroff, "poweroff", "Write cached data to the disks, switch the machine off");
 
 static int cmd_reboot(struct nsh *sh, int argc, char **argv)
 {
-	if (argc != 1)
-		return nsh_usage("reboot");
-	fflush(stdout);
-	return nsh_fail("reboot", system_power(SYSTEM_RESTART) ? "power" : "?");
+	return power("reboot", SYSTEM_RESTART, argc);
 }
 NSH_COMMAND(reboot, cmd_reboot, "reboot", "Write cached data to the disks, restart the machine");
 

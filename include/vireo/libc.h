@@ -11,6 +11,8 @@ void libc_task_end(void *block);
  * -ECANCELED one ends the thread if cancellation is pending); other
  * results pass through. */
 long libc_result(long r);
+/* A failure the library finds itself: errno = err, and -1. */
+int libc_error(int err);
 /* The same for a call that returns an address (mmap, sbrk): -errno (the
  * last page of the address space) becomes (void *)-1, which is
  * MAP_FAILED, with errno set. */
